@@ -1,0 +1,116 @@
+"""The composition root: the one place that picks concrete adapters and wires them to the bus."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import migrations
+from core.bus import Handler, MessageBus
+from core.clock import Clock, SystemClock
+from core.commands import Command
+from core.config import Settings
+from core.db import create_schema, ensure_seed_skills, make_engine, make_sessionmaker
+from core.events import Event
+from core.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
+from core.outbox import OutboxDispatcher
+from core.ports import Messenger, PaymentGateway, Router
+from core.sweeps import SweepReport, sweep
+from core.uow import UnitOfWorkFactory, uow_factory
+from payments import handlers as money
+from payments.offline import OfflineGateway
+from routing.simple import SimpleRouter
+
+
+class ConfigurationError(Exception):
+    """The settings ask for something this build can't do; the message says what to change."""
+
+
+def choose_gateway(settings: Settings) -> PaymentGateway:
+    if settings.stripe_api_key is not None:
+        raise ConfigurationError(
+            "PARENTBRAIN_STRIPE_API_KEY is set, but this build has only the offline gateway; "
+            "unset it to settle payments by bank transfer."
+        )
+    return OfflineGateway()
+
+
+def merged_event_handlers(
+    *maps: Mapping[type[Event], Sequence[Handler]],
+) -> dict[type[Event], list[Handler]]:
+    merged: dict[type[Event], list[Handler]] = {}
+    for handler_map in maps:
+        for event_type, handlers in handler_map.items():
+            merged.setdefault(event_type, []).extend(handlers)
+    return merged
+
+
+@dataclass
+class ParentBrain:
+    """Everything a process needs, wired."""
+
+    settings: Settings
+    engine: AsyncEngine
+    uow: UnitOfWorkFactory
+    bus: MessageBus
+    clock: Clock
+    gateway: PaymentGateway
+    outbox: OutboxDispatcher
+    messengers: dict[str, Messenger] = field(default_factory=dict)
+
+    async def handle(self, command: Command) -> Any:
+        return await self.bus.handle(command)
+
+    async def sweep(self) -> SweepReport:
+        return await sweep(self.bus, self.uow, timedelta(days=self.settings.rating_window_days))
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    gateway: PaymentGateway | None = None,
+    router: Router | None = None,
+    messengers: Mapping[str, Messenger] | None = None,
+    engine: AsyncEngine | None = None,
+    schema: str = "migrate",  # "migrate" (Alembic), "create" (tests), or "none"
+) -> ParentBrain:
+    clock = clock or SystemClock()
+    gateway = gateway or choose_gateway(settings)
+    engine = engine or make_engine(settings.database_url)
+    if schema == "migrate":
+        await migrations.upgrade(engine)
+    elif schema == "create":
+        await create_schema(engine)
+    sessions = make_sessionmaker(engine)
+    await ensure_seed_skills(sessions)
+    uow = uow_factory(sessions, clock)
+    bus = MessageBus(
+        uow,
+        command_handlers={**COMMAND_HANDLERS, **money.COMMAND_HANDLERS},
+        event_handlers=merged_event_handlers(EVENT_HANDLERS, money.EVENT_HANDLERS),
+        dependencies={
+            "settings": settings,
+            "gateway": gateway,
+            "router": router or SimpleRouter(),
+            "clock": clock,
+        },
+    )
+    messengers = dict(messengers or {})
+    return ParentBrain(
+        settings=settings,
+        engine=engine,
+        uow=uow,
+        bus=bus,
+        clock=clock,
+        gateway=gateway,
+        outbox=OutboxDispatcher(uow, messengers),
+        messengers=messengers,
+    )

@@ -1,0 +1,101 @@
+"""The `parentbrain` command: run, db upgrade, demo, ledger check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core.config import Settings
+
+NO_PLATFORM = """\
+No chat platform is configured, so there is nothing to run yet.
+
+Set at least one of these (as environment variables or in parentbrain.toml):
+  PARENTBRAIN_TELEGRAM_TOKEN               a bot token from @BotFather
+  PARENTBRAIN_TELEGRAM_COMMUNITY_CHAT_ID   the community group's chat id
+  PARENTBRAIN_DISCORD_TOKEN                a bot token from the Discord developer portal
+  PARENTBRAIN_DISCORD_GUILD_ID             the community server's id
+
+To see the whole journey without any tokens, run:  parentbrain demo
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="parentbrain", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bots, sweepers and outbox for a real community")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply every migration")
+    demo = sub.add_parser("demo", help="play a small community's whole journey, offline")
+    demo.add_argument("--keep", type=Path, metavar="FILE", help="keep the demo's SQLite database here")
+    demo.add_argument("--json", action="store_true", help="print only the summary, as JSON")
+    led = sub.add_parser("ledger", help="money checks")
+    led.add_argument("action", choices=["check"], help="check: verify every ledger invariant")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if args.command == "demo":
+        return asyncio.run(_demo(args.keep, args.json))
+    settings = Settings()
+    if args.command == "db":
+        return asyncio.run(_db_upgrade(settings))
+    if args.command == "ledger":
+        return asyncio.run(_ledger_check(settings))
+    if not settings.platforms_configured():
+        print(NO_PLATFORM, file=sys.stderr)
+        return 2
+    from bots.run import serve
+
+    return asyncio.run(serve(settings))
+
+
+async def _demo(keep: Path | None, as_json: bool) -> int:
+    from bots.demo import as_json as to_json
+    from bots.demo import print_summary, run_demo
+
+    summary = await run_demo(keep, say=(lambda _line: None) if as_json else print)
+    if as_json:
+        print(to_json(summary))
+    else:
+        print_summary(summary)
+        if keep:
+            print(f"\nThe demo's database is kept at {keep}.")
+    return 0 if summary["ledger_balanced"] else 1
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    import migrations
+    from core.db import ensure_seed_skills, make_engine, make_sessionmaker
+
+    engine = make_engine(settings.database_url)
+    try:
+        await migrations.upgrade(engine)
+        await ensure_seed_skills(make_sessionmaker(engine))
+        print(f"Database is at revision {await migrations.current(engine)}.")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def _ledger_check(settings: Settings) -> int:
+    from core.db import make_engine, make_sessionmaker
+    from payments import ledger
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            breaches = await ledger.check(session)
+    finally:
+        await engine.dispose()
+    for breach in breaches:
+        print(f"BREACH: {breach}")
+    print("Ledger OK: every invariant holds." if not breaches else f"{len(breaches)} breach(es).")
+    return 1 if breaches else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

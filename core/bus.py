@@ -1,0 +1,82 @@
+"""The message bus: a failing command raises to its caller; a failing event handler is logged."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from core.commands import Command
+from core.events import Event
+from core.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+def inject(handler: Handler, dependencies: Mapping[str, Any]) -> Handler:
+    """Bind the dependencies a handler names in its signature (after the message and uow)."""
+    wanted = inspect.signature(handler).parameters
+    return partial(handler, **{name: dep for name, dep in dependencies.items() if name in wanted})
+
+
+class MessageBus:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        command_handlers: Mapping[type[Command], Handler],
+        event_handlers: Mapping[type[Event], Sequence[Handler]],
+        dependencies: Mapping[str, Any] | None = None,
+    ) -> None:
+        deps = dict(dependencies or {})
+        self.uow = uow
+        self.command_handlers = {t: inject(h, deps) for t, h in command_handlers.items()}
+        self.event_handlers = {
+            t: [inject(h, deps) for h in hs] for t, hs in event_handlers.items()
+        }
+        self.failed_events: list[tuple[Event, BaseException]] = []
+
+    async def handle(self, command: Command) -> Any:
+        """Run a command in one transaction, then the events it caused, each in its own."""
+        handler = self.command_handlers.get(type(command))
+        if handler is None:
+            raise LookupError(f"no handler for {type(command).__name__}")
+        async with self.uow() as uow:
+            result = await handler(command, uow)
+            await uow.commit()
+            queue = uow.collect_events()
+        await self._run_events(queue)
+        return result
+
+    async def publish(self, event: Event) -> None:
+        await self._run_events([event])
+
+    async def _run_events(self, queue: list[Event]) -> None:
+        while queue:
+            event = queue.pop(0)
+            for handler in self.event_handlers.get(type(event), ()):
+                try:
+                    async with self.uow() as uow:
+                        await handler(event, uow)
+                        await uow.commit()
+                        queue.extend(uow.collect_events())
+                except Exception as exc:
+                    # The change that raised the event is committed; a sweeper retries
+                    # anything left undone (stalled items, unpaid approvals).
+                    log.exception("event handler %s failed for %r", _name(handler), event)
+                    self.failed_events.append((event, exc))
+
+
+def _name(handler: Handler) -> str:
+    target = handler.func if isinstance(handler, partial) else handler
+    return getattr(target, "__qualname__", repr(target))
+
+
+async def in_transaction(uow: UnitOfWork, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+    async with uow:
+        result = await work(uow)
+        await uow.commit()
+        return result

@@ -1,0 +1,160 @@
+"""What people ask for. Adapters build these from what was typed or pressed; the bus runs them.
+
+Free text that needs a member's timezone or the skill list (windows, money, deadlines) is
+carried as typed and read by the handler, so both platforms read it the same way.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.actors import Actor
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+
+class RegisterAccount(Command):
+    """Find or create the member behind a platform account; returns their Actor."""
+
+    platform: str = Field(min_length=1, max_length=20)
+    external_id: str = Field(min_length=1, max_length=64)
+    display_name: str = Field(min_length=1, max_length=100)
+    handle: str | None = None
+    platform_says_moderator: bool = False
+
+
+class StartLink(Command):
+    actor: Actor
+
+
+class CompleteLink(Command):
+    actor: Actor
+    code: str = Field(max_length=40)
+
+
+class SetSkills(Command):
+    actor: Actor
+    skills: str = Field(max_length=500)  # "proofreading:expert, design"
+    years: int | None = Field(default=None, ge=0, le=60)
+
+
+class UpdateProfile(Command):
+    actor: Actor
+    timezone: str | None = None
+    rate_floor: str | None = None  # "£15" per hour
+    quiet_hours: str | None = None  # "22:00-07:00" or "none"
+    max_jobs: int | None = Field(default=None, ge=1, le=5)
+    bio: str | None = Field(default=None, max_length=500)
+    preferred: str | None = Field(default=None, max_length=300)
+
+
+class GoAvailable(Command):
+    actor: Actor
+    window: str = Field(default="", max_length=60)  # "", "2h", "until 15:00", "tonight"
+    skills: str = Field(default="", max_length=300)
+
+
+class GoUnavailable(Command):
+    actor: Actor
+
+
+class AddWeeklyWindow(Command):
+    actor: Actor
+    spec: str = Field(max_length=80)  # "weekdays 20:00-22:00"
+
+
+class ClearSchedule(Command):
+    actor: Actor
+
+
+class RegisterBusiness(Command):
+    actor: Actor
+    name: str = Field(min_length=2, max_length=120)
+    contact: str = Field(min_length=3, max_length=200)
+
+
+class VerifyBusiness(Command):
+    actor: Actor
+    business_id: int
+
+
+class PostWork(Command):
+    actor: Actor
+    title: str = Field(min_length=3, max_length=120)
+    description: str = Field(min_length=3, max_length=4000)
+    skills: str = Field(min_length=1, max_length=300)  # "proofreading:expert, design"
+    budget: str = Field(min_length=1, max_length=30)  # "£25"
+    estimate: str = Field(min_length=1, max_length=30)  # "45m"
+    deadline: str = Field(min_length=1, max_length=40)  # "tomorrow 17:00"
+    urgent: bool = False
+
+
+class CancelWork(Command):
+    actor: Actor
+    work_id: int
+
+
+class RouteWork(Command):
+    """Offer an open item to the next parents, or expire it at its deadline."""
+
+    work_id: int
+
+
+class AcceptOffer(Command):
+    actor: Actor
+    offer_id: int
+
+
+class DeclineOffer(Command):
+    actor: Actor
+    offer_id: int
+
+
+class ExpireOffer(Command):
+    offer_id: int
+
+
+class SubmitDelivery(Command):
+    actor: Actor
+    work_id: int
+    body: str = Field(min_length=1, max_length=4000)
+
+
+class ApproveDelivery(Command):
+    actor: Actor
+    work_id: int
+
+
+class RequestChanges(Command):
+    actor: Actor
+    work_id: int
+    note: str = Field(min_length=3, max_length=1000)
+
+
+class OpenDispute(Command):
+    actor: Actor
+    work_id: int
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class RateWork(Command):
+    actor: Actor
+    work_id: int
+    stars: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=500)
+
+
+class ConfirmFunding(Command):
+    """Money for an item arrived (a moderator in offline mode, or a verified webhook)."""
+
+    actor: Actor
+    work_id: int
+    reference: str = Field(default="", max_length=100)
+
+
+class ConfirmPayout(Command):
+    actor: Actor
+    payout_id: int
+    reference: str = Field(default="", max_length=100)

@@ -1,0 +1,75 @@
+"""Settings: environment variables prefixed PARENTBRAIN_, or the same keys in parentbrain.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_DATABASE_FILE = "parentbrain.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PARENTBRAIN_", toml_file="parentbrain.toml", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite+aiosqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}"
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+
+    telegram_token: SecretStr | None = None
+    telegram_community_chat_id: int | None = None
+    telegram_moderator_chat_id: int | None = None
+    telegram_webhook_url: str | None = None
+    telegram_api_url: str | None = None
+
+    discord_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+    discord_moderator_role: str | None = None
+    discord_moderator_channel_id: int | None = None
+    discord_api_url: str | None = None
+
+    stripe_api_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_url: str | None = None
+
+    platform_fee_bps: int = Field(default=1500, ge=0, le=10_000)
+    currency: str = Field(default="GBP", min_length=3, max_length=3)
+    default_timezone: str = "Europe/London"
+
+    offer_timeout_minutes: int = Field(default=10, ge=1)
+    urgent_offer_timeout_minutes: int = Field(default=5, ge=1)
+    offers_per_round: int = Field(default=1, ge=1)
+    urgent_offers_per_round: int = Field(default=3, ge=1)
+    default_available_hours: float = Field(default=2.0, gt=0)
+    max_budget_minor: int = Field(default=500_000, ge=1)
+    auto_approve_days: int = Field(default=3, ge=1)
+    rating_window_days: int = Field(default=7, ge=1)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def platforms_configured(self) -> list[str]:
+        found = []
+        if self.telegram_token:
+            found.append("telegram")
+        if self.discord_token:
+            found.append("discord")
+        return found

@@ -1,0 +1,24 @@
+"""Errors a person may see: each carries one sentence that says what to do next."""
+
+
+class DomainError(Exception):
+    """A request that cannot be carried out, explained in words a member can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotAllowed(DomainError):
+    """The actor may not do this (wrong role, someone else's item or offer)."""
+
+
+class NotFound(DomainError):
+    """The thing referred to does not exist, or the actor may not see it."""
+
+
+class StaleAction(DomainError):
+    """A button or command refers to something whose state has moved on."""

@@ -1,0 +1,74 @@
+"""Facts that happened. Event handlers route, notify, move money and learn from them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class WorkPosted(Event):
+    work_id: int
+
+
+class WorkFunded(Event):
+    work_id: int
+
+
+class OfferMade(Event):
+    offer_id: int
+    work_id: int
+    member_id: int
+
+
+class OfferDeclined(Event):
+    offer_id: int
+    work_id: int
+    member_id: int
+
+
+class OfferExpired(Event):
+    offer_id: int
+    work_id: int
+    member_id: int
+
+
+class WorkAssigned(Event):
+    work_id: int
+    member_id: int
+
+
+class WorkCancelled(Event):
+    work_id: int
+    was_funded: bool
+
+
+class WorkExpired(Event):
+    work_id: int
+    was_funded: bool
+
+
+class DeliverySubmitted(Event):
+    work_id: int
+
+
+class DeliveryApproved(Event):
+    work_id: int
+    member_id: int
+
+
+class WorkRated(Event):
+    work_id: int
+    ratee_member_id: int
+    stars: int
+
+
+class PayoutSent(Event):
+    payout_id: int
+    work_id: int
+
+
+class MemberAvailable(Event):
+    member_id: int

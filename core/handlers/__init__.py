@@ -1,0 +1,42 @@
+"""Which function handles which command and event, for the core's own messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core import commands as c
+from core import events as e
+from core.bus import Handler
+from core.handlers import availability, delivery, members, offers, work
+
+COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
+    c.RegisterAccount: members.register_account,
+    c.StartLink: members.start_link,
+    c.CompleteLink: members.complete_link,
+    c.SetSkills: members.set_skills,
+    c.UpdateProfile: members.update_profile,
+    c.RegisterBusiness: members.register_business,
+    c.VerifyBusiness: members.verify_business,
+    c.GoAvailable: availability.go_available,
+    c.GoUnavailable: availability.go_unavailable,
+    c.AddWeeklyWindow: availability.add_weekly_window,
+    c.ClearSchedule: availability.clear_schedule,
+    c.PostWork: work.post_work,
+    c.CancelWork: work.cancel_work,
+    c.RouteWork: offers.route_work,
+    c.AcceptOffer: offers.accept_offer,
+    c.DeclineOffer: offers.decline_offer,
+    c.ExpireOffer: offers.expire_offer,
+    c.SubmitDelivery: delivery.submit_delivery,
+    c.ApproveDelivery: delivery.approve_delivery,
+    c.RequestChanges: delivery.request_changes,
+    c.OpenDispute: delivery.open_dispute,
+    c.RateWork: delivery.rate_work,
+}
+
+EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {
+    e.WorkFunded: [offers.route_after],
+    e.OfferDeclined: [offers.route_after],
+    e.OfferExpired: [offers.route_after],
+    e.MemberAvailable: [offers.route_waiting_items],
+}

@@ -1,0 +1,147 @@
+"""/available, /unavailable and weekly windows that switch a parent on and off by themselves."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from core.commands import AddWeeklyWindow, ClearSchedule, GoAvailable, GoUnavailable
+from core.config import Settings
+from core.errors import DomainError
+from core.events import MemberAvailable
+from core.handlers.common import catalogue, ensure_not_banned, member_of, zone
+from core.models import Availability, Member, MemberSkill, WeeklyWindowRow
+from core.parsing import WeeklyWindow, parse_weekly, parse_window
+from core.uow import UnitOfWork
+
+MAX_WEEKLY_WINDOWS = 14
+
+
+async def live_availability(uow: UnitOfWork, member_id: int, now: datetime) -> list[Availability]:
+    rows = await uow.session.scalars(
+        select(Availability).where(
+            Availability.member_id == member_id,
+            Availability.ended_at.is_(None),
+            Availability.until > now,
+        )
+    )
+    return list(rows.all())
+
+
+async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) -> str:
+    member = await member_of(uow, cmd.actor)
+    now = uow.now()
+    ensure_not_banned(member, now)
+    owned = {
+        s.skill_code
+        for s in (
+            await uow.session.scalars(select(MemberSkill).where(MemberSkill.member_id == member.id))
+        ).all()
+    }
+    if not owned:
+        raise DomainError(
+            "First tell me what you can do, for example: /profile skills proofreading:expert, design"
+        )
+    skills = await catalogue(uow)
+    limit: list[str] = []
+    if cmd.skills:
+        limit = skills.resolve_many(cmd.skills)
+        missing = [skills.name(c).lower() for c in limit if c not in owned]
+        if missing:
+            raise DomainError(
+                f"{', '.join(missing).capitalize()} isn't on your profile yet; add it with /profile skills."
+            )
+    tz = zone(member)
+    until = parse_window(cmd.window, now, tz, timedelta(hours=settings.default_available_hours))
+    for row in await live_availability(uow, member.id, now):
+        row.ended_at = now
+    uow.session.add(
+        Availability(member_id=member.id, starts_at=now, until=until, skills=limit, source="manual")
+    )
+    uow.emit(MemberAvailable(member_id=member.id))
+    what = f" for {', '.join(skills.name(c).lower() for c in limit)}" if limit else ""
+    return (
+        f"You're available{what} until {until.astimezone(tz):%H:%M} ({tz.key}). "
+        "Offers will arrive here as messages; type /unavailable to stop."
+    )
+
+
+async def go_unavailable(cmd: GoUnavailable, uow: UnitOfWork) -> str:
+    member = await member_of(uow, cmd.actor)
+    now = uow.now()
+    rows = await live_availability(uow, member.id, now)
+    for row in rows:
+        row.ended_at = now
+    if not rows:
+        return "You weren't available, so nothing changed. Type /available when you're free."
+    return "You're off now: no new offers. Offers already sent stay open until they time out."
+
+
+async def add_weekly_window(cmd: AddWeeklyWindow, uow: UnitOfWork) -> str:
+    member = await member_of(uow, cmd.actor)
+    window = parse_weekly(cmd.spec)
+    rows = await weekly_windows(uow, member.id)
+    if len(rows) >= MAX_WEEKLY_WINDOWS:
+        raise DomainError("You have the most regular windows allowed; /schedule clear to start again.")
+    uow.session.add(
+        WeeklyWindowRow(
+            member_id=member.id,
+            days=window.days,
+            start_local=f"{window.start:%H:%M}",
+            end_local=f"{window.end:%H:%M}",
+        )
+    )
+    listing = "; ".join([*(as_window(r).describe() for r in rows), window.describe()])
+    return f"Your regular hours ({zone(member).key}): {listing}. I'll switch you on and off then."
+
+
+async def clear_schedule(cmd: ClearSchedule, uow: UnitOfWork) -> str:
+    for row in await weekly_windows(uow, cmd.actor.member_id):
+        await uow.session.delete(row)
+    return "Cleared your regular hours. Type /available whenever you're free."
+
+
+async def weekly_windows(uow: UnitOfWork, member_id: int) -> list[WeeklyWindowRow]:
+    rows = await uow.session.scalars(
+        select(WeeklyWindowRow).where(WeeklyWindowRow.member_id == member_id)
+    )
+    return list(rows.all())
+
+
+def as_window(row: WeeklyWindowRow) -> WeeklyWindow:
+    return WeeklyWindow(row.days, time.fromisoformat(row.start_local), time.fromisoformat(row.end_local))
+
+
+async def apply_weekly_windows(uow: UnitOfWork) -> list[int]:
+    """Switch on every member whose regular window covers now; returns who was switched on.
+
+    A window turns a member on once per occurrence: if they type /unavailable during it,
+    the ended row still marks this occurrence as used and they stay off.
+    """
+    now = uow.now()
+    switched: list[int] = []
+    rows = (await uow.session.scalars(select(WeeklyWindowRow))).all()
+    for row in rows:
+        member = await uow.session.get_one(Member, row.member_id)
+        tz = zone(member)
+        local = now.astimezone(tz)
+        window = as_window(row)
+        if not window.covers(local) or member.banned_until and member.banned_until > now:
+            continue
+        starts = datetime.combine(local.date(), window.start, tzinfo=tz).astimezone(now.tzinfo)
+        ends = datetime.combine(local.date(), window.end, tzinfo=tz).astimezone(now.tzinfo)
+        used = await uow.session.scalar(
+            select(Availability.id).where(
+                Availability.member_id == member.id,
+                Availability.starts_at >= starts,
+            )
+        )
+        if used is not None or await live_availability(uow, member.id, now):
+            continue
+        uow.session.add(
+            Availability(member_id=member.id, starts_at=now, until=ends, skills=[], source="schedule")
+        )
+        uow.emit(MemberAvailable(member_id=member.id))
+        switched.append(member.id)
+    return switched

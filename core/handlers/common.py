@@ -1,0 +1,90 @@
+"""Lookups and checks that several handlers share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from core.actors import Actor
+from core.errors import NotAllowed, NotFound
+from core.models import Business, Member, Offer, SkillRow, WorkItem
+from core.parsing import parse_timezone
+from core.skills import SkillCatalogue
+from core.states import OfferStatus, WorkStatus
+from core.uow import UnitOfWork
+
+ACTIVE_JOB = (WorkStatus.ASSIGNED, WorkStatus.SUBMITTED)
+
+
+async def member_of(uow: UnitOfWork, actor: Actor) -> Member:
+    member = await uow.session.get(Member, actor.member_id)
+    if member is None:
+        raise NotFound("I don't know you yet; type /start to join.")
+    return member
+
+
+def ensure_not_banned(member: Member, now: datetime) -> None:
+    if member.banned_until is not None and member.banned_until > now:
+        raise NotAllowed(
+            f"Your account is suspended until {member.banned_until:%d %b %Y}; "
+            "ask a moderator if you think this is a mistake."
+        )
+
+
+def zone(member: Member) -> ZoneInfo:
+    return parse_timezone(member.timezone)
+
+
+def local_time_text(moment: datetime, member: Member) -> str:
+    return f"{moment.astimezone(zone(member)):%a %d %b %H:%M}"
+
+
+async def catalogue(uow: UnitOfWork) -> SkillCatalogue:
+    rows = (await uow.session.scalars(select(SkillRow))).all()
+    return SkillCatalogue.from_rows((r.code, r.name, r.aliases) for r in rows)
+
+
+async def business_of(uow: UnitOfWork, actor: Actor) -> Business:
+    business = await uow.session.scalar(
+        select(Business).where(Business.owner_member_id == actor.member_id)
+    )
+    if business is None:
+        raise NotAllowed("Register your business first: type /business.")
+    return business
+
+
+async def owned_item(uow: UnitOfWork, actor: Actor, work_id: int) -> WorkItem:
+    """The item, locked, if the actor's business owns it (moderators may act on any)."""
+    item = await uow.work_for_update(work_id)
+    if actor.is_moderator:
+        return item
+    business = await uow.session.get(Business, item.business_id)
+    if business is None or business.owner_member_id != actor.member_id:
+        raise NotAllowed(f"Work item #{work_id} belongs to another business.")
+    return item
+
+
+async def owner_member_id(uow: UnitOfWork, item: WorkItem) -> int:
+    business = await uow.session.get(Business, item.business_id)
+    assert business is not None  # enforced by the foreign key
+    return business.owner_member_id
+
+
+async def active_jobs(uow: UnitOfWork, member_id: int) -> int:
+    count = await uow.session.scalar(
+        select(func.count())
+        .select_from(WorkItem)
+        .where(WorkItem.assignee_member_id == member_id, WorkItem.status.in_(ACTIVE_JOB))
+    )
+    return int(count or 0)
+
+
+async def pending_offers(uow: UnitOfWork, work_id: int) -> list[Offer]:
+    rows = await uow.session.scalars(
+        select(Offer)
+        .where(Offer.work_id == work_id, Offer.status == OfferStatus.PENDING)
+        .execution_options(populate_existing=True)
+    )
+    return list(rows.all())

@@ -1,0 +1,184 @@
+"""Delivering work, approving it or asking for changes, disputes, and ratings both ways."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from core.actors import Actor
+from core.commands import ApproveDelivery, OpenDispute, RateWork, RequestChanges, SubmitDelivery
+from core.config import Settings
+from core.errors import NotAllowed, StaleAction
+from core.events import DeliveryApproved, DeliverySubmitted, WorkRated
+from core.handlers.common import owned_item, owner_member_id
+from core.models import Delivery, Member, Rating, WorkItem
+from core.notices import Action, Notice
+from core.states import WorkStatus, check_work_move
+from core.uow import UnitOfWork
+
+
+def rating_actions(work_id: int) -> list[Action]:
+    return [Action(label="★" * n, token=f"r{n}:{work_id}") for n in range(1, 6)]
+
+
+async def latest_delivery(uow: UnitOfWork, work_id: int) -> Delivery | None:
+    return await uow.session.scalar(
+        select(Delivery).where(Delivery.work_id == work_id).order_by(Delivery.id.desc()).limit(1)
+    )
+
+
+async def submit_delivery(cmd: SubmitDelivery, uow: UnitOfWork, settings: Settings) -> str:
+    item = await uow.work_for_update(cmd.work_id)
+    if item.assignee_member_id != cmd.actor.member_id:
+        raise NotAllowed(f"Work item #{cmd.work_id} isn't assigned to you.")
+    check_work_move(item.status, WorkStatus.SUBMITTED, item.title)
+    now = uow.now()
+    delivery = Delivery(
+        work_id=item.id,
+        member_id=cmd.actor.member_id,
+        body=cmd.body,
+        submitted_at=now,
+        auto_approve_at=now + timedelta(days=settings.auto_approve_days),
+        on_time=now <= item.deadline,
+    )
+    uow.session.add(delivery)
+    item.status = WorkStatus.SUBMITTED
+    await uow.notify(
+        Notice(
+            to=await owner_member_id(uow, item),
+            text=f'Delivery for "{item.title}" (#{item.id}):\n{cmd.body[:3000]}\n\n'
+            f"Approve it to pay the parent, or ask for changes. Without an answer it is "
+            f"approved automatically in {settings.auto_approve_days} days.",
+            actions=[
+                Action(label="Approve", token=f"wa:{item.id}"),
+                Action(label="Request changes", token=f"wc:{item.id}"),
+                Action(label="Dispute", token=f"wx:{item.id}"),
+            ],
+            ref=f"delivery:{item.id}",
+        )
+    )
+    uow.emit(DeliverySubmitted(work_id=item.id))
+    return f'Sent your work for "{item.title}" to the business. You\'ll hear here when they approve.'
+
+
+async def approve_delivery(cmd: ApproveDelivery, uow: UnitOfWork) -> str:
+    item = await owned_item(uow, cmd.actor, cmd.work_id)
+    check_work_move(item.status, WorkStatus.APPROVED, item.title)
+    if item.status == WorkStatus.DISPUTED:
+        cmd.actor.require_moderator()
+    delivery = await latest_delivery(uow, item.id)
+    if delivery is not None:
+        delivery.status = "approved"
+    item.status = WorkStatus.APPROVED
+    assert item.assignee_member_id is not None  # only assigned work can be submitted
+    owner = await owner_member_id(uow, item)
+    automatic = cmd.actor.platform == "system"
+    await uow.notify(
+        Notice(
+            to=item.assignee_member_id,
+            text=f'"{item.title}" was approved{" automatically" if automatic else ""}. '
+            "How was working with this business?",
+            actions=rating_actions(item.id),
+            ref=f"rate:{item.id}",
+        )
+    )
+    await uow.notify(
+        Notice(
+            to=owner,
+            text=f'You approved "{item.title}". How did the parent do?',
+            actions=rating_actions(item.id),
+            ref=f"delivery:{item.id}" if not automatic else None,
+            replaces=f"delivery:{item.id}",
+        )
+    )
+    uow.emit(DeliveryApproved(work_id=item.id, member_id=item.assignee_member_id))
+    return f'Approved "{item.title}". The parent is being paid.'
+
+
+async def request_changes(cmd: RequestChanges, uow: UnitOfWork) -> str:
+    item = await owned_item(uow, cmd.actor, cmd.work_id)
+    if item.status != WorkStatus.SUBMITTED:
+        raise StaleAction(f'"{item.title}" has no delivery waiting for you to review.')
+    delivery = await latest_delivery(uow, item.id)
+    if delivery is not None:
+        delivery.status, delivery.feedback = "changes", cmd.note
+    item.status = WorkStatus.ASSIGNED
+    assert item.assignee_member_id is not None
+    await uow.notify(
+        Notice(
+            to=item.assignee_member_id,
+            text=f'The business asked for changes to "{item.title}":\n{cmd.note}\n'
+            f"Send the new version with /submit {item.id}.",
+            actions=[Action(label="Submit work", token=f"ws:{item.id}")],
+        )
+    )
+    return "Sent your notes to the parent."
+
+
+async def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> str:
+    item = await uow.work_for_update(cmd.work_id)
+    owner = await owner_member_id(uow, item)
+    if cmd.actor.member_id not in (owner, item.assignee_member_id):
+        raise NotAllowed(f"Only the business and the parent on #{item.id} can dispute it.")
+    check_work_move(item.status, WorkStatus.DISPUTED, item.title)
+    item.status = WorkStatus.DISPUTED
+    other = item.assignee_member_id if cmd.actor.member_id == owner else owner
+    if other is not None:
+        await uow.notify(
+            Notice(to=other, text=f'"{item.title}" is now in dispute: {cmd.reason}\n'
+                   "A moderator will look at both sides and decide.")  # fmt: skip
+        )
+    return "The moderators have your dispute and will decide. Money stays held until then."
+
+
+async def rate_work(cmd: RateWork, uow: UnitOfWork) -> str:
+    item = await uow.session.get(WorkItem, cmd.work_id)
+    if item is None:
+        raise StaleAction(f"There is no work item #{cmd.work_id}.")
+    ratee = await _counterpart(uow, cmd.actor, item)
+    if item.status not in (WorkStatus.APPROVED, WorkStatus.PAID):
+        raise StaleAction("You can rate once the work has been approved.")
+    already = await uow.session.scalar(
+        select(Rating).where(Rating.work_id == item.id, Rating.rater_member_id == cmd.actor.member_id)
+    )
+    if already is not None:
+        raise StaleAction("You already rated this one. Thanks!")
+    uow.session.add(
+        Rating(
+            work_id=item.id,
+            rater_member_id=cmd.actor.member_id,
+            ratee_member_id=ratee,
+            stars=cmd.stars,
+            comment=cmd.comment,
+            created_at=uow.now(),
+        )
+    )
+    await uow.session.flush()
+    both = (await uow.session.scalars(select(Rating).where(Rating.work_id == item.id))).all()
+    if len(both) == 2:
+        await reveal_ratings(uow, item)
+    uow.emit(WorkRated(work_id=item.id, ratee_member_id=ratee, stars=cmd.stars))
+    return "Thanks! Ratings show once both sides have rated, or after a week."
+
+
+async def reveal_ratings(uow: UnitOfWork, item: WorkItem) -> None:
+    await uow.session.execute(
+        update(Rating).where(Rating.work_id == item.id, Rating.visible.is_(False)).values(visible=True)
+    )
+    for rating in (await uow.session.scalars(select(Rating).where(Rating.work_id == item.id))).all():
+        rater = await uow.session.get_one(Member, rating.rater_member_id)
+        await uow.notify(
+            Notice(to=rating.ratee_member_id,
+                   text=f'{rater.display_name} rated you {"★" * rating.stars} for "{item.title}".')  # fmt: skip
+        )
+
+
+async def _counterpart(uow: UnitOfWork, actor: Actor, item: WorkItem) -> int:
+    owner = await owner_member_id(uow, item)
+    if actor.member_id == owner and item.assignee_member_id is not None:
+        return item.assignee_member_id
+    if actor.member_id == item.assignee_member_id:
+        return owner
+    raise NotAllowed("Only the business and the parent on this work can rate it.")
+

@@ -1,0 +1,211 @@
+"""Joining, linking accounts across platforms, profiles and businesses."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, exists, select
+
+from core.actors import Actor, Role
+from core.commands import (
+    CompleteLink,
+    RegisterAccount,
+    RegisterBusiness,
+    SetSkills,
+    StartLink,
+    UpdateProfile,
+    VerifyBusiness,
+)
+from core.config import Settings
+from core.errors import DomainError, NotFound
+from core.handlers.common import catalogue, member_of, zone
+from core.models import (
+    Account,
+    Availability,
+    Business,
+    LinkCode,
+    Member,
+    MemberSkill,
+    Offer,
+    WeeklyWindowRow,
+)
+from core.money import Money
+from core.notices import Notice
+from core.parsing import parse_money, parse_quiet_hours, parse_timezone
+from core.skills import describe
+from core.uow import UnitOfWork
+
+LINK_CODE_LIFETIME = timedelta(minutes=15)
+LINK_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
+
+
+async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Settings) -> Actor:
+    """Find or create the member behind a platform account, and say who they are."""
+    now = uow.now()
+    account = await uow.session.scalar(
+        select(Account).where(
+            Account.platform == cmd.platform, Account.external_id == cmd.external_id
+        )
+    )
+    if account is None:
+        member = Member(
+            display_name=cmd.display_name,
+            roles=[Role.PARENT.value],
+            timezone=settings.default_timezone,
+            last_platform=cmd.platform,
+            created_at=now,
+        )
+        uow.session.add(member)
+        await uow.session.flush()
+        account = Account(
+            member_id=member.id,
+            platform=cmd.platform,
+            external_id=cmd.external_id,
+            handle=cmd.handle,
+            last_seen_at=now,
+        )
+        uow.session.add(account)
+    else:
+        member = await uow.session.get_one(Member, account.member_id)
+        account.last_seen_at = now
+        account.handle = cmd.handle or account.handle
+        member.last_platform = cmd.platform
+        member.reachable = True  # they just reached us, so we can reach them
+    roles = {Role(r) for r in member.roles}
+    if cmd.platform_says_moderator:
+        roles.add(Role.MODERATOR)
+    return Actor(member_id=member.id, platform=cmd.platform, roles=frozenset(roles))
+
+
+async def start_link(cmd: StartLink, uow: UnitOfWork) -> str:
+    """A one-time code to type on the other platform."""
+    await member_of(uow, cmd.actor)
+    await uow.session.execute(delete(LinkCode).where(LinkCode.member_id == cmd.actor.member_id))
+    code = "".join(secrets.choice(LINK_ALPHABET) for _ in range(6))
+    uow.session.add(
+        LinkCode(code=code, member_id=cmd.actor.member_id, expires_at=uow.now() + LINK_CODE_LIFETIME)
+    )
+    return code
+
+
+async def complete_link(cmd: CompleteLink, uow: UnitOfWork) -> Actor:
+    """Join this platform account to the member who made the code."""
+    link = await uow.session.get(LinkCode, cmd.code.strip().upper())
+    if link is None or link.expires_at <= uow.now():
+        raise DomainError("That code isn't valid any more; type /link on the other platform for a new one.")
+    target = await uow.session.get_one(Member, link.member_id)
+    source = await member_of(uow, cmd.actor)
+    if source.id == target.id:
+        raise DomainError("Those accounts are already linked.")
+    taken = await uow.session.scalar(
+        select(Account).where(Account.member_id == target.id, Account.platform == cmd.actor.platform)
+    )
+    if taken is not None:
+        raise DomainError(f"That member already has a {cmd.actor.platform} account linked.")
+    has_history = await uow.session.scalar(
+        select(
+            exists().where(Offer.member_id == source.id)
+            | exists().where(Business.owner_member_id == source.id)
+        )
+    )
+    if has_history:
+        raise DomainError(
+            "This account already has work history, so it can't be merged; "
+            "type /link here and enter the code on the other platform instead."
+        )
+    accounts = (await uow.session.scalars(select(Account).where(Account.member_id == source.id))).all()
+    for account in accounts:
+        account.member_id = target.id
+    for table in (MemberSkill, Availability, WeeklyWindowRow, LinkCode):
+        await uow.session.execute(delete(table).where(table.member_id == source.id))
+    await uow.session.flush()
+    await uow.session.delete(source)
+    await uow.session.delete(link)
+    target.last_platform = cmd.actor.platform
+    return cmd.actor.model_copy(update={"member_id": target.id})
+
+
+async def set_skills(cmd: SetSkills, uow: UnitOfWork) -> str:
+    member = await member_of(uow, cmd.actor)
+    skills = await catalogue(uow)
+    levels = skills.resolve_levelled(cmd.skills)
+    existing = {
+        s.skill_code: s
+        for s in (
+            await uow.session.scalars(select(MemberSkill).where(MemberSkill.member_id == member.id))
+        ).all()
+    }
+    for code, level in levels.items():
+        row = existing.get(code)
+        if row is None:
+            uow.session.add(
+                MemberSkill(member_id=member.id, skill_code=code, level=level, years=cmd.years or 0)
+            )
+        else:
+            row.level = level
+            if cmd.years is not None:
+                row.years = cmd.years
+    return f"Saved: {describe(levels, skills)}. Type /available when you're free to work."
+
+
+async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, settings: Settings) -> str:
+    member = await member_of(uow, cmd.actor)
+    changed: list[str] = []
+    if cmd.timezone is not None:
+        member.timezone = parse_timezone(cmd.timezone).key
+        changed.append(f"timezone {member.timezone}")
+    if cmd.rate_floor is not None:
+        floor = parse_money(cmd.rate_floor, settings.currency)
+        if floor.currency != settings.currency:
+            raise DomainError(f"This community works in {settings.currency}; give your rate in it.")
+        member.rate_floor_minor = floor.minor
+        changed.append(f"minimum rate {Money(floor.minor, floor.currency)} an hour")
+    if cmd.quiet_hours is not None:
+        quiet = parse_quiet_hours(cmd.quiet_hours)
+        member.quiet_start, member.quiet_end = (
+            (f"{quiet[0]:%H:%M}", f"{quiet[1]:%H:%M}") if quiet else (None, None)
+        )
+        changed.append(f"quiet hours {cmd.quiet_hours if quiet else 'off'}")
+    if cmd.max_jobs is not None:
+        member.max_jobs = cmd.max_jobs
+        changed.append(f"up to {cmd.max_jobs} job(s) at once")
+    if cmd.bio is not None:
+        member.bio = cmd.bio
+        changed.append("bio")
+    if cmd.preferred is not None:
+        member.preferred_skills = (await catalogue(uow)).resolve_many(cmd.preferred)
+        changed.append("preferred work")
+    if not changed:
+        raise DomainError("Nothing to change; see /help profile for what you can set.")
+    zone(member)  # the stored zone must stay readable
+    return "Updated " + ", ".join(changed) + "."
+
+
+async def register_business(cmd: RegisterBusiness, uow: UnitOfWork) -> str:
+    member = await member_of(uow, cmd.actor)
+    current = await uow.session.scalar(select(Business).where(Business.owner_member_id == member.id))
+    if current is not None:
+        current.name, current.contact = cmd.name, cmd.contact
+        return f"Updated your business, {cmd.name}. Type /post to post work."
+    uow.session.add(
+        Business(owner_member_id=member.id, name=cmd.name, contact=cmd.contact, created_at=uow.now())
+    )
+    if Role.BUSINESS.value not in member.roles:
+        member.roles = [*member.roles, Role.BUSINESS.value]
+    return f"Welcome, {cmd.name}! Type /post to post your first piece of work."
+
+
+async def verify_business(cmd: VerifyBusiness, uow: UnitOfWork) -> str:
+    cmd.actor.require_moderator()
+    business = await uow.session.get(Business, cmd.business_id)
+    if business is None:
+        raise NotFound(f"There is no business #{cmd.business_id}.")
+    if business.verified:
+        return f"{business.name} was already verified."
+    business.verified = True
+    await uow.notify(
+        Notice(to=business.owner_member_id, text=f"{business.name} is now verified by the moderators.")
+    )
+    return f"Verified {business.name}."
+

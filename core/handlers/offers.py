@@ -1,0 +1,213 @@
+"""The offer cascade's mechanics: make offers, accept (one winner), decline, time out.
+
+Who gets offered is the Router's business (routing/); how many and for how long come from
+settings. Every handler here locks the work item's row first, so two accepts, or an accept
+and a sweeper, take turns.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.commands import AcceptOffer, DeclineOffer, ExpireOffer, RouteWork
+from core.config import Settings
+from core.errors import DomainError, NotAllowed, StaleAction
+from core.events import (
+    MemberAvailable,
+    OfferDeclined,
+    OfferExpired,
+    OfferMade,
+    WorkAssigned,
+    WorkFunded,
+)
+from core.handlers.common import (
+    active_jobs,
+    catalogue,
+    ensure_not_banned,
+    local_time_text,
+    member_of,
+    owner_member_id,
+    pending_offers,
+)
+from core.handlers.work import expire_item, rescind_pending
+from core.models import Member, Offer, WorkItem, WorkSkill
+from core.money import Money, parent_share
+from core.notices import Action, Notice
+from core.parsing import format_duration
+from core.ports import Router
+from core.states import OfferStatus, WorkStatus, check_offer_move, check_work_move
+from core.uow import UnitOfWork
+
+ROUTABLE = (WorkStatus.OPEN, WorkStatus.OFFERED)
+
+
+async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Settings) -> list[int]:
+    """Offer the item to the next parents if none are pending; expire it past its deadline."""
+    item = await uow.work_for_update(work_id)
+    now = uow.now()
+    if item.status == WorkStatus.AWAITING_PAYMENT and now >= item.deadline:
+        await expire_item(uow, item, await owner_member_id(uow, item))
+        return []
+    if item.status not in ROUTABLE:
+        return []
+    if now >= item.deadline:
+        await expire_item(uow, item, await owner_member_id(uow, item))
+        return []
+    if await pending_offers(uow, item.id):
+        return []
+    k = settings.urgent_offers_per_round if item.urgent else settings.offers_per_round
+    chosen = await router.candidates(uow, item, now, k)
+    if not chosen:
+        item.status = WorkStatus.OPEN
+        return []
+    minutes = settings.urgent_offer_timeout_minutes if item.urgent else settings.offer_timeout_minutes
+    expires = min(now + timedelta(minutes=minutes), item.deadline)
+    item.status = WorkStatus.OFFERED
+    item.rounds += 1
+    made = []
+    for candidate in chosen:
+        offer = Offer(
+            work_id=item.id,
+            member_id=candidate.member_id,
+            round=item.rounds,
+            why=candidate.why[:300],
+            made_at=now,
+            expires_at=expires,
+        )
+        uow.session.add(offer)
+        await uow.session.flush()
+        await uow.notify(await offer_notice(uow, item, offer))
+        uow.emit(OfferMade(offer_id=offer.id, work_id=item.id, member_id=candidate.member_id))
+        made.append(offer.id)
+    return made
+
+
+async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
+    member = await uow.session.get_one(Member, offer.member_id)
+    skills = await catalogue(uow)
+    needed = (await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))).all()
+    share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
+    minutes = max(1, int((offer.expires_at - offer.made_at).total_seconds() // 60))
+    text = (
+        f'New paid work: "{item.title}" (#{item.id})\n'
+        f"{', '.join(skills.name(s.skill_code) for s in needed)} · about "
+        f"{format_duration(timedelta(minutes=item.estimated_minutes))} · "
+        f"due {local_time_text(item.deadline, member)}\n"
+        f"{item.description[:600]}\n"
+        f"You receive {share}.\n"
+        + (f"Why you: {offer.why}\n" if offer.why else "")
+        + f"Please answer within {minutes} minutes."
+    )
+    return Notice(
+        to=member.id,
+        text=text,
+        actions=[Action(label="Accept", token=f"oa:{offer.id}"),
+                 Action(label="Decline", token=f"od:{offer.id}")],  # fmt: skip
+        ref=f"offer:{offer.id}",
+    )
+
+
+async def _own_offer(uow: UnitOfWork, actor_member_id: int, offer_id: int) -> tuple[Offer, WorkItem]:
+    offer = await uow.session.get(Offer, offer_id)
+    if offer is None:
+        raise StaleAction("This offer is no longer open.")
+    if offer.member_id != actor_member_id:
+        raise NotAllowed("This offer was sent to someone else, so only they can answer it.")
+    item = await uow.work_for_update(offer.work_id)
+    await uow.session.refresh(offer)
+    return offer, item
+
+
+async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> str:
+    offer, item = await _own_offer(uow, cmd.actor.member_id, cmd.offer_id)
+    member = await member_of(uow, cmd.actor)
+    now = uow.now()
+    check_offer_move(offer.status, OfferStatus.ACCEPTED)
+    if now >= offer.expires_at:
+        raise StaleAction("This offer has timed out, so it is no longer open.")
+    ensure_not_banned(member, now)
+    check_work_move(item.status, WorkStatus.ASSIGNED, item.title)
+    if await active_jobs(uow, member.id) >= member.max_jobs:
+        raise DomainError("You already have as many jobs as your profile allows; finish one first.")
+    offer.status = OfferStatus.ACCEPTED
+    offer.responded_at = now
+    item.status = WorkStatus.ASSIGNED
+    item.assignee_member_id = member.id
+    item.assigned_at = now
+    await rescind_pending(uow, item, "another parent took this one. Thanks, more will come!")
+    due = local_time_text(item.deadline, member)
+    await uow.notify(
+        Notice(
+            to=member.id,
+            text=f'You accepted "{item.title}" (#{item.id}). Deliver by {due}: '
+            f"type /submit {item.id} followed by your work or a link.",
+            actions=[Action(label="Submit work", token=f"ws:{item.id}")],
+            replaces=f"offer:{offer.id}",
+        )
+    )
+    await uow.notify(
+        Notice(
+            to=await owner_member_id(uow, item),
+            text=f'{member.display_name} is working on "{item.title}" (#{item.id}). '
+            f"You'll get the delivery here.",
+        )
+    )
+    uow.emit(WorkAssigned(work_id=item.id, member_id=member.id))
+    return f'"{item.title}" is yours. Deliver by {due} with /submit {item.id}.'
+
+
+async def decline_offer(cmd: DeclineOffer, uow: UnitOfWork) -> str:
+    offer, item = await _own_offer(uow, cmd.actor.member_id, cmd.offer_id)
+    check_offer_move(offer.status, OfferStatus.DECLINED)
+    offer.status = OfferStatus.DECLINED
+    offer.responded_at = uow.now()
+    await uow.notify(
+        Notice(to=offer.member_id, text=f'You passed on "{item.title}". No problem!',
+               replaces=f"offer:{offer.id}")  # fmt: skip
+    )
+    uow.emit(OfferDeclined(offer_id=offer.id, work_id=item.id, member_id=offer.member_id))
+    return "Declined. We'll keep sending you work that fits."
+
+
+async def expire_offer(cmd: ExpireOffer, uow: UnitOfWork) -> bool:
+    """Time an offer out; a no-op if it was answered or already handled by another sweeper."""
+    offer = await uow.session.get(Offer, cmd.offer_id)
+    if offer is None:
+        return False
+    item = await uow.work_for_update(offer.work_id)
+    await uow.session.refresh(offer)
+    if offer.status != OfferStatus.PENDING or offer.expires_at > uow.now():
+        return False
+    offer.status = OfferStatus.EXPIRED
+    offer.responded_at = uow.now()
+    await uow.notify(
+        Notice(to=offer.member_id, text=f'"{item.title}": this offer timed out.',
+               replaces=f"offer:{offer.id}")  # fmt: skip
+    )
+    uow.emit(OfferExpired(offer_id=offer.id, work_id=item.id, member_id=offer.member_id))
+    return True
+
+
+async def route_work(cmd: RouteWork, uow: UnitOfWork, router: Router, settings: Settings) -> list[int]:
+    return await route(uow, cmd.work_id, router, settings)
+
+
+async def route_after(
+    event: WorkFunded | OfferDeclined | OfferExpired, uow: UnitOfWork, router: Router, settings: Settings
+) -> None:
+    await route(uow, event.work_id, router, settings)
+
+
+async def route_waiting_items(
+    event: MemberAvailable, uow: UnitOfWork, router: Router, settings: Settings
+) -> None:
+    """Someone became free: give open items with nobody pending another try."""
+    waiting = (
+        await uow.session.scalars(
+            select(WorkItem.id).where(WorkItem.status == WorkStatus.OPEN).order_by(WorkItem.deadline)
+        )
+    ).all()
+    for work_id in waiting:
+        await route(uow, work_id, router, settings)

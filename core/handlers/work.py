@@ -1,0 +1,121 @@
+"""Businesses post work and cancel it; items past their deadline expire."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from core.commands import CancelWork, PostWork
+from core.config import Settings
+from core.errors import DomainError
+from core.events import WorkCancelled, WorkExpired
+from core.handlers.common import business_of, catalogue, member_of, owned_item, pending_offers, zone
+from core.models import WorkItem, WorkSkill
+from core.money import Money, parent_share, platform_fee
+from core.notices import Notice
+from core.parsing import parse_deadline, parse_duration, parse_money
+from core.ports import CheckoutRequest, PaymentGateway
+from core.states import OfferStatus, WorkStatus, check_work_move
+from core.uow import UnitOfWork
+
+MIN_BUDGET_MINOR = 100
+MIN_ESTIMATE = timedelta(minutes=5)
+MAX_ESTIMATE = timedelta(hours=40)
+
+
+@dataclass(frozen=True)
+class Posted:
+    work_id: int
+    checkout: str
+    message: str
+
+
+async def post_work(
+    cmd: PostWork, uow: UnitOfWork, settings: Settings, gateway: PaymentGateway
+) -> Posted:
+    business = await business_of(uow, cmd.actor)
+    owner = await member_of(uow, cmd.actor)
+    now = uow.now()
+    skills = await catalogue(uow)
+    required = skills.resolve_levelled_min(cmd.skills)
+    budget = parse_money(cmd.budget, settings.currency)
+    if budget.currency != settings.currency:
+        raise DomainError(f"This community pays in {settings.currency}; give the budget in it.")
+    if budget.minor < MIN_BUDGET_MINOR:
+        raise DomainError(f"The smallest budget is {Money(MIN_BUDGET_MINOR, budget.currency)}.")
+    if budget.minor > settings.max_budget_minor:
+        raise DomainError(
+            f"Budgets above {Money(settings.max_budget_minor, budget.currency)} need a moderator; "
+            "split the work into smaller items or ask them."
+        )
+    estimate = parse_duration(cmd.estimate, limit=MAX_ESTIMATE)
+    if estimate < MIN_ESTIMATE:
+        raise DomainError("Estimates start at 5 minutes; try 15m or 1h.")
+    deadline = parse_deadline(cmd.deadline, now, zone(owner))
+    if deadline < now + estimate:
+        raise DomainError("The deadline is sooner than the work would take; allow more time.")
+    item = WorkItem(
+        business_id=business.id,
+        title=cmd.title,
+        description=cmd.description,
+        budget_minor=budget.minor,
+        currency=budget.currency,
+        fee_bps=settings.platform_fee_bps,
+        estimated_minutes=int(estimate.total_seconds() // 60),
+        deadline=deadline,
+        urgent=cmd.urgent,
+        status=WorkStatus.AWAITING_PAYMENT,
+        created_at=now,
+    )
+    uow.session.add(item)
+    await uow.session.flush()
+    for code, level in required.items():
+        uow.session.add(WorkSkill(work_id=item.id, skill_code=code, min_level=level))
+    checkout = await gateway.create_checkout(
+        CheckoutRequest(item.id, item.title, item.budget_minor, item.currency, business.id)
+    )
+    item.checkout_url = checkout
+    fee = Money(platform_fee(budget.minor, item.fee_bps), budget.currency)
+    share = Money(parent_share(budget.minor, item.fee_bps), budget.currency)
+    message = (
+        f'Posted #{item.id} "{item.title}". Budget {budget}: the parent receives {share} '
+        f"and the platform fee is {fee}.\nTo open it to parents, {checkout}."
+    )
+    return Posted(item.id, checkout, message)
+
+
+async def cancel_work(cmd: CancelWork, uow: UnitOfWork) -> str:
+    item = await owned_item(uow, cmd.actor, cmd.work_id)
+    check_work_move(item.status, WorkStatus.CANCELLED, item.title)
+    await rescind_pending(uow, item, "The business cancelled this work, so the offer is withdrawn.")
+    was_funded = item.funded_at is not None
+    item.status = WorkStatus.CANCELLED
+    uow.emit(WorkCancelled(work_id=item.id, was_funded=was_funded))
+    refund = " Your payment will be refunded." if was_funded else ""
+    return f'Cancelled "{item.title}".{refund}'
+
+
+async def expire_item(uow: UnitOfWork, item: WorkItem, owner_id: int) -> None:
+    """The deadline passed with nobody on the job."""
+    was_funded = item.funded_at is not None
+    check_work_move(item.status, WorkStatus.EXPIRED, item.title)
+    await rescind_pending(uow, item, "This work reached its deadline, so the offer is closed.")
+    item.status = WorkStatus.EXPIRED
+    refund = " Your payment will be refunded in full." if was_funded else ""
+    await uow.notify(
+        Notice(
+            to=owner_id,
+            text=f'Nobody could take "{item.title}" before its deadline, so it has expired.{refund}',
+        )
+    )
+    uow.emit(WorkExpired(work_id=item.id, was_funded=was_funded))
+
+
+async def rescind_pending(uow: UnitOfWork, item: WorkItem, reason: str) -> None:
+    now = uow.now()
+    for offer in await pending_offers(uow, item.id):
+        offer.status = OfferStatus.RESCINDED
+        offer.responded_at = now
+        await uow.notify(
+            Notice(to=offer.member_id, text=f'"{item.title}": {reason}', replaces=f"offer:{offer.id}")
+        )

@@ -1,0 +1,270 @@
+"""The store's tables. Every time is stored as UTC and comes back timezone-aware."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from core.states import OfferStatus, WorkStatus
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite drops the offset otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    roles: Mapped[list[str]] = mapped_column(default=list)
+    timezone: Mapped[str] = mapped_column(String(64))
+    bio: Mapped[str] = mapped_column(Text, default="")
+    preferred_skills: Mapped[list[str]] = mapped_column(default=list)
+    rate_floor_minor: Mapped[int] = mapped_column(Integer, default=0)  # per hour
+    max_jobs: Mapped[int] = mapped_column(Integer, default=1)
+    quiet_start: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", local time
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    last_platform: Mapped[str] = mapped_column(String(20))
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    banned_until: Mapped[datetime | None]
+    ban_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64))
+    handle: Mapped[str | None] = mapped_column(String(100))
+    last_seen_at: Mapped[datetime]
+
+
+class LinkCode(Base):
+    __tablename__ = "link_codes"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    expires_at: Mapped[datetime]
+
+
+class SkillRow(Base):
+    __tablename__ = "skills"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+
+
+class MemberSkill(Base):
+    __tablename__ = "member_skills"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"), primary_key=True, index=True)
+    level: Mapped[int] = mapped_column(Integer)  # 1 beginner, 2 intermediate, 3 expert
+    years: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Availability(Base):
+    __tablename__ = "availability"
+    __table_args__ = (Index("ix_availability_live", "ended_at", "until"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    starts_at: Mapped[datetime]
+    until: Mapped[datetime]
+    skills: Mapped[list[str]] = mapped_column(default=list)  # empty: any of the member's skills
+    source: Mapped[str] = mapped_column(String(10), default="manual")  # manual | schedule
+    ended_at: Mapped[datetime | None]
+
+
+class WeeklyWindowRow(Base):
+    __tablename__ = "weekly_windows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    days: Mapped[int] = mapped_column(Integer)  # bit 0 = Monday
+    start_local: Mapped[str] = mapped_column(String(5))
+    end_local: Mapped[str] = mapped_column(String(5))
+
+
+class Business(Base):
+    __tablename__ = "businesses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    contact: Mapped[str] = mapped_column(String(200))
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class WorkItem(Base):
+    __tablename__ = "work_items"
+    __table_args__ = (Index("ix_work_items_status_deadline", "status", "deadline"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    budget_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    fee_bps: Mapped[int] = mapped_column(Integer)  # fixed when posted
+    estimated_minutes: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[datetime]
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[WorkStatus] = mapped_column(String(20), default=WorkStatus.DRAFT)
+    assignee_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    rounds: Mapped[int] = mapped_column(Integer, default=0)
+    checkout_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    funded_at: Mapped[datetime | None]
+    assigned_at: Mapped[datetime | None]
+
+
+class WorkSkill(Base):
+    __tablename__ = "work_skills"
+    work_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), primary_key=True)
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"), primary_key=True)
+    min_level: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+    __table_args__ = (
+        UniqueConstraint("work_id", "member_id"),  # one offer per parent per item, ever
+        Index("ix_offers_status_expires", "status", "expires_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    status: Mapped[OfferStatus] = mapped_column(String(12), default=OfferStatus.PENDING)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    why: Mapped[str] = mapped_column(String(300), default="")
+    made_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+
+
+class Delivery(Base):
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_auto_approve", "status", "auto_approve_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="submitted")  # | approved | changes
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime]
+    auto_approve_at: Mapped[datetime]
+    on_time: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("work_id", "rater_member_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), index=True)
+    rater_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    ratee_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    visible: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class OutboxNotice(Base):
+    """A message to one member, written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "platform", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    actions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    ref: Mapped[str | None] = mapped_column(String(40), index=True)
+    replaces: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    delivered_ref: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class LedgerTransaction(Base):
+    __tablename__ = "ledger_transactions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)  # makes every posting idempotent
+    kind: Mapped[str] = mapped_column(String(20))
+    work_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"), index=True)
+    memo: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"), index=True)
+    account: Mapped[str] = mapped_column(String(60), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)  # debit positive, credit negative
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class Payout(Base):
+    __tablename__ = "payouts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(12), default="owed")  # owed | sent
+    gateway_ref: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,281 @@
+"""Everything people type, read once: durations, times, money, windows and schedules.
+
+Every function here either returns a value or raises DomainError with one sentence that
+says what to type instead. Both adapters call these, so "/available 2h" means the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.errors import DomainError
+from core.money import KNOWN_CURRENCIES, SYMBOLS, Money
+
+MAX_WINDOW = timedelta(hours=24)
+TONIGHT_ENDS = time(23, 0)
+DEFAULT_DEADLINE_TIME = time(17, 0)
+
+_DURATION_UNITS = {
+    "d": 1440, "day": 1440, "days": 1440,
+    "h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60,
+    "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1,
+}  # fmt: skip
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
+
+
+def parse_duration(text: str, *, limit: timedelta = timedelta(days=60)) -> timedelta:
+    """'2h', '90m', '1h30', '1h 30m', '2 hours', '1.5h' -> timedelta (whole minutes)."""
+    raw = text.strip().lower()
+    if re.fullmatch(r"\d+h\d{1,2}", raw):  # "1h30"
+        raw += "m"
+    parts = _DURATION_PART.findall(raw)
+    leftover = _DURATION_PART.sub("", raw).replace("and", "").strip(" ,")
+    if not parts or leftover:
+        raise DomainError(f'I couldn\'t read "{text.strip()}" as a length of time; try 2h or 45m.')
+    minutes = Decimal(0)
+    for number, unit in parts:
+        if unit not in _DURATION_UNITS:
+            raise DomainError(f'"{unit}" isn\'t a unit of time I know; use m, h or d.')
+        minutes += Decimal(number) * _DURATION_UNITS[unit]
+    whole = int(minutes)
+    if whole <= 0:
+        raise DomainError("That length of time is zero; try something like 30m or 2h.")
+    if timedelta(minutes=whole) > limit:
+        raise DomainError(f"That's longer than {format_duration(limit)}; please pick something shorter.")
+    return timedelta(minutes=whole)
+
+
+def format_duration(span: timedelta) -> str:
+    """Whole minutes as '2h', '45m', '1h30m', '2d3h'."""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    out = (f"{days}d" if days else "") + (f"{hours}h" if hours else "") + (f"{mins}m" if mins else "")
+    return out or "0m"
+
+
+_CLOCK = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?")
+
+
+def parse_clock_time(text: str) -> time:
+    """'15:00', '3pm', '3:30 pm', '15.30', 'noon', 'midnight' -> time."""
+    raw = text.strip().lower()
+    if raw in {"noon", "midday"}:
+        return time(12, 0)
+    if raw == "midnight":
+        return time(0, 0)
+    match = _CLOCK.fullmatch(raw)
+    if not match:
+        raise DomainError(f'I couldn\'t read "{text.strip()}" as a time; try 15:00 or 3pm.')
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half:
+        if not 1 <= hour <= 12:
+            raise DomainError(f'"{text.strip()}" isn\'t a time; with am/pm the hour is 1 to 12.')
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match[2] is None:
+        raise DomainError(f'Is "{text.strip()}" am or pm? Try {hour}:00, {hour}am or {hour}pm.')
+    if hour > 23 or minute > 59:
+        raise DomainError(f'"{text.strip()}" isn\'t a time of day; try 15:00.')
+    return time(hour, minute)
+
+
+def parse_timezone(text: str) -> ZoneInfo:
+    aliases = {"uk": "Europe/London", "gb": "Europe/London", "london": "Europe/London",
+               "utc": "UTC", "gmt": "Europe/London", "ireland": "Europe/Dublin"}  # fmt: skip
+    name = aliases.get(text.strip().lower(), text.strip())
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DomainError(
+            f'I don\'t know the timezone "{text.strip()}"; try a name like Europe/London.'
+        ) from None
+
+
+def next_local(at: time, now: datetime, tz: ZoneInfo) -> datetime:
+    """The next moment (after now) when the wall clock in tz shows `at`, as UTC."""
+    local_now = now.astimezone(tz)
+    candidate = datetime.combine(local_now.date(), at, tzinfo=tz)
+    if candidate <= local_now:
+        candidate = datetime.combine(local_now.date() + timedelta(days=1), at, tzinfo=tz)
+    return candidate.astimezone(now.tzinfo)
+
+
+def parse_window(text: str, now: datetime, tz: ZoneInfo, default: timedelta) -> datetime:
+    """When an availability that starts now should end: '', '2h', 'until 15:00', 'tonight'."""
+    raw = text.strip().lower()
+    if not raw:
+        return now + default
+    if raw == "tonight":
+        local_now = now.astimezone(tz)
+        if local_now.time() >= TONIGHT_ENDS or local_now.time() < time(5, 0):
+            raise DomainError("It's already late; try /available 1h instead.")
+        return datetime.combine(local_now.date(), TONIGHT_ENDS, tzinfo=tz).astimezone(now.tzinfo)
+    until_match = re.fullmatch(r"(?:until|till|til|to)\s+(.+)", raw)
+    if until_match:
+        return next_local(parse_clock_time(until_match[1]), now, tz)
+    if _CLOCK.fullmatch(raw) and (":" in raw or "am" in raw or "pm" in raw):
+        return next_local(parse_clock_time(raw), now, tz)
+    try:
+        span = parse_duration(raw, limit=MAX_WINDOW)
+    except DomainError as err:
+        if "longer than" in err.message:
+            raise DomainError(
+                "That's more than a day; use /schedule for regular hours instead."
+            ) from None
+        if "zero" in err.message:
+            raise
+        raise DomainError(
+            f'I couldn\'t read "{text.strip()}". Try /available 2h, /available until 15:00 '
+            "or /available tonight."
+        ) from None
+    return now + span
+
+
+_MONEY = re.compile(
+    r"(?P<pre>[A-Za-z]{3}|[£€$]|A\$|C\$|NZ\$)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<post>[A-Za-z]{3})?"
+)
+_SYMBOL_CURRENCY = {symbol: code for code, symbol in SYMBOLS.items()}
+
+
+def parse_money(text: str, default_currency: str) -> Money:
+    """'£25', '25 GBP', '25.50', '€1,200' -> Money in minor units."""
+    raw = text.strip()
+    match = _MONEY.fullmatch(raw)
+    if not match or (match["pre"] and match["post"]):
+        raise DomainError(f'I couldn\'t read "{raw}" as an amount; try £25 or 25.50.')
+    code = default_currency
+    marker = match["pre"] or match["post"]
+    if marker:
+        code = _SYMBOL_CURRENCY.get(marker) or marker.upper()
+        if code not in KNOWN_CURRENCIES:
+            raise DomainError(f'"{marker}" isn\'t a currency I know; try £25 or 25 GBP.')
+    number = match["num"]
+    if "," in number and not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", number):
+        raise DomainError(f'"{raw}" has commas in odd places; try 1200.50.')
+    try:
+        amount = Decimal(number.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise DomainError(f'I couldn\'t read "{raw}" as an amount.') from None
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DomainError("Amounts can have at most two decimal places, like 25.50.")
+    minor = int(amount * 100)
+    if minor <= 0:
+        raise DomainError("The amount must be more than zero.")
+    return Money(minor, code)
+
+
+def format_money_input(money: Money) -> str:
+    """The plain form parse_money reads back: '25.50 GBP'."""
+    units, cents = divmod(money.minor, 100)
+    return f"{units}.{cents:02d} {money.currency}"
+
+
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_DAY_GROUPS = {"weekdays": 0b0011111, "weekends": 0b1100000, "daily": 0b1111111,
+               "everyday": 0b1111111, "every day": 0b1111111}  # fmt: skip
+
+
+def _day_bit(word: str) -> int:
+    key = word.strip().lower()[:3]
+    if key not in _WEEKDAYS or not word.strip().lower().startswith(key):
+        raise DomainError(f'"{word.strip()}" isn\'t a day; try mon, tue, weekdays or weekends.')
+    return 1 << _WEEKDAYS[key]
+
+
+@dataclass(frozen=True)
+class WeeklyWindow:
+    days: int  # bit 0 = Monday
+    start: time
+    end: time
+
+    def describe(self) -> str:
+        for name, mask in _DAY_GROUPS.items():
+            if mask == self.days:
+                days = name
+                break
+        else:
+            days = ",".join(d for d, bit in _WEEKDAYS.items() if self.days & (1 << bit))
+        return f"{days} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def covers(self, local: datetime) -> bool:
+        return bool(self.days & (1 << local.weekday())) and self.start <= local.time() < self.end
+
+
+def parse_weekly(text: str) -> WeeklyWindow:
+    """'weekdays 20:00-22:00', 'mon,wed 9:00-11:30', 'weekends 10am-12pm'."""
+    match = re.fullmatch(r"\s*(.+?)\s+(\S+)\s*-\s*(\S+)\s*", text.lower())
+    if not match:
+        raise DomainError('Try a form like "weekdays 20:00-22:00" or "mon,wed 9:00-11:30".')
+    days_text, start_text, end_text = match.groups()
+    days = _DAY_GROUPS.get(days_text.strip())
+    if days is None:
+        days = 0
+        for word in re.split(r"[,\s/]+", days_text):
+            if word:
+                days |= _day_bit(word)
+    start, end = parse_clock_time(start_text), parse_clock_time(end_text)
+    if end <= start:
+        raise DomainError("The window must end after it starts on the same day; split it in two.")
+    return WeeklyWindow(days, start, end)
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """'22:00-07:00' (may cross midnight) or 'none'."""
+    raw = text.strip().lower()
+    if raw in {"none", "off", "no"}:
+        return None
+    match = re.fullmatch(r"(\S+)\s*-\s*(\S+)", raw)
+    if not match:
+        raise DomainError('Type quiet hours like "22:00-07:00", or "none".')
+    start, end = parse_clock_time(match[1]), parse_clock_time(match[2])
+    if start == end:
+        raise DomainError("Quiet hours must start and end at different times.")
+    return start, end
+
+
+def in_quiet_hours(quiet: tuple[time, time] | None, local: time) -> bool:
+    if quiet is None:
+        return False
+    start, end = quiet
+    return start <= local < end if start < end else local >= start or local < end
+
+
+def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """'48h', '3d', 'tomorrow', 'tomorrow 12:00', 'friday', '2026-03-05 17:00' -> UTC moment."""
+    raw = text.strip().lower()
+    local_now = now.astimezone(tz)
+    day_part, _, time_part = raw.partition(" ")
+    at = parse_clock_time(time_part) if time_part else DEFAULT_DEADLINE_TIME
+    target: date | None = None
+    if day_part in {"today", "tonight"}:
+        target = local_now.date()
+    elif day_part == "tomorrow":
+        target = local_now.date() + timedelta(days=1)
+    elif day_part[:3] in _WEEKDAYS and _WEEKDAYS[day_part[:3]] is not None and day_part.isalpha():
+        _day_bit(day_part)
+        ahead = (_WEEKDAYS[day_part[:3]] - local_now.weekday()) % 7 or 7
+        target = local_now.date() + timedelta(days=ahead)
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day_part):
+        try:
+            target = date.fromisoformat(day_part)
+        except ValueError:
+            raise DomainError(f'"{day_part}" isn\'t a real date.') from None
+    if target is None:
+        try:
+            moment = now + parse_duration(raw, limit=timedelta(days=60))
+        except DomainError:
+            raise DomainError(
+                'I couldn\'t read that deadline; try "48h", "tomorrow 17:00" or "2026-03-05".'
+            ) from None
+    else:
+        moment = datetime.combine(target, at, tzinfo=tz).astimezone(now.tzinfo)
+    if moment <= now:
+        raise DomainError("That deadline has already passed; pick a time in the future.")
+    if moment - now > timedelta(days=60):
+        raise DomainError("Deadlines can be at most 60 days away.")
+    return moment

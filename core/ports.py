@@ -1,0 +1,90 @@
+"""The ports the core talks through; adapters, gateways and routers implement them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from core.notices import Notice
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from core.models import WorkItem
+    from core.uow import UnitOfWork
+
+
+class RecipientUnreachable(Exception):
+    """The platform will not deliver to this member (blocked the bot, closed DMs)."""
+
+
+class RetryLater(Exception):
+    """The platform asked us to slow down; try again after `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class Messenger(Protocol):
+    """Delivers notices on one platform. Returns the platform's id of the message sent."""
+
+    platform: str
+
+    async def deliver(self, address: str, notice: Notice, edit: str | None) -> str: ...
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    work_id: int
+    title: str
+    amount_minor: int
+    currency: str
+    business_id: int
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    payout_id: int
+    work_id: int
+    member_id: int
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    work_id: int
+    amount_minor: int
+    currency: str
+
+
+class PaymentGateway(Protocol):
+    """Moves real money. Each call must be safe to repeat: keys derive from our own ids."""
+
+    name: str
+    confirms_by_hand: bool  # offline: a moderator confirms funding and payouts
+
+    async def create_checkout(self, request: CheckoutRequest) -> str:
+        """A link the business opens to pay, or instructions for paying by hand."""
+        ...
+
+    async def transfer(self, request: TransferRequest) -> str | None:
+        """Pay a parent; returns the gateway's reference, or None if it waits for a person."""
+        ...
+
+    async def refund(self, request: RefundRequest) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    member_id: int
+    why: str
+
+
+class Router(Protocol):
+    """Chooses who to offer an item to next."""
+
+    async def candidates(
+        self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int
+    ) -> list[Candidate]: ...

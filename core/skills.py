@@ -1,0 +1,132 @@
+"""The skill taxonomy: the founding list, aliases people actually type, and "did you mean"."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from core.errors import DomainError
+
+# The founding text's list of work that can be done from home between school runs.
+SEED_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "phone_calls": ("Phone calls", ("calls", "phone", "calling")),
+    "emails": ("Emails", ("email", "e-mail", "e-mails", "inbox")),
+    "proofreading": ("Proofreading", ("proof reading", "proof-reading", "proofread", "editing")),
+    "consulting": ("Consulting", ("consultancy", "consult")),
+    "advice_requests": ("Advice requests", ("advice",)),
+    "content_creation": ("Content creation", ("content", "copywriting", "writing", "blog")),
+    "design": ("Design", ("graphic design", "graphics")),
+    "drawing": ("Drawing", ("illustration", "sketching")),
+    "support": ("Support", ("customer support", "customer service", "helpdesk")),
+    "software_development": (
+        "Software development",
+        ("software", "programming", "coding", "dev", "development", "python", "web development"),
+    ),
+    "project_management": ("Project management", ("pm", "project manager", "projects")),
+    "sales_calls": ("Sales calls", ("cold calls", "cold calling", "telesales")),
+    "sales_emails": ("Sales emails", ("cold emails", "outreach")),
+    "strategy_planning": ("Strategy planning", ("strategy", "planning")),
+    "resourcing": ("Resourcing", ("recruiting", "recruitment", "hiring")),
+    "analysis": ("Analysis", ("data analysis", "analytics", "spreadsheets", "excel")),
+    "accountancy": ("Accountancy", ("accounting", "bookkeeping", "accounts")),
+    "legal_advice": ("Legal advice", ("legal", "law")),
+    "parenting_advice": ("Parenting advice", ("parenting",)),
+}
+
+LEVELS = {"beginner": 1, "intermediate": 2, "expert": 3}
+LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+LEVEL_ALIASES = {
+    "beginner": 1, "novice": 1, "junior": 1, "1": 1,
+    "intermediate": 2, "mid": 2, "good": 2, "2": 2,
+    "expert": 3, "advanced": 3, "senior": 3, "pro": 3, "3": 3,
+}  # fmt: skip
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", text.strip().lower())
+
+
+@dataclass(frozen=True)
+class Skill:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+class SkillCatalogue:
+    """Resolves what people type to skill codes, with suggestions for near misses."""
+
+    def __init__(self, skills: Iterable[Skill]) -> None:
+        self.skills: dict[str, Skill] = {s.code: s for s in skills}
+        self._lookup: dict[str, str] = {}
+        for skill in self.skills.values():
+            for word in (skill.code, skill.name, *skill.aliases):
+                self._lookup.setdefault(normalise(word), skill.code)
+
+    @classmethod
+    def seed(cls) -> SkillCatalogue:
+        return cls(Skill(code, name, aliases) for code, (name, aliases) in SEED_SKILLS.items())
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, Iterable[str]]]) -> SkillCatalogue:
+        return cls(Skill(code, name, tuple(aliases)) for code, name, aliases in rows)
+
+    def name(self, code: str) -> str:
+        skill = self.skills.get(code)
+        return skill.name if skill else code.replace("_", " ")
+
+    def resolve(self, text: str) -> str:
+        """One skill code for what was typed, or a DomainError with a suggestion."""
+        key = normalise(text)
+        if not key:
+            raise DomainError("Please name a skill, for example: proofreading.")
+        if key in self._lookup:
+            return self._lookup[key]
+        close = difflib.get_close_matches(key, list(self._lookup), n=1, cutoff=0.75)
+        if close:
+            suggestion = self.skills[self._lookup[close[0]]].name.lower()
+            raise DomainError(f'I don\'t know the skill "{text.strip()}". Did you mean "{suggestion}"?')
+        raise DomainError(
+            f'I don\'t know the skill "{text.strip()}". Type /skills to see the list.'
+        )
+
+    def resolve_many(self, text: str) -> list[str]:
+        """Comma- or 'and'-separated skill names to codes, in order, without repeats."""
+        parts = [p for p in re.split(r",|;|\band\b|&", text) if p.strip()]
+        codes: list[str] = []
+        for part in parts:
+            code = self.resolve(part)
+            if code not in codes:
+                codes.append(code)
+        return codes
+
+    def resolve_levelled(self, text: str, default_level: int = 2) -> dict[str, int]:
+        """'proofreading:expert, design' to {code: level}; a missing level means intermediate."""
+        levelled: dict[str, int] = {}
+        for part in (p for p in re.split(r",|;", text) if p.strip()):
+            name, _, level_text = part.partition(":")
+            level = default_level
+            if level_text.strip():
+                found = LEVEL_ALIASES.get(level_text.strip().lower())
+                if found is None:
+                    raise DomainError(
+                        f'"{level_text.strip()}" isn\'t a level; use beginner, intermediate or expert.'
+                    )
+                level = found
+            levelled[self.resolve(name)] = level
+        if not levelled:
+            raise DomainError("Please list at least one skill, for example: proofreading:expert.")
+        return levelled
+
+    def resolve_levelled_min(self, text: str) -> dict[str, int]:
+        """Skills a work item needs; a missing level means anyone with the skill will do."""
+        return self.resolve_levelled(text, default_level=1)
+
+    def listing(self) -> str:
+        return ", ".join(s.name.lower() for s in sorted(self.skills.values(), key=lambda s: s.name))
+
+
+def describe(levels: Mapping[str, int], catalogue: SkillCatalogue) -> str:
+    return ", ".join(f"{catalogue.name(c).lower()} ({LEVEL_NAMES[lv]})" for c, lv in levels.items())

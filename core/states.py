@@ -1,0 +1,105 @@
+"""The allowed moves of a work item and of an offer, as plain tables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from core.errors import StaleAction
+
+
+class WorkStatus(StrEnum):
+    DRAFT = "draft"
+    AWAITING_PAYMENT = "awaiting_payment"
+    OPEN = "open"
+    OFFERED = "offered"
+    ASSIGNED = "assigned"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+    DISPUTED = "disputed"
+
+
+class OfferStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    RESCINDED = "rescinded"
+
+
+W = WorkStatus
+WORK_TRANSITIONS: dict[WorkStatus, frozenset[WorkStatus]] = {
+    W.DRAFT: frozenset({W.AWAITING_PAYMENT, W.CANCELLED}),
+    W.AWAITING_PAYMENT: frozenset({W.OPEN, W.CANCELLED, W.EXPIRED}),
+    W.OPEN: frozenset({W.OFFERED, W.CANCELLED, W.EXPIRED}),
+    W.OFFERED: frozenset({W.ASSIGNED, W.OPEN, W.CANCELLED, W.EXPIRED}),
+    W.ASSIGNED: frozenset({W.SUBMITTED, W.DISPUTED}),
+    W.SUBMITTED: frozenset({W.APPROVED, W.ASSIGNED, W.DISPUTED}),
+    W.APPROVED: frozenset({W.PAID}),
+    W.DISPUTED: frozenset({W.APPROVED, W.REFUNDED}),
+    W.CANCELLED: frozenset({W.REFUNDED}),
+    W.EXPIRED: frozenset({W.REFUNDED}),
+    W.PAID: frozenset(),
+    W.REFUNDED: frozenset(),
+}
+
+# Said to the person who tried to move an item out of this state in a way it can't go.
+WORK_STATE_SENTENCES: dict[WorkStatus, str] = {
+    W.DRAFT: "is still a draft",
+    W.AWAITING_PAYMENT: "is waiting for payment",
+    W.OPEN: "is open and looking for a parent",
+    W.OFFERED: "is being offered to parents",
+    W.ASSIGNED: "is being worked on",
+    W.SUBMITTED: "has been delivered and is waiting for approval",
+    W.APPROVED: "has been approved",
+    W.PAID: "has been paid",
+    W.CANCELLED: "was cancelled",
+    W.EXPIRED: "expired without a taker",
+    W.REFUNDED: "was refunded",
+    W.DISPUTED: "is in dispute with the moderators",
+}
+
+O = OfferStatus
+OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
+    O.PENDING: frozenset({O.ACCEPTED, O.DECLINED, O.EXPIRED, O.RESCINDED}),
+    O.ACCEPTED: frozenset(),
+    O.DECLINED: frozenset(),
+    O.EXPIRED: frozenset(),
+    O.RESCINDED: frozenset(),
+}
+
+OFFER_STATE_SENTENCES: dict[OfferStatus, str] = {
+    O.ACCEPTED: "This offer was already accepted.",
+    O.DECLINED: "You already declined this offer.",
+    O.EXPIRED: "This offer has expired, so it is no longer open.",
+    O.RESCINDED: "This offer is no longer open: someone else took it or it was withdrawn.",
+}
+
+
+def check_work_move(current: WorkStatus, target: WorkStatus, title: str) -> None:
+    if target not in WORK_TRANSITIONS[current]:
+        raise StaleAction(f'"{title}" {WORK_STATE_SENTENCES[current]}, so it can\'t be {_verb(target)} now.')
+
+
+def check_offer_move(current: OfferStatus, target: OfferStatus) -> None:
+    if target not in OFFER_TRANSITIONS[current]:
+        raise StaleAction(OFFER_STATE_SENTENCES.get(current, "This offer is no longer open."))
+
+
+def _verb(target: WorkStatus) -> str:
+    return {
+        W.AWAITING_PAYMENT: "sent for payment",
+        W.OPEN: "opened to parents",
+        W.OFFERED: "offered",
+        W.ASSIGNED: "assigned",
+        W.SUBMITTED: "delivered",
+        W.APPROVED: "approved",
+        W.PAID: "paid out",
+        W.CANCELLED: "cancelled",
+        W.EXPIRED: "expired",
+        W.REFUNDED: "refunded",
+        W.DISPUTED: "disputed",
+    }.get(target, target.value)

@@ -1,0 +1,141 @@
+"""Deadlines are rows: these sweeps find what is due and hand each to the bus.
+
+A scheduler only decides when to look; the database decides what is due, so a restart or a
+second process loses and repeats nothing. On PostgreSQL the due rows are read with
+SKIP LOCKED so parallel sweepers spread out, and each handler re-checks state under the
+item's row lock, so a row two sweepers both saw is still handled once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+
+from core.actors import Actor
+from core.bus import MessageBus
+from core.commands import ApproveDelivery, Command, ExpireOffer, RouteWork
+from core.errors import DomainError
+from core.handlers.availability import apply_weekly_windows
+from core.handlers.delivery import reveal_ratings
+from core.models import Delivery, Offer, Rating, WorkItem
+from core.states import OfferStatus, WorkStatus
+from core.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+@dataclass
+class SweepReport:
+    offers_expired: int = 0
+    items_routed: int = 0
+    auto_approved: int = 0
+    switched_on: list[int] = field(default_factory=list)
+
+
+async def _due_ids(uow: UnitOfWork, query: Select[tuple[int]]) -> list[int]:
+    async with uow:
+        rows = (await uow.session.scalars(query)).all()
+        await uow.commit()
+    return list(rows)
+
+
+async def sweep(
+    bus: MessageBus, uow: UnitOfWorkFactory, rating_window: timedelta = timedelta(days=7)
+) -> SweepReport:
+    """Handle everything due now: timed-out offers, deadlines, auto-approvals, schedules."""
+    report = SweepReport()
+    probe = uow()
+    now = probe.now()
+
+    due_offers = await _due_ids(
+        probe,
+        select(Offer.id)
+        .where(Offer.status == OfferStatus.PENDING, Offer.expires_at <= now)
+        .order_by(Offer.expires_at)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True),
+    )
+    for offer_id in due_offers:
+        if await _quietly(bus, ExpireOffer(offer_id=offer_id)):
+            report.offers_expired += 1
+
+    # Open items retry routing (someone may have become eligible); anything past its
+    # deadline expires inside the same handler.
+    due_items = await _due_ids(
+        uow(),
+        select(WorkItem.id)
+        .where(
+            (WorkItem.status == WorkStatus.OPEN)
+            | (WorkItem.status.in_([WorkStatus.OFFERED, WorkStatus.AWAITING_PAYMENT])
+               & (WorkItem.deadline <= now))  # fmt: skip
+        )
+        .order_by(WorkItem.deadline)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True),
+    )
+    for work_id in due_items:
+        if await _quietly(bus, RouteWork(work_id=work_id)) is not None:
+            report.items_routed += 1
+
+    due_approvals = await _due_ids(
+        uow(),
+        select(Delivery.work_id)
+        .join(WorkItem, WorkItem.id == Delivery.work_id)
+        .where(
+            and_(
+                Delivery.status == "submitted",
+                Delivery.auto_approve_at <= now,
+                WorkItem.status == WorkStatus.SUBMITTED,
+            )
+        )
+        .limit(BATCH)
+        .with_for_update(skip_locked=True, of=Delivery),
+    )
+    for work_id in due_approvals:
+        if await _quietly(bus, ApproveDelivery(actor=Actor.system(), work_id=work_id)):
+            report.auto_approved += 1
+
+    report.switched_on = await _run(bus, uow, apply_weekly_windows)
+    await _run(bus, uow, lambda unit: _reveal_old_ratings(unit, rating_window))
+    return report
+
+
+async def _reveal_old_ratings(uow: UnitOfWork, window: timedelta) -> list[int]:
+    """Ratings hidden past the window show even if the other side never rated."""
+    cutoff = uow.now() - window
+    work_ids = (
+        await uow.session.scalars(
+            select(Rating.work_id)
+            .where(Rating.visible.is_(False), Rating.created_at <= cutoff)
+            .distinct()
+        )
+    ).all()
+    for work_id in work_ids:
+        await reveal_ratings(uow, await uow.session.get_one(WorkItem, work_id))
+    return list(work_ids)
+
+
+async def _run(
+    bus: MessageBus, uow: UnitOfWorkFactory, job: Callable[[UnitOfWork], Awaitable[list[int]]]
+) -> list[int]:
+    async with uow() as unit:
+        result = await job(unit)
+        await unit.commit()
+        events = unit.collect_events()
+    for event in events:
+        await bus.publish(event)
+    return result
+
+
+async def _quietly(bus: MessageBus, command: Command) -> Any:
+    try:
+        return await bus.handle(command)
+    except DomainError as err:
+        log.info("sweep skipped %r: %s", command, err)
+        return None

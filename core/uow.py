@@ -1,0 +1,100 @@
+"""One transaction: the state change, its outbox notices and its events commit together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.clock import Clock
+from core.errors import NotFound
+from core.events import Event
+from core.models import Account, Member, OutboxNotice, WorkItem
+from core.notices import Notice
+
+
+class UnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions = sessions
+        self.clock = clock
+        self.events: list[Event] = []
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        await self.session.begin()
+        self.events = []
+        self._committed = False
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._committed:
+            await self.session.rollback()
+            self.events = []
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self._committed = True
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def collect_events(self) -> list[Event]:
+        events, self.events = self.events, []
+        return events
+
+    async def notify(self, notice: Notice) -> None:
+        """Queue a notice to the platform the member last used; sent after commit."""
+        member = await self.session.get(Member, notice.to)
+        if member is None:
+            raise NotFound("That member no longer exists.")
+        account = await self.session.scalar(
+            select(Account)
+            .where(Account.member_id == member.id, Account.platform == member.last_platform)
+            .limit(1)
+        )
+        if account is None:
+            return  # a member erased from every platform; nothing to deliver to
+        now = self.now()
+        self.session.add(
+            OutboxNotice(
+                member_id=member.id,
+                platform=account.platform,
+                address=account.external_id,
+                text=notice.text,
+                actions=[a.model_dump() for a in notice.actions],
+                ref=notice.ref,
+                replaces=notice.replaces,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+
+    async def work_for_update(self, work_id: int) -> WorkItem:
+        """The item, row-locked, so every change to it and its offers happens one at a time."""
+        item = await self.session.scalar(
+            select(WorkItem)
+            .where(WorkItem.id == work_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if item is None:
+            raise NotFound(f"There is no work item #{work_id}.")
+        return item
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def uow_factory(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> UnitOfWorkFactory:
+    return lambda: UnitOfWork(sessions, clock)

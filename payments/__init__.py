@@ -1,0 +1,1 @@
+"""Money: the double-entry ledger, payment gateways and the handlers that move money."""

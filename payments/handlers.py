@@ -1,0 +1,179 @@
+"""Money movements driven by the work item's life: fund, settle on approval, pay out, refund."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.commands import ConfirmFunding, ConfirmPayout
+from core.errors import NotFound, StaleAction
+from core.events import (
+    DeliveryApproved,
+    PayoutSent,
+    WorkCancelled,
+    WorkExpired,
+    WorkFunded,
+)
+from core.handlers.common import owner_member_id
+from core.models import Payout, WorkItem
+from core.money import Money, parent_share, platform_fee
+from core.notices import Notice
+from core.ports import PaymentGateway, RefundRequest, TransferRequest
+from core.states import WorkStatus, check_work_move
+from core.uow import UnitOfWork
+from payments import ledger
+
+
+async def confirm_funding(cmd: ConfirmFunding, uow: UnitOfWork) -> str:
+    """The business's money arrived: hold it in escrow and open the item to parents."""
+    cmd.actor.require_moderator()
+    item = await uow.work_for_update(cmd.work_id)
+    if item.funded_at is not None:
+        raise StaleAction(f'"{item.title}" (#{item.id}) is already funded.')
+    check_work_move(item.status, WorkStatus.OPEN, item.title)
+    now = uow.now()
+    await ledger.post(
+        uow.session,
+        key=f"fund:{item.id}",
+        kind="fund",
+        currency=item.currency,
+        legs=[(ledger.CASH, item.budget_minor), (ledger.escrow(item.id), -item.budget_minor)],
+        now=now,
+        work_id=item.id,
+        memo=cmd.reference,
+    )
+    item.status = WorkStatus.OPEN
+    item.funded_at = now
+    budget = Money(item.budget_minor, item.currency)
+    await uow.notify(
+        Notice(
+            to=await owner_member_id(uow, item),
+            text=f'Payment of {budget} received for "{item.title}". We\'re finding a parent now.',
+        )
+    )
+    uow.emit(WorkFunded(work_id=item.id))
+    return f'Funding of {budget} recorded for #{item.id} "{item.title}".'
+
+
+async def settle_approved(event: DeliveryApproved, uow: UnitOfWork, gateway: PaymentGateway) -> None:
+    """Split the escrow into the parent's share and the platform fee, then pay the parent."""
+    item = await uow.work_for_update(event.work_id)
+    if item.status != WorkStatus.APPROVED:
+        return
+    share = parent_share(item.budget_minor, item.fee_bps)
+    fee = platform_fee(item.budget_minor, item.fee_bps)
+    now = uow.now()
+    await ledger.post(
+        uow.session,
+        key=f"settle:{item.id}",
+        kind="settle",
+        currency=item.currency,
+        legs=[
+            (ledger.escrow(item.id), item.budget_minor),
+            (ledger.payable(event.member_id), -share),
+            (ledger.REVENUE, -fee),
+        ],
+        now=now,
+        work_id=item.id,
+    )
+    payout = await uow.session.scalar(select(Payout).where(Payout.work_id == item.id))
+    if payout is None:
+        payout = Payout(
+            work_id=item.id,
+            member_id=event.member_id,
+            amount_minor=share,
+            currency=item.currency,
+            created_at=now,
+        )
+        uow.session.add(payout)
+        await uow.session.flush()
+    reference = await gateway.transfer(
+        TransferRequest(payout.id, item.id, event.member_id, share, item.currency)
+    )
+    if reference is not None:
+        await _mark_paid(uow, item, payout, reference)
+        return
+    await uow.notify(
+        Notice(
+            to=event.member_id,
+            text=f'{Money(share, item.currency)} is owed to you for "{item.title}". '
+            "The moderators pay it by bank transfer and you'll hear here when it's sent.",
+        )
+    )
+
+
+async def confirm_payout(cmd: ConfirmPayout, uow: UnitOfWork) -> str:
+    """A moderator paid a parent by hand (offline gateway)."""
+    cmd.actor.require_moderator()
+    payout = await uow.session.get(Payout, cmd.payout_id)
+    if payout is None:
+        raise NotFound(f"There is no payout #{cmd.payout_id}.")
+    item = await uow.work_for_update(payout.work_id)
+    await uow.session.refresh(payout)
+    if payout.status == "sent":
+        raise StaleAction(f"Payout #{payout.id} was already confirmed.")
+    await _mark_paid(uow, item, payout, cmd.reference or f"manual:{payout.id}")
+    return f"Recorded payout #{payout.id} of {Money(payout.amount_minor, payout.currency)}."
+
+
+async def _mark_paid(uow: UnitOfWork, item: WorkItem, payout: Payout, reference: str) -> None:
+    now = uow.now()
+    await ledger.post(
+        uow.session,
+        key=f"payout:{payout.id}",
+        kind="payout",
+        currency=payout.currency,
+        legs=[(ledger.payable(payout.member_id), payout.amount_minor), (ledger.CASH, -payout.amount_minor)],
+        now=now,
+        work_id=item.id,
+        memo=reference,
+    )
+    payout.status, payout.gateway_ref, payout.sent_at = "sent", reference, now
+    check_work_move(item.status, WorkStatus.PAID, item.title)
+    item.status = WorkStatus.PAID
+    await uow.notify(
+        Notice(
+            to=payout.member_id,
+            text=f'You\'ve been paid {Money(payout.amount_minor, payout.currency)} for "{item.title}". '
+            "Thank you!",
+        )
+    )
+    uow.emit(PayoutSent(payout_id=payout.id, work_id=item.id))
+
+
+async def refund_unused(
+    event: WorkCancelled | WorkExpired, uow: UnitOfWork, gateway: PaymentGateway
+) -> None:
+    """Return a cancelled or expired item's escrow to the business."""
+    if not event.was_funded:
+        return
+    item = await uow.work_for_update(event.work_id)
+    if item.status not in (WorkStatus.CANCELLED, WorkStatus.EXPIRED):
+        return
+    held = -await ledger.balance(uow.session, ledger.escrow(item.id), item.currency)
+    reference = await gateway.refund(RefundRequest(item.id, held, item.currency))
+    await ledger.post(
+        uow.session,
+        key=f"refund:{item.id}",
+        kind="refund",
+        currency=item.currency,
+        legs=[(ledger.escrow(item.id), held), (ledger.CASH, -held)],
+        now=uow.now(),
+        work_id=item.id,
+        memo=reference or "refund by hand",
+    )
+    item.status = WorkStatus.REFUNDED
+    how = "" if reference else " The moderators will send it back by bank transfer."
+    await uow.notify(
+        Notice(
+            to=await owner_member_id(uow, item),
+            text=f'{Money(held, item.currency)} for "{item.title}" is being refunded.{how}',
+        )
+    )
+
+
+COMMAND_HANDLERS = {ConfirmFunding: confirm_funding, ConfirmPayout: confirm_payout}
+EVENT_HANDLERS = {
+    DeliveryApproved: [settle_approved],
+    WorkCancelled: [refund_unused],
+    WorkExpired: [refund_unused],
+}

@@ -1,0 +1,1 @@
+"""Who gets offered what: eligibility, ordering and the reasons shown to each parent."""
