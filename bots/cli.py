@@ -31,12 +31,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply every migration")
     demo = sub.add_parser("demo", help="play a small community's whole journey, offline")
-    demo.add_argument("--keep", type=Path, metavar="FILE", help="keep the demo's SQLite database here")
+    demo.add_argument(
+        "--keep", type=Path, metavar="FILE", help="keep the demo's SQLite database here"
+    )
     demo.add_argument("--json", action="store_true", help="print only the summary, as JSON")
     led = sub.add_parser("ledger", help="money checks")
     led.add_argument("action", choices=["check"], help="check: verify every ledger invariant")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     if args.command == "demo":
         return asyncio.run(_demo(args.keep, args.json))

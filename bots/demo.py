@@ -43,8 +43,12 @@ class Community:
     async def join(self, name: str, platform: str, moderator: bool = False) -> Actor:
         address = f"{platform[:2]}-{name.lower()}"
         actor = await self.app.handle(
-            c.RegisterAccount(platform=platform, external_id=address, display_name=name,
-                              platform_says_moderator=moderator)  # fmt: skip
+            c.RegisterAccount(
+                platform=platform,
+                external_id=address,
+                display_name=name,
+                platform_says_moderator=moderator,
+            )
         )
         self.people[name], self.names[address] = actor, name
         return actor
@@ -72,7 +76,9 @@ class Community:
                 mark = "✎ edited" if item.edited else "→ DM"
                 buttons = " ".join(f"[{a.label}]" for a in item.notice.actions)
                 text = item.notice.text.replace("\n", "\n" + " " * 16)
-                self.say(f"      {mark} to {self.names[item.address]} ({platform}): {text} {buttons}".rstrip())
+                self.say(
+                    f"      {mark} to {self.names[item.address]} ({platform}): {text} {buttons}".rstrip()
+                )
             self.shown[platform] = len(messenger.sent)
 
 
@@ -96,33 +102,66 @@ async def run_demo(keep: Path | None = None, say: Callable[[str], None] = print)
 async def _journey(town: Community) -> None:
     say, act, p = town.say, town.act, town.people
     say("Parent Brain demo: one morning in a parenting community (times in UTC).")
-    for name, platform in [("Priya", "telegram"), ("Tom", "discord"), ("Aisha", "telegram"),
-                           ("Sam", "discord"), ("Mel", "telegram"), ("Dev", "discord")]:  # fmt: skip
+    for name, platform in [
+        ("Priya", "telegram"),
+        ("Tom", "discord"),
+        ("Aisha", "telegram"),
+        ("Sam", "discord"),
+        ("Mel", "telegram"),
+        ("Dev", "discord"),
+    ]:
         await town.join(name, platform)
     kate = await town.join("Kate", "telegram", moderator=True)
 
-    await act("Priya", "/profile skills proofreading:expert, content creation",
-              c.SetSkills(actor=p["Priya"], skills="proofreading:expert, content creation", years=6))  # fmt: skip
-    await act("Tom", "/profile skills proofreading, emails",
-              c.SetSkills(actor=p["Tom"], skills="proofreading, emails"))  # fmt: skip
-    await act("Aisha", "/profile skills proof reading:expert, design",
-              c.SetSkills(actor=p["Aisha"], skills="proof reading:expert, design"))  # fmt: skip
-    await act("Sam", "/profile skills sales calls:expert, phone calls",
-              c.SetSkills(actor=p["Sam"], skills="sales calls:expert, phone calls"))  # fmt: skip
+    await act(
+        "Priya",
+        "/profile skills proofreading:expert, content creation",
+        c.SetSkills(actor=p["Priya"], skills="proofreading:expert, content creation", years=6),
+    )
+    await act(
+        "Tom",
+        "/profile skills proofreading, emails",
+        c.SetSkills(actor=p["Tom"], skills="proofreading, emails"),
+    )
+    await act(
+        "Aisha",
+        "/profile skills proof reading:expert, design",
+        c.SetSkills(actor=p["Aisha"], skills="proof reading:expert, design"),
+    )
+    await act(
+        "Sam",
+        "/profile skills sales calls:expert, phone calls",
+        c.SetSkills(actor=p["Sam"], skills="sales calls:expert, phone calls"),
+    )
     await act("Priya", "/available 3h", c.GoAvailable(actor=p["Priya"], window="3h"))
     await act("Tom", "/available until 14:00", c.GoAvailable(actor=p["Tom"], window="until 14:00"))
     await act("Aisha", "/available", c.GoAvailable(actor=p["Aisha"]))
     await act("Sam", "/available tonight", c.GoAvailable(actor=p["Sam"], window="tonight"))
 
-    await act("Mel", "/business Bloom Bakery, mel@bloom.example",
-              c.RegisterBusiness(actor=p["Mel"], name="Bloom Bakery", contact="mel@bloom.example"))  # fmt: skip
+    await act(
+        "Mel",
+        "/business Bloom Bakery, mel@bloom.example",
+        c.RegisterBusiness(actor=p["Mel"], name="Bloom Bakery", contact="mel@bloom.example"),
+    )
     p["Mel"] = await town.join("Mel", "telegram")
-    menu = await act("Mel", "/post Proofread our spring menu …", c.PostWork(
-        actor=p["Mel"], title="Proofread our spring menu",
-        description="Two pages, about 600 words. Spelling, allergens wording, consistent prices.",
-        skills="proofreading", budget="£25", estimate="45m", deadline="tomorrow 17:00"))  # fmt: skip
-    await act("Kate (moderator)", f"/funded {menu.work_id}",
-              c.ConfirmFunding(actor=kate, work_id=menu.work_id, reference="bank ref PB-1"))  # fmt: skip
+    menu = await act(
+        "Mel",
+        "/post Proofread our spring menu …",
+        c.PostWork(
+            actor=p["Mel"],
+            title="Proofread our spring menu",
+            description="Two pages, about 600 words. Spelling, allergens wording, consistent prices.",
+            skills="proofreading",
+            budget="£25",
+            estimate="45m",
+            deadline="tomorrow 17:00",
+        ),
+    )
+    await act(
+        "Kate (moderator)",
+        f"/funded {menu.work_id}",
+        c.ConfirmFunding(actor=kate, work_id=menu.work_id, reference="bank ref PB-1"),
+    )
     first = await _pending_offer(town, menu.work_id)
     await act("Priya", "presses [Decline]", c.DeclineOffer(actor=p["Priya"], offer_id=first))
     second = await _pending_offer(town, menu.work_id)
@@ -130,59 +169,147 @@ async def _journey(town: Community) -> None:
     third = await _pending_offer(town, menu.work_id)
     await act("Aisha", "presses [Accept]", c.AcceptOffer(actor=p["Aisha"], offer_id=third))
     await town.later(40, "Aisha works on it")
-    await act("Aisha", f"/submit {menu.work_id} https://docs.example/menu-v2",
-              c.SubmitDelivery(actor=p["Aisha"], work_id=menu.work_id,
-                               body="Corrected menu: https://docs.example/menu-v2 (12 fixes, notes inline)"))  # fmt: skip
+    await act(
+        "Aisha",
+        f"/submit {menu.work_id} https://docs.example/menu-v2",
+        c.SubmitDelivery(
+            actor=p["Aisha"],
+            work_id=menu.work_id,
+            body="Corrected menu: https://docs.example/menu-v2 (12 fixes, notes inline)",
+        ),
+    )
     await act("Mel", "presses [Approve]", c.ApproveDelivery(actor=p["Mel"], work_id=menu.work_id))
     await act("Mel", "presses [★★★★★]", c.RateWork(actor=p["Mel"], work_id=menu.work_id, stars=5))
-    await act("Aisha", "presses [★★★★]", c.RateWork(actor=p["Aisha"], work_id=menu.work_id, stars=4))
+    await act(
+        "Aisha", "presses [★★★★]", c.RateWork(actor=p["Aisha"], work_id=menu.work_id, stars=4)
+    )
     payout = await _owed_payout(town, menu.work_id)
-    await act("Kate (moderator)", f"/paid {payout}",
-              c.ConfirmPayout(actor=kate, payout_id=payout, reference="bank transfer 0302-1"))  # fmt: skip
+    await act(
+        "Kate (moderator)",
+        f"/paid {payout}",
+        c.ConfirmPayout(actor=kate, payout_id=payout, reference="bank transfer 0302-1"),
+    )
 
-    await act("Dev", "/business Northwind Software, dev@northwind.example",
-              c.RegisterBusiness(actor=p["Dev"], name="Northwind Software", contact="dev@northwind.example"))  # fmt: skip
+    await act(
+        "Dev",
+        "/business Northwind Software, dev@northwind.example",
+        c.RegisterBusiness(
+            actor=p["Dev"], name="Northwind Software", contact="dev@northwind.example"
+        ),
+    )
     p["Dev"] = await town.join("Dev", "discord")
-    calls = await act("Dev", "/post 10 calls to warm leads (urgent) …", c.PostWork(
-        actor=p["Dev"], title="10 calls to warm leads", urgent=True,
-        description="Call ten trial users, ask three questions, note answers in our sheet.",
-        skills="sales calls", budget="£120", estimate="2h", deadline="today 18:00"))  # fmt: skip
-    await act("Kate (moderator)", f"/funded {calls.work_id}",
-              c.ConfirmFunding(actor=kate, work_id=calls.work_id))  # fmt: skip
+    calls = await act(
+        "Dev",
+        "/post 10 calls to warm leads (urgent) …",
+        c.PostWork(
+            actor=p["Dev"],
+            title="10 calls to warm leads",
+            urgent=True,
+            description="Call ten trial users, ask three questions, note answers in our sheet.",
+            skills="sales calls",
+            budget="£120",
+            estimate="2h",
+            deadline="today 18:00",
+        ),
+    )
+    await act(
+        "Kate (moderator)",
+        f"/funded {calls.work_id}",
+        c.ConfirmFunding(actor=kate, work_id=calls.work_id),
+    )
     sam_offer = await _pending_offer(town, calls.work_id)
     await act("Sam", "presses [Accept]", c.AcceptOffer(actor=p["Sam"], offer_id=sam_offer))
     await town.later(100, "Sam makes the calls")
-    await act("Sam", f"/submit {calls.work_id} …", c.SubmitDelivery(
-        actor=p["Sam"], work_id=calls.work_id, body="All 10 called; answers in the sheet."))  # fmt: skip
-    await act("Dev", "presses [Request changes]", c.RequestChanges(
-        actor=p["Dev"], work_id=calls.work_id, note="Could you add who wants a demo?"))  # fmt: skip
-    await act("Sam", f"/submit {calls.work_id} …", c.SubmitDelivery(
-        actor=p["Sam"], work_id=calls.work_id, body="Added a 'wants demo' column: 4 of 10."))  # fmt: skip
+    await act(
+        "Sam",
+        f"/submit {calls.work_id} …",
+        c.SubmitDelivery(
+            actor=p["Sam"], work_id=calls.work_id, body="All 10 called; answers in the sheet."
+        ),
+    )
+    await act(
+        "Dev",
+        "presses [Request changes]",
+        c.RequestChanges(
+            actor=p["Dev"], work_id=calls.work_id, note="Could you add who wants a demo?"
+        ),
+    )
+    await act(
+        "Sam",
+        f"/submit {calls.work_id} …",
+        c.SubmitDelivery(
+            actor=p["Sam"], work_id=calls.work_id, body="Added a 'wants demo' column: 4 of 10."
+        ),
+    )
     await act("Dev", "presses [Approve]", c.ApproveDelivery(actor=p["Dev"], work_id=calls.work_id))
     payout = await _owed_payout(town, calls.work_id)
     await act("Kate (moderator)", f"/paid {payout}", c.ConfirmPayout(actor=kate, payout_id=payout))
 
-    contract = await act("Dev", "/post Review a supplier contract …", c.PostWork(
-        actor=p["Dev"], title="Review a supplier contract", description="Eight pages; flag risky clauses.",
-        skills="legal advice", budget="£80", estimate="1h30", deadline="48h"))  # fmt: skip
-    await act("Kate (moderator)", f"/funded {contract.work_id}",
-              c.ConfirmFunding(actor=kate, work_id=contract.work_id))  # fmt: skip
+    contract = await act(
+        "Dev",
+        "/post Review a supplier contract …",
+        c.PostWork(
+            actor=p["Dev"],
+            title="Review a supplier contract",
+            description="Eight pages; flag risky clauses.",
+            skills="legal advice",
+            budget="£80",
+            estimate="1h30",
+            deadline="48h",
+        ),
+    )
+    await act(
+        "Kate (moderator)",
+        f"/funded {contract.work_id}",
+        c.ConfirmFunding(actor=kate, work_id=contract.work_id),
+    )
     await town.later(49 * 60, "two days pass; nobody with legal advice is available")
 
     say("\nWhat bad input gets:")
     for who, typed, command in [
-        ("Tom", "presses [Accept] on his timed-out menu offer",
-         c.AcceptOffer(actor=p["Tom"], offer_id=second)),
-        ("Priya", "presses Sam's [Accept] button", c.AcceptOffer(actor=p["Priya"], offer_id=sam_offer)),
+        (
+            "Tom",
+            "presses [Accept] on his timed-out menu offer",
+            c.AcceptOffer(actor=p["Tom"], offer_id=second),
+        ),
+        (
+            "Priya",
+            "presses Sam's [Accept] button",
+            c.AcceptOffer(actor=p["Priya"], offer_id=sam_offer),
+        ),
         ("Tom", "/available 30h", c.GoAvailable(actor=p["Tom"], window="30h")),
-        ("Mel", "/post … skills: desing", c.PostWork(
-            actor=p["Mel"], title="New logo", description="A simple logo", skills="desing",
-            budget="£20", estimate="1h", deadline="tomorrow")),
-        ("Mel", "/post … budget: £9000000", c.PostWork(
-            actor=p["Mel"], title="Rebrand", description="Everything", skills="design",
-            budget="£9000000", estimate="1h", deadline="tomorrow")),
-        ("Priya", f"/funded {menu.work_id}", c.ConfirmFunding(actor=p["Priya"], work_id=menu.work_id)),
-    ]:  # fmt: skip
+        (
+            "Mel",
+            "/post … skills: desing",
+            c.PostWork(
+                actor=p["Mel"],
+                title="New logo",
+                description="A simple logo",
+                skills="desing",
+                budget="£20",
+                estimate="1h",
+                deadline="tomorrow",
+            ),
+        ),
+        (
+            "Mel",
+            "/post … budget: £9000000",
+            c.PostWork(
+                actor=p["Mel"],
+                title="Rebrand",
+                description="Everything",
+                skills="design",
+                budget="£9000000",
+                estimate="1h",
+                deadline="tomorrow",
+            ),
+        ),
+        (
+            "Priya",
+            f"/funded {menu.work_id}",
+            c.ConfirmFunding(actor=p["Priya"], work_id=menu.work_id),
+        ),
+    ]:
         try:
             await act(who, typed, command)
         except Exception as err:  # DomainError: shown as the one sentence a user would see
@@ -208,8 +335,12 @@ async def _owed_payout(town: Community, work_id: int) -> int:
 async def _summary(app: ParentBrain) -> dict[str, Any]:
     async with app.uow() as uow:
         s = uow.session
-        statuses = dict((await s.execute(select(WorkItem.status, func.count()).group_by(WorkItem.status))).all())
-        offers = dict((await s.execute(select(Offer.status, func.count()).group_by(Offer.status))).all())
+        statuses = dict(
+            (await s.execute(select(WorkItem.status, func.count()).group_by(WorkItem.status))).all()
+        )
+        offers = dict(
+            (await s.execute(select(Offer.status, func.count()).group_by(Offer.status))).all()
+        )
         breaches = await ledger.check(s)
         total = await s.scalar(select(func.coalesce(func.sum(ledger.LedgerEntry.amount_minor), 0)))
         revenue = -await ledger.balance(s, ledger.REVENUE, app.settings.currency)

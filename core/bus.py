@@ -34,9 +34,7 @@ class MessageBus:
         deps = dict(dependencies or {})
         self.uow = uow
         self.command_handlers = {t: inject(h, deps) for t, h in command_handlers.items()}
-        self.event_handlers = {
-            t: [inject(h, deps) for h in hs] for t, hs in event_handlers.items()
-        }
+        self.event_handlers = {t: [inject(h, deps) for h in hs] for t, hs in event_handlers.items()}
         self.failed_events: list[tuple[Event, BaseException]] = []
 
     async def handle(self, command: Command) -> Any:

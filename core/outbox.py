@@ -50,7 +50,9 @@ class OutboxDispatcher:
             try:
                 delivered = await messenger.deliver(address, notice, edit)
             except RetryLater as wait:
-                await self._record(row_id, retry_in=timedelta(seconds=wait.seconds), error=str(wait))
+                await self._record(
+                    row_id, retry_in=timedelta(seconds=wait.seconds), error=str(wait)
+                )
                 report.retried += 1
             except RecipientUnreachable as gone:
                 await self._record(row_id, unreachable=True, error=str(gone) or "unreachable")

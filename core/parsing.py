@@ -21,10 +21,20 @@ TONIGHT_ENDS = time(23, 0)
 DEFAULT_DEADLINE_TIME = time(17, 0)
 
 _DURATION_UNITS = {
-    "d": 1440, "day": 1440, "days": 1440,
-    "h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60,
-    "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1,
-}  # fmt: skip
+    "d": 1440,
+    "day": 1440,
+    "days": 1440,
+    "h": 60,
+    "hr": 60,
+    "hrs": 60,
+    "hour": 60,
+    "hours": 60,
+    "m": 1,
+    "min": 1,
+    "mins": 1,
+    "minute": 1,
+    "minutes": 1,
+}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
 
 
@@ -46,7 +56,9 @@ def parse_duration(text: str, *, limit: timedelta = timedelta(days=60)) -> timed
     if whole <= 0:
         raise DomainError("That length of time is zero; try something like 30m or 2h.")
     if timedelta(minutes=whole) > limit:
-        raise DomainError(f"That's longer than {format_duration(limit)}; please pick something shorter.")
+        raise DomainError(
+            f"That's longer than {format_duration(limit)}; please pick something shorter."
+        )
     return timedelta(minutes=whole)
 
 
@@ -55,7 +67,9 @@ def format_duration(span: timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
-    out = (f"{days}d" if days else "") + (f"{hours}h" if hours else "") + (f"{mins}m" if mins else "")
+    out = (
+        (f"{days}d" if days else "") + (f"{hours}h" if hours else "") + (f"{mins}m" if mins else "")
+    )
     return out or "0m"
 
 
@@ -85,8 +99,14 @@ def parse_clock_time(text: str) -> time:
 
 
 def parse_timezone(text: str) -> ZoneInfo:
-    aliases = {"uk": "Europe/London", "gb": "Europe/London", "london": "Europe/London",
-               "utc": "UTC", "gmt": "Europe/London", "ireland": "Europe/Dublin"}  # fmt: skip
+    aliases = {
+        "uk": "Europe/London",
+        "gb": "Europe/London",
+        "london": "Europe/London",
+        "utc": "UTC",
+        "gmt": "Europe/London",
+        "ireland": "Europe/Dublin",
+    }
     name = aliases.get(text.strip().lower(), text.strip())
     try:
         return ZoneInfo(name)
@@ -176,8 +196,13 @@ def format_money_input(money: Money) -> str:
 
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_DAY_GROUPS = {"weekdays": 0b0011111, "weekends": 0b1100000, "daily": 0b1111111,
-               "everyday": 0b1111111, "every day": 0b1111111}  # fmt: skip
+_DAY_GROUPS = {
+    "weekdays": 0b0011111,
+    "weekends": 0b1100000,
+    "daily": 0b1111111,
+    "everyday": 0b1111111,
+    "every day": 0b1111111,
+}
 
 
 def _day_bit(word: str) -> int:

@@ -38,10 +38,20 @@ SEED_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
 LEVELS = {"beginner": 1, "intermediate": 2, "expert": 3}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 LEVEL_ALIASES = {
-    "beginner": 1, "novice": 1, "junior": 1, "1": 1,
-    "intermediate": 2, "mid": 2, "good": 2, "2": 2,
-    "expert": 3, "advanced": 3, "senior": 3, "pro": 3, "3": 3,
-}  # fmt: skip
+    "beginner": 1,
+    "novice": 1,
+    "junior": 1,
+    "1": 1,
+    "intermediate": 2,
+    "mid": 2,
+    "good": 2,
+    "2": 2,
+    "expert": 3,
+    "advanced": 3,
+    "senior": 3,
+    "pro": 3,
+    "3": 3,
+}
 
 
 def normalise(text: str) -> str:
@@ -87,7 +97,9 @@ class SkillCatalogue:
         close = difflib.get_close_matches(key, list(self._lookup), n=1, cutoff=0.75)
         if close:
             suggestion = self.skills[self._lookup[close[0]]].name.lower()
-            raise DomainError(f'I don\'t know the skill "{text.strip()}". Did you mean "{suggestion}"?')
+            raise DomainError(
+                f'I don\'t know the skill "{text.strip()}". Did you mean "{suggestion}"?'
+            )
         raise DomainError(
             f'I don\'t know the skill "{text.strip()}". Type /skills to see the list.'
         )

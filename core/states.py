@@ -62,26 +62,29 @@ WORK_STATE_SENTENCES: dict[WorkStatus, str] = {
     W.DISPUTED: "is in dispute with the moderators",
 }
 
-O = OfferStatus
 OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
-    O.PENDING: frozenset({O.ACCEPTED, O.DECLINED, O.EXPIRED, O.RESCINDED}),
-    O.ACCEPTED: frozenset(),
-    O.DECLINED: frozenset(),
-    O.EXPIRED: frozenset(),
-    O.RESCINDED: frozenset(),
+    OfferStatus.PENDING: frozenset(
+        {OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED, OfferStatus.RESCINDED}
+    ),
+    OfferStatus.ACCEPTED: frozenset(),
+    OfferStatus.DECLINED: frozenset(),
+    OfferStatus.EXPIRED: frozenset(),
+    OfferStatus.RESCINDED: frozenset(),
 }
 
 OFFER_STATE_SENTENCES: dict[OfferStatus, str] = {
-    O.ACCEPTED: "This offer was already accepted.",
-    O.DECLINED: "You already declined this offer.",
-    O.EXPIRED: "This offer has expired, so it is no longer open.",
-    O.RESCINDED: "This offer is no longer open: someone else took it or it was withdrawn.",
+    OfferStatus.ACCEPTED: "This offer was already accepted.",
+    OfferStatus.DECLINED: "You already declined this offer.",
+    OfferStatus.EXPIRED: "This offer has expired, so it is no longer open.",
+    OfferStatus.RESCINDED: "This offer is no longer open: someone else took it or it was withdrawn.",
 }
 
 
 def check_work_move(current: WorkStatus, target: WorkStatus, title: str) -> None:
     if target not in WORK_TRANSITIONS[current]:
-        raise StaleAction(f'"{title}" {WORK_STATE_SENTENCES[current]}, so it can\'t be {_verb(target)} now.')
+        raise StaleAction(
+            f'"{title}" {WORK_STATE_SENTENCES[current]}, so it can\'t be {_verb(target)} now.'
+        )
 
 
 def check_offer_move(current: OfferStatus, target: OfferStatus) -> None:

@@ -38,11 +38,11 @@ class SweepReport:
     switched_on: list[int] = field(default_factory=list)
 
 
-async def _due_ids(uow: UnitOfWork, query: Select[tuple[int]]) -> list[int]:
+async def _due_ids(uow: UnitOfWork, query: Select[Any]) -> list[int]:
     async with uow:
         rows = (await uow.session.scalars(query)).all()
         await uow.commit()
-    return list(rows)
+    return [int(r) for r in rows]
 
 
 async def sweep(
@@ -72,8 +72,10 @@ async def sweep(
         select(WorkItem.id)
         .where(
             (WorkItem.status == WorkStatus.OPEN)
-            | (WorkItem.status.in_([WorkStatus.OFFERED, WorkStatus.AWAITING_PAYMENT])
-               & (WorkItem.deadline <= now))  # fmt: skip
+            | (
+                WorkItem.status.in_([WorkStatus.OFFERED, WorkStatus.AWAITING_PAYMENT])
+                & (WorkItem.deadline <= now)
+            )
         )
         .order_by(WorkItem.deadline)
         .limit(BATCH)

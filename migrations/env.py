@@ -6,7 +6,6 @@ from typing import Any
 
 from alembic import context
 
-
 from core.models import Base, UTCDateTime
 
 config = context.config
@@ -36,4 +35,3 @@ connection = config.attributes.get("connection")
 if connection is None:
     raise SystemExit("Run migrations with `parentbrain db upgrade`; it passes the connection in.")
 run(connection)
-

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.commands import ConfirmFunding, ConfirmPayout
+from core.bus import Handler
+from core.commands import Command, ConfirmFunding, ConfirmPayout
 from core.errors import NotFound, StaleAction
 from core.events import (
     DeliveryApproved,
+    Event,
     PayoutSent,
     WorkCancelled,
     WorkExpired,
@@ -54,7 +56,9 @@ async def confirm_funding(cmd: ConfirmFunding, uow: UnitOfWork) -> str:
     return f'Funding of {budget} recorded for #{item.id} "{item.title}".'
 
 
-async def settle_approved(event: DeliveryApproved, uow: UnitOfWork, gateway: PaymentGateway) -> None:
+async def settle_approved(
+    event: DeliveryApproved, uow: UnitOfWork, gateway: PaymentGateway
+) -> None:
     """Split the escrow into the parent's share and the platform fee, then pay the parent."""
     item = await uow.work_for_update(event.work_id)
     if item.status != WorkStatus.APPROVED:
@@ -122,7 +126,10 @@ async def _mark_paid(uow: UnitOfWork, item: WorkItem, payout: Payout, reference:
         key=f"payout:{payout.id}",
         kind="payout",
         currency=payout.currency,
-        legs=[(ledger.payable(payout.member_id), payout.amount_minor), (ledger.CASH, -payout.amount_minor)],
+        legs=[
+            (ledger.payable(payout.member_id), payout.amount_minor),
+            (ledger.CASH, -payout.amount_minor),
+        ],
         now=now,
         work_id=item.id,
         memo=reference,
@@ -171,8 +178,11 @@ async def refund_unused(
     )
 
 
-COMMAND_HANDLERS = {ConfirmFunding: confirm_funding, ConfirmPayout: confirm_payout}
-EVENT_HANDLERS = {
+COMMAND_HANDLERS: dict[type[Command], Handler] = {
+    ConfirmFunding: confirm_funding,
+    ConfirmPayout: confirm_payout,
+}
+EVENT_HANDLERS: dict[type[Event], list[Handler]] = {
     DeliveryApproved: [settle_approved],
     WorkCancelled: [refund_unused],
     WorkExpired: [refund_unused],

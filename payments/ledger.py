@@ -50,7 +50,9 @@ async def post(
         raise LedgerError(f"unbalanced transaction {key}: {legs}")
     if any(amount == 0 for _, amount in legs):
         legs = [(account, amount) for account, amount in legs if amount != 0]
-    existing = await session.scalar(select(LedgerTransaction.id).where(LedgerTransaction.key == key))
+    existing = await session.scalar(
+        select(LedgerTransaction.id).where(LedgerTransaction.key == key)
+    )
     if existing is not None:
         return False
     txn = LedgerTransaction(key=key, kind=kind, work_id=work_id, memo=memo, created_at=now)
@@ -104,5 +106,7 @@ async def check(session: AsyncSession) -> list[str]:
     for work_id, currency, status in items:
         held = escrows.get((escrow(work_id), currency), 0)
         if status in settled and held != 0:
-            breaches.append(f"work item {work_id} is {status} but {-held} {currency} is still in escrow")
+            breaches.append(
+                f"work item {work_id} is {status} but {-held} {currency} is still in escrow"
+            )
     return breaches

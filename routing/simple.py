@@ -25,7 +25,9 @@ class SimpleRouter:
     async def candidates(
         self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int
     ) -> list[Candidate]:
-        needed = (await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == work.id))).all()
+        needed = (
+            await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == work.id))
+        ).all()
         needed_codes = {s.skill_code for s in needed}
         owner = await owner_member_id(uow, work)
         share = parent_share(work.budget_minor, work.fee_bps)
@@ -80,14 +82,18 @@ class SimpleRouter:
             .order_by(score.desc(), Member.id)
             .limit(limit * 4 + 20)
         )
-        levels = {
-            (row.member_id, row.skill_code): row.level
-            for row in (
-                await uow.session.scalars(
-                    select(MemberSkill).where(MemberSkill.skill_code.in_(needed_codes))
-                )
-            ).all()
-        } if needed_codes else {}
+        levels = (
+            {
+                (row.member_id, row.skill_code): row.level
+                for row in (
+                    await uow.session.scalars(
+                        select(MemberSkill).where(MemberSkill.skill_code.in_(needed_codes))
+                    )
+                ).all()
+            }
+            if needed_codes
+            else {}
+        )
         chosen: list[Candidate] = []
         seen: set[int] = set()
         for member, limited_to, stars, ratings in (await uow.session.execute(query)).all():
@@ -96,7 +102,9 @@ class SimpleRouter:
             if _quiet_now(member, now):
                 continue
             seen.add(member.id)
-            chosen.append(Candidate(member.id, _why(member.id, needed_codes, levels, stars, ratings)))
+            chosen.append(
+                Candidate(member.id, _why(member.id, needed_codes, levels, stars, ratings))
+            )
             if len(chosen) == limit:
                 break
         return chosen

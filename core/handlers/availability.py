@@ -83,7 +83,9 @@ async def add_weekly_window(cmd: AddWeeklyWindow, uow: UnitOfWork) -> str:
     window = parse_weekly(cmd.spec)
     rows = await weekly_windows(uow, member.id)
     if len(rows) >= MAX_WEEKLY_WINDOWS:
-        raise DomainError("You have the most regular windows allowed; /schedule clear to start again.")
+        raise DomainError(
+            "You have the most regular windows allowed; /schedule clear to start again."
+        )
     uow.session.add(
         WeeklyWindowRow(
             member_id=member.id,
@@ -110,7 +112,9 @@ async def weekly_windows(uow: UnitOfWork, member_id: int) -> list[WeeklyWindowRo
 
 
 def as_window(row: WeeklyWindowRow) -> WeeklyWindow:
-    return WeeklyWindow(row.days, time.fromisoformat(row.start_local), time.fromisoformat(row.end_local))
+    return WeeklyWindow(
+        row.days, time.fromisoformat(row.start_local), time.fromisoformat(row.end_local)
+    )
 
 
 async def apply_weekly_windows(uow: UnitOfWork) -> list[int]:
@@ -127,7 +131,7 @@ async def apply_weekly_windows(uow: UnitOfWork) -> list[int]:
         tz = zone(member)
         local = now.astimezone(tz)
         window = as_window(row)
-        if not window.covers(local) or member.banned_until and member.banned_until > now:
+        if not window.covers(local) or (member.banned_until and member.banned_until > now):
             continue
         starts = datetime.combine(local.date(), window.start, tzinfo=tz).astimezone(now.tzinfo)
         ends = datetime.combine(local.date(), window.end, tzinfo=tz).astimezone(now.tzinfo)
@@ -140,7 +144,9 @@ async def apply_weekly_windows(uow: UnitOfWork) -> list[int]:
         if used is not None or await live_availability(uow, member.id, now):
             continue
         uow.session.add(
-            Availability(member_id=member.id, starts_at=now, until=ends, skills=[], source="schedule")
+            Availability(
+                member_id=member.id, starts_at=now, until=ends, skills=[], source="schedule"
+            )
         )
         uow.emit(MemberAvailable(member_id=member.id))
         switched.append(member.id)

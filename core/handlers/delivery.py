@@ -59,7 +59,9 @@ async def submit_delivery(cmd: SubmitDelivery, uow: UnitOfWork, settings: Settin
         )
     )
     uow.emit(DeliverySubmitted(work_id=item.id))
-    return f'Sent your work for "{item.title}" to the business. You\'ll hear here when they approve.'
+    return (
+        f'Sent your work for "{item.title}" to the business. You\'ll hear here when they approve.'
+    )
 
 
 async def approve_delivery(cmd: ApproveDelivery, uow: UnitOfWork) -> str:
@@ -126,8 +128,11 @@ async def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> str:
     other = item.assignee_member_id if cmd.actor.member_id == owner else owner
     if other is not None:
         await uow.notify(
-            Notice(to=other, text=f'"{item.title}" is now in dispute: {cmd.reason}\n'
-                   "A moderator will look at both sides and decide.")  # fmt: skip
+            Notice(
+                to=other,
+                text=f'"{item.title}" is now in dispute: {cmd.reason}\n'
+                "A moderator will look at both sides and decide.",
+            )
         )
     return "The moderators have your dispute and will decide. Money stays held until then."
 
@@ -140,7 +145,9 @@ async def rate_work(cmd: RateWork, uow: UnitOfWork) -> str:
     if item.status not in (WorkStatus.APPROVED, WorkStatus.PAID):
         raise StaleAction("You can rate once the work has been approved.")
     already = await uow.session.scalar(
-        select(Rating).where(Rating.work_id == item.id, Rating.rater_member_id == cmd.actor.member_id)
+        select(Rating).where(
+            Rating.work_id == item.id, Rating.rater_member_id == cmd.actor.member_id
+        )
     )
     if already is not None:
         raise StaleAction("You already rated this one. Thanks!")
@@ -164,13 +171,19 @@ async def rate_work(cmd: RateWork, uow: UnitOfWork) -> str:
 
 async def reveal_ratings(uow: UnitOfWork, item: WorkItem) -> None:
     await uow.session.execute(
-        update(Rating).where(Rating.work_id == item.id, Rating.visible.is_(False)).values(visible=True)
+        update(Rating)
+        .where(Rating.work_id == item.id, Rating.visible.is_(False))
+        .values(visible=True)
     )
-    for rating in (await uow.session.scalars(select(Rating).where(Rating.work_id == item.id))).all():
+    for rating in (
+        await uow.session.scalars(select(Rating).where(Rating.work_id == item.id))
+    ).all():
         rater = await uow.session.get_one(Member, rating.rater_member_id)
         await uow.notify(
-            Notice(to=rating.ratee_member_id,
-                   text=f'{rater.display_name} rated you {"★" * rating.stars} for "{item.title}".')  # fmt: skip
+            Notice(
+                to=rating.ratee_member_id,
+                text=f'{rater.display_name} rated you {"★" * rating.stars} for "{item.title}".',
+            )
         )
 
 
@@ -181,4 +194,3 @@ async def _counterpart(uow: UnitOfWork, actor: Actor, item: WorkItem) -> int:
     if actor.member_id == item.assignee_member_id:
         return owner
     raise NotAllowed("Only the business and the parent on this work can rate it.")
-

@@ -84,7 +84,9 @@ async def start_link(cmd: StartLink, uow: UnitOfWork) -> str:
     await uow.session.execute(delete(LinkCode).where(LinkCode.member_id == cmd.actor.member_id))
     code = "".join(secrets.choice(LINK_ALPHABET) for _ in range(6))
     uow.session.add(
-        LinkCode(code=code, member_id=cmd.actor.member_id, expires_at=uow.now() + LINK_CODE_LIFETIME)
+        LinkCode(
+            code=code, member_id=cmd.actor.member_id, expires_at=uow.now() + LINK_CODE_LIFETIME
+        )
     )
     return code
 
@@ -93,13 +95,17 @@ async def complete_link(cmd: CompleteLink, uow: UnitOfWork) -> Actor:
     """Join this platform account to the member who made the code."""
     link = await uow.session.get(LinkCode, cmd.code.strip().upper())
     if link is None or link.expires_at <= uow.now():
-        raise DomainError("That code isn't valid any more; type /link on the other platform for a new one.")
+        raise DomainError(
+            "That code isn't valid any more; type /link on the other platform for a new one."
+        )
     target = await uow.session.get_one(Member, link.member_id)
     source = await member_of(uow, cmd.actor)
     if source.id == target.id:
         raise DomainError("Those accounts are already linked.")
     taken = await uow.session.scalar(
-        select(Account).where(Account.member_id == target.id, Account.platform == cmd.actor.platform)
+        select(Account).where(
+            Account.member_id == target.id, Account.platform == cmd.actor.platform
+        )
     )
     if taken is not None:
         raise DomainError(f"That member already has a {cmd.actor.platform} account linked.")
@@ -114,7 +120,9 @@ async def complete_link(cmd: CompleteLink, uow: UnitOfWork) -> Actor:
             "This account already has work history, so it can't be merged; "
             "type /link here and enter the code on the other platform instead."
         )
-    accounts = (await uow.session.scalars(select(Account).where(Account.member_id == source.id))).all()
+    accounts = (
+        await uow.session.scalars(select(Account).where(Account.member_id == source.id))
+    ).all()
     for account in accounts:
         account.member_id = target.id
     for table in (MemberSkill, Availability, WeeklyWindowRow, LinkCode):
@@ -184,12 +192,16 @@ async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, settings: Settings
 
 async def register_business(cmd: RegisterBusiness, uow: UnitOfWork) -> str:
     member = await member_of(uow, cmd.actor)
-    current = await uow.session.scalar(select(Business).where(Business.owner_member_id == member.id))
+    current = await uow.session.scalar(
+        select(Business).where(Business.owner_member_id == member.id)
+    )
     if current is not None:
         current.name, current.contact = cmd.name, cmd.contact
         return f"Updated your business, {cmd.name}. Type /post to post work."
     uow.session.add(
-        Business(owner_member_id=member.id, name=cmd.name, contact=cmd.contact, created_at=uow.now())
+        Business(
+            owner_member_id=member.id, name=cmd.name, contact=cmd.contact, created_at=uow.now()
+        )
     )
     if Role.BUSINESS.value not in member.roles:
         member.roles = [*member.roles, Role.BUSINESS.value]
@@ -205,7 +217,8 @@ async def verify_business(cmd: VerifyBusiness, uow: UnitOfWork) -> str:
         return f"{business.name} was already verified."
     business.verified = True
     await uow.notify(
-        Notice(to=business.owner_member_id, text=f"{business.name} is now verified by the moderators.")
+        Notice(
+            to=business.owner_member_id, text=f"{business.name} is now verified by the moderators."
+        )
     )
     return f"Verified {business.name}."
-

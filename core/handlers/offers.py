@@ -62,7 +62,9 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
     if not chosen:
         item.status = WorkStatus.OPEN
         return []
-    minutes = settings.urgent_offer_timeout_minutes if item.urgent else settings.offer_timeout_minutes
+    minutes = (
+        settings.urgent_offer_timeout_minutes if item.urgent else settings.offer_timeout_minutes
+    )
     expires = min(now + timedelta(minutes=minutes), item.deadline)
     item.status = WorkStatus.OFFERED
     item.rounds += 1
@@ -87,7 +89,9 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
 async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
     member = await uow.session.get_one(Member, offer.member_id)
     skills = await catalogue(uow)
-    needed = (await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))).all()
+    needed = (
+        await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))
+    ).all()
     share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
     minutes = max(1, int((offer.expires_at - offer.made_at).total_seconds() // 60))
     text = (
@@ -103,13 +107,17 @@ async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
     return Notice(
         to=member.id,
         text=text,
-        actions=[Action(label="Accept", token=f"oa:{offer.id}"),
-                 Action(label="Decline", token=f"od:{offer.id}")],  # fmt: skip
+        actions=[
+            Action(label="Accept", token=f"oa:{offer.id}"),
+            Action(label="Decline", token=f"od:{offer.id}"),
+        ],
         ref=f"offer:{offer.id}",
     )
 
 
-async def _own_offer(uow: UnitOfWork, actor_member_id: int, offer_id: int) -> tuple[Offer, WorkItem]:
+async def _own_offer(
+    uow: UnitOfWork, actor_member_id: int, offer_id: int
+) -> tuple[Offer, WorkItem]:
     offer = await uow.session.get(Offer, offer_id)
     if offer is None:
         raise StaleAction("This offer is no longer open.")
@@ -164,8 +172,11 @@ async def decline_offer(cmd: DeclineOffer, uow: UnitOfWork) -> str:
     offer.status = OfferStatus.DECLINED
     offer.responded_at = uow.now()
     await uow.notify(
-        Notice(to=offer.member_id, text=f'You passed on "{item.title}". No problem!',
-               replaces=f"offer:{offer.id}")  # fmt: skip
+        Notice(
+            to=offer.member_id,
+            text=f'You passed on "{item.title}". No problem!',
+            replaces=f"offer:{offer.id}",
+        )
     )
     uow.emit(OfferDeclined(offer_id=offer.id, work_id=item.id, member_id=offer.member_id))
     return "Declined. We'll keep sending you work that fits."
@@ -183,19 +194,27 @@ async def expire_offer(cmd: ExpireOffer, uow: UnitOfWork) -> bool:
     offer.status = OfferStatus.EXPIRED
     offer.responded_at = uow.now()
     await uow.notify(
-        Notice(to=offer.member_id, text=f'"{item.title}": this offer timed out.',
-               replaces=f"offer:{offer.id}")  # fmt: skip
+        Notice(
+            to=offer.member_id,
+            text=f'"{item.title}": this offer timed out.',
+            replaces=f"offer:{offer.id}",
+        )
     )
     uow.emit(OfferExpired(offer_id=offer.id, work_id=item.id, member_id=offer.member_id))
     return True
 
 
-async def route_work(cmd: RouteWork, uow: UnitOfWork, router: Router, settings: Settings) -> list[int]:
+async def route_work(
+    cmd: RouteWork, uow: UnitOfWork, router: Router, settings: Settings
+) -> list[int]:
     return await route(uow, cmd.work_id, router, settings)
 
 
 async def route_after(
-    event: WorkFunded | OfferDeclined | OfferExpired, uow: UnitOfWork, router: Router, settings: Settings
+    event: WorkFunded | OfferDeclined | OfferExpired,
+    uow: UnitOfWork,
+    router: Router,
+    settings: Settings,
 ) -> None:
     await route(uow, event.work_id, router, settings)
 
@@ -206,7 +225,9 @@ async def route_waiting_items(
     """Someone became free: give open items with nobody pending another try."""
     waiting = (
         await uow.session.scalars(
-            select(WorkItem.id).where(WorkItem.status == WorkStatus.OPEN).order_by(WorkItem.deadline)
+            select(WorkItem.id)
+            .where(WorkItem.status == WorkStatus.OPEN)
+            .order_by(WorkItem.deadline)
         )
     ).all()
     for work_id in waiting:

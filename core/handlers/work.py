@@ -117,5 +117,7 @@ async def rescind_pending(uow: UnitOfWork, item: WorkItem, reason: str) -> None:
         offer.status = OfferStatus.RESCINDED
         offer.responded_at = now
         await uow.notify(
-            Notice(to=offer.member_id, text=f'"{item.title}": {reason}', replaces=f"offer:{offer.id}")
+            Notice(
+                to=offer.member_id, text=f'"{item.title}": {reason}', replaces=f"offer:{offer.id}"
+            )
         )

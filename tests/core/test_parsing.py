@@ -1,0 +1,217 @@
+"""What people type is read the same way everywhere, and nonsense gets one clear sentence."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.errors import DomainError
+from core.money import Money
+from core.parsing import (
+    format_duration,
+    format_money_input,
+    in_quiet_hours,
+    parse_clock_time,
+    parse_deadline,
+    parse_duration,
+    parse_money,
+    parse_quiet_hours,
+    parse_weekly,
+    parse_window,
+)
+from core.skills import SkillCatalogue
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SUMMER_9 = datetime(2026, 7, 6, 8, 0, tzinfo=UTC)  # 09:00 in London (BST)
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [("2h", 120), ("90m", 90), ("1h30", 90), ("1h 30m", 90), ("2 hours", 120), ("1.5h", 90), ("45 mins", 45)],
+)
+def test_durations(typed: str, minutes: int) -> None:
+    assert parse_duration(typed) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("15:00", time(15)), ("3pm", time(15)), ("3:30 pm", time(15, 30)), ("15.30", time(15, 30)),
+     ("noon", time(12)), ("12am", time(0)), ("12pm", time(12))],
+)
+def test_clock_times(typed: str, expected: time) -> None:
+    assert parse_clock_time(typed) == expected
+
+
+def test_a_bare_hour_asks_am_or_pm() -> None:
+    with pytest.raises(DomainError, match="am or pm"):
+        parse_clock_time("3")
+
+
+@pytest.mark.parametrize(
+    ("typed", "until"),
+    [
+        ("", datetime(2026, 3, 2, 11, 0, tzinfo=UTC)),
+        ("2h", datetime(2026, 3, 2, 11, 0, tzinfo=UTC)),
+        ("until 15:00", datetime(2026, 3, 2, 15, 0, tzinfo=UTC)),
+        ("until 3pm", datetime(2026, 3, 2, 15, 0, tzinfo=UTC)),
+        ("tonight", datetime(2026, 3, 2, 23, 0, tzinfo=UTC)),
+        ("until 8:00", datetime(2026, 3, 3, 8, 0, tzinfo=UTC)),  # already past today: tomorrow
+    ],
+)
+def test_availability_windows(typed: str, until: datetime) -> None:
+    assert parse_window(typed, MONDAY_9, LONDON, timedelta(hours=2)) == until
+
+
+def test_windows_read_the_members_own_clock_in_summer_time() -> None:
+    # 15:00 in London in July is 14:00 UTC.
+    assert parse_window("until 15:00", SUMMER_9, LONDON, timedelta(hours=2)) == datetime(
+        2026, 7, 6, 14, 0, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("30h", "more than a day"), ("soon", "Try /available 2h"), ("until 25:00", "isn't a time of day"),
+     ("0m", "zero")],
+)
+def test_bad_windows_say_what_to_type(typed: str, says: str) -> None:
+    with pytest.raises(DomainError, match=says):
+        parse_window(typed, MONDAY_9, LONDON, timedelta(hours=2))
+
+
+def test_tonight_after_eleven_suggests_a_duration() -> None:
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    with pytest.raises(DomainError, match="already late"):
+        parse_window("tonight", late, LONDON, timedelta(hours=2))
+
+
+@pytest.mark.parametrize(
+    ("typed", "minor", "currency"),
+    [("£25", 2500, "GBP"), ("25 GBP", 2500, "GBP"), ("25.50", 2550, "GBP"), ("€1,200", 120000, "EUR"),
+     ("$3.05", 305, "USD"), ("gbp 7", 700, "GBP"), (".5", 50, "GBP")],
+)
+def test_money(typed: str, minor: int, currency: str) -> None:
+    assert parse_money(typed, "GBP") == Money(minor, currency)
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("£-5", "couldn't read"), ("£0", "more than zero"), ("25.555", "two decimal places"),
+     ("25 XYZ", "isn't a currency"), ("1,00", "commas"), ("twenty", "couldn't read")],
+)
+def test_bad_money(typed: str, says: str) -> None:
+    with pytest.raises(DomainError, match=says):
+        parse_money(typed, "GBP")
+
+
+def test_weekly_windows() -> None:
+    window = parse_weekly("weekdays 20:00-22:00")
+    assert window.describe() == "weekdays 20:00-22:00"
+    assert window.covers(datetime(2026, 3, 2, 21, 0))  # Monday
+    assert not window.covers(datetime(2026, 3, 7, 21, 0))  # Saturday
+    assert parse_weekly("mon, wed 9am-11:30").describe() == "mon,wed 09:00-11:30"
+    with pytest.raises(DomainError, match="end after it starts"):
+        parse_weekly("daily 22:00-02:00")
+    with pytest.raises(DomainError, match="isn't a day"):
+        parse_weekly("funday 10:00-11:00")
+
+
+def test_quiet_hours_cross_midnight() -> None:
+    quiet = parse_quiet_hours("22:00-07:00")
+    assert in_quiet_hours(quiet, time(23)) and in_quiet_hours(quiet, time(6, 59))
+    assert not in_quiet_hours(quiet, time(7)) and not in_quiet_hours(quiet, time(21, 59))
+    assert parse_quiet_hours("none") is None
+
+
+def test_deadlines() -> None:
+    assert parse_deadline("tomorrow", MONDAY_9, LONDON) == datetime(2026, 3, 3, 17, 0, tzinfo=UTC)
+    assert parse_deadline("48h", MONDAY_9, LONDON) == MONDAY_9 + timedelta(hours=48)
+    assert parse_deadline("friday 12:00", MONDAY_9, LONDON) == datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
+    assert parse_deadline("monday", MONDAY_9, LONDON) == datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
+    with pytest.raises(DomainError, match="already passed"):
+        parse_deadline("today 08:00", MONDAY_9, LONDON)
+    with pytest.raises(DomainError, match="isn't a real date"):
+        parse_deadline("2026-02-30", MONDAY_9, LONDON)
+
+
+def test_skills_with_aliases_levels_and_suggestions() -> None:
+    skills = SkillCatalogue.seed()
+    assert skills.resolve("Proof-reading") == "proofreading"
+    assert skills.resolve("bookkeeping") == "accountancy"
+    assert skills.resolve_levelled("proofreading:expert, design") == {"proofreading": 3, "design": 2}
+    assert skills.resolve_many("sales calls and emails") == ["sales_calls", "emails"]
+    with pytest.raises(DomainError, match='Did you mean "design"'):
+        skills.resolve("desing")
+    with pytest.raises(DomainError, match="/skills"):
+        skills.resolve("astrophysics")
+    with pytest.raises(DomainError, match="beginner, intermediate or expert"):
+        skills.resolve_levelled("design:wizard")
+
+
+# Properties: whatever is typed, the parser answers with a value or a DomainError, never a crash.
+
+typed_text = st.text(max_size=40)
+moments = st.datetimes(
+    min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)
+)
+
+
+@given(typed_text)
+def test_duration_never_crashes(typed: str) -> None:
+    try:
+        assert parse_duration(typed) > timedelta(0)
+    except DomainError:
+        pass
+
+
+@given(typed_text, moments)
+def test_window_never_crashes_and_ends_in_the_future(typed: str, now: datetime) -> None:
+    try:
+        until = parse_window(typed, now, LONDON, timedelta(hours=2))
+    except DomainError:
+        return
+    assert now < until <= now + timedelta(hours=25)
+
+
+@given(typed_text)
+def test_money_never_crashes(typed: str) -> None:
+    try:
+        assert parse_money(typed, "GBP").minor > 0
+    except DomainError:
+        pass
+
+
+@given(typed_text, moments)
+def test_deadline_never_crashes(typed: str, now: datetime) -> None:
+    try:
+        assert parse_deadline(typed, now, LONDON) > now
+    except DomainError:
+        pass
+
+
+@given(typed_text)
+def test_other_readers_never_crash(typed: str) -> None:
+    for reader in (parse_clock_time, parse_weekly, parse_quiet_hours, SkillCatalogue.seed().resolve_levelled):
+        try:
+            reader(typed)
+        except DomainError:
+            pass
+
+
+@given(st.integers(min_value=1, max_value=60 * 24 * 60))
+def test_duration_round_trip(minutes: int) -> None:
+    span = timedelta(minutes=minutes)
+    assert parse_duration(format_duration(span)) == span
+
+
+@given(st.integers(min_value=1, max_value=10**12), st.sampled_from(["GBP", "EUR", "USD", "CHF"]))
+def test_money_round_trip(minor: int, currency: str) -> None:
+    money = Money(minor, currency)
+    assert parse_money(format_money_input(money), "GBP") == money
+    if currency in ("GBP", "EUR", "USD"):
+        assert parse_money(str(money), "GBP") == money
