@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not settings.platforms_configured():
         print(NO_PLATFORM, file=sys.stderr)
         return 2
-    from bots.run import serve
+    from bots.run import serve  # imports aiohttp and APScheduler only when really running
 
     return asyncio.run(serve(settings))
 

@@ -47,7 +47,9 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, stripe_api_key=None, telegram_token=None, discord_token=None)
+    return Settings(
+        database_url=database_url, stripe_api_key=None, telegram_token=None, discord_token=None
+    )
 
 
 @pytest.fixture
@@ -55,7 +57,9 @@ async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[ParentBra
     engine = make_engine(settings.database_url)
     await create_schema(engine)
     messengers = {p: MemoryMessenger(platform=p) for p in ("telegram", "discord")}
-    brain = await bootstrap(settings, clock=clock, messengers=messengers, engine=engine, schema="none")
+    brain = await bootstrap(
+        settings, clock=clock, messengers=messengers, engine=engine, schema="none"
+    )
     yield brain
     await brain.close()
 
@@ -63,5 +67,3 @@ async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[ParentBra
 @pytest.fixture
 def world(app: ParentBrain, clock: ManualClock) -> World:
     return World(app, clock)
-
-

@@ -40,7 +40,11 @@ class World:
         return f"{platform[:2]}-{name.lower()}"
 
     async def parent(
-        self, name: str, skills: str = "proofreading:expert", window: str = "3h", platform: str = "telegram"
+        self,
+        name: str,
+        skills: str = "proofreading:expert",
+        window: str = "3h",
+        platform: str = "telegram",
     ) -> Actor:
         actor = await self.join(name, platform)
         await self.app.handle(c.SetSkills(actor=actor, skills=skills))
@@ -50,7 +54,9 @@ class World:
 
     async def business(self, name: str = "Bloom", platform: str = "telegram") -> Actor:
         actor = await self.join(name, platform)
-        await self.app.handle(c.RegisterBusiness(actor=actor, name=f"{name} Ltd", contact=f"{name}@example.com"))
+        await self.app.handle(
+            c.RegisterBusiness(actor=actor, name=f"{name} Ltd", contact=f"{name}@example.com")
+        )
         return await self.join(name, platform)
 
     async def moderator(self, name: str = "Kate") -> Actor:
@@ -104,7 +110,9 @@ class World:
 
     async def offers(self, work_id: int) -> list[Offer]:
         async with self.app.uow() as uow:
-            rows = await uow.session.scalars(select(Offer).where(Offer.work_id == work_id).order_by(Offer.id))
+            rows = await uow.session.scalars(
+                select(Offer).where(Offer.work_id == work_id).order_by(Offer.id)
+            )
             offers = list(rows.all())
             await uow.commit()
             return offers
@@ -117,4 +125,6 @@ class World:
 
     async def outbox_count(self) -> int:
         async with self.app.uow() as uow:
-            return int(await uow.session.scalar(select(func.count()).select_from(OutboxNotice)) or 0)
+            return int(
+                await uow.session.scalar(select(func.count()).select_from(OutboxNotice)) or 0
+            )

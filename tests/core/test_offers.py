@@ -76,7 +76,9 @@ async def test_accepting_assigns_the_work_and_tells_both_sides(world: World) -> 
     assert accepted.replaces is not None and "You accepted" in accepted.text
 
 
-async def test_urgent_items_go_to_several_and_the_first_accept_rescinds_the_rest(world: World) -> None:
+async def test_urgent_items_go_to_several_and_the_first_accept_rescinds_the_rest(
+    world: World,
+) -> None:
     parents = [await world.parent(name) for name in ("Ann", "Ben", "Cat", "Dan")]
     work_id = await world.funded(await world.business(), urgent=True)
     offered = [o for o in await world.offers(work_id) if o.status == OfferStatus.PENDING]
@@ -91,7 +93,10 @@ async def test_urgent_items_go_to_several_and_the_first_accept_rescinds_the_rest
     loser = next(p for p in parents if p.member_id == offered[0].member_id)
     loser_name = next(n for n, a in world.people.items() if a == loser)
     edited = (await world.inbox(loser_name))[-1]
-    assert "another parent took this one" in edited.text and edited.replaces == f"offer:{offered[0].id}"
+    assert (
+        "another parent took this one" in edited.text
+        and edited.replaces == f"offer:{offered[0].id}"
+    )
     with pytest.raises(StaleAction, match="no longer open"):
         await world.app.handle(c.AcceptOffer(actor=loser, offer_id=offered[0].id))
 
@@ -103,7 +108,10 @@ async def test_someone_elses_button_changes_nothing(world: World) -> None:
     offer_id = await world.pending_offer(work_id, priya)
     before = await world.outbox_count()
 
-    for command in (c.AcceptOffer(actor=intruder, offer_id=offer_id), c.DeclineOffer(actor=intruder, offer_id=offer_id)):
+    for command in (
+        c.AcceptOffer(actor=intruder, offer_id=offer_id),
+        c.DeclineOffer(actor=intruder, offer_id=offer_id),
+    ):
         with pytest.raises(NotAllowed, match="sent to someone else"):
             await world.app.handle(command)
 
@@ -130,7 +138,9 @@ async def test_a_parent_at_capacity_cannot_take_a_second_job(world: World) -> No
     priya = await world.parent("Priya")
     shop = await world.business()
     first = await world.funded(shop)
-    await world.app.handle(c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(first, priya)))
+    await world.app.handle(
+        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(first, priya))
+    )
     second = await world.funded(shop, title="Second flyer")
     assert await world.offers(second) == []  # the router skips a parent who is busy
     assert (await world.item(second)).status == WorkStatus.OPEN
@@ -160,7 +170,9 @@ async def test_the_deadline_with_no_taker_expires_the_item_and_refunds(world: Wo
 
     assert (await world.item(work_id)).status == WorkStatus.REFUNDED
     texts = [n.text for n in await world.inbox("Bloom")]
-    assert any("has expired" in t for t in texts) and any("£25.00" in t and "refunded" in t for t in texts)
+    assert any("has expired" in t for t in texts) and any(
+        "£25.00" in t and "refunded" in t for t in texts
+    )
 
 
 async def test_a_parent_who_becomes_free_gets_the_waiting_item(world: World) -> None:

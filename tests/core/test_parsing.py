@@ -32,7 +32,15 @@ SUMMER_9 = datetime(2026, 7, 6, 8, 0, tzinfo=UTC)  # 09:00 in London (BST)
 
 @pytest.mark.parametrize(
     ("typed", "minutes"),
-    [("2h", 120), ("90m", 90), ("1h30", 90), ("1h 30m", 90), ("2 hours", 120), ("1.5h", 90), ("45 mins", 45)],
+    [
+        ("2h", 120),
+        ("90m", 90),
+        ("1h30", 90),
+        ("1h 30m", 90),
+        ("2 hours", 120),
+        ("1.5h", 90),
+        ("45 mins", 45),
+    ],
 )
 def test_durations(typed: str, minutes: int) -> None:
     assert parse_duration(typed) == timedelta(minutes=minutes)
@@ -40,8 +48,15 @@ def test_durations(typed: str, minutes: int) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("15:00", time(15)), ("3pm", time(15)), ("3:30 pm", time(15, 30)), ("15.30", time(15, 30)),
-     ("noon", time(12)), ("12am", time(0)), ("12pm", time(12))],
+    [
+        ("15:00", time(15)),
+        ("3pm", time(15)),
+        ("3:30 pm", time(15, 30)),
+        ("15.30", time(15, 30)),
+        ("noon", time(12)),
+        ("12am", time(0)),
+        ("12pm", time(12)),
+    ],
 )
 def test_clock_times(typed: str, expected: time) -> None:
     assert parse_clock_time(typed) == expected
@@ -76,8 +91,12 @@ def test_windows_read_the_members_own_clock_in_summer_time() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "says"),
-    [("30h", "more than a day"), ("soon", "Try /available 2h"), ("until 25:00", "isn't a time of day"),
-     ("0m", "zero")],
+    [
+        ("30h", "more than a day"),
+        ("soon", "Try /available 2h"),
+        ("until 25:00", "isn't a time of day"),
+        ("0m", "zero"),
+    ],
 )
 def test_bad_windows_say_what_to_type(typed: str, says: str) -> None:
     with pytest.raises(DomainError, match=says):
@@ -92,8 +111,15 @@ def test_tonight_after_eleven_suggests_a_duration() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "minor", "currency"),
-    [("£25", 2500, "GBP"), ("25 GBP", 2500, "GBP"), ("25.50", 2550, "GBP"), ("€1,200", 120000, "EUR"),
-     ("$3.05", 305, "USD"), ("gbp 7", 700, "GBP"), (".5", 50, "GBP")],
+    [
+        ("£25", 2500, "GBP"),
+        ("25 GBP", 2500, "GBP"),
+        ("25.50", 2550, "GBP"),
+        ("€1,200", 120000, "EUR"),
+        ("$3.05", 305, "USD"),
+        ("gbp 7", 700, "GBP"),
+        (".5", 50, "GBP"),
+    ],
 )
 def test_money(typed: str, minor: int, currency: str) -> None:
     assert parse_money(typed, "GBP") == Money(minor, currency)
@@ -101,8 +127,14 @@ def test_money(typed: str, minor: int, currency: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "says"),
-    [("£-5", "couldn't read"), ("£0", "more than zero"), ("25.555", "two decimal places"),
-     ("25 XYZ", "isn't a currency"), ("1,00", "commas"), ("twenty", "couldn't read")],
+    [
+        ("£-5", "couldn't read"),
+        ("£0", "more than zero"),
+        ("25.555", "two decimal places"),
+        ("25 XYZ", "isn't a currency"),
+        ("1,00", "commas"),
+        ("twenty", "couldn't read"),
+    ],
 )
 def test_bad_money(typed: str, says: str) -> None:
     with pytest.raises(DomainError, match=says):
@@ -131,7 +163,9 @@ def test_quiet_hours_cross_midnight() -> None:
 def test_deadlines() -> None:
     assert parse_deadline("tomorrow", MONDAY_9, LONDON) == datetime(2026, 3, 3, 17, 0, tzinfo=UTC)
     assert parse_deadline("48h", MONDAY_9, LONDON) == MONDAY_9 + timedelta(hours=48)
-    assert parse_deadline("friday 12:00", MONDAY_9, LONDON) == datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
+    assert parse_deadline("friday 12:00", MONDAY_9, LONDON) == datetime(
+        2026, 3, 6, 12, 0, tzinfo=UTC
+    )
     assert parse_deadline("monday", MONDAY_9, LONDON) == datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
     with pytest.raises(DomainError, match="already passed"):
         parse_deadline("today 08:00", MONDAY_9, LONDON)
@@ -143,7 +177,10 @@ def test_skills_with_aliases_levels_and_suggestions() -> None:
     skills = SkillCatalogue.seed()
     assert skills.resolve("Proof-reading") == "proofreading"
     assert skills.resolve("bookkeeping") == "accountancy"
-    assert skills.resolve_levelled("proofreading:expert, design") == {"proofreading": 3, "design": 2}
+    assert skills.resolve_levelled("proofreading:expert, design") == {
+        "proofreading": 3,
+        "design": 2,
+    }
     assert skills.resolve_many("sales calls and emails") == ["sales_calls", "emails"]
     with pytest.raises(DomainError, match='Did you mean "design"'):
         skills.resolve("desing")
@@ -196,7 +233,12 @@ def test_deadline_never_crashes(typed: str, now: datetime) -> None:
 
 @given(typed_text)
 def test_other_readers_never_crash(typed: str) -> None:
-    for reader in (parse_clock_time, parse_weekly, parse_quiet_hours, SkillCatalogue.seed().resolve_levelled):
+    for reader in (
+        parse_clock_time,
+        parse_weekly,
+        parse_quiet_hours,
+        SkillCatalogue.seed().resolve_levelled,
+    ):
         try:
             reader(typed)
         except DomainError:

@@ -12,7 +12,14 @@ from core.money import Money, parent_share, platform_fee
 
 @pytest.mark.parametrize(
     ("budget", "bps", "fee"),
-    [(2500, 1500, 375), (1, 1500, 0), (10, 1500, 2), (3, 5000, 2), (12000, 1500, 1800), (999, 0, 0)],
+    [
+        (2500, 1500, 375),
+        (1, 1500, 0),
+        (10, 1500, 2),
+        (3, 5000, 2),
+        (12000, 1500, 1800),
+        (999, 0, 0),
+    ],
 )
 def test_fee_rounds_half_up(budget: int, bps: int, fee: int) -> None:
     assert platform_fee(budget, bps) == fee

@@ -1,0 +1,143 @@
+"""`parentbrain run`: one asyncio process with the adapters, sweepers, outbox and HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import func, select, text
+
+from bots.app import ConfigurationError, ParentBrain, bootstrap
+from core.config import Settings
+from core.models import Member, OutboxNotice, WorkItem
+from core.ports import Messenger
+
+log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 15
+OUTBOX_SECONDS = 1
+
+# Adapters register a factory here: settings -> (Messenger, start, stop). None are built yet
+# in this release; a platform whose token is set but whose adapter is missing is refused.
+BRAIN = web.AppKey("brain", ParentBrain)
+
+AdapterFactory = Callable[[Settings, ParentBrain], Messenger]
+ADAPTERS: dict[str, AdapterFactory] = {}
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness and database reachability."""
+    brain: ParentBrain = request.app[BRAIN]
+    try:
+        async with brain.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:
+        return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+    return web.json_response({"ok": True, "database": "ok"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """A few numbers in Prometheus text format."""
+    brain: ParentBrain = request.app[BRAIN]
+    async with brain.uow() as uow:
+        s = uow.session
+        items = (
+            await s.execute(select(WorkItem.status, func.count()).group_by(WorkItem.status))
+        ).all()
+        outbox = (
+            await s.execute(select(OutboxNotice.status, func.count()).group_by(OutboxNotice.status))
+        ).all()
+        members = await s.scalar(select(func.count()).select_from(Member))
+    lines = [
+        "# TYPE parentbrain_members gauge",
+        f"parentbrain_members {members or 0}",
+        "# TYPE parentbrain_work_items gauge",
+    ]
+    lines += [f'parentbrain_work_items{{status="{status}"}} {n}' for status, n in items]
+    lines += ["# TYPE parentbrain_outbox_notices gauge"]
+    lines += [f'parentbrain_outbox_notices{{status="{status}"}} {n}' for status, n in outbox]
+    return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+
+
+def web_app(brain: ParentBrain) -> web.Application:
+    app = web.Application()
+    app[BRAIN] = brain
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+def adapters_for(settings: Settings, brain: ParentBrain) -> dict[str, Messenger]:
+    built: dict[str, Messenger] = {}
+    for platform in settings.platforms_configured():
+        factory = ADAPTERS.get(platform)
+        if factory is None:
+            raise ConfigurationError(
+                f"PARENTBRAIN_{platform.upper()}_TOKEN is set, but the {platform.title()} adapter "
+                "isn't part of this build yet; unset the token, or run `parentbrain demo`."
+            )
+        built[platform] = factory(settings, brain)
+    return built
+
+
+async def serve(
+    settings: Settings,
+    *,
+    messengers: Mapping[str, Messenger] | None = None,
+    stop: asyncio.Event | None = None,
+) -> int:
+    try:
+        brain = await bootstrap(settings)
+        brain.messengers.update(
+            messengers if messengers is not None else adapters_for(settings, brain)
+        )
+    except ConfigurationError as err:
+        print(err, file=sys.stderr)
+        return 2
+    brain.outbox.messengers = dict(brain.messengers)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        brain.sweep,
+        "interval",
+        seconds=SWEEP_SECONDS,
+        max_instances=1,
+        coalesce=True,
+        next_run_time=brain.clock.now(),
+    )
+    scheduler.add_job(
+        brain.outbox.dispatch_once,
+        "interval",
+        seconds=OUTBOX_SECONDS,
+        max_instances=1,
+        coalesce=True,
+    )
+    runner = web.AppRunner(web_app(brain))
+    await runner.setup()
+    site = web.TCPSite(runner, settings.http_host, settings.http_port)
+    await site.start()
+    scheduler.start()
+    log.warning(
+        "Parent Brain is running on %s (http://%s:%s/healthz)",
+        ", ".join(brain.messengers) or "no platforms",
+        settings.http_host,
+        settings.http_port,
+    )
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        await runner.cleanup()
+        await brain.close()
+    return 0

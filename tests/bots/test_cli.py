@@ -1,0 +1,97 @@
+"""The `parentbrain` command as a newcomer meets it on a fresh machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def parentbrain(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PARENTBRAIN_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bots.cli", *args],
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(Path(__file__).parents[2]), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_demo_json_pays_parents_and_balances_the_ledger(tmp_path: Path) -> None:
+    done = parentbrain("demo", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["ledger_balanced"] is True
+    assert (
+        summary["items_paid"] == 2
+        and summary["items_posted"] == 3
+        and summary["items_refunded"] == 1
+    )
+    assert (
+        summary["offers_made"] >= 4
+        and summary["offers_declined"] == 1
+        and summary["offers_expired"] == 1
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing left behind without --keep
+
+
+def test_demo_transcript_reads_like_the_messages_people_get(tmp_path: Path) -> None:
+    kept = tmp_path / "demo.sqlite3"
+    done = parentbrain("demo", "--keep", str(kept), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "→ DM to Priya (telegram): New paid work" in done.stdout
+    assert "You receive £21.25" in done.stdout and "[Accept] [Decline]" in done.stdout
+    assert 'I don\'t know the skill "desing". Did you mean "design"?' in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert kept.exists()
+    check = parentbrain(
+        "ledger",
+        "check",
+        cwd=tmp_path,
+        env={"PARENTBRAIN_DATABASE_URL": f"sqlite+aiosqlite:///{kept}"},
+    )
+    assert check.returncode == 0 and "Ledger OK" in check.stdout
+
+
+def test_run_without_tokens_says_what_to_set(tmp_path: Path) -> None:
+    done = parentbrain("run", cwd=tmp_path)
+    assert done.returncode == 2
+    for variable in ("PARENTBRAIN_TELEGRAM_TOKEN", "PARENTBRAIN_DISCORD_TOKEN"):
+        assert variable in done.stderr
+    assert "parentbrain demo" in done.stderr
+
+
+def test_db_upgrade_creates_the_default_sqlite_file_in_the_working_folder(tmp_path: Path) -> None:
+    done = parentbrain("db", "upgrade", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "revision 0001" in done.stdout
+    assert (tmp_path / "parentbrain.sqlite3").exists()
+
+
+def test_settings_come_from_parentbrain_toml_too(tmp_path: Path) -> None:
+    (tmp_path / "parentbrain.toml").write_text(
+        f'database_url = "sqlite+aiosqlite:///{tmp_path / "from-toml.db"}"\n'
+    )
+    done = parentbrain("db", "upgrade", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "from-toml.db").exists()
+
+
+def test_a_stripe_key_without_stripe_support_is_a_clear_error(tmp_path: Path) -> None:
+    done = parentbrain(
+        "run",
+        cwd=tmp_path,
+        env={
+            "PARENTBRAIN_TELEGRAM_TOKEN": "123:abc",
+            "PARENTBRAIN_STRIPE_API_KEY": "sk_test_secret",
+        },
+    )
+    assert done.returncode == 2
+    assert "PARENTBRAIN_STRIPE_API_KEY" in done.stderr
+    assert "sk_test_secret" not in done.stdout + done.stderr  # secrets never reach output

@@ -1,0 +1,110 @@
+"""Businesses post work, see the fee before paying, and may act only on their own items."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import commands as c
+from core.errors import DomainError, NotAllowed, StaleAction
+from core.models import WorkItem
+from core.states import WorkStatus
+from tests.world import World
+
+
+async def test_posting_shows_the_split_and_how_to_pay(world: World) -> None:
+    shop = await world.business()
+    posted = await world.app.handle(
+        c.PostWork(
+            actor=shop,
+            title="Proofread a flyer",
+            description="One page.",
+            skills="proof reading",
+            budget="£25",
+            estimate="45m",
+            deadline="tomorrow 17:00",
+        )
+    )
+    assert "the parent receives £21.25 and the platform fee is £3.75" in posted.message
+    assert "PB-" in posted.checkout
+    assert (await world.item(posted.work_id)).status == WorkStatus.AWAITING_PAYMENT
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("skills", "desing", 'Did you mean "design"'),
+        ("budget", "£9000000", "need a moderator"),
+        ("budget", "50p", "couldn't read"),
+        ("budget", "£0.50", "smallest budget"),
+        ("budget", "€25", "pays in GBP"),
+        ("estimate", "2m", "start at 5 minutes"),
+        ("estimate", "300h", "longer than"),
+        ("deadline", "yesterday", "couldn't read that deadline"),
+        ("deadline", "30m", "sooner than the work would take"),
+    ],
+)
+async def test_bad_posts_get_one_sentence_and_create_nothing(
+    world: World, field: str, value: str, says: str
+) -> None:
+    shop = await world.business()
+    with pytest.raises(DomainError, match=says):
+        await world.post(shop, **{field: value})
+    async with world.app.uow() as uow:
+        assert (await uow.session.get(WorkItem, 1)) is None
+
+
+async def test_only_registered_businesses_post(world: World) -> None:
+    parent = await world.parent("Priya")
+    with pytest.raises(NotAllowed, match="/business"):
+        await world.post(parent)
+
+
+async def test_a_business_cannot_touch_another_business_item(world: World) -> None:
+    mine = await world.business("Bloom")
+    theirs = await world.business("Rival")
+    work_id = await world.post(mine)
+    for command in (
+        c.CancelWork(actor=theirs, work_id=work_id),
+        c.ApproveDelivery(actor=theirs, work_id=work_id),
+        c.RequestChanges(actor=theirs, work_id=work_id, note="do it again"),
+    ):
+        with pytest.raises(NotAllowed, match="belongs to another business"):
+            await world.app.handle(command)
+    assert (await world.item(work_id)).status == WorkStatus.AWAITING_PAYMENT
+
+
+async def test_cancel_before_acceptance_refunds_and_withdraws_offers(world: World) -> None:
+    await world.parent("Priya")
+    shop = await world.business()
+    work_id = await world.funded(shop)
+    reply = await world.app.handle(c.CancelWork(actor=shop, work_id=work_id))
+    assert "refunded" in reply
+    assert (await world.item(work_id)).status == WorkStatus.REFUNDED
+    assert "withdrawn" in await world.last_text("Priya")
+
+
+async def test_cancel_after_acceptance_is_refused(world: World) -> None:
+    priya = await world.parent("Priya")
+    shop = await world.business()
+    work_id = await world.funded(shop)
+    await world.app.handle(
+        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(work_id, priya))
+    )
+    with pytest.raises(StaleAction, match="is being worked on, so it can't be cancelled now"):
+        await world.app.handle(c.CancelWork(actor=shop, work_id=work_id))
+
+
+async def test_an_unpaid_item_expires_at_its_deadline_without_a_refund(world: World) -> None:
+    shop = await world.business()
+    work_id = await world.post(shop, deadline="2h")
+    world.clock.advance(hours=2, minutes=1)
+    await world.app.sweep()
+    assert (await world.item(work_id)).status == WorkStatus.EXPIRED
+    assert not any("refund" in n.text for n in await world.inbox("Bloom"))
+
+
+async def test_funding_twice_is_refused(world: World) -> None:
+    shop = await world.business()
+    work_id = await world.funded(shop)
+    with pytest.raises(StaleAction, match="already funded"):
+        await world.app.handle(c.ConfirmFunding(actor=await world.moderator(), work_id=work_id))

@@ -1,0 +1,96 @@
+"""Each eligibility rule, as the parent it excludes would notice: no offer arrives."""
+
+from __future__ import annotations
+
+from core import commands as c
+from core.models import Member, Rating
+from core.states import OfferStatus
+from tests.world import World
+
+
+async def offered_names(world: World, work_id: int) -> set[str]:
+    ids = {o.member_id for o in await world.offers(work_id)}
+    return {name for name, actor in world.people.items() if actor.member_id in ids}
+
+
+async def test_required_level_is_respected(world: World) -> None:
+    await world.parent("Novice", skills="proofreading:beginner")
+    await world.parent("Expert", skills="proofreading:expert")
+    work_id = await world.funded(await world.business(), skills="proofreading:expert", urgent=True)
+    assert await offered_names(world, work_id) == {"Expert"}
+
+
+async def test_every_required_skill_is_needed(world: World) -> None:
+    await world.parent("Writer", skills="content creation")
+    await world.parent("Both", skills="content creation, design")
+    work_id = await world.funded(
+        await world.business(), skills="content creation, design", urgent=True
+    )
+    assert await offered_names(world, work_id) == {"Both"}
+
+
+async def test_rate_floor_above_the_items_hourly_pay_excludes(world: World) -> None:
+    dear = await world.parent("Dear")
+    await world.app.handle(
+        c.UpdateProfile(actor=dear, rate_floor="£40")
+    )  # £21.25 for 45m = £28.33/h
+    await world.parent("Fair")
+    work_id = await world.funded(await world.business(), urgent=True)
+    assert await offered_names(world, work_id) == {"Fair"}
+
+
+async def test_quiet_hours_in_the_members_own_time(world: World) -> None:
+    sleepy = await world.parent("Sleepy")
+    await world.app.handle(c.UpdateProfile(actor=sleepy, quiet_hours="08:00-10:00"))  # now is 09:00
+    await world.parent("Awake")
+    work_id = await world.funded(await world.business(), urgent=True)
+    assert await offered_names(world, work_id) == {"Awake"}
+
+
+async def test_banned_members_and_the_business_itself_are_never_offered(world: World) -> None:
+    banned = await world.parent("Banned")
+    async with world.app.uow() as uow:
+        member = await uow.session.get_one(Member, banned.member_id)
+        member.banned_until = world.clock.now().replace(year=2027)
+        await uow.commit()
+    owner = await world.parent("Owner")
+    await world.app.handle(
+        c.RegisterBusiness(actor=owner, name="Owner Co", contact="o@example.com")
+    )
+    await world.parent("Ok")
+    work_id = await world.funded(owner, urgent=True)
+    assert await offered_names(world, work_id) == {"Ok"}
+
+
+async def test_better_rated_parents_are_asked_first_and_newcomers_sit_in_between(
+    world: World,
+) -> None:
+    for name in ("Poor", "New", "Star"):
+        await world.parent(name)
+    shop = await world.business()
+    earlier = {
+        name: await world.post(shop, title=f"An earlier job for {name}")
+        for name in ("Poor", "Star")
+    }
+    async with world.app.uow() as uow:
+        for name, stars in (("Poor", 2), ("Star", 5)):
+            past = earlier[name]
+            uow.session.add(
+                Rating(
+                    work_id=past,
+                    rater_member_id=shop.member_id,
+                    ratee_member_id=world.people[name].member_id,
+                    stars=stars,
+                    visible=True,
+                    created_at=world.clock.now(),
+                )
+            )
+        await uow.commit()
+    work_id = await world.funded(shop)
+    first = await world.offers(work_id)
+    assert [o.member_id for o in first] == [world.people["Star"].member_id]
+    assert "rated 5.0 from 1 job" in first[0].why
+    await world.app.handle(c.DeclineOffer(actor=world.people["Star"], offer_id=first[0].id))
+    second = [o for o in await world.offers(work_id) if o.status == OfferStatus.PENDING]
+    assert [o.member_id for o in second] == [world.people["New"].member_id]
+    assert "new here" in second[0].why
