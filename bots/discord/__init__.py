@@ -1,0 +1,1 @@
+"""Discord adapter (discord.py 2.7): translates interactions into core commands."""
