@@ -35,6 +35,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--keep", type=Path, metavar="FILE", help="keep the demo's SQLite database here"
     )
     demo.add_argument("--json", action="store_true", help="print only the summary, as JSON")
+    skills = sub.add_parser("skills", help="the skill taxonomy")
+    skills_sub = skills.add_subparsers(dest="action", required=True)
+    skills_sub.add_parser("list", help="every skill with its aliases")
+    add = skills_sub.add_parser("add", help="add a skill parents can offer")
+    add.add_argument("name", help='the skill\'s name, e.g. "Bid writing"')
+    add.add_argument(
+        "--alias", action="append", default=[], help="another word for it (repeatable)"
+    )
     led = sub.add_parser("ledger", help="money checks")
     led.add_argument("action", choices=["check"], help="check: verify every ledger invariant")
     args = parser.parse_args(argv)
@@ -47,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
+    if args.command == "skills":
+        return asyncio.run(
+            _skills(settings, args.action, getattr(args, "name", ""), getattr(args, "alias", []))
+        )
     if args.command == "ledger":
         return asyncio.run(_ledger_check(settings))
     if not settings.platforms_configured():
@@ -83,6 +95,34 @@ async def _db_upgrade(settings: Settings) -> int:
     finally:
         await engine.dispose()
     return 0
+
+
+async def _skills(settings: Settings, action: str, name: str, aliases: list[str]) -> int:
+    from bots.app import bootstrap
+    from core.actors import Actor
+    from core.commands import AddSkill
+    from core.errors import DomainError
+    from core.handlers.common import catalogue
+
+    brain = await bootstrap(settings)
+    try:
+        if action == "add":
+            try:
+                print(
+                    await brain.handle(AddSkill(actor=Actor.system(), name=name, aliases=aliases))
+                )
+            except DomainError as err:
+                print(err, file=sys.stderr)
+                return 1
+            return 0
+        async with brain.uow() as uow:
+            skills = await catalogue(uow)
+        for skill in sorted(skills.skills.values(), key=lambda s: s.name):
+            also = f" (also: {', '.join(skill.aliases)})" if skill.aliases else ""
+            print(f"{skill.name}{also}")
+        return 0
+    finally:
+        await brain.close()
 
 
 async def _ledger_check(settings: Settings) -> int:

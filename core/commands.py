@@ -158,3 +158,11 @@ class ConfirmPayout(Command):
     actor: Actor
     payout_id: int
     reference: str = Field(default="", max_length=100)
+
+
+class AddSkill(Command):
+    """An operator or moderator extends the taxonomy."""
+
+    actor: Actor
+    name: str = Field(min_length=2, max_length=80)
+    aliases: list[str] = Field(default_factory=list, max_length=20)

@@ -83,6 +83,10 @@ class SkillCatalogue:
     def from_rows(cls, rows: Iterable[tuple[str, str, Iterable[str]]]) -> SkillCatalogue:
         return cls(Skill(code, name, tuple(aliases)) for code, name, aliases in rows)
 
+    def words(self) -> set[str]:
+        """Every normalised name and alias that already means a skill."""
+        return set(self._lookup)
+
     def name(self, code: str) -> str:
         skill = self.skills.get(code)
         return skill.name if skill else code.replace("_", " ")

@@ -11,6 +11,7 @@ from core.handlers import availability, delivery, members, offers, work
 
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterAccount: members.register_account,
+    c.AddSkill: members.add_skill,
     c.StartLink: members.start_link,
     c.CompleteLink: members.complete_link,
     c.SetSkills: members.set_skills,

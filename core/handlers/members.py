@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from sqlalchemy import delete, exists, select
 
 from core.actors import Actor, Role
 from core.commands import (
+    AddSkill,
     CompleteLink,
     RegisterAccount,
     RegisterBusiness,
@@ -28,12 +30,13 @@ from core.models import (
     Member,
     MemberSkill,
     Offer,
+    SkillRow,
     WeeklyWindowRow,
 )
 from core.money import Money
 from core.notices import Notice
 from core.parsing import parse_money, parse_quiet_hours, parse_timezone
-from core.skills import describe
+from core.skills import describe, normalise
 from core.uow import UnitOfWork
 
 LINK_CODE_LIFETIME = timedelta(minutes=15)
@@ -222,3 +225,20 @@ async def verify_business(cmd: VerifyBusiness, uow: UnitOfWork) -> str:
         )
     )
     return f"Verified {business.name}."
+
+
+async def add_skill(cmd: AddSkill, uow: UnitOfWork) -> str:
+    cmd.actor.require_moderator()
+    code = re.sub(r"[^a-z0-9]+", "_", cmd.name.lower()).strip("_")
+    if not code:
+        raise DomainError("A skill's name needs some letters, for example: bid writing.")
+    skills = await catalogue(uow)
+    for word in (cmd.name, *cmd.aliases):
+        if normalise(word) in skills.words():
+            raise DomainError(
+                f'"{word}" already means {skills.name(skills.resolve(word)).lower()}.'
+            )
+    uow.session.add(
+        SkillRow(code=code, name=cmd.name.strip(), aliases=[a.strip() for a in cmd.aliases])
+    )
+    return f'Added the skill "{cmd.name.strip()}". Parents can add it with /profile skills.'

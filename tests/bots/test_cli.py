@@ -95,3 +95,13 @@ def test_a_stripe_key_without_stripe_support_is_a_clear_error(tmp_path: Path) ->
     assert done.returncode == 2
     assert "PARENTBRAIN_STRIPE_API_KEY" in done.stderr
     assert "sk_test_secret" not in done.stdout + done.stderr  # secrets never reach output
+
+
+def test_operators_extend_the_skill_list(tmp_path: Path) -> None:
+    added = parentbrain("skills", "add", "Bid writing", "--alias", "grant writing", cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert 'Added the skill "Bid writing"' in added.stdout
+    listed = parentbrain("skills", "list", cwd=tmp_path)
+    assert "Bid writing (also: grant writing)" in listed.stdout and "Proofreading" in listed.stdout
+    clash = parentbrain("skills", "add", "Book keeping", "--alias", "bookkeeping", cwd=tmp_path)
+    assert clash.returncode == 1 and '"bookkeeping" already means accountancy' in clash.stderr

@@ -84,3 +84,15 @@ async def test_skills_with_levels_and_near_misses(world: World) -> None:
     assert "proofreading (expert), accountancy (intermediate)" in reply
     with pytest.raises(DomainError, match='Did you mean "proofreading"'):
         await world.app.handle(c.SetSkills(actor=priya, skills="proofreeding"))
+
+
+async def test_a_new_skill_is_usable_at_once_and_only_moderators_add_them(world: World) -> None:
+    priya = await world.join("Priya")
+    with pytest.raises(NotAllowed):
+        await world.app.handle(c.AddSkill(actor=priya, name="Bid writing"))
+    await world.app.handle(
+        c.AddSkill(actor=await world.moderator(), name="Bid writing", aliases=["grants"])
+    )
+    assert "bid writing (expert)" in await world.app.handle(
+        c.SetSkills(actor=priya, skills="grants:expert")
+    )
