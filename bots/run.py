@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Callable, Mapping
 from contextlib import suppress
+from typing import Protocol
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,12 +24,30 @@ log = logging.getLogger(__name__)
 SWEEP_SECONDS = 15
 OUTBOX_SECONDS = 1
 
-# Adapters register a factory here: settings -> (Messenger, start, stop). None are built yet
-# in this release; a platform whose token is set but whose adapter is missing is refused.
 BRAIN = web.AppKey("brain", ParentBrain)
 
-AdapterFactory = Callable[[Settings, ParentBrain], Messenger]
-ADAPTERS: dict[str, AdapterFactory] = {}
+
+class Adapter(Protocol):
+    """A chat platform's side of the process."""
+
+    messenger: Messenger
+
+    def routes(self) -> list[web.RouteDef]: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def telegram_adapter(settings: Settings, brain: ParentBrain) -> Adapter:
+    from bots.telegram.app import TelegramAdapter
+
+    return TelegramAdapter(settings, brain)
+
+
+# A platform whose token is set but whose adapter is missing here is refused at start.
+AdapterFactory = Callable[[Settings, ParentBrain], Adapter]
+ADAPTERS: dict[str, AdapterFactory] = {"telegram": telegram_adapter}
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -65,16 +84,18 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 
 
-def web_app(brain: ParentBrain) -> web.Application:
+def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] = {}) -> web.Application:
     app = web.Application()
     app[BRAIN] = brain
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    for adapter in adapters.values():
+        app.router.add_routes(adapter.routes())
     return app
 
 
-def adapters_for(settings: Settings, brain: ParentBrain) -> dict[str, Messenger]:
-    built: dict[str, Messenger] = {}
+def adapters_for(settings: Settings, brain: ParentBrain) -> dict[str, Adapter]:
+    built: dict[str, Adapter] = {}
     for platform in settings.platforms_configured():
         factory = ADAPTERS.get(platform)
         if factory is None:
@@ -94,12 +115,11 @@ async def serve(
 ) -> int:
     try:
         brain = await bootstrap(settings)
-        brain.messengers.update(
-            messengers if messengers is not None else adapters_for(settings, brain)
-        )
+        adapters = {} if messengers is not None else adapters_for(settings, brain)
     except ConfigurationError as err:
         print(err, file=sys.stderr)
         return 2
+    brain.messengers.update(messengers or {p: adapter.messenger for p, adapter in adapters.items()})
     brain.outbox.messengers = dict(brain.messengers)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -123,11 +143,13 @@ async def serve(
         max_instances=1,
         coalesce=True,
     )
-    runner = web.AppRunner(web_app(brain))
+    runner = web.AppRunner(web_app(brain, adapters))
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
     scheduler.start()
+    for adapter in adapters.values():
+        await adapter.start()
     log.warning(
         "Parent Brain is running on %s (http://%s:%s/healthz)",
         ", ".join(brain.messengers) or "no platforms",
@@ -137,6 +159,8 @@ async def serve(
     try:
         await stop.wait()
     finally:
+        for adapter in adapters.values():
+            await adapter.stop()
         scheduler.shutdown(wait=False)
         await runner.cleanup()
         await brain.close()

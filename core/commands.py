@@ -166,3 +166,11 @@ class AddSkill(Command):
     actor: Actor
     name: str = Field(min_length=2, max_length=80)
     aliases: list[str] = Field(default_factory=list, max_length=20)
+
+
+class CheckPostField(Command):
+    """Check one field of a post while the business is still typing it, step by step."""
+
+    actor: Actor
+    field: str = Field(pattern="^(title|description|skills|budget|estimate|deadline)$")
+    value: str = Field(max_length=4000)

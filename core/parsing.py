@@ -304,3 +304,12 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     if moment - now > timedelta(days=60):
         raise DomainError("Deadlines can be at most 60 days away.")
     return moment
+
+
+def split_available(text: str) -> tuple[str, str]:
+    """'2h for proofreading, design' -> ('2h', 'proofreading, design'); the window may be empty."""
+    raw = text.strip()
+    match = re.fullmatch(r"(?:(.*?)\s+)?for\s+(.+)", raw, flags=re.IGNORECASE)
+    if match and not re.fullmatch(r"\d.*", match[2].strip()):
+        return (match[1] or "").strip(), match[2].strip()
+    return raw, ""

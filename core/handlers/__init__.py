@@ -23,6 +23,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.AddWeeklyWindow: availability.add_weekly_window,
     c.ClearSchedule: availability.clear_schedule,
     c.PostWork: work.post_work,
+    c.CheckPostField: work.check_post_field,
     c.CancelWork: work.cancel_work,
     c.RouteWork: offers.route_work,
     c.AcceptOffer: offers.accept_offer,

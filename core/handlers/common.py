@@ -57,11 +57,11 @@ async def business_of(uow: UnitOfWork, actor: Actor) -> Business:
 
 async def owned_item(uow: UnitOfWork, actor: Actor, work_id: int) -> WorkItem:
     """The item, locked, if the actor's business owns it (moderators may act on any)."""
-    item = await uow.work_for_update(work_id)
     if actor.is_moderator:
-        return item
-    business = await uow.session.get(Business, item.business_id)
-    if business is None or business.owner_member_id != actor.member_id:
+        return await uow.work_for_update(work_id)
+    business = await business_of(uow, actor)
+    item = await uow.work_for_update(work_id)
+    if item.business_id != business.id:
         raise NotAllowed(f"Work item #{work_id} belongs to another business.")
     return item
 

@@ -5,16 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from core.commands import CancelWork, PostWork
+from core.commands import CancelWork, CheckPostField, PostWork
 from core.config import Settings
 from core.errors import DomainError
 from core.events import WorkCancelled, WorkExpired
-from core.handlers.common import business_of, catalogue, member_of, owned_item, pending_offers, zone
-from core.models import WorkItem, WorkSkill
+from core.handlers.common import (
+    business_of,
+    catalogue,
+    local_time_text,
+    member_of,
+    owned_item,
+    pending_offers,
+    zone,
+)
+from core.models import Member, WorkItem, WorkSkill
 from core.money import Money, parent_share, platform_fee
 from core.notices import Notice
-from core.parsing import parse_deadline, parse_duration, parse_money
+from core.parsing import format_duration, parse_deadline, parse_duration, parse_money
 from core.ports import CheckoutRequest, PaymentGateway
+from core.skills import describe
 from core.states import OfferStatus, WorkStatus, check_work_move
 from core.uow import UnitOfWork
 
@@ -30,15 +39,34 @@ class Posted:
     message: str
 
 
-async def post_work(
-    cmd: PostWork, uow: UnitOfWork, settings: Settings, gateway: PaymentGateway
-) -> Posted:
-    business = await business_of(uow, cmd.actor)
-    owner = await member_of(uow, cmd.actor)
+async def read_field(
+    uow: UnitOfWork, settings: Settings, owner: Member, field: str, value: str
+) -> str:
+    """Check one field as typed; returns how it was understood, or raises DomainError."""
     now = uow.now()
-    skills = await catalogue(uow)
-    required = skills.resolve_levelled_min(cmd.skills)
-    budget = parse_money(cmd.budget, settings.currency)
+    text = value.strip()
+    if field == "title":
+        if not 3 <= len(text) <= 120:
+            raise DomainError("A title is 3 to 120 characters, like: Proofread our spring menu.")
+        return text
+    if field == "description":
+        if len(text) < 3:
+            raise DomainError("Please describe the work in a sentence or two.")
+        return text[:4000]
+    if field == "skills":
+        skills = await catalogue(uow)
+        return describe(skills.resolve_levelled_min(text), skills)
+    if field == "budget":
+        return str(_budget(text, settings))
+    if field == "estimate":
+        return format_duration(_estimate(text))
+    if field == "deadline":
+        return local_time_text(parse_deadline(text, now, zone(owner)), owner)
+    raise DomainError(f"There is no field called {field}.")
+
+
+def _budget(text: str, settings: Settings) -> Money:
+    budget = parse_money(text, settings.currency)
     if budget.currency != settings.currency:
         raise DomainError(f"This community pays in {settings.currency}; give the budget in it.")
     if budget.minor < MIN_BUDGET_MINOR:
@@ -48,9 +76,30 @@ async def post_work(
             f"Budgets above {Money(settings.max_budget_minor, budget.currency)} need a moderator; "
             "split the work into smaller items or ask them."
         )
-    estimate = parse_duration(cmd.estimate, limit=MAX_ESTIMATE)
+    return budget
+
+
+def _estimate(text: str) -> timedelta:
+    estimate = parse_duration(text, limit=MAX_ESTIMATE)
     if estimate < MIN_ESTIMATE:
         raise DomainError("Estimates start at 5 minutes; try 15m or 1h.")
+    return estimate
+
+
+async def check_post_field(cmd: CheckPostField, uow: UnitOfWork, settings: Settings) -> str:
+    await business_of(uow, cmd.actor)
+    return await read_field(uow, settings, await member_of(uow, cmd.actor), cmd.field, cmd.value)
+
+
+async def post_work(
+    cmd: PostWork, uow: UnitOfWork, settings: Settings, gateway: PaymentGateway
+) -> Posted:
+    business = await business_of(uow, cmd.actor)
+    owner = await member_of(uow, cmd.actor)
+    now = uow.now()
+    required = (await catalogue(uow)).resolve_levelled_min(cmd.skills)
+    budget = _budget(cmd.budget, settings)
+    estimate = _estimate(cmd.estimate)
     deadline = parse_deadline(cmd.deadline, now, zone(owner))
     if deadline < now + estimate:
         raise DomainError("The deadline is sooner than the work would take; allow more time.")

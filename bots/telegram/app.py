@@ -1,0 +1,138 @@
+"""The Telegram application: handlers registered on python-telegram-bot, and its lifecycle."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import warnings
+
+from aiohttp import web
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.warnings import PTBUserWarning
+
+from bots.app import ParentBrain
+from bots.telegram import business, buttons, moderation, onboarding, parents
+from bots.telegram.common import BRAIN, on_error
+from bots.telegram.messenger import TelegramMessenger
+from core.config import Settings
+from core.ports import Messenger
+
+# Our dialogs mix typed answers and button presses, tracked per chat and user, on purpose;
+# PTB warns that such button steps are not tracked per message, which is what we want.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+
+PARENT_COMMANDS = {
+    "available": parents.available,
+    "unavailable": parents.unavailable,
+    "schedule": parents.schedule,
+    "status": parents.status,
+    "offers": parents.offers,
+    "jobs": parents.jobs,
+    "earnings": parents.earnings,
+    "why": parents.why,
+    "help": parents.help_command,
+    "skills": parents.skills,
+    "profile": parents.profile,
+    "submit": parents.submit,
+    "link": parents.link,
+}
+BUSINESS_COMMANDS = {
+    "business": business.business,
+    "myitems": business.my_items,
+    "cancel": business.cancel,
+}
+MODERATOR_COMMANDS = {
+    "funded": moderation.funded,
+    "paid": moderation.paid,
+    "payouts": moderation.payouts,
+    "verify": moderation.verify,
+    "stats": moderation.stats,
+}
+MENU = [
+    BotCommand("available", "get offers: /available 2h"),
+    BotCommand("unavailable", "stop getting offers"),
+    BotCommand("status", "where you are"),
+    BotCommand("offers", "offers waiting for you"),
+    BotCommand("jobs", "work you're doing"),
+    BotCommand("earnings", "what you've earned"),
+    BotCommand("profile", "your skills and preferences"),
+    BotCommand("post", "post work (businesses)"),
+    BotCommand("help", "everything you can type"),
+]
+
+
+def build_application(
+    settings: Settings, brain: ParentBrain, *, base_url: str | None = None, rate_limit: bool = True
+) -> Application:
+    assert settings.telegram_token is not None, (
+        "the Telegram adapter needs PARENTBRAIN_TELEGRAM_TOKEN"
+    )
+    builder = Application.builder().token(settings.telegram_token.get_secret_value())
+    api = base_url or settings.telegram_api_url
+    if api:
+        builder = builder.base_url(api.rstrip("/") + "/bot").base_file_url(
+            api.rstrip("/") + "/file/bot"
+        )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
+    application = builder.build()
+    application.bot_data[BRAIN] = brain
+    onboarding.REPLAYABLE.update({**PARENT_COMMANDS, **BUSINESS_COMMANDS})
+
+    application.add_handler(onboarding.onboarding_conversation())
+    application.add_handler(business.post_conversation())
+    application.add_handler(
+        CommandHandler("post", business.post_in_group, filters=filters.ChatType.GROUPS)
+    )
+    application.add_handler(buttons.button_conversation())
+    for name, handler in {**PARENT_COMMANDS, **BUSINESS_COMMANDS, **MODERATOR_COMMANDS}.items():
+        application.add_handler(CommandHandler(name, handler))
+    application.add_handler(CommandHandler("start", parents.help_command))  # /start in a group
+    application.add_handler(CallbackQueryHandler(buttons.unknown_button))
+    application.add_error_handler(on_error)
+    return application
+
+
+class TelegramAdapter:
+    """Runs the application by webhook (when a URL is set) or by long polling."""
+
+    def __init__(
+        self, settings: Settings, brain: ParentBrain, *, base_url: str | None = None
+    ) -> None:
+        self.settings = settings
+        self.application = build_application(settings, brain, base_url=base_url)
+        self.messenger: Messenger = TelegramMessenger(self.application.bot)
+        self.webhook_secret = secrets.token_urlsafe(24)
+
+    def routes(self) -> list[web.RouteDef]:
+        return (
+            [web.post("/telegram/webhook", self._webhook)]
+            if self.settings.telegram_webhook_url
+            else []
+        )
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given, self.webhook_secret):
+            return web.Response(status=403)
+        update = Update.de_json(await request.json(), self.application.bot)
+        await self.application.update_queue.put(update)
+        return web.Response()
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self.application.bot.set_my_commands(MENU)
+        if self.settings.telegram_webhook_url:
+            await self.application.bot.set_webhook(
+                self.settings.telegram_webhook_url, secret_token=self.webhook_secret
+            )
+        elif self.application.updater is not None:
+            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await self.application.start()
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        await self.application.stop()
+        await self.application.shutdown()

@@ -1,0 +1,85 @@
+"""Inline buttons: every press is answered at once, then turned into a command by core.tokens."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bots.telegram.common import actor_of, brain, send
+from core import tokens
+from core.errors import DomainError
+
+WAITING_FOR_TEXT = 0
+TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|r[1-5]):"
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A pressed button: run its command, or ask for the words it needs."""
+    query = update.callback_query
+    assert query is not None and query.message is not None and context.user_data is not None
+    await query.answer()
+    chat_id = query.message.chat.id
+    try:
+        actor = await actor_of(update, context)
+        action = tokens.read(query.data or "", actor)
+        if isinstance(action, tokens.NeedsText):
+            context.user_data["needs"] = action
+            await send(context, chat_id, action.prompt + " (or /stop)")
+            return WAITING_FOR_TEXT
+        reply = await brain(context).handle(action)
+    except DomainError as err:
+        reply = err.message
+    await send(context, chat_id, str(reply))
+    return ConversationHandler.END
+
+
+async def on_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The words (or file) a button asked for."""
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    need: tokens.NeedsText = context.user_data.pop("needs")
+    if message.document is not None:
+        body = f"File: {message.document.file_name or 'attachment'} (sent on Telegram)"
+        body += f"\n{message.caption}" if message.caption else ""
+    else:
+        body = message.text or ""
+    try:
+        reply = await brain(context).handle(
+            tokens.with_text(need, await actor_of(update, context), body)
+        )
+    except DomainError as err:
+        reply = err.message
+    await message.reply_text(str(reply))
+    return ConversationHandler.END
+
+
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Leave a question unanswered."""
+    assert update.effective_message is not None and context.user_data is not None
+    context.user_data.pop("needs", None)
+    await update.effective_message.reply_text("OK, nothing was sent.")
+    return ConversationHandler.END
+
+
+def button_conversation() -> ConversationHandler:
+    words = (filters.TEXT & ~filters.COMMAND) | filters.Document.ALL
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(on_button, pattern=TOKEN_PATTERN)],
+        states={WAITING_FOR_TEXT: [MessageHandler(words, on_words)]},
+        fallbacks=[CommandHandler("stop", stop)],
+        name="buttons",
+    )
+
+
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button from an old keyboard or a forged one."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer("That button is no longer valid.", show_alert=False)

@@ -1,0 +1,183 @@
+"""What every Telegram handler needs: the brain, who is acting, and how to answer them.
+
+Commands in the community group answer briefly there and send the details by DM. Someone
+who never started the bot can't be sent a DM, so they get a t.me deep link instead; pressing
+Start there runs the command they typed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatAction, ChatMemberStatus
+from telegram.error import Forbidden
+from telegram.ext import ContextTypes
+from telegram.helpers import create_deep_linked_url
+
+from bots.app import ParentBrain
+from bots.telegram.render import keyboard, split_text
+from core.actors import Actor
+from core.commands import RegisterAccount
+from core.errors import DomainError
+from core.notices import Action
+
+log = logging.getLogger(__name__)
+
+BRAIN = "parentbrain"
+ADMIN_CACHE_SECONDS = 300
+SORRY = (
+    "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute."
+)
+
+Reply = str | tuple[str, Sequence[Action]] | None
+Act = Callable[[Actor], Awaitable[Reply]]
+
+
+def brain(context: ContextTypes.DEFAULT_TYPE) -> ParentBrain:
+    found: ParentBrain = context.application.bot_data[BRAIN]
+    return found
+
+
+async def is_moderator(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
+    """An administrator of the configured community chat, asked of Telegram and cached briefly."""
+    chat_id = brain(context).settings.telegram_community_chat_id
+    if chat_id is None:
+        return False
+    cache: dict[int, tuple[bool, float]] = context.application.bot_data.setdefault("admins", {})
+    hit = cache.get(user_id)
+    if hit and hit[1] > time.monotonic():
+        return hit[0]
+    member = await context.bot.get_chat_member(chat_id, user_id)
+    answer = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+    cache[user_id] = (answer, time.monotonic() + ADMIN_CACHE_SECONDS)
+    return answer
+
+
+async def actor_of(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, check_moderator: bool = False
+) -> Actor:
+    user = update.effective_user
+    assert user is not None
+    actor: Actor = await brain(context).handle(
+        RegisterAccount(
+            platform="telegram",
+            external_id=str(user.id),
+            display_name=user.full_name[:100] or "Telegram user",
+            handle=user.username,
+            platform_says_moderator=check_moderator and await is_moderator(context, user.id),
+        )
+    )
+    return actor
+
+
+def in_group(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type != "private"
+
+
+def deep_payload(text: str) -> str | None:
+    """A /start payload carrying the typed command (Telegram allows 64 of [A-Za-z0-9_-])."""
+    encoded = base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return f"c{encoded}" if len(encoded) < 64 else None
+
+
+def read_payload(payload: str) -> str | None:
+    if not payload.startswith("c"):
+        return None
+    body = payload[1:]
+    try:
+        return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+async def send(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, actions: Sequence[Action] = ()
+) -> None:
+    pieces = split_text(text)
+    for n, piece in enumerate(pieces):
+        markup = keyboard(actions) if n == len(pieces) - 1 else None
+        await context.bot.send_message(chat_id=chat_id, text=piece, reply_markup=markup)
+
+
+async def respond(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    act: Act,
+    *,
+    check_moderator: bool = False,
+    private_details: bool = True,
+) -> None:
+    """Run `act` for the person who typed, and answer where they can read it."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    assert user is not None and chat is not None and message is not None
+    to_dm = in_group(update) and private_details
+    if to_dm:
+        try:
+            await context.bot.send_chat_action(chat_id=user.id, action=ChatAction.TYPING)
+        except Forbidden:
+            payload = deep_payload(message.text or "")
+            link = create_deep_linked_url(context.bot.username, payload or "hello")
+            await message.reply_text(
+                f"{user.first_name}, I can't message you yet. Open {link} and press Start; "
+                + ("I'll finish that for you there." if payload else "then type it again there.")
+            )
+            return
+    try:
+        actor = await actor_of(update, context, check_moderator=check_moderator)
+        reply = await act(actor)
+    except DomainError as err:
+        reply = err.message
+    if reply is None:
+        return
+    text, actions = (reply, ()) if isinstance(reply, str) else reply
+    if to_dm:
+        await send(context, user.id, text, actions)
+        await message.reply_text(f"{user.first_name}: done, I've sent you the details by DM.")
+    else:
+        await send(context, chat.id, text, actions)
+
+
+REPLAY = "replay"
+
+
+def text_after_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Everything typed after the /command, with line breaks kept.
+
+    When /start replays a command typed in the group (a deep link), the replayed text wins.
+    """
+    replayed = context.user_data.pop(REPLAY, None) if context.user_data is not None else None
+    text = (
+        replayed
+        if replayed is not None
+        else ((update.effective_message.text or "") if update.effective_message else "")
+    )
+    parts = text.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def number(text: str, what: str, example: str) -> int:
+    token = text.strip().lstrip("#").split(maxsplit=1)[0] if text.strip() else ""
+    if not token.isdigit():
+        raise DomainError(f"Please give the {what} number, like: {example}")
+    return int(token)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log what failed with enough context to fix it, and tell the person one sentence."""
+    user_id = (
+        update.effective_user.id if isinstance(update, Update) and update.effective_user else None
+    )
+    log.error("telegram update failed (user %s)", user_id, exc_info=context.error)
+    errors: list[Any] = context.application.bot_data.setdefault("errors", [])
+    errors.append(context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(chat_id=update.effective_chat.id, text=SORRY)
+        except Exception:  # the platform itself may be what failed
+            log.warning("could not tell user %s about the error", user_id)

@@ -1,0 +1,82 @@
+"""The Telegram side of the outbox: sends and edits DMs within Telegram's limits.
+
+PTB's AIORateLimiter (on the bot) keeps the overall 30/s and per-group limits; it does not
+keep Telegram's one-message-a-second-per-chat limit, so that is kept here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, RetryAfter
+
+from bots.telegram.render import keyboard, split_text
+from core.notices import Notice
+from core.ports import RecipientUnreachable, RetryLater
+
+PER_CHAT_INTERVAL = 1.0
+
+
+class TelegramMessenger:
+    platform = "telegram"
+
+    def __init__(self, bot: Bot, per_chat_interval: float = PER_CHAT_INTERVAL) -> None:
+        self.bot = bot
+        self.per_chat_interval = per_chat_interval
+        self._next_slot: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def deliver(self, address: str, notice: Notice, edit: str | None) -> str:
+        lock = self._locks.setdefault(address, asyncio.Lock())
+        async with lock:
+            try:
+                if edit is not None:
+                    edited = await self._edit(address, notice, edit)
+                    if edited is not None:
+                        return edited
+                return await self._send(address, notice)
+            except Forbidden as err:
+                raise RecipientUnreachable(str(err)) from err
+            except RetryAfter as err:
+                wait = err.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                raise RetryLater(seconds) from err
+
+    async def _pace(self, address: str) -> None:
+        now = time.monotonic()
+        slot = self._next_slot.get(address, now)
+        if slot > now:
+            await asyncio.sleep(slot - now)
+        self._next_slot[address] = max(slot, now) + self.per_chat_interval
+
+    async def _send(self, address: str, notice: Notice) -> str:
+        pieces = split_text(notice.text)
+        message_id = 0
+        for n, piece in enumerate(pieces):
+            await self._pace(address)
+            last = n == len(pieces) - 1
+            message = await self.bot.send_message(
+                chat_id=int(address),
+                text=piece,
+                reply_markup=keyboard(notice.actions) if last else None,
+            )
+            message_id = message.message_id
+        return str(message_id)
+
+    async def _edit(self, address: str, notice: Notice, edit: str) -> str | None:
+        await self._pace(address)
+        try:
+            await self.bot.edit_message_text(
+                chat_id=int(address),
+                message_id=int(edit),
+                text=split_text(notice.text)[0],
+                reply_markup=keyboard(notice.actions),
+            )
+        except BadRequest as err:
+            if "not modified" in str(err).lower():
+                return edit
+            return None  # the old message is gone: send a new one instead
+        return edit

@@ -1,0 +1,79 @@
+"""Moderators (administrators of the community chat): money by hand, verification, numbers."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bots.telegram.common import Reply, brain, number, respond, text_after_command
+from core import commands as c
+from core import views
+from core.actors import Actor
+
+
+def _reference(typed: str) -> str:
+    parts = typed.strip().split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+async def funded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A business's payment arrived: /funded <item#> [bank reference]."""
+    typed = text_after_command(update, context)
+
+    async def act(actor: Actor) -> Reply:
+        work_id = number(typed, "item", "/funded 12 bank ref 0302")
+        return str(
+            await brain(context).handle(
+                c.ConfirmFunding(actor=actor, work_id=work_id, reference=_reference(typed))
+            )
+        )
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def paid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A parent was paid by hand: /paid <payout#> [bank reference]."""
+    typed = text_after_command(update, context)
+
+    async def act(actor: Actor) -> Reply:
+        payout_id = number(typed, "payout", "/paid 3 transfer 0302-1")
+        return str(
+            await brain(context).handle(
+                c.ConfirmPayout(actor=actor, payout_id=payout_id, reference=_reference(typed))
+            )
+        )
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def payouts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What is owed to parents."""
+
+    async def act(actor: Actor) -> Reply:
+        async with brain(context).uow() as uow:
+            return await views.payouts_owed(uow, actor)
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def verify(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Verify a business: /verify <business#>."""
+    typed = text_after_command(update, context)
+
+    async def act(actor: Actor) -> Reply:
+        business_id = number(typed, "business", "/verify 4")
+        return str(
+            await brain(context).handle(c.VerifyBusiness(actor=actor, business_id=business_id))
+        )
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """How the community is doing."""
+
+    async def act(actor: Actor) -> Reply:
+        async with brain(context).uow() as uow:
+            return await views.stats(uow, actor)
+
+    await respond(update, context, act, check_moderator=True, private_details=False)

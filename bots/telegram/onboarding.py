@@ -1,0 +1,192 @@
+"""/start: a short first conversation (skills, level, timezone, rate), or a deep link's command."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bots.telegram.common import REPLAY, actor_of, brain, read_payload
+from core import commands as c
+from core import views
+from core.errors import DomainError
+from core.handlers.common import catalogue
+from core.models import MemberSkill
+
+PICK, LEVEL, TIMEZONE, RATE = range(4)
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+REPLAYABLE: dict[str, Handler] = {}  # filled by the application: command name -> handler
+
+
+async def _skill_keyboard(
+    context: ContextTypes.DEFAULT_TYPE, chosen: set[str]
+) -> InlineKeyboardMarkup:
+    async with brain(context).uow() as uow:
+        skills = await catalogue(uow)
+    buttons = [
+        InlineKeyboardButton(
+            ("✓ " if code in chosen else "") + skill.name, callback_data=f"sk:{code}"
+        )
+        for code, skill in sorted(skills.skills.items(), key=lambda kv: kv[1].name)
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([InlineKeyboardButton("Done", callback_data="sk:done")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Welcome: replay a deep-linked command, greet a returning member, or begin onboarding."""
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    typed = read_payload(context.args[0]) if context.args else None
+    if typed:
+        name = typed.lstrip("/").split(maxsplit=1)[0].split("@")[0]
+        handler = REPLAYABLE.get(name)
+        if handler is not None:
+            context.user_data[REPLAY] = typed
+            await handler(update, context)
+            return ConversationHandler.END
+    actor = await actor_of(update, context)
+    async with brain(context).uow() as uow:
+        has_skills = await uow.session.scalar(
+            select(MemberSkill.skill_code).where(MemberSkill.member_id == actor.member_id).limit(1)
+        )
+    if has_skills:
+        await message.reply_text("Welcome back!\n\n" + views.help_text(actor))
+        return ConversationHandler.END
+    context.user_data["skills"] = set()
+    await message.reply_text(
+        "Welcome to Parent Brain: paid work that fits around your family.\n"
+        "First, what can you do? Tap everything that fits, then Done.",
+        reply_markup=await _skill_keyboard(context, set()),
+    )
+    return PICK
+
+
+async def pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Tick or untick a skill, or finish picking."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    await query.answer()
+    chosen: set[str] = context.user_data.setdefault("skills", set())
+    code = (query.data or "").removeprefix("sk:")
+    if code != "done":
+        chosen.symmetric_difference_update({code})
+        await query.edit_message_reply_markup(await _skill_keyboard(context, chosen))
+        return PICK
+    if not chosen:
+        await query.edit_message_text("Pick at least one skill first. Type /start to begin again.")
+        return ConversationHandler.END
+    levels = [
+        InlineKeyboardButton(n.title(), callback_data=f"lv:{i}")
+        for i, n in enumerate(["beginner", "intermediate", "expert"], start=1)
+    ]
+    await query.edit_message_text(
+        "How experienced are you at these?", reply_markup=InlineKeyboardMarkup([levels])
+    )
+    return LEVEL
+
+
+async def level(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Save the skills at the chosen level, then ask for the timezone."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    await query.answer()
+    lv = int((query.data or "lv:2")[3:])
+    chosen = sorted(context.user_data.pop("skills", set()))
+    saved = await brain(context).handle(
+        c.SetSkills(
+            actor=await actor_of(update, context), skills=", ".join(f"{s}:{lv}" for s in chosen)
+        )
+    )
+    default = brain(context).settings.default_timezone
+    await query.edit_message_text(
+        f"{saved.split('.')[0]}.\nWhich timezone are you in? Tap, or type one like Europe/Dublin.",
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(default, callback_data="tz:keep")]]
+        ),
+    )
+    return TIMEZONE
+
+
+async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Keep the default timezone or set the one typed."""
+    actor = await actor_of(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    elif update.effective_message is not None:
+        try:
+            await brain(context).handle(
+                c.UpdateProfile(actor=actor, timezone=update.effective_message.text)
+            )
+        except DomainError as err:
+            await update.effective_message.reply_text(err.message)
+            return TIMEZONE
+    await context.bot.send_message(
+        chat_id=actor_chat(update),
+        text="What's the lowest hourly rate you'd accept? Type it like £15, or tap No minimum.",
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("No minimum", callback_data="rate:none")]]
+        ),
+    )
+    return RATE
+
+
+async def rate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Save the rate floor and finish."""
+    actor = await actor_of(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    elif update.effective_message is not None:
+        try:
+            await brain(context).handle(
+                c.UpdateProfile(actor=actor, rate_floor=update.effective_message.text)
+            )
+        except DomainError as err:
+            await update.effective_message.reply_text(err.message)
+            return RATE
+    await context.bot.send_message(
+        chat_id=actor_chat(update),
+        text="All set! Type /available 2h whenever you're free and offers will come here.\n"
+        "/profile changes any of this; /help lists everything.",
+    )
+    return ConversationHandler.END
+
+
+def actor_chat(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Leave onboarding; nothing more is asked."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text("OK. Type /start any time to pick up again.")
+    return ConversationHandler.END
+
+
+def onboarding_conversation() -> ConversationHandler:
+    typed = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CommandHandler("start", start, filters=filters.ChatType.PRIVATE)],
+        states={
+            PICK: [CallbackQueryHandler(pick, pattern=r"^sk:")],
+            LEVEL: [CallbackQueryHandler(level, pattern=r"^lv:[123]$")],
+            TIMEZONE: [
+                CallbackQueryHandler(timezone, pattern=r"^tz:keep$"),
+                MessageHandler(typed, timezone),
+            ],
+            RATE: [CallbackQueryHandler(rate, pattern=r"^rate:none$"), MessageHandler(typed, rate)],
+        },
+        fallbacks=[CommandHandler("stop", stop)],
+        name="onboarding",
+    )

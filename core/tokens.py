@@ -1,0 +1,55 @@
+"""Button tokens: short pointers that both adapters turn into commands.
+
+A token names an action and an id, nothing more; the handler re-checks who may press it
+and whether it still applies, so a forged or stale token changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core import commands as c
+from core.actors import Actor
+from core.errors import StaleAction
+
+_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|r[1-5]):(\d{1,12})")
+
+TEXT_PROMPTS = {
+    "wc": "What should the parent change? Reply with a short message.",
+    "wx": "Why are you disputing this? Reply with a short message for the moderators.",
+    "ws": "Send your work now: a message, a link or a file.",
+}
+
+
+@dataclass(frozen=True)
+class NeedsText:
+    """The button needs a few words from the person before it can become a command."""
+
+    kind: str
+    work_id: int
+    prompt: str
+
+
+def read(token: str, actor: Actor) -> c.Command | NeedsText:
+    match = _TOKEN.fullmatch(token.strip())
+    if not match:
+        raise StaleAction("That button is no longer valid; type /help to see what you can do.")
+    kind, number = match[1], int(match[2])
+    if kind in TEXT_PROMPTS:
+        return NeedsText(kind, number, TEXT_PROMPTS[kind])
+    if kind == "oa":
+        return c.AcceptOffer(actor=actor, offer_id=number)
+    if kind == "od":
+        return c.DeclineOffer(actor=actor, offer_id=number)
+    if kind == "wa":
+        return c.ApproveDelivery(actor=actor, work_id=number)
+    return c.RateWork(actor=actor, work_id=number, stars=int(kind[1]))
+
+
+def with_text(need: NeedsText, actor: Actor, text: str) -> c.Command:
+    if need.kind == "wc":
+        return c.RequestChanges(actor=actor, work_id=need.work_id, note=text)
+    if need.kind == "wx":
+        return c.OpenDispute(actor=actor, work_id=need.work_id, reason=text)
+    return c.SubmitDelivery(actor=actor, work_id=need.work_id, body=text)

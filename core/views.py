@@ -1,0 +1,267 @@
+"""What people can look up: status, offers, jobs, earnings, items, stats. Read only."""
+
+from __future__ import annotations
+
+from statistics import median
+
+from sqlalchemy import func, select
+
+from core.actors import Actor
+from core.errors import NotFound
+from core.handlers.availability import as_window, live_availability, weekly_windows
+from core.handlers.common import ACTIVE_JOB, catalogue, local_time_text, member_of, zone
+from core.models import (
+    Availability,
+    Business,
+    Member,
+    MemberSkill,
+    Offer,
+    Payout,
+    WorkItem,
+)
+from core.money import Money, parent_share
+from core.notices import Action
+from core.skills import describe
+from core.states import OfferStatus, WorkStatus
+from core.uow import UnitOfWork
+
+STATUS_WORDS = {
+    WorkStatus.AWAITING_PAYMENT: "waiting for payment",
+    WorkStatus.OPEN: "looking for a parent",
+    WorkStatus.OFFERED: "offered to a parent",
+    WorkStatus.ASSIGNED: "being worked on",
+    WorkStatus.SUBMITTED: "delivered: waiting for your approval",
+    WorkStatus.APPROVED: "approved; parent being paid",
+    WorkStatus.PAID: "done and paid",
+    WorkStatus.CANCELLED: "cancelled",
+    WorkStatus.EXPIRED: "expired",
+    WorkStatus.REFUNDED: "refunded",
+    WorkStatus.DISPUTED: "in dispute",
+    WorkStatus.DRAFT: "draft",
+}
+
+
+async def status(uow: UnitOfWork, actor: Actor) -> str:
+    member = await member_of(uow, actor)
+    now = uow.now()
+    lines = []
+    live = await live_availability(uow, member.id, now)
+    if live:
+        until = max(a.until for a in live)
+        lines.append(f"You're available until {until.astimezone(zone(member)):%H:%M}.")
+    else:
+        lines.append("You're not available right now; type /available 2h to start.")
+    jobs = await _jobs(uow, member.id)
+    pending = await _pending(uow, member.id)
+    lines.append(f"Jobs on the go: {len(jobs)}. Offers waiting for you: {len(pending)}.")
+    windows = await weekly_windows(uow, member.id)
+    if windows:
+        lines.append("Regular hours: " + "; ".join(as_window(w).describe() for w in windows) + ".")
+    return "\n".join(lines)
+
+
+async def profile(uow: UnitOfWork, actor: Actor, currency: str) -> str:
+    member = await member_of(uow, actor)
+    rows = (
+        await uow.session.scalars(select(MemberSkill).where(MemberSkill.member_id == member.id))
+    ).all()
+    skills = describe({r.skill_code: r.level for r in rows}, await catalogue(uow)) or "none yet"
+    quiet = f"{member.quiet_start}-{member.quiet_end}" if member.quiet_start else "none"
+    return (
+        f"{member.display_name}\nSkills: {skills}\n"
+        f"Minimum rate: {Money(member.rate_floor_minor, currency) if member.rate_floor_minor else 'none'} an hour\n"
+        f"Timezone: {member.timezone} · quiet hours: {quiet} · up to {member.max_jobs} job(s) at once\n"
+        "Change with /profile skills proofreading:expert, /profile rate £15, /profile timezone "
+        "Europe/London, /profile quiet 22:00-07:00"
+    )
+
+
+async def _pending(uow: UnitOfWork, member_id: int) -> list[tuple[Offer, WorkItem]]:
+    rows = await uow.session.execute(
+        select(Offer, WorkItem)
+        .join(WorkItem, WorkItem.id == Offer.work_id)
+        .where(Offer.member_id == member_id, Offer.status == OfferStatus.PENDING)
+        .order_by(Offer.expires_at)
+    )
+    return [(o, w) for o, w in rows.all()]
+
+
+async def _jobs(uow: UnitOfWork, member_id: int) -> list[WorkItem]:
+    rows = await uow.session.scalars(
+        select(WorkItem).where(
+            WorkItem.assignee_member_id == member_id, WorkItem.status.in_(ACTIVE_JOB)
+        )
+    )
+    return list(rows.all())
+
+
+async def offers(uow: UnitOfWork, actor: Actor) -> tuple[str, list[Action]]:
+    pending = await _pending(uow, actor.member_id)
+    if not pending:
+        return "No offers waiting. Type /available when you're free and they'll come here.", []
+    lines, actions = [], []
+    for offer, item in pending:
+        minutes = max(0, int((offer.expires_at - uow.now()).total_seconds() // 60))
+        share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
+        lines.append(
+            f'#{offer.id} "{item.title}": you receive {share}; answer within {minutes} min'
+        )
+        actions += [
+            Action(label=f"Accept #{offer.id}", token=f"oa:{offer.id}"),
+            Action(label=f"Decline #{offer.id}", token=f"od:{offer.id}"),
+        ]
+    return "\n".join(lines), actions[:10]
+
+
+async def jobs(uow: UnitOfWork, actor: Actor) -> str:
+    member = await member_of(uow, actor)
+    current = await _jobs(uow, member.id)
+    if not current:
+        return "No jobs on the go. Type /offers to see offers waiting for you."
+    return "\n".join(
+        f'#{j.id} "{j.title}": {"delivered, waiting for approval" if j.status == WorkStatus.SUBMITTED else "due " + local_time_text(j.deadline, member) + f"; send it with /submit {j.id}"}'
+        for j in current
+    )
+
+
+async def earnings(uow: UnitOfWork, actor: Actor) -> str:
+    payouts = (
+        await uow.session.scalars(
+            select(Payout).where(Payout.member_id == actor.member_id).order_by(Payout.id.desc())
+        )
+    ).all()
+    if not payouts:
+        return "No earnings yet. Your first paid job is one /available away."
+    currency = payouts[0].currency
+    paid = sum(p.amount_minor for p in payouts if p.status == "sent")
+    owed = sum(p.amount_minor for p in payouts if p.status != "sent")
+    lines = [f"Paid to you: {Money(paid, currency)}. Owed to you: {Money(owed, currency)}."]
+    for p in payouts[:5]:
+        item = await uow.session.get_one(WorkItem, p.work_id)
+        lines.append(
+            f'#{item.id} "{item.title}": {Money(p.amount_minor, p.currency)} ({"paid" if p.status == "sent" else "owed"})'
+        )
+    return "\n".join(lines)
+
+
+async def why(uow: UnitOfWork, actor: Actor, offer_id: int) -> str:
+    offer = await uow.session.get(Offer, offer_id)
+    if offer is None or offer.member_id != actor.member_id:
+        raise NotFound(f"You have no offer #{offer_id}; type /offers to see yours.")
+    return f"Why you got offer #{offer_id}: {offer.why or 'you were free and had the skills'}."
+
+
+async def my_items(uow: UnitOfWork, actor: Actor) -> str:
+    business = await uow.session.scalar(
+        select(Business).where(Business.owner_member_id == actor.member_id)
+    )
+    if business is None:
+        return "You haven't registered a business yet: type /business."
+    items = (
+        await uow.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.business_id == business.id)
+            .order_by(WorkItem.id.desc())
+            .limit(15)
+        )
+    ).all()
+    if not items:
+        return "No work posted yet. Type /post to post your first item."
+    return "\n".join(
+        f'#{i.id} "{i.title}" {Money(i.budget_minor, i.currency)}: {STATUS_WORDS[WorkStatus(i.status)]}'
+        for i in items
+    )
+
+
+async def payouts_owed(uow: UnitOfWork, actor: Actor) -> str:
+    actor.require_moderator()
+    rows = (
+        await uow.session.execute(
+            select(Payout, Member)
+            .join(Member, Member.id == Payout.member_id)
+            .where(Payout.status == "owed")
+        )
+    ).all()
+    if not rows:
+        return "No payouts are owed."
+    return "\n".join(
+        f"Payout #{p.id}: {Money(p.amount_minor, p.currency)} to {m.display_name} for item #{p.work_id}; "
+        f"confirm with /paid {p.id}"
+        for p, m in rows
+    )
+
+
+async def stats(uow: UnitOfWork, actor: Actor) -> str:
+    actor.require_moderator()
+    s, now = uow.session, uow.now()
+    members = await s.scalar(select(func.count()).select_from(Member))
+    available = await s.scalar(
+        select(func.count(func.distinct(Availability.member_id))).where(
+            Availability.ended_at.is_(None), Availability.starts_at <= now, Availability.until > now
+        )
+    )
+    by_status = dict(
+        (await s.execute(select(WorkItem.status, func.count()).group_by(WorkItem.status))).all()
+    )
+    offers = dict(
+        (await s.execute(select(Offer.status, func.count()).group_by(Offer.status))).all()
+    )
+    waits = [
+        (r - m).total_seconds() / 60
+        for m, r in (
+            await s.execute(
+                select(Offer.made_at, Offer.responded_at).where(
+                    Offer.status == OfferStatus.ACCEPTED
+                )
+            )
+        ).all()
+        if r is not None
+    ]
+    open_items = by_status.get(WorkStatus.OPEN, 0) + by_status.get(WorkStatus.OFFERED, 0)
+    return (
+        f"Members: {members}, available now: {available}.\n"
+        f"Items looking for a parent: {open_items}; being worked on: "
+        f"{by_status.get(WorkStatus.ASSIGNED, 0) + by_status.get(WorkStatus.SUBMITTED, 0)}; "
+        f"paid: {by_status.get(WorkStatus.PAID, 0)}; disputes open: {by_status.get(WorkStatus.DISPUTED, 0)}.\n"
+        f"Offers made: {sum(offers.values())}, accepted: {offers.get(OfferStatus.ACCEPTED, 0)}, "
+        f"declined: {offers.get(OfferStatus.DECLINED, 0)}, timed out: {offers.get(OfferStatus.EXPIRED, 0)}.\n"
+        f"Median time to accept: {f'{median(waits):.0f} min' if waits else 'n/a'}."
+    )
+
+
+HELP = {
+    "parent": (
+        "What you can type:\n"
+        "/available [2h | until 15:00 | tonight] [for proofreading]: get offers\n"
+        "/unavailable: stop offers\n"
+        "/schedule weekdays 20:00-22:00: regular hours (/schedule clear to remove)\n"
+        "/profile: see or change your skills, rate, timezone and quiet hours\n"
+        "/status, /offers, /jobs, /earnings, /why <offer#>\n"
+        "/submit <item#> <your work or a link>: deliver\n"
+        "/link: join your Telegram and Discord accounts\n"
+        "/business: register a business to post work"
+    ),
+    "business": (
+        "For businesses:\n"
+        "/business <name>, <contact>: register or update\n"
+        "/post: post a piece of work (you'll be asked step by step)\n"
+        "/myitems: your items and where they are\n"
+        "/cancel <item#>: cancel before a parent accepts"
+    ),
+    "moderator": (
+        "For moderators:\n"
+        "/funded <item#> [reference]: a business's payment arrived\n"
+        "/payouts: what is owed to parents; /paid <payout#> [reference] once paid\n"
+        "/verify <business#>: verify a business\n"
+        "/stats: how the community is doing"
+    ),
+}
+
+
+def help_text(actor: Actor) -> str:
+    parts = [HELP["parent"]]
+    if "business" in actor.roles:
+        parts.append(HELP["business"])
+    if actor.is_moderator:
+        parts.append(HELP["moderator"])
+    return "\n\n".join(parts)

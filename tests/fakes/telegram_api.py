@@ -1,0 +1,212 @@
+"""A small fake of the Telegram Bot API, enough for python-telegram-bot to run against.
+
+It keeps every chat's messages (with edits applied), knows who never started the bot or
+blocked it, who administers which chat, and can enforce Telegram's flood limits with 429s.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 900_000
+BOT_USERNAME = "parentbrain_test_bot"
+
+
+@dataclass
+class Sent:
+    message_id: int
+    chat_id: int
+    text: str
+    buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, callback data)
+    edits: int = 0
+
+
+class FakeTelegram:
+    def __init__(self, *, enforce_limits: bool = False) -> None:
+        self.chats: dict[int, list[Sent]] = defaultdict(list)
+        self.not_started: set[int] = set()
+        self.blocked: set[int] = set()
+        self.admins: dict[int, set[int]] = defaultdict(set)
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.toasts: list[str] = []  # answerCallbackQuery texts: what a press shows briefly
+        self.enforce_limits = enforce_limits
+        self.http_429 = 0
+        self._next_id = 1
+        self._overall: deque[float] = deque()
+        self._per_chat: dict[int, float] = {}
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # What a test looks at ---------------------------------------------------------------
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [m.text for m in self.chats[chat_id]]
+
+    def find(self, chat_id: int, label: str) -> Sent:
+        for message in reversed(self.chats[chat_id]):
+            if any(text == label for text, _ in message.buttons):
+                return message
+        raise AssertionError(f"no button {label!r} in chat {chat_id}: {self.texts(chat_id)}")
+
+    # The API -------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(await request.post()) if request.can_read_body else {}
+        for key in ("reply_markup", "allowed_updates", "commands"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        self.calls.append((method, params))
+        handler = getattr(self, f"_{method}", None)
+        if handler is None:
+            return self._ok(True)
+        return await handler(params)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _ok(result: Any) -> web.Response:
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(code: int, description: str, **extra: Any) -> web.Response:
+        body = {"ok": False, "error_code": code, "description": description, **extra}
+        return web.json_response(body, status=code)
+
+    async def _getMe(self, params: dict[str, Any]) -> web.Response:
+        return self._ok(
+            {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Parent Brain",
+                "username": BOT_USERNAME,
+                "can_join_groups": True,
+            }
+        )
+
+    def _refusal(self, chat_id: int) -> web.Response | None:
+        if chat_id in self.blocked:
+            return self._error(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.not_started:
+            return self._error(403, "Forbidden: bot can't initiate conversation with a user")
+        return None
+
+    def _flood(self, chat_id: int) -> web.Response | None:
+        if not self.enforce_limits:
+            return None
+        now = time.monotonic()
+        while self._overall and now - self._overall[0] > 1.0:
+            self._overall.popleft()
+        last = self._per_chat.get(chat_id)
+        if len(self._overall) >= 30 or (last is not None and now - last < 1.0):
+            self.http_429 += 1
+            return self._error(
+                429, "Too Many Requests: retry after 1", parameters={"retry_after": 1}
+            )
+        self._overall.append(now)
+        self._per_chat[chat_id] = now
+        return None
+
+    async def _answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
+        if params.get("text"):
+            self.toasts.append(str(params["text"]))
+        return self._ok(True)
+
+    async def _sendChatAction(self, params: dict[str, Any]) -> web.Response:
+        return self._refusal(int(params["chat_id"])) or self._ok(True)
+
+    async def _sendMessage(self, params: dict[str, Any]) -> web.Response:
+        chat_id = int(params["chat_id"])
+        refused = self._refusal(chat_id) or self._flood(chat_id)
+        if refused:
+            return refused
+        text = str(params["text"])
+        if len(text) > 4096:
+            return self._error(400, "Bad Request: message is too long")
+        sent = Sent(self._next_id, chat_id, text, _buttons(params.get("reply_markup")))
+        self._next_id += 1
+        self.chats[chat_id].append(sent)
+        return self._ok(self._message(sent))
+
+    async def _editMessageText(self, params: dict[str, Any]) -> web.Response:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        for sent in self.chats[chat_id]:
+            if sent.message_id == message_id:
+                sent.text, sent.edits = str(params["text"]), sent.edits + 1
+                sent.buttons = _buttons(params.get("reply_markup"))
+                return self._ok(self._message(sent))
+        return self._error(400, "Bad Request: message to edit not found")
+
+    async def _editMessageReplyMarkup(self, params: dict[str, Any]) -> web.Response:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        for sent in self.chats[chat_id]:
+            if sent.message_id == message_id:
+                sent.buttons = _buttons(params.get("reply_markup"))
+                return self._ok(self._message(sent))
+        return self._error(400, "Bad Request: message to edit not found")
+
+    async def _getChatMember(self, params: dict[str, Any]) -> web.Response:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = "administrator" if user_id in self.admins[chat_id] else "member"
+        user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+        extra = (
+            {
+                "can_be_edited": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "is_anonymous": False,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+            if status == "administrator"
+            else {}
+        )
+        return self._ok({"status": status, "user": user, **extra})
+
+    @staticmethod
+    def _message(sent: Sent) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "supergroup"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Parent Brain"},
+            "text": sent.text,
+        }
+        if sent.buttons:
+            message["reply_markup"] = {
+                "inline_keyboard": [[{"text": t, "callback_data": d}] for t, d in sent.buttons]
+            }
+        return message
+
+
+def _buttons(markup: Any) -> list[tuple[str, str]]:
+    if not markup:
+        return []
+    return [
+        (b["text"], b.get("callback_data", "")) for row in markup["inline_keyboard"] for b in row
+    ]

@@ -1,0 +1,47 @@
+"""What a scenario can do on any platform. Each adapter's driver implements this."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Driver(Protocol):
+    platform: str
+
+    async def command(
+        self, name: str, command: str, args: str = "", *, where: str = "dm"
+    ) -> list[str]:
+        """Type /command args, in a DM with the bot or in the community ("group"); new texts back."""
+        ...
+
+    async def press(self, name: str, label: str) -> list[str]:
+        """Press the newest button with this label that the person can see."""
+        ...
+
+    async def forge(self, name: str, token: str) -> list[str]:
+        """Send a button press the person was never shown (a stale or forged token)."""
+        ...
+
+    async def reply(self, name: str, text: str) -> list[str]:
+        """Answer the question the bot just asked."""
+        ...
+
+    async def onboard(self, name: str, skills: list[str], level: str) -> list[str]: ...
+
+    async def post(self, name: str, *, urgent: bool = False, **fields: str) -> list[str]: ...
+
+    def make_moderator(self, name: str) -> None: ...
+
+    def cannot_dm(self, name: str) -> None:
+        """The person never opened a DM with the bot (or closed DMs)."""
+        ...
+
+    def can_dm(self, name: str) -> None: ...
+
+    def dms(self, name: str) -> list[str]:
+        """Every DM the person has from the bot, as it reads now (edits applied)."""
+        ...
+
+    async def tick(self, minutes: float) -> None:
+        """Let time pass: sweepers run and the outbox is delivered."""
+        ...

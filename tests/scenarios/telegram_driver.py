@@ -1,0 +1,178 @@
+"""Scenarios on Telegram: real python-telegram-bot Application against the fake Bot API."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from pydantic import SecretStr
+from telegram import Update
+from telegram.ext import Application
+
+from bots.app import ParentBrain
+from bots.telegram.app import build_application
+from bots.telegram.common import deep_payload
+from bots.telegram.messenger import TelegramMessenger
+from core.clock import ManualClock
+from tests.fakes.telegram_api import FakeTelegram
+
+GROUP = -100_500
+LEVELS = {"beginner": "Beginner", "intermediate": "Intermediate", "expert": "Expert"}
+
+
+class TelegramDriver:
+    platform = "telegram"
+
+    def __init__(self, brain: ParentBrain, clock: ManualClock, fake: FakeTelegram) -> None:
+        self.brain, self.clock, self.fake = brain, clock, fake
+        self.ids: dict[str, int] = {}
+        self._counter = itertools.count(1)
+        self.application: Application = None  # type: ignore[assignment,type-arg]
+
+    async def start(self) -> None:
+        await self.fake.start()
+        self.brain.settings = self.brain.settings.model_copy(
+            update={"telegram_token": SecretStr("123:TEST"), "telegram_community_chat_id": GROUP}
+        )
+        self.application = build_application(
+            self.brain.settings, self.brain, base_url=self.fake.url, rate_limit=False
+        )
+        await self.application.initialize()
+        messenger = TelegramMessenger(self.application.bot, per_chat_interval=0)
+        self.brain.messengers["telegram"] = messenger
+        self.brain.outbox.messengers["telegram"] = messenger
+
+    async def stop(self) -> None:
+        await self.application.shutdown()
+        await self.fake.stop()
+
+    def uid(self, name: str) -> int:
+        return self.ids.setdefault(name, 1000 + len(self.ids))
+
+    def _user(self, name: str) -> dict[str, Any]:
+        return {"id": self.uid(name), "is_bot": False, "first_name": name, "username": name.lower()}
+
+    def _snapshot(self, name: str) -> set[tuple[int, int, int]]:
+        chats = (self.uid(name), GROUP)
+        return {(c, m.message_id, m.edits) for c in chats for m in self.fake.chats[c]}
+
+    async def _process(self, name: str, update: dict[str, Any]) -> list[str]:
+        before = self._snapshot(name)
+        toasts = len(self.fake.toasts)
+        update["update_id"] = next(self._counter)
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        errors = self.application.bot_data.get("errors", [])
+        if errors:
+            raise AssertionError(f"the bot failed: {errors!r}")
+        await self.brain.outbox.drain()
+        return self.fake.toasts[toasts:] + [
+            m.text
+            for c in (self.uid(name), GROUP)
+            for m in self.fake.chats[c]
+            if (c, m.message_id, m.edits) not in before
+        ]
+
+    async def say(self, name: str, text: str, *, where: str = "dm") -> list[str]:
+        chat = (
+            {"id": self.uid(name), "type": "private"}
+            if where == "dm"
+            else {"id": GROUP, "type": "supergroup", "title": "Parents"}
+        )
+        message: dict[str, Any] = {
+            "message_id": next(self._counter),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._user(name),
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+        return await self._process(name, {"message": message})
+
+    async def command(
+        self, name: str, command: str, args: str = "", *, where: str = "dm"
+    ) -> list[str]:
+        return await self.say(name, f"/{command} {args}".strip(), where=where)
+
+    async def reply(self, name: str, text: str) -> list[str]:
+        return await self.say(name, text)
+
+    async def _callback(self, name: str, data: str, message: dict[str, Any]) -> list[str]:
+        return await self._process(
+            name,
+            {
+                "callback_query": {
+                    "id": str(next(self._counter)),
+                    "from": self._user(name),
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": message,
+                }
+            },
+        )
+
+    async def press(self, name: str, label: str) -> list[str]:
+        sent = self.fake.find(self.uid(name), label)
+        data = next(d for t, d in sent.buttons if t == label)
+        return await self._callback(name, data, FakeTelegram._message(sent))
+
+    async def forge(self, name: str, token: str) -> list[str]:
+        chat = self.uid(name)
+        holder = self.fake.chats[chat][-1] if self.fake.chats[chat] else None
+        message = (
+            FakeTelegram._message(holder)
+            if holder
+            else {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": chat, "type": "private"},
+                "text": "old",
+            }
+        )
+        return await self._callback(name, token, message)
+
+    async def onboard(self, name: str, skills: list[str], level: str) -> list[str]:
+        seen = await self.command(name, "start")
+        for skill in skills:
+            seen += await self.press(name, skill)
+        seen += await self.press(name, "Done")
+        seen += await self.press(name, LEVELS[level])
+        seen += await self.press(name, self.brain.settings.default_timezone)
+        seen += await self.press(name, "No minimum")
+        return seen
+
+    async def post(self, name: str, *, urgent: bool = False, **fields: str) -> list[str]:
+        seen = await self.command(name, "post")
+        for field in ("title", "description", "skills", "budget", "estimate", "deadline"):
+            seen += await self.reply(name, fields[field])
+        seen += await self.press(name, "Urgent" if urgent else "Normal")
+        return seen
+
+    def make_moderator(self, name: str) -> None:
+        self.fake.admins[GROUP].add(self.uid(name))
+
+    def cannot_dm(self, name: str) -> None:
+        self.fake.not_started.add(self.uid(name))
+
+    def can_dm(self, name: str) -> None:
+        self.fake.not_started.discard(self.uid(name))
+
+    async def press_start_link(self, name: str, typed: str) -> list[str]:
+        """What pressing Start on the deep link does: /start <payload> in the DM."""
+        payload = deep_payload(typed)
+        assert payload is not None
+        return await self.command(name, "start", payload)
+
+    def dms(self, name: str) -> list[str]:
+        return self.fake.texts(self.uid(name))
+
+    def group(self) -> list[str]:
+        return self.fake.texts(GROUP)
+
+    async def tick(self, minutes: float) -> None:
+        self.clock.advance(minutes=minutes)
+        await self.brain.sweep()
+        await self.brain.outbox.drain()

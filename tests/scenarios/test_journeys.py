@@ -1,0 +1,155 @@
+"""What parents, businesses and moderators can do, written once and run on every platform."""
+
+from __future__ import annotations
+
+from tests.scenarios.driver import Driver
+
+MENU = {
+    "title": "Proofread our spring menu",
+    "description": "Two pages. Spelling and consistent prices.",
+    "skills": "proofreading",
+    "budget": "£25",
+    "estimate": "45m",
+    "deadline": "tomorrow 17:00",
+}
+
+
+def said(texts: list[str], *fragments: str) -> bool:
+    return any(all(f in t for f in fragments) for t in texts)
+
+
+async def business_with_funded_item(driver: Driver, **overrides: str) -> int:
+    await driver.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    posted = await driver.post("Mel", **(MENU | overrides))
+    assert said(posted, "the parent receives £21.25 and the platform fee is £3.75"), posted
+    driver.make_moderator("Kate")
+    funded = await driver.command("Kate", "funded", "1 bank ref 0302")
+    assert said(funded, "Funding of £25.00 recorded"), funded
+    return 1
+
+
+async def test_a_parent_is_offered_work_delivers_it_and_is_paid(driver: Driver) -> None:
+    welcome = await driver.onboard("Priya", ["Proofreading", "Design"], "expert")
+    assert said(welcome, "All set")
+    in_group = await driver.command("Priya", "available", "2h", where="group")
+    assert said(in_group, "sent you the details by DM")
+    assert said(driver.dms("Priya"), "You're available until 11:00")
+
+    await business_with_funded_item(driver)
+    assert said(driver.dms("Mel"), "Payment of £25.00 received")
+    assert said(
+        driver.dms("Priya"),
+        "New paid work",
+        "You receive £21.25",
+        "Why you: expert in proofreading",
+    )
+
+    taken = await driver.press("Priya", "Accept")
+    assert said(taken, "is yours")
+    assert said(driver.dms("Mel"), "Priya is working on")
+
+    asked = await driver.press("Priya", "Submit work")
+    assert said(asked, "Send your work now")
+    sent = await driver.reply("Priya", "Fixed 12 typos: https://docs.example/menu-v2")
+    assert said(sent, "Sent your work")
+    assert said(driver.dms("Mel"), "Delivery for", "https://docs.example/menu-v2")
+
+    await driver.press("Mel", "Approve")
+    assert said(driver.dms("Priya"), "£21.25 is owed to you")
+    await driver.press("Mel", "★★★★★")
+    await driver.press("Priya", "★★★★")
+    assert said(driver.dms("Priya"), "rated you ★★★★★")
+    assert said(driver.dms("Mel"), "rated you ★★★★")
+
+    owed = await driver.command("Kate", "payouts")
+    assert said(owed, "Payout #1: £21.25 to Priya")
+    await driver.command("Kate", "paid", "1 transfer 0302-1")
+    assert said(driver.dms("Priya"), "You've been paid £21.25")
+    assert said(await driver.command("Priya", "earnings"), "Paid to you: £21.25")
+
+
+async def test_a_decline_and_a_time_out_move_the_offer_along(driver: Driver) -> None:
+    for name in ("Priya", "Tom", "Aisha"):
+        await driver.onboard(name, ["Proofreading"], "expert")
+        await driver.command(name, "available", "3h")
+    await business_with_funded_item(driver)
+
+    assert said(driver.dms("Priya"), "New paid work")
+    await driver.press("Priya", "Decline")
+    assert said(driver.dms("Priya"), "You passed on")
+    assert said(driver.dms("Tom"), "New paid work")
+    await driver.tick(11)
+    assert said(driver.dms("Tom"), "this offer timed out")
+    assert said(driver.dms("Aisha"), "New paid work")
+    assert said(await driver.command("Aisha", "offers"), "you receive £21.25")
+
+
+async def test_changes_and_disputes_go_to_the_other_side(driver: Driver) -> None:
+    await driver.onboard("Priya", ["Proofreading"], "expert")
+    await driver.command("Priya", "available", "3h")
+    await business_with_funded_item(driver)
+    await driver.press("Priya", "Accept")
+    await driver.command("Priya", "submit", "1 first version")
+
+    await driver.press("Mel", "Request changes")
+    await driver.reply("Mel", "Please check the prices too")
+    assert said(driver.dms("Priya"), "asked for changes", "Please check the prices too")
+    await driver.command("Priya", "submit", "1 second version")
+    await driver.press("Mel", "Dispute")
+    answered = await driver.reply("Mel", "Half the menu is missing")
+    assert said(answered, "moderators have your dispute")
+    assert said(driver.dms("Priya"), "in dispute", "Half the menu is missing")
+
+
+async def test_bad_input_gets_one_sentence_and_changes_nothing(driver: Driver) -> None:
+    await driver.onboard("Priya", ["Proofreading"], "expert")
+    assert said(await driver.command("Priya", "available", "soon"), "Try /available 2h")
+    assert said(await driver.command("Priya", "available", "30h"), "use /schedule")
+    assert said(await driver.command("Priya", "why", "abc"), "offer number")
+    assert said(await driver.command("Priya", "profile", "skills desing"), 'Did you mean "design"')
+    assert said(await driver.command("Priya", "funded", "1"), "Only the community's moderators")
+    assert said(await driver.command("Priya", "cancel", "1"), "Register your business first")
+
+    await driver.command("Priya", "available", "2h")
+    await business_with_funded_item(driver)
+    await driver.onboard("Tom", ["Proofreading"], "beginner")
+    assert said(await driver.forge("Tom", "oa:1"), "sent to someone else")
+    assert said(await driver.forge("Priya", "zz:1"), "no longer valid")
+    assert said(await driver.forge("Priya", "oa:999"), "no longer open")
+    await driver.press("Priya", "Accept")
+    assert said(await driver.forge("Priya", "oa:1"), "already accepted")
+    assert said(await driver.command("Tom", "submit", "1 my version"), "isn't assigned to you")
+    assert said(await driver.forge("Tom", "wa:1"), "Register your business first")
+    await driver.command("Rex", "business", "Rival Ltd, rex@rival.example")
+    assert said(await driver.forge("Rex", "wa:1"), "belongs to another business")
+    assert said(await driver.forge("Rex", "wc:1"), "What should the parent change?")
+    assert said(await driver.reply("Rex", "redo it"), "belongs to another business")
+
+
+async def test_posting_asks_again_when_an_answer_is_wrong(driver: Driver) -> None:
+    await driver.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    await driver.command("Mel", "post")
+    await driver.reply("Mel", "Logo")
+    await driver.reply("Mel", "A simple logo")
+    assert said(await driver.reply("Mel", "desing"), 'Did you mean "design"')
+    await driver.reply("Mel", "design")
+    assert said(await driver.reply("Mel", "£9000000"), "need a moderator", "budget")
+    await driver.reply("Mel", "£40")
+    await driver.reply("Mel", "2h")
+    await driver.reply("Mel", "friday")
+    done = await driver.press("Mel", "Normal")
+    assert said(done, 'Posted #1 "Logo"', "£34.00")
+
+
+async def test_someone_who_cannot_be_messaged_is_told_how_and_the_command_completes(
+    driver: Driver,
+) -> None:
+    await driver.onboard("Priya", ["Proofreading"], "expert")
+    driver.cannot_dm("Priya")
+    told = await driver.command("Priya", "available", "until 15:00", where="group")
+    assert said(told, "I can't message you yet", "press Start")
+    assert not said(driver.dms("Priya"), "You're available")
+    driver.can_dm("Priya")
+    if hasattr(driver, "press_start_link"):
+        done = await driver.press_start_link("Priya", "/available until 15:00")  # type: ignore[attr-defined]
+        assert said(done, "You're available until 15:00")
