@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from datetime import timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 from bots.telegram.render import keyboard, split_text
 from core.notices import Notice
@@ -41,7 +43,9 @@ class TelegramMessenger:
             except Forbidden as err:
                 raise RecipientUnreachable(str(err)) from err
             except RetryAfter as err:
-                wait = err.retry_after
+                with warnings.catch_warnings():  # int today, timedelta in PTB 23: both handled
+                    warnings.simplefilter("ignore", PTBDeprecationWarning)
+                    wait = err.retry_after
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
                 raise RetryLater(seconds) from err
 

@@ -1,0 +1,197 @@
+"""Telegram-only behaviour: limits, blocked users, long texts, edits, admins, webhooks, crashes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from bots.app import ParentBrain
+from bots.telegram.app import TelegramAdapter
+from bots.telegram.common import SORRY
+from bots.telegram.messenger import TelegramMessenger
+from core import commands as c
+from core.clock import ManualClock
+from core.models import Member, OutboxNotice
+from core.notices import Action, Notice
+from tests.fakes.telegram_api import FakeTelegram
+from tests.scenarios.telegram_driver import GROUP, TelegramDriver
+
+
+@pytest.fixture
+async def tg(app: ParentBrain, clock: ManualClock) -> AsyncIterator[TelegramDriver]:
+    driver = TelegramDriver(app, clock, FakeTelegram())
+    await driver.start()
+    yield driver
+    await driver.stop()
+
+
+async def queue_for(tg: TelegramDriver, names: list[str], text: str = "Hello") -> None:
+    for name in names:
+        actor = await tg.brain.handle(
+            c.RegisterAccount(platform="telegram", external_id=str(tg.uid(name)), display_name=name)
+        )
+        async with tg.brain.uow() as uow:
+            await uow.notify(Notice(to=actor.member_id, text=f"{text} {name}"))
+            await uow.commit()
+
+
+async def test_a_429_storm_is_waited_out_and_nothing_is_lost(tg: TelegramDriver) -> None:
+    tg.fake.enforce_limits = True
+    names = [f"P{i}" for i in range(45)]
+    await queue_for(tg, names)
+    for _ in range(20):
+        await tg.brain.outbox.dispatch_once()
+        async with tg.brain.uow() as uow:
+            left = (
+                await uow.session.scalars(
+                    select(OutboxNotice.id).where(OutboxNotice.status != "sent")
+                )
+            ).all()
+        if not left:
+            break
+        await asyncio.sleep(1.05)  # the fake counts real seconds
+        tg.clock.advance(seconds=2)  # the outbox's retry_after is kept on the store's clock
+    assert tg.fake.http_429 > 0  # the storm really happened
+    for name in names:
+        assert tg.dms(name) == [f"Hello {name}"]  # exactly once each
+
+
+async def test_a_user_who_blocked_the_bot_is_marked_unreachable(tg: TelegramDriver) -> None:
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    tg.fake.blocked.add(tg.uid("Priya"))
+    await queue_for(tg, ["Priya"], "Are you there")
+    report = await tg.brain.outbox.dispatch_once()
+    assert report.unreachable and report.sent == 0
+    async with tg.brain.uow() as uow:
+        assert (
+            await uow.session.scalar(select(Member.reachable).where(Member.display_name == "Priya"))
+        ) is False
+
+
+async def test_long_texts_are_split_and_buttons_stay_on_the_last_piece(tg: TelegramDriver) -> None:
+    messenger = tg.brain.messengers["telegram"]
+    long_text = "\n".join(f"line {i} " + "x" * 90 for i in range(120))
+    await messenger.deliver(
+        str(tg.uid("Ann")),
+        Notice(to=1, text=long_text, actions=[Action(label="Accept", token="oa:1")]),
+        None,
+    )
+    pieces = tg.fake.chats[tg.uid("Ann")]
+    assert len(pieces) == 3 and all(len(p.text) <= 4096 for p in pieces)
+    assert [p.buttons for p in pieces] == [[], [], [("Accept", "oa:1")]]
+    assert "".join(p.text for p in pieces).replace("\n", "") == long_text.replace("\n", "")
+
+
+async def test_an_edit_of_a_vanished_message_sends_a_new_one(tg: TelegramDriver) -> None:
+    messenger = tg.brain.messengers["telegram"]
+    ref = await messenger.deliver(str(tg.uid("Ann")), Notice(to=1, text="Offer"), None)
+    assert (
+        await messenger.deliver(str(tg.uid("Ann")), Notice(to=1, text="Offer, edited"), ref) == ref
+    )
+    tg.fake.chats[tg.uid("Ann")].clear()
+    new_ref = await messenger.deliver(str(tg.uid("Ann")), Notice(to=1, text="Offer, again"), ref)
+    assert new_ref != ref and tg.dms("Ann") == ["Offer, again"]
+
+
+async def test_moderators_are_the_community_chats_admins_asked_once(tg: TelegramDriver) -> None:
+    assert "Only the community's moderators" in " ".join(await tg.command("Kate", "stats"))
+    tg.make_moderator("Kate")
+    tg.application.bot_data.pop("admins", None)  # forget the cached answer, as after 5 minutes
+    assert "Members:" in " ".join(await tg.command("Kate", "stats"))
+    asked = sum(1 for method, _ in tg.fake.calls if method == "getChatMember")
+    await tg.command("Kate", "stats")
+    assert sum(1 for method, _ in tg.fake.calls if method == "getChatMember") == asked
+
+
+async def test_commands_in_the_group_answer_briefly_there(tg: TelegramDriver) -> None:
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    await tg.command("Priya", "status", where="group")
+    assert tg.group() == ["Priya: done, I've sent you the details by DM."]
+    assert "You're not available" in tg.dms("Priya")[-1]
+    await tg.command("Priya", "post", where="group")
+    assert "Type /post here" in tg.dms("Priya")[-1]
+    assert GROUP not in (
+        int(p.get("chat_id", 0)) for m, p in tg.fake.calls if m == "editMessageText"
+    )
+
+
+async def test_a_crash_inside_a_handler_tells_the_user_one_sentence(tg: TelegramDriver) -> None:
+    async def broken(cmd: c.GoUnavailable, uow: object) -> str:
+        raise RuntimeError("database on fire")
+
+    tg.brain.bus.command_handlers[c.GoUnavailable] = broken
+    with pytest.raises(AssertionError, match="database on fire"):
+        await tg.command("Priya", "unavailable")
+    assert tg.dms("Priya")[-1] == SORRY
+    assert all("Traceback" not in t and "fire" not in t for t in tg.dms("Priya"))
+
+
+async def test_webhook_mode_accepts_only_telegrams_secret(app: ParentBrain) -> None:
+    from bots.run import web_app
+
+    fake = FakeTelegram()
+    await fake.start()
+    app.settings = app.settings.model_copy(
+        update={
+            "telegram_token": SecretStr("123:TEST"),
+            "telegram_webhook_url": "https://example.org/telegram/webhook",
+        }
+    )
+    adapter = TelegramAdapter(app.settings, app, base_url=fake.url)
+    await adapter.start()
+    runner = aiohttp.web.AppRunner(web_app(app, {"telegram": adapter}))
+    await runner.setup()
+    site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 77, "type": "private"},
+            "from": {"id": 77, "is_bot": False, "first_name": "Ann"},
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    try:
+        assert any(
+            m == "setWebhook" and p["secret_token"] == adapter.webhook_secret for m, p in fake.calls
+        )
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{port}/telegram/webhook"
+            async with http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            ) as r:
+                assert r.status == 403
+            async with http.post(
+                url,
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": adapter.webhook_secret},
+            ) as r:
+                assert r.status == 200
+        for _ in range(50):
+            if fake.texts(77):
+                break
+            await asyncio.sleep(0.05)
+        assert "/available" in fake.texts(77)[0]
+    finally:
+        await adapter.stop()
+        await runner.cleanup()
+        await fake.stop()
+
+
+async def test_the_outbox_paces_one_message_a_second_per_chat(tg: TelegramDriver) -> None:
+    paced = TelegramMessenger(tg.application.bot, per_chat_interval=0.2)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for n in range(3):
+        await paced.deliver(str(tg.uid("Ann")), Notice(to=1, text=f"m{n}"), None)
+    assert loop.time() - started >= 0.4  # three messages to one chat: two waits
+    assert tg.dms("Ann") == ["m0", "m1", "m2"]
