@@ -174,3 +174,26 @@ class CheckPostField(Command):
     actor: Actor
     field: str = Field(pattern="^(title|description|skills|budget|estimate|deadline)$")
     value: str = Field(max_length=4000)
+
+
+class ResolveDispute(Command):
+    """A moderator decides: pay the parent in full, refund the business, or split."""
+
+    actor: Actor
+    work_id: int
+    outcome: str = Field(pattern="^(pay|refund|split)$")
+    parent_amount: str = Field(default="", max_length=30)  # for a split: "£10"
+
+
+class BanMember(Command):
+    actor: Actor
+    platform: str
+    who: str = Field(min_length=1, max_length=100)  # @handle or platform id
+    duration: str = Field(default="", max_length=20)  # "7d"; empty means until lifted
+    reason: str = Field(default="", max_length=300)
+
+
+class UnbanMember(Command):
+    actor: Actor
+    platform: str
+    who: str = Field(min_length=1, max_length=100)

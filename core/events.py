@@ -72,3 +72,7 @@ class PayoutSent(Event):
 
 class MemberAvailable(Event):
     member_id: int
+
+
+class MemberBanned(Event):
+    member_id: int

@@ -39,7 +39,7 @@ WORK_TRANSITIONS: dict[WorkStatus, frozenset[WorkStatus]] = {
     W.ASSIGNED: frozenset({W.SUBMITTED, W.DISPUTED}),
     W.SUBMITTED: frozenset({W.APPROVED, W.ASSIGNED, W.DISPUTED}),
     W.APPROVED: frozenset({W.PAID}),
-    W.DISPUTED: frozenset({W.APPROVED, W.REFUNDED}),
+    W.DISPUTED: frozenset({W.APPROVED, W.CANCELLED}),  # decided for the parent, or refunded
     W.CANCELLED: frozenset({W.REFUNDED}),
     W.EXPIRED: frozenset({W.REFUNDED}),
     W.PAID: frozenset(),

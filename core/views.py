@@ -13,6 +13,7 @@ from core.handlers.common import ACTIVE_JOB, catalogue, local_time_text, member_
 from core.models import (
     Availability,
     Business,
+    Delivery,
     Member,
     MemberSkill,
     Offer,
@@ -253,6 +254,8 @@ HELP = {
         "/funded <item#> [reference]: a business's payment arrived\n"
         "/payouts: what is owed to parents; /paid <payout#> [reference] once paid\n"
         "/verify <business#>: verify a business\n"
+        "/disputes, then /resolve <item#> pay | refund | split £10\n"
+        "/ban @username [7d] [reason], /unban @username\n"
         "/stats: how the community is doing"
     ),
 }
@@ -265,3 +268,27 @@ def help_text(actor: Actor) -> str:
     if actor.is_moderator:
         parts.append(HELP["moderator"])
     return "\n\n".join(parts)
+
+
+async def disputes(uow: UnitOfWork, actor: Actor) -> str:
+    """Every open dispute with both sides' latest words, for the moderators to decide."""
+    actor.require_moderator()
+    items = (
+        await uow.session.scalars(select(WorkItem).where(WorkItem.status == WorkStatus.DISPUTED))
+    ).all()
+    if not items:
+        return "No disputes are open."
+    lines = []
+    for item in items:
+        delivery = await uow.session.scalar(
+            select(Delivery)
+            .where(Delivery.work_id == item.id)
+            .order_by(Delivery.id.desc())
+            .limit(1)
+        )
+        lines.append(
+            f'#{item.id} "{item.title}" ({Money(item.budget_minor, item.currency)})\n'
+            f"  Delivered: {delivery.body[:300] if delivery else 'nothing yet'}\n"
+            f"  Decide with /resolve {item.id} pay, /resolve {item.id} refund or /resolve {item.id} split £10"
+        )
+    return "\n".join(lines)

@@ -48,6 +48,10 @@ MODERATOR_COMMANDS = {
     "payouts": moderation.payouts,
     "verify": moderation.verify,
     "stats": moderation.stats,
+    "disputes": moderation.disputes,
+    "resolve": moderation.resolve,
+    "ban": moderation.ban,
+    "unban": moderation.unban,
 }
 MENU = [
     BotCommand("available", "get offers: /available 2h"),

@@ -9,6 +9,7 @@ from bots.telegram.common import Reply, brain, number, respond, text_after_comma
 from core import commands as c
 from core import views
 from core.actors import Actor
+from core.errors import DomainError
 
 
 def _reference(typed: str) -> str:
@@ -75,5 +76,70 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async def act(actor: Actor) -> Reply:
         async with brain(context).uow() as uow:
             return await views.stats(uow, actor)
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def disputes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Open disputes, with what was delivered."""
+
+    async def act(actor: Actor) -> Reply:
+        async with brain(context).uow() as uow:
+            return await views.disputes(uow, actor)
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def resolve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Decide a dispute: /resolve <item#> pay | refund | split £10."""
+    typed = text_after_command(update, context).split()
+
+    async def act(actor: Actor) -> Reply:
+        work_id = number(" ".join(typed), "item", "/resolve 12 split £10")
+        outcome = typed[1].lower() if len(typed) > 1 else ""
+        if outcome not in ("pay", "refund", "split"):
+            raise DomainError(f"Say how to decide: /resolve {work_id} pay, refund or split £10")
+        amount = typed[2] if len(typed) > 2 else ""
+        return str(
+            await brain(context).handle(
+                c.ResolveDispute(
+                    actor=actor, work_id=work_id, outcome=outcome, parent_amount=amount
+                )
+            )
+        )
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Suspend someone: /ban @username [7d] [reason]."""
+    typed = text_after_command(update, context).split(maxsplit=2)
+
+    async def act(actor: Actor) -> Reply:
+        if not typed:
+            raise DomainError("Say who, like: /ban @username 7d spamming")
+        duration = typed[1] if len(typed) > 1 and typed[1][:1].isdigit() else ""
+        reason = " ".join(typed[2 if duration else 1 :])
+        return str(
+            await brain(context).handle(
+                c.BanMember(
+                    actor=actor, platform="telegram", who=typed[0], duration=duration, reason=reason
+                )
+            )
+        )
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lift a suspension: /unban @username."""
+    typed = text_after_command(update, context).strip()
+
+    async def act(actor: Actor) -> Reply:
+        if not typed:
+            raise DomainError("Say who, like: /unban @username")
+        return str(
+            await brain(context).handle(c.UnbanMember(actor=actor, platform="telegram", who=typed))
+        )
 
     await respond(update, context, act, check_moderator=True, private_details=False)

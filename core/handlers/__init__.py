@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from core import commands as c
 from core import events as e
 from core.bus import Handler
-from core.handlers import availability, delivery, members, offers, work
+from core.handlers import availability, delivery, members, moderation, offers, work
 
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterAccount: members.register_account,
@@ -34,6 +34,8 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RequestChanges: delivery.request_changes,
     c.OpenDispute: delivery.open_dispute,
     c.RateWork: delivery.rate_work,
+    c.BanMember: moderation.ban_member,
+    c.UnbanMember: moderation.unban_member,
 }
 
 EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {

@@ -153,3 +153,32 @@ async def test_someone_who_cannot_be_messaged_is_told_how_and_the_command_comple
     if hasattr(driver, "press_start_link"):
         done = await driver.press_start_link("Priya", "/available until 15:00")  # type: ignore[attr-defined]
         assert said(done, "You're available until 15:00")
+
+
+async def test_moderators_decide_disputes_and_suspend_members(driver: Driver) -> None:
+    await driver.onboard("Priya", ["Proofreading"], "expert")
+    await driver.command("Priya", "available", "3h")
+    await business_with_funded_item(driver)
+    await driver.press("Priya", "Accept")
+    await driver.command("Priya", "submit", "1 half of it")
+    await driver.press("Mel", "Dispute")
+    await driver.reply("Mel", "Only half done")
+
+    assert said(
+        await driver.command("Priya", "resolve", "1 pay"), "Only the community's moderators"
+    )
+    assert said(await driver.command("Kate", "disputes"), "#1", "half of it", "/resolve 1 split")
+    assert said(await driver.command("Kate", "resolve", "1 halve"), "pay, refund or split")
+    decided = await driver.command("Kate", "resolve", "1 split £15")
+    assert said(decided, "£12.75 to the parent, £10.00 back to the business")
+    assert said(driver.dms("Priya"), "you receive £12.75")
+    assert said(driver.dms("Mel"), "£10.00 is refunded to you")
+
+    assert said(
+        await driver.command("Kate", "ban", "@priya 7d ignoring deadlines"),
+        "Suspended Priya for 7d",
+    )
+    assert said(driver.dms("Priya"), "suspended your account for 7d")
+    assert said(await driver.command("Priya", "available", "2h"), "suspended until")
+    assert said(await driver.command("Kate", "unban", "@priya"), "Lifted")
+    assert said(await driver.command("Priya", "available", "2h"), "You're available")

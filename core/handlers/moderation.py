@@ -1,0 +1,81 @@
+"""Moderators' powers over members: suspend and lift, with routing stopped at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import or_, select
+
+from core.commands import BanMember, UnbanMember
+from core.errors import DomainError, NotFound
+from core.events import OfferExpired
+from core.handlers.availability import live_availability
+from core.models import Account, Member, Offer, WorkItem
+from core.notices import Notice
+from core.parsing import parse_duration
+from core.states import OfferStatus
+from core.uow import UnitOfWork
+
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+async def find_member(uow: UnitOfWork, platform: str, who: str) -> Member:
+    name = who.strip().lstrip("@")
+    account = await uow.session.scalar(
+        select(Account).where(
+            Account.platform == platform,
+            or_(Account.external_id == name, Account.handle == name),
+        )
+    )
+    if account is None:
+        raise NotFound(f"I don't know anyone called {who.strip()} here; use their @username.")
+    return await uow.session.get_one(Member, account.member_id)
+
+
+async def ban_member(cmd: BanMember, uow: UnitOfWork) -> str:
+    cmd.actor.require_moderator()
+    member = await find_member(uow, cmd.platform, cmd.who)
+    if member.id == cmd.actor.member_id:
+        raise DomainError("You can't suspend yourself.")
+    now = uow.now()
+    span = parse_duration(cmd.duration, limit=timedelta(days=3650)) if cmd.duration else None
+    member.banned_until = now + span if span else FOREVER
+    member.ban_reason = cmd.reason or None
+    for row in await live_availability(uow, member.id, now):
+        row.ended_at = now
+    pending = (
+        await uow.session.scalars(
+            select(Offer).where(Offer.member_id == member.id, Offer.status == OfferStatus.PENDING)
+        )
+    ).all()
+    for offer in pending:
+        await uow.work_for_update(offer.work_id)
+        offer.status, offer.responded_at = OfferStatus.RESCINDED, now
+        item = await uow.session.get_one(WorkItem, offer.work_id)
+        await uow.notify(
+            Notice(
+                to=member.id,
+                text=f'"{item.title}": this offer was withdrawn.',
+                replaces=f"offer:{offer.id}",
+            )
+        )
+        # The cascade moves on exactly as after a time-out.
+        uow.emit(OfferExpired(offer_id=offer.id, work_id=offer.work_id, member_id=member.id))
+    until = "until a moderator lifts it" if span is None else f"for {cmd.duration.strip()}"
+    reason = f" Reason: {cmd.reason}" if cmd.reason else ""
+    await uow.notify(
+        Notice(to=member.id, text=f"A moderator suspended your account {until}.{reason}")
+    )
+    return f"Suspended {member.display_name} {until}; they get no offers meanwhile."
+
+
+async def unban_member(cmd: UnbanMember, uow: UnitOfWork) -> str:
+    cmd.actor.require_moderator()
+    member = await find_member(uow, cmd.platform, cmd.who)
+    if member.banned_until is None or member.banned_until <= uow.now():
+        return f"{member.display_name} wasn't suspended."
+    member.banned_until, member.ban_reason = None, None
+    await uow.notify(
+        Notice(to=member.id, text="Your suspension was lifted. Type /available when you're free.")
+    )
+    return f"Lifted {member.display_name}'s suspension."
