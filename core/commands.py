@@ -23,6 +23,7 @@ class RegisterAccount(Command):
     display_name: str = Field(min_length=1, max_length=100)
     handle: str | None = None
     platform_says_moderator: bool = False
+    dm_open: bool | None = None  # True when they wrote to the bot directly; None when unknown
 
 
 class StartLink(Command):
@@ -197,3 +198,10 @@ class UnbanMember(Command):
     actor: Actor
     platform: str
     who: str = Field(min_length=1, max_length=100)
+
+
+class SetReachable(Command):
+    """The adapter learned whether the member's DMs can be reached (a DM went through, or 50007)."""
+
+    actor: Actor
+    reachable: bool

@@ -30,6 +30,7 @@ class World:
                 external_id=self.address(name, platform),
                 display_name=name,
                 platform_says_moderator=moderator,
+                dm_open=True,
             )
         )
         self.people[name] = actor

@@ -71,6 +71,7 @@ async def actor_of(
             display_name=user.full_name[:100] or "Telegram user",
             handle=user.username,
             platform_says_moderator=check_moderator and await is_moderator(context, user.id),
+            dm_open=True if not in_group(update) else None,
         )
     )
     return actor

@@ -12,6 +12,7 @@ from core.handlers import availability, delivery, members, moderation, offers, w
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterAccount: members.register_account,
     c.AddSkill: members.add_skill,
+    c.SetReachable: members.set_reachable,
     c.StartLink: members.start_link,
     c.CompleteLink: members.complete_link,
     c.SetSkills: members.set_skills,

@@ -14,6 +14,7 @@ from core.commands import (
     CompleteLink,
     RegisterAccount,
     RegisterBusiness,
+    SetReachable,
     SetSkills,
     StartLink,
     UpdateProfile,
@@ -74,11 +75,17 @@ async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Sett
         account.last_seen_at = now
         account.handle = cmd.handle or account.handle
         member.last_platform = cmd.platform
-        member.reachable = True  # they just reached us, so we can reach them
+        if cmd.dm_open:
+            member.reachable = True  # they wrote to the bot directly, so DMs work again
     roles = {Role(r) for r in member.roles}
     if cmd.platform_says_moderator:
         roles.add(Role.MODERATOR)
     return Actor(member_id=member.id, platform=cmd.platform, roles=frozenset(roles))
+
+
+async def set_reachable(cmd: SetReachable, uow: UnitOfWork) -> None:
+    member = await member_of(uow, cmd.actor)
+    member.reachable = cmd.reachable
 
 
 async def start_link(cmd: StartLink, uow: UnitOfWork) -> str:
