@@ -46,8 +46,14 @@ def telegram_adapter(settings: Settings, brain: ParentBrain) -> Adapter:
 
 
 # A platform whose token is set but whose adapter is missing here is refused at start.
+def discord_adapter(settings: Settings, brain: ParentBrain) -> Adapter:
+    from bots.discord.bot import DiscordAdapter
+
+    return DiscordAdapter(settings, brain)
+
+
 AdapterFactory = Callable[[Settings, ParentBrain], Adapter]
-ADAPTERS: dict[str, AdapterFactory] = {"telegram": telegram_adapter}
+ADAPTERS: dict[str, AdapterFactory] = {"telegram": telegram_adapter, "discord": discord_adapter}
 
 
 async def healthz(request: web.Request) -> web.Response:

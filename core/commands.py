@@ -182,7 +182,7 @@ class ResolveDispute(Command):
 
     actor: Actor
     work_id: int
-    outcome: str = Field(pattern="^(pay|refund|split)$")
+    outcome: str = Field(max_length=20)  # pay | refund | split; the handler says so if not
     parent_amount: str = Field(default="", max_length=30)  # for a split: "£10"
 
 

@@ -22,3 +22,14 @@ class NotFound(DomainError):
 
 class StaleAction(DomainError):
     """A button or command refers to something whose state has moved on."""
+
+
+def explain_invalid(error: Exception) -> str:
+    """One sentence for a command whose fields don't fit (too long, too short, wrong kind)."""
+    details: list[dict[str, object]] = getattr(error, "errors", list)()
+    if details:
+        first = details[0]
+        where = first.get("loc") or ("that",)
+        field = str(list(where)[-1]).replace("_", " ")  # type: ignore[call-overload]
+        return f"The {field} doesn't look right: {first.get('msg', 'please check it')}."
+    return "That doesn't look right; type /help to see what to type."

@@ -313,3 +313,11 @@ def split_available(text: str) -> tuple[str, str]:
     if match and not re.fullmatch(r"\d.*", match[2].strip()):
         return (match[1] or "").strip(), match[2].strip()
     return raw, ""
+
+
+def parse_number(text: str, what: str, example: str) -> int:
+    """The leading number of what was typed ('12', '#12 the rest'), or a sentence saying how."""
+    token = text.strip().lstrip("#").split(maxsplit=1)[0] if text.strip() else ""
+    if not token.isdigit() or len(token) > 12:
+        raise DomainError(f"Please give the {what} number, like: {example}")
+    return int(token)

@@ -185,12 +185,15 @@ async def resolve_dispute(
 ) -> str:
     """Pay in full, refund in full, or split: the parent's part bears the fee, the rest goes back."""
     cmd.actor.require_moderator()
+    outcome = cmd.outcome.strip().lower()
+    if outcome not in ("pay", "refund", "split"):
+        raise DomainError(f"Say how to decide: /resolve {cmd.work_id} pay, refund or split £10")
     item = await uow.work_for_update(cmd.work_id)
     if item.status != WorkStatus.DISPUTED or item.assignee_member_id is None:
         raise StaleAction(f'"{item.title}" (#{item.id}) is not in dispute.')
     parent, owner = item.assignee_member_id, await owner_member_id(uow, item)
     budget = Money(item.budget_minor, item.currency)
-    if cmd.outcome == "pay":
+    if outcome == "pay":
         check_work_move(item.status, WorkStatus.APPROVED, item.title)
         item.status = WorkStatus.APPROVED
         uow.emit(DeliveryApproved(work_id=item.id, member_id=parent))
@@ -201,7 +204,7 @@ async def resolve_dispute(
             )
         )
         return f"Decided for the parent: #{item.id} is approved and {budget} is being settled."
-    if cmd.outcome == "refund":
+    if outcome == "refund":
         check_work_move(item.status, WorkStatus.CANCELLED, item.title)
         item.status = WorkStatus.CANCELLED
         uow.emit(WorkCancelled(work_id=item.id, was_funded=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -23,7 +24,7 @@ from bots.telegram.common import (
 from core import commands as c
 from core import views
 from core.actors import Actor
-from core.errors import DomainError
+from core.errors import DomainError, explain_invalid
 
 STEPS = ["title", "description", "skills", "budget", "estimate", "deadline"]
 QUESTIONS = {
@@ -116,6 +117,8 @@ async def post_finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         text = posted.message
     except DomainError as err:
         text = f"{err.message} Nothing was posted; type /post to try again."
+    except ValidationError as err:
+        text = f"{explain_invalid(err)} Nothing was posted; type /post to try again."
     await query.edit_message_text(text)
     return ConversationHandler.END
 

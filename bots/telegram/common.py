@@ -14,6 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from pydantic import ValidationError
 from telegram import Update
 from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import Forbidden
@@ -24,8 +25,9 @@ from bots.app import ParentBrain
 from bots.telegram.render import keyboard, split_text
 from core.actors import Actor
 from core.commands import RegisterAccount
-from core.errors import DomainError
+from core.errors import DomainError, explain_invalid
 from core.notices import Action
+from core.parsing import parse_number
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,8 @@ async def respond(
         reply = await act(actor)
     except DomainError as err:
         reply = err.message
+    except ValidationError as err:
+        reply = explain_invalid(err)
     if reply is None:
         return
     text, actions = (reply, ()) if isinstance(reply, str) else reply
@@ -162,11 +166,7 @@ def text_after_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> st
     return parts[1] if len(parts) > 1 else ""
 
 
-def number(text: str, what: str, example: str) -> int:
-    token = text.strip().lstrip("#").split(maxsplit=1)[0] if text.strip() else ""
-    if not token.isdigit():
-        raise DomainError(f"Please give the {what} number, like: {example}")
-    return int(token)
+number = parse_number  # one reading of '#12' for both platforms
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -96,9 +96,7 @@ async def resolve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     async def act(actor: Actor) -> Reply:
         work_id = number(" ".join(typed), "item", "/resolve 12 split £10")
-        outcome = typed[1].lower() if len(typed) > 1 else ""
-        if outcome not in ("pay", "refund", "split"):
-            raise DomainError(f"Say how to decide: /resolve {work_id} pay, refund or split £10")
+        outcome = typed[1] if len(typed) > 1 else ""
         amount = typed[2] if len(typed) > 2 else ""
         return str(
             await brain(context).handle(

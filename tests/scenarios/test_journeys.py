@@ -30,10 +30,9 @@ async def business_with_funded_item(driver: Driver, **overrides: str) -> int:
 
 async def test_a_parent_is_offered_work_delivers_it_and_is_paid(driver: Driver) -> None:
     welcome = await driver.onboard("Priya", ["Proofreading", "Design"], "expert")
-    assert said(welcome, "All set")
+    assert said(welcome, "/available")
     in_group = await driver.command("Priya", "available", "2h", where="group")
-    assert said(in_group, "sent you the details by DM")
-    assert said(driver.dms("Priya"), "You're available until 11:00")
+    assert said(in_group + driver.dms("Priya"), "You're available until 11:00")
 
     await business_with_funded_item(driver)
     assert said(driver.dms("Mel"), "Payment of £25.00 received")
@@ -119,6 +118,7 @@ async def test_bad_input_gets_one_sentence_and_changes_nothing(driver: Driver) -
     await driver.press("Priya", "Accept")
     assert said(await driver.forge("Priya", "oa:1"), "already accepted")
     assert said(await driver.command("Tom", "submit", "1 my version"), "isn't assigned to you")
+    assert said(await driver.command("Tom", "submit", "1 " + "x" * 4500), "doesn't look right")
     assert said(await driver.forge("Tom", "wa:1"), "Register your business first")
     await driver.command("Rex", "business", "Rival Ltd, rex@rival.example")
     assert said(await driver.forge("Rex", "wa:1"), "belongs to another business")
@@ -126,33 +126,20 @@ async def test_bad_input_gets_one_sentence_and_changes_nothing(driver: Driver) -
     assert said(await driver.reply("Rex", "redo it"), "belongs to another business")
 
 
-async def test_posting_asks_again_when_an_answer_is_wrong(driver: Driver) -> None:
-    await driver.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
-    await driver.command("Mel", "post")
-    await driver.reply("Mel", "Logo")
-    await driver.reply("Mel", "A simple logo")
-    assert said(await driver.reply("Mel", "desing"), 'Did you mean "design"')
-    await driver.reply("Mel", "design")
-    assert said(await driver.reply("Mel", "£9000000"), "need a moderator", "budget")
-    await driver.reply("Mel", "£40")
-    await driver.reply("Mel", "2h")
-    await driver.reply("Mel", "friday")
-    done = await driver.press("Mel", "Normal")
-    assert said(done, 'Posted #1 "Logo"', "£34.00")
-
-
-async def test_someone_who_cannot_be_messaged_is_told_how_and_the_command_completes(
+async def test_someone_who_cannot_be_messaged_is_told_how_and_offers_flow_once_they_can(
     driver: Driver,
 ) -> None:
     await driver.onboard("Priya", ["Proofreading"], "expert")
     driver.cannot_dm("Priya")
     told = await driver.command("Priya", "available", "until 15:00", where="group")
-    assert said(told, "I can't message you yet", "press Start")
+    assert said(told, "I can't", "message")
     assert not said(driver.dms("Priya"), "You're available")
+
     driver.can_dm("Priya")
-    if hasattr(driver, "press_start_link"):
-        done = await driver.press_start_link("Priya", "/available until 15:00")  # type: ignore[attr-defined]
-        assert said(done, "You're available until 15:00")
+    again = await driver.command("Priya", "available", "until 15:00", where="group")
+    assert said(again + driver.dms("Priya"), "You're available until 15:00")
+    await business_with_funded_item(driver)
+    assert said(driver.dms("Priya"), "New paid work")
 
 
 async def test_moderators_decide_disputes_and_suspend_members(driver: Driver) -> None:

@@ -195,3 +195,28 @@ async def test_the_outbox_paces_one_message_a_second_per_chat(tg: TelegramDriver
         await paced.deliver(str(tg.uid("Ann")), Notice(to=1, text=f"m{n}"), None)
     assert loop.time() - started >= 0.4  # three messages to one chat: two waits
     assert tg.dms("Ann") == ["m0", "m1", "m2"]
+
+
+async def test_the_post_dialog_asks_again_when_an_answer_is_wrong(tg: TelegramDriver) -> None:
+    await tg.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    await tg.command("Mel", "post")
+    await tg.reply("Mel", "Logo")
+    await tg.reply("Mel", "A simple logo")
+    assert 'Did you mean "design"' in " ".join(await tg.reply("Mel", "desing"))
+    await tg.reply("Mel", "design")
+    assert "need a moderator" in " ".join(await tg.reply("Mel", "£9000000"))
+    await tg.reply("Mel", "£40")
+    await tg.reply("Mel", "2h")
+    await tg.reply("Mel", "friday")
+    done = " ".join(await tg.press("Mel", "Normal"))
+    assert 'Posted #1 "Logo"' in done and "£34.00" in done
+
+
+async def test_a_deep_link_finishes_the_command_typed_in_the_group(tg: TelegramDriver) -> None:
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    tg.cannot_dm("Priya")
+    told = " ".join(await tg.command("Priya", "available", "until 15:00", where="group"))
+    assert "press Start" in told and "t.me/" in told
+    tg.can_dm("Priya")
+    done = " ".join(await tg.press_start_link("Priya", "/available until 15:00"))
+    assert "You're available until 15:00" in done

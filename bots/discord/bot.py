@@ -1,0 +1,135 @@
+"""The Discord bot: a commands.Bot given its dependencies, its outbox messenger, and lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from aiohttp import web
+from discord.ext import commands
+
+from bots.app import ParentBrain
+from bots.discord.business import Businesses
+from bots.discord.buttons import TokenButton
+from bots.discord.common import DMS_CLOSED
+from bots.discord.moderation import Moderation
+from bots.discord.parents import Parents
+from bots.discord.render import split_text, view_for
+from core.actors import Actor
+from core.commands import SetReachable
+from core.config import Settings
+from core.notices import Notice
+from core.ports import Messenger, RecipientUnreachable, RetryLater
+
+log = logging.getLogger(__name__)
+DMS_CLOSED_CODE = 50007
+
+
+class ParentBrainBot(commands.Bot):
+    def __init__(self, brain: ParentBrain, settings: Settings) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.none(),
+            help_command=None,
+        )
+        self.brain = brain
+        self.settings = settings
+        self.moderator_cache: dict[int, tuple[bool, float]] = {}
+        self.errors: list[BaseException] = []
+
+    async def setup_hook(self) -> None:
+        """Persistent buttons first, so presses on old messages work; then the commands."""
+        self.add_dynamic_items(TokenButton)
+        for cog in (Parents(self), Businesses(self), Moderation(self)):
+            await self.add_cog(cog)
+        if self.settings.discord_guild_id is not None:
+            guild = discord.Object(id=self.settings.discord_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
+
+    async def on_tree_error(
+        self, interaction: discord.Interaction[Any], error: discord.app_commands.AppCommandError
+    ) -> None:
+        log.error("slash command failed (user %s)", interaction.user.id, exc_info=error)
+        self.errors.append(error)
+        from bots.discord.common import SORRY
+
+        if interaction.response.is_done():
+            await interaction.followup.send(SORRY, ephemeral=True)
+        else:
+            await interaction.response.send_message(SORRY, ephemeral=True)
+
+    async def check_dms(self, interaction: discord.Interaction[Any], actor: Actor) -> None:
+        """After a command in the server: can offers reach this person by DM? Tell them if not."""
+        try:
+            await interaction.user.send("You'll get offers here, in our direct messages.")
+        except discord.Forbidden as err:
+            if err.code != DMS_CLOSED_CODE:
+                raise
+            await self.brain.handle(SetReachable(actor=actor, reachable=False))
+            await interaction.followup.send(DMS_CLOSED, ephemeral=True)
+        else:
+            await self.brain.handle(SetReachable(actor=actor, reachable=True))
+
+
+class DiscordMessenger:
+    """Sends and edits DMs; discord.py keeps Discord's rate limits itself."""
+
+    platform = "discord"
+
+    def __init__(self, bot: discord.Client) -> None:
+        self.bot = bot
+
+    async def deliver(self, address: str, notice: Notice, edit: str | None) -> str:
+        try:
+            user = self.bot.get_user(int(address)) or await self.bot.fetch_user(int(address))
+            channel = user.dm_channel or await user.create_dm()
+            if edit is not None:
+                try:
+                    await channel.get_partial_message(int(edit)).edit(
+                        content=split_text(notice.text)[0], view=view_for(notice.actions)
+                    )
+                    return edit
+                except discord.NotFound:
+                    pass  # the old message is gone: send a new one instead
+            pieces = split_text(notice.text)
+            sent: discord.Message | None = None
+            for n, piece in enumerate(pieces):
+                view = view_for(notice.actions) if n == len(pieces) - 1 else None
+                sent = await channel.send(piece, view=view) if view else await channel.send(piece)
+            assert sent is not None
+            return str(sent.id)
+        except discord.Forbidden as err:
+            if err.code == DMS_CLOSED_CODE:
+                raise RecipientUnreachable("DMs closed (50007)") from err
+            raise
+        except discord.HTTPException as err:
+            if err.status == 429:
+                raise RetryLater(5) from err
+            raise
+
+
+class DiscordAdapter:
+    def __init__(self, settings: Settings, brain: ParentBrain) -> None:
+        if settings.discord_api_url:
+            discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+        self.settings = settings
+        self.bot = ParentBrainBot(brain, settings)
+        self.messenger: Messenger = DiscordMessenger(self.bot)
+        self._gateway: asyncio.Task[None] | None = None
+
+    def routes(self) -> list[web.RouteDef]:
+        return []
+
+    async def start(self) -> None:
+        assert self.settings.discord_token is not None
+        await self.bot.login(self.settings.discord_token.get_secret_value())
+        self._gateway = asyncio.create_task(self.bot.connect(reconnect=True))
+
+    async def stop(self) -> None:
+        await self.bot.close()
+        if self._gateway is not None:
+            self._gateway.cancel()

@@ -1,0 +1,88 @@
+"""Persistent buttons: a DynamicItem whose custom_id carries the core's token, so a press works
+after a restart; the handler re-checks everything in the store."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from core import tokens
+from core.errors import DomainError
+
+STYLES = {
+    "oa": discord.ButtonStyle.success,
+    "wa": discord.ButtonStyle.success,
+    "od": discord.ButtonStyle.secondary,
+    "wx": discord.ButtonStyle.danger,
+}
+
+
+class TokenButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pb:(?P<token>[a-z0-9]{2}:\d{1,12})"
+):
+    def __init__(self, token: str, label: str = "…") -> None:
+        style = STYLES.get(token.split(":")[0], discord.ButtonStyle.primary)
+        super().__init__(discord.ui.Button(label=label, custom_id=f"pb:{token}", style=style))
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> TokenButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["token"], label or "…")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Turn the press into a command, or ask for the words it needs in a modal."""
+        from bots.discord.common import actor_of, brain_of, respond
+
+        actor = await actor_of(interaction)
+        try:
+            action = tokens.read(self.token, actor)
+        except DomainError as err:
+            await interaction.response.send_message(err.message, ephemeral=True)
+            return
+        if isinstance(action, tokens.NeedsText):
+            await interaction.response.send_modal(WordsModal(action))
+            return
+        await respond(interaction, lambda _actor: brain_of(interaction).handle(action))
+
+
+class WordsModal(discord.ui.Modal):
+    """One box for the words a button needs (changes to make, a dispute's reason, the work)."""
+
+    def __init__(self, need: tokens.NeedsText) -> None:
+        titles = {"wc": "Request changes", "wx": "Open a dispute", "ws": "Submit your work"}
+        super().__init__(
+            title=titles[need.kind], custom_id=f"pb-words:{need.kind}:{need.work_id}", timeout=None
+        )
+        self.need = need
+        labels = {
+            "wc": "What should change?",
+            "wx": "Why are you disputing it?",
+            "ws": "Your work or a link",
+        }
+        self.words: discord.ui.TextInput[WordsModal] = discord.ui.TextInput(
+            label=labels[need.kind],
+            placeholder=need.prompt[:100],
+            style=discord.TextStyle.paragraph,
+            max_length=4000,
+            custom_id="words",
+        )
+        self.add_item(self.words)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        from bots.discord.common import brain_of, respond
+
+        await respond(
+            interaction,
+            lambda actor: brain_of(interaction).handle(
+                tokens.with_text(self.need, actor, self.words.value)
+            ),
+        )

@@ -1,0 +1,120 @@
+"""What every Discord handler needs: the brain, who is acting, and how to answer in time.
+
+Every interaction is deferred first (Discord allows 3 seconds), then answered with a
+follow-up. Answers in the server are ephemeral: only the person who asked sees them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from pydantic import ValidationError
+
+from bots.app import ParentBrain
+from bots.discord.render import split_text, view_for
+from core.actors import Actor
+from core.commands import RegisterAccount
+from core.errors import DomainError, explain_invalid
+from core.notices import Action
+
+if TYPE_CHECKING:
+    from bots.discord.bot import ParentBrainBot
+
+log = logging.getLogger(__name__)
+
+ADMIN_CACHE_SECONDS = 300
+SORRY = (
+    "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute."
+)
+DMS_CLOSED = (
+    "I can't send you direct messages, so offers can't reach you. In this server's menu open "
+    "Privacy Settings, allow direct messages from server members, then type /available again."
+)
+
+Reply = str | tuple[str, Sequence[Action]] | None
+Act = Callable[[Actor], Awaitable[Any]]
+
+
+def bot_of(interaction: discord.Interaction[Any]) -> ParentBrainBot:
+    return cast("ParentBrainBot", interaction.client)
+
+
+def brain_of(interaction: discord.Interaction[Any]) -> ParentBrain:
+    return bot_of(interaction).brain
+
+
+async def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    """The configured role, or Manage Server, in the configured server; asked of Discord, cached."""
+    bot = bot_of(interaction)
+    settings = bot.brain.settings
+    if settings.discord_guild_id is None:
+        return False
+    hit = bot.moderator_cache.get(interaction.user.id)
+    if hit and hit[1] > time.monotonic():
+        return hit[0]
+    guild = bot.get_guild(settings.discord_guild_id) or await bot.fetch_guild(
+        settings.discord_guild_id
+    )
+    try:
+        member = await guild.fetch_member(interaction.user.id)
+    except discord.NotFound:
+        answer = False
+    else:
+        role = settings.discord_moderator_role
+        by_role = role is not None and any(role in (r.name, str(r.id)) for r in member.roles)
+        answer = by_role or member.guild_permissions.manage_guild
+    bot.moderator_cache[interaction.user.id] = (answer, time.monotonic() + ADMIN_CACHE_SECONDS)
+    return answer
+
+
+async def actor_of(
+    interaction: discord.Interaction[Any], *, check_moderator: bool = False
+) -> Actor:
+    user = interaction.user
+    actor: Actor = await brain_of(interaction).handle(
+        RegisterAccount(
+            platform="discord",
+            external_id=str(user.id),
+            display_name=(user.display_name or user.name)[:100],
+            handle=user.name,
+            platform_says_moderator=check_moderator and await is_moderator(interaction),
+            dm_open=True if interaction.guild_id is None else None,
+        )
+    )
+    return actor
+
+
+async def respond(
+    interaction: discord.Interaction[Any], act: Act, *, check_moderator: bool = False
+) -> Actor | None:
+    """Defer, run `act` for the person, and follow up where only they can see it."""
+    ephemeral = interaction.guild_id is not None
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    actor = None
+    try:
+        actor = await actor_of(interaction, check_moderator=check_moderator)
+        reply = await act(actor)
+    except DomainError as err:
+        reply = err.message
+    except ValidationError as err:
+        reply = explain_invalid(err)
+    except Exception as err:
+        log.exception("discord interaction failed (user %s)", interaction.user.id)
+        bot_of(interaction).errors.append(err)
+        reply = SORRY
+    if reply is None:
+        reply = "Done."
+    text, actions = (str(reply), ()) if not isinstance(reply, tuple) else reply
+    pieces = split_text(text)
+    for n, piece in enumerate(pieces):
+        view = view_for(actions) if n == len(pieces) - 1 else None
+        if view is not None:
+            await interaction.followup.send(piece, ephemeral=ephemeral, view=view)
+        else:
+            await interaction.followup.send(piece, ephemeral=ephemeral)
+    return actor

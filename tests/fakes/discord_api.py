@@ -1,0 +1,307 @@
+"""A small fake of Discord's REST API, enough for discord.py 2.7 to log in, sync commands,
+answer interactions (defer, follow-ups, modals) and send or edit DMs.
+
+discord.py only parses a body as JSON when Content-Type is exactly application/json.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+APP_ID = 700_000_000_000_000_001
+BOT_ID = APP_ID
+GUILD_ID = 800_000_000_000_000_001
+CHANNEL_ID = 800_000_000_000_000_002
+MOD_ROLE_ID = 800_000_000_000_000_003
+MOD_ROLE = "Moderators"
+ADMIN_ROLE_ID = 800_000_000_000_000_004  # no special name, but has Manage Server (1 << 5)
+NOW = "2026-03-02T09:00:00.000000+00:00"
+
+
+def user_payload(user_id: int, name: str) -> dict[str, Any]:
+    return {
+        "id": str(user_id),
+        "username": name.lower(),
+        "global_name": name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": user_id == BOT_ID,
+    }
+
+
+@dataclass
+class Posted:
+    id: int
+    channel_id: int
+    content: str
+    buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, custom_id)
+    ephemeral: bool = False
+    for_user: int | None = None
+    edits: int = 0
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.users: dict[int, str] = {BOT_ID: "Parent Brain"}
+        self.dm_channels: dict[int, int] = {}
+        self.messages: dict[int, list[Posted]] = defaultdict(list)
+        self.dms_closed: set[int] = set()
+        self.member_roles: dict[int, list[int]] = defaultdict(list)
+        self.interactions: dict[str, dict[str, Any]] = {}  # token -> {"user": id, "channel": id}
+        self.modals: dict[int, dict[str, Any]] = {}  # user id -> the modal last shown to them
+        self.callbacks: list[tuple[str, int]] = []  # (token, response type)
+        self.synced: list[dict[str, Any]] = []
+        self._ids = itertools.count(900_000_000_000_000_001)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/v10/{path:.*}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}/api/v10"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def dm_channel(self, user_id: int) -> int:
+        return self.dm_channels.setdefault(user_id, self.next_id())
+
+    # Responses ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _json(body: Any, status: int = 200) -> web.Response:
+        return web.Response(
+            body=json.dumps(body).encode(),
+            status=status,
+            headers={"Content-Type": "application/json"},
+        )
+
+    @staticmethod
+    def _empty() -> web.Response:
+        return web.Response(status=204)
+
+    def _message(self, posted: Posted) -> dict[str, Any]:
+        rows = [
+            {
+                "type": 1,
+                "components": [
+                    {"type": 2, "style": 1, "label": label, "custom_id": cid}
+                    for label, cid in posted.buttons[i : i + 5]
+                ],
+            }
+            for i in range(0, len(posted.buttons), 5)
+        ]
+        return {
+            "id": str(posted.id),
+            "channel_id": str(posted.channel_id),
+            "content": posted.content,
+            "author": user_payload(BOT_ID, "Parent Brain"),
+            "timestamp": NOW,
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "pinned": False,
+            "type": 0,
+            "components": rows,
+            "flags": 64 if posted.ephemeral else 0,
+        }
+
+    @staticmethod
+    def _buttons(components: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
+        return [
+            (c.get("label", ""), c.get("custom_id", ""))
+            for row in components or []
+            for c in row.get("components", [])
+            if c.get("type") == 2
+        ]
+
+    def _post(
+        self, channel_id: int, body: dict[str, Any], *, for_user: int | None = None
+    ) -> Posted:
+        posted = Posted(
+            self.next_id(),
+            channel_id,
+            body.get("content") or "",
+            self._buttons(body.get("components")),
+            ephemeral=bool(body.get("flags", 0) & 64),
+            for_user=for_user,
+        )
+        self.messages[channel_id].append(posted)
+        return posted
+
+    # The API ---------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        path, method = request.match_info["path"], request.method
+        body = await request.json() if request.can_read_body else {}
+        parts = path.split("/")
+        if path == "users/@me" and method == "GET":
+            return self._json(user_payload(BOT_ID, "Parent Brain"))
+        if path == "oauth2/applications/@me":
+            return self._json(
+                {
+                    "id": str(APP_ID),
+                    "name": "Parent Brain",
+                    "icon": None,
+                    "description": "",
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "verify_key": "0" * 64,
+                    "owner": user_payload(1, "Owner"),
+                    "flags": 0,
+                    "summary": "",
+                }
+            )
+        if parts[0] == "applications" and "commands" in parts and method == "PUT":
+            self.synced = [
+                {
+                    **cmd,
+                    "id": str(self.next_id()),
+                    "application_id": str(APP_ID),
+                    "version": "1",
+                    "guild_id": str(GUILD_ID),
+                    "default_member_permissions": None,
+                }
+                for cmd in body
+            ]
+            return self._json(self.synced)
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            return self._callback(parts[2], body)
+        if parts[0] == "webhooks" and len(parts) == 3 and method == "POST":
+            seen = self.interactions[parts[2]]
+            posted = self._post(seen["channel"], body, for_user=seen["user"])
+            return self._json(self._message(posted))
+        if parts[0] == "webhooks" and method == "PATCH":
+            seen = self.interactions[parts[2]]
+            posted = self._post(seen["channel"], body, for_user=seen["user"])
+            return self._json(self._message(posted))
+        if path == "users/@me/channels" and method == "POST":
+            recipient = int(body["recipient_id"])
+            return self._json(
+                {
+                    "id": str(self.dm_channel(recipient)),
+                    "type": 1,
+                    "last_message_id": None,
+                    "recipients": [user_payload(recipient, self.users.get(recipient, "someone"))],
+                }
+            )
+        if parts[0] == "users" and method == "GET":
+            uid = int(parts[1])
+            return self._json(user_payload(uid, self.users.get(uid, "someone")))
+        if parts[0] == "channels" and parts[2:3] == ["messages"]:
+            return self._channel_message(
+                int(parts[1]), parts[3] if len(parts) > 3 else None, method, body
+            )
+        if path == f"guilds/{GUILD_ID}":
+            return self._json(self._guild())
+        if parts[0] == "guilds" and parts[2:3] == ["members"]:
+            uid = int(parts[3])
+            return self._json(
+                {
+                    "user": user_payload(uid, self.users.get(uid, "someone")),
+                    "roles": [str(r) for r in self.member_roles[uid]],
+                    "joined_at": NOW,
+                    "deaf": False,
+                    "mute": False,
+                    "flags": 0,
+                }
+            )
+        return self._json({"message": f"fake has no {method} {path}", "code": 0}, status=404)
+
+    def _callback(self, token: str, body: dict[str, Any]) -> web.Response:
+        kind = int(body["type"])
+        self.callbacks.append((token, kind))
+        seen = self.interactions[token]
+        data = body.get("data") or {}
+        interaction = {
+            "id": str(self.next_id()),
+            "type": 2,
+            "response_message_loading": kind == 5,
+            "response_message_ephemeral": bool(data.get("flags", 0) & 64),
+        }
+        if kind == 9:  # a modal
+            self.modals[seen["user"]] = data
+            return self._json({"interaction": interaction})
+        if kind == 4:
+            posted = self._post(seen["channel"], data, for_user=seen["user"])
+            return self._json(
+                {
+                    "interaction": interaction,
+                    "resource": {"type": 4, "message": self._message(posted)},
+                }
+            )
+        return self._json({"interaction": interaction})
+
+    def _channel_message(
+        self, channel_id: int, message_id: str | None, method: str, body: dict[str, Any]
+    ) -> web.Response:
+        owner = next((u for u, c in self.dm_channels.items() if c == channel_id), None)
+        if owner in self.dms_closed:
+            return self._json(
+                {"message": "Cannot send messages to this user", "code": 50007}, status=403
+            )
+        if method == "POST":
+            return self._json(self._message(self._post(channel_id, body)))
+        for posted in self.messages[channel_id]:
+            if str(posted.id) == message_id:
+                posted.content = body.get("content", posted.content)
+                posted.buttons = self._buttons(body.get("components"))
+                posted.edits += 1
+                return self._json(self._message(posted))
+        return self._json({"message": "Unknown Message", "code": 10008}, status=404)
+
+    def _guild(self) -> dict[str, Any]:
+        role = {"color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+        return {
+            "id": str(GUILD_ID),
+            "name": "Parents",
+            "icon": None,
+            "owner_id": "1",
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "premium_tier": 0,
+            "nsfw_level": 0,
+            "preferred_locale": "en-GB",
+            "system_channel_flags": 0,
+            "roles": [
+                {
+                    **role,
+                    "id": str(GUILD_ID),
+                    "name": "@everyone",
+                    "permissions": "0",
+                    "position": 0,
+                },
+                {
+                    **role,
+                    "id": str(MOD_ROLE_ID),
+                    "name": MOD_ROLE,
+                    "permissions": "0",
+                    "position": 1,
+                },
+            ],
+        }

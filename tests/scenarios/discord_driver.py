@@ -1,0 +1,388 @@
+"""Scenarios on Discord: the real discord.py client, its CommandTree and ViewStore, against the
+fake REST API; interactions are fed in as the gateway would deliver them."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+
+import discord
+from pydantic import SecretStr
+
+from bots.app import ParentBrain
+from bots.discord.bot import DiscordMessenger, ParentBrainBot
+from core.clock import ManualClock
+from tests.fakes import discord_api as fake_api
+from tests.fakes.discord_api import APP_ID, CHANNEL_ID, GUILD_ID, MOD_ROLE, MOD_ROLE_ID, FakeDiscord
+
+# How this driver turns "/command args" (as typed on Telegram) into Discord's named options.
+FIRST_THEN_REST = {
+    "submit": ("item", "work"),
+    "funded": ("item", "reference"),
+    "paid": ("payout", "reference"),
+}
+ONE_OPTION = {
+    "available": "when",
+    "why": "offer",
+    "cancel": "item",
+    "verify": "business",
+    "schedule": "hours",
+    "link": "code",
+}
+
+
+LONG_LIVED = ("RequestHandler", "BaseView.__timeout_task_impl")
+
+
+class DiscordDriver:
+    platform = "discord"
+
+    def __init__(self, brain: ParentBrain, clock: ManualClock, fake: FakeDiscord) -> None:
+        self.brain, self.clock, self.fake = brain, clock, fake
+        self.ids: dict[str, int] = {}
+        self._counter = itertools.count(1)
+        self.bot: ParentBrainBot = None  # type: ignore[assignment]
+        self._original_base = discord.http.Route.BASE
+
+    async def start(self) -> None:
+        url = await self.fake.start()
+        discord.http.Route.BASE = url
+        self.brain.settings = self.brain.settings.model_copy(
+            update={
+                "discord_token": SecretStr("discord-test-token"),
+                "discord_guild_id": GUILD_ID,
+                "discord_moderator_role": MOD_ROLE,
+            }
+        )
+        self.bot = ParentBrainBot(self.brain, self.brain.settings)
+        await self.bot.login("discord-test-token")
+        messenger = DiscordMessenger(self.bot)
+        self.brain.messengers["discord"] = messenger
+        self.brain.outbox.messengers["discord"] = messenger
+
+    async def stop(self) -> None:
+        await self.bot.close()
+        await self.fake.stop()
+        discord.http.Route.BASE = self._original_base
+
+    def uid(self, name: str) -> int:
+        if name not in self.ids:
+            self.ids[name] = 100_000_000_000_000_000 + len(self.ids)
+            self.fake.users[self.ids[name]] = name
+        return self.ids[name]
+
+    # Feeding interactions ------------------------------------------------------------------
+
+    def _visible(self, name: str) -> set[tuple[int, int, int]]:
+        uid = self.uid(name)
+        return {
+            (p.channel_id, p.id, p.edits)
+            for c, posts in self.fake.messages.items()
+            for p in posts
+            if c == self.fake.dm_channels.get(uid) or p.for_user == uid
+        }
+
+    async def _interact(
+        self,
+        name: str,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        channel: int | None = None,
+        message: dict[str, Any] | None = None,
+    ) -> list[str]:
+        uid = self.uid(name)
+        before = self._visible(name)
+        modal_before = self.fake.modals.get(uid)
+        token = f"tok{next(self._counter)}"
+        in_dm = channel is not None and channel != CHANNEL_ID
+        channel_id = channel or CHANNEL_ID
+        self.fake.interactions[token] = {"user": uid, "channel": channel_id}
+        user = fake_api.user_payload(uid, name)
+        payload: dict[str, Any] = {
+            "id": str(self.fake.next_id()),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "channel_id": str(channel_id),
+            "data": data,
+            "locale": "en-GB",
+            "app_permissions": "0",
+            "entitlements": [],
+            "authorizing_integration_owners": {},
+            "attachment_size_limit": 10_485_760,
+            "channel": {"id": str(channel_id), "type": 1, "recipients": [user]}
+            if in_dm
+            else {
+                "id": str(channel_id),
+                "type": 0,
+                "name": "general",
+                "position": 0,
+                "guild_id": str(GUILD_ID),
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+                "topic": None,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "flags": 0,
+            },
+        }
+        if in_dm:
+            payload |= {"user": user, "context": 1}
+        else:
+            payload |= {
+                "guild_id": str(GUILD_ID),
+                "guild_locale": "en-GB",
+                "context": 0,
+                "member": {
+                    "user": user,
+                    "roles": [str(r) for r in self.fake.member_roles[uid]],
+                    "permissions": "0",
+                    "joined_at": fake_api.NOW,
+                    "deaf": False,
+                    "mute": False,
+                    "flags": 0,
+                },
+            }
+        if message is not None:
+            payload["message"] = message
+        await self._settle(lambda: self.bot._connection.parse_interaction_create(payload))
+        if self.bot.errors:
+            raise AssertionError(f"the bot failed: {self.bot.errors!r}")
+        await self.brain.outbox.drain()
+        shown = [
+            f"{p.content}"
+            for c, posts in self.fake.messages.items()
+            for p in posts
+            if (p.channel_id, p.id, p.edits) not in before
+            and (c == self.fake.dm_channels.get(uid) or p.for_user == uid)
+        ]
+        modal = self.fake.modals.get(uid)
+        if modal is not None and modal is not modal_before:
+            shown.append(modal["title"] + ": " + " ".join(_inputs(modal, "placeholder")))
+        return shown
+
+    async def _settle(self, fire: Any) -> None:
+        """Run what discord.py schedules for an interaction until nothing new is left."""
+        before = asyncio.all_tasks()
+        fire()
+        for _ in range(50):
+            # Long-lived timers and the fake server's keep-alive connections are tasks too.
+            fresh = {
+                t
+                for t in asyncio.all_tasks() - before - {asyncio.current_task()}
+                if not t.get_coro().__qualname__.startswith(LONG_LIVED)
+            }  # type: ignore[union-attr]
+            if not fresh:
+                return
+            before |= fresh
+            await asyncio.gather(*fresh, return_exceptions=True)
+
+    # The driver's verbs -----------------------------------------------------------------------
+
+    def _options(self, command: str, args: str) -> list[dict[str, Any]]:
+        args = args.strip()
+        if not args:
+            return []
+        if command in ONE_OPTION:
+            return [{"name": ONE_OPTION[command], "type": 3, "value": args}]
+        if command in FIRST_THEN_REST:
+            first, rest = FIRST_THEN_REST[command]
+            head, _, tail = args.partition(" ")
+            return [{"name": first, "type": 3, "value": head}] + (
+                [{"name": rest, "type": 3, "value": tail}] if tail else []
+            )
+        if command == "business":
+            name, _, contact = args.partition(",")
+            return [
+                {"name": "name", "type": 3, "value": name.strip()},
+                {"name": "contact", "type": 3, "value": contact.strip()},
+            ]
+        if command == "resolve":
+            words = args.split()
+            names = ["item", "decision", "amount"]
+            return [{"name": n, "type": 3, "value": w} for n, w in zip(names, words, strict=False)]
+        if command in ("ban", "unban"):
+            who, *rest = args.split(maxsplit=2)
+            options = [
+                {"name": "member", "type": 6, "value": str(self.uid(who.lstrip("@").title()))}
+            ]
+            if rest and rest[0][:1].isdigit():
+                options.append({"name": "duration", "type": 3, "value": rest.pop(0)})
+            if rest:
+                options.append({"name": "reason", "type": 3, "value": rest[0]})
+            return options
+        if command == "profile":
+            field, _, value = args.partition(" ")
+            return [
+                {
+                    "name": {
+                        "quiet": "quiet",
+                        "rate": "rate",
+                        "timezone": "timezone",
+                        "jobs": "jobs",
+                    }[field],
+                    "type": 4 if field == "jobs" else 3,
+                    "value": int(value) if field == "jobs" else value,
+                }
+            ]
+        raise AssertionError(f"the Discord driver has no option mapping for /{command} {args}")
+
+    async def command(
+        self, name: str, command: str, args: str = "", *, where: str = "dm"
+    ) -> list[str]:
+        # Commands are synced to the community server; answers there are ephemeral.
+        if command == "profile" and args.startswith("skills "):
+            await self.command(name, "profile")
+            return await self.reply(name, args.removeprefix("skills "))
+        data: dict[str, Any] = {
+            "id": str(self.fake.next_id()),
+            "name": command,
+            "type": 1,
+            "options": self._options(command, args),
+        }
+        users = {
+            o["value"]: fake_api.user_payload(int(o["value"]), self.fake.users[int(o["value"])])
+            for o in data["options"]
+            if o["type"] == 6
+        }
+        if users:
+            data["resolved"] = {"users": users}
+        return await self._interact(name, 2, data)
+
+    async def _submit_modal(self, name: str, values: dict[str, str]) -> list[str]:
+        """Fill the modal last shown to the person: by input label, or the first box for '*'."""
+        modal = self.fake.modals.pop(self.uid(name))
+        rows = []
+        for n, (custom_id, label) in enumerate(_inputs(modal, "custom_id", "label")):
+            value = values.get(label, values.get("*", "") if n == 0 else "")
+            rows.append(
+                {"type": 1, "components": [{"type": 4, "custom_id": custom_id, "value": value}]}
+            )
+        return await self._interact(name, 5, {"custom_id": modal["custom_id"], "components": rows})
+
+    async def reply(self, name: str, text: str) -> list[str]:
+        return await self._submit_modal(name, {"*": text})
+
+    def _find(self, name: str, label: str) -> tuple[Any, str]:
+        uid = self.uid(name)
+        visible = [
+            p
+            for c, posts in self.fake.messages.items()
+            for p in posts
+            if c == self.fake.dm_channels.get(uid) or p.for_user == uid
+        ]
+        for posted in reversed(visible):
+            for text, custom_id in posted.buttons:
+                if text == label:
+                    return posted, custom_id
+        raise AssertionError(f"{name} sees no button {label!r}")
+
+    async def press(self, name: str, label: str) -> list[str]:
+        posted, custom_id = self._find(name, label)
+        return await self._interact(
+            name,
+            3,
+            {"custom_id": custom_id, "component_type": 2},
+            channel=posted.channel_id,
+            message=self.fake._message(posted),
+        )
+
+    async def forge(self, name: str, token: str) -> list[str]:
+        channel = self.fake.dm_channel(self.uid(name))
+        message = {
+            "id": str(self.fake.next_id()),
+            "channel_id": str(channel),
+            "content": "old",
+            "author": fake_api.user_payload(fake_api.BOT_ID, "Parent Brain"),
+            "timestamp": fake_api.NOW,
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "pinned": False,
+            "type": 0,
+            "flags": 0,
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "old", "custom_id": f"pb:{token}"}
+                    ],
+                }
+            ],
+        }
+        return await self._interact(
+            name,
+            3,
+            {"custom_id": f"pb:{token}", "component_type": 2},
+            channel=channel,
+            message=message,
+        )
+
+    async def onboard(self, name: str, skills: list[str], level: str) -> list[str]:
+        await self.command(name, "profile")
+        typed = ", ".join(f"{s.lower()}:{level}" for s in skills)
+        return await self._submit_modal(name, {"What can you do?": typed})
+
+    async def post(self, name: str, *, urgent: bool = False, **fields: str) -> list[str]:
+        options = [
+            {"name": "deadline", "type": 3, "value": fields["deadline"]},
+            {"name": "urgent", "type": 5, "value": urgent},
+        ]
+        shown = await self._interact(
+            name, 2, {"id": str(self.fake.next_id()), "name": "post", "type": 1, "options": options}
+        )
+        if self.uid(name) not in self.fake.modals:
+            return shown
+        return shown + await self._submit_modal(
+            name,
+            {
+                "Title": fields["title"],
+                "What needs doing": fields["description"],
+                "Skills needed": fields["skills"],
+                "Budget": fields["budget"],
+                "How long will it take?": fields["estimate"],
+            },
+        )
+
+    def make_moderator(self, name: str) -> None:
+        self.fake.member_roles[self.uid(name)].append(MOD_ROLE_ID)
+
+    def cannot_dm(self, name: str) -> None:
+        self.fake.dms_closed.add(self.uid(name))
+
+    def can_dm(self, name: str) -> None:
+        self.fake.dms_closed.discard(self.uid(name))
+
+    def dms(self, name: str) -> list[str]:
+        channel = self.fake.dm_channels.get(self.uid(name))
+        return [p.content for p in self.fake.messages.get(channel, [])] if channel else []
+
+    async def tick(self, minutes: float) -> None:
+        self.clock.advance(minutes=minutes)
+        await self.brain.sweep()
+        await self.brain.outbox.drain()
+
+
+def _inputs(modal: dict[str, Any], *keys: str) -> list[Any]:
+    """The text inputs of a modal as Discord received it (rows, or labels wrapping inputs)."""
+    found = []
+    for row in modal.get("components", []):
+        inner = row.get("components") or ([row["component"]] if "component" in row else [])
+        for component in inner:
+            if component.get("type") == 4:
+                label = component.get("label") or row.get("label", "")
+                values = {**component, "label": label}
+                found.append(
+                    values.get(keys[0], "")
+                    if len(keys) == 1
+                    else tuple(values.get(k, "") for k in keys)
+                )
+    return found
