@@ -303,5 +303,12 @@ class FakeDiscord:
                     "permissions": "0",
                     "position": 1,
                 },
+                {
+                    **role,
+                    "id": str(ADMIN_ROLE_ID),
+                    "name": "Admins",
+                    "permissions": "32",
+                    "position": 2,
+                },
             ],
         }
