@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -25,18 +25,28 @@ from payments import handlers as money
 from payments.offline import OfflineGateway
 from routing.simple import SimpleRouter
 
+if TYPE_CHECKING:
+    from payments.webhooks import StripeWebhook
+
 
 class ConfigurationError(Exception):
     """The settings ask for something this build can't do; the message says what to change."""
 
 
 def choose_gateway(settings: Settings) -> PaymentGateway:
-    if settings.stripe_api_key is not None:
+    """Stripe when a key is set (it then needs the webhook secret); otherwise offline."""
+    if settings.stripe_api_key is None:
+        return OfflineGateway()
+    if settings.stripe_webhook_secret is None:
         raise ConfigurationError(
-            "PARENTBRAIN_STRIPE_API_KEY is set, but this build has only the offline gateway; "
-            "unset it to settle payments by bank transfer."
+            "PARENTBRAIN_STRIPE_API_KEY is set but PARENTBRAIN_STRIPE_WEBHOOK_SECRET is not; "
+            "without it payments can't be confirmed. Set it from Stripe's webhook settings."
         )
-    return OfflineGateway()
+    from payments.stripe_gateway import StripeGateway, make_client
+
+    client = make_client(settings.stripe_api_key.get_secret_value(), settings.stripe_api_url)
+    back = settings.stripe_return_url or f"http://{settings.http_host}:{settings.http_port}"
+    return StripeGateway(client, back)
 
 
 def merged_event_handlers(
@@ -61,6 +71,16 @@ class ParentBrain:
     gateway: PaymentGateway
     outbox: OutboxDispatcher
     messengers: dict[str, Messenger] = field(default_factory=dict)
+
+    def stripe_webhook(self) -> StripeWebhook | None:
+        """The webhook receiver, when Stripe is the gateway."""
+        from payments.stripe_gateway import StripeGateway
+        from payments.webhooks import StripeWebhook
+
+        secret = self.settings.stripe_webhook_secret
+        if not isinstance(self.gateway, StripeGateway) or secret is None:
+            return None
+        return StripeWebhook(self.bus, self.uow, self.gateway, secret.get_secret_value())
 
     async def handle(self, command: Command) -> Any:
         return await self.bus.handle(command)

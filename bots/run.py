@@ -90,12 +90,28 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 
 
-def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] = {}) -> web.Application:
+async def stripe_webhook(request: web.Request) -> web.Response:
+    """Stripe's events: verified, stored by id and applied once."""
+    receiver = request.app[BRAIN].stripe_webhook()
+    if receiver is None:
+        return web.Response(status=404, text="Stripe is not configured here.")
+    answer = await receiver.receive(await request.read(), request.headers.get("Stripe-Signature"))
+    return web.Response(status=answer.status, text=answer.text)
+
+
+async def stripe_done(request: web.Request) -> web.Response:
+    """Where a payment or onboarding page sends people back to."""
+    return web.Response(text="Thank you! You can close this page and go back to the chat.")
+
+
+def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] | None = None) -> web.Application:
     app = web.Application()
     app[BRAIN] = brain
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
-    for adapter in adapters.values():
+    app.router.add_post("/stripe/webhook", stripe_webhook)
+    app.router.add_get("/stripe/done", stripe_done)
+    for adapter in (adapters or {}).values():
         app.router.add_routes(adapter.routes())
     return app
 

@@ -153,6 +153,9 @@ class ConfirmFunding(Command):
     actor: Actor
     work_id: int
     reference: str = Field(default="", max_length=100)
+    charge: str = Field(
+        default="", max_length=100
+    )  # the gateway's charge, for transfers and refunds
 
 
 class ConfirmPayout(Command):
@@ -205,3 +208,21 @@ class SetReachable(Command):
 
     actor: Actor
     reachable: bool
+
+
+class SetUpPayouts(Command):
+    """A parent asks how to get paid (a Stripe onboarding link, or how offline payouts work)."""
+
+    actor: Actor
+
+
+class PayeeUpdated(Command):
+    """The gateway says a payee account changed; `at` orders updates that arrive out of order."""
+
+    account_ref: str = Field(max_length=100)
+    ready: bool
+    at: int
+
+
+class CheckoutExpired(Command):
+    work_id: int

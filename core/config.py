@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     stripe_api_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_url: str | None = None
+    stripe_return_url: str | None = (
+        None  # where Checkout and onboarding come back to; default: our /stripe/done
+    )
 
     platform_fee_bps: int = Field(default=1500, ge=0, le=10_000)
     currency: str = Field(default="GBP", min_length=3, max_length=3)

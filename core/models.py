@@ -163,6 +163,9 @@ class WorkItem(Base):
     assignee_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     rounds: Mapped[int] = mapped_column(Integer, default=0)
     checkout_url: Mapped[str | None] = mapped_column(String(500))
+    charge_ref: Mapped[str | None] = mapped_column(
+        String(100)
+    )  # the gateway's payment, for refunds
     created_at: Mapped[datetime]
     funded_at: Mapped[datetime | None]
     assigned_at: Mapped[datetime | None]
@@ -204,6 +207,7 @@ class Delivery(Base):
     submitted_at: Mapped[datetime]
     auto_approve_at: Mapped[datetime]
     on_time: Mapped[bool] = mapped_column(Boolean, default=True)
+    reminded_at: Mapped[datetime | None]
 
 
 class Rating(Base):
@@ -272,3 +276,27 @@ class Payout(Base):
     gateway_ref: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class PayeeAccount(Base):
+    """A member's account with a payment gateway (a Stripe Connect Express account)."""
+
+    __tablename__ = "payee_accounts"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    gateway: Mapped[str] = mapped_column(String(20), primary_key=True)
+    account_ref: Mapped[str] = mapped_column(String(100), unique=True)
+    ready: Mapped[bool] = mapped_column(Boolean, default=False)
+    state_at: Mapped[int] = mapped_column(
+        BigInteger, default=0
+    )  # the newest event applied, unix time
+    created_at: Mapped[datetime]
+
+
+class WebhookEvent(Base):
+    """Every payment-gateway event seen, by its id, so each is applied once."""
+
+    __tablename__ = "webhook_events"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    type: Mapped[str] = mapped_column(String(80))
+    received_at: Mapped[datetime]
+    applied_at: Mapped[datetime | None]

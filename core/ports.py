@@ -50,6 +50,8 @@ class TransferRequest:
     member_id: int
     amount_minor: int
     currency: str
+    destination: str | None = None  # the parent's payee account, if they have one ready
+    source: str | None = None  # the business's payment this money came from
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,13 @@ class RefundRequest:
     work_id: int
     amount_minor: int
     currency: str
+    charge: str | None = None
+
+
+@dataclass(frozen=True)
+class PayeeAccountLink:
+    account_ref: str
+    url: str
 
 
 class PaymentGateway(Protocol):
@@ -70,7 +79,14 @@ class PaymentGateway(Protocol):
         ...
 
     async def transfer(self, request: TransferRequest) -> str | None:
-        """Pay a parent; returns the gateway's reference, or None if it waits for a person."""
+        """Pay a parent; returns the gateway's reference, or None if it waits (for a person,
+        or for the parent to finish setting up their payee account)."""
+        ...
+
+    async def onboard_payee(
+        self, member_id: int, account_ref: str | None
+    ) -> PayeeAccountLink | None:
+        """A link where the parent sets up how they are paid; None when payouts are by hand."""
         ...
 
     async def refund(self, request: RefundRequest) -> str | None: ...

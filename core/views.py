@@ -240,6 +240,7 @@ HELP = {
         "/status, /offers, /jobs, /earnings, /why <offer#>\n"
         "/submit <item#> <your work or a link>: deliver\n"
         "/link: join your Telegram and Discord accounts\n"
+        "/payouts: set up how you get paid\n"
         "/business: register a business to post work"
     ),
     "business": (
@@ -252,7 +253,7 @@ HELP = {
     "moderator": (
         "For moderators:\n"
         "/funded <item#> [reference]: a business's payment arrived\n"
-        "/payouts: what is owed to parents; /paid <payout#> [reference] once paid\n"
+        "/owed: what is owed to parents; /paid <payout#> [reference] once paid\n"
         "/verify <business#>: verify a business\n"
         "/disputes, then /resolve <item#> pay | refund | split £10\n"
         "/ban @username [7d] [reason], /unban @username\n"

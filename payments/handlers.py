@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.bus import Handler
-from core.commands import Command, ConfirmFunding, ConfirmPayout, ResolveDispute
+from core.commands import (
+    CheckoutExpired,
+    Command,
+    ConfirmFunding,
+    ConfirmPayout,
+    PayeeUpdated,
+    ResolveDispute,
+    SetUpPayouts,
+)
 from core.config import Settings
 from core.errors import DomainError, NotFound, StaleAction
 from core.events import (
@@ -17,7 +25,7 @@ from core.events import (
     WorkFunded,
 )
 from core.handlers.common import owner_member_id
-from core.models import Payout, WorkItem
+from core.models import PayeeAccount, Payout, WorkItem
 from core.money import Money, parent_share, platform_fee
 from core.notices import Notice
 from core.parsing import parse_money
@@ -47,6 +55,7 @@ async def confirm_funding(cmd: ConfirmFunding, uow: UnitOfWork) -> str:
     )
     item.status = WorkStatus.OPEN
     item.funded_at = now
+    item.charge_ref = cmd.charge or item.charge_ref
     budget = Money(item.budget_minor, item.currency)
     await uow.notify(
         Notice(
@@ -92,17 +101,99 @@ async def settle_approved(
         )
         uow.session.add(payout)
         await uow.session.flush()
-    reference = await gateway.transfer(
-        TransferRequest(payout.id, item.id, event.member_id, share, item.currency)
-    )
+    reference = await gateway.transfer(await _transfer_request(uow, gateway, item, payout))
     if reference is not None:
         await _mark_paid(uow, item, payout, reference)
         return
+    how = (
+        "The moderators pay it by bank transfer and you'll hear here when it's sent."
+        if gateway.confirms_by_hand
+        else "Type /payouts to set up how you're paid, and it will be sent as soon as you have."
+    )
     await uow.notify(
         Notice(
             to=event.member_id,
-            text=f'{Money(share, item.currency)} is owed to you for "{item.title}". '
-            "The moderators pay it by bank transfer and you'll hear here when it's sent.",
+            text=f'{Money(share, item.currency)} is owed to you for "{item.title}". {how}',
+        )
+    )
+
+
+async def _transfer_request(
+    uow: UnitOfWork, gateway: PaymentGateway, item: WorkItem, payout: Payout
+) -> TransferRequest:
+    account = await uow.session.get(PayeeAccount, (payout.member_id, gateway.name))
+    destination = account.account_ref if account is not None and account.ready else None
+    return TransferRequest(
+        payout.id,
+        item.id,
+        payout.member_id,
+        payout.amount_minor,
+        payout.currency,
+        destination=destination,
+        source=item.charge_ref,
+    )
+
+
+async def set_up_payouts(cmd: SetUpPayouts, uow: UnitOfWork, gateway: PaymentGateway) -> str:
+    """The parent's link to set up how they are paid."""
+    account = await uow.session.get(PayeeAccount, (cmd.actor.member_id, gateway.name))
+    link = await gateway.onboard_payee(
+        cmd.actor.member_id, account.account_ref if account else None
+    )
+    if link is None:
+        return (
+            "Payouts here are made by bank transfer by the moderators; there's nothing to set up."
+        )
+    if account is None:
+        uow.session.add(
+            PayeeAccount(
+                member_id=cmd.actor.member_id,
+                gateway=gateway.name,
+                account_ref=link.account_ref,
+                ready=False,
+                created_at=uow.now(),
+            )
+        )
+    elif account.ready:
+        return "You're all set up to be paid. Open this link to change your details: " + link.url
+    return f"Set up how you're paid here (it takes a few minutes): {link.url}"
+
+
+async def payee_updated(cmd: PayeeUpdated, uow: UnitOfWork, gateway: PaymentGateway) -> int:
+    """Record the payee account's state; when it becomes ready, pay everything held for them."""
+    account = await uow.session.scalar(
+        select(PayeeAccount).where(PayeeAccount.account_ref == cmd.account_ref)
+    )
+    if account is None or cmd.at < account.state_at:
+        return 0  # not ours, or an older update arriving late
+    account.state_at, account.ready = cmd.at, cmd.ready
+    if not cmd.ready:
+        return 0
+    held = (
+        await uow.session.scalars(
+            select(Payout).where(Payout.member_id == account.member_id, Payout.status == "owed")
+        )
+    ).all()
+    paid = 0
+    for payout in held:
+        item = await uow.work_for_update(payout.work_id)
+        reference = await gateway.transfer(await _transfer_request(uow, gateway, item, payout))
+        if reference is not None:
+            await _mark_paid(uow, item, payout, reference)
+            paid += 1
+    return paid
+
+
+async def checkout_expired(cmd: CheckoutExpired, uow: UnitOfWork) -> None:
+    """Nobody paid within a day: the item closes, with nothing to refund."""
+    item = await uow.work_for_update(cmd.work_id)
+    if item.status != WorkStatus.AWAITING_PAYMENT:
+        return
+    item.status = WorkStatus.CANCELLED
+    await uow.notify(
+        Notice(
+            to=await owner_member_id(uow, item),
+            text=f'The payment link for "{item.title}" expired, so it was closed. Type /post to post it again.',
         )
     )
 
@@ -159,7 +250,9 @@ async def refund_unused(
     if item.status not in (WorkStatus.CANCELLED, WorkStatus.EXPIRED):
         return
     held = -await ledger.balance(uow.session, ledger.escrow(item.id), item.currency)
-    reference = await gateway.refund(RefundRequest(item.id, held, item.currency))
+    reference = await gateway.refund(
+        RefundRequest(item.id, held, item.currency, charge=item.charge_ref)
+    )
     await ledger.post(
         uow.session,
         key=f"refund:{item.id}",
@@ -238,7 +331,7 @@ async def resolve_dispute(
         ],
         memo=f"dispute split; {back} refunded",
     )
-    await gateway.refund(RefundRequest(item.id, back, item.currency))
+    await gateway.refund(RefundRequest(item.id, back, item.currency, charge=item.charge_ref))
     item.status = WorkStatus.APPROVED
     payout = Payout(
         work_id=item.id,
@@ -249,9 +342,7 @@ async def resolve_dispute(
     )
     uow.session.add(payout)
     await uow.session.flush()
-    reference = await gateway.transfer(
-        TransferRequest(payout.id, item.id, parent, payout.amount_minor, item.currency)
-    )
+    reference = await gateway.transfer(await _transfer_request(uow, gateway, item, payout))
     if reference is not None:
         await _mark_paid(uow, item, payout, reference)
     share = Money(gross.minor - fee, item.currency)
@@ -271,6 +362,9 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ConfirmFunding: confirm_funding,
     ConfirmPayout: confirm_payout,
     ResolveDispute: resolve_dispute,
+    SetUpPayouts: set_up_payouts,
+    PayeeUpdated: payee_updated,
+    CheckoutExpired: checkout_expired,
 }
 EVENT_HANDLERS: dict[type[Event], list[Handler]] = {
     DeliveryApproved: [settle_approved],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.ports import CheckoutRequest, RefundRequest, TransferRequest
+from core.ports import CheckoutRequest, PayeeAccountLink, RefundRequest, TransferRequest
 
 
 class OfflineGateway:
@@ -19,4 +19,9 @@ class OfflineGateway:
         return None  # a moderator pays by hand, then confirms with the payout's number
 
     async def refund(self, request: RefundRequest) -> str | None:
+        return None
+
+    async def onboard_payee(
+        self, member_id: int, account_ref: str | None
+    ) -> PayeeAccountLink | None:
         return None

@@ -47,7 +47,7 @@ class Moderation(commands.Cog):
         )
 
     @app_commands.command(description="Moderators: what is owed to parents")
-    async def payouts(self, interaction: discord.Interaction[Any]) -> None:
+    async def owed(self, interaction: discord.Interaction[Any]) -> None:
         await self._view(interaction, views.payouts_owed)
 
     @app_commands.command(description="Moderators: a parent was paid by hand")

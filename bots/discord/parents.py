@@ -227,6 +227,10 @@ class Parents(commands.Cog):
 
         await respond(interaction, act)
 
+    @app_commands.command(description="Set up how you get paid")
+    async def payouts(self, interaction: discord.Interaction[Any]) -> None:
+        await respond(interaction, lambda a: brain_of(interaction).handle(c.SetUpPayouts(actor=a)))
+
     @app_commands.command(description="The skills work can ask for")
     async def skills(self, interaction: discord.Interaction[Any]) -> None:
         async def act(actor: Actor) -> str:

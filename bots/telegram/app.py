@@ -36,6 +36,7 @@ PARENT_COMMANDS = {
     "profile": parents.profile,
     "submit": parents.submit,
     "link": parents.link,
+    "payouts": parents.payouts,
 }
 BUSINESS_COMMANDS = {
     "business": business.business,
@@ -45,7 +46,7 @@ BUSINESS_COMMANDS = {
 MODERATOR_COMMANDS = {
     "funded": moderation.funded,
     "paid": moderation.paid,
-    "payouts": moderation.payouts,
+    "owed": moderation.owed,
     "verify": moderation.verify,
     "stats": moderation.stats,
     "disputes": moderation.disputes,

@@ -47,7 +47,7 @@ async def paid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await respond(update, context, act, check_moderator=True, private_details=False)
 
 
-async def payouts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def owed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """What is owed to parents."""
 
     async def act(actor: Actor) -> Reply:

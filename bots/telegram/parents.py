@@ -194,3 +194,12 @@ async def link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return f"On Discord, type /link {made} within 15 minutes to join your accounts."
 
     await respond(update, context, act)
+
+
+async def payouts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Set up how you get paid."""
+
+    async def act(actor: Actor) -> Reply:
+        return str(await brain(context).handle(c.SetUpPayouts(actor=actor)))
+
+    await respond(update, context, act)

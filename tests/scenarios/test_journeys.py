@@ -60,7 +60,7 @@ async def test_a_parent_is_offered_work_delivers_it_and_is_paid(driver: Driver) 
     assert said(driver.dms("Priya"), "rated you ★★★★★")
     assert said(driver.dms("Mel"), "rated you ★★★★")
 
-    owed = await driver.command("Kate", "payouts")
+    owed = await driver.command("Kate", "owed")
     assert said(owed, "Payout #1: £21.25 to Priya")
     await driver.command("Kate", "paid", "1 transfer 0302-1")
     assert said(driver.dms("Priya"), "You've been paid £21.25")
