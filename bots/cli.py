@@ -43,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add.add_argument(
         "--alias", action="append", default=[], help="another word for it (repeatable)"
     )
+    sub.add_parser("payouts", help="what is owed to parents and not yet paid")
     led = sub.add_parser("ledger", help="money checks")
     led.add_argument("action", choices=["check"], help="check: verify every ledger invariant")
     args = parser.parse_args(argv)
@@ -59,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(
             _skills(settings, args.action, getattr(args, "name", ""), getattr(args, "alias", []))
         )
+    if args.command == "payouts":
+        return asyncio.run(_payouts(settings))
     if args.command == "ledger":
         return asyncio.run(_ledger_check(settings))
     if not settings.platforms_configured():
@@ -123,6 +126,22 @@ async def _skills(settings: Settings, action: str, name: str, aliases: list[str]
         return 0
     finally:
         await brain.close()
+
+
+async def _payouts(settings: Settings) -> int:
+    from core.actors import Actor
+    from core.clock import SystemClock
+    from core.db import make_engine, make_sessionmaker
+    from core.uow import uow_factory
+    from core.views import payouts_owed
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with uow_factory(make_sessionmaker(engine), SystemClock())() as uow:
+            print(await payouts_owed(uow, Actor.system()))
+    finally:
+        await engine.dispose()
+    return 0
 
 
 async def _ledger_check(settings: Settings) -> int:

@@ -21,7 +21,7 @@ from core.bus import MessageBus
 from core.commands import ApproveDelivery, Command, ExpireOffer, RouteWork
 from core.errors import DomainError
 from core.handlers.availability import apply_weekly_windows
-from core.handlers.delivery import reveal_ratings
+from core.handlers.delivery import remind_before_auto_approval, reveal_ratings
 from core.models import Delivery, Offer, Rating, WorkItem
 from core.states import OfferStatus, WorkStatus
 from core.uow import UnitOfWork, UnitOfWorkFactory
@@ -103,6 +103,7 @@ async def sweep(
         if await _quietly(bus, ApproveDelivery(actor=Actor.system(), work_id=work_id)):
             report.auto_approved += 1
 
+    await _run(bus, uow, remind_before_auto_approval)
     report.switched_on = await _run(bus, uow, apply_weekly_windows)
     await _run(bus, uow, lambda unit: _reveal_old_ratings(unit, rating_window))
     return report

@@ -14,6 +14,8 @@ from core.models import (
     Availability,
     Business,
     Delivery,
+    LedgerEntry,
+    LedgerTransaction,
     Member,
     MemberSkill,
     Offer,
@@ -248,6 +250,7 @@ HELP = {
         "/business <name>, <contact>: register or update\n"
         "/post: post a piece of work (you'll be asked step by step)\n"
         "/myitems: your items and where they are\n"
+        "/statement: what you've paid and what came back\n"
         "/cancel <item#>: cancel before a parent accepts"
     ),
     "moderator": (
@@ -292,4 +295,35 @@ async def disputes(uow: UnitOfWork, actor: Actor) -> str:
             f"  Delivered: {delivery.body[:300] if delivery else 'nothing yet'}\n"
             f"  Decide with /resolve {item.id} pay, /resolve {item.id} refund or /resolve {item.id} split £10"
         )
+    return "\n".join(lines)
+
+
+async def statement(uow: UnitOfWork, actor: Actor) -> str:
+    """A business's money, item by item, read from the ledger: paid in, paid out, refunded."""
+    business = await uow.session.scalar(
+        select(Business).where(Business.owner_member_id == actor.member_id)
+    )
+    if business is None:
+        return "You haven't registered a business yet: type /business."
+    rows = (
+        await uow.session.execute(
+            select(WorkItem, LedgerTransaction.kind, LedgerEntry.amount_minor)
+            .join(LedgerTransaction, LedgerTransaction.work_id == WorkItem.id)
+            .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
+            .where(WorkItem.business_id == business.id, LedgerEntry.account == "cash")
+            .order_by(WorkItem.id, LedgerTransaction.id)
+        )
+    ).all()
+    if not rows:
+        return "Nothing has been paid yet. Items appear here once their payment arrives."
+    lines, paid_in, back = [f"Statement for {business.name}:"], 0, 0
+    for item, kind, amount in rows:
+        if kind == "fund":
+            paid_in += amount
+            lines.append(f'#{item.id} "{item.title}": paid {Money(amount, item.currency)}')
+        elif kind in ("refund", "split") and amount < 0:
+            back += -amount
+            lines.append(f'#{item.id} "{item.title}": refunded {Money(-amount, item.currency)}')
+    currency = rows[0][0].currency
+    lines.append(f"Total paid {Money(paid_in, currency)}, refunded {Money(back, currency)}.")
     return "\n".join(lines)

@@ -117,6 +117,14 @@ class Businesses(commands.Cog):
 
         await respond(interaction, act)
 
+    @app_commands.command(description="What you've paid and what came back, item by item")
+    async def statement(self, interaction: discord.Interaction[Any]) -> None:
+        async def act(actor: Actor) -> str:
+            async with brain_of(interaction).uow() as uow:
+                return await views.statement(uow, actor)
+
+        await respond(interaction, act)
+
     @app_commands.command(description="Cancel work before a parent accepts it")
     @app_commands.describe(item="the work item's number")
     async def cancel(self, interaction: discord.Interaction[Any], item: str) -> None:

@@ -41,6 +41,7 @@ PARENT_COMMANDS = {
 BUSINESS_COMMANDS = {
     "business": business.business,
     "myitems": business.my_items,
+    "statement": business.statement,
     "cancel": business.cancel,
 }
 MODERATOR_COMMANDS = {

@@ -163,6 +163,16 @@ async def my_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await respond(update, context, act)
 
 
+async def statement(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What you've paid and what came back, item by item."""
+
+    async def act(actor: Actor) -> Reply:
+        async with brain(context).uow() as uow:
+            return await views.statement(uow, actor)
+
+    await respond(update, context, act)
+
+
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Cancel an item before a parent accepts it: /cancel <item#>."""
     typed = text_after_command(update, context)

@@ -194,3 +194,35 @@ async def _counterpart(uow: UnitOfWork, actor: Actor, item: WorkItem) -> int:
     if actor.member_id == item.assignee_member_id:
         return owner
     raise NotAllowed("Only the business and the parent on this work can rate it.")
+
+
+async def remind_before_auto_approval(uow: UnitOfWork) -> list[int]:
+    """A day before silence approves a delivery, remind the business once."""
+    now = uow.now()
+    due = (
+        await uow.session.scalars(
+            select(Delivery).where(
+                Delivery.status == "submitted",
+                Delivery.reminded_at.is_(None),
+                Delivery.auto_approve_at <= now + timedelta(days=1),
+                Delivery.auto_approve_at > now,
+            )
+        )
+    ).all()
+    for delivery in due:
+        item = await uow.session.get_one(WorkItem, delivery.work_id)
+        if item.status != WorkStatus.SUBMITTED:
+            continue
+        delivery.reminded_at = now
+        await uow.notify(
+            Notice(
+                to=await owner_member_id(uow, item),
+                text=f'Reminder: the delivery for "{item.title}" (#{item.id}) will be approved '
+                "automatically in a day, and the parent paid. Approve it now or ask for changes.",
+                actions=[
+                    Action(label="Approve", token=f"wa:{item.id}"),
+                    Action(label="Request changes", token=f"wc:{item.id}"),
+                ],
+            )
+        )
+    return [d.work_id for d in due]

@@ -50,6 +50,10 @@ def test_demo_transcript_reads_like_the_messages_people_get(tmp_path: Path) -> N
     assert 'I don\'t know the skill "desing". Did you mean "design"?' in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     assert kept.exists()
+    owed = parentbrain(
+        "payouts", cwd=tmp_path, env={"PARENTBRAIN_DATABASE_URL": f"sqlite+aiosqlite:///{kept}"}
+    )
+    assert owed.returncode == 0 and "No payouts are owed." in owed.stdout  # the demo paid everyone
     check = parentbrain(
         "ledger",
         "check",

@@ -117,3 +117,32 @@ async def test_a_dispute_holds_the_money_and_tells_the_other_side(world: World) 
     assert (await world.item(work_id)).status == WorkStatus.DISPUTED
     with pytest.raises(NotAllowed, match="moderators"):
         await world.app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
+
+
+async def test_the_business_is_reminded_a_day_before_silence_approves(world: World) -> None:
+    priya, _, work_id = await assigned(world)
+    await world.app.handle(c.SubmitDelivery(actor=priya, work_id=work_id, body="v1"))
+    world.clock.advance(days=1)
+    await world.app.sweep()
+    assert not any("Reminder" in n.text for n in await world.inbox("Bloom"))
+    world.clock.advance(days=1, minutes=1)
+    await world.app.sweep()
+    await world.app.sweep()
+    reminders = [n for n in await world.inbox("Bloom") if "Reminder" in n.text]
+    assert len(reminders) == 1 and [a.label for a in reminders[0].actions] == [
+        "Approve",
+        "Request changes",
+    ]
+
+
+async def test_a_business_statement_reads_the_ledger(world: World) -> None:
+    from core import views
+
+    _, shop, _ = await assigned(world)
+    second = await world.funded(shop, title="Second flyer", budget="£10")
+    await world.app.handle(c.CancelWork(actor=shop, work_id=second))
+    async with world.app.uow() as uow:
+        text = await views.statement(uow, shop)
+    assert '#1 "Proofread a flyer": paid £25.00' in text
+    assert '#2 "Second flyer": refunded £10.00' in text
+    assert "Total paid £35.00, refunded £10.00." in text

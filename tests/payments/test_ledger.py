@@ -88,7 +88,18 @@ async def test_only_moderators_confirm_money_by_hand(world: World) -> None:
 journey = st.lists(
     st.tuples(
         st.integers(min_value=100, max_value=500_000),
-        st.sampled_from(["paid", "cancel_open", "cancel_unfunded", "expire", "approved_unpaid"]),
+        st.sampled_from(
+            [
+                "paid",
+                "cancel_open",
+                "cancel_unfunded",
+                "expire",
+                "approved_unpaid",
+                "dispute_pay",
+                "dispute_refund",
+                "dispute_split",
+            ]
+        ),
     ),
     min_size=1,
     max_size=6,
@@ -96,7 +107,7 @@ journey = st.lists(
 
 
 @settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps=journey)
 async def test_any_sequence_of_journeys_keeps_the_ledger_whole(
@@ -146,6 +157,26 @@ async def _live_one(
         c.AcceptOffer(actor=parent, offer_id=await world.pending_offer(work_id, parent))
     )
     await app.handle(c.SubmitDelivery(actor=parent, work_id=work_id, body="done"))
+    if fate.startswith("dispute"):
+        await app.handle(c.OpenDispute(actor=shop, work_id=work_id, reason="not what we asked"))
+        decision = fate.removeprefix("dispute_")
+        part = max(1, budget // 3)
+        await app.handle(
+            c.ResolveDispute(
+                actor=mod,
+                work_id=work_id,
+                outcome=decision,
+                parent_amount=f"{part / 100:.2f}" if decision == "split" else "",
+            )
+        )
+        if decision == "refund":
+            assert (await world.item(work_id)).status == WorkStatus.REFUNDED
+            return 0
+        if decision == "split":
+            await _pay_owed(world, mod, work_id, expected=part - platform_fee(part, 1500))
+            return platform_fee(part, 1500)
+        await _pay_owed(world, mod, work_id, expected=parent_share(budget, 1500))
+        return platform_fee(budget, 1500)
     await app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
     if fate == "paid":
         async with app.uow() as uow:
@@ -153,3 +184,16 @@ async def _live_one(
         await app.handle(c.ConfirmPayout(actor=mod, payout_id=payout_id))
         assert (await world.item(work_id)).status == WorkStatus.PAID
     return platform_fee(budget, 1500)
+
+
+async def _pay_owed(world: World, mod: Actor, work_id: int, expected: int) -> None:
+    """Confirm the item's payout and check it is exactly what the parent should get."""
+    async with world.app.uow() as uow:
+        owed = (
+            await uow.session.execute(
+                select(Payout.id, Payout.amount_minor).where(Payout.work_id == work_id)
+            )
+        ).one()
+    assert owed.amount_minor == expected
+    await world.app.handle(c.ConfirmPayout(actor=mod, payout_id=owed.id))
+    assert (await world.item(work_id)).status == WorkStatus.PAID

@@ -1,0 +1,105 @@
+"""A moderator's decision on a dispute, and the money that follows it."""
+
+from __future__ import annotations
+
+from core.commands import (
+    ResolveDispute,
+)
+from core.config import Settings
+from core.errors import DomainError, StaleAction
+from core.events import DeliveryApproved, WorkCancelled
+from core.handlers.common import owner_member_id
+from core.models import Payout
+from core.money import Money, platform_fee
+from core.notices import Notice
+from core.parsing import parse_money
+from core.ports import PaymentGateway, RefundRequest
+from core.states import WorkStatus, check_work_move
+from core.uow import UnitOfWork
+from payments import ledger
+from payments.payouts import mark_paid, transfer_request
+
+
+async def resolve_dispute(
+    cmd: ResolveDispute, uow: UnitOfWork, settings: Settings, gateway: PaymentGateway
+) -> str:
+    """Pay in full, refund in full, or split: the parent's part bears the fee, the rest goes back."""
+    cmd.actor.require_moderator()
+    outcome = cmd.outcome.strip().lower()
+    if outcome not in ("pay", "refund", "split"):
+        raise DomainError(f"Say how to decide: /resolve {cmd.work_id} pay, refund or split £10")
+    item = await uow.work_for_update(cmd.work_id)
+    if item.status != WorkStatus.DISPUTED or item.assignee_member_id is None:
+        raise StaleAction(f'"{item.title}" (#{item.id}) is not in dispute.')
+    parent, owner = item.assignee_member_id, await owner_member_id(uow, item)
+    budget = Money(item.budget_minor, item.currency)
+    if outcome == "pay":
+        check_work_move(item.status, WorkStatus.APPROVED, item.title)
+        item.status = WorkStatus.APPROVED
+        uow.emit(DeliveryApproved(work_id=item.id, member_id=parent))
+        await uow.notify(
+            Notice(
+                to=owner,
+                text=f'The moderators decided "{item.title}" for the parent; they are paid in full.',
+            )
+        )
+        return f"Decided for the parent: #{item.id} is approved and {budget} is being settled."
+    if outcome == "refund":
+        check_work_move(item.status, WorkStatus.CANCELLED, item.title)
+        item.status = WorkStatus.CANCELLED
+        uow.emit(WorkCancelled(work_id=item.id, was_funded=True))
+        await uow.notify(
+            Notice(
+                to=parent,
+                text=f'The moderators decided "{item.title}" for the business; it is refunded.',
+            )
+        )
+        return f"Decided for the business: {budget} for #{item.id} is being refunded."
+    gross = parse_money(cmd.parent_amount, item.currency) if cmd.parent_amount else None
+    if gross is None or gross.currency != item.currency or not 0 < gross.minor < item.budget_minor:
+        raise DomainError(
+            f"For a split, give the parent's part of the {budget} budget, like: split £10"
+        )
+    fee = platform_fee(gross.minor, item.fee_bps)
+    back = item.budget_minor - gross.minor
+    now = uow.now()
+    await ledger.post(
+        uow.session,
+        key=f"settle:{item.id}",
+        kind="split",
+        currency=item.currency,
+        now=now,
+        work_id=item.id,
+        legs=[
+            (ledger.escrow(item.id), item.budget_minor),
+            (ledger.payable(parent), -(gross.minor - fee)),
+            (ledger.REVENUE, -fee),
+            (ledger.CASH, -back),
+        ],
+        memo=f"dispute split; {back} refunded",
+    )
+    await gateway.refund(RefundRequest(item.id, back, item.currency, charge=item.charge_ref))
+    item.status = WorkStatus.APPROVED
+    payout = Payout(
+        work_id=item.id,
+        member_id=parent,
+        amount_minor=gross.minor - fee,
+        currency=item.currency,
+        created_at=now,
+    )
+    uow.session.add(payout)
+    await uow.session.flush()
+    reference = await gateway.transfer(await transfer_request(uow, gateway, item, payout))
+    if reference is not None:
+        await mark_paid(uow, item, payout, reference)
+    share = Money(gross.minor - fee, item.currency)
+    await uow.notify(
+        Notice(to=parent, text=f'The moderators split "{item.title}": you receive {share}.')
+    )
+    await uow.notify(
+        Notice(
+            to=owner,
+            text=f'The moderators split "{item.title}": {Money(back, item.currency)} is refunded to you.',
+        )
+    )
+    return f"Split #{item.id}: {share} to the parent, {Money(back, item.currency)} back to the business."

@@ -1,0 +1,179 @@
+"""Money to parents: the split on approval, transfers, held payouts and onboarding."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.commands import (
+    ConfirmPayout,
+    PayeeUpdated,
+    SetUpPayouts,
+)
+from core.errors import NotFound, StaleAction
+from core.events import DeliveryApproved, PayoutSent
+from core.models import PayeeAccount, Payout, WorkItem
+from core.money import Money, parent_share, platform_fee
+from core.notices import Notice
+from core.ports import PaymentGateway, TransferRequest
+from core.states import WorkStatus, check_work_move
+from core.uow import UnitOfWork
+from payments import ledger
+
+
+async def settle_approved(
+    event: DeliveryApproved, uow: UnitOfWork, gateway: PaymentGateway
+) -> None:
+    """Split the escrow into the parent's share and the platform fee, then pay the parent."""
+    item = await uow.work_for_update(event.work_id)
+    if item.status != WorkStatus.APPROVED:
+        return
+    share = parent_share(item.budget_minor, item.fee_bps)
+    fee = platform_fee(item.budget_minor, item.fee_bps)
+    now = uow.now()
+    await ledger.post(
+        uow.session,
+        key=f"settle:{item.id}",
+        kind="settle",
+        currency=item.currency,
+        legs=[
+            (ledger.escrow(item.id), item.budget_minor),
+            (ledger.payable(event.member_id), -share),
+            (ledger.REVENUE, -fee),
+        ],
+        now=now,
+        work_id=item.id,
+    )
+    payout = await uow.session.scalar(select(Payout).where(Payout.work_id == item.id))
+    if payout is None:
+        payout = Payout(
+            work_id=item.id,
+            member_id=event.member_id,
+            amount_minor=share,
+            currency=item.currency,
+            created_at=now,
+        )
+        uow.session.add(payout)
+        await uow.session.flush()
+    reference = await gateway.transfer(await transfer_request(uow, gateway, item, payout))
+    if reference is not None:
+        await mark_paid(uow, item, payout, reference)
+        return
+    how = (
+        "The moderators pay it by bank transfer and you'll hear here when it's sent."
+        if gateway.confirms_by_hand
+        else "Type /payouts to set up how you're paid, and it will be sent as soon as you have."
+    )
+    await uow.notify(
+        Notice(
+            to=event.member_id,
+            text=f'{Money(share, item.currency)} is owed to you for "{item.title}". {how}',
+        )
+    )
+
+
+async def transfer_request(
+    uow: UnitOfWork, gateway: PaymentGateway, item: WorkItem, payout: Payout
+) -> TransferRequest:
+    account = await uow.session.get(PayeeAccount, (payout.member_id, gateway.name))
+    destination = account.account_ref if account is not None and account.ready else None
+    return TransferRequest(
+        payout.id,
+        item.id,
+        payout.member_id,
+        payout.amount_minor,
+        payout.currency,
+        destination=destination,
+        source=item.charge_ref,
+    )
+
+
+async def set_up_payouts(cmd: SetUpPayouts, uow: UnitOfWork, gateway: PaymentGateway) -> str:
+    """The parent's link to set up how they are paid."""
+    account = await uow.session.get(PayeeAccount, (cmd.actor.member_id, gateway.name))
+    link = await gateway.onboard_payee(
+        cmd.actor.member_id, account.account_ref if account else None
+    )
+    if link is None:
+        return (
+            "Payouts here are made by bank transfer by the moderators; there's nothing to set up."
+        )
+    if account is None:
+        uow.session.add(
+            PayeeAccount(
+                member_id=cmd.actor.member_id,
+                gateway=gateway.name,
+                account_ref=link.account_ref,
+                ready=False,
+                created_at=uow.now(),
+            )
+        )
+    elif account.ready:
+        return "You're all set up to be paid. Open this link to change your details: " + link.url
+    return f"Set up how you're paid here (it takes a few minutes): {link.url}"
+
+
+async def payee_updated(cmd: PayeeUpdated, uow: UnitOfWork, gateway: PaymentGateway) -> int:
+    """Record the payee account's state; when it becomes ready, pay everything held for them."""
+    account = await uow.session.scalar(
+        select(PayeeAccount).where(PayeeAccount.account_ref == cmd.account_ref)
+    )
+    if account is None or cmd.at < account.state_at:
+        return 0  # not ours, or an older update arriving late
+    account.state_at, account.ready = cmd.at, cmd.ready
+    if not cmd.ready:
+        return 0
+    held = (
+        await uow.session.scalars(
+            select(Payout).where(Payout.member_id == account.member_id, Payout.status == "owed")
+        )
+    ).all()
+    paid = 0
+    for payout in held:
+        item = await uow.work_for_update(payout.work_id)
+        reference = await gateway.transfer(await transfer_request(uow, gateway, item, payout))
+        if reference is not None:
+            await mark_paid(uow, item, payout, reference)
+            paid += 1
+    return paid
+
+
+async def confirm_payout(cmd: ConfirmPayout, uow: UnitOfWork) -> str:
+    """A moderator paid a parent by hand (offline gateway)."""
+    cmd.actor.require_moderator()
+    payout = await uow.session.get(Payout, cmd.payout_id)
+    if payout is None:
+        raise NotFound(f"There is no payout #{cmd.payout_id}.")
+    item = await uow.work_for_update(payout.work_id)
+    await uow.session.refresh(payout)
+    if payout.status == "sent":
+        raise StaleAction(f"Payout #{payout.id} was already confirmed.")
+    await mark_paid(uow, item, payout, cmd.reference or f"manual:{payout.id}")
+    return f"Recorded payout #{payout.id} of {Money(payout.amount_minor, payout.currency)}."
+
+
+async def mark_paid(uow: UnitOfWork, item: WorkItem, payout: Payout, reference: str) -> None:
+    now = uow.now()
+    await ledger.post(
+        uow.session,
+        key=f"payout:{payout.id}",
+        kind="payout",
+        currency=payout.currency,
+        legs=[
+            (ledger.payable(payout.member_id), payout.amount_minor),
+            (ledger.CASH, -payout.amount_minor),
+        ],
+        now=now,
+        work_id=item.id,
+        memo=reference,
+    )
+    payout.status, payout.gateway_ref, payout.sent_at = "sent", reference, now
+    check_work_move(item.status, WorkStatus.PAID, item.title)
+    item.status = WorkStatus.PAID
+    await uow.notify(
+        Notice(
+            to=payout.member_id,
+            text=f'You\'ve been paid {Money(payout.amount_minor, payout.currency)} for "{item.title}". '
+            "Thank you!",
+        )
+    )
+    uow.emit(PayoutSent(payout_id=payout.id, work_id=item.id))
