@@ -111,7 +111,7 @@ async def bootstrap(
         await create_schema(engine)
     sessions = make_sessionmaker(engine)
     await ensure_seed_skills(sessions)
-    uow = uow_factory(sessions, clock)
+    uow = uow_factory(sessions, clock, settings.moderator_channels)
     bus = MessageBus(
         uow,
         command_handlers={**COMMAND_HANDLERS, **money.COMMAND_HANDLERS},

@@ -226,3 +226,14 @@ class PayeeUpdated(Command):
 
 class CheckoutExpired(Command):
     work_id: int
+
+
+class ApprovePost(Command):
+    actor: Actor
+    work_id: int
+
+
+class RejectPost(Command):
+    actor: Actor
+    work_id: int
+    reason: str = Field(min_length=3, max_length=500)

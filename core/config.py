@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         None  # where Checkout and onboarding come back to; default: our /stripe/done
     )
 
+    moderate_posts: str = Field(
+        default="none", pattern="^(none|first|all)$"
+    )  # posts a moderator reviews
     platform_fee_bps: int = Field(default=1500, ge=0, le=10_000)
     currency: str = Field(default="GBP", min_length=3, max_length=3)
     default_timezone: str = "Europe/London"
@@ -68,6 +71,15 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def moderator_channels(self) -> list[str]:
+        """Platforms with a moderators' chat or channel to post reviews and disputes in."""
+        found = []
+        if self.telegram_token and self.telegram_moderator_chat_id is not None:
+            found.append("telegram")
+        if self.discord_token and self.discord_moderator_channel_id is not None:
+            found.append("discord")
+        return found
 
     def platforms_configured(self) -> list[str]:
         found = []

@@ -229,7 +229,8 @@ class OutboxNotice(Base):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "platform", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    # None for the moderators' channel (address "moderators"), which each adapter knows.
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     platform: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MAX_TOKEN_LENGTH = 64  # Telegram callback_data limit; Discord custom_id allows 100
+MAX_TOKEN_LENGTH = 64
+MODERATORS = 0  # Notice.to for the moderators' channel; member ids start at 1  # Telegram callback_data limit; Discord custom_id allows 100
 
 
 class Action(BaseModel):
@@ -19,7 +20,7 @@ class Notice(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    to: int
+    to: int  # a member id, or MODERATORS for the moderators' channel on each platform
     text: str
     actions: list[Action] = Field(default_factory=list)
     ref: str | None = None

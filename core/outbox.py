@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.models import Member, OutboxNotice
-from core.notices import Action, Notice
+from core.notices import MODERATORS, Action, Notice
 from core.ports import Messenger, RecipientUnreachable, RetryLater
 from core.uow import UnitOfWorkFactory
 
@@ -56,7 +56,8 @@ class OutboxDispatcher:
                 report.retried += 1
             except RecipientUnreachable as gone:
                 await self._record(row_id, unreachable=True, error=str(gone) or "unreachable")
-                report.unreachable.append(notice.to)
+                if notice.to != MODERATORS:
+                    report.unreachable.append(notice.to)
                 report.failed += 1
             except Exception as exc:  # a platform outage must not stop the other notices
                 log.warning("delivering notice %s failed: %s", row_id, exc)
@@ -110,7 +111,7 @@ class OutboxDispatcher:
                         .limit(1)
                     )
                 notice = Notice(
-                    to=row.member_id,
+                    to=row.member_id if row.member_id is not None else MODERATORS,
                     text=row.text,
                     actions=[Action(**a) for a in row.actions],
                     ref=row.ref,
@@ -138,8 +139,9 @@ class OutboxDispatcher:
                 row.status, row.delivered_ref, row.sent_at = "sent", delivered, now
             elif unreachable:
                 row.status, row.last_error = "failed", error
-                member = await uow.session.get_one(Member, row.member_id)
-                member.reachable = False  # routing skips them until they next reach us
+                if row.member_id is not None:
+                    member = await uow.session.get_one(Member, row.member_id)
+                    member.reachable = False  # routing skips them until they next reach us
             else:
                 row.last_error = (error or "")[:300]
                 if row.attempts >= MAX_ATTEMPTS:

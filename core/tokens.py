@@ -13,13 +13,20 @@ from core import commands as c
 from core.actors import Actor
 from core.errors import StaleAction
 
-_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|r[1-5]):(\d{1,12})")
+_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|r[1-5]):(\d{1,12})")
+MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr"})
 
 TEXT_PROMPTS = {
     "wc": "What should the parent change? Reply with a short message.",
     "wx": "Why are you disputing this? Reply with a short message for the moderators.",
     "ws": "Send your work now: a message, a link or a file.",
+    "pr": "Why isn't this post approved? Your words go to the business.",
 }
+
+
+def needs_moderator(token: str) -> bool:
+    """Whether the adapter must ask the platform if the presser is a moderator."""
+    return token.split(":", 1)[0] in MODERATOR_KINDS
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,12 @@ def read(token: str, actor: Actor) -> c.Command | NeedsText:
         return c.DeclineOffer(actor=actor, offer_id=number)
     if kind == "wa":
         return c.ApproveDelivery(actor=actor, work_id=number)
+    if kind == "pa":
+        return c.ApprovePost(actor=actor, work_id=number)
+    if kind in ("dp", "dr"):
+        return c.ResolveDispute(
+            actor=actor, work_id=number, outcome="pay" if kind == "dp" else "refund"
+        )
     return c.RateWork(actor=actor, work_id=number, stars=int(kind[1]))
 
 
@@ -52,4 +65,6 @@ def with_text(need: NeedsText, actor: Actor, text: str) -> c.Command:
         return c.RequestChanges(actor=actor, work_id=need.work_id, note=text)
     if need.kind == "wx":
         return c.OpenDispute(actor=actor, work_id=need.work_id, reason=text)
+    if need.kind == "pr":
+        return c.RejectPost(actor=actor, work_id=need.work_id, reason=text)
     return c.SubmitDelivery(actor=actor, work_id=need.work_id, body=text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
 
@@ -13,13 +13,19 @@ from core.clock import Clock
 from core.errors import NotFound
 from core.events import Event
 from core.models import Account, Member, OutboxNotice, WorkItem
-from core.notices import Notice
+from core.notices import MODERATORS, Notice
 
 
 class UnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        moderator_platforms: Callable[[], Sequence[str]] = tuple,
+    ) -> None:
         self._sessions = sessions
         self.clock = clock
+        self.moderator_platforms = moderator_platforms
         self.events: list[Event] = []
 
     async def __aenter__(self) -> UnitOfWork:
@@ -56,6 +62,10 @@ class UnitOfWork:
 
     async def notify(self, notice: Notice) -> None:
         """Queue a notice to the platform the member last used; sent after commit."""
+        if notice.to == MODERATORS:
+            for platform in self.moderator_platforms():
+                self._queue(None, platform, "moderators", notice)
+            return
         member = await self.session.get(Member, notice.to)
         if member is None:
             raise NotFound("That member no longer exists.")
@@ -66,12 +76,15 @@ class UnitOfWork:
         )
         if account is None:
             return  # a member erased from every platform; nothing to deliver to
+        self._queue(member.id, account.platform, account.external_id, notice)
+
+    def _queue(self, member_id: int | None, platform: str, address: str, notice: Notice) -> None:
         now = self.now()
         self.session.add(
             OutboxNotice(
-                member_id=member.id,
-                platform=account.platform,
-                address=account.external_id,
+                member_id=member_id,
+                platform=platform,
+                address=address,
                 text=notice.text,
                 actions=[a.model_dump() for a in notice.actions],
                 ref=notice.ref,
@@ -97,5 +110,9 @@ class UnitOfWork:
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
-def uow_factory(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> UnitOfWorkFactory:
-    return lambda: UnitOfWork(sessions, clock)
+def uow_factory(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    moderator_platforms: Callable[[], Sequence[str]] = tuple,
+) -> UnitOfWorkFactory:
+    return lambda: UnitOfWork(sessions, clock, moderator_platforms)

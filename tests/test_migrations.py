@@ -17,7 +17,7 @@ async def test_upgrade_matches_the_models_and_seeds_the_skills(database_url: str
     try:
         await migrations.upgrade(engine)
         await migrations.upgrade(engine)  # a second run is a no-op
-        assert await migrations.current(engine) == "0002"
+        assert await migrations.current(engine) == "0003"
         async with engine.connect() as conn:
             diff = await conn.run_sync(
                 lambda sync: compare_metadata(

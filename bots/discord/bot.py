@@ -80,13 +80,13 @@ class DiscordMessenger:
 
     platform = "discord"
 
-    def __init__(self, bot: discord.Client) -> None:
+    def __init__(self, bot: discord.Client, moderator_channel: int | None = None) -> None:
         self.bot = bot
+        self.moderator_channel = moderator_channel
 
     async def deliver(self, address: str, notice: Notice, edit: str | None) -> str:
         try:
-            user = self.bot.get_user(int(address)) or await self.bot.fetch_user(int(address))
-            channel = user.dm_channel or await user.create_dm()
+            channel = await self._channel(address)
             if edit is not None:
                 try:
                     await channel.get_partial_message(int(edit)).edit(
@@ -111,6 +111,17 @@ class DiscordMessenger:
                 raise RetryLater(5) from err
             raise
 
+    async def _channel(self, address: str) -> discord.DMChannel | discord.TextChannel:
+        if address == "moderators":
+            channel_id = self.moderator_channel
+            if channel_id is None:
+                raise RecipientUnreachable("PARENTBRAIN_DISCORD_MODERATOR_CHANNEL_ID is not set")
+            found = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+            assert isinstance(found, discord.TextChannel)
+            return found
+        user = self.bot.get_user(int(address)) or await self.bot.fetch_user(int(address))
+        return user.dm_channel or await user.create_dm()
+
 
 class DiscordAdapter:
     def __init__(self, settings: Settings, brain: ParentBrain) -> None:
@@ -118,7 +129,9 @@ class DiscordAdapter:
             discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
         self.settings = settings
         self.bot = ParentBrainBot(brain, settings)
-        self.messenger: Messenger = DiscordMessenger(self.bot)
+        self.messenger: Messenger = DiscordMessenger(
+            self.bot, settings.discord_moderator_channel_id
+        )
         self._gateway: asyncio.Task[None] | None = None
 
     def routes(self) -> list[web.RouteDef]:

@@ -42,7 +42,7 @@ class TokenButton(
         """Turn the press into a command, or ask for the words it needs in a modal."""
         from bots.discord.common import actor_of, brain_of, respond
 
-        actor = await actor_of(interaction)
+        actor = await actor_of(interaction, check_moderator=tokens.needs_moderator(self.token))
         try:
             action = tokens.read(self.token, actor)
         except DomainError as err:
@@ -51,14 +51,23 @@ class TokenButton(
         if isinstance(action, tokens.NeedsText):
             await interaction.response.send_modal(WordsModal(action))
             return
-        await respond(interaction, lambda _actor: brain_of(interaction).handle(action))
+        await respond(
+            interaction,
+            lambda _actor: brain_of(interaction).handle(action),
+            check_moderator=tokens.needs_moderator(self.token),
+        )
 
 
 class WordsModal(discord.ui.Modal):
     """One box for the words a button needs (changes to make, a dispute's reason, the work)."""
 
     def __init__(self, need: tokens.NeedsText) -> None:
-        titles = {"wc": "Request changes", "wx": "Open a dispute", "ws": "Submit your work"}
+        titles = {
+            "wc": "Request changes",
+            "wx": "Open a dispute",
+            "ws": "Submit your work",
+            "pr": "Reject a post",
+        }
         super().__init__(
             title=titles[need.kind], custom_id=f"pb-words:{need.kind}:{need.work_id}", timeout=None
         )
@@ -67,6 +76,7 @@ class WordsModal(discord.ui.Modal):
             "wc": "What should change?",
             "wx": "Why are you disputing it?",
             "ws": "Your work or a link",
+            "pr": "Why isn't it approved?",
         }
         self.words: discord.ui.TextInput[WordsModal] = discord.ui.TextInput(
             label=labels[need.kind],
@@ -85,4 +95,5 @@ class WordsModal(discord.ui.Modal):
             lambda actor: brain_of(interaction).handle(
                 tokens.with_text(self.need, actor, self.words.value)
             ),
+            check_moderator=self.need.kind in tokens.MODERATOR_KINDS,
         )

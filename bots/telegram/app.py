@@ -111,7 +111,9 @@ class TelegramAdapter:
     ) -> None:
         self.settings = settings
         self.application = build_application(settings, brain, base_url=base_url)
-        self.messenger: Messenger = TelegramMessenger(self.application.bot)
+        self.messenger: Messenger = TelegramMessenger(
+            self.application.bot, moderator_chat=settings.telegram_moderator_chat_id
+        )
         self.webhook_secret = secrets.token_urlsafe(24)
 
     def routes(self) -> list[web.RouteDef]:

@@ -17,7 +17,7 @@ from core import tokens
 from core.errors import DomainError
 
 WAITING_FOR_TEXT = 0
-TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|r[1-5]):"
+TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|r[1-5]):"
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -27,7 +27,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await query.answer()
     chat_id = query.message.chat.id
     try:
-        actor = await actor_of(update, context)
+        actor = await actor_of(
+            update, context, check_moderator=tokens.needs_moderator(query.data or "")
+        )
         action = tokens.read(query.data or "", actor)
         if isinstance(action, tokens.NeedsText):
             context.user_data["needs"] = action
@@ -51,9 +53,8 @@ async def on_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     else:
         body = message.text or ""
     try:
-        reply = await brain(context).handle(
-            tokens.with_text(need, await actor_of(update, context), body)
-        )
+        actor = await actor_of(update, context, check_moderator=need.kind in tokens.MODERATOR_KINDS)
+        reply = await brain(context).handle(tokens.with_text(need, actor, body))
     except DomainError as err:
         reply = err.message
     await message.reply_text(str(reply))

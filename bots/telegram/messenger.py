@@ -25,13 +25,23 @@ PER_CHAT_INTERVAL = 1.0
 class TelegramMessenger:
     platform = "telegram"
 
-    def __init__(self, bot: Bot, per_chat_interval: float = PER_CHAT_INTERVAL) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        moderator_chat: int | None = None,
+    ) -> None:
         self.bot = bot
+        self.moderator_chat = moderator_chat
         self.per_chat_interval = per_chat_interval
         self._next_slot: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def deliver(self, address: str, notice: Notice, edit: str | None) -> str:
+        if address == "moderators":
+            if self.moderator_chat is None:
+                raise RecipientUnreachable("PARENTBRAIN_TELEGRAM_MODERATOR_CHAT_ID is not set")
+            address = str(self.moderator_chat)
         lock = self._locks.setdefault(address, asyncio.Lock())
         async with lock:
             try:

@@ -25,6 +25,8 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.ClearSchedule: availability.clear_schedule,
     c.PostWork: work.post_work,
     c.CheckPostField: work.check_post_field,
+    c.ApprovePost: work.approve_post,
+    c.RejectPost: work.reject_post,
     c.CancelWork: work.cancel_work,
     c.RouteWork: offers.route_work,
     c.AcceptOffer: offers.accept_offer,

@@ -13,7 +13,7 @@ from core.errors import NotAllowed, StaleAction
 from core.events import DeliveryApproved, DeliverySubmitted, WorkRated
 from core.handlers.common import owned_item, owner_member_id
 from core.models import Delivery, Member, Rating, WorkItem
-from core.notices import Action, Notice
+from core.notices import MODERATORS, Action, Notice
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
 
@@ -126,6 +126,20 @@ async def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> str:
     check_work_move(item.status, WorkStatus.DISPUTED, item.title)
     item.status = WorkStatus.DISPUTED
     other = item.assignee_member_id if cmd.actor.member_id == owner else owner
+    delivery = await latest_delivery(uow, item.id)
+    side = "the business" if cmd.actor.member_id == owner else "the parent"
+    await uow.notify(
+        Notice(
+            to=MODERATORS,
+            text=f'Dispute on "{item.title}" (#{item.id}), opened by {side}: {cmd.reason}\n'
+            f"Delivered: {delivery.body[:1500] if delivery else 'nothing yet'}\n"
+            f"For a split, type /resolve {item.id} split £10",
+            actions=[
+                Action(label="Pay the parent", token=f"dp:{item.id}"),
+                Action(label="Refund the business", token=f"dr:{item.id}"),
+            ],
+        )
+    )
     if other is not None:
         await uow.notify(
             Notice(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from core.commands import CancelWork, CheckPostField, PostWork
+from core.commands import ApprovePost, CancelWork, CheckPostField, PostWork, RejectPost
 from core.config import Settings
-from core.errors import DomainError
+from core.errors import DomainError, StaleAction
 from core.events import WorkCancelled, WorkExpired
 from core.handlers.common import (
     business_of,
@@ -15,16 +15,17 @@ from core.handlers.common import (
     local_time_text,
     member_of,
     owned_item,
+    owner_member_id,
     pending_offers,
     zone,
 )
-from core.models import Member, WorkItem, WorkSkill
+from core.models import Business, Member, WorkItem, WorkSkill
 from core.money import Money, parent_share, platform_fee
-from core.notices import Notice
+from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration, parse_deadline, parse_duration, parse_money
 from core.ports import CheckoutRequest, PaymentGateway
 from core.skills import describe
-from core.states import OfferStatus, WorkStatus, check_work_move
+from core.states import WORK_STATE_SENTENCES, OfferStatus, WorkStatus, check_work_move
 from core.uow import UnitOfWork
 
 MIN_BUDGET_MINOR = 100
@@ -113,17 +114,35 @@ async def post_work(
         estimated_minutes=int(estimate.total_seconds() // 60),
         deadline=deadline,
         urgent=cmd.urgent,
-        status=WorkStatus.AWAITING_PAYMENT,
+        status=WorkStatus.DRAFT,
         created_at=now,
     )
     uow.session.add(item)
     await uow.session.flush()
     for code, level in required.items():
         uow.session.add(WorkSkill(work_id=item.id, skill_code=code, min_level=level))
-    checkout = await gateway.create_checkout(
-        CheckoutRequest(item.id, item.title, item.budget_minor, item.currency, business.id)
+    review = settings.moderate_posts == "all" or (
+        settings.moderate_posts == "first" and not business.verified
     )
-    item.checkout_url = checkout
+    if review:
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                text=f'New post to review from {business.name}: "{item.title}" (#{item.id}), '
+                f"budget {budget}\n{item.description[:1500]}",
+                actions=[
+                    Action(label="Approve post", token=f"pa:{item.id}"),
+                    Action(label="Reject post", token=f"pr:{item.id}"),
+                ],
+            )
+        )
+        return Posted(
+            item.id,
+            "",
+            f'Thanks! "{item.title}" (#{item.id}) goes to a moderator first; '
+            "you'll get the payment link here as soon as it's approved.",
+        )
+    checkout = await open_for_payment(uow, item, gateway)
     fee = Money(platform_fee(budget.minor, item.fee_bps), budget.currency)
     share = Money(parent_share(budget.minor, item.fee_bps), budget.currency)
     message = (
@@ -131,6 +150,54 @@ async def post_work(
         f"and the platform fee is {fee}.\nTo open it to parents, {checkout}."
     )
     return Posted(item.id, checkout, message)
+
+
+async def open_for_payment(uow: UnitOfWork, item: WorkItem, gateway: PaymentGateway) -> str:
+    """Ask the gateway how the business pays, and wait for the money."""
+    check_work_move(item.status, WorkStatus.AWAITING_PAYMENT, item.title)
+    item.status = WorkStatus.AWAITING_PAYMENT
+    item.checkout_url = await gateway.create_checkout(
+        CheckoutRequest(item.id, item.title, item.budget_minor, item.currency, item.business_id)
+    )
+    return item.checkout_url
+
+
+async def approve_post(cmd: ApprovePost, uow: UnitOfWork, gateway: PaymentGateway) -> str:
+    cmd.actor.require_moderator()
+    item = await uow.work_for_update(cmd.work_id)
+    if item.status != WorkStatus.DRAFT:
+        raise StaleAction(
+            f'"{item.title}" (#{item.id}) {WORK_STATE_SENTENCES[item.status]}, so there is nothing to review.'
+        )
+    business = await uow.session.get_one(Business, item.business_id)
+    business.verified = True  # a business whose post passed review is trusted from now on
+    checkout = await open_for_payment(uow, item, gateway)
+    share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
+    await uow.notify(
+        Notice(
+            to=business.owner_member_id,
+            text=f'A moderator approved "{item.title}" (#{item.id}); the parent will receive {share}.\n'
+            f"To open it to parents, {checkout}.",
+        )
+    )
+    return f'Approved #{item.id} "{item.title}"; {business.name} has the payment link.'
+
+
+async def reject_post(cmd: RejectPost, uow: UnitOfWork) -> str:
+    cmd.actor.require_moderator()
+    item = await uow.work_for_update(cmd.work_id)
+    if item.status != WorkStatus.DRAFT:
+        raise StaleAction(
+            f'"{item.title}" (#{item.id}) {WORK_STATE_SENTENCES[item.status]}, so there is nothing to review.'
+        )
+    item.status = WorkStatus.CANCELLED
+    await uow.notify(
+        Notice(
+            to=await owner_member_id(uow, item),
+            text=f'A moderator didn\'t approve "{item.title}": {cmd.reason}\nYou can change it and /post again.',
+        )
+    )
+    return f'Rejected #{item.id} "{item.title}"; the business has your reason.'
 
 
 async def cancel_work(cmd: CancelWork, uow: UnitOfWork) -> str:

@@ -74,7 +74,7 @@ def test_run_without_tokens_says_what_to_set(tmp_path: Path) -> None:
 def test_db_upgrade_creates_the_default_sqlite_file_in_the_working_folder(tmp_path: Path) -> None:
     done = parentbrain("db", "upgrade", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "revision 0002" in done.stdout
+    assert "revision 0003" in done.stdout
     assert (tmp_path / "parentbrain.sqlite3").exists()
 
 

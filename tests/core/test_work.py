@@ -108,3 +108,29 @@ async def test_funding_twice_is_refused(world: World) -> None:
     work_id = await world.funded(shop)
     with pytest.raises(StaleAction, match="already funded"):
         await world.app.handle(c.ConfirmFunding(actor=await world.moderator(), work_id=work_id))
+
+
+@pytest.mark.parametrize(
+    ("setting", "first_waits", "second_waits"),
+    [
+        ("none", False, False),
+        ("first", True, False),
+        ("all", True, True),
+    ],
+)
+async def test_the_review_setting_decides_which_posts_wait_for_a_moderator(
+    world: World, setting: str, first_waits: bool, second_waits: bool
+) -> None:
+    world.app.settings.moderate_posts = setting
+    shop = await world.business()
+    first = await world.post(shop)
+    assert ((await world.item(first)).status == WorkStatus.DRAFT) is first_waits
+    if first_waits:
+        with pytest.raises(NotAllowed):
+            await world.app.handle(c.ApprovePost(actor=shop, work_id=first))
+        await world.app.handle(c.ApprovePost(actor=await world.moderator(), work_id=first))
+        assert (await world.item(first)).status == WorkStatus.AWAITING_PAYMENT
+        with pytest.raises(StaleAction, match="nothing to review"):
+            await world.app.handle(c.ApprovePost(actor=await world.moderator(), work_id=first))
+    second = await world.post(shop, title="Second flyer")
+    assert ((await world.item(second)).status == WorkStatus.DRAFT) is second_waits

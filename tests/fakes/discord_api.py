@@ -20,6 +20,7 @@ GUILD_ID = 800_000_000_000_000_001
 CHANNEL_ID = 800_000_000_000_000_002
 MOD_ROLE_ID = 800_000_000_000_000_003
 MOD_ROLE = "Moderators"
+MOD_CHANNEL_ID = 800_000_000_000_000_005
 ADMIN_ROLE_ID = 800_000_000_000_000_004  # no special name, but has Manage Server (1 << 5)
 NOW = "2026-03-02T09:00:00.000000+00:00"
 
@@ -208,6 +209,23 @@ class FakeDiscord:
         if parts[0] == "users" and method == "GET":
             uid = int(parts[1])
             return self._json(user_payload(uid, self.users.get(uid, "someone")))
+        if parts[0] == "channels" and len(parts) == 2 and method == "GET":
+            return self._json(
+                {
+                    "id": parts[1],
+                    "type": 0,
+                    "name": "moderators",
+                    "position": 1,
+                    "guild_id": str(GUILD_ID),
+                    "permission_overwrites": [],
+                    "nsfw": False,
+                    "parent_id": None,
+                    "topic": None,
+                    "last_message_id": None,
+                    "rate_limit_per_user": 0,
+                    "flags": 0,
+                }
+            )
         if parts[0] == "channels" and parts[2:3] == ["messages"]:
             return self._channel_message(
                 int(parts[1]), parts[3] if len(parts) > 3 else None, method, body

@@ -14,7 +14,15 @@ from bots.app import ParentBrain
 from bots.discord.bot import DiscordMessenger, ParentBrainBot
 from core.clock import ManualClock
 from tests.fakes import discord_api as fake_api
-from tests.fakes.discord_api import APP_ID, CHANNEL_ID, GUILD_ID, MOD_ROLE, MOD_ROLE_ID, FakeDiscord
+from tests.fakes.discord_api import (
+    APP_ID,
+    CHANNEL_ID,
+    GUILD_ID,
+    MOD_CHANNEL_ID,
+    MOD_ROLE,
+    MOD_ROLE_ID,
+    FakeDiscord,
+)
 
 # How this driver turns "/command args" (as typed on Telegram) into Discord's named options.
 FIRST_THEN_REST = {
@@ -48,16 +56,14 @@ class DiscordDriver:
     async def start(self) -> None:
         url = await self.fake.start()
         discord.http.Route.BASE = url
-        self.brain.settings = self.brain.settings.model_copy(
-            update={
-                "discord_token": SecretStr("discord-test-token"),
-                "discord_guild_id": GUILD_ID,
-                "discord_moderator_role": MOD_ROLE,
-            }
-        )
+        # Changed in place: the bus's handlers hold this same settings object.
+        self.brain.settings.discord_token = SecretStr("discord-test-token")
+        self.brain.settings.discord_guild_id = GUILD_ID
+        self.brain.settings.discord_moderator_role = MOD_ROLE
+        self.brain.settings.discord_moderator_channel_id = MOD_CHANNEL_ID
         self.bot = ParentBrainBot(self.brain, self.brain.settings)
         await self.bot.login("discord-test-token")
-        messenger = DiscordMessenger(self.bot)
+        messenger = DiscordMessenger(self.bot, MOD_CHANNEL_ID)
         self.brain.messengers["discord"] = messenger
         self.brain.outbox.messengers["discord"] = messenger
 
@@ -96,7 +102,7 @@ class DiscordDriver:
         before = self._visible(name)
         modal_before = self.fake.modals.get(uid)
         token = f"tok{next(self._counter)}"
-        in_dm = channel is not None and channel != CHANNEL_ID
+        in_dm = channel is not None and channel in self.fake.dm_channels.values()
         channel_id = channel or CHANNEL_ID
         self.fake.interactions[token] = {"user": uid, "channel": channel_id}
         user = fake_api.user_payload(uid, name)
@@ -275,6 +281,7 @@ class DiscordDriver:
             for p in posts
             if c == self.fake.dm_channels.get(uid) or p.for_user == uid
         ]
+        visible += self.fake.messages.get(MOD_CHANNEL_ID, [])  # anyone in the moderators' channel
         for posted in reversed(visible):
             for text, custom_id in posted.buttons:
                 if text == label:
@@ -360,6 +367,9 @@ class DiscordDriver:
 
     def can_dm(self, name: str) -> None:
         self.fake.dms_closed.discard(self.uid(name))
+
+    def moderators(self) -> list[str]:
+        return [p.content for p in self.fake.messages.get(MOD_CHANNEL_ID, []) if p.for_user is None]
 
     def dms(self, name: str) -> list[str]:
         channel = self.fake.dm_channels.get(self.uid(name))

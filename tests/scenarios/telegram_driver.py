@@ -18,6 +18,7 @@ from core.clock import ManualClock
 from tests.fakes.telegram_api import FakeTelegram
 
 GROUP = -100_500
+MOD_CHAT = -100_600
 LEVELS = {"beginner": "Beginner", "intermediate": "Intermediate", "expert": "Expert"}
 
 
@@ -27,19 +28,23 @@ class TelegramDriver:
     def __init__(self, brain: ParentBrain, clock: ManualClock, fake: FakeTelegram) -> None:
         self.brain, self.clock, self.fake = brain, clock, fake
         self.ids: dict[str, int] = {}
+        self._asked_in: dict[str, str] = {}
         self._counter = itertools.count(1)
         self.application: Application = None  # type: ignore[assignment,type-arg]
 
     async def start(self) -> None:
         await self.fake.start()
-        self.brain.settings = self.brain.settings.model_copy(
-            update={"telegram_token": SecretStr("123:TEST"), "telegram_community_chat_id": GROUP}
-        )
+        # Changed in place: the bus's handlers hold this same settings object.
+        self.brain.settings.telegram_token = SecretStr("123:TEST")
+        self.brain.settings.telegram_community_chat_id = GROUP
+        self.brain.settings.telegram_moderator_chat_id = MOD_CHAT
         self.application = build_application(
             self.brain.settings, self.brain, base_url=self.fake.url, rate_limit=False
         )
         await self.application.initialize()
-        messenger = TelegramMessenger(self.application.bot, per_chat_interval=0)
+        messenger = TelegramMessenger(
+            self.application.bot, per_chat_interval=0, moderator_chat=MOD_CHAT
+        )
         self.brain.messengers["telegram"] = messenger
         self.brain.outbox.messengers["telegram"] = messenger
 
@@ -54,7 +59,7 @@ class TelegramDriver:
         return {"id": self.uid(name), "is_bot": False, "first_name": name, "username": name.lower()}
 
     def _snapshot(self, name: str) -> set[tuple[int, int, int]]:
-        chats = (self.uid(name), GROUP)
+        chats = (self.uid(name), GROUP, MOD_CHAT)
         return {(c, m.message_id, m.edits) for c in chats for m in self.fake.chats[c]}
 
     async def _process(self, name: str, update: dict[str, Any]) -> list[str]:
@@ -68,16 +73,17 @@ class TelegramDriver:
         await self.brain.outbox.drain()
         return self.fake.toasts[toasts:] + [
             m.text
-            for c in (self.uid(name), GROUP)
+            for c in (self.uid(name), GROUP, MOD_CHAT)
             for m in self.fake.chats[c]
             if (c, m.message_id, m.edits) not in before
         ]
 
     async def say(self, name: str, text: str, *, where: str = "dm") -> list[str]:
+        group = MOD_CHAT if where == "moderators" else GROUP
         chat = (
             {"id": self.uid(name), "type": "private"}
             if where == "dm"
-            else {"id": GROUP, "type": "supergroup", "title": "Parents"}
+            else {"id": group, "type": "supergroup", "title": "Parents"}
         )
         message: dict[str, Any] = {
             "message_id": next(self._counter),
@@ -98,7 +104,8 @@ class TelegramDriver:
         return await self.say(name, f"/{command} {args}".strip(), where=where)
 
     async def reply(self, name: str, text: str) -> list[str]:
-        return await self.say(name, text)
+        """Answer where the question was asked (a DM, or the moderators' chat)."""
+        return await self.say(name, text, where=self._asked_in.get(name, "dm"))
 
     async def _callback(self, name: str, data: str, message: dict[str, Any]) -> list[str]:
         return await self._process(
@@ -115,7 +122,12 @@ class TelegramDriver:
         )
 
     async def press(self, name: str, label: str) -> list[str]:
-        sent = self.fake.find(self.uid(name), label)
+        try:
+            sent = self.fake.find(self.uid(name), label)
+            self._asked_in[name] = "dm"
+        except AssertionError:
+            sent = self.fake.find(MOD_CHAT, label)  # anyone in the moderators' chat sees these
+            self._asked_in[name] = "moderators"
         data = next(d for t, d in sent.buttons if t == label)
         return await self._callback(name, data, FakeTelegram._message(sent))
 
@@ -168,6 +180,9 @@ class TelegramDriver:
 
     def dms(self, name: str) -> list[str]:
         return self.fake.texts(self.uid(name))
+
+    def moderators(self) -> list[str]:
+        return self.fake.texts(MOD_CHAT)
 
     def group(self) -> list[str]:
         return self.fake.texts(GROUP)

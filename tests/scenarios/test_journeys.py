@@ -169,3 +169,38 @@ async def test_moderators_decide_disputes_and_suspend_members(driver: Driver) ->
     assert said(await driver.command("Priya", "available", "2h"), "suspended until")
     assert said(await driver.command("Kate", "unban", "@priya"), "Lifted")
     assert said(await driver.command("Priya", "available", "2h"), "You're available")
+
+
+async def test_moderators_review_posts_and_settle_disputes_from_their_channel(
+    driver: Driver,
+) -> None:
+    driver.brain.settings.moderate_posts = "first"  # type: ignore[attr-defined]  # a new business's first post waits
+    driver.make_moderator("Kate")
+    await driver.onboard("Priya", ["Proofreading"], "expert")
+    await driver.command("Priya", "available", "3h")
+    await driver.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+
+    posted = await driver.post("Mel", **MENU)
+    assert said(posted, "goes to a moderator first")
+    assert said(
+        driver.moderators(), "New post to review from Bloom Bakery", "Proofread our spring menu"
+    )  # type: ignore[attr-defined]
+    assert said(await driver.press("Priya", "Approve post"), "Only the community's moderators")
+    assert said(await driver.press("Kate", "Approve post"), "Approved #1")
+    assert said(driver.dms("Mel"), "A moderator approved", "To open it to parents")
+    await driver.command("Kate", "funded", "1")
+
+    await driver.press("Priya", "Accept")
+    await driver.command("Priya", "submit", "1 half of it")
+    await driver.press("Mel", "Dispute")
+    await driver.reply("Mel", "Only half is done")
+    assert said(driver.moderators(), "Dispute on", "Only half is done", "half of it")  # type: ignore[attr-defined]
+    assert said(await driver.press("Kate", "Refund the business"), "Decided for the business")
+    assert said(driver.dms("Mel"), "£25.00", "is being refunded")
+    assert said(driver.dms("Priya"), "decided", "for the business")
+
+    await driver.command("Rex", "business", "Rex Ltd, rex@rex.example")
+    await driver.post("Rex", **(MENU | {"title": "Send 500 cold emails"}))
+    await driver.press("Kate", "Reject post")
+    assert said(await driver.reply("Kate", "Bulk cold emailing breaks our rules"), "Rejected #2")
+    assert said(driver.dms("Rex"), "didn't approve", "Bulk cold emailing breaks our rules")
