@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bots.text import split_text as split_by_limit
 from core.notices import Action
 
 MAX_TEXT = 2000
@@ -13,18 +14,7 @@ MAX_BUTTONS = 25  # five rows of five
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    pieces: list[str] = []
-    rest = text or "…"
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit)
-        if cut < limit // 2:
-            cut = rest.rfind(" ", 0, limit)
-        if cut < limit // 2:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    pieces.append(rest)
-    return pieces
+    return split_by_limit(text, limit)
 
 
 def view_for(actions: Sequence[Action]) -> discord.ui.View | None:

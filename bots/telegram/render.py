@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bots.text import split_text as split_by_limit
 from core.notices import Action
 
 MAX_TEXT = 4096
@@ -20,16 +21,4 @@ def keyboard(actions: Sequence[Action]) -> InlineKeyboardMarkup | None:
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split at line breaks where possible so no piece exceeds Telegram's limit."""
-    pieces: list[str] = []
-    rest = text or "…"
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit)
-        if cut < limit // 2:
-            cut = rest.rfind(" ", 0, limit)
-        if cut < limit // 2:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    pieces.append(rest)
-    return pieces
+    return split_by_limit(text, limit)
