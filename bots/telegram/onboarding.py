@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -22,7 +23,8 @@ from core.errors import DomainError
 from core.handlers.common import catalogue
 from core.models import MemberSkill
 
-PICK, LEVEL, TIMEZONE, RATE = range(4)
+PICK, LEVEL, FIRST_STEP = 0, 1, 2
+PROFILE_STEPS = 4
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 REPLAYABLE: dict[str, Handler] = {}  # filled by the application: command name -> handler
 
@@ -97,69 +99,100 @@ async def pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 async def level(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Save the skills at the chosen level, then ask for the timezone."""
+    """Save the skills at the chosen level, then ask the profile questions one by one."""
     query = update.callback_query
     assert query is not None and context.user_data is not None
     await query.answer()
     lv = int((query.data or "lv:2")[3:])
-    chosen = sorted(context.user_data.pop("skills", set()))
+    chosen = ", ".join(f"{s}:{lv}" for s in sorted(context.user_data.pop("skills", set())))
+    context.user_data["chosen"] = chosen
     saved = await brain(context).handle(
-        c.SetSkills(
-            actor=await actor_of(update, context), skills=", ".join(f"{s}:{lv}" for s in chosen)
+        c.SetSkills(actor=await actor_of(update, context), skills=chosen)
+    )
+    await query.edit_message_text(f"{saved.split('.')[0]}.")
+    return await _ask(update, context, 0)
+
+
+def _steps(context: ContextTypes.DEFAULT_TYPE) -> list[tuple[str, str, str]]:
+    """(field, question, what the skip button says) for each profile question in turn."""
+    zone = brain(context).settings.default_timezone
+    return [
+        (
+            "years",
+            "How many years of experience do you have in these? Type a number, or tap Skip.",
+            "Skip",
+        ),
+        (
+            "timezone",
+            f"Which timezone are you in? Tap {zone}, or type one like Europe/Dublin.",
+            zone,
+        ),
+        (
+            "rate",
+            "What's the lowest hourly rate you'd accept? Type it like £15, or tap No minimum.",
+            "No minimum",
+        ),
+        (
+            "quiet",
+            "Any hours when you never want offers? Type them like 22:00-07:00, or tap None.",
+            "None",
+        ),
+    ]
+
+
+async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, step: int) -> int:
+    steps = _steps(context)
+    if step == len(steps):
+        await context.bot.send_message(
+            chat_id=actor_chat(update),
+            text="All set! Type /available 2h whenever you're free and offers will come here.\n"
+            "/profile changes any of this; /help lists everything.",
         )
-    )
-    default = brain(context).settings.default_timezone
-    await query.edit_message_text(
-        f"{saved.split('.')[0]}.\nWhich timezone are you in? Tap, or type one like Europe/Dublin.",
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(default, callback_data="tz:keep")]]
-        ),
-    )
-    return TIMEZONE
-
-
-async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Keep the default timezone or set the one typed."""
-    actor = await actor_of(update, context)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    elif update.effective_message is not None:
-        try:
-            await brain(context).handle(
-                c.UpdateProfile(actor=actor, timezone=update.effective_message.text)
-            )
-        except DomainError as err:
-            await update.effective_message.reply_text(err.message)
-            return TIMEZONE
+        return ConversationHandler.END
+    _field, question, skip = steps[step]
     await context.bot.send_message(
         chat_id=actor_chat(update),
-        text="What's the lowest hourly rate you'd accept? Type it like £15, or tap No minimum.",
+        text=question,
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("No minimum", callback_data="rate:none")]]
+            [[InlineKeyboardButton(skip, callback_data=f"step:{step}")]]
         ),
     )
-    return RATE
+    return FIRST_STEP + step
 
 
-async def rate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Save the rate floor and finish."""
-    actor = await actor_of(update, context)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    elif update.effective_message is not None:
+def _answer_step(
+    step: int,
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, int]]:
+    async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        """Save one profile answer (or skip it), then ask the next question."""
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+            return await _ask(update, context, step + 1)
+        assert update.effective_message is not None and context.user_data is not None
+        typed = update.effective_message.text or ""
+        field = _steps(context)[step][0]
+        actor = await actor_of(update, context)
         try:
-            await brain(context).handle(
-                c.UpdateProfile(actor=actor, rate_floor=update.effective_message.text)
-            )
+            if field == "years":
+                if not typed.strip().isdigit():
+                    raise DomainError("Type a number of years, like 5, or tap Skip.")
+                years = int(typed.strip())
+                await brain(context).handle(
+                    c.SetSkills(
+                        actor=actor,
+                        skills=context.user_data.get("chosen", ""),
+                        years=min(years, 60),
+                    )
+                )
+            else:
+                key = {"timezone": "timezone", "rate": "rate_floor", "quiet": "quiet_hours"}[field]
+                await brain(context).handle(c.UpdateProfile(actor=actor, **{key: typed}))
         except DomainError as err:
             await update.effective_message.reply_text(err.message)
-            return RATE
-    await context.bot.send_message(
-        chat_id=actor_chat(update),
-        text="All set! Type /available 2h whenever you're free and offers will come here.\n"
-        "/profile changes any of this; /help lists everything.",
-    )
-    return ConversationHandler.END
+            return FIRST_STEP + step
+        return await _ask(update, context, step + 1)
+
+    return answer
 
 
 def actor_chat(update: Update) -> int:
@@ -181,11 +214,13 @@ def onboarding_conversation() -> ConversationHandler:
         states={
             PICK: [CallbackQueryHandler(pick, pattern=r"^sk:")],
             LEVEL: [CallbackQueryHandler(level, pattern=r"^lv:[123]$")],
-            TIMEZONE: [
-                CallbackQueryHandler(timezone, pattern=r"^tz:keep$"),
-                MessageHandler(typed, timezone),
-            ],
-            RATE: [CallbackQueryHandler(rate, pattern=r"^rate:none$"), MessageHandler(typed, rate)],
+            **{
+                FIRST_STEP + n: [
+                    CallbackQueryHandler(_answer_step(n), pattern=rf"^step:{n}$"),
+                    MessageHandler(typed, _answer_step(n)),
+                ]
+                for n in range(PROFILE_STEPS)
+            },
         },
         fallbacks=[CommandHandler("stop", stop)],
         name="onboarding",

@@ -152,8 +152,10 @@ class TelegramDriver:
             seen += await self.press(name, skill)
         seen += await self.press(name, "Done")
         seen += await self.press(name, LEVELS[level])
+        seen += await self.reply(name, "6")  # years of experience
         seen += await self.press(name, self.brain.settings.default_timezone)
         seen += await self.press(name, "No minimum")
+        seen += await self.reply(name, "22:00-07:00")  # quiet hours
         return seen
 
     async def post(self, name: str, *, urgent: bool = False, **fields: str) -> list[str]:

@@ -220,3 +220,20 @@ async def test_a_deep_link_finishes_the_command_typed_in_the_group(tg: TelegramD
     tg.can_dm("Priya")
     done = " ".join(await tg.press_start_link("Priya", "/available until 15:00"))
     assert "You're available until 15:00" in done
+
+
+async def test_onboarding_asks_experience_timezone_rate_and_quiet_hours(tg: TelegramDriver) -> None:
+    await tg.command("Priya", "start")
+    await tg.press("Priya", "Proofreading")
+    await tg.press("Priya", "Done")
+    await tg.press("Priya", "Expert")
+    assert "Type a number" in " ".join(await tg.reply("Priya", "lots"))  # asked again, nothing lost
+    await tg.reply("Priya", "7")
+    assert "timezone" in " ".join(await tg.reply("Priya", "Mars/Olympus"))
+    await tg.reply("Priya", "Europe/Dublin")
+    await tg.reply("Priya", "£18")
+    done = " ".join(await tg.reply("Priya", "21:00-07:00"))
+    assert "All set" in done
+    profile = " ".join(await tg.command("Priya", "profile"))
+    assert "proofreading (expert)" in profile and "£18.00" in profile
+    assert "Europe/Dublin" in profile and "21:00-07:00" in profile
