@@ -49,6 +49,14 @@ def choose_gateway(settings: Settings) -> PaymentGateway:
     return StripeGateway(client, back)
 
 
+def choose_router(settings: Settings) -> Router:
+    if settings.router == "learning":
+        from routing.learning import LearningRouter
+
+        return LearningRouter()
+    return SimpleRouter()
+
+
 def merged_event_handlers(
     *maps: Mapping[type[Event], Sequence[Handler]],
 ) -> dict[type[Event], list[Handler]]:
@@ -119,7 +127,7 @@ async def bootstrap(
         dependencies={
             "settings": settings,
             "gateway": gateway,
-            "router": router or SimpleRouter(),
+            "router": router or choose_router(settings),
             "clock": clock,
         },
     )

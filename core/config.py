@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         None  # where Checkout and onboarding come back to; default: our /stripe/done
     )
 
+    router: str = Field(
+        default="simple", pattern="^(simple|learning)$"
+    )  # learning: see routing/learning.py
     moderate_posts: str = Field(
         default="none", pattern="^(none|first|all)$"
     )  # posts a moderator reviews

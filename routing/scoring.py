@@ -1,0 +1,114 @@
+"""How good a match a parent is for an item: pure arithmetic over what the store remembers.
+
+Quality per skill is a Beta posterior. Its prior comes from what the parent declared (level and
+years) and it is updated by every rating on work that needed that skill; a draw from it
+(Thompson sampling) decides, so a newcomer with a promising prior is tried often enough to
+learn about them. Reliability (on-time deliveries) and responsiveness (accepts against
+declines and time-outs) are posterior means; a fairness term favours parents who have earned
+less lately, so work spreads.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+WEIGHTS = {
+    "quality": 0.55,
+    "reliability": 0.15,
+    "responsiveness": 0.15,
+    "preference": 0.05,
+    "fairness": 0.10,
+}
+LEVEL_WORDS = {1: "beginner", 2: "intermediate", 3: "expert"}
+
+
+@dataclass
+class Evidence:
+    """What the store knows about one parent, for one item's skills."""
+
+    levels: dict[str, int] = field(default_factory=dict)  # skill -> declared level (1..3)
+    years: dict[str, int] = field(default_factory=dict)
+    good: dict[str, float] = field(default_factory=dict)  # rating pseudo-counts per skill
+    bad: dict[str, float] = field(default_factory=dict)
+    ratings: int = 0
+    accepted: int = 0
+    refused: int = 0  # declined or timed out
+    on_time: int = 0
+    late: int = 0
+    recent_earnings: int = 0  # minor units, last 30 days
+    prefers: bool = False
+
+
+def prior(level: int, years: int) -> tuple[float, float]:
+    """Beta prior from what a parent declared: an expert with years starts well, not certain."""
+    alpha = 1.0 + level + min(years, 10) / 5
+    beta = 1.0 + (3 - level) * 1.0
+    return alpha, beta
+
+
+def rating_counts(stars: int) -> tuple[float, float]:
+    """A 1-5 star rating as (good, bad) pseudo-observations: 5 is one success, 1 one failure."""
+    return (stars - 1) / 4, (5 - stars) / 4
+
+
+@dataclass(frozen=True)
+class Scored:
+    member_id: int
+    score: float
+    why: str
+
+
+def score(
+    member_id: int,
+    evidence: Evidence,
+    skills: list[str],
+    rng: random.Random,
+    max_recent_earnings: int,
+    names: Mapping[str, str],
+) -> Scored:
+    draws = []
+    for skill in skills:
+        a0, b0 = prior(evidence.levels.get(skill, 1), evidence.years.get(skill, 0))
+        draws.append(
+            rng.betavariate(a0 + evidence.good.get(skill, 0.0), b0 + evidence.bad.get(skill, 0.0))
+        )
+    quality = min(draws) if draws else 0.5  # as good as the weakest skill the work needs
+    reliability = (1 + evidence.on_time) / (2 + evidence.on_time + evidence.late)
+    responsiveness = (1 + evidence.accepted) / (2 + evidence.accepted + evidence.refused)
+    fairness = 1 - (evidence.recent_earnings / max_recent_earnings if max_recent_earnings else 0)
+    terms = {
+        "quality": quality,
+        "reliability": reliability,
+        "responsiveness": responsiveness,
+        "preference": 1.0 if evidence.prefers else 0.0,
+        "fairness": fairness,
+    }
+    total = sum(WEIGHTS[k] * v for k, v in terms.items())
+    return Scored(member_id, total, why(evidence, skills, terms, names))
+
+
+def why(
+    evidence: Evidence, skills: list[str], terms: Mapping[str, float], names: Mapping[str, str]
+) -> str:
+    """A short line from the strongest reasons, in words a parent recognises."""
+    parts = [
+        f"{LEVEL_WORDS.get(evidence.levels.get(s, 1), 'beginner')} in {names.get(s, s).lower()}"
+        for s in skills
+    ]
+    if evidence.ratings:
+        good = sum(evidence.good.values())
+        average = 1 + 4 * good / max(good + sum(evidence.bad.values()), 1e-9)
+        parts.append(
+            f"rated {average:.1f} from {evidence.ratings} job{'s' if evidence.ratings != 1 else ''}"
+        )
+    else:
+        parts.append("new here, so this is a chance to earn your first rating")
+    if evidence.on_time >= 3 and terms["reliability"] >= 0.8:
+        parts.append("you deliver on time")
+    if evidence.prefers:
+        parts.append("it's work you said you like")
+    if terms["fairness"] >= 0.9 and evidence.ratings:
+        parts.append("you've had less work lately")
+    return "; ".join(parts)

@@ -1,0 +1,140 @@
+"""The learning router: ratings teach it, newcomers still get tried, the net widens."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from bots.app import ParentBrain
+from core import commands as c
+from core.actors import Actor
+from core.models import Rating, WorkItem
+from routing.learning import LearningRouter
+from routing.scoring import Evidence, prior, score
+from tests.world import World
+
+
+async def decisions(app: ParentBrain, work_id: int, router: LearningRouter, n: int) -> Counter[int]:
+    picked: Counter[int] = Counter()
+    async with app.uow() as uow:
+        item = await uow.session.get_one(WorkItem, work_id)
+        for _ in range(n):
+            [first] = await router.candidates(uow, item, uow.now(), 1)
+            picked[first.member_id] += 1
+    return picked
+
+
+async def rate(world: World, shop: Actor, parent: Actor, stars: int, times: int) -> None:
+    async with world.app.uow() as uow:
+        for n in range(times):
+            past = await world.post(shop, title=f"Earlier job {parent.member_id}-{stars}-{n}")
+            uow.session.add(
+                Rating(
+                    work_id=past,
+                    rater_member_id=shop.member_id,
+                    ratee_member_id=parent.member_id,
+                    stars=stars,
+                    visible=True,
+                    created_at=world.clock.now(),
+                )
+            )
+        await uow.commit()
+
+
+async def test_ratings_teach_it_who_does_good_work(world: World) -> None:
+    good, poor = await world.parent("Good"), await world.parent("Poor")
+    shop = await world.business()
+    await rate(world, shop, good, 5, 4)
+    await rate(world, shop, poor, 1, 4)
+    work_id = await world.post(shop, title="Today's flyer")
+    picked = await decisions(world.app, work_id, LearningRouter(random.Random(1)), 200)
+    assert picked[good.member_id] > 170
+
+
+async def test_a_newcomer_still_gets_real_chances(world: World) -> None:
+    veteran, newcomer = await world.parent("Veteran"), await world.parent("Newcomer")
+    shop = await world.business()
+    await rate(world, shop, veteran, 4, 6)
+    work_id = await world.post(shop, title="Today's flyer")
+    picked = await decisions(world.app, work_id, LearningRouter(random.Random(2)), 300)
+    assert 30 < picked[newcomer.member_id] < 270  # tried often, not always
+
+
+async def test_after_rounds_without_a_taker_the_level_asked_is_relaxed(world: World) -> None:
+    await world.parent("Middling", skills="proofreading:intermediate")
+    shop = await world.business()
+    work_id = await world.post(shop, skills="proofreading:expert")
+    router = LearningRouter(random.Random(3), widen_after=3)
+    async with world.app.uow() as uow:
+        item = await uow.session.get_one(WorkItem, work_id)
+        assert await router.candidates(uow, item, uow.now(), 1) == []
+        item.rounds = 3
+        [found] = await router.candidates(uow, item, uow.now(), 1)
+    assert "intermediate in proofreading" in found.why
+
+
+async def test_the_learning_router_drives_the_offer_cascade(world: World) -> None:
+    from bots.app import bootstrap, choose_router
+
+    world.app.settings.router = "learning"
+    assert isinstance(choose_router(world.app.settings), LearningRouter)
+    brain = await bootstrap(
+        world.app.settings,
+        clock=world.clock,
+        router=LearningRouter(random.Random(6)),
+        engine=world.app.engine,
+        schema="none",
+        messengers=world.app.messengers,
+    )
+    learning = World(brain, world.clock)
+    priya, tom = await learning.parent("Priya"), await learning.parent("Tom")
+    await brain.handle(c.UpdateProfile(actor=priya, preferred="proofreading"))
+    work_id = await learning.funded(await learning.business())
+    [first] = await learning.offers(work_id)
+    assert (
+        "Why you: expert in proofreading"
+        in (await learning.inbox("Priya" if first.member_id == priya.member_id else "Tom"))[-1].text
+    )
+    asked = priya if first.member_id == priya.member_id else tom
+    await brain.handle(c.DeclineOffer(actor=asked, offer_id=first.id))
+    second = [o for o in await learning.offers(work_id) if o.status == "pending"]
+    assert [o.member_id for o in second] == [
+        ({priya.member_id, tom.member_id} - {asked.member_id}).pop()
+    ]
+
+
+def test_declared_experience_sets_the_prior() -> None:
+    assert (
+        prior(3, 10)[0] / sum(prior(3, 10))
+        > prior(2, 0)[0] / sum(prior(2, 0))
+        > prior(1, 0)[0] / sum(prior(1, 0))
+    )
+
+
+def test_declines_time_outs_and_late_work_lower_the_score() -> None:
+    rng = random.Random(4)
+    names = {"proofreading": "Proofreading"}
+    prompt = Evidence(levels={"proofreading": 3}, accepted=9, refused=1, on_time=5)
+    flaky = Evidence(levels={"proofreading": 3}, accepted=1, refused=9, late=5)
+    runs = [
+        (
+            score(1, prompt, ["proofreading"], rng, 0, names).score,
+            score(2, flaky, ["proofreading"], rng, 0, names).score,
+        )
+        for _ in range(200)
+    ]
+    assert sum(a > b for a, b in runs) > 150
+    assert "you deliver on time" in score(1, prompt, ["proofreading"], rng, 0, names).why
+
+
+def test_fairness_favours_those_who_earned_less_lately() -> None:
+    rng = random.Random(5)
+    names = {"design": "Design"}
+    busy = Evidence(levels={"design": 2}, recent_earnings=50_000)
+    quiet = Evidence(levels={"design": 2}, recent_earnings=0)
+    wins = sum(
+        score(2, quiet, ["design"], rng, 50_000, names).score
+        > score(1, busy, ["design"], rng, 50_000, names).score
+        for _ in range(400)
+    )
+    assert wins > 220
