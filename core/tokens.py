@@ -13,8 +13,8 @@ from core import commands as c
 from core.actors import Actor
 from core.errors import StaleAction
 
-_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|r[1-5]):(\d{1,12})")
-MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr"})
+_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|r[1-5]):(\d{1,12})")
+MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr", "bv"})
 
 TEXT_PROMPTS = {
     "wc": "What should the parent change? Reply with a short message.",
@@ -51,6 +51,8 @@ def read(token: str, actor: Actor) -> c.Command | NeedsText:
         return c.DeclineOffer(actor=actor, offer_id=number)
     if kind == "wa":
         return c.ApproveDelivery(actor=actor, work_id=number)
+    if kind == "bv":
+        return c.VerifyBusiness(actor=actor, business_id=number)
     if kind == "pa":
         return c.ApprovePost(actor=actor, work_id=number)
     if kind in ("dp", "dr"):

@@ -35,7 +35,7 @@ from core.models import (
     WeeklyWindowRow,
 )
 from core.money import Money
-from core.notices import Notice
+from core.notices import MODERATORS, Action, Notice
 from core.parsing import parse_money, parse_quiet_hours, parse_timezone
 from core.skills import describe, normalise
 from core.uow import UnitOfWork
@@ -208,9 +208,16 @@ async def register_business(cmd: RegisterBusiness, uow: UnitOfWork) -> str:
     if current is not None:
         current.name, current.contact = cmd.name, cmd.contact
         return f"Updated your business, {cmd.name}. Type /post to post work."
-    uow.session.add(
-        Business(
-            owner_member_id=member.id, name=cmd.name, contact=cmd.contact, created_at=uow.now()
+    business = Business(
+        owner_member_id=member.id, name=cmd.name, contact=cmd.contact, created_at=uow.now()
+    )
+    uow.session.add(business)
+    await uow.session.flush()
+    await uow.notify(
+        Notice(
+            to=MODERATORS,
+            text=f"New business #{business.id}: {cmd.name} ({cmd.contact}), registered by {member.display_name}.",
+            actions=[Action(label="Verify business", token=f"bv:{business.id}")],
         )
     )
     if Role.BUSINESS.value not in member.roles:

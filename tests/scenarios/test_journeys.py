@@ -179,6 +179,7 @@ async def test_moderators_review_posts_and_settle_disputes_from_their_channel(
     await driver.onboard("Priya", ["Proofreading"], "expert")
     await driver.command("Priya", "available", "3h")
     await driver.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    assert said(driver.moderators(), "New business #1: Bloom Bakery")  # type: ignore[attr-defined]
 
     posted = await driver.post("Mel", **MENU)
     assert said(posted, "goes to a moderator first")
@@ -200,6 +201,10 @@ async def test_moderators_review_posts_and_settle_disputes_from_their_channel(
     assert said(driver.dms("Priya"), "decided", "for the business")
 
     await driver.command("Rex", "business", "Rex Ltd, rex@rex.example")
+    assert said(await driver.press("Priya", "Verify business"), "Only the community's moderators")
+    assert said(await driver.press("Kate", "Verify business"), "Verified Rex Ltd")
+    assert said(driver.dms("Rex"), "now verified")
+    driver.brain.settings.moderate_posts = "all"  # type: ignore[attr-defined]  # verified, yet still reviewed
     await driver.post("Rex", **(MENU | {"title": "Send 500 cold emails"}))
     await driver.press("Kate", "Reject post")
     assert said(await driver.reply("Kate", "Bulk cold emailing breaks our rules"), "Rejected #2")
