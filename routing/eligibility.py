@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from core.handlers.common import ACTIVE_JOB, owner_member_id, zone
 from core.models import Availability, Member, MemberSkill, Offer, WorkItem, WorkSkill
@@ -35,20 +35,16 @@ async def eligible_query(
     ).all()
     owner = await owner_member_id(uow, work)
     share = parent_share(work.budget_minor, work.fee_bps)
-    level_rule = MemberSkill.level >= WorkSkill.min_level if not widen else MemberSkill.level >= 1
-    skilled = (
-        select(MemberSkill.member_id)
-        .join(
-            WorkSkill,
-            and_(
-                WorkSkill.skill_code == MemberSkill.skill_code,
-                WorkSkill.work_id == work.id,
-                level_rule,
-            ),
+    # One primary-key lookup per required skill for each available member, rather than
+    # grouping every member who has the skill: availability is the small side.
+    has_skills = [
+        exists().where(
+            MemberSkill.member_id == Member.id,
+            MemberSkill.skill_code == need.skill_code,
+            MemberSkill.level >= (1 if widen else need.min_level),
         )
-        .group_by(MemberSkill.member_id)
-        .having(func.count() == len(needed))
-    )
+        for need in needed
+    ]
     busy = (
         select(WorkItem.assignee_member_id.label("member_id"), func.count().label("jobs"))
         .where(WorkItem.status.in_(ACTIVE_JOB))
@@ -63,7 +59,7 @@ async def eligible_query(
             Availability.ended_at.is_(None),
             Availability.starts_at <= now,
             Availability.until >= now + timedelta(minutes=work.estimated_minutes),
-            Member.id.in_(skilled),
+            *has_skills,
             Member.id != owner,
             Member.reachable.is_(True),
             or_(Member.banned_until.is_(None), Member.banned_until <= now),

@@ -9,18 +9,29 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import case, func, select
 
 from core.handlers.common import catalogue
-from core.models import Delivery, Member, MemberSkill, Offer, Payout, Rating, WorkItem, WorkSkill
+from core.models import (
+    Availability,
+    Delivery,
+    Member,
+    MemberSkill,
+    Offer,
+    Payout,
+    Rating,
+    WorkItem,
+    WorkSkill,
+)
 from core.ports import Candidate
 from core.states import OfferStatus
 from core.uow import UnitOfWork
 from routing.eligibility import eligible_query, fits_now
 from routing.scoring import Evidence, rating_counts, score
 
-POOL = 300  # eligible parents scored per decision; a random sample when more are free
+POOL = 100  # eligible parents scored per decision; a random sample when more are free
 
 
 class LearningRouter:
@@ -32,7 +43,7 @@ class LearningRouter:
         self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int
     ) -> list[Candidate]:
         need = await eligible_query(uow, work, now, widen=work.rounds >= self.widen_after)
-        rows = (await uow.session.execute(need.query.order_by(func.random()).limit(POOL))).all()
+        rows = await self._sample(uow, need.query)
         members = {}
         for member, limited_to in rows:
             if member.id not in members and fits_now(member, limited_to, need.skills, now):
@@ -45,6 +56,23 @@ class LearningRouter:
         scored = [score(m, evidence[m], need.skills, self.rng, top, names) for m in members]
         scored.sort(key=lambda s: s.score, reverse=True)
         return [Candidate(s.member_id, s.why) for s in scored[:limit]]
+
+    async def _sample(self, uow: UnitOfWork, query: Any) -> list[Any]:
+        """Up to POOL eligible rows from a random point in availability order, wrapping once.
+
+        Sorting every eligible row at random costs a visit to every available parent per
+        decision; starting at a random row and stopping once the pool is full does not.
+        """
+        top = await uow.session.scalar(select(func.max(Availability.id)))
+        start = self.rng.randint(1, top or 1)
+        ordered = query.order_by(Availability.id)
+        rows = list(
+            (await uow.session.execute(ordered.where(Availability.id >= start).limit(POOL))).all()
+        )
+        if len(rows) < POOL:
+            rest = ordered.where(Availability.id < start).limit(POOL - len(rows))
+            rows += (await uow.session.execute(rest)).all()
+        return rows
 
 
 async def gather(
