@@ -13,7 +13,7 @@ from discord.ext import commands
 from bots.app import ParentBrain
 from bots.discord.business import Businesses
 from bots.discord.buttons import TokenButton
-from bots.discord.common import DMS_CLOSED
+from bots.discord.common import DMS_CLOSED, SORRY
 from bots.discord.moderation import Moderation
 from bots.discord.parents import Parents
 from bots.discord.render import split_text, view_for
@@ -55,8 +55,6 @@ class ParentBrainBot(commands.Bot):
     ) -> None:
         log.error("slash command failed (user %s)", interaction.user.id, exc_info=error)
         self.errors.append(error)
-        from bots.discord.common import SORRY
-
         if interaction.response.is_done():
             await interaction.followup.send(SORRY, ephemeral=True)
         else:

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bots.discord.common import brain_of, respond
+from bots.discord.common import actor_of, brain_of, respond
 from core import commands as c
 from core import views
 from core.actors import Actor
@@ -92,7 +92,7 @@ class Businesses(commands.Cog):
     async def post(
         self, interaction: discord.Interaction[Any], deadline: str, urgent: bool = False
     ) -> None:
-        actor = await self._actor(interaction)
+        actor = await actor_of(interaction)
         try:
             await brain_of(interaction).handle(
                 c.CheckPostField(actor=actor, field="deadline", value=deadline)
@@ -103,11 +103,6 @@ class Businesses(commands.Cog):
             )
             return
         await interaction.response.send_modal(PostModal(deadline, urgent))
-
-    async def _actor(self, interaction: discord.Interaction[Any]) -> Actor:
-        from bots.discord.common import actor_of
-
-        return await actor_of(interaction)
 
     @app_commands.command(description="Your posted work and where each item is")
     async def myitems(self, interaction: discord.Interaction[Any]) -> None:
