@@ -299,32 +299,10 @@ class DiscordDriver:
         )
 
     async def forge(self, name: str, token: str) -> list[str]:
+        """A press on an old message's button (Discord only sends presses for real components)."""
         channel = self.fake.dm_channel(self.uid(name))
-        message = {
-            "id": str(self.fake.next_id()),
-            "channel_id": str(channel),
-            "content": "old",
-            "author": fake_api.user_payload(fake_api.BOT_ID, "Parent Brain"),
-            "timestamp": fake_api.NOW,
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": [],
-            "pinned": False,
-            "type": 0,
-            "flags": 0,
-            "components": [
-                {
-                    "type": 1,
-                    "components": [
-                        {"type": 2, "style": 1, "label": "old", "custom_id": f"pb:{token}"}
-                    ],
-                }
-            ],
-        }
+        old = fake_api.Posted(self.fake.next_id(), channel, "old", [("old", f"pb:{token}")])
+        message = self.fake._message(old)
         return await self._interact(
             name,
             3,
