@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import random
 import statistics
@@ -22,7 +23,15 @@ from sqlalchemy import insert, text
 
 from core.clock import ManualClock
 from core.db import create_schema, drop_schema, ensure_seed_skills, make_engine, make_sessionmaker
-from core.models import Availability, Business, Member, MemberSkill, WorkItem, WorkSkill
+from core.models import (
+    Availability,
+    Business,
+    Member,
+    MemberSkill,
+    OpenSkill,
+    WorkItem,
+    WorkSkill,
+)
 from core.skills import SEED_SKILLS
 from core.states import WorkStatus
 from core.uow import uow_factory
@@ -63,20 +72,32 @@ async def build(url: str, members: int, items: int, rng: random.Random) -> int:
                     for i in ids
                 ],
             )
-            rows, free = [], []
+            rows, free, indexed = [], [], []
             for i in ids:
-                for code in set(rng.choices(skills, weights, k=rng.randint(1, 3))):
-                    rows.append(
-                        {
-                            "member_id": i,
-                            "skill_code": code,
-                            "level": rng.randint(1, 3),
-                            "years": rng.randint(0, 12),
-                        }
-                    )
+                owned = [
+                    {
+                        "member_id": i,
+                        "skill_code": code,
+                        "level": rng.randint(1, 3),
+                        "years": rng.randint(0, 12),
+                    }
+                    for code in set(rng.choices(skills, weights, k=rng.randint(1, 3)))
+                ]
+                rows += owned
                 if rng.random() < 0.10:
+                    # What /available writes: the availability and its open skills.
+                    indexed += [
+                        {
+                            "availability_id": i,
+                            "skill_code": o["skill_code"],
+                            "member_id": i,
+                            "level": o["level"],
+                        }
+                        for o in owned
+                    ]
                     free.append(
                         {
+                            "id": i,
                             "member_id": i,
                             "starts_at": NOW - timedelta(hours=1),
                             "until": NOW + timedelta(hours=rng.randint(2, 8)),
@@ -87,6 +108,7 @@ async def build(url: str, members: int, items: int, rng: random.Random) -> int:
             await conn.execute(insert(MemberSkill), rows)
             if free:
                 await conn.execute(insert(Availability), free)
+                await conn.execute(insert(OpenSkill), indexed)
             available += len(free)
         owner = members + 1
         await conn.execute(
@@ -150,8 +172,10 @@ async def run(members: int, url: str | None, router_name: str, items: int) -> di
         uow = uow_factory(make_sessionmaker(engine), ManualClock(NOW))
         router = LearningRouter(random.Random(7)) if router_name == "learning" else SimpleRouter()
         timings, offered = [], 0
-        async with uow() as unit:
-            for n in range(1, items + 1):
+        gc.collect()
+        gc.freeze()  # as `parentbrain run` does once it has started
+        for n in range(1, items + 1):
+            async with uow() as unit:  # one unit per decision, as in the offer cascade
                 item = await unit.session.get_one(WorkItem, n)
                 started = time.perf_counter()
                 chosen = await router.candidates(unit, item, NOW, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -172,6 +173,10 @@ async def serve(
     scheduler.start()
     for adapter in adapters.values():
         await adapter.start()
+    # Everything loaded so far lives as long as the process: keeping it out of the
+    # collector's view stops full collections from stalling offer rounds.
+    gc.collect()
+    gc.freeze()
     log.warning(
         "Parent Brain is running on %s (http://%s:%s/healthz)",
         ", ".join(brain.messengers) or "no platforms",

@@ -127,6 +127,34 @@ class Availability(Base):
     ended_at: Mapped[datetime | None]
 
 
+class OpenSkill(Base):
+    """One row per skill of each open availability: routing's index of who can do what now.
+
+    Rebuilt for a member whenever their availability or skills change. Routing still joins
+    the availability row, so a row left behind by an ended availability is harmless.
+    """
+
+    __tablename__ = "open_skills"
+    # Covering, so a sample reads the index alone: skill, then position, level and member.
+    __table_args__ = (
+        Index("ix_open_skills_pick", "skill_code", "availability_id", "level", "member_id"),
+    )
+    availability_id: Mapped[int] = mapped_column(ForeignKey("availability.id"), primary_key=True)
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+
+
+class Block(Base):
+    """A business and a parent who are kept apart in routing; either side may set it."""
+
+    __tablename__ = "blocks"
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    blocked_by: Mapped[str] = mapped_column(String(10), primary_key=True)  # business | parent
+    created_at: Mapped[datetime]
+
+
 class WeeklyWindowRow(Base):
     __tablename__ = "weekly_windows"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -200,7 +228,7 @@ class Delivery(Base):
     __table_args__ = (Index("ix_deliveries_auto_approve", "status", "auto_approve_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     work_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="submitted")  # | approved | changes
     feedback: Mapped[str] = mapped_column(Text, default="")

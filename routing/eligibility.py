@@ -2,83 +2,191 @@
 
 Available now with enough time left for the estimate, has every required skill at the level
 asked (or any level once the net widens), under capacity, rate floor within the pay, not
-banned, reachable, not the business itself, never offered this item before. Timezone rules
-(quiet hours) and skill-limited availability are checked in Python on the rows returned.
+banned, reachable, not the business itself, not blocked either way with the business, never
+offered this item before. Timezone rules (quiet hours) and skill-limited availability are
+checked in Python on the rows returned.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Float, Integer, String, bindparam, cast, exists, func, or_, select
 
-from core.handlers.common import ACTIVE_JOB, owner_member_id, zone
-from core.models import Availability, Member, MemberSkill, Offer, WorkItem, WorkSkill
+from core.handlers.common import ACTIVE_JOB
+from core.models import (
+    Availability,
+    Block,
+    Business,
+    Member,
+    MemberSkill,
+    Offer,
+    OpenSkill,
+    SkillRow,
+    UTCDateTime,
+    WorkItem,
+    WorkSkill,
+)
 from core.money import parent_share
-from core.parsing import in_quiet_hours
+from core.parsing import in_quiet_hours, parse_timezone
 from core.uow import UnitOfWork
+
+WINDOW = 1000  # parents with the lead skill read per sample, at most
+
+# What routing reads of an eligible parent: a few columns, not whole rows, to stay cheap.
+FREE = (
+    Member.id,
+    Member.timezone,
+    Member.quiet_start,
+    Member.quiet_end,
+    Member.preferred_skills,
+    Availability.skills,
+)
 
 
 @dataclass(frozen=True)
 class Need:
     skills: list[str]
-    query: Any  # a Select of (Member, the availability's skill limit)
+    names: dict[str, str]  # skill code -> name
+    query: Any  # FREE columns of every eligible parent, with bind parameters...
+    params: dict[str, Any]  # ...filled in from here
+    key: Any  # the column the rows are ordered by, for sampling from a random point
+
+
+def param(name: str, kind: Any = Integer) -> Any:
+    return bindparam(name, type_=kind)
+
+
+@cache
+def eligible_shape(
+    skills: int, window: str | None = None, bounded: bool = False
+) -> tuple[Any, Any]:
+    """The eligibility statement for items needing this many skills, built once.
+
+    Every value that changes per decision is a bind parameter, so building and caching the
+    SQL costs nothing per offer round. With a `window` ("after" or "before" a random point,
+    set by the `fraction` parameter) the rows are those on that side of the point; ordered by
+    the returned column, a LIMIT stops the index scan early. PostgreSQL's planner would rather
+    sort every match than trust that, so `bounded` reads at most WINDOW parents with the lead
+    skill first, and the work per decision does not grow with the community either way.
+    """
+    now = param("now", UTCDateTime())
+    busy = (
+        select(func.count())
+        .where(WorkItem.assignee_member_id == Member.id, WorkItem.status.in_(ACTIVE_JOB))
+        .scalar_subquery()
+    )
+    owner = select(Business.owner_member_id).where(Business.id == param("business_id"))
+    rules = [
+        Availability.ended_at.is_(None),
+        Availability.starts_at <= now,
+        Availability.until >= param("ready_by", UTCDateTime()),
+        Member.id != owner.scalar_subquery(),
+        Member.reachable.is_(True),
+        or_(Member.banned_until.is_(None), Member.banned_until <= now),
+        ~exists().where(Offer.work_id == param("work_id"), Offer.member_id == Member.id),
+        ~exists().where(Block.business_id == param("business_id"), Block.member_id == Member.id),
+        busy < Member.max_jobs,
+        Member.rate_floor_minor * param("minutes") <= param("share_per_hour"),
+    ]
+    if not skills:
+        query = select(*FREE).join(Availability, Availability.member_id == Member.id)
+        if window:
+            rules.append(_side(Availability.id, _start(Availability.id), window))
+        return query.where(*rules), Availability.id
+    # Driven by the index of open skills: only parents available now with the most
+    # demanding skill are visited; each other skill is one primary-key lookup.
+    lead = [OpenSkill.skill_code == param("skill_0", String), OpenSkill.level >= param("level_0")]
+    others = [
+        exists().where(
+            MemberSkill.member_id == Member.id,
+            MemberSkill.skill_code == param(f"skill_{n}", String),
+            MemberSkill.level >= param(f"level_{n}"),
+        )
+        for n in range(1, skills)
+    ]
+    key = OpenSkill.availability_id
+    top = select(func.max(key)).where(OpenSkill.skill_code == param("skill_0", String))
+    if not bounded:
+        if window:
+            lead.append(_side(key, _start(key, top), window))
+        query = (
+            select(*FREE)
+            .select_from(OpenSkill)
+            .join(Availability, Availability.id == OpenSkill.availability_id)
+            .join(Member, Member.id == OpenSkill.member_id)
+            .where(*lead, *others, *rules)
+        )
+        return query, key
+    picked = (
+        select(key, OpenSkill.member_id)
+        .where(*lead, _side(key, _start(key, top), window or "after"))
+        .order_by(key)
+        .limit(WINDOW)
+        .subquery("picked")
+    )
+    query = (
+        select(*FREE)
+        .select_from(picked)
+        .join(Availability, Availability.id == picked.c.availability_id)
+        .join(Member, Member.id == picked.c.member_id)
+        .where(*others, *rules)
+    )
+    return query, picked.c.availability_id
+
+
+def _start(key: Any, top: Any = None) -> Any:
+    """A random point of the index: its largest id times `fraction`, as an integer so the
+    comparison stays a range on the index rather than a cast per row."""
+    top = select(func.max(key)) if top is None else top
+    return cast(top.scalar_subquery() * param("fraction", Float), Integer)
+
+
+def _side(key: Any, start: Any, window: str) -> Any:
+    return key >= start if window == "after" else key < start
 
 
 async def eligible_query(
     uow: UnitOfWork, work: WorkItem, now: datetime, *, widen: bool = False
 ) -> Need:
+    """Who may be offered this item now; `widen` accepts any level of the skills asked."""
     needed = (
-        await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == work.id))
+        await uow.session.execute(
+            select(WorkSkill.skill_code, WorkSkill.min_level, SkillRow.name)
+            .join(SkillRow, SkillRow.code == WorkSkill.skill_code)
+            .where(WorkSkill.work_id == work.id)
+            .order_by(WorkSkill.min_level.desc(), WorkSkill.skill_code)
+        )
     ).all()
-    owner = await owner_member_id(uow, work)
-    share = parent_share(work.budget_minor, work.fee_bps)
-    # One primary-key lookup per required skill for each available member, rather than
-    # grouping every member who has the skill: availability is the small side.
-    has_skills = [
-        exists().where(
-            MemberSkill.member_id == Member.id,
-            MemberSkill.skill_code == need.skill_code,
-            MemberSkill.level >= (1 if widen else need.min_level),
-        )
-        for need in needed
-    ]
-    busy = (
-        select(WorkItem.assignee_member_id.label("member_id"), func.count().label("jobs"))
-        .where(WorkItem.status.in_(ACTIVE_JOB))
-        .group_by(WorkItem.assignee_member_id)
-        .subquery()
+    query, key = eligible_shape(len(needed))
+    params: dict[str, Any] = {
+        "now": now,
+        "ready_by": now + timedelta(minutes=work.estimated_minutes),
+        "business_id": work.business_id,
+        "work_id": work.id,
+        "minutes": work.estimated_minutes,
+        "share_per_hour": parent_share(work.budget_minor, work.fee_bps) * 60,
+    }
+    for n, (code, level, _) in enumerate(needed):
+        params[f"skill_{n}"], params[f"level_{n}"] = code, 1 if widen else level
+    return Need(
+        skills=[code for code, _, _ in needed],
+        names={code: name for code, _, name in needed},
+        query=query,
+        params=params,
+        key=key,
     )
-    query = (
-        select(Member, Availability.skills)
-        .join(Availability, Availability.member_id == Member.id)
-        .outerjoin(busy, busy.c.member_id == Member.id)
-        .where(
-            Availability.ended_at.is_(None),
-            Availability.starts_at <= now,
-            Availability.until >= now + timedelta(minutes=work.estimated_minutes),
-            *has_skills,
-            Member.id != owner,
-            Member.reachable.is_(True),
-            or_(Member.banned_until.is_(None), Member.banned_until <= now),
-            ~exists().where(Offer.work_id == work.id, Offer.member_id == Member.id),
-            func.coalesce(busy.c.jobs, 0) < Member.max_jobs,
-            Member.rate_floor_minor * work.estimated_minutes <= share * 60,
-        )
-    )
-    return Need([s.skill_code for s in needed], query)
 
 
-def fits_now(
-    member: Member, limited_to: list[str] | None, skills: list[str], now: datetime
-) -> bool:
-    """The checks that need the member's own clock or availability limits."""
-    if limited_to and not set(skills) <= set(limited_to):
+def fits_now(free: Any, skills: list[str], now: datetime) -> bool:
+    """The checks that need the parent's own clock or availability limits (a FREE row)."""
+    if free.skills and not set(skills) <= set(free.skills):
         return False
-    if member.quiet_start and member.quiet_end:
-        quiet = (time.fromisoformat(member.quiet_start), time.fromisoformat(member.quiet_end))
-        if in_quiet_hours(quiet, now.astimezone(zone(member)).time()):
+    if free.quiet_start and free.quiet_end:
+        quiet = (time.fromisoformat(free.quiet_start), time.fromisoformat(free.quiet_end))
+        if in_quiet_hours(quiet, now.astimezone(parse_timezone(free.timezone)).time()):
             return False
     return True

@@ -1,7 +1,8 @@
 """The learning router: eligible parents, scored by what the store has learned about them.
 
 Learning needs no tables of its own: every rating, decline, time-out and delivery is already a
-row, so each decision reads the evidence for the eligible parents only (one query per kind).
+row, so each decision reads the evidence of the sampled eligible parents with them, in the
+same query.
 After `widen_after` rounds without a taker the skill level asked is relaxed.
 """
 
@@ -9,29 +10,29 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, func, select
 
-from core.handlers.common import catalogue
 from core.models import (
-    Availability,
     Delivery,
     Member,
     MemberSkill,
     Offer,
     Payout,
     Rating,
+    UTCDateTime,
     WorkItem,
     WorkSkill,
 )
 from core.ports import Candidate
 from core.states import OfferStatus
 from core.uow import UnitOfWork
-from routing.eligibility import eligible_query, fits_now
-from routing.scoring import Evidence, rating_counts, score
+from routing.eligibility import FREE, Need, eligible_query, eligible_shape, fits_now, param
+from routing.scoring import Evidence, score, why
 
-POOL = 100  # eligible parents scored per decision; a random sample when more are free
+POOL = 50  # eligible parents scored per decision; a random sample when more are free
 
 
 class LearningRouter:
@@ -43,98 +44,113 @@ class LearningRouter:
         self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int
     ) -> list[Candidate]:
         need = await eligible_query(uow, work, now, widen=work.rounds >= self.widen_after)
-        rows = await self._sample(uow, need.query)
-        members = {}
-        for member, limited_to in rows:
-            if member.id not in members and fits_now(member, limited_to, need.skills, now):
-                members[member.id] = member
-        if not members:
-            return []
-        evidence = await gather(uow, list(members.values()), need.skills, now)
-        names = {code: s.name for code, s in (await catalogue(uow)).skills.items()}
-        top = max((e.recent_earnings for e in evidence.values()), default=0)
-        scored = [score(m, evidence[m], need.skills, self.rng, top, names) for m in members]
+        rows = await self._sample(uow, need, now)
+        found = {
+            row.id: evidence_of(row, need.skills) for row in rows if fits_now(row, need.skills, now)
+        }
+        top = max((e.recent_earnings for e in found.values()), default=0)
+        scored = [score(m, e, need.skills, self.rng, top) for m, e in found.items()]
         scored.sort(key=lambda s: s.score, reverse=True)
-        return [Candidate(s.member_id, s.why) for s in scored[:limit]]
+        return [
+            Candidate(s.member_id, why(found[s.member_id], need.skills, s.terms, need.names))
+            for s in scored[:limit]
+        ]
 
-    async def _sample(self, uow: UnitOfWork, query: Any) -> list[Any]:
-        """Up to POOL eligible rows from a random point in availability order, wrapping once.
+    async def _sample(self, uow: UnitOfWork, need: Need, now: datetime) -> list[Any]:
+        """Up to POOL eligible rows from a random point in the index, wrapping once.
 
         Sorting every eligible row at random costs a visit to every available parent per
         decision; starting at a random row and stopping once the pool is full does not.
         """
-        top = await uow.session.scalar(select(func.max(Availability.id)))
-        start = self.rng.randint(1, top or 1)
-        ordered = query.order_by(Availability.id)
-        rows = list(
-            (await uow.session.execute(ordered.where(Availability.id >= start).limit(POOL))).all()
-        )
+        bounded = uow.session.get_bind().dialect.name != "sqlite"
+        after, before = sample_shape(len(need.skills), bounded)
+        params = {**need.params, "since": now - timedelta(days=30), "fraction": self.rng.random()}
+        rows = list((await uow.session.execute(after, params)).all())
         if len(rows) < POOL:
-            rest = ordered.where(Availability.id < start).limit(POOL - len(rows))
-            rows += (await uow.session.execute(rest)).all()
+            rows += (await uow.session.execute(before, params)).all()[: POOL - len(rows)]
         return rows
 
 
-async def gather(
-    uow: UnitOfWork, members: list[Member], skills: list[str], now: datetime
-) -> dict[int, Evidence]:
-    """Everything the routing learns from, for these parents and this item's skills."""
-    ids = [m.id for m in members]
-    found = {m.id: Evidence(prefers=bool(set(m.preferred_skills) & set(skills))) for m in members}
-    s = uow.session
-    for row in (
-        await s.scalars(
-            select(MemberSkill).where(
-                MemberSkill.member_id.in_(ids), MemberSkill.skill_code.in_(skills)
+@cache
+def sample_shape(skills: int, bounded: bool) -> tuple[Any, Any]:
+    """The eligible rows with their evidence, from a random point of the index and before it.
+
+    SQLite walks the index in order and stops at the LIMIT; PostgreSQL gets a bounded
+    window (see eligible_shape), already in index order, so it needs no ORDER BY.
+    """
+    shapes = []
+    for window in ("after", "before"):
+        query, key = eligible_shape(skills, window, bounded)
+        query = query.add_columns(*evidence_columns(skills))
+        shapes.append((query if bounded else query.order_by(key)).limit(POOL))
+    return shapes[0], shapes[1]
+
+
+def evidence_columns(skills: int) -> list[Any]:
+    """Everything routing learns from, as columns of the eligible rows.
+
+    Select-list subqueries run only for the rows returned (the sample), each an index
+    lookup by member, so the evidence costs the same at any community size.
+    """
+    member = Member.id
+
+    def count(*where: Any) -> Any:
+        return select(func.count()).where(*where).scalar_subquery()
+
+    columns = [
+        count(Offer.member_id == member, Offer.status == OfferStatus.ACCEPTED),
+        count(
+            Offer.member_id == member,
+            Offer.status.in_([OfferStatus.DECLINED, OfferStatus.EXPIRED]),
+        ),
+        count(Delivery.member_id == member, Delivery.on_time.is_(True)),
+        count(Delivery.member_id == member, Delivery.on_time.is_(False)),
+        select(func.coalesce(func.sum(Payout.amount_minor), 0))
+        .where(Payout.member_id == member, Payout.created_at >= param("since", UTCDateTime()))
+        .scalar_subquery(),
+    ]
+    for n in range(skills):
+        code = param(f"skill_{n}", String)
+        declared = select(MemberSkill).where(
+            MemberSkill.member_id == member, MemberSkill.skill_code == code
+        )
+        rated = (
+            select(func.count(), func.coalesce(func.sum(Rating.stars), 0))
+            .join(WorkSkill, WorkSkill.work_id == Rating.work_id)
+            .where(
+                Rating.ratee_member_id == member,
+                Rating.visible.is_(True),
+                WorkSkill.skill_code == code,
             )
         )
-    ).all():
-        found[row.member_id].levels[row.skill_code] = row.level
-        found[row.member_id].years[row.skill_code] = row.years
-    ratings = await s.execute(
-        select(Rating.ratee_member_id, WorkSkill.skill_code, Rating.stars)
-        .join(WorkSkill, WorkSkill.work_id == Rating.work_id)
-        .where(
-            Rating.ratee_member_id.in_(ids),
-            Rating.visible.is_(True),
-            WorkSkill.skill_code.in_(skills),
-        )
+        columns += [
+            declared.with_only_columns(MemberSkill.level).scalar_subquery(),
+            declared.with_only_columns(MemberSkill.years).scalar_subquery(),
+            rated.with_only_columns(func.count()).scalar_subquery(),
+            rated.with_only_columns(func.coalesce(func.sum(Rating.stars), 0)).scalar_subquery(),
+        ]
+    return [column.label(f"evidence_{n}") for n, column in enumerate(columns)]
+
+
+def evidence_of(row: Any, skills: list[str]) -> Evidence:
+    """An eligible row with its evidence columns (in evidence_columns' order) for scoring."""
+    accepted, refused, on_time, late, earned, *per_skill = row[len(FREE) :]
+    evidence = Evidence(
+        prefers=bool(set(row.preferred_skills or []) & set(skills)),
+        accepted=accepted,
+        refused=refused,
+        on_time=on_time,
+        late=late,
+        recent_earnings=int(earned),
     )
-    rated_items: dict[int, int] = {}
-    for member_id, skill, stars in ratings.all():
-        good, bad = rating_counts(stars)
-        ev = found[member_id]
-        ev.good[skill] = ev.good.get(skill, 0.0) + good
-        ev.bad[skill] = ev.bad.get(skill, 0.0) + bad
-        rated_items[member_id] = rated_items.get(member_id, 0) + 1
-    for member_id, n in rated_items.items():
-        found[member_id].ratings = max(1, n // max(len(skills), 1))
-    answered = await s.execute(
-        select(Offer.member_id, Offer.status, func.count())
-        .where(Offer.member_id.in_(ids), Offer.status != OfferStatus.PENDING)
-        .group_by(Offer.member_id, Offer.status)
-    )
-    for member_id, status, n in answered.all():
-        if status == OfferStatus.ACCEPTED:
-            found[member_id].accepted += n
-        elif status in (OfferStatus.DECLINED, OfferStatus.EXPIRED):
-            found[member_id].refused += n
-    delivered = await s.execute(
-        select(
-            Delivery.member_id,
-            func.sum(case((Delivery.on_time.is_(True), 1), else_=0)),
-            func.sum(case((Delivery.on_time.is_(False), 1), else_=0)),
-        )
-        .where(Delivery.member_id.in_(ids))
-        .group_by(Delivery.member_id)
-    )
-    for member_id, on_time, late in delivered.all():
-        found[member_id].on_time, found[member_id].late = int(on_time or 0), int(late or 0)
-    earned = await s.execute(
-        select(Payout.member_id, func.sum(Payout.amount_minor))
-        .where(Payout.member_id.in_(ids), Payout.created_at >= now - timedelta(days=30))
-        .group_by(Payout.member_id)
-    )
-    for member_id, total in earned.all():
-        found[member_id].recent_earnings = int(total or 0)
-    return found
+    rated = 0
+    for n, code in enumerate(skills):
+        level, years, ratings, stars = per_skill[4 * n : 4 * n + 4]
+        evidence.levels[code], evidence.years[code] = level or 1, years or 0
+        if ratings:
+            # The sum of rating_counts over these ratings, which is linear in the stars.
+            evidence.good[code] = (int(stars) - ratings) / 4
+            evidence.bad[code] = (5 * ratings - int(stars)) / 4
+            rated += ratings
+    evidence.ratings = max(1, rated // len(skills)) if rated else 0
+    return evidence

@@ -57,7 +57,7 @@ def rating_counts(stars: int) -> tuple[float, float]:
 class Scored:
     member_id: int
     score: float
-    why: str
+    terms: dict[str, float]
 
 
 def score(
@@ -66,7 +66,6 @@ def score(
     skills: list[str],
     rng: random.Random,
     max_recent_earnings: int,
-    names: Mapping[str, str],
 ) -> Scored:
     draws = []
     for skill in skills:
@@ -86,7 +85,7 @@ def score(
         "fairness": fairness,
     }
     total = sum(WEIGHTS[k] * v for k, v in terms.items())
-    return Scored(member_id, total, why(evidence, skills, terms, names))
+    return Scored(member_id, total, terms)
 
 
 def why(

@@ -38,8 +38,8 @@ class SimpleRouter:
             .order_by(score.desc(), Member.id)
             .limit(limit * 4 + 20)
         )
-        rows = (await uow.session.execute(query)).all()
-        ids = [row[0].id for row in rows]
+        rows = (await uow.session.execute(query, need.params)).all()
+        ids = [row.id for row in rows]
         levels = (
             {
                 (row.member_id, row.skill_code): row.level
@@ -56,12 +56,12 @@ class SimpleRouter:
         )
         chosen: list[Candidate] = []
         seen: set[int] = set()
-        for member, limited_to, stars, ratings in rows:
-            if member.id in seen or not fits_now(member, limited_to, need.skills, now):
+        for row in rows:
+            if row.id in seen or not fits_now(row, need.skills, now):
                 continue
-            seen.add(member.id)
+            seen.add(row.id)
             chosen.append(
-                Candidate(member.id, _why(member.id, needed_codes, levels, stars, ratings))
+                Candidate(row.id, _why(row.id, needed_codes, levels, row.stars, row.ratings))
             )
             if len(chosen) == limit:
                 break

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.commands import AddWeeklyWindow, ClearSchedule, GoAvailable, GoUnavailable
 from core.config import Settings
 from core.errors import DomainError
 from core.events import MemberAvailable
 from core.handlers.common import catalogue, ensure_not_banned, member_of, zone
-from core.models import Availability, Member, MemberSkill, WeeklyWindowRow
+from core.models import Availability, Member, MemberSkill, OpenSkill, WeeklyWindowRow
 from core.parsing import WeeklyWindow, parse_weekly, parse_window
 from core.uow import UnitOfWork
 
@@ -27,6 +27,32 @@ async def live_availability(uow: UnitOfWork, member_id: int, now: datetime) -> l
         )
     )
     return list(rows.all())
+
+
+async def reindex_open_skills(uow: UnitOfWork, member_id: int) -> None:
+    """Rebuild routing's index of this member's skills for their open availability."""
+    s = uow.session
+    await s.flush()
+    await s.execute(delete(OpenSkill).where(OpenSkill.member_id == member_id))
+    rows = await s.execute(
+        select(Availability.id, Availability.skills, MemberSkill.skill_code, MemberSkill.level)
+        .join(MemberSkill, MemberSkill.member_id == Availability.member_id)
+        .where(
+            Availability.member_id == member_id,
+            Availability.ended_at.is_(None),
+            Availability.until > uow.now(),
+        )
+    )
+    for availability_id, limit, code, level in rows.all():
+        if not limit or code in limit:
+            s.add(
+                OpenSkill(
+                    availability_id=availability_id,
+                    skill_code=code,
+                    member_id=member_id,
+                    level=level,
+                )
+            )
 
 
 async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) -> str:
@@ -59,6 +85,7 @@ async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) ->
     uow.session.add(
         Availability(member_id=member.id, starts_at=now, until=until, skills=limit, source="manual")
     )
+    await reindex_open_skills(uow, member.id)
     uow.emit(MemberAvailable(member_id=member.id))
     what = f" for {', '.join(skills.name(c).lower() for c in limit)}" if limit else ""
     return (
@@ -73,6 +100,7 @@ async def go_unavailable(cmd: GoUnavailable, uow: UnitOfWork) -> str:
     rows = await live_availability(uow, member.id, now)
     for row in rows:
         row.ended_at = now
+    await reindex_open_skills(uow, member.id)
     if not rows:
         return "You weren't available, so nothing changed. Type /available when you're free."
     return "You're off now: no new offers. Offers already sent stay open until they time out."
@@ -148,6 +176,7 @@ async def apply_weekly_windows(uow: UnitOfWork) -> list[int]:
                 member_id=member.id, starts_at=now, until=ends, skills=[], source="schedule"
             )
         )
+        await reindex_open_skills(uow, member.id)
         uow.emit(MemberAvailable(member_id=member.id))
         switched.append(member.id)
     return switched

@@ -22,6 +22,7 @@ from core.commands import (
 )
 from core.config import Settings
 from core.errors import DomainError, NotFound
+from core.handlers.availability import reindex_open_skills
 from core.handlers.common import catalogue, member_of, zone
 from core.models import (
     Account,
@@ -31,6 +32,7 @@ from core.models import (
     Member,
     MemberSkill,
     Offer,
+    OpenSkill,
     SkillRow,
     WeeklyWindowRow,
 )
@@ -135,7 +137,7 @@ async def complete_link(cmd: CompleteLink, uow: UnitOfWork) -> Actor:
     ).all()
     for account in accounts:
         account.member_id = target.id
-    for table in (MemberSkill, Availability, WeeklyWindowRow, LinkCode):
+    for table in (OpenSkill, MemberSkill, Availability, WeeklyWindowRow, LinkCode):
         await uow.session.execute(delete(table).where(table.member_id == source.id))
     await uow.session.flush()
     await uow.session.delete(source)
@@ -164,6 +166,7 @@ async def set_skills(cmd: SetSkills, uow: UnitOfWork) -> str:
             row.level = level
             if cmd.years is not None:
                 row.years = cmd.years
+    await reindex_open_skills(uow, member.id)
     return f"Saved: {describe(levels, skills)}. Type /available when you're free to work."
 
 

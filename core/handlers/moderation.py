@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from core.commands import BanMember, UnbanMember
 from core.errors import DomainError, NotFound
 from core.events import OfferExpired
-from core.handlers.availability import live_availability
+from core.handlers.availability import live_availability, reindex_open_skills
 from core.models import Account, Member, Offer, WorkItem
 from core.notices import Notice
 from core.parsing import parse_duration
@@ -43,6 +43,7 @@ async def ban_member(cmd: BanMember, uow: UnitOfWork) -> str:
     member.ban_reason = cmd.reason or None
     for row in await live_availability(uow, member.id, now):
         row.ended_at = now
+    await reindex_open_skills(uow, member.id)
     pending = (
         await uow.session.scalars(
             select(Offer).where(Offer.member_id == member.id, Offer.status == OfferStatus.PENDING)

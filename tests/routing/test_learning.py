@@ -10,7 +10,7 @@ from core import commands as c
 from core.actors import Actor
 from core.models import Rating, WorkItem
 from routing.learning import LearningRouter
-from routing.scoring import Evidence, prior, score
+from routing.scoring import Evidence, prior, score, why
 from tests.world import World
 
 
@@ -118,23 +118,23 @@ def test_declines_time_outs_and_late_work_lower_the_score() -> None:
     flaky = Evidence(levels={"proofreading": 3}, accepted=1, refused=9, late=5)
     runs = [
         (
-            score(1, prompt, ["proofreading"], rng, 0, names).score,
-            score(2, flaky, ["proofreading"], rng, 0, names).score,
+            score(1, prompt, ["proofreading"], rng, 0).score,
+            score(2, flaky, ["proofreading"], rng, 0).score,
         )
         for _ in range(200)
     ]
     assert sum(a > b for a, b in runs) > 150
-    assert "you deliver on time" in score(1, prompt, ["proofreading"], rng, 0, names).why
+    terms = score(1, prompt, ["proofreading"], rng, 0).terms
+    assert "you deliver on time" in why(prompt, ["proofreading"], terms, names)
 
 
 def test_fairness_favours_those_who_earned_less_lately() -> None:
     rng = random.Random(5)
-    names = {"design": "Design"}
     busy = Evidence(levels={"design": 2}, recent_earnings=50_000)
     quiet = Evidence(levels={"design": 2}, recent_earnings=0)
     wins = sum(
-        score(2, quiet, ["design"], rng, 50_000, names).score
-        > score(1, busy, ["design"], rng, 50_000, names).score
+        score(2, quiet, ["design"], rng, 50_000).score
+        > score(1, busy, ["design"], rng, 50_000).score
         for _ in range(400)
     )
     assert wins > 220
