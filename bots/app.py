@@ -53,8 +53,8 @@ def choose_router(settings: Settings) -> Router:
     if settings.router == "learning":
         from routing.learning import LearningRouter
 
-        return LearningRouter()
-    return SimpleRouter()
+        return LearningRouter(widen_after=settings.widen_after_rounds)
+    return SimpleRouter(widen_after=settings.widen_after_rounds)
 
 
 def merged_event_handlers(

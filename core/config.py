@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     urgent_offer_timeout_minutes: int = Field(default=5, ge=1)
     offers_per_round: int = Field(default=1, ge=1)
     urgent_offers_per_round: int = Field(default=3, ge=1)
+    widen_after_rounds: int = Field(default=3, ge=1)  # then any level of the skills will do
     default_available_hours: float = Field(default=2.0, gt=0)
     max_budget_minor: int = Field(default=500_000, ge=1)
     auto_approve_days: int = Field(default=3, ge=1)

@@ -16,10 +16,13 @@ NEUTRAL_RATING = 3.5  # where a parent with no ratings yet sits between good and
 
 
 class SimpleRouter:
+    def __init__(self, widen_after: int = 3) -> None:
+        self.widen_after = widen_after
+
     async def candidates(
         self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int
     ) -> list[Candidate]:
-        need = await eligible_query(uow, work, now)
+        need = await eligible_query(uow, work, now, widen=work.rounds >= self.widen_after)
         needed_codes = set(need.skills)
         rated = (
             select(

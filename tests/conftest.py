@@ -46,9 +46,19 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def router_name() -> str:
+    """Which router the app uses; a test parametrizes this to run under both."""
+    return "simple"
+
+
+@pytest.fixture
+def settings(database_url: str, router_name: str) -> Settings:
     return Settings(
-        database_url=database_url, stripe_api_key=None, telegram_token=None, discord_token=None
+        database_url=database_url,
+        stripe_api_key=None,
+        telegram_token=None,
+        discord_token=None,
+        router=router_name,
     )
 
 

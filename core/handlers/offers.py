@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.commands import AcceptOffer, DeclineOffer, ExpireOffer, RouteWork
 from core.config import Settings
@@ -34,7 +34,7 @@ from core.handlers.common import (
 from core.handlers.work import expire_item, rescind_pending
 from core.models import Member, Offer, WorkItem, WorkSkill
 from core.money import Money, parent_share
-from core.notices import Action, Notice
+from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration
 from core.ports import Router
 from core.states import OfferStatus, WorkStatus, check_offer_move, check_work_move
@@ -59,9 +59,22 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         return []
     k = settings.urgent_offers_per_round if item.urgent else settings.offers_per_round
     chosen = await router.candidates(uow, item, now, k)
+    owner = await owner_member_id(uow, item)
     if not chosen:
+        if item.status == WorkStatus.OFFERED:  # the last round ended and nobody is left
+            await uow.notify(
+                Notice(
+                    to=owner,
+                    text=f'Everyone who fits "{item.title}" (#{item.id}) right now has been '
+                    "asked. I'll offer it again as soon as someone suitable is free, until "
+                    f"{local_time_text(item.deadline, await uow.session.get_one(Member, owner))}; "
+                    "if nobody takes it by then you get a full refund.",
+                )
+            )
         item.status = WorkStatus.OPEN
         return []
+    if item.rounds == settings.widen_after_rounds:
+        await tell_about_widening(uow, item, owner)
     minutes = (
         settings.urgent_offer_timeout_minutes if item.urgent else settings.offer_timeout_minutes
     )
@@ -84,6 +97,29 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         uow.emit(OfferMade(offer_id=offer.id, work_id=item.id, member_id=candidate.member_id))
         made.append(offer.id)
     return made
+
+
+async def tell_about_widening(uow: UnitOfWork, item: WorkItem, owner: int) -> None:
+    """After several rounds without a taker: the business hears how it is going, moderators too."""
+    declined = await uow.session.scalar(
+        select(func.count()).where(Offer.work_id == item.id, Offer.status != OfferStatus.PENDING)
+    )
+    await uow.notify(
+        Notice(
+            to=owner,
+            text=f'"{item.title}" (#{item.id}): {declined} parent'
+            f"{'s' if declined != 1 else ''} were asked and none took it yet, so I'm now also "
+            "asking parents with less experience in the skills you chose. You'll hear as soon "
+            "as someone accepts.",
+        )
+    )
+    await uow.notify(
+        Notice(
+            to=MODERATORS,
+            text=f'No taker for "{item.title}" (#{item.id}) after {item.rounds} rounds '
+            f"({declined} asked); offering it more widely now. Due {item.deadline:%d %b %H:%M} UTC.",
+        )
+    )
 
 
 async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:

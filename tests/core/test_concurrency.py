@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import func, select
 
 from core import commands as c
@@ -59,6 +60,7 @@ async def test_the_same_button_pressed_twice_at_once_accepts_once(world: World) 
     assert assigned_notices == 1
 
 
+@pytest.mark.parametrize("router_name", ["simple", "learning"])
 async def test_two_sweepers_in_parallel_handle_each_offer_once(world: World) -> None:
     for i in range(6):
         await world.parent(f"P{i}")
@@ -80,6 +82,7 @@ async def test_two_sweepers_in_parallel_handle_each_offer_once(world: World) -> 
     assert offered_again == len(items)  # each item moved on exactly one round
 
 
+@pytest.mark.parametrize("router_name", ["simple", "learning"])
 async def test_a_restart_loses_no_deadline(world: World) -> None:
     """Offers made, process gone, clock past expiry: a new process's first sweep resolves each once."""
     from bots.app import bootstrap

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
 from core import commands as c
+from core.config import Settings
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.states import OfferStatus, WorkStatus
 from tests.world import World
@@ -182,3 +184,33 @@ async def test_a_parent_who_becomes_free_gets_the_waiting_item(world: World) -> 
     priya = await world.parent("Priya")
     assert (await world.item(work_id)).status == WorkStatus.OFFERED
     await world.pending_offer(work_id, priya)
+
+
+async def test_after_rounds_without_a_taker_the_net_widens_and_people_hear(
+    world: World, settings: Settings
+) -> None:
+    settings.telegram_token = SecretStr("token")  # a moderators' chat to hear about it
+    settings.telegram_moderator_chat_id = -100
+    experts = [await world.parent(name) for name in ("Ann", "Ben", "Cat")]
+    novice = await world.parent("Dan", skills="proofreading:beginner")
+    work_id = await world.funded(await world.business(), skills="proofreading:expert")
+
+    for _ in experts:
+        [offer] = [o for o in await world.offers(work_id) if o.status == OfferStatus.PENDING]
+        assert offer.member_id != novice.member_id  # experts first, as asked
+        actor = next(a for a in experts if a.member_id == offer.member_id)
+        await world.app.handle(c.DeclineOffer(actor=actor, offer_id=offer.id))
+
+    await world.pending_offer(work_id, novice)  # round 4: any level will do
+    told = await world.last_text("Bloom")
+    assert "3 parents were asked and none took it yet" in told
+    assert "less experience" in told
+    alerts = [n.text for n in world.messenger().to("moderators")]
+    assert any(f"#{work_id}) after 3 rounds" in text for text in alerts)
+
+    await world.app.handle(
+        c.DeclineOffer(actor=novice, offer_id=await world.pending_offer(work_id, novice))
+    )
+    assert (await world.item(work_id)).status == WorkStatus.OPEN
+    assert "Everyone who fits" in await world.last_text("Bloom")
+    assert "full refund" in await world.last_text("Bloom")
