@@ -46,8 +46,8 @@ class Settings(BaseSettings):
     )
 
     router: str = Field(
-        default="simple", pattern="^(simple|learning)$"
-    )  # learning: see routing/learning.py
+        default="learning", pattern="^(simple|learning)$"
+    )  # see routing/learning.py; simple is the best-rated-first baseline
     moderate_posts: str = Field(
         default="none", pattern="^(none|first|all)$"
     )  # posts a moderator reviews
