@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--alias", action="append", default=[], help="another word for it (repeatable)"
     )
     sub.add_parser("payouts", help="what is owed to parents and not yet paid")
+    audit = sub.add_parser("audit", help="moderators' actions, reports and money movements")
+    audit.add_argument("--csv", action="store_true", help="everything, as CSV on stdout")
     led = sub.add_parser("ledger", help="money checks")
     led.add_argument("action", choices=["check"], help="check: verify every ledger invariant")
     args = parser.parse_args(argv)
@@ -64,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_payouts(settings))
     if args.command == "ledger":
         return asyncio.run(_ledger_check(settings))
+    if args.command == "audit":
+        return asyncio.run(_audit(settings, args.csv))
     if not settings.platforms_configured():
         print(NO_PLATFORM, file=sys.stderr)
         return 2
@@ -126,6 +130,24 @@ async def _skills(settings: Settings, action: str, name: str, aliases: list[str]
         return 0
     finally:
         await brain.close()
+
+
+async def _audit(settings: Settings, as_csv: bool) -> int:
+    from core import audit
+    from core.clock import SystemClock
+    from core.db import make_engine, make_sessionmaker
+    from core.uow import uow_factory
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with uow_factory(make_sessionmaker(engine), SystemClock())() as uow:
+            lines = await audit.audit_lines(uow, None if as_csv else 50)
+    finally:
+        await engine.dispose()
+    print(audit.as_csv(lines) if as_csv else "\n".join(line.text() for line in lines), end="")
+    if not as_csv:
+        print()
+    return 0
 
 
 async def _payouts(settings: Settings) -> int:

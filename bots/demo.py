@@ -87,7 +87,10 @@ async def run_demo(keep: Path | None = None, say: Callable[[str], None] = print)
         path = keep or Path(tmp) / "demo.sqlite3"
         if path.exists():
             path.unlink()
-        settings = Settings(database_url=f"sqlite+aiosqlite:///{path}", stripe_api_key=None)
+        # The story names who is offered what, so it uses the router with a fixed order.
+        settings = Settings(
+            database_url=f"sqlite+aiosqlite:///{path}", stripe_api_key=None, router="simple"
+        )
         clock = ManualClock(START)
         messengers = {p: MemoryMessenger(platform=p) for p in ("telegram", "discord")}
         app = await bootstrap(settings, clock=clock, messengers=messengers)

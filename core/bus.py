@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from core.commands import Command
+from core.audit import audit_entry
+from core.commands import MODERATOR_COMMANDS, Command
 from core.events import Event
 from core.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -44,6 +45,8 @@ class MessageBus:
             raise LookupError(f"no handler for {type(command).__name__}")
         async with self.uow() as uow:
             result = await handler(command, uow)
+            if isinstance(command, MODERATOR_COMMANDS):
+                uow.session.add(audit_entry(command, uow.now()))
             await uow.commit()
             queue = uow.collect_events()
         await self._run_events(queue)

@@ -237,3 +237,48 @@ class RejectPost(Command):
     actor: Actor
     work_id: int
     reason: str = Field(min_length=3, max_length=500)
+
+
+class BlockOtherSide(Command):
+    """Keep apart, in routing from now on, the two sides of an item: the business and the parent."""
+
+    actor: Actor
+    work_id: int
+    undo: bool = False
+
+
+class ReportMessage(Command):
+    """Anyone tells the moderators about a message or a person."""
+
+    actor: Actor
+    reason: str = Field(min_length=3, max_length=500)
+    quoted: str = Field(default="", max_length=2000)  # the message, when the platform gives it
+    where: str = Field(default="", max_length=300)  # a link to it, when there is one
+
+
+class ExportMyData(Command):
+    """/mydata: everything stored about the person, as JSON."""
+
+    actor: Actor
+
+
+class ForgetMe(Command):
+    """/forgetme: erase the person's personal data; the ledger keeps its amounts, anonymised."""
+
+    actor: Actor
+    confirm: str = Field(default="", max_length=20)
+
+
+# Commands only moderators may give (or the system, for verified webhooks). Each is written
+# to the audit log when it succeeds; tests try each one as everybody else.
+MODERATOR_COMMANDS: tuple[type[Command], ...] = (
+    VerifyBusiness,
+    AddSkill,
+    ApprovePost,
+    RejectPost,
+    BanMember,
+    UnbanMember,
+    ConfirmFunding,
+    ConfirmPayout,
+    ResolveDispute,
+)

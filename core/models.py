@@ -155,6 +155,17 @@ class Block(Base):
     created_at: Mapped[datetime]
 
 
+class AuditEntry(Base):
+    """A moderator's action (money movements are the ledger's own rows), or a member's report."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
 class WeeklyWindowRow(Base):
     __tablename__ = "weekly_windows"
     id: Mapped[int] = mapped_column(primary_key=True)

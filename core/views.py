@@ -243,6 +243,9 @@ HELP = {
         "/submit <item#> <your work or a link>: deliver\n"
         "/link: join your Telegram and Discord accounts\n"
         "/payouts: set up how you get paid\n"
+        "/block <item#>: never be matched with that item's business again (/unblock undoes it)\n"
+        "/report <what happened>: tell the moderators (reply to a message to include it)\n"
+        "/mydata: everything stored about you; /forgetme: erase it\n"
         "/business: register a business to post work"
     ),
     "business": (
@@ -251,7 +254,8 @@ HELP = {
         "/post: post a piece of work (you'll be asked step by step)\n"
         "/myitems: your items and where they are\n"
         "/statement: what you've paid and what came back\n"
-        "/cancel <item#>: cancel before a parent accepts"
+        "/cancel <item#>: cancel before a parent accepts\n"
+        "/block <item#>: never be matched with the parent who took it again"
     ),
     "moderator": (
         "For moderators:\n"
@@ -260,7 +264,8 @@ HELP = {
         "/verify <business#>: verify a business\n"
         "/disputes, then /resolve <item#> pay | refund | split £10\n"
         "/ban @username [7d] [reason], /unban @username\n"
-        "/stats: how the community is doing"
+        "/stats: how the community is doing\n"
+        "/audit: the latest moderator actions, reports and money movements"
     ),
 }
 

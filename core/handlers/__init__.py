@@ -7,7 +7,16 @@ from collections.abc import Sequence
 from core import commands as c
 from core import events as e
 from core.bus import Handler
-from core.handlers import availability, delivery, members, moderation, offers, work
+from core.handlers import (
+    availability,
+    delivery,
+    members,
+    moderation,
+    offers,
+    privacy,
+    trust,
+    work,
+)
 
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterAccount: members.register_account,
@@ -39,6 +48,10 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RateWork: delivery.rate_work,
     c.BanMember: moderation.ban_member,
     c.UnbanMember: moderation.unban_member,
+    c.BlockOtherSide: trust.block_other_side,
+    c.ReportMessage: trust.report_message,
+    c.ExportMyData: privacy.export_my_data,
+    c.ForgetMe: privacy.forget_me,
 }
 
 EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {

@@ -143,7 +143,7 @@ async def test_edits_go_to_the_message_they_replace(world: World) -> None:
         c.DeclineOffer(actor=priya, offer_id=await world.pending_offer(work_id, priya))
     )
     await world.app.outbox.drain()
-    edit = world.messenger().sent[-1]
+    [edit] = [d for d in world.messenger().sent if d.edited is not None]
     assert edit.edited == original.message_id and "passed on" in edit.notice.text
 
 

@@ -1,0 +1,176 @@
+"""/mydata exports what is stored about a person; /forgetme erases it, keeping the ledger whole.
+
+The ledger names parents only by number (payable:member:<id>), so its amounts stay exactly as
+they were; everything that says who the person is goes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Table, delete, func, or_, select, update
+
+from core.commands import ExportMyData, ForgetMe
+from core.errors import DomainError
+from core.handlers.common import ACTIVE_JOB, member_of
+from core.models import (
+    Account,
+    AuditEntry,
+    Availability,
+    Base,
+    Block,
+    Business,
+    Delivery,
+    LedgerEntry,
+    LinkCode,
+    MemberSkill,
+    OpenSkill,
+    OutboxNotice,
+    PayeeAccount,
+    Payout,
+    Rating,
+    WeeklyWindowRow,
+    WorkItem,
+)
+from core.states import WorkStatus
+from core.uow import UnitOfWork
+
+ERASED = "[erased]"
+UNFINISHED = (
+    WorkStatus.DRAFT,
+    WorkStatus.AWAITING_PAYMENT,
+    WorkStatus.OPEN,
+    WorkStatus.OFFERED,
+    WorkStatus.ASSIGNED,
+    WorkStatus.SUBMITTED,
+    WorkStatus.APPROVED,
+    WorkStatus.DISPUTED,
+)
+
+
+def _about_members(table: Table) -> list[Any]:
+    """The columns of a table that point at a member."""
+    return [
+        column
+        for column in table.columns
+        if any(fk.column.table.name == "members" for fk in column.foreign_keys)
+    ]
+
+
+async def export_my_data(cmd: ExportMyData, uow: UnitOfWork) -> str:
+    member = await member_of(uow, cmd.actor)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name == "members":
+            where = table.c.id == member.id
+        elif columns := _about_members(table):
+            where = or_(*(column == member.id for column in columns))
+        else:
+            continue
+        rows = (await uow.session.execute(select(table).where(where))).mappings().all()
+        if rows:
+            found[table.name] = [dict(row) for row in rows]
+    business = await uow.session.scalar(
+        select(Business).where(Business.owner_member_id == member.id)
+    )
+    if business is not None:
+        items = select(WorkItem.__table__).where(WorkItem.business_id == business.id)
+        found["work_items_posted"] = [
+            dict(r) for r in (await uow.session.execute(items)).mappings().all()
+        ]
+    money = select(LedgerEntry.__table__).where(
+        LedgerEntry.account == f"payable:member:{member.id}"  # payments/ledger.py's name
+    )
+    found["ledger_entries"] = [dict(r) for r in (await uow.session.execute(money)).mappings()]
+    return json.dumps(found, default=str, indent=1, sort_keys=True)
+
+
+async def forget_me(cmd: ForgetMe, uow: UnitOfWork) -> str:
+    member = await member_of(uow, cmd.actor)
+    s = uow.session
+    business = await s.scalar(select(Business).where(Business.owner_member_id == member.id))
+    await _check_nothing_is_under_way(uow, member.id, business)
+    if cmd.confirm.lower() != "yes":
+        return (
+            "This erases your name, profile, skills, availability, messages and accounts here, "
+            "and can't be undone; the amounts in the ledger stay, under a number. "
+            "To go ahead, type: /forgetme yes"
+        )
+    names = {member.display_name}
+    for account in (await s.scalars(select(Account).where(Account.member_id == member.id))).all():
+        names |= {account.external_id, *([account.handle] if account.handle else [])}
+    if business is not None:
+        names |= {business.name, business.contact}
+        business.name, business.contact = f"Former business {business.id}", ""
+        await s.execute(
+            update(WorkItem)
+            .where(WorkItem.business_id == business.id)
+            .values(title=ERASED, description=ERASED, checkout_url=None)
+        )
+    for table in (OpenSkill, Availability, MemberSkill, WeeklyWindowRow, LinkCode, Account):
+        await s.execute(delete(table).where(table.member_id == member.id))
+    await s.execute(delete(Block).where(Block.member_id == member.id))
+    if business is not None:
+        await s.execute(delete(Block).where(Block.business_id == business.id))
+    await s.execute(delete(PayeeAccount).where(PayeeAccount.member_id == member.id))
+    await s.execute(
+        update(Delivery).where(Delivery.member_id == member.id).values(body=ERASED, feedback=ERASED)
+    )
+    await s.execute(
+        update(Rating)
+        .where(or_(Rating.rater_member_id == member.id, Rating.ratee_member_id == member.id))
+        .values(comment="")
+    )
+    await s.execute(delete(OutboxNotice).where(OutboxNotice.member_id == member.id))
+    # Messages to others and the audit trail may quote the name: the words go, the rows stay.
+    for name in sorted(n for n in names if n and len(n) >= 2):
+        await s.execute(
+            update(OutboxNotice).values(text=func.replace(OutboxNotice.text, name, ERASED))
+        )
+        await s.execute(
+            update(AuditEntry).values(detail=func.replace(AuditEntry.detail, name, ERASED))
+        )
+    member.display_name = f"Former member {member.id}"
+    member.bio, member.preferred_skills = "", []
+    member.quiet_start = member.quiet_end = None
+    member.timezone, member.reachable = "UTC", False
+    member.ban_reason = None
+    return (
+        "Done: your personal details are erased. The ledger keeps its amounts under a number "
+        "only. Thank you for being part of the community."
+    )
+
+
+async def _check_nothing_is_under_way(
+    uow: UnitOfWork, member_id: int, business: Business | None
+) -> None:
+    s = uow.session
+    jobs = await s.scalar(
+        select(func.count()).where(
+            WorkItem.assignee_member_id == member_id,
+            WorkItem.status.in_((*ACTIVE_JOB, WorkStatus.DISPUTED)),
+        )
+    )
+    if jobs:
+        raise DomainError(
+            "You have work under way; finish it (or ask a moderator) before erasing your data."
+        )
+    owed = await s.scalar(
+        select(func.count()).where(Payout.member_id == member_id, Payout.status == "owed")
+    )
+    if owed:
+        raise DomainError(
+            "We still owe you money; once it's paid (see /earnings) you can erase your data."
+        )
+    if business is not None:
+        open_items = await s.scalar(
+            select(func.count()).where(
+                WorkItem.business_id == business.id, WorkItem.status.in_(UNFINISHED)
+            )
+        )
+        if open_items:
+            raise DomainError(
+                "Your business has items that aren't finished; cancel or complete them "
+                "(see /myitems) before erasing your data."
+            )

@@ -1,0 +1,70 @@
+"""Blocks between a business and a parent, and reports to the moderators."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from core.commands import BlockOtherSide, ReportMessage
+from core.errors import NotAllowed, NotFound
+from core.handlers.common import member_of
+from core.models import AuditEntry, Block, Business, Offer, WorkItem
+from core.notices import MODERATORS, Notice
+from core.uow import UnitOfWork
+
+
+async def block_other_side(cmd: BlockOtherSide, uow: UnitOfWork) -> str:
+    item = await uow.session.get(WorkItem, cmd.work_id)
+    if item is None:
+        raise NotFound(f"There is no item #{cmd.work_id}; check the number in its message.")
+    business = await uow.session.get_one(Business, item.business_id)
+    if business.owner_member_id == cmd.actor.member_id:
+        if item.assignee_member_id is None:
+            raise NotFound(
+                f'Nobody has taken "{item.title}" (#{item.id}), so there is nobody to block yet.'
+            )
+        parent_id, side = item.assignee_member_id, "business"
+        whom = f"the parent who took #{item.id}"
+    else:
+        offered = await uow.session.scalar(
+            select(Offer.id).where(Offer.work_id == item.id, Offer.member_id == cmd.actor.member_id)
+        )
+        if offered is None:
+            raise NotAllowed(
+                "You can block the other side only of an item you posted or were offered."
+            )
+        parent_id, side, whom = cmd.actor.member_id, "parent", business.name
+    key = {"business_id": business.id, "member_id": parent_id, "blocked_by": side}
+    existing = await uow.session.get(Block, key)
+    if cmd.undo:
+        if existing is None:
+            return f"{whom.capitalize()} wasn't blocked, so nothing changed."
+        await uow.session.execute(
+            delete(Block).where(*(getattr(Block, k) == v for k, v in key.items()))
+        )
+        return f"Unblocked: {whom} can be matched with you again."
+    if existing is not None:
+        return f"{whom.capitalize()} is already blocked. /unblock {item.id} undoes it."
+    uow.session.add(Block(**key, created_at=uow.now()))
+    return f"Done: you won't be matched with {whom} again. Type /unblock {item.id} to undo it."
+
+
+async def report_message(cmd: ReportMessage, uow: UnitOfWork) -> str:
+    reporter = await member_of(uow, cmd.actor)
+    quoted = f'\nThe message: "{cmd.quoted[:1500]}"' if cmd.quoted else ""
+    where = f"\nWhere: {cmd.where}" if cmd.where else ""
+    await uow.notify(
+        Notice(
+            to=MODERATORS,
+            text=f"Report from {reporter.display_name} (member #{reporter.id}): "
+            f"{cmd.reason}{quoted}{where}",
+        )
+    )
+    uow.session.add(
+        AuditEntry(
+            at=uow.now(),
+            actor_member_id=reporter.id,
+            action="Report",
+            detail=cmd.model_dump_json(exclude={"actor"}),
+        )
+    )
+    return "Thank you. The moderators have your report and will look into it."

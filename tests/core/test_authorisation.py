@@ -1,0 +1,68 @@
+"""Every moderator command, tried by a parent, a business, a suspended member and a stranger:
+refused with a sentence that says who may do it, and nothing in the store changes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from core import commands as c
+from core.actors import Actor, Role
+from core.errors import NotAllowed
+from core.models import Base
+from tests.world import World
+
+
+def attempts(actor: Actor, work_id: int) -> list[c.Command]:
+    return [
+        c.VerifyBusiness(actor=actor, business_id=1),
+        c.AddSkill(actor=actor, name="Bid writing"),
+        c.ApprovePost(actor=actor, work_id=work_id),
+        c.RejectPost(actor=actor, work_id=work_id, reason="not suitable"),
+        c.BanMember(actor=actor, platform="telegram", who="te-priya", reason="spite"),
+        c.UnbanMember(actor=actor, platform="telegram", who="te-sam"),
+        c.ConfirmFunding(actor=actor, work_id=work_id, reference="fake"),
+        c.ConfirmPayout(actor=actor, payout_id=1, reference="fake"),
+        c.ResolveDispute(actor=actor, work_id=work_id, outcome="refund"),
+    ]
+
+
+def test_the_matrix_covers_every_moderator_command() -> None:
+    tried = {type(command) for command in attempts(Actor.system(), 1)}
+    assert tried == set(c.MODERATOR_COMMANDS)
+
+
+async def _row_counts(world: World) -> dict[str, int]:
+    async with world.app.uow() as uow:
+        return {
+            table.name: int(await uow.session.scalar(select(func.count()).select_from(table)) or 0)
+            for table in Base.metadata.sorted_tables
+        }
+
+
+@pytest.mark.parametrize("who", ["parent", "business", "suspended", "stranger"])
+async def test_moderator_commands_are_refused_to_everyone_else(world: World, who: str) -> None:
+    await world.parent("Priya")
+    shop = await world.business()
+    work_id = await world.post(shop)  # awaiting payment: fundable, reviewable
+    suspended = await world.parent("Sam")
+    await world.app.handle(
+        c.BanMember(actor=await world.moderator(), platform="telegram", who="te-sam")
+    )
+    actor = {
+        "parent": world.people["Priya"],
+        "business": shop,
+        "suspended": suspended,
+        "stranger": Actor(member_id=9999, platform="telegram", roles=frozenset({Role.PARENT})),
+    }[who]
+    before = await _row_counts(world)
+    item = await world.item(work_id)
+
+    for command in attempts(actor, work_id):
+        with pytest.raises(NotAllowed, match="moderators"):
+            await world.app.handle(command)
+
+    assert await _row_counts(world) == before
+    after = await world.item(work_id)
+    assert (after.status, after.funded_at) == (item.status, item.funded_at)
+    assert (await world.member(suspended)).banned_until is not None
