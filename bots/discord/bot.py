@@ -17,6 +17,7 @@ from bots.discord.common import DMS_CLOSED, SORRY
 from bots.discord.moderation import Moderation
 from bots.discord.parents import Parents
 from bots.discord.render import split_text, view_for
+from bots.discord.trust import Trust
 from core.actors import Actor
 from core.commands import SetReachable
 from core.config import Settings
@@ -42,7 +43,7 @@ class ParentBrainBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Persistent buttons first, so presses on old messages work; then the commands."""
         self.add_dynamic_items(TokenButton)
-        for cog in (Parents(self), Businesses(self), Moderation(self)):
+        for cog in (Parents(self), Businesses(self), Moderation(self), Trust(self)):
             await self.add_cog(cog)
         if self.settings.discord_guild_id is not None:
             guild = discord.Object(id=self.settings.discord_guild_id)

@@ -12,6 +12,7 @@ from bots.discord.common import brain_of, respond
 from core import commands as c
 from core import views
 from core.actors import Actor
+from core.audit import audit_view
 from core.parsing import parse_number
 
 if TYPE_CHECKING:
@@ -81,6 +82,10 @@ class Moderation(commands.Cog):
     @app_commands.command(description="Moderators: how the community is doing")
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         await self._view(interaction, views.stats)
+
+    @app_commands.command(description="Moderators: latest actions, reports and money movements")
+    async def audit(self, interaction: discord.Interaction[Any]) -> None:
+        await self._view(interaction, audit_view)
 
     @app_commands.command(description="Moderators: open disputes")
     async def disputes(self, interaction: discord.Interaction[Any]) -> None:

@@ -12,7 +12,7 @@ from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, Comm
 from telegram.warnings import PTBUserWarning
 
 from bots.app import ParentBrain
-from bots.telegram import business, buttons, moderation, onboarding, parents
+from bots.telegram import business, buttons, moderation, onboarding, parents, trust
 from bots.telegram.common import BRAIN, on_error
 from bots.telegram.messenger import TelegramMessenger
 from core.config import Settings
@@ -37,6 +37,11 @@ PARENT_COMMANDS = {
     "submit": parents.submit,
     "link": parents.link,
     "payouts": parents.payouts,
+    "block": trust.block,
+    "unblock": trust.unblock,
+    "report": trust.report,
+    "mydata": trust.mydata,
+    "forgetme": trust.forgetme,
 }
 BUSINESS_COMMANDS = {
     "business": business.business,
@@ -54,6 +59,7 @@ MODERATOR_COMMANDS = {
     "resolve": moderation.resolve,
     "ban": moderation.ban,
     "unban": moderation.unban,
+    "audit": moderation.audit,
 }
 MENU = [
     BotCommand("available", "get offers: /available 2h"),

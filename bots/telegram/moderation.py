@@ -9,6 +9,7 @@ from bots.telegram.common import Reply, brain, number, respond, text_after_comma
 from core import commands as c
 from core import views
 from core.actors import Actor
+from core.audit import audit_view
 from core.errors import DomainError
 
 
@@ -139,5 +140,15 @@ async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return str(
             await brain(context).handle(c.UnbanMember(actor=actor, platform="telegram", who=typed))
         )
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The latest moderator actions, reports and money movements."""
+
+    async def act(actor: Actor) -> Reply:
+        async with brain(context).uow() as uow:
+            return await audit_view(uow, actor)
 
     await respond(update, context, act, check_moderator=True, private_details=False)

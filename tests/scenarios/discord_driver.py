@@ -37,6 +37,10 @@ ONE_OPTION = {
     "verify": "business",
     "schedule": "hours",
     "link": "code",
+    "block": "item",
+    "unblock": "item",
+    "report": "what",
+    "forgetme": "confirm",
 }
 
 

@@ -42,6 +42,10 @@ class Driver(Protocol):
         """Every DM the person has from the bot, as it reads now (edits applied)."""
         ...
 
+    def moderators(self) -> list[str]:
+        """What the bot posted in the moderators' chat or channel."""
+        ...
+
     async def tick(self, minutes: float) -> None:
         """Let time pass: sweepers run and the outbox is delivered."""
         ...

@@ -209,3 +209,30 @@ async def test_moderators_review_posts_and_settle_disputes_from_their_channel(
     await driver.press("Kate", "Reject post")
     assert said(await driver.reply("Kate", "Bulk cold emailing breaks our rules"), "Rejected #2")
     assert said(driver.dms("Rex"), "didn't approve", "Bulk cold emailing breaks our rules")
+
+
+async def test_people_block_report_and_see_or_erase_their_own_data(driver: Driver) -> None:
+    driver.make_moderator("Kate")
+    await driver.onboard("Priya", ["Proofreading"], "expert")
+    await driver.command("Priya", "available", "3h")
+    await business_with_funded_item(driver)
+    await driver.press("Priya", "Decline")
+
+    assert said(await driver.command("Priya", "block", "1"), "won't be matched with Bloom Bakery")
+    await driver.post("Mel", **(MENU | {"title": "Proofread the summer menu"}))
+    await driver.command("Kate", "funded", "2")
+    assert not said(driver.dms("Priya"), "summer menu")  # free, skilled, and kept apart
+    assert said(await driver.command("Priya", "unblock", "1"), "matched with you again")
+    assert said(await driver.command("Priya", "block", "x"), "item number")
+
+    reported = await driver.command("Priya", "report", "asked me to pay a deposit by transfer")
+    assert said(reported, "moderators have your report")
+    assert said(driver.moderators(), "Report from Priya", "pay a deposit by transfer")
+    audit = await driver.command("Kate", "audit")
+    assert said(audit, "Report") and said(audit, "ConfirmFunding") and said(audit, "fund")
+    assert said(await driver.command("Priya", "audit"), "Only the community's moderators")
+
+    assert said(await driver.command("Priya", "mydata"), '"display_name": "Priya"')
+    assert said(await driver.command("Priya", "forgetme"), "/forgetme yes")
+    assert said(await driver.command("Priya", "forgetme", "yes"), "personal details are erased")
+    assert said(await driver.command("Kate", "audit"), "Report")  # the report stays, unnamed

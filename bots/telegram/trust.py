@@ -1,0 +1,75 @@
+"""Blocks, reports and a person's own data: /block, /unblock, /report, /mydata, /forgetme."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bots.telegram.common import Reply, brain, number, respond, text_after_command
+from core import commands as c
+from core.actors import Actor
+
+
+async def _block(update: Update, context: ContextTypes.DEFAULT_TYPE, *, undo: bool) -> None:
+    typed = text_after_command(update, context)
+    example = "/unblock 12" if undo else "/block 12"
+
+    async def act(actor: Actor) -> Reply:
+        work_id = number(typed, "item", example)
+        return str(
+            await brain(context).handle(c.BlockOtherSide(actor=actor, work_id=work_id, undo=undo))
+        )
+
+    await respond(update, context, act)
+
+
+async def block(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Never be matched again with the other side of an item: /block <item#>."""
+    await _block(update, context, undo=False)
+
+
+async def unblock(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Undo a block: /unblock <item#>."""
+    await _block(update, context, undo=True)
+
+
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell the moderators: /report <what happened>, as a reply to the message to include it."""
+    reason = text_after_command(update, context).strip()
+    message = update.effective_message
+    replied = message.reply_to_message if message is not None else None
+    quoted = (replied.text or replied.caption or "") if replied is not None else ""
+    where = (replied.link or "") if replied is not None else ""
+
+    async def act(actor: Actor) -> Reply:
+        if not reason:
+            return (
+                "Say what happened after /report, for example: /report asked me to pay outside "
+                "the platform. Reply to a message with it to include that message."
+            )
+        return str(
+            await brain(context).handle(
+                c.ReportMessage(actor=actor, reason=reason, quoted=quoted, where=where)
+            )
+        )
+
+    await respond(update, context, act)
+
+
+async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Everything stored about you, as JSON, by DM."""
+
+    async def act(actor: Actor) -> Reply:
+        return str(await brain(context).handle(c.ExportMyData(actor=actor)))
+
+    await respond(update, context, act)
+
+
+async def forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Erase your personal data: /forgetme, then /forgetme yes."""
+    confirm = text_after_command(update, context).strip()
+
+    async def act(actor: Actor) -> Reply:
+        return str(await brain(context).handle(c.ForgetMe(actor=actor, confirm=confirm)))
+
+    await respond(update, context, act)
