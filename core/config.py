@@ -61,7 +61,9 @@ class Settings(BaseSettings):
     urgent_offers_per_round: int = Field(default=3, ge=1)
     widen_after_rounds: int = Field(default=3, ge=1)  # then any level of the skills will do
     default_available_hours: float = Field(default=2.0, gt=0)
+    min_budget_minor: int = Field(default=100, ge=1)
     max_budget_minor: int = Field(default=500_000, ge=1)
+    banned_words: list[str] = Field(default_factory=list)  # refused in posts
     auto_approve_days: int = Field(default=3, ge=1)
     rating_window_days: int = Field(default=7, ge=1)
 

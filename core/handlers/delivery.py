@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from core.actors import Actor
 from core.commands import ApproveDelivery, OpenDispute, RateWork, RequestChanges, SubmitDelivery
 from core.config import Settings
+from core.content import concerns
 from core.errors import NotAllowed, StaleAction
 from core.events import DeliveryApproved, DeliverySubmitted, WorkRated
 from core.handlers.common import owned_item, owner_member_id
@@ -44,6 +45,16 @@ async def submit_delivery(cmd: SubmitDelivery, uow: UnitOfWork, settings: Settin
     )
     uow.session.add(delivery)
     item.status = WorkStatus.SUBMITTED
+    flagged = concerns(cmd.body)
+    if flagged:
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                text=f'Flagged delivery for "{item.title}" (#{item.id}) from member '
+                f"#{cmd.actor.member_id}: it seems to hold {flagged.describe()}.\n"
+                f"{cmd.body[:1000]}",
+            )
+        )
     await uow.notify(
         Notice(
             to=await owner_member_id(uow, item),

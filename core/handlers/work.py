@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from core.commands import ApprovePost, CancelWork, CheckPostField, PostWork, RejectPost
 from core.config import Settings
+from core.content import banned_in, concerns
 from core.errors import DomainError, StaleAction
 from core.events import WorkCancelled, WorkExpired
 from core.handlers.common import (
@@ -28,7 +29,6 @@ from core.skills import describe
 from core.states import WORK_STATE_SENTENCES, OfferStatus, WorkStatus, check_work_move
 from core.uow import UnitOfWork
 
-MIN_BUDGET_MINOR = 100
 MIN_ESTIMATE = timedelta(minutes=5)
 MAX_ESTIMATE = timedelta(hours=40)
 
@@ -49,11 +49,11 @@ async def read_field(
     if field == "title":
         if not 3 <= len(text) <= 120:
             raise DomainError("A title is 3 to 120 characters, like: Proofread our spring menu.")
-        return text
+        return _allowed(text, settings)
     if field == "description":
         if len(text) < 3:
             raise DomainError("Please describe the work in a sentence or two.")
-        return text[:4000]
+        return _allowed(text[:4000], settings)
     if field == "skills":
         skills = await catalogue(uow)
         return describe(skills.resolve_levelled_min(text), skills)
@@ -70,14 +70,25 @@ def _budget(text: str, settings: Settings) -> Money:
     budget = parse_money(text, settings.currency)
     if budget.currency != settings.currency:
         raise DomainError(f"This community pays in {settings.currency}; give the budget in it.")
-    if budget.minor < MIN_BUDGET_MINOR:
-        raise DomainError(f"The smallest budget is {Money(MIN_BUDGET_MINOR, budget.currency)}.")
+    if budget.minor < settings.min_budget_minor:
+        raise DomainError(
+            f"The smallest budget here is {Money(settings.min_budget_minor, budget.currency)}."
+        )
     if budget.minor > settings.max_budget_minor:
         raise DomainError(
             f"Budgets above {Money(settings.max_budget_minor, budget.currency)} need a moderator; "
             "split the work into smaller items or ask them."
         )
     return budget
+
+
+def _allowed(text: str, settings: Settings) -> str:
+    banned = banned_in(text, settings.banned_words)
+    if banned:
+        raise DomainError(
+            f'Posts here can\'t include "{banned[0]}" (a community rule); please reword it.'
+        )
+    return text
 
 
 def _estimate(text: str) -> timedelta:
@@ -99,6 +110,7 @@ async def post_work(
     owner = await member_of(uow, cmd.actor)
     now = uow.now()
     required = (await catalogue(uow)).resolve_levelled_min(cmd.skills)
+    _allowed(f"{cmd.title}\n{cmd.description}", settings)
     budget = _budget(cmd.budget, settings)
     estimate = _estimate(cmd.estimate)
     deadline = parse_deadline(cmd.deadline, now, zone(owner))
@@ -121,25 +133,35 @@ async def post_work(
     await uow.session.flush()
     for code, level in required.items():
         uow.session.add(WorkSkill(work_id=item.id, skill_code=code, min_level=level))
-    review = settings.moderate_posts == "all" or (
-        settings.moderate_posts == "first" and not business.verified
+    flagged = concerns(item.title, item.description)
+    review = (
+        bool(flagged)
+        or settings.moderate_posts == "all"
+        or (settings.moderate_posts == "first" and not business.verified)
     )
     if review:
+        why = f"\nFlagged: it seems to hold {flagged.describe()}." if flagged else ""
         await uow.notify(
             Notice(
                 to=MODERATORS,
                 text=f'New post to review from {business.name}: "{item.title}" (#{item.id}), '
-                f"budget {budget}\n{item.description[:1500]}",
+                f"budget {budget}{why}\n{item.description[:1500]}",
                 actions=[
                     Action(label="Approve post", token=f"pa:{item.id}"),
                     Action(label="Reject post", token=f"pr:{item.id}"),
                 ],
             )
         )
+        because = (
+            " because it seems to hold contact details or a payment arrangement outside "
+            "Parent Brain (all contact and payment go through here)"
+            if flagged
+            else ""
+        )
         return Posted(
             item.id,
             "",
-            f'Thanks! "{item.title}" (#{item.id}) goes to a moderator first; '
+            f'Thanks! "{item.title}" (#{item.id}) goes to a moderator first{because}; '
             "you'll get the payment link here as soon as it's approved.",
         )
     checkout = await open_for_payment(uow, item, gateway)
