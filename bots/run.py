@@ -17,8 +17,9 @@ from sqlalchemy import func, select, text
 
 from bots.app import ConfigurationError, ParentBrain, bootstrap
 from core.config import Settings
-from core.models import Member, OutboxNotice, WorkItem
+from core.models import OutboxNotice
 from core.ports import Messenger
+from core.stats import community_stats, prometheus
 
 log = logging.getLogger(__name__)
 
@@ -69,24 +70,16 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """A few numbers in Prometheus text format."""
+    """The community's numbers (as moderators' /stats) and the outbox, in Prometheus format."""
     brain: ParentBrain = request.app[BRAIN]
     async with brain.uow() as uow:
-        s = uow.session
-        items = (
-            await s.execute(select(WorkItem.status, func.count()).group_by(WorkItem.status))
-        ).all()
+        numbers = await community_stats(uow)
         outbox = (
-            await s.execute(select(OutboxNotice.status, func.count()).group_by(OutboxNotice.status))
+            await uow.session.execute(
+                select(OutboxNotice.status, func.count()).group_by(OutboxNotice.status)
+            )
         ).all()
-        members = await s.scalar(select(func.count()).select_from(Member))
-    lines = [
-        "# TYPE parentbrain_members gauge",
-        f"parentbrain_members {members or 0}",
-        "# TYPE parentbrain_work_items gauge",
-    ]
-    lines += [f'parentbrain_work_items{{status="{status}"}} {n}' for status, n in items]
-    lines += ["# TYPE parentbrain_outbox_notices gauge"]
+    lines = [*prometheus(numbers), "# TYPE parentbrain_outbox_notices gauge"]
     lines += [f'parentbrain_outbox_notices{{status="{status}"}} {n}' for status, n in outbox]
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 

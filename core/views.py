@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from statistics import median
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.actors import Actor
 from core.errors import NotFound
 from core.handlers.availability import as_window, live_availability, weekly_windows
 from core.handlers.common import ACTIVE_JOB, catalogue, local_time_text, member_of, zone
 from core.models import (
-    Availability,
     Business,
     Delivery,
     LedgerEntry,
@@ -26,6 +23,7 @@ from core.money import Money, parent_share
 from core.notices import Action
 from core.skills import describe
 from core.states import OfferStatus, WorkStatus
+from core.stats import stats as stats  # /stats lives with the numbers /metrics shares
 from core.uow import UnitOfWork
 
 STATUS_WORDS = {
@@ -191,44 +189,6 @@ async def payouts_owed(uow: UnitOfWork, actor: Actor) -> str:
         f"Payout #{p.id}: {Money(p.amount_minor, p.currency)} to {m.display_name} for item #{p.work_id}; "
         f"confirm with /paid {p.id}"
         for p, m in rows
-    )
-
-
-async def stats(uow: UnitOfWork, actor: Actor) -> str:
-    actor.require_moderator()
-    s, now = uow.session, uow.now()
-    members = await s.scalar(select(func.count()).select_from(Member))
-    available = await s.scalar(
-        select(func.count(func.distinct(Availability.member_id))).where(
-            Availability.ended_at.is_(None), Availability.starts_at <= now, Availability.until > now
-        )
-    )
-    by_status = dict(
-        (await s.execute(select(WorkItem.status, func.count()).group_by(WorkItem.status))).all()
-    )
-    offers = dict(
-        (await s.execute(select(Offer.status, func.count()).group_by(Offer.status))).all()
-    )
-    waits = [
-        (r - m).total_seconds() / 60
-        for m, r in (
-            await s.execute(
-                select(Offer.made_at, Offer.responded_at).where(
-                    Offer.status == OfferStatus.ACCEPTED
-                )
-            )
-        ).all()
-        if r is not None
-    ]
-    open_items = by_status.get(WorkStatus.OPEN, 0) + by_status.get(WorkStatus.OFFERED, 0)
-    return (
-        f"Members: {members}, available now: {available}.\n"
-        f"Items looking for a parent: {open_items}; being worked on: "
-        f"{by_status.get(WorkStatus.ASSIGNED, 0) + by_status.get(WorkStatus.SUBMITTED, 0)}; "
-        f"paid: {by_status.get(WorkStatus.PAID, 0)}; disputes open: {by_status.get(WorkStatus.DISPUTED, 0)}.\n"
-        f"Offers made: {sum(offers.values())}, accepted: {offers.get(OfferStatus.ACCEPTED, 0)}, "
-        f"declined: {offers.get(OfferStatus.DECLINED, 0)}, timed out: {offers.get(OfferStatus.EXPIRED, 0)}.\n"
-        f"Median time to accept: {f'{median(waits):.0f} min' if waits else 'n/a'}."
     )
 
 

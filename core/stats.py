@@ -1,0 +1,169 @@
+"""How the community is doing: one set of numbers for moderators' /stats and for /metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from statistics import median
+
+from sqlalchemy import func, select
+
+from core.actors import Actor
+from core.models import Availability, Member, Offer, Payout, WorkItem
+from core.money import Money
+from core.states import OfferStatus, WorkStatus
+from core.uow import UnitOfWork
+
+LOOKING = (WorkStatus.OPEN, WorkStatus.OFFERED)
+FINISHED = (WorkStatus.PAID, WorkStatus.APPROVED)
+FAILED = (WorkStatus.EXPIRED, WorkStatus.REFUNDED)
+
+
+@dataclass(frozen=True)
+class CommunityStats:
+    members: int
+    available_now: int
+    items_by_status: dict[str, int]
+    oldest_open_hours: float | None  # the item waiting longest for a parent, since funding
+    minutes_to_first_offer: float | None  # medians, from funding
+    minutes_to_accept: float | None
+    offers_by_status: dict[str, int]
+    completion_rate: float | None  # of funded items that ended: finished / (finished + failed)
+    earned_this_month: dict[str, int] = field(default_factory=dict)  # currency -> minor units
+
+    @property
+    def items_open(self) -> int:
+        return sum(self.items_by_status.get(s, 0) for s in LOOKING)
+
+    @property
+    def disputes_open(self) -> int:
+        return self.items_by_status.get(WorkStatus.DISPUTED, 0)
+
+
+def _minutes(pairs: list[tuple[datetime, datetime | None]]) -> float | None:
+    spans = [(end - start).total_seconds() / 60 for start, end in pairs if end is not None]
+    return round(median(spans), 1) if spans else None
+
+
+async def community_stats(uow: UnitOfWork) -> CommunityStats:
+    s, now = uow.session, uow.now()
+    members = await s.scalar(select(func.count()).select_from(Member))
+    available = await s.scalar(
+        select(func.count(func.distinct(Availability.member_id))).where(
+            Availability.ended_at.is_(None), Availability.starts_at <= now, Availability.until > now
+        )
+    )
+    items = {
+        str(status): n
+        for status, n in (
+            await s.execute(select(WorkItem.status, func.count()).group_by(WorkItem.status))
+        ).all()
+    }
+    offers = {
+        str(status): n
+        for status, n in (
+            await s.execute(select(Offer.status, func.count()).group_by(Offer.status))
+        ).all()
+    }
+    oldest = await s.scalar(
+        select(func.min(WorkItem.funded_at)).where(WorkItem.status.in_(LOOKING))
+    )
+    first_offers = (
+        select(Offer.work_id, func.min(Offer.made_at).label("first"))
+        .group_by(Offer.work_id)
+        .subquery()
+    )
+    to_offer = (
+        await s.execute(
+            select(WorkItem.funded_at, first_offers.c.first).join(
+                first_offers, first_offers.c.work_id == WorkItem.id
+            )
+        )
+    ).all()
+    to_accept = (
+        await s.execute(
+            select(WorkItem.funded_at, WorkItem.assigned_at).where(
+                WorkItem.assigned_at.is_not(None), WorkItem.funded_at.is_not(None)
+            )
+        )
+    ).all()
+    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    earned = dict(
+        (
+            await s.execute(
+                select(Payout.currency, func.sum(Payout.amount_minor))
+                .where(Payout.created_at >= month)
+                .group_by(Payout.currency)
+            )
+        ).all()
+    )
+    finished = sum(items.get(s, 0) for s in FINISHED)
+    failed = sum(items.get(s, 0) for s in FAILED)
+    return CommunityStats(
+        members=int(members or 0),
+        available_now=int(available or 0),
+        items_by_status=items,
+        oldest_open_hours=round((now - oldest).total_seconds() / 3600, 1) if oldest else None,
+        minutes_to_first_offer=_minutes([(a, b) for a, b in to_offer if a is not None]),
+        minutes_to_accept=_minutes([(a, b) for a, b in to_accept if a is not None]),
+        offers_by_status=offers,
+        completion_rate=round(finished / (finished + failed), 3) if finished + failed else None,
+        earned_this_month={c: int(v or 0) for c, v in earned.items()},
+    )
+
+
+def _or_na(value: float | None, unit: str) -> str:
+    return "n/a" if value is None else f"{value:g} {unit}"
+
+
+async def stats(uow: UnitOfWork, actor: Actor) -> str:
+    """/stats for moderators."""
+    actor.require_moderator()
+    n = await community_stats(uow)
+    items, offers = n.items_by_status, n.offers_by_status
+    working = items.get(WorkStatus.ASSIGNED, 0) + items.get(WorkStatus.SUBMITTED, 0)
+    earned = ", ".join(str(Money(v, c)) for c, v in n.earned_this_month.items()) or "nothing yet"
+    rate = "n/a" if n.completion_rate is None else f"{n.completion_rate:.0%}"
+    return (
+        f"Members: {n.members}, available now: {n.available_now}.\n"
+        f"Items looking for a parent: {n.items_open} (longest waiting "
+        f"{_or_na(n.oldest_open_hours, 'h')}); being worked on: {working}; "
+        f"paid: {items.get(WorkStatus.PAID, 0)}; disputes open: {n.disputes_open}.\n"
+        f"Offers made: {sum(offers.values())}, accepted: {offers.get(OfferStatus.ACCEPTED, 0)}, "
+        f"declined: {offers.get(OfferStatus.DECLINED, 0)}, "
+        f"timed out: {offers.get(OfferStatus.EXPIRED, 0)}.\n"
+        f"Median time from payment to first offer: {_or_na(n.minutes_to_first_offer, 'min')}; "
+        f"to a parent accepting: {_or_na(n.minutes_to_accept, 'min')}.\n"
+        f"Completion rate: {rate}. Earned by parents this month: {earned}."
+    )
+
+
+def prometheus(n: CommunityStats) -> list[str]:
+    """The same numbers in Prometheus' text format."""
+    lines = [
+        "# TYPE parentbrain_members gauge",
+        f"parentbrain_members {n.members}",
+        "# TYPE parentbrain_members_available gauge",
+        f"parentbrain_members_available {n.available_now}",
+        "# TYPE parentbrain_work_items gauge",
+        *(f'parentbrain_work_items{{status="{s}"}} {v}' for s, v in n.items_by_status.items()),
+        "# TYPE parentbrain_offers gauge",
+        *(f'parentbrain_offers{{status="{s}"}} {v}' for s, v in n.offers_by_status.items()),
+        "# TYPE parentbrain_disputes_open gauge",
+        f"parentbrain_disputes_open {n.disputes_open}",
+        "# TYPE parentbrain_earned_this_month_minor gauge",
+        *(
+            f'parentbrain_earned_this_month_minor{{currency="{c}"}} {v}'
+            for c, v in n.earned_this_month.items()
+        ),
+    ]
+    optional = {
+        "parentbrain_oldest_open_item_hours": n.oldest_open_hours,
+        "parentbrain_median_minutes_to_first_offer": n.minutes_to_first_offer,
+        "parentbrain_median_minutes_to_accept": n.minutes_to_accept,
+        "parentbrain_completion_ratio": n.completion_rate,
+    }
+    for name, value in optional.items():
+        if value is not None:
+            lines += [f"# TYPE {name} gauge", f"{name} {value}"]
+    return lines

@@ -1,0 +1,44 @@
+"""The numbers moderators read in /stats, and the same numbers for Prometheus."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import commands as c
+from core.errors import NotAllowed
+from core.stats import community_stats, prometheus, stats
+from tests.world import World
+
+
+async def test_stats_follow_what_happened_in_the_community(world: World) -> None:
+    priya = await world.parent("Priya")
+    await world.parent("Tom", window=None)  # a member who isn't available
+    shop = await world.business()
+    done = await world.funded(shop)
+    world.clock.advance(minutes=4)
+    await world.app.handle(
+        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(done, priya))
+    )
+    await world.app.handle(c.SubmitDelivery(actor=priya, work_id=done, body="done"))
+    await world.app.handle(c.ApproveDelivery(actor=shop, work_id=done))
+    await world.funded(shop, title="Another flyer")  # offered to Priya, not answered yet
+    world.clock.advance(hours=2)
+    mod = await world.moderator()
+
+    async with world.app.uow() as uow:
+        numbers = await community_stats(uow)
+        text = await stats(uow, mod)
+        with pytest.raises(NotAllowed):
+            await stats(uow, shop)
+
+    assert numbers.members == 4 and numbers.available_now == 1
+    assert numbers.minutes_to_first_offer == 0 and numbers.minutes_to_accept == 4
+    assert numbers.items_open == 1 and numbers.oldest_open_hours == 2
+    assert numbers.earned_this_month == {"GBP": 2125}
+    assert "Members: 4, available now: 1" in text
+    assert "to a parent accepting: 4 min" in text
+    assert "Earned by parents this month: £21.25" in text
+    exported = prometheus(numbers)
+    assert "parentbrain_members_available 1" in exported
+    assert "parentbrain_median_minutes_to_accept 4.0" in exported
+    assert 'parentbrain_earned_this_month_minor{currency="GBP"} 2125' in exported
