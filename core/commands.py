@@ -269,6 +269,20 @@ class ForgetMe(Command):
     confirm: str = Field(default="", max_length=20)
 
 
+class StartQuiz(Command):
+    """/quiz <skill>: take the skill check, one question at a time, with buttons."""
+
+    actor: Actor
+    skill: str = Field(max_length=80)
+
+
+class AnswerQuiz(Command):
+    actor: Actor
+    attempt_id: int
+    question: int  # counting from 0
+    option: int  # counting from 1
+
+
 # Commands only moderators may give (or the system, for verified webhooks). Each is written
 # to the audit log when it succeeds; tests try each one as everybody else.
 MODERATOR_COMMANDS: tuple[type[Command], ...] = (

@@ -60,6 +60,7 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON,
         list[str]: JSON,
+        list[int]: JSON,
     }
 
 
@@ -113,6 +114,7 @@ class MemberSkill(Base):
     skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"), primary_key=True, index=True)
     level: Mapped[int] = mapped_column(Integer)  # 1 beginner, 2 intermediate, 3 expert
     years: Mapped[int] = mapped_column(Integer, default=0)
+    verified_at: Mapped[datetime | None]  # passed the community's skill check
 
 
 class Availability(Base):
@@ -164,6 +166,19 @@ class AuditEntry(Base):
     actor_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class QuizAttempt(Base):
+    """One try at a skill check: the answers so far, and how it ended."""
+
+    __tablename__ = "quiz_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"))
+    answers: Mapped[list[int]] = mapped_column(default=list)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    passed: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class WeeklyWindowRow(Base):

@@ -13,7 +13,7 @@ from core import commands as c
 from core.actors import Actor
 from core.errors import StaleAction
 
-_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|r[1-5]):(\d{1,12})")
+_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|r[1-5]|q[1-4]):(\d{1,12})")
 MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr", "bv"})
 
 TEXT_PROMPTS = {
@@ -51,6 +51,10 @@ def read(token: str, actor: Actor) -> c.Command | NeedsText:
         return c.DeclineOffer(actor=actor, offer_id=number)
     if kind == "wa":
         return c.ApproveDelivery(actor=actor, work_id=number)
+    if kind[0] == "q":  # a skill check's answer: option, then attempt * 100 + question
+        return c.AnswerQuiz(
+            actor=actor, attempt_id=number // 100, question=number % 100, option=int(kind[1])
+        )
     if kind == "bv":
         return c.VerifyBusiness(actor=actor, business_id=number)
     if kind == "pa":

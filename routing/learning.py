@@ -126,6 +126,7 @@ def evidence_columns(skills: int) -> list[Any]:
         columns += [
             declared.with_only_columns(MemberSkill.level).scalar_subquery(),
             declared.with_only_columns(MemberSkill.years).scalar_subquery(),
+            declared.with_only_columns(MemberSkill.verified_at).scalar_subquery(),
             rated.with_only_columns(func.count()).scalar_subquery(),
             rated.with_only_columns(func.coalesce(func.sum(Rating.stars), 0)).scalar_subquery(),
         ]
@@ -145,8 +146,10 @@ def evidence_of(row: Any, skills: list[str]) -> Evidence:
     )
     rated = 0
     for n, code in enumerate(skills):
-        level, years, ratings, stars = per_skill[4 * n : 4 * n + 4]
+        level, years, verified_at, ratings, stars = per_skill[5 * n : 5 * n + 5]
         evidence.levels[code], evidence.years[code] = level or 1, years or 0
+        if verified_at is not None:
+            evidence.verified.add(code)
         if ratings:
             # The sum of rating_counts over these ratings, which is linear in the stars.
             evidence.good[code] = (int(stars) - ratings) / 4

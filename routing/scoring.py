@@ -39,11 +39,16 @@ class Evidence:
     late: int = 0
     recent_earnings: int = 0  # minor units, last 30 days
     prefers: bool = False
+    verified: set[str] = field(default_factory=set)  # skills with a passed skill check
 
 
-def prior(level: int, years: int) -> tuple[float, float]:
-    """Beta prior from what a parent declared: an expert with years starts well, not certain."""
-    alpha = 1.0 + level + min(years, 10) / 5
+VERIFIED_BONUS = 2.0  # a passed check is worth two good ratings before any real one
+
+
+def prior(level: int, years: int, verified: bool = False) -> tuple[float, float]:
+    """Beta prior from what a parent declared, and whether they passed the skill check:
+    an expert with years starts well, not certain."""
+    alpha = 1.0 + level + min(years, 10) / 5 + (VERIFIED_BONUS if verified else 0.0)
     beta = 1.0 + (3 - level) * 1.0
     return alpha, beta
 
@@ -69,7 +74,11 @@ def score(
 ) -> Scored:
     draws = []
     for skill in skills:
-        a0, b0 = prior(evidence.levels.get(skill, 1), evidence.years.get(skill, 0))
+        a0, b0 = prior(
+            evidence.levels.get(skill, 1),
+            evidence.years.get(skill, 0),
+            skill in evidence.verified,
+        )
         draws.append(
             rng.betavariate(a0 + evidence.good.get(skill, 0.0), b0 + evidence.bad.get(skill, 0.0))
         )
@@ -94,6 +103,7 @@ def why(
     """A short line from the strongest reasons, in words a parent recognises."""
     parts = [
         f"{LEVEL_WORDS.get(evidence.levels.get(s, 1), 'beginner')} in {names.get(s, s).lower()}"
+        + (" (verified)" if s in evidence.verified else "")
         for s in skills
     ]
     if evidence.ratings:

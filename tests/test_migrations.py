@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 import migrations
 from core.db import ensure_seed_skills, make_engine, make_sessionmaker
@@ -60,7 +60,12 @@ async def test_parents_available_before_the_upgrade_still_get_offers(database_ur
             )
             session.add(member)
             await session.flush()
-            session.add(MemberSkill(member_id=member.id, skill_code="proofreading", level=3))
+            # Only 0003's columns: the model has grown since.
+            await session.execute(
+                insert(MemberSkill.__table__).values(
+                    member_id=member.id, skill_code="proofreading", level=3, years=0
+                )
+            )
             session.add(
                 Availability(
                     member_id=member.id, starts_at=now, until=now + timedelta(hours=2), skills=[]

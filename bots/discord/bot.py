@@ -18,6 +18,7 @@ from bots.discord.moderation import Moderation
 from bots.discord.parents import Parents
 from bots.discord.render import split_text, view_for
 from bots.discord.trust import Trust
+from bots.discord.upskilling import Upskilling
 from core.actors import Actor
 from core.commands import SetReachable
 from core.config import Settings
@@ -43,7 +44,8 @@ class ParentBrainBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Persistent buttons first, so presses on old messages work; then the commands."""
         self.add_dynamic_items(TokenButton)
-        for cog in (Parents(self), Businesses(self), Moderation(self), Trust(self)):
+        cogs = (Parents(self), Businesses(self), Moderation(self), Trust(self), Upskilling(self))
+        for cog in cogs:
             await self.add_cog(cog)
         if self.settings.discord_guild_id is not None:
             guild = discord.Object(id=self.settings.discord_guild_id)

@@ -12,7 +12,7 @@ from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, Comm
 from telegram.warnings import PTBUserWarning
 
 from bots.app import ParentBrain
-from bots.telegram import business, buttons, moderation, onboarding, parents, trust
+from bots.telegram import business, buttons, moderation, onboarding, parents, trust, upskilling
 from bots.telegram.common import BRAIN, on_error
 from bots.telegram.messenger import TelegramMessenger
 from core.config import Settings
@@ -42,6 +42,8 @@ PARENT_COMMANDS = {
     "report": trust.report,
     "mydata": trust.mydata,
     "forgetme": trust.forgetme,
+    "learn": upskilling.learn,
+    "quiz": upskilling.quiz,
 }
 BUSINESS_COMMANDS = {
     "business": business.business,

@@ -17,7 +17,7 @@ from core import tokens
 from core.errors import DomainError
 
 WAITING_FOR_TEXT = 0
-TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|r[1-5]):"
+TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|r[1-5]|q[1-4]):"
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -38,7 +38,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         reply = await brain(context).handle(action)
     except DomainError as err:
         reply = err.message
-    await send(context, chat_id, str(reply))
+    text, actions = reply if isinstance(reply, tuple) else (str(reply), ())
+    await send(context, chat_id, text, actions)
     return ConversationHandler.END
 
 

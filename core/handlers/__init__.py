@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from core import commands as c
 from core import events as e
+from core import skill_checks
 from core.bus import Handler
 from core.handlers import (
     availability,
@@ -52,6 +53,8 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.ReportMessage: trust.report_message,
     c.ExportMyData: privacy.export_my_data,
     c.ForgetMe: privacy.forget_me,
+    c.StartQuiz: skill_checks.start_quiz,
+    c.AnswerQuiz: skill_checks.answer_quiz,
 }
 
 EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {

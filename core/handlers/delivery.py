@@ -204,10 +204,18 @@ async def reveal_ratings(uow: UnitOfWork, item: WorkItem) -> None:
         await uow.session.scalars(select(Rating).where(Rating.work_id == item.id))
     ).all():
         rater = await uow.session.get_one(Member, rating.rater_member_id)
+        # A parent with a low rating is pointed to the skill checks, kindly.
+        learn = (
+            "\nEveryone has an off day. Short skill checks with courses are a good way to "
+            "grow and to show it: type /learn."
+            if rating.ratee_member_id == item.assignee_member_id and rating.stars <= 2
+            else ""
+        )
         await uow.notify(
             Notice(
                 to=rating.ratee_member_id,
-                text=f'{rater.display_name} rated you {"★" * rating.stars} for "{item.title}".',
+                text=f'{rater.display_name} rated you {"★" * rating.stars} for "{item.title}".'
+                + learn,
             )
         )
 

@@ -41,6 +41,8 @@ ONE_OPTION = {
     "unblock": "item",
     "report": "what",
     "forgetme": "confirm",
+    "learn": "skill",
+    "quiz": "skill",
 }
 
 

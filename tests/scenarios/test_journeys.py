@@ -236,3 +236,19 @@ async def test_people_block_report_and_see_or_erase_their_own_data(driver: Drive
     assert said(await driver.command("Priya", "forgetme"), "/forgetme yes")
     assert said(await driver.command("Priya", "forgetme", "yes"), "personal details are erased")
     assert said(await driver.command("Kate", "audit"), "Report")  # the report stays, unnamed
+
+
+async def test_a_parent_takes_a_skill_check_with_buttons_and_is_verified(driver: Driver) -> None:
+    await driver.onboard("Priya", ["Proofreading"], "intermediate")
+    listing = await driver.command("Priya", "learn")
+    assert said(listing, "Proofreading: 4 questions, pass with 3", "/quiz proofreading")
+
+    first = await driver.command("Priya", "quiz", "proofreading")
+    assert said(first, "Question 1 of 4", "Which sentence is correct?")
+    assert said(await driver.press("Priya", "It's raining again."), "Question 2 of 4")
+    await driver.press("Priya", "accommodate")
+    await driver.press("Priya", "effect")
+    passed = await driver.press("Priya", "the days of the week, like monday")
+    assert said(passed, "4 of 4 right: you passed", "proofreading is now verified")
+    assert said(await driver.forge("Priya", "q1:101"), "already answered")
+    assert said(await driver.command("Priya", "quiz", "design"), "no skill check for design")

@@ -1,0 +1,183 @@
+"""Skill checks: moderators write them in YAML; parents take them with buttons; a pass is a
+verified badge that routing's prior counts (routing/scoring.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+from sqlalchemy import select
+
+from core.commands import AnswerQuiz, StartQuiz
+from core.config import Settings
+from core.errors import DomainError, NotAllowed, StaleAction
+from core.handlers.common import catalogue, local_time_text, member_of
+from core.models import MemberSkill, QuizAttempt
+from core.notices import Action
+from core.skills import SkillCatalogue
+from core.uow import UnitOfWork
+
+DEFAULT_FILE = Path(__file__).with_name("skill_checks.yaml")
+QUESTIONS_PER_ATTEMPT = 100  # a token carries attempt * 100 + question (core/tokens.py)
+
+
+class Question(BaseModel):
+    ask: str = Field(min_length=3, max_length=300)
+    options: list[str] = Field(min_length=2, max_length=4)
+    answer: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _answer_is_an_option(self) -> Question:
+        if self.answer > len(self.options):
+            raise ValueError(f"answer {self.answer} but only {len(self.options)} options")
+        return self
+
+
+class SkillCheck(BaseModel):
+    course: str = ""
+    pass_mark: int = Field(ge=1)
+    questions: list[Question] = Field(min_length=1, max_length=QUESTIONS_PER_ATTEMPT - 1)
+
+    @model_validator(mode="after")
+    def _pass_mark_is_reachable(self) -> SkillCheck:
+        if self.pass_mark > len(self.questions):
+            raise ValueError(f"pass_mark {self.pass_mark} but {len(self.questions)} questions")
+        return self
+
+
+class SkillChecksFileError(Exception):
+    """The YAML file can't be used; the message says where and why."""
+
+
+def load_checks(path: str | Path | None = None) -> dict[str, SkillCheck]:
+    """Checks by skill name as written; codes are resolved against the catalogue when used."""
+    source = Path(path) if path else DEFAULT_FILE
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+        if not isinstance(raw, dict):
+            raise SkillChecksFileError(f"{source}: expected skills at the top level")
+        return {str(name): SkillCheck.model_validate(check) for name, check in raw.items()}
+    except (OSError, yaml.YAMLError) as err:
+        raise SkillChecksFileError(f"{source}: {err}") from err
+    except ValidationError as err:
+        raise SkillChecksFileError(f"{source}: {err}") from err
+
+
+def by_code(checks: dict[str, SkillCheck], skills: SkillCatalogue) -> dict[str, SkillCheck]:
+    found = {}
+    for name, check in checks.items():
+        try:
+            found[skills.resolve(name)] = check
+        except DomainError:
+            continue  # a check for a skill this community doesn't list yet
+    return found
+
+
+async def learn(uow: UnitOfWork, settings: Settings, skill: str = "") -> str:
+    """/learn: the skill checks there are, with their courses."""
+    skills = await catalogue(uow)
+    checks = by_code(load_checks(settings.skill_checks_file), skills)
+    if skill.strip():
+        code = skills.resolve(skill)
+        if code not in checks:
+            return f"There's no skill check for {skills.name(code).lower()} yet."
+        checks = {code: checks[code]}
+    if not checks:
+        return "There are no skill checks yet; moderators can add them."
+    lines = ["Skill checks (pass one to show a verified badge; offers count it):"]
+    for code, check in sorted(checks.items()):
+        course = f" Course: {check.course}" if check.course else ""
+        lines.append(
+            f"• {skills.name(code)}: {len(check.questions)} questions, pass with "
+            f"{check.pass_mark}. Type /quiz {skills.name(code).lower()}.{course}"
+        )
+    return "\n".join(lines)
+
+
+async def start_quiz(
+    cmd: StartQuiz, uow: UnitOfWork, settings: Settings
+) -> tuple[str, list[Action]]:
+    member = await member_of(uow, cmd.actor)
+    skills = await catalogue(uow)
+    code = skills.resolve(cmd.skill)
+    check = by_code(load_checks(settings.skill_checks_file), skills).get(code)
+    name = skills.name(code).lower()
+    if check is None:
+        raise DomainError(
+            f"There's no skill check for {name} yet; /learn lists the ones there are."
+        )
+    owned = await uow.session.get(MemberSkill, {"member_id": member.id, "skill_code": code})
+    if owned is None:
+        raise DomainError(f"Add {name} to your profile first: /profile skills {name}.")
+    if owned.verified_at is not None:
+        return f"You're already verified in {name}. Nothing more to do!", []
+    last = await uow.session.scalar(
+        select(QuizAttempt)
+        .where(QuizAttempt.member_id == member.id, QuizAttempt.skill_code == code)
+        .order_by(QuizAttempt.id.desc())
+        .limit(1)
+    )
+    if last is not None and last.passed is False and last.finished_at is not None:
+        again = last.finished_at + timedelta(hours=settings.quiz_retry_hours)
+        if uow.now() < again:
+            raise DomainError(
+                f"You can take the {name} check again from {local_time_text(again, member)}. "
+                + (f"Meanwhile: {check.course}" if check.course else "")
+            )
+    attempt = QuizAttempt(member_id=member.id, skill_code=code, answers=[], started_at=uow.now())
+    uow.session.add(attempt)
+    await uow.session.flush()
+    return _question(attempt, check, 0, f"The {name} check: {check.pass_mark} right to pass.\n")
+
+
+def _question(
+    attempt: QuizAttempt, check: SkillCheck, n: int, before: str = ""
+) -> tuple[str, list[Action]]:
+    question = check.questions[n]
+    number = attempt.id * QUESTIONS_PER_ATTEMPT + n
+    return (
+        f"{before}Question {n + 1} of {len(check.questions)}: {question.ask}",
+        [Action(label=o[:80], token=f"q{i}:{number}") for i, o in enumerate(question.options, 1)],
+    )
+
+
+async def answer_quiz(
+    cmd: AnswerQuiz, uow: UnitOfWork, settings: Settings
+) -> tuple[str, list[Action]]:
+    attempt = await uow.session.get(QuizAttempt, cmd.attempt_id)
+    if attempt is None:
+        raise StaleAction("That question is no longer open; type /learn to start a check.")
+    if attempt.member_id != cmd.actor.member_id:
+        raise NotAllowed("That skill check belongs to someone else.")
+    if attempt.finished_at is not None or cmd.question != len(attempt.answers):
+        raise StaleAction("You've already answered that question.")
+    skills = await catalogue(uow)
+    check = by_code(load_checks(settings.skill_checks_file), skills).get(attempt.skill_code)
+    if check is None or cmd.question >= len(check.questions):
+        raise StaleAction("That skill check has changed; type /learn to start again.")
+    attempt.answers = [*attempt.answers, cmd.option]
+    if len(attempt.answers) < len(check.questions):
+        return _question(attempt, check, len(attempt.answers))
+    right = sum(
+        given == q.answer for given, q in zip(attempt.answers, check.questions, strict=True)
+    )
+    attempt.finished_at, attempt.passed = uow.now(), right >= check.pass_mark
+    name = skills.name(attempt.skill_code).lower()
+    if not attempt.passed:
+        course = f" This course may help: {check.course}." if check.course else ""
+        return (
+            f"{right} of {len(check.questions)} right; {check.pass_mark} pass.{course} "
+            f"You can try again in {settings.quiz_retry_hours:g} hours with /quiz {name}.",
+            [],
+        )
+    owned = await uow.session.get_one(
+        MemberSkill, {"member_id": attempt.member_id, "skill_code": attempt.skill_code}
+    )
+    owned.verified_at = uow.now()
+    return (
+        f"{right} of {len(check.questions)} right: you passed! Your {name} is now verified, "
+        "and offers for it will count that.",
+        [],
+    )
