@@ -119,7 +119,7 @@ async def bootstrap(
         await create_schema(engine)
     sessions = make_sessionmaker(engine)
     await ensure_seed_skills(sessions)
-    uow = uow_factory(sessions, clock, settings.moderator_channels)
+    uow = uow_factory(sessions, clock, settings.moderator_channels, settings.help_channels)
     bus = MessageBus(
         uow,
         command_handlers={**COMMAND_HANDLERS, **money.COMMAND_HANDLERS},

@@ -256,6 +256,14 @@ class ReportMessage(Command):
     where: str = Field(default="", max_length=300)  # a link to it, when there is one
 
 
+class AskCommunity(Command):
+    """/ask: a question to the community's help channel, with the asker's name or without."""
+
+    actor: Actor
+    question: str = Field(min_length=3, max_length=1000)
+    anonymous: bool = False
+
+
 class ExportMyData(Command):
     """/mydata: everything stored about the person, as JSON."""
 

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_community_chat_id: int | None = None
     telegram_moderator_chat_id: int | None = None
+    telegram_help_chat_id: int | None = None  # where /ask posts; default: the community chat
     telegram_webhook_url: str | None = None
     telegram_api_url: str | None = None
 
@@ -36,6 +37,7 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = None
     discord_moderator_role: str | None = None
     discord_moderator_channel_id: int | None = None
+    discord_help_channel_id: int | None = None  # where /ask posts
     discord_api_url: str | None = None
 
     stripe_api_key: SecretStr | None = None
@@ -79,6 +81,18 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def telegram_help_chat(self) -> int | None:
+        return self.telegram_help_chat_id or self.telegram_community_chat_id
+
+    def help_channels(self) -> list[str]:
+        """Platforms with a channel where /ask questions go."""
+        found = []
+        if self.telegram_token and self.telegram_help_chat() is not None:
+            found.append("telegram")
+        if self.discord_token and self.discord_help_channel_id is not None:
+            found.append("discord")
+        return found
 
     def moderator_channels(self) -> list[str]:
         """Platforms with a moderators' chat or channel to post reviews and disputes in."""

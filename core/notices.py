@@ -5,7 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_TOKEN_LENGTH = 64
-MODERATORS = 0  # Notice.to for the moderators' channel; member ids start at 1  # Telegram callback_data limit; Discord custom_id allows 100
+# Telegram's callback_data limit (above); Discord's custom_id allows 100.
+MODERATORS = 0  # Notice.to for the moderators' channel; member ids start at 1
+HELP = -1  # Notice.to for the community's help channel
 
 
 class Action(BaseModel):

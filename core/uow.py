@@ -13,7 +13,7 @@ from core.clock import Clock
 from core.errors import NotFound
 from core.events import Event
 from core.models import Account, Member, OutboxNotice, WorkItem
-from core.notices import MODERATORS, Notice
+from core.notices import HELP, MODERATORS, Notice
 
 
 class UnitOfWork:
@@ -22,10 +22,12 @@ class UnitOfWork:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         moderator_platforms: Callable[[], Sequence[str]] = tuple,
+        help_platforms: Callable[[], Sequence[str]] = tuple,
     ) -> None:
         self._sessions = sessions
         self.clock = clock
         self.moderator_platforms = moderator_platforms
+        self.help_platforms = help_platforms
         self.events: list[Event] = []
 
     async def __aenter__(self) -> UnitOfWork:
@@ -62,9 +64,14 @@ class UnitOfWork:
 
     async def notify(self, notice: Notice) -> None:
         """Queue a notice to the platform the member last used; sent after commit."""
-        if notice.to == MODERATORS:
-            for platform in self.moderator_platforms():
-                self._queue(None, platform, "moderators", notice)
+        if notice.to in (MODERATORS, HELP):
+            channel, platforms = (
+                ("moderators", self.moderator_platforms)
+                if notice.to == MODERATORS
+                else ("help", self.help_platforms)
+            )
+            for platform in platforms():
+                self._queue(None, platform, channel, notice)
             return
         member = await self.session.get(Member, notice.to)
         if member is None:
@@ -114,5 +121,6 @@ def uow_factory(
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
     moderator_platforms: Callable[[], Sequence[str]] = tuple,
+    help_platforms: Callable[[], Sequence[str]] = tuple,
 ) -> UnitOfWorkFactory:
-    return lambda: UnitOfWork(sessions, clock, moderator_platforms)
+    return lambda: UnitOfWork(sessions, clock, moderator_platforms, help_platforms)

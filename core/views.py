@@ -205,6 +205,7 @@ HELP = {
         "/payouts: set up how you get paid\n"
         "/block <item#>: never be matched with that item's business again (/unblock undoes it)\n"
         "/report <what happened>: tell the moderators (reply to a message to include it)\n"
+        "/ask [anonymously] <question>: ask the community's help channel\n"
         "/learn: skill checks and courses; /quiz <skill>: take one for a verified badge\n"
         "/mydata: everything stored about you; /forgetme: erase it\n"
         "/business: register a business to post work"

@@ -81,9 +81,15 @@ class DiscordMessenger:
 
     platform = "discord"
 
-    def __init__(self, bot: discord.Client, moderator_channel: int | None = None) -> None:
+    def __init__(
+        self,
+        bot: discord.Client,
+        moderator_channel: int | None = None,
+        help_channel: int | None = None,
+    ) -> None:
         self.bot = bot
         self.moderator_channel = moderator_channel
+        self.help_channel = help_channel
 
     async def deliver(self, address: str, notice: Notice, edit: str | None) -> str:
         try:
@@ -113,10 +119,14 @@ class DiscordMessenger:
             raise
 
     async def _channel(self, address: str) -> discord.DMChannel | discord.TextChannel:
-        if address == "moderators":
-            channel_id = self.moderator_channel
+        if address in ("moderators", "help"):
+            channel_id, setting = (
+                (self.moderator_channel, "MODERATOR_CHANNEL_ID")
+                if address == "moderators"
+                else (self.help_channel, "HELP_CHANNEL_ID")
+            )
             if channel_id is None:
-                raise RecipientUnreachable("PARENTBRAIN_DISCORD_MODERATOR_CHANNEL_ID is not set")
+                raise RecipientUnreachable(f"PARENTBRAIN_DISCORD_{setting} is not set")
             found = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
             assert isinstance(found, discord.TextChannel)
             return found
@@ -131,7 +141,7 @@ class DiscordAdapter:
         self.settings = settings
         self.bot = ParentBrainBot(brain, settings)
         self.messenger: Messenger = DiscordMessenger(
-            self.bot, settings.discord_moderator_channel_id
+            self.bot, settings.discord_moderator_channel_id, settings.discord_help_channel_id
         )
         self._gateway: asyncio.Task[None] | None = None
 

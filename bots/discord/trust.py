@@ -53,6 +53,18 @@ class Trust(commands.Cog):
             ),
         )
 
+    @app_commands.command(description="Ask the community's help channel")
+    @app_commands.describe(question="your question", anonymous="leave your name out")
+    async def ask(
+        self, interaction: discord.Interaction[Any], question: str, anonymous: bool = False
+    ) -> None:
+        await respond(
+            interaction,
+            lambda a: brain_of(interaction).handle(
+                c.AskCommunity(actor=a, question=question, anonymous=anonymous)
+            ),
+        )
+
     @app_commands.command(description="Everything stored about you, as JSON")
     async def mydata(self, interaction: discord.Interaction[Any]) -> None:
         await respond(interaction, lambda a: brain_of(interaction).handle(c.ExportMyData(actor=a)))

@@ -40,6 +40,7 @@ PARENT_COMMANDS = {
     "block": trust.block,
     "unblock": trust.unblock,
     "report": trust.report,
+    "ask": trust.ask,
     "mydata": trust.mydata,
     "forgetme": trust.forgetme,
     "learn": upskilling.learn,
@@ -120,7 +121,9 @@ class TelegramAdapter:
         self.settings = settings
         self.application = build_application(settings, brain, base_url=base_url)
         self.messenger: Messenger = TelegramMessenger(
-            self.application.bot, moderator_chat=settings.telegram_moderator_chat_id
+            self.application.bot,
+            moderator_chat=settings.telegram_moderator_chat_id,
+            help_chat=settings.telegram_help_chat(),
         )
         self.webhook_secret = secrets.token_urlsafe(24)
 

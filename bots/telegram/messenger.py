@@ -30,9 +30,11 @@ class TelegramMessenger:
         bot: Bot,
         per_chat_interval: float = PER_CHAT_INTERVAL,
         moderator_chat: int | None = None,
+        help_chat: int | None = None,
     ) -> None:
         self.bot = bot
         self.moderator_chat = moderator_chat
+        self.help_chat = help_chat
         self.per_chat_interval = per_chat_interval
         self._next_slot: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -42,6 +44,10 @@ class TelegramMessenger:
             if self.moderator_chat is None:
                 raise RecipientUnreachable("PARENTBRAIN_TELEGRAM_MODERATOR_CHAT_ID is not set")
             address = str(self.moderator_chat)
+        elif address == "help":
+            if self.help_chat is None:
+                raise RecipientUnreachable("no help chat: set PARENTBRAIN_TELEGRAM_HELP_CHAT_ID")
+            address = str(self.help_chat)
         lock = self._locks.setdefault(address, asyncio.Lock())
         async with lock:
             try:

@@ -1,4 +1,5 @@
-"""Blocks, reports and a person's own data: /block, /unblock, /report, /mydata, /forgetme."""
+"""Blocks, reports, questions and a person's own data: /block, /unblock, /report, /ask,
+/mydata, /forgetme."""
 
 from __future__ import annotations
 
@@ -71,5 +72,30 @@ async def forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     async def act(actor: Actor) -> Reply:
         return str(await brain(context).handle(c.ForgetMe(actor=actor, confirm=confirm)))
+
+    await respond(update, context, act)
+
+
+ANONYMOUS = ("anonymously", "anonymous", "anon")
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask the community: /ask <question>, or /ask anonymously <question>."""
+    typed = text_after_command(update, context).strip()
+    first, _, rest = typed.partition(" ")
+    anonymous = first.lower() in ANONYMOUS
+    question = rest.strip() if anonymous else typed
+
+    async def act(actor: Actor) -> Reply:
+        if not question:
+            return (
+                "Type your question after /ask, for example: /ask how do you invoice a business? "
+                "Start with /ask anonymously to leave your name out."
+            )
+        return str(
+            await brain(context).handle(
+                c.AskCommunity(actor=actor, question=question, anonymous=anonymous)
+            )
+        )
 
     await respond(update, context, act)

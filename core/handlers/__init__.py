@@ -51,6 +51,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.UnbanMember: moderation.unban_member,
     c.BlockOtherSide: trust.block_other_side,
     c.ReportMessage: trust.report_message,
+    c.AskCommunity: trust.ask_community,
     c.ExportMyData: privacy.export_my_data,
     c.ForgetMe: privacy.forget_me,
     c.StartQuiz: skill_checks.start_quiz,

@@ -1,14 +1,15 @@
-"""Blocks between a business and a parent, and reports to the moderators."""
+"""Blocks between a business and a parent, reports to the moderators, questions to everyone."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from core.commands import BlockOtherSide, ReportMessage
-from core.errors import NotAllowed, NotFound
-from core.handlers.common import member_of
+from core.commands import AskCommunity, BlockOtherSide, ReportMessage
+from core.config import Settings
+from core.errors import DomainError, NotAllowed, NotFound
+from core.handlers.common import ensure_not_banned, member_of
 from core.models import AuditEntry, Block, Business, Offer, WorkItem
-from core.notices import MODERATORS, Notice
+from core.notices import HELP, MODERATORS, Notice
 from core.uow import UnitOfWork
 
 
@@ -68,3 +69,16 @@ async def report_message(cmd: ReportMessage, uow: UnitOfWork) -> str:
         )
     )
     return "Thank you. The moderators have your report and will look into it."
+
+
+async def ask_community(cmd: AskCommunity, uow: UnitOfWork, settings: Settings) -> str:
+    asker = await member_of(uow, cmd.actor)
+    ensure_not_banned(asker, uow.now())
+    if not settings.help_channels():
+        raise DomainError("This community has no help channel yet; ask a moderator to set one.")
+    who = "A parent (anonymous)" if cmd.anonymous else asker.display_name
+    await uow.notify(
+        Notice(to=HELP, text=f"{who} asks: {cmd.question}\nReplies here help everyone.")
+    )
+    how = " without your name" if cmd.anonymous else ""
+    return f"Posted your question in the community's help channel{how}. Answers appear there."

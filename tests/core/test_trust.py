@@ -9,7 +9,7 @@ from core import audit
 from core import commands as c
 from core.actors import Actor
 from core.config import Settings
-from core.errors import NotAllowed, NotFound
+from core.errors import DomainError, NotAllowed, NotFound
 from core.states import WorkStatus
 from tests.world import World
 
@@ -117,3 +117,18 @@ async def test_moderator_actions_and_money_movements_are_in_the_audit(world: Wor
         with pytest.raises(NotAllowed, match="moderators"):
             await audit.audit_view(uow, shop)
     assert (await world.item(work_id)).status == WorkStatus.OPEN  # Priya's offer rescinded
+
+
+async def test_asking_without_a_help_channel_says_so_and_a_suspended_member_cannot(
+    world: World, settings: Settings
+) -> None:
+    priya = await world.parent("Priya")
+    with pytest.raises(DomainError, match="no help channel"):
+        await world.app.handle(c.AskCommunity(actor=priya, question="Any tips?"))
+    settings.discord_token = SecretStr("token")
+    settings.discord_help_channel_id = 5
+    await world.app.handle(
+        c.BanMember(actor=await world.moderator(), platform="telegram", who="te-priya")
+    )
+    with pytest.raises(DomainError, match="suspended"):
+        await world.app.handle(c.AskCommunity(actor=priya, question="Any tips?"))

@@ -18,6 +18,7 @@ from tests.fakes.discord_api import (
     APP_ID,
     CHANNEL_ID,
     GUILD_ID,
+    HELP_CHANNEL_ID,
     MOD_CHANNEL_ID,
     MOD_ROLE,
     MOD_ROLE_ID,
@@ -67,9 +68,10 @@ class DiscordDriver:
         self.brain.settings.discord_guild_id = GUILD_ID
         self.brain.settings.discord_moderator_role = MOD_ROLE
         self.brain.settings.discord_moderator_channel_id = MOD_CHANNEL_ID
+        self.brain.settings.discord_help_channel_id = HELP_CHANNEL_ID
         self.bot = ParentBrainBot(self.brain, self.brain.settings)
         await self.bot.login("discord-test-token")
-        messenger = DiscordMessenger(self.bot, MOD_CHANNEL_ID)
+        messenger = DiscordMessenger(self.bot, MOD_CHANNEL_ID, HELP_CHANNEL_ID)
         self.brain.messengers["discord"] = messenger
         self.brain.outbox.messengers["discord"] = messenger
 
@@ -217,6 +219,14 @@ class DiscordDriver:
             words = args.split()
             names = ["item", "decision", "amount"]
             return [{"name": n, "type": 3, "value": w} for n, w in zip(names, words, strict=False)]
+        if command == "ask":
+            first, _, rest = args.partition(" ")
+            if first == "anonymously":
+                return [
+                    {"name": "question", "type": 3, "value": rest},
+                    {"name": "anonymous", "type": 5, "value": True},
+                ]
+            return [{"name": "question", "type": 3, "value": args}]
         if command in ("ban", "unban"):
             who, *rest = args.split(maxsplit=2)
             options = [
@@ -354,6 +364,11 @@ class DiscordDriver:
 
     def moderators(self) -> list[str]:
         return [p.content for p in self.fake.messages.get(MOD_CHANNEL_ID, []) if p.for_user is None]
+
+    def help_channel(self) -> list[str]:
+        return [
+            p.content for p in self.fake.messages.get(HELP_CHANNEL_ID, []) if p.for_user is None
+        ]
 
     def dms(self, name: str) -> list[str]:
         channel = self.fake.dm_channels.get(self.uid(name))

@@ -46,6 +46,10 @@ class Driver(Protocol):
         """What the bot posted in the moderators' chat or channel."""
         ...
 
+    def help_channel(self) -> list[str]:
+        """What the bot posted where /ask questions go."""
+        ...
+
     async def tick(self, minutes: float) -> None:
         """Let time pass: sweepers run and the outbox is delivered."""
         ...

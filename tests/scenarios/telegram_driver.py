@@ -43,7 +43,7 @@ class TelegramDriver:
         )
         await self.application.initialize()
         messenger = TelegramMessenger(
-            self.application.bot, per_chat_interval=0, moderator_chat=MOD_CHAT
+            self.application.bot, per_chat_interval=0, moderator_chat=MOD_CHAT, help_chat=GROUP
         )
         self.brain.messengers["telegram"] = messenger
         self.brain.outbox.messengers["telegram"] = messenger
@@ -188,6 +188,9 @@ class TelegramDriver:
 
     def group(self) -> list[str]:
         return self.fake.texts(GROUP)
+
+    def help_channel(self) -> list[str]:
+        return self.fake.texts(GROUP)  # the community chat, unless a help chat is set
 
     async def tick(self, minutes: float) -> None:
         self.clock.advance(minutes=minutes)

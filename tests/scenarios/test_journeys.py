@@ -252,3 +252,16 @@ async def test_a_parent_takes_a_skill_check_with_buttons_and_is_verified(driver:
     assert said(passed, "4 of 4 right: you passed", "proofreading is now verified")
     assert said(await driver.forge("Priya", "q1:101"), "already answered")
     assert said(await driver.command("Priya", "quiz", "design"), "no skill check for design")
+
+
+async def test_a_parent_asks_the_community_with_or_without_their_name(driver: Driver) -> None:
+    await driver.onboard("Priya", ["Proofreading"], "expert")
+    asked = await driver.command("Priya", "ask", "how do you invoice a business?")
+    assert said(asked, "Posted your question in the community's help channel")
+    assert said(driver.help_channel(), "Priya asks: how do you invoice a business?")
+
+    quiet = await driver.command("Priya", "ask", "anonymously is £15 an hour fair for editing?")
+    assert said(quiet, "without your name")
+    assert said(driver.help_channel(), "A parent (anonymous) asks: is £15 an hour fair")
+    assert not said(driver.help_channel(), "Priya asks: is £15")
+    assert said(await driver.command("Priya", "ask", "hi"), "The question doesn't look right")
