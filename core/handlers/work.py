@@ -13,6 +13,7 @@ from core.events import WorkCancelled, WorkExpired
 from core.handlers.common import (
     business_of,
     catalogue,
+    ensure_not_banned,
     local_time_text,
     member_of,
     owned_item,
@@ -109,6 +110,7 @@ async def post_work(
     business = await business_of(uow, cmd.actor)
     owner = await member_of(uow, cmd.actor)
     now = uow.now()
+    ensure_not_banned(owner, now)
     required = (await catalogue(uow)).resolve_levelled_min(cmd.skills)
     _allowed(f"{cmd.title}\n{cmd.description}", settings)
     budget = _budget(cmd.budget, settings)

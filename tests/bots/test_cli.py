@@ -111,3 +111,19 @@ def test_operators_extend_the_skill_list(tmp_path: Path) -> None:
     assert "Bid writing (also: grant writing)" in listed.stdout and "Proofreading" in listed.stdout
     clash = parentbrain("skills", "add", "Book keeping", "--alias", "bookkeeping", cwd=tmp_path)
     assert clash.returncode == 1 and '"bookkeeping" already means accountancy' in clash.stderr
+
+
+def test_audit_exports_moderator_actions_and_money_as_csv(tmp_path: Path) -> None:
+    kept = tmp_path / "demo.sqlite3"
+    assert parentbrain("demo", "--json", "--keep", str(kept), cwd=tmp_path).returncode == 0
+    done = parentbrain(
+        "audit",
+        "--csv",
+        cwd=tmp_path,
+        env={"PARENTBRAIN_DATABASE_URL": f"sqlite+aiosqlite:///{kept}"},
+    )
+    assert done.returncode == 0, done.stderr
+    rows = done.stdout.splitlines()
+    assert rows[0] == "at_utc,who,action,detail"
+    actions = {row.split(",")[2] for row in rows[1:]}
+    assert {"ConfirmFunding", "ConfirmPayout", "fund", "payout"} <= actions, actions

@@ -88,3 +88,40 @@ async def test_forgetme_waits_for_work_under_way(world: World) -> None:
     with pytest.raises(DomainError, match="work under way"):
         await world.app.handle(c.ForgetMe(actor=priya, confirm="yes"))
     assert (await world.member(priya)).display_name == "Priya"
+
+
+async def test_a_business_learns_the_parents_name_only_once_they_accept_and_never_the_handle(
+    world: World,
+) -> None:
+    priya = await world.app.handle(
+        c.RegisterAccount(
+            platform="telegram",
+            external_id=world.address("Priya"),
+            display_name="Priya",
+            handle="priya_k",
+            dm_open=True,
+        )
+    )
+    world.people["Priya"] = priya
+    await world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    await world.app.handle(c.GoAvailable(actor=priya, window="3h"))
+    shop = await world.business()
+    work_id = await world.funded(shop)
+    await world.pending_offer(work_id, priya)
+    assert not any("Priya" in n.text for n in await world.inbox("Bloom"))
+
+    await world.app.handle(
+        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(work_id, priya))
+    )
+    told = [n.text for n in await world.inbox("Bloom")]
+    assert any("Priya is working on" in text for text in told)
+    assert not any("priya_k" in text for text in told)
+
+
+async def test_a_suspended_business_cannot_post(world: World) -> None:
+    shop = await world.business()
+    await world.app.handle(
+        c.BanMember(actor=await world.moderator(), platform="telegram", who="te-bloom")
+    )
+    with pytest.raises(DomainError, match="suspended"):
+        await world.post(shop)
