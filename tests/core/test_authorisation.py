@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from core import commands as c
+from core import views
 from core.actors import Actor, Role
+from core.audit import audit_view
 from core.errors import NotAllowed
 from core.models import Base
 from tests.world import World
@@ -66,3 +68,20 @@ async def test_moderator_commands_are_refused_to_everyone_else(world: World, who
     after = await world.item(work_id)
     assert (after.status, after.funded_at) == (item.status, item.funded_at)
     assert (await world.member(suspended)).banned_until is not None
+
+
+@pytest.mark.parametrize("who", ["parent", "business", "suspended", "stranger"])
+async def test_moderator_views_are_refused_to_everyone_else(world: World, who: str) -> None:
+    await world.parent("Priya")
+    shop = await world.business()
+    suspended = await world.parent("Sam")
+    actor = {
+        "parent": world.people["Priya"],
+        "business": shop,
+        "suspended": suspended,
+        "stranger": Actor(member_id=9999, platform="telegram", roles=frozenset({Role.PARENT})),
+    }[who]
+    async with world.app.uow() as uow:
+        for view in (views.stats, views.disputes, views.payouts_owed, audit_view):
+            with pytest.raises(NotAllowed, match="moderators"):
+                await view(uow, actor)
