@@ -35,6 +35,32 @@ SEED_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
     "parenting_advice": ("Parenting advice", ("parenting",)),
 }
 
+# Skills close enough that, once an item has gone unanswered for long, a parent with one may
+# be asked about the other (routing widens the net this far last).
+ADJACENT_PAIRS = (
+    ("phone_calls", "sales_calls"),
+    ("phone_calls", "support"),
+    ("emails", "sales_emails"),
+    ("emails", "support"),
+    ("proofreading", "content_creation"),
+    ("design", "drawing"),
+    ("consulting", "strategy_planning"),
+    ("consulting", "advice_requests"),
+    ("strategy_planning", "project_management"),
+    ("project_management", "resourcing"),
+    ("analysis", "accountancy"),
+    ("legal_advice", "advice_requests"),
+    ("parenting_advice", "advice_requests"),
+)
+
+
+def adjacent(code: str) -> list[str]:
+    """Skills next to this one, either way round."""
+    return sorted(
+        {b for a, b in ADJACENT_PAIRS if a == code} | {a for a, b in ADJACENT_PAIRS if b == code}
+    )
+
+
 LEVELS = {"beginner": 1, "intermediate": 2, "expert": 3}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 LEVEL_ALIASES = {

@@ -150,17 +150,31 @@ def _side(key: Any, start: Any, window: str) -> Any:
 
 
 async def eligible_query(
-    uow: UnitOfWork, work: WorkItem, now: datetime, *, widen: bool = False
+    uow: UnitOfWork,
+    work: WorkItem,
+    now: datetime,
+    *,
+    widen: bool = False,
+    swap: tuple[str, str] | None = None,
 ) -> Need:
-    """Who may be offered this item now; `widen` accepts any level of the skills asked."""
-    needed = (
-        await uow.session.execute(
-            select(WorkSkill.skill_code, WorkSkill.min_level, SkillRow.name)
-            .join(SkillRow, SkillRow.code == WorkSkill.skill_code)
-            .where(WorkSkill.work_id == work.id)
-            .order_by(WorkSkill.min_level.desc(), WorkSkill.skill_code)
-        )
-    ).all()
+    """Who may be offered this item now; `widen` accepts any level of the skills asked, and
+    `swap` (asked, adjacent) accepts an adjacent skill in place of one asked, at any level."""
+    needed: list[tuple[str, int, str]] = [
+        (code, level, name)
+        for code, level, name in (
+            await uow.session.execute(
+                select(WorkSkill.skill_code, WorkSkill.min_level, SkillRow.name)
+                .join(SkillRow, SkillRow.code == WorkSkill.skill_code)
+                .where(WorkSkill.work_id == work.id)
+                .order_by(WorkSkill.min_level.desc(), WorkSkill.skill_code)
+            )
+        ).all()
+    ]
+    if swap is not None:
+        asked, near = swap
+        name = await uow.session.scalar(select(SkillRow.name).where(SkillRow.code == near))
+        kept = [row for row in needed if row[0] not in (asked, near)]
+        needed = [(near, 1, name or near), *kept] if len(kept) < len(needed) else needed
     query, key = eligible_shape(len(needed))
     params: dict[str, Any] = {
         "now": now,

@@ -3,7 +3,8 @@
 Learning needs no tables of its own: every rating, decline, time-out and delivery is already a
 row, so each decision reads the evidence of the sampled eligible parents with them, in the
 same query.
-After `widen_after` rounds without a taker the skill level asked is relaxed.
+After `widen_after` rounds without a taker the skill level asked is relaxed; after twice as
+many, adjacent skills (core/skills.py) count too.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from core.models import (
     WorkSkill,
 )
 from core.ports import Candidate
+from core.skills import adjacent
 from core.states import OfferStatus
 from core.uow import UnitOfWork
 from routing.eligibility import FREE, Need, eligible_query, eligible_shape, fits_now, param
@@ -43,7 +45,23 @@ class LearningRouter:
     async def candidates(
         self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int
     ) -> list[Candidate]:
+        """The exact skills first; after `widen_after` rounds any level of them; after twice
+        that, parents with an adjacent skill when nobody with the skills asked is left."""
         need = await eligible_query(uow, work, now, widen=work.rounds >= self.widen_after)
+        chosen = await self._choose(uow, need, now, limit)
+        if chosen or work.rounds < 2 * self.widen_after:
+            return chosen
+        for asked in need.skills:
+            for near in adjacent(asked):
+                swapped = await eligible_query(uow, work, now, widen=True, swap=(asked, near))
+                chosen += await self._choose(uow, swapped, now, limit - len(chosen))
+                if len(chosen) >= limit:
+                    return chosen
+        return chosen
+
+    async def _choose(
+        self, uow: UnitOfWork, need: Need, now: datetime, limit: int
+    ) -> list[Candidate]:
         rows = await self._sample(uow, need, now)
         found = {
             row.id: evidence_of(row, need.skills) for row in rows if fits_now(row, need.skills, now)

@@ -73,6 +73,21 @@ async def test_after_rounds_without_a_taker_the_level_asked_is_relaxed(world: Wo
     assert "intermediate in proofreading" in found.why
 
 
+async def test_after_twice_as_many_rounds_adjacent_skills_count(world: World) -> None:
+    writer = await world.parent("Writer", skills="content creation:expert")
+    await world.parent("Designer", skills="design:expert")
+    work_id = await world.post(await world.business(), skills="proofreading:expert")
+    router = LearningRouter(random.Random(3), widen_after=3)
+    async with world.app.uow() as uow:
+        item = await uow.session.get_one(WorkItem, work_id)
+        item.rounds = 5
+        assert await router.candidates(uow, item, uow.now(), 1) == []
+        item.rounds = 6
+        [found] = await router.candidates(uow, item, uow.now(), 3)
+    assert found.member_id == writer.member_id  # content creation is next to proofreading
+    assert "expert in content creation" in found.why
+
+
 async def test_the_learning_router_drives_the_offer_cascade(world: World) -> None:
     from bots.app import bootstrap, choose_router
 
