@@ -80,6 +80,15 @@ class World:
         await self.app.handle(c.ConfirmFunding(actor=await self.moderator(), work_id=work_id))
         return work_id
 
+    async def job_done(
+        self, parent: Actor, shop: Actor, work_id: int, body: str = "Done: link"
+    ) -> None:
+        """The parent accepts their pending offer, delivers, and the business approves."""
+        offer_id = await self.pending_offer(work_id, parent)
+        await self.app.handle(c.AcceptOffer(actor=parent, offer_id=offer_id))
+        await self.app.handle(c.SubmitDelivery(actor=parent, work_id=work_id, body=body))
+        await self.app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
+
     # What people received -------------------------------------------------------------
 
     def messenger(self, platform: str = "telegram") -> MemoryMessenger:

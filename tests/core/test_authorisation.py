@@ -29,6 +29,15 @@ def attempts(actor: Actor, work_id: int) -> list[c.Command]:
     ]
 
 
+def everyone_else(world: World, shop: Actor, suspended: Actor) -> dict[str, Actor]:
+    return {
+        "parent": world.people["Priya"],
+        "business": shop,
+        "suspended": suspended,
+        "stranger": Actor(member_id=9999, platform="telegram", roles=frozenset({Role.PARENT})),
+    }
+
+
 def test_the_matrix_covers_every_moderator_command() -> None:
     tried = {type(command) for command in attempts(Actor.system(), 1)}
     assert tried == set(c.MODERATOR_COMMANDS)
@@ -51,12 +60,7 @@ async def test_moderator_commands_are_refused_to_everyone_else(world: World, who
     await world.app.handle(
         c.BanMember(actor=await world.moderator(), platform="telegram", who="te-sam")
     )
-    actor = {
-        "parent": world.people["Priya"],
-        "business": shop,
-        "suspended": suspended,
-        "stranger": Actor(member_id=9999, platform="telegram", roles=frozenset({Role.PARENT})),
-    }[who]
+    actor = everyone_else(world, shop, suspended)[who]
     before = await _row_counts(world)
     item = await world.item(work_id)
 
@@ -75,12 +79,7 @@ async def test_moderator_views_are_refused_to_everyone_else(world: World, who: s
     await world.parent("Priya")
     shop = await world.business()
     suspended = await world.parent("Sam")
-    actor = {
-        "parent": world.people["Priya"],
-        "business": shop,
-        "suspended": suspended,
-        "stranger": Actor(member_id=9999, platform="telegram", roles=frozenset({Role.PARENT})),
-    }[who]
+    actor = everyone_else(world, shop, suspended)[who]
     async with world.app.uow() as uow:
         for view in (views.stats, views.disputes, views.payouts_owed, audit_view):
             with pytest.raises(NotAllowed, match="moderators"):

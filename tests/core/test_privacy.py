@@ -19,11 +19,7 @@ async def _paid_job(world: World) -> tuple[Actor, Actor, int]:
     priya = await world.parent("Priya")
     shop = await world.business()
     work_id = await world.funded(shop)
-    await world.app.handle(
-        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(work_id, priya))
-    )
-    await world.app.handle(c.SubmitDelivery(actor=priya, work_id=work_id, body="Priya's draft"))
-    await world.app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
+    await world.job_done(priya, shop, work_id, body="Priya's draft")
     await world.app.handle(c.RateWork(actor=shop, work_id=work_id, stars=5, comment="Priya rocks"))
     return priya, shop, work_id
 

@@ -123,11 +123,7 @@ async def test_a_low_rating_points_the_parent_to_the_checks(world: World) -> Non
     priya = await world.parent("Priya")
     shop = await world.business()
     work_id = await world.funded(shop)
-    await world.app.handle(
-        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(work_id, priya))
-    )
-    await world.app.handle(c.SubmitDelivery(actor=priya, work_id=work_id, body="done"))
-    await world.app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
+    await world.job_done(priya, shop, work_id)
     await world.app.handle(c.RateWork(actor=shop, work_id=work_id, stars=2))
     await world.app.handle(c.RateWork(actor=priya, work_id=work_id, stars=2))
     assert "type /learn" in await world.last_text("Priya")

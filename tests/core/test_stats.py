@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from core import commands as c
 from core.errors import NotAllowed
 from core.stats import community_stats, prometheus, stats
 from tests.world import World
@@ -16,11 +15,7 @@ async def test_stats_follow_what_happened_in_the_community(world: World) -> None
     shop = await world.business()
     done = await world.funded(shop)
     world.clock.advance(minutes=4)
-    await world.app.handle(
-        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(done, priya))
-    )
-    await world.app.handle(c.SubmitDelivery(actor=priya, work_id=done, body="done"))
-    await world.app.handle(c.ApproveDelivery(actor=shop, work_id=done))
+    await world.job_done(priya, shop, done)
     await world.funded(shop, title="Another flyer")  # offered to Priya, not answered yet
     world.clock.advance(hours=2)
     mod = await world.moderator()

@@ -7,27 +7,17 @@ from pydantic import SecretStr
 
 from core import audit
 from core import commands as c
-from core.actors import Actor
 from core.config import Settings
 from core.errors import DomainError, NotAllowed, NotFound
 from core.states import WorkStatus
 from tests.world import World
 
 
-async def _done_by(world: World, parent_name: str, work_id: int, shop: Actor) -> None:
-    parent = world.people[parent_name]
-    await world.app.handle(
-        c.AcceptOffer(actor=parent, offer_id=await world.pending_offer(work_id, parent))
-    )
-    await world.app.handle(c.SubmitDelivery(actor=parent, work_id=work_id, body="Done: link"))
-    await world.app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
-
-
 async def test_a_business_blocks_the_parent_who_did_an_item(world: World) -> None:
     priya = await world.parent("Priya")
     shop = await world.business()
     first = await world.funded(shop)
-    await _done_by(world, "Priya", first, shop)
+    await world.job_done(priya, shop, first)
     tom = await world.parent("Tom")
 
     reply = await world.app.handle(c.BlockOtherSide(actor=shop, work_id=first))
