@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core import commands as c
 from core.models import Member, Rating
 from core.states import OfferStatus
 from tests.world import World
+
+# Eligibility is one statement both routers share; each rule is checked through both.
+BOTH_ROUTERS = pytest.mark.parametrize("router_name", ["simple", "learning"])
 
 
 async def offered_names(world: World, work_id: int) -> set[str]:
@@ -13,6 +18,7 @@ async def offered_names(world: World, work_id: int) -> set[str]:
     return {name for name, actor in world.people.items() if actor.member_id in ids}
 
 
+@BOTH_ROUTERS
 async def test_required_level_is_respected(world: World) -> None:
     await world.parent("Novice", skills="proofreading:beginner")
     await world.parent("Expert", skills="proofreading:expert")
@@ -20,6 +26,7 @@ async def test_required_level_is_respected(world: World) -> None:
     assert await offered_names(world, work_id) == {"Expert"}
 
 
+@BOTH_ROUTERS
 async def test_every_required_skill_is_needed(world: World) -> None:
     await world.parent("Writer", skills="content creation")
     await world.parent("Both", skills="content creation, design")
@@ -29,6 +36,7 @@ async def test_every_required_skill_is_needed(world: World) -> None:
     assert await offered_names(world, work_id) == {"Both"}
 
 
+@BOTH_ROUTERS
 async def test_rate_floor_above_the_items_hourly_pay_excludes(world: World) -> None:
     dear = await world.parent("Dear")
     await world.app.handle(
@@ -39,6 +47,7 @@ async def test_rate_floor_above_the_items_hourly_pay_excludes(world: World) -> N
     assert await offered_names(world, work_id) == {"Fair"}
 
 
+@BOTH_ROUTERS
 async def test_quiet_hours_in_the_members_own_time(world: World) -> None:
     sleepy = await world.parent("Sleepy")
     await world.app.handle(c.UpdateProfile(actor=sleepy, quiet_hours="08:00-10:00"))  # now is 09:00
@@ -47,6 +56,7 @@ async def test_quiet_hours_in_the_members_own_time(world: World) -> None:
     assert await offered_names(world, work_id) == {"Awake"}
 
 
+@BOTH_ROUTERS
 async def test_banned_members_and_the_business_itself_are_never_offered(world: World) -> None:
     banned = await world.parent("Banned")
     async with world.app.uow() as uow:
@@ -60,6 +70,27 @@ async def test_banned_members_and_the_business_itself_are_never_offered(world: W
     await world.parent("Ok")
     work_id = await world.funded(owner, urgent=True)
     assert await offered_names(world, work_id) == {"Ok"}
+
+
+@BOTH_ROUTERS
+async def test_enough_time_left_in_the_availability_for_the_estimate(world: World) -> None:
+    await world.parent("Brief", window="30m")
+    await world.parent("Free")
+    work_id = await world.funded(await world.business(), estimate="45m", urgent=True)
+    assert await offered_names(world, work_id) == {"Free"}
+
+
+@BOTH_ROUTERS
+async def test_a_parent_at_capacity_is_not_offered_more(world: World) -> None:
+    busy = await world.parent("Busy")
+    shop = await world.business()
+    first = await world.funded(shop)
+    await world.app.handle(
+        c.AcceptOffer(actor=busy, offer_id=await world.pending_offer(first, busy))
+    )
+    await world.parent("Free")
+    second = await world.funded(shop, title="Another", urgent=True)
+    assert await offered_names(world, second) == {"Free"}
 
 
 async def test_better_rated_parents_are_asked_first_and_newcomers_sit_in_between(
