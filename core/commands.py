@@ -81,6 +81,14 @@ class VerifyBusiness(Command):
     business_id: int
 
 
+class RejectBusiness(Command):
+    """A moderator turns a business away, with a reason they are sent."""
+
+    actor: Actor
+    business_id: int
+    reason: str = Field(min_length=3, max_length=500)
+
+
 class PostWork(Command):
     actor: Actor
     title: str = Field(min_length=3, max_length=120)
@@ -295,6 +303,7 @@ class AnswerQuiz(Command):
 # to the audit log when it succeeds; tests try each one as everybody else.
 MODERATOR_COMMANDS: tuple[type[Command], ...] = (
     VerifyBusiness,
+    RejectBusiness,
     AddSkill,
     ApprovePost,
     RejectPost,

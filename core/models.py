@@ -197,6 +197,7 @@ class Business(Base):
     name: Mapped[str] = mapped_column(String(120))
     contact: Mapped[str] = mapped_column(String(200))
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    rejected_reason: Mapped[str | None] = mapped_column(String(500))  # set: may not post
     created_at: Mapped[datetime]
 
 

@@ -13,14 +13,15 @@ from core import commands as c
 from core.actors import Actor
 from core.errors import StaleAction
 
-_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|r[1-5]|q[1-4]):(\d{1,12})")
-MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr", "bv"})
+_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):(\d{1,12})")
+MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr", "bv", "bx"})
 
 TEXT_PROMPTS = {
     "wc": "What should the parent change? Reply with a short message.",
     "wx": "Why are you disputing this? Reply with a short message for the moderators.",
     "ws": "Send your work now: a message, a link or a file.",
     "pr": "Why isn't this post approved? Your words go to the business.",
+    "bx": "Why isn't this business approved? Your words go to them.",
 }
 
 
@@ -44,6 +45,8 @@ def read(token: str, actor: Actor) -> c.Command | NeedsText:
         raise StaleAction("That button is no longer valid; type /help to see what you can do.")
     kind, number = match[1], int(match[2])
     if kind in TEXT_PROMPTS:
+        if kind in MODERATOR_KINDS:
+            actor.require_moderator()  # before asking for words that would be refused
         return NeedsText(kind, number, TEXT_PROMPTS[kind])
     if kind == "oa":
         return c.AcceptOffer(actor=actor, offer_id=number)
@@ -73,4 +76,6 @@ def with_text(need: NeedsText, actor: Actor, text: str) -> c.Command:
         return c.OpenDispute(actor=actor, work_id=need.work_id, reason=text)
     if need.kind == "pr":
         return c.RejectPost(actor=actor, work_id=need.work_id, reason=text)
+    if need.kind == "bx":  # the number is the business's here
+        return c.RejectBusiness(actor=actor, business_id=need.work_id, reason=text)
     return c.SubmitDelivery(actor=actor, work_id=need.work_id, body=text)

@@ -67,6 +67,7 @@ class WordsModal(discord.ui.Modal):
             "wx": "Open a dispute",
             "ws": "Submit your work",
             "pr": "Reject a post",
+            "bx": "Reject a business",
         }
         super().__init__(
             title=titles[need.kind], custom_id=f"pb-words:{need.kind}:{need.work_id}", timeout=None
@@ -77,6 +78,7 @@ class WordsModal(discord.ui.Modal):
             "wx": "Why are you disputing it?",
             "ws": "Your work or a link",
             "pr": "Why isn't it approved?",
+            "bx": "Why isn't the business approved?",
         }
         self.words: discord.ui.TextInput[WordsModal] = discord.ui.TextInput(
             label=labels[need.kind],

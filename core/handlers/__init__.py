@@ -29,6 +29,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.UpdateProfile: members.update_profile,
     c.RegisterBusiness: members.register_business,
     c.VerifyBusiness: members.verify_business,
+    c.RejectBusiness: members.reject_business,
     c.GoAvailable: availability.go_available,
     c.GoUnavailable: availability.go_unavailable,
     c.AddWeeklyWindow: availability.add_weekly_window,

@@ -52,6 +52,11 @@ async def business_of(uow: UnitOfWork, actor: Actor) -> Business:
     )
     if business is None:
         raise NotAllowed("Register your business first: type /business.")
+    if business.rejected_reason:
+        raise NotAllowed(
+            f"The moderators didn't approve {business.name} ({business.rejected_reason}); "
+            "ask them in the community."
+        )
     return business
 
 

@@ -14,6 +14,7 @@ from core.commands import (
     CompleteLink,
     RegisterAccount,
     RegisterBusiness,
+    RejectBusiness,
     SetReachable,
     SetSkills,
     StartLink,
@@ -220,7 +221,10 @@ async def register_business(cmd: RegisterBusiness, uow: UnitOfWork) -> str:
         Notice(
             to=MODERATORS,
             text=f"New business #{business.id}: {cmd.name} ({cmd.contact}), registered by {member.display_name}.",
-            actions=[Action(label="Verify business", token=f"bv:{business.id}")],
+            actions=[
+                Action(label="Verify business", token=f"bv:{business.id}"),
+                Action(label="Reject business", token=f"bx:{business.id}"),
+            ],
         )
     )
     if Role.BUSINESS.value not in member.roles:
@@ -235,13 +239,29 @@ async def verify_business(cmd: VerifyBusiness, uow: UnitOfWork) -> str:
         raise NotFound(f"There is no business #{cmd.business_id}.")
     if business.verified:
         return f"{business.name} was already verified."
-    business.verified = True
+    business.verified, business.rejected_reason = True, None
     await uow.notify(
         Notice(
             to=business.owner_member_id, text=f"{business.name} is now verified by the moderators."
         )
     )
     return f"Verified {business.name}."
+
+
+async def reject_business(cmd: RejectBusiness, uow: UnitOfWork) -> str:
+    cmd.actor.require_moderator()
+    business = await uow.session.get(Business, cmd.business_id)
+    if business is None:
+        raise NotFound(f"There is no business #{cmd.business_id}.")
+    business.verified, business.rejected_reason = False, cmd.reason
+    await uow.notify(
+        Notice(
+            to=business.owner_member_id,
+            text=f"The moderators didn't approve {business.name}: {cmd.reason}\n"
+            "You can't post work for now; reply to them in the community if you'd like to talk.",
+        )
+    )
+    return f"Rejected {business.name}; they've been told why."
 
 
 async def add_skill(cmd: AddSkill, uow: UnitOfWork) -> str:

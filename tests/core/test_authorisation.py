@@ -18,6 +18,7 @@ from tests.world import World
 def attempts(actor: Actor, work_id: int) -> list[c.Command]:
     return [
         c.VerifyBusiness(actor=actor, business_id=1),
+        c.RejectBusiness(actor=actor, business_id=1, reason="not a real business"),
         c.AddSkill(actor=actor, name="Bid writing"),
         c.ApprovePost(actor=actor, work_id=work_id),
         c.RejectPost(actor=actor, work_id=work_id, reason="not suitable"),

@@ -210,6 +210,15 @@ async def test_moderators_review_posts_and_settle_disputes_from_their_channel(
     assert said(await driver.reply("Kate", "Bulk cold emailing breaks our rules"), "Rejected #2")
     assert said(driver.dms("Rex"), "didn't approve", "Bulk cold emailing breaks our rules")
 
+    await driver.command("Zed", "business", "Zed Loans, zed@loans.example")
+    assert said(await driver.press("Priya", "Reject business"), "Only the community's moderators")
+    await driver.press("Kate", "Reject business")
+    assert said(
+        await driver.reply("Kate", "Payday loans aren't allowed here"), "Rejected Zed Loans"
+    )
+    assert said(driver.dms("Zed"), "didn't approve Zed Loans", "Payday loans aren't allowed here")
+    assert said(await driver.command("Zed", "cancel", "1"), "didn't approve Zed Loans")
+
 
 async def test_people_block_report_and_see_or_erase_their_own_data(driver: Driver) -> None:
     driver.make_moderator("Kate")
