@@ -13,6 +13,7 @@ from core.states import WorkStatus
 from tests.world import World
 
 
+@pytest.mark.parametrize("router_name", ["simple", "learning"])
 async def test_a_business_blocks_the_parent_who_did_an_item(world: World) -> None:
     priya = await world.parent("Priya")
     shop = await world.business()
