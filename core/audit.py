@@ -17,13 +17,14 @@ from core.money import Money
 from core.uow import UnitOfWork
 
 
-def audit_entry(command: Command, now: datetime) -> AuditEntry:
+def audit_entry(command: Command, now: datetime, action: str | None = None) -> AuditEntry:
+    """The command as an audit row: who, what (its name unless `action` says), its fields."""
     actor = getattr(command, "actor", None)
     member_id = actor.member_id if actor is not None and actor.member_id > 0 else None
     return AuditEntry(
         at=now,
         actor_member_id=member_id,
-        action=type(command).__name__,
+        action=action or type(command).__name__,
         detail=command.model_dump_json(exclude={"actor"}),
     )
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from core.audit import audit_entry
 from core.commands import AskCommunity, BlockOtherSide, ReportMessage
 from core.config import Settings
 from core.errors import DomainError, NotAllowed, NotFound
 from core.handlers.common import ensure_not_banned, member_of
-from core.models import AuditEntry, Block, Business, Offer, WorkItem
+from core.models import Block, Business, Offer, WorkItem
 from core.notices import HELP, MODERATORS, Notice
 from core.uow import UnitOfWork
 
@@ -60,14 +61,7 @@ async def report_message(cmd: ReportMessage, uow: UnitOfWork) -> str:
             f"{cmd.reason}{quoted}{where}",
         )
     )
-    uow.session.add(
-        AuditEntry(
-            at=uow.now(),
-            actor_member_id=reporter.id,
-            action="Report",
-            detail=cmd.model_dump_json(exclude={"actor"}),
-        )
-    )
+    uow.session.add(audit_entry(cmd, uow.now(), action="Report"))
     return "Thank you. The moderators have your report and will look into it."
 
 
