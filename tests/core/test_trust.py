@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from core import audit
 from core import commands as c
@@ -123,3 +123,19 @@ async def test_asking_without_a_help_channel_says_so_and_a_suspended_member_cann
     )
     with pytest.raises(DomainError, match="suspended"):
         await world.app.handle(c.AskCommunity(actor=priya, question="Any tips?"))
+
+
+async def test_undoing_a_block_that_isnt_there_and_an_empty_report_change_nothing(
+    world: World,
+) -> None:
+    priya = await world.parent("Priya")
+    first = await world.funded(await world.business())
+    assert "wasn't blocked" in await world.app.handle(
+        c.BlockOtherSide(actor=priya, work_id=first, undo=True)
+    )
+    with pytest.raises(ValidationError):
+        await world.app.handle(c.ReportMessage(actor=priya, reason=" "))
+    async with world.app.uow() as uow:
+        assert await audit.audit_lines(uow) != [] and not any(
+            line.action == "Report" for line in await audit.audit_lines(uow)
+        )

@@ -237,3 +237,12 @@ async def test_onboarding_asks_experience_timezone_rate_and_quiet_hours(tg: Tele
     profile = " ".join(await tg.command("Priya", "profile"))
     assert "proofreading (expert)" in profile and "£18.00" in profile
     assert "Europe/Dublin" in profile and "21:00-07:00" in profile
+
+
+async def test_new_commands_typed_without_their_words_say_what_to_type(tg: TelegramDriver) -> None:
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    assert any("/report asked me to pay" in t for t in await tg.command("Priya", "report"))
+    assert any("/quiz proofreading" in t for t in await tg.command("Priya", "quiz"))
+    assert any("/ask how do you invoice" in t for t in await tg.command("Priya", "ask"))
+    assert any("item number" in t for t in await tg.command("Priya", "unblock"))
+    assert any("Did you mean" in t for t in await tg.command("Priya", "learn", "proofreadin"))
