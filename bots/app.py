@@ -23,6 +23,7 @@ from core.sweeps import SweepReport, sweep
 from core.uow import UnitOfWorkFactory, uow_factory
 from payments import handlers as money
 from payments.offline import OfflineGateway
+from payments.recovery import finish_money
 from routing.simple import SimpleRouter
 
 if TYPE_CHECKING:
@@ -94,7 +95,9 @@ class ParentBrain:
         return await self.bus.handle(command)
 
     async def sweep(self) -> SweepReport:
-        return await sweep(self.bus, self.uow, timedelta(days=self.settings.rating_window_days))
+        report = await sweep(self.bus, self.uow, timedelta(days=self.settings.rating_window_days))
+        report.money_finished = (await finish_money(self.bus, self.uow, self.gateway.name)).total
+        return report
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -16,6 +16,7 @@ from core.uow import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 Handler = Callable[..., Awaitable[Any]]
+Claim = Callable[[UnitOfWork], Awaitable[None]]
 
 
 def inject(handler: Handler, dependencies: Mapping[str, Any]) -> Handler:
@@ -38,12 +39,19 @@ class MessageBus:
         self.event_handlers = {t: [inject(h, deps) for h in hs] for t, hs in event_handlers.items()}
         self.failed_events: list[tuple[Event, BaseException]] = []
 
-    async def handle(self, command: Command) -> Any:
-        """Run a command in one transaction, then the events it caused, each in its own."""
+    async def handle(self, command: Command, *, once: Claim | None = None) -> Any:
+        """Run a command in one transaction, then the events it caused, each in its own.
+
+        `once` runs first inside that same transaction, to record that the command's cause
+        (a webhook event, say) has been applied: the record and the change commit together
+        or not at all, so a crash between them can't leave either without the other.
+        """
         handler = self.command_handlers.get(type(command))
         if handler is None:
             raise LookupError(f"no handler for {type(command).__name__}")
         async with self.uow() as uow:
+            if once is not None:
+                await once(uow)
             result = await handler(command, uow)
             if isinstance(command, MODERATOR_COMMANDS):
                 uow.session.add(audit_entry(command, uow.now()))

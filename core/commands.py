@@ -6,13 +6,36 @@ carried as typed and read by the handler, so both platforms read it the same way
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.actors import Actor
+from core.errors import NotFound
+from core.parsing import LARGEST_ID, without_control_characters
 
 
 class Command(BaseModel):
     model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, fields: Any) -> Any:
+        if not isinstance(fields, dict):
+            return fields
+        return {
+            name: without_control_characters(value) if isinstance(value, str) else value
+            for name, value in fields.items()
+        }
+
+    @model_validator(mode="after")
+    def _ids_the_store_can_hold(self) -> Self:
+        """An id no row can have (a 20-digit option, a forged button) is "not found", not a
+        database error."""
+        for name, value in self:
+            if name.endswith("_id") and isinstance(value, int) and not 0 < value <= LARGEST_ID:
+                raise NotFound(f"There is no {name[:-3].replace('_', ' ')} #{value}.")
+        return self
 
 
 class RegisterAccount(Command):

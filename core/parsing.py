@@ -13,8 +13,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.money import KNOWN_CURRENCIES, SYMBOLS, Money
+
+# Ids are 32-bit integer columns on PostgreSQL; a larger number can name nothing.
+LARGEST_ID = 2**31 - 1
 
 MAX_WINDOW = timedelta(hours=24)
 TONIGHT_ENDS = time(23, 0)
@@ -35,13 +38,13 @@ _DURATION_UNITS = {
     "minute": 1,
     "minutes": 1,
 }
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)")
 
 
 def parse_duration(text: str, *, limit: timedelta = timedelta(days=60)) -> timedelta:
     """'2h', '90m', '1h30', '1h 30m', '2 hours', '1.5h' -> timedelta (whole minutes)."""
     raw = text.strip().lower()
-    if re.fullmatch(r"\d+h\d{1,2}", raw):  # "1h30"
+    if re.fullmatch(r"[0-9]+h[0-9]{1,2}", raw):  # "1h30"
         raw += "m"
     parts = _DURATION_PART.findall(raw)
     leftover = _DURATION_PART.sub("", raw).replace("and", "").strip(" ,")
@@ -55,7 +58,7 @@ def parse_duration(text: str, *, limit: timedelta = timedelta(days=60)) -> timed
     whole = int(minutes)
     if whole <= 0:
         raise DomainError("That length of time is zero; try something like 30m or 2h.")
-    if timedelta(minutes=whole) > limit:
+    if whole > limit.total_seconds() // 60:  # compared as numbers: timedelta overflows
         raise DomainError(
             f"That's longer than {format_duration(limit)}; please pick something shorter."
         )
@@ -73,7 +76,7 @@ def format_duration(span: timedelta) -> str:
     return out or "0m"
 
 
-_CLOCK = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?")
+_CLOCK = re.compile(r"([0-9]{1,2})(?:[:.h]([0-9]{2}))?\s*(am|pm)?")
 
 
 def parse_clock_time(text: str) -> time:
@@ -157,8 +160,9 @@ def parse_window(text: str, now: datetime, tz: ZoneInfo, default: timedelta) -> 
 
 
 _MONEY = re.compile(
-    r"(?P<pre>[A-Za-z]{3}|[£€$]|A\$|C\$|NZ\$)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<post>[A-Za-z]{3})?"
+    r"(?P<pre>[A-Za-z]{3}|[£€$]|A\$|C\$|NZ\$)?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<post>[A-Za-z]{3})?"
 )
+MAX_AMOUNT_CHARS = 20  # "1,000,000,000,000.00"; longer is a typo, and past Decimal's precision
 _SYMBOL_CURRENCY = {symbol: code for code, symbol in SYMBOLS.items()}
 
 
@@ -175,7 +179,9 @@ def parse_money(text: str, default_currency: str) -> Money:
         if code not in KNOWN_CURRENCIES:
             raise DomainError(f'"{marker}" isn\'t a currency I know; try £25 or 25 GBP.')
     number = match["num"]
-    if "," in number and not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", number):
+    if len(number) > MAX_AMOUNT_CHARS:
+        raise DomainError(f'"{raw}" is far more than any budget here; check the amount.')
+    if "," in number and not re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?", number):
         raise DomainError(f'"{raw}" has commas in odd places; try 1200.50.')
     try:
         amount = Decimal(number.replace(",", ""))
@@ -285,7 +291,7 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
         _day_bit(day_part)
         ahead = (_WEEKDAYS[day_part[:3]] - local_now.weekday()) % 7 or 7
         target = local_now.date() + timedelta(days=ahead)
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", day_part):
+    elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day_part):
         try:
             target = date.fromisoformat(day_part)
         except ValueError:
@@ -310,14 +316,43 @@ def split_available(text: str) -> tuple[str, str]:
     """'2h for proofreading, design' -> ('2h', 'proofreading, design'); the window may be empty."""
     raw = text.strip()
     match = re.fullmatch(r"(?:(.*?)\s+)?for\s+(.+)", raw, flags=re.IGNORECASE)
-    if match and not re.fullmatch(r"\d.*", match[2].strip()):
+    if match and not re.fullmatch(r"[0-9].*", match[2].strip()):
         return (match[1] or "").strip(), match[2].strip()
     return raw, ""
 
 
 def parse_number(text: str, what: str, example: str) -> int:
-    """The leading number of what was typed ('12', '#12 the rest'), or a sentence saying how."""
+    """The leading number of what was typed ('12', '#12 the rest'), or a sentence saying how.
+
+    Only ASCII digits count: '²' and other digit-like characters are refused, not crashed on.
+    A number past the largest id the store holds is simply not there.
+    """
     token = text.strip().lstrip("#").split(maxsplit=1)[0] if text.strip() else ""
-    if not token.isdigit() or len(token) > 12:
+    if not is_whole_number(token) or len(token) > 12:
         raise DomainError(f"Please give the {what} number, like: {example}")
+    number = int(token)
+    if not 0 < number <= LARGEST_ID:
+        raise NotFound(f"There is no {what} #{number}.")
+    return number
+
+
+def parse_whole_number(text: str, low: int, high: int, hint: str) -> int:
+    """A small count typed by a person ('2'), between low and high, or the hint as the error."""
+    token = text.strip()
+    if not is_whole_number(token) or len(token) > 6 or not low <= int(token) <= high:
+        raise DomainError(hint)
     return int(token)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def without_control_characters(text: str) -> str:
+    """What a person typed, less the control characters (NUL and the like) no store or chat
+    wants; line breaks and tabs stay."""
+    return _CONTROL.sub("", text)
+
+
+def is_whole_number(text: str) -> bool:
+    """ASCII digits only; str.isdigit() also says yes to '²', which int() then refuses."""
+    return text.isascii() and text.isdigit()

@@ -36,6 +36,7 @@ class SweepReport:
     items_routed: int = 0
     auto_approved: int = 0
     switched_on: list[int] = field(default_factory=list)
+    money_finished: int = 0  # movements a crash left half-way, finished (payments.recovery)
 
 
 async def _due_ids(uow: UnitOfWork, query: Select[Any]) -> list[int]:

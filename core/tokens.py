@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from core import commands as c
 from core.actors import Actor
-from core.errors import StaleAction
+from core.errors import NotFound, StaleAction
+from core.parsing import LARGEST_ID
 
-_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):(\d{1,12})")
+_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):([0-9]{1,12})")
 MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr", "bv", "bx"})
 
 TEXT_PROMPTS = {
@@ -45,6 +46,8 @@ def read(token: str, actor: Actor) -> c.Command | NeedsText:
         raise StaleAction("That button is no longer valid; type /help to see what you can do.")
     kind, number = match[1], int(match[2])
     if kind in TEXT_PROMPTS:
+        if number > LARGEST_ID:
+            raise NotFound("That button points at nothing here; type /help to see what you can do.")
         if kind in MODERATOR_KINDS:
             actor.require_moderator()  # before asking for words that would be refused
         return NeedsText(kind, number, TEXT_PROMPTS[kind])

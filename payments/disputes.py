@@ -17,7 +17,7 @@ from core.ports import PaymentGateway, RefundRequest
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
 from payments import ledger
-from payments.payouts import mark_paid, transfer_request
+from payments.payouts import assignee_of, lock_payee, mark_paid, transfer_request
 
 
 async def resolve_dispute(
@@ -28,6 +28,8 @@ async def resolve_dispute(
     outcome = cmd.outcome.strip().lower()
     if outcome not in ("pay", "refund", "split"):
         raise DomainError(f"Say how to decide: /resolve {cmd.work_id} pay, refund or split £10")
+    assignee = await assignee_of(uow, cmd.work_id)
+    account = await lock_payee(uow, assignee, gateway.name) if assignee else None  # then item
     item = await uow.work_for_update(cmd.work_id)
     if item.status != WorkStatus.DISPUTED or item.assignee_member_id is None:
         raise StaleAction(f'"{item.title}" (#{item.id}) is not in dispute.')
@@ -89,7 +91,7 @@ async def resolve_dispute(
     )
     uow.session.add(payout)
     await uow.session.flush()
-    reference = await gateway.transfer(await transfer_request(uow, gateway, item, payout))
+    reference = await gateway.transfer(transfer_request(item, payout, account))
     if reference is not None:
         await mark_paid(uow, item, payout, reference)
     share = Money(gross.minor - fee, item.currency)

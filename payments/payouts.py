@@ -13,7 +13,7 @@ from core.errors import NotFound, StaleAction
 from core.events import DeliveryApproved, PayoutSent
 from core.models import PayeeAccount, Payout, WorkItem
 from core.money import Money, parent_share, platform_fee
-from core.notices import Notice
+from core.notices import MODERATORS, Notice
 from core.ports import PaymentGateway, TransferRequest
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
@@ -23,10 +23,47 @@ from payments import ledger
 async def settle_approved(
     event: DeliveryApproved, uow: UnitOfWork, gateway: PaymentGateway
 ) -> None:
-    """Split the escrow into the parent's share and the platform fee, then pay the parent."""
+    """Split the escrow into the parent's share and the platform fee, then pay the parent.
+
+    Safe to run again for the same approval (the recovery sweep does): the split is made once,
+    and a payout still owed is tried again with the same idempotency key.
+    """
+    # Lock order everywhere money reaches a parent: the payee account, then the item. So an
+    # approval and the account becoming ready can't both decide before seeing the other.
+    account = await lock_payee(uow, event.member_id, gateway.name)
     item = await uow.work_for_update(event.work_id)
     if item.status != WorkStatus.APPROVED:
         return
+    payout = await uow.session.scalar(select(Payout).where(Payout.work_id == item.id))
+    first_attempt = payout is None
+    if payout is None:
+        payout = await _split(uow, item, event.member_id)
+    reference = await gateway.transfer(transfer_request(item, payout, account))
+    if reference is not None:
+        await mark_paid(uow, item, payout, reference)
+        return
+    if not first_attempt:
+        return  # still waiting on the same blocker; the parent was told the first time
+    share = Money(payout.amount_minor, payout.currency)
+    how = (
+        "The moderators pay it by bank transfer and you'll hear here when it's sent."
+        if gateway.confirms_by_hand
+        else "Type /payouts to set up how you're paid, and it will be sent as soon as you have."
+    )
+    await uow.notify(
+        Notice(to=event.member_id, text=f'{share} is owed to you for "{item.title}". {how}')
+    )
+    if gateway.confirms_by_hand:
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                text=f'Payout #{payout.id}: {share} is owed to a parent for "{item.title}" '
+                f"(#{item.id}). Pay it by bank transfer, then type /paid {payout.id}.",
+            )
+        )
+
+
+async def _split(uow: UnitOfWork, item: WorkItem, member_id: int) -> Payout:
     share = parent_share(item.budget_minor, item.fee_bps)
     fee = platform_fee(item.budget_minor, item.fee_bps)
     now = uow.now()
@@ -37,44 +74,43 @@ async def settle_approved(
         currency=item.currency,
         legs=[
             (ledger.escrow(item.id), item.budget_minor),
-            (ledger.payable(event.member_id), -share),
+            (ledger.payable(member_id), -share),
             (ledger.REVENUE, -fee),
         ],
         now=now,
         work_id=item.id,
     )
-    payout = await uow.session.scalar(select(Payout).where(Payout.work_id == item.id))
-    if payout is None:
-        payout = Payout(
-            work_id=item.id,
-            member_id=event.member_id,
-            amount_minor=share,
-            currency=item.currency,
-            created_at=now,
-        )
-        uow.session.add(payout)
-        await uow.session.flush()
-    reference = await gateway.transfer(await transfer_request(uow, gateway, item, payout))
-    if reference is not None:
-        await mark_paid(uow, item, payout, reference)
-        return
-    how = (
-        "The moderators pay it by bank transfer and you'll hear here when it's sent."
-        if gateway.confirms_by_hand
-        else "Type /payouts to set up how you're paid, and it will be sent as soon as you have."
+    payout = Payout(
+        work_id=item.id,
+        member_id=member_id,
+        amount_minor=share,
+        currency=item.currency,
+        created_at=now,
     )
-    await uow.notify(
-        Notice(
-            to=event.member_id,
-            text=f'{Money(share, item.currency)} is owed to you for "{item.title}". {how}',
-        )
+    uow.session.add(payout)
+    await uow.session.flush()
+    return payout
+
+
+async def lock_payee(uow: UnitOfWork, member_id: int, gateway: str) -> PayeeAccount | None:
+    """The member's payee account, row-locked and read fresh; None if they have none."""
+    return await uow.session.scalar(
+        select(PayeeAccount)
+        .where(PayeeAccount.member_id == member_id, PayeeAccount.gateway == gateway)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
 
 
-async def transfer_request(
-    uow: UnitOfWork, gateway: PaymentGateway, item: WorkItem, payout: Payout
+async def assignee_of(uow: UnitOfWork, work_id: int) -> int | None:
+    return await uow.session.scalar(
+        select(WorkItem.assignee_member_id).where(WorkItem.id == work_id)
+    )
+
+
+def transfer_request(
+    item: WorkItem, payout: Payout, account: PayeeAccount | None
 ) -> TransferRequest:
-    account = await uow.session.get(PayeeAccount, (payout.member_id, gateway.name))
     destination = account.account_ref if account is not None and account.ready else None
     return TransferRequest(
         payout.id,
@@ -115,7 +151,10 @@ async def set_up_payouts(cmd: SetUpPayouts, uow: UnitOfWork, gateway: PaymentGat
 async def payee_updated(cmd: PayeeUpdated, uow: UnitOfWork, gateway: PaymentGateway) -> int:
     """Record the payee account's state; when it becomes ready, pay everything held for them."""
     account = await uow.session.scalar(
-        select(PayeeAccount).where(PayeeAccount.account_ref == cmd.account_ref)
+        select(PayeeAccount)
+        .where(PayeeAccount.account_ref == cmd.account_ref)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if account is None or cmd.at < account.state_at:
         return 0  # not ours, or an older update arriving late
@@ -130,7 +169,9 @@ async def payee_updated(cmd: PayeeUpdated, uow: UnitOfWork, gateway: PaymentGate
     paid = 0
     for payout in held:
         item = await uow.work_for_update(payout.work_id)
-        reference = await gateway.transfer(await transfer_request(uow, gateway, item, payout))
+        if payout.status != "owed":
+            continue  # paid meanwhile, under the item's lock
+        reference = await gateway.transfer(transfer_request(item, payout, account))
         if reference is not None:
             await mark_paid(uow, item, payout, reference)
             paid += 1

@@ -77,7 +77,9 @@ class StripeGateway:
             params["source_transaction"] = request.source
         made = await self.client.v1.transfers.create_async(
             params,  # type: ignore[arg-type]
-            {"idempotency_key": f"transfer-payout-{request.payout_id}"},
+            # Keyed by the item, which has one payout: a payout row rolled back after Stripe
+            # answered (a crash) comes back under a new id, and must not pay twice.
+            {"idempotency_key": f"transfer-work-{request.work_id}"},
         )
         return str(made.id)
 

@@ -1,7 +1,8 @@
 """Stripe webhooks: verified, stored by event id, applied once, in whatever order they come.
 
-Stripe delivers at least once, out of order, and retries for days. Each event id is claimed
-in the store before it is applied and marked applied after; a replay of an applied event is
+Stripe delivers at least once, out of order, and retries for days. An event's id is recorded
+as applied in the very transaction that applies it, so a crash at any point leaves either
+both or neither, and Stripe's next retry finishes the job. A replay of an applied event is
 acknowledged and changes nothing, and a failure answers 500 so Stripe tries again later.
 Unknown event types are acknowledged and ignored.
 """
@@ -10,18 +11,20 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import stripe
 from sqlalchemy.exc import IntegrityError
 
 from core.actors import Actor
-from core.bus import MessageBus
-from core.commands import CheckoutExpired, ConfirmFunding, PayeeUpdated
-from core.errors import DomainError
+from core.bus import MessageBus, in_transaction
+from core.commands import CheckoutExpired, Command, ConfirmFunding, PayeeUpdated
+from core.errors import DomainError, NotFound
 from core.models import WebhookEvent
-from core.uow import UnitOfWorkFactory
+from core.uow import UnitOfWork, UnitOfWorkFactory
 from payments.stripe_gateway import StripeGateway
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,10 @@ TOLERANCE_SECONDS = 300
 class Answer:
     status: int
     text: str
+
+
+class AlreadyApplied(Exception):
+    """This event id was applied before (or is being applied by another delivery right now)."""
 
 
 class StripeWebhook:
@@ -47,56 +54,74 @@ class StripeWebhook:
             )
         except (ValueError, stripe.SignatureVerificationError):
             return Answer(400, "signature or payload not valid")
-        if not await self._claim(event.id, event.type):
+        if await self._applied(event.id):
             return Answer(200, "already applied")
+        once = partial(self._record, event.id, event.type)
         try:
-            await self._apply(event.type, json.loads(payload)["data"]["object"], int(event.created))
+            command = await self._command(
+                event.type, json.loads(payload)["data"]["object"], int(event.created)
+            )
+            if command is None:
+                await in_transaction(self.uow(), once)
+            else:
+                await self.bus.handle(command, once=once)
+        except AlreadyApplied:
+            return Answer(200, "already applied")
+        except DomainError as err:
+            # Nothing changed and nothing ever will for this event (e.g. already funded).
+            log.info("stripe %s %s needed no change: %s", event.type, event.id, err)
+            with suppress(AlreadyApplied):
+                await in_transaction(self.uow(), once)
         except Exception:
             log.exception("stripe event %s (%s) failed; Stripe will retry", event.id, event.type)
-            await self._release(event.id)
             return Answer(500, "not applied; try again")
-        await self._mark_applied(event.id)
         return Answer(200, "applied")
 
-    async def _claim(self, event_id: str, kind: str) -> bool:
-        async with self.uow() as uow:
-            if await uow.session.get(WebhookEvent, event_id) is not None:
-                return False  # applied already, or being applied by another delivery right now
-            uow.session.add(WebhookEvent(id=event_id, type=kind, received_at=uow.now()))
-            try:
-                await uow.commit()
-            except IntegrityError:
-                return False
-        return True
-
-    async def _release(self, event_id: str) -> None:
+    async def _applied(self, event_id: str) -> bool:
         async with self.uow() as uow:
             seen = await uow.session.get(WebhookEvent, event_id)
-            if seen is not None:
-                await uow.session.delete(seen)
-            await uow.commit()
+            return seen is not None and seen.applied_at is not None
 
-    async def _mark_applied(self, event_id: str) -> None:
-        async with self.uow() as uow:
-            seen = await uow.session.get_one(WebhookEvent, event_id)
+    async def _record(self, event_id: str, kind: str, uow: UnitOfWork) -> None:
+        """Mark the event applied, inside the transaction that applies it.
+
+        On PostgreSQL a second delivery racing this one waits on the primary key until the
+        first commits (then it is already applied) or rolls back (then it applies it itself).
+        A row left unapplied by an older build that died half-way is taken up here.
+        """
+        seen = await uow.session.get(WebhookEvent, event_id, with_for_update=True)
+        if seen is not None:
+            if seen.applied_at is not None:
+                raise AlreadyApplied(event_id)
             seen.applied_at = uow.now()
-            await uow.commit()
-
-    async def _apply(self, kind: str, obj: dict[str, Any], created: int) -> None:
+            return
+        uow.session.add(
+            WebhookEvent(id=event_id, type=kind, received_at=uow.now(), applied_at=uow.now())
+        )
         try:
-            if kind == "checkout.session.completed" and obj.get("payment_status") == "paid":
-                work_id = int(obj["metadata"]["work_id"])
-                intent = obj.get("payment_intent") or ""
-                charge = await self.gateway.charge_of(intent) if intent else None
-                await self.bus.handle(
-                    ConfirmFunding(
-                        actor=Actor.system(), work_id=work_id, reference=intent, charge=charge or ""
-                    )
-                )
-            elif kind == "checkout.session.expired":
-                await self.bus.handle(CheckoutExpired(work_id=int(obj["metadata"]["work_id"])))
-            elif kind == "account.updated":
-                ready = bool(obj.get("payouts_enabled")) and bool(obj.get("details_submitted"))
-                await self.bus.handle(PayeeUpdated(account_ref=obj["id"], ready=ready, at=created))
-        except DomainError as err:
-            log.info("stripe %s needed no change: %s", kind, err)  # e.g. already funded
+            await uow.session.flush()
+        except IntegrityError as err:
+            raise AlreadyApplied(event_id) from err
+
+    async def _command(self, kind: str, obj: dict[str, Any], created: int) -> Command | None:
+        """What the event asks of us, or None when it needs nothing (an unknown type)."""
+        if kind == "checkout.session.completed" and obj.get("payment_status") == "paid":
+            work_id = _work_id(obj)
+            intent = obj.get("payment_intent") or ""
+            charge = await self.gateway.charge_of(intent) if intent else None
+            return ConfirmFunding(
+                actor=Actor.system(), work_id=work_id, reference=intent, charge=charge or ""
+            )
+        if kind == "checkout.session.expired":
+            return CheckoutExpired(work_id=_work_id(obj))
+        if kind == "account.updated":
+            ready = bool(obj.get("payouts_enabled")) and bool(obj.get("details_submitted"))
+            return PayeeUpdated(account_ref=obj["id"], ready=ready, at=created)
+        return None
+
+
+def _work_id(obj: dict[str, Any]) -> int:
+    try:
+        return int(obj["metadata"]["work_id"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise NotFound("The event names no work item of ours.") from err

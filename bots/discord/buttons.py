@@ -20,7 +20,8 @@ STYLES = {
 
 
 class TokenButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"pb:(?P<token>[a-z0-9]{2}:\d{1,12})"
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"pb:(?P<token>[a-z0-9]{2}:[0-9]{1,12})",
 ):
     def __init__(self, token: str, label: str = "…") -> None:
         style = STYLES.get(token.split(":")[0], discord.ButtonStyle.primary)

@@ -11,6 +11,7 @@ from core import views
 from core.actors import Actor
 from core.audit import audit_view
 from core.errors import DomainError
+from core.parsing import is_whole_number
 
 
 def _reference(typed: str) -> str:
@@ -117,7 +118,7 @@ async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async def act(actor: Actor) -> Reply:
         if not typed:
             raise DomainError("Say who, like: /ban @username 7d spamming")
-        duration = typed[1] if len(typed) > 1 and typed[1][:1].isdigit() else ""
+        duration = typed[1] if len(typed) > 1 and is_whole_number(typed[1][:1]) else ""
         reason = " ".join(typed[2 if duration else 1 :])
         return str(
             await brain(context).handle(

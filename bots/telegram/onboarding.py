@@ -22,6 +22,7 @@ from core import views
 from core.errors import DomainError
 from core.handlers.common import catalogue
 from core.models import MemberSkill
+from core.parsing import parse_whole_number
 
 PICK, LEVEL, FIRST_STEP = 0, 1, 2
 PROFILE_STEPS = 4
@@ -174,9 +175,9 @@ def _answer_step(
         actor = await actor_of(update, context)
         try:
             if field == "years":
-                if not typed.strip().isdigit():
-                    raise DomainError("Type a number of years, like 5, or tap Skip.")
-                years = int(typed.strip())
+                years = parse_whole_number(
+                    typed, 0, 80, "Type a number of years, like 5, or tap Skip."
+                )
                 await brain(context).handle(
                     c.SetSkills(
                         actor=actor,

@@ -14,7 +14,7 @@ from core import views
 from core.actors import Actor
 from core.errors import DomainError
 from core.handlers.common import catalogue
-from core.parsing import split_available
+from core.parsing import parse_whole_number, split_available
 from core.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -150,9 +150,10 @@ async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if field == "skills":
             return str(await handle(c.SetSkills(actor=actor, skills=value)))
         if field == "jobs":
-            if not value.strip().isdigit() or not 1 <= int(value) <= 5:
-                raise DomainError("Say how many jobs at once, from 1 to 5, like: /profile jobs 2")
-            return str(await handle(c.UpdateProfile(actor=actor, max_jobs=int(value))))
+            jobs = parse_whole_number(
+                value, 1, 5, "Say how many jobs at once, from 1 to 5, like: /profile jobs 2"
+            )
+            return str(await handle(c.UpdateProfile(actor=actor, max_jobs=jobs)))
         if field not in PROFILE_FIELDS:
             raise DomainError(
                 "You can change skills, rate, timezone, quiet, jobs, bio or prefer; see /profile."

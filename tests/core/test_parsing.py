@@ -19,9 +19,12 @@ from core.parsing import (
     parse_deadline,
     parse_duration,
     parse_money,
+    parse_number,
     parse_quiet_hours,
     parse_weekly,
+    parse_whole_number,
     parse_window,
+    without_control_characters,
 )
 from core.skills import SkillCatalogue
 
@@ -257,3 +260,43 @@ def test_money_round_trip(minor: int, currency: str) -> None:
     assert parse_money(format_money_input(money), "GBP") == money
     if currency in ("GBP", "EUR", "USD"):
         assert parse_money(str(money), "GBP") == money
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("²", "Please give the item number"),
+        ("١٢", "Please give the item number"),
+        ("12a", "Please give the item number"),
+        ("999999999999", "There is no item #999999999999."),
+        ("0", "There is no item #0."),
+    ],
+)
+def test_a_number_that_is_not_plain_digits_or_names_nothing_gets_a_sentence(
+    typed: str, says: str
+) -> None:
+    with pytest.raises(DomainError, match=says):
+        parse_number(typed, "item", "/why 3")
+
+
+@pytest.mark.parametrize("typed", ["9" * 29, "£" + "9" * 40 + ".5", "1" + "0" * 25 + " GBP"])
+def test_an_absurdly_long_amount_is_refused_with_a_sentence(typed: str) -> None:
+    with pytest.raises(DomainError, match="far more than any budget"):
+        parse_money(typed, "GBP")
+
+
+def test_an_absurdly_long_duration_is_refused_with_a_sentence() -> None:
+    with pytest.raises(DomainError, match="longer than"):
+        parse_duration("9" * 40 + "h")
+
+
+@pytest.mark.parametrize(("typed", "count"), [("2", 2), (" 5 ", 5)])
+def test_small_counts_read_only_ascii_digits(typed: str, count: int) -> None:
+    assert parse_whole_number(typed, 1, 5, "from 1 to 5") == count
+    for wrong in ("²", "6", "0", "9" * 30, "", "two"):
+        with pytest.raises(DomainError, match="from 1 to 5"):
+            parse_whole_number(wrong, 1, 5, "from 1 to 5")
+
+
+def test_control_characters_are_removed_but_line_breaks_stay() -> None:
+    assert without_control_characters("ab\x00c\x1b[31m\nd\te\x7f") == "abc[31m\nd\te"
