@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 import discord
 from aiohttp import web
+from discord import app_commands
 from discord.ext import commands
 
 from bots.app import ParentBrain
 from bots.discord.business import Businesses
 from bots.discord.buttons import TokenButton
-from bots.discord.common import DMS_CLOSED, SORRY
+from bots.discord.common import ADMIN_CACHE_SECONDS, DMS_CLOSED, SORRY
 from bots.discord.moderation import Moderation
 from bots.discord.parents import Parents
 from bots.discord.render import split_text, view_for
@@ -27,19 +29,60 @@ from core.ports import Messenger, RecipientUnreachable, RetryLater
 
 log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
+UNANSWERED_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first answer
+OUT_OF_DATE = "This button is out of date. Type /help to see what you can do now."
+FORM_OUT_OF_DATE = "This form is out of date; please start again with the command."
+
+# GUILDS (not privileged) fills discord.py's copy of the server: its roles and channels.
+# Nothing here reads message content or the member list, so no privileged intent is asked.
+INTENTS = discord.Intents.none()
+INTENTS.guilds = True
+
+IN_THE_SERVER = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+IN_THE_SERVER_OR_DM = app_commands.AppCommandContext(
+    guild=True, dm_channel=True, private_channel=False
+)
+
+
+def place(command: app_commands.Command[Any, ..., Any], *, moderators_only: bool) -> None:
+    """Where a command can be typed: moderators' in the server only, shown by default to
+    Manage Server (server admins can grant them to the moderator role under Integrations);
+    everyone else's in the server and in DMs with the bot."""
+    if moderators_only:
+        command.allowed_contexts = IN_THE_SERVER
+        command.default_permissions = discord.Permissions(manage_guild=True)
+    else:
+        command.allowed_contexts = IN_THE_SERVER_OR_DM
 
 
 class ParentBrainBot(commands.Bot):
-    def __init__(self, brain: ParentBrain, settings: Settings) -> None:
+    def __init__(
+        self, brain: ParentBrain, settings: Settings, *, guild_ready_timeout: float = 2.0
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=discord.Intents.none(),
+            intents=INTENTS,
             help_command=None,
+            guild_ready_timeout=guild_ready_timeout,  # how long READY waits for GUILD_CREATE
         )
         self.brain = brain
         self.settings = settings
         self.moderator_cache: dict[int, tuple[bool, float]] = {}
+        self._fetched_guild: tuple[discord.Guild, float] | None = None
         self.errors: list[BaseException] = []
+
+    async def community_guild(self) -> discord.Guild:
+        """The configured server with its roles: the gateway's copy once GUILD_CREATE has
+        filled it (kept current by role events), else fetched over REST for five minutes."""
+        guild_id = self.settings.discord_guild_id
+        assert guild_id is not None
+        cached = self.get_guild(guild_id)
+        if cached is not None and not cached.unavailable and len(cached.roles) > 0:
+            return cached
+        if self._fetched_guild is None or self._fetched_guild[1] < time.monotonic():
+            fetched = await self.fetch_guild(guild_id)
+            self._fetched_guild = (fetched, time.monotonic() + ADMIN_CACHE_SECONDS)
+        return self._fetched_guild[0]
 
     async def setup_hook(self) -> None:
         """Persistent buttons first, so presses on old messages work; then the commands."""
@@ -47,11 +90,32 @@ class ParentBrainBot(commands.Bot):
         cogs = (Parents(self), Businesses(self), Moderation(self), Trust(self), Upskilling(self))
         for cog in cogs:
             await self.add_cog(cog)
+        for command in self.tree.get_commands():
+            if isinstance(command, app_commands.Command) and command.binding is not None:
+                place(command, moderators_only=isinstance(command.binding, Moderation))
+        # Global commands, so that parents can type /submit in the DM where their offer sits.
+        await self.tree.sync()
         if self.settings.discord_guild_id is not None:
-            guild = discord.Object(id=self.settings.discord_guild_id)
-            self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
+            # Older builds synced copies to the server; an empty set removes them.
+            await self.tree.sync(guild=discord.Object(id=self.settings.discord_guild_id))
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Every press and form gets an answer: one nothing here knows is out of date."""
+        if interaction.type is discord.InteractionType.component:
+            data: dict[str, Any] = dict(interaction.data or {})
+            custom_id = str(data.get("custom_id", ""))
+            if TokenButton.__discord_ui_compiled_template__.fullmatch(custom_id) is None:
+                await interaction.response.send_message(OUT_OF_DATE, ephemeral=True)
+        elif interaction.type is discord.InteractionType.modal_submit:
+            # A form shown before a restart has no handler left; its submission would
+            # otherwise hang until Discord says "This interaction failed".
+            deadline = time.monotonic() + UNANSWERED_AFTER_SECONDS
+            while time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+                if interaction.response.is_done():
+                    return
+            await interaction.response.send_message(FORM_OUT_OF_DATE, ephemeral=True)
 
     async def on_tree_error(
         self, interaction: discord.Interaction[Any], error: discord.app_commands.AppCommandError

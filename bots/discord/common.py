@@ -48,27 +48,52 @@ def brain_of(interaction: discord.Interaction[Any]) -> ParentBrain:
 
 
 async def is_moderator(interaction: discord.Interaction[Any]) -> bool:
-    """The configured role, or Manage Server, in the configured server; asked of Discord, cached."""
+    """Manage Server, or the configured role, in the configured server: read from Discord.
+
+    In the server, Discord sends the member's roles and resolved permissions with the
+    interaction itself, so nothing here depends on the gateway's cache of the server (which
+    is an empty stub until GUILD_CREATE arrives). From a DM the member is fetched over REST.
+    """
     bot = bot_of(interaction)
     settings = bot.brain.settings
     if settings.discord_guild_id is None:
         return False
-    hit = bot.moderator_cache.get(interaction.user.id)
+    user = interaction.user
+    if interaction.guild_id == settings.discord_guild_id and isinstance(user, discord.Member):
+        if interaction.permissions.manage_guild:
+            return True
+        return await has_moderator_role(bot, _role_ids(user))
+    hit = bot.moderator_cache.get(user.id)
     if hit and hit[1] > time.monotonic():
         return hit[0]
-    guild = bot.get_guild(settings.discord_guild_id) or await bot.fetch_guild(
-        settings.discord_guild_id
-    )
+    guild = await bot.community_guild()
     try:
-        member = await guild.fetch_member(interaction.user.id)
+        member = await guild.fetch_member(user.id)
     except discord.NotFound:
         answer = False
     else:
-        role = settings.discord_moderator_role
-        by_role = role is not None and any(role in (r.name, str(r.id)) for r in member.roles)
-        answer = by_role or member.guild_permissions.manage_guild
-    bot.moderator_cache[interaction.user.id] = (answer, time.monotonic() + ADMIN_CACHE_SECONDS)
+        answer = member.guild_permissions.manage_guild or await has_moderator_role(
+            bot, {role.id for role in member.roles}
+        )
+    bot.moderator_cache[user.id] = (answer, time.monotonic() + ADMIN_CACHE_SECONDS)
     return answer
+
+
+def _role_ids(member: discord.Member) -> set[int]:
+    """The role ids the interaction carried; discord.py resolves them to Role objects only
+    when its copy of the server is loaded, so the ids are read as sent."""
+    return set(member._roles)
+
+
+async def has_moderator_role(bot: ParentBrainBot, role_ids: set[int]) -> bool:
+    """Whether one of these roles is the configured moderator role (by id, or by name)."""
+    wanted = bot.brain.settings.discord_moderator_role
+    if wanted is None or not role_ids:
+        return False
+    if wanted.isdigit():
+        return int(wanted) in role_ids
+    guild = await bot.community_guild()
+    return any(role.name == wanted and role.id in role_ids for role in guild.roles)
 
 
 async def actor_of(

@@ -1,11 +1,16 @@
-"""A small fake of Discord's REST API, enough for discord.py 2.7 to log in, sync commands,
-answer interactions (defer, follow-ups, modals) and send or edit DMs.
+"""A small fake of Discord's REST API and gateway, enough for discord.py 2.7 to log in, sync
+commands, connect, answer interactions (defer, follow-ups, modals) and send or edit DMs.
+
+The gateway behaves as Discord documents: READY lists the bot's servers as unavailable stubs,
+and GUILD_CREATE (with roles and channels) follows only when the GUILDS intent was asked for.
+Interactions arrive over it as INTERACTION_CREATE.
 
 discord.py only parses a body as JSON when Content-Type is exactly application/json.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections import defaultdict
@@ -23,6 +28,8 @@ MOD_ROLE = "Moderators"
 MOD_CHANNEL_ID = 800_000_000_000_000_005
 HELP_CHANNEL_ID = 800_000_000_000_000_006
 ADMIN_ROLE_ID = 800_000_000_000_000_004  # no special name, but has Manage Server (1 << 5)
+ROLE_PERMISSIONS = {MOD_ROLE_ID: 0, ADMIN_ROLE_ID: 1 << 5}
+GUILDS_INTENT = 1 << 0
 NOW = "2026-03-02T09:00:00.000000+00:00"
 
 
@@ -58,7 +65,14 @@ class FakeDiscord:
         self.interactions: dict[str, dict[str, Any]] = {}  # token -> {"user": id, "channel": id}
         self.modals: dict[int, dict[str, Any]] = {}  # user id -> the modal last shown to them
         self.callbacks: list[tuple[str, int]] = []  # (token, response type)
-        self.synced: list[dict[str, Any]] = []
+        self._answered: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        self.synced: list[dict[str, Any]] = []  # the global commands
+        self.guild_synced: list[dict[str, Any]] | None = None  # the server's own, if ever synced
+        self.identified_intents: int | None = None
+        self.sends_guild_create = True  # False: the server stays a stub, as during an outage
+        self.guild_created = asyncio.Event()
+        self._socket: web.WebSocketResponse | None = None
+        self._sequence = itertools.count(1)
         self._ids = itertools.count(900_000_000_000_000_001)
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -66,20 +80,84 @@ class FakeDiscord:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/api/v10/{path:.*}", self._handle)
+        app.router.add_get("/gateway", self._gateway)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}/api/v10"
+        self.gateway_url = f"ws://127.0.0.1:{port}/gateway"
         return self.url
 
     async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
     def next_id(self) -> int:
         return next(self._ids)
+
+    def answered(self, token: str) -> asyncio.Event:
+        """Set once the interaction with this token has had its first answer."""
+        return self._answered[token]
+
+    def permissions_of(self, user_id: int) -> int:
+        """What Discord resolves a member's roles to, as it sends with an interaction."""
+        bits = 0
+        for role in self.member_roles[user_id]:
+            bits |= ROLE_PERMISSIONS.get(role, 0)
+        return bits
+
+    # The gateway ----------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 45_000}})
+        async for frame in socket:
+            message = json.loads(frame.data)
+            if message["op"] == 1:  # heartbeat
+                await socket.send_json({"op": 11})
+            elif message["op"] == 2:  # identify
+                self.identified_intents = int(message["d"].get("intents", 0))
+                await self.dispatch("READY", self._ready())
+                if self.identified_intents & GUILDS_INTENT and self.sends_guild_create:
+                    await self.dispatch("GUILD_CREATE", self._guild() | self._guild_extras())
+                    self.guild_created.set()
+        return socket
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        assert self._socket is not None, "the bot has not connected to the gateway"
+        await self._socket.send_json({"op": 0, "t": event, "s": next(self._sequence), "d": data})
+
+    def _ready(self) -> dict[str, Any]:
+        return {
+            "v": 10,
+            "user": user_payload(BOT_ID, "Parent Brain"),
+            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "session_id": "fake-session",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(APP_ID), "flags": 0},
+        }
+
+    def _guild_extras(self) -> dict[str, Any]:
+        return {
+            "unavailable": False,
+            "member_count": len(self.users),
+            "large": False,
+            "joined_at": NOW,
+            "channels": [],
+            "threads": [],
+            "members": [],
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+        }
 
     def dm_channel(self, user_id: int) -> int:
         return self.dm_channels.setdefault(user_id, self.next_id())
@@ -175,18 +253,24 @@ class FakeDiscord:
                 }
             )
         if parts[0] == "applications" and "commands" in parts and method == "PUT":
-            self.synced = [
+            in_guild = "guilds" in parts
+            synced = [
                 {
                     **cmd,
                     "id": str(self.next_id()),
                     "application_id": str(APP_ID),
                     "version": "1",
-                    "guild_id": str(GUILD_ID),
-                    "default_member_permissions": None,
+                    **({"guild_id": str(GUILD_ID)} if in_guild else {}),
                 }
                 for cmd in body
             ]
-            return self._json(self.synced)
+            if in_guild:
+                self.guild_synced = synced
+            else:
+                self.synced = synced
+            return self._json(synced)
+        if path == "gateway":
+            return self._json({"url": self.gateway_url})
         if parts[0] == "interactions" and parts[-1] == "callback":
             return self._callback(parts[2], body)
         if parts[0] == "webhooks" and len(parts) == 3 and method == "POST":
@@ -250,6 +334,7 @@ class FakeDiscord:
     def _callback(self, token: str, body: dict[str, Any]) -> web.Response:
         kind = int(body["type"])
         self.callbacks.append((token, kind))
+        self._answered[token].set()
         seen = self.interactions[token]
         data = body.get("data") or {}
         interaction = {

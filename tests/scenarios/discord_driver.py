@@ -1,5 +1,6 @@
-"""Scenarios on Discord: the real discord.py client, its CommandTree and ViewStore, against the
-fake REST API; interactions are fed in as the gateway would deliver them."""
+"""Scenarios on Discord: the real discord.py client, connected to the fake gateway and REST
+API, with its CommandTree and ViewStore; every interaction arrives over the gateway, and must
+be answered within Discord's 3 seconds."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import itertools
 from typing import Any
 
 import discord
+import yarl
+from discord.gateway import DiscordWebSocket
 from pydantic import SecretStr
 
 from bots.app import ParentBrain
 from bots.discord.bot import DiscordMessenger, ParentBrainBot
+from bots.discord.moderation import Moderation
 from core.clock import ManualClock
 from tests.fakes import discord_api as fake_api
 from tests.fakes.discord_api import (
@@ -59,6 +63,8 @@ class DiscordDriver:
         self._counter = itertools.count(1)
         self.bot: ParentBrainBot = None  # type: ignore[assignment]
         self._original_base = discord.http.Route.BASE
+        self._original_gateway = DiscordWebSocket.DEFAULT_GATEWAY
+        self._connection: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         url = await self.fake.start()
@@ -69,16 +75,35 @@ class DiscordDriver:
         self.brain.settings.discord_moderator_role = MOD_ROLE
         self.brain.settings.discord_moderator_channel_id = MOD_CHANNEL_ID
         self.brain.settings.discord_help_channel_id = HELP_CHANNEL_ID
-        self.bot = ParentBrainBot(self.brain, self.brain.settings)
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.fake.gateway_url)
+        await self._connect()
+
+    async def _connect(self) -> None:
+        """A process starting: log in (setup_hook, command sync), then open the gateway."""
+        self.bot = ParentBrainBot(self.brain, self.brain.settings, guild_ready_timeout=0.01)
         await self.bot.login("discord-test-token")
+        self._connection = asyncio.create_task(self.bot.connect(reconnect=False))
+        await asyncio.wait_for(self.bot.wait_until_ready(), 5)
         messenger = DiscordMessenger(self.bot, MOD_CHANNEL_ID, HELP_CHANNEL_ID)
         self.brain.messengers["discord"] = messenger
         self.brain.outbox.messengers["discord"] = messenger
 
-    async def stop(self) -> None:
+    async def _disconnect(self) -> None:
         await self.bot.close()
+        if self._connection is not None:
+            self._connection.cancel()
+            await asyncio.gather(self._connection, return_exceptions=True)
+
+    async def restart(self) -> None:
+        """A new process: nothing of the old one's memory (views, modals, caches) is left."""
+        await self._disconnect()
+        await self._connect()
+
+    async def stop(self) -> None:
+        await self._disconnect()
         await self.fake.stop()
         discord.http.Route.BASE = self._original_base
+        DiscordWebSocket.DEFAULT_GATEWAY = self._original_gateway
 
     def uid(self, name: str) -> int:
         if name not in self.ids:
@@ -154,7 +179,7 @@ class DiscordDriver:
                 "member": {
                     "user": user,
                     "roles": [str(r) for r in self.fake.member_roles[uid]],
-                    "permissions": "0",
+                    "permissions": str(self.fake.permissions_of(uid)),
                     "joined_at": fake_api.NOW,
                     "deaf": False,
                     "mute": False,
@@ -163,7 +188,7 @@ class DiscordDriver:
             }
         if message is not None:
             payload["message"] = message
-        await self._settle(lambda: self.bot._connection.parse_interaction_create(payload))
+        await self._over_the_gateway(payload)
         if self.bot.errors:
             raise AssertionError(f"the bot failed: {self.bot.errors!r}")
         await self.brain.outbox.drain()
@@ -179,10 +204,15 @@ class DiscordDriver:
             shown.append(modal["title"] + ": " + " ".join(_inputs(modal, "placeholder")))
         return shown
 
-    async def _settle(self, fire: Any) -> None:
-        """Run what discord.py schedules for an interaction until nothing new is left."""
+    async def _over_the_gateway(self, payload: dict[str, Any]) -> None:
+        """Send the interaction as Discord would, wait for its first answer (Discord allows
+        3 s), then run what discord.py scheduled for it until nothing new is left."""
         before = asyncio.all_tasks()
-        fire()
+        await self.fake.dispatch("INTERACTION_CREATE", payload)
+        await asyncio.wait_for(self.fake.answered(payload["token"]).wait(), 3)
+        await self._settle(before)
+
+    async def _settle(self, before: set[asyncio.Task[Any]]) -> None:
         for _ in range(50):
             # Long-lived timers and the fake server's keep-alive connections are tasks too.
             fresh = {
@@ -256,7 +286,8 @@ class DiscordDriver:
     async def command(
         self, name: str, command: str, args: str = "", *, where: str = "dm"
     ) -> list[str]:
-        # Commands are synced to the community server; answers there are ephemeral.
+        # Commands are global: parents' work in a DM with the bot, moderators' only in the
+        # server, where answers are ephemeral (Discord wouldn't offer a moderator's in a DM).
         if command == "profile" and args.startswith("skills "):
             await self.command(name, "profile")
             return await self.reply(name, args.removeprefix("skills "))
@@ -273,7 +304,14 @@ class DiscordDriver:
         }
         if users:
             data["resolved"] = {"users": users}
-        return await self._interact(name, 2, data)
+        in_dm = where == "dm" and not self.is_moderators_command(command)
+        return await self._interact(
+            name, 2, data, channel=self.fake.dm_channel(self.uid(name)) if in_dm else None
+        )
+
+    def is_moderators_command(self, command: str) -> bool:
+        found = self.bot.tree.get_command(command)
+        return found is not None and isinstance(found.binding, Moderation)
 
     async def _submit_modal(self, name: str, values: dict[str, str]) -> list[str]:
         """Fill the modal last shown to the person: by input label, or the first box for '*'."""
@@ -316,16 +354,24 @@ class DiscordDriver:
 
     async def forge(self, name: str, token: str) -> list[str]:
         """A press on an old message's button (Discord only sends presses for real components)."""
+        return await self.press_old_component(name, f"pb:{token}")
+
+    async def press_old_component(self, name: str, custom_id: str) -> list[str]:
+        """A press on a component of an old message, whatever its id."""
         channel = self.fake.dm_channel(self.uid(name))
-        old = fake_api.Posted(self.fake.next_id(), channel, "old", [("old", f"pb:{token}")])
-        message = self.fake._message(old)
+        old = fake_api.Posted(self.fake.next_id(), channel, "old", [("old", custom_id)])
         return await self._interact(
             name,
             3,
-            {"custom_id": f"pb:{token}", "component_type": 2},
+            {"custom_id": custom_id, "component_type": 2},
             channel=channel,
-            message=message,
+            message=self.fake._message(old),
         )
+
+    async def submit_old_form(self, name: str, custom_id: str) -> list[str]:
+        """A form shown by a process that has since restarted, submitted now."""
+        row = {"type": 1, "components": [{"type": 4, "custom_id": "words", "value": "hello"}]}
+        return await self._interact(name, 5, {"custom_id": custom_id, "components": [row]})
 
     async def onboard(self, name: str, skills: list[str], level: str) -> list[str]:
         await self.command(name, "profile")

@@ -8,11 +8,17 @@ import pytest
 from sqlalchemy import select
 
 from bots.app import ParentBrain
-from bots.discord.bot import DiscordMessenger, ParentBrainBot
+from bots.discord.bot import DiscordMessenger
 from core.clock import ManualClock
 from core.models import Member
 from core.notices import Action, Notice
-from tests.fakes.discord_api import ADMIN_ROLE_ID, GUILD_ID, FakeDiscord
+from tests.fakes.discord_api import (
+    ADMIN_ROLE_ID,
+    GUILD_ID,
+    GUILDS_INTENT,
+    MOD_ROLE_ID,
+    FakeDiscord,
+)
 from tests.scenarios.discord_driver import DiscordDriver
 
 
@@ -43,10 +49,7 @@ async def offered(dc: DiscordDriver) -> None:
 
 async def test_offer_buttons_keep_working_after_a_restart(dc: DiscordDriver) -> None:
     await offered(dc)
-    await dc.bot.close()
-    dc.bot = ParentBrainBot(dc.brain, dc.brain.settings)  # a new process: nothing in memory
-    await dc.bot.login("discord-test-token")
-    dc.brain.outbox.messengers["discord"] = DiscordMessenger(dc.bot)
+    await dc.restart()
     taken = await dc.press("Priya", "Accept")
     assert any("is yours" in t for t in taken)
     assert any("You accepted" in t for t in dc.dms("Priya"))
@@ -57,7 +60,7 @@ async def test_closed_dms_mark_the_member_unreachable_and_say_how_to_fix_it(
 ) -> None:
     await dc.onboard("Priya", ["Proofreading"], "expert")
     dc.cannot_dm("Priya")
-    told = " ".join(await dc.command("Priya", "available", "2h"))
+    told = " ".join(await dc.command("Priya", "available", "2h", where="group"))
     assert "Privacy Settings" in told and "direct messages" in told
     async with dc.brain.uow() as uow:
         assert (
@@ -113,9 +116,86 @@ async def test_the_moderator_role_or_manage_server_is_read_from_discord(dc: Disc
     assert any("Members:" in t for t in await dc.command("Ada", "stats"))
 
 
-async def test_commands_are_synced_to_the_configured_guild(dc: DiscordDriver) -> None:
-    names = {cmd["name"] for cmd in dc.fake.synced}
-    assert {"available", "post", "profile", "resolve", "ban"} <= names
-    assert all(cmd["guild_id"] == str(GUILD_ID) for cmd in dc.fake.synced)
-    described = next(cmd for cmd in dc.fake.synced if cmd["name"] == "available")
+async def test_commands_are_global_parents_in_dms_too_and_moderators_only_in_the_server(
+    dc: DiscordDriver,
+) -> None:
+    synced = {cmd["name"]: cmd for cmd in dc.fake.synced}
+    assert {"available", "post", "profile", "resolve", "ban"} <= set(synced)
+    assert dc.fake.guild_synced == []  # no second copy in the server
+    for parents in ("submit", "offers", "jobs", "status", "available", "unavailable", "help"):
+        assert synced[parents]["contexts"] == [0, 1], parents  # the server and bot DMs
+        assert synced[parents]["default_member_permissions"] is None
+    for moderators in ("funded", "paid", "owed", "verify", "ban", "resolve", "audit"):
+        assert synced[moderators]["contexts"] == [0], moderators  # the server only
+        assert str(synced[moderators]["default_member_permissions"]) == "32"  # Manage Server
+    described = synced["available"]
     assert {o["name"]: o["description"] for o in described["options"]}["when"].startswith("2h")
+
+
+async def test_the_bot_asks_only_for_the_guilds_intent(dc: DiscordDriver) -> None:
+    assert dc.fake.identified_intents == GUILDS_INTENT  # no privileged intent at all
+
+
+@pytest.mark.parametrize("roles", [[MOD_ROLE_ID], [ADMIN_ROLE_ID]], ids=["role", "manage-server"])
+async def test_moderators_are_recognised_while_the_server_is_still_a_stub(
+    app: ParentBrain, clock: ManualClock, roles: list[int]
+) -> None:
+    """No GUILD_CREATE: discord.py's copy of the server has no roles; the interaction has."""
+    fake = FakeDiscord()
+    fake.sends_guild_create = False
+    stub = DiscordDriver(app, clock, fake)
+    await stub.start()
+    try:
+        guild = stub.bot.get_guild(GUILD_ID)
+        assert guild is not None and guild.unavailable
+        assert any(
+            "Only the community's moderators" in t for t in await stub.command("Kate", "stats")
+        )
+        stub.fake.member_roles[stub.uid("Kate")] += roles
+        stub.bot.moderator_cache.clear()
+        assert any("Members:" in t for t in await stub.command("Kate", "stats"))
+    finally:
+        await stub.stop()
+
+
+async def test_a_parent_delivers_with_submit_in_the_dm_where_the_offer_sits(
+    dc: DiscordDriver,
+) -> None:
+    await offered(dc)
+    await dc.press("Priya", "Accept")
+    delivered = await dc.command("Priya", "submit", "1 https://docs.example/menu", where="dm")
+    assert delivered == [
+        'Sent your work for "Proofread menu" to the business. You\'ll hear here when they approve.'
+    ]
+    assert any("with /submit 1" in t for t in dc.dms("Priya"))  # what the DM told them to type
+    assert not any(p.ephemeral for p in dc.fake.messages[dc.fake.dm_channel(dc.uid("Priya"))])
+
+
+async def test_a_button_nothing_knows_is_answered_as_out_of_date(dc: DiscordDriver) -> None:
+    for custom_id in ("offer-accept-17", "pb:zz", "pb:oa:1234567890123"):
+        said = await dc.press_old_component("Priya", custom_id)
+        assert said == ["This button is out of date. Type /help to see what you can do now."]
+
+
+async def test_a_form_from_before_a_restart_is_answered_as_out_of_date(dc: DiscordDriver) -> None:
+    said = await dc.submit_old_form("Priya", "0123456789abcdef0123456789abcdef")
+    assert said == ["This form is out of date; please start again with the command."]
+
+
+@pytest.mark.parametrize("number", ["999999999999", "99999999999999999999"])
+async def test_numbers_past_any_id_are_not_found_on_every_store(
+    dc: DiscordDriver, number: str
+) -> None:
+    await offered(dc)
+    for name, command, args in [
+        ("Priya", "why", number),
+        ("Priya", "submit", f"{number} done"),
+        ("Mel", "cancel", number),
+        ("Kate", "funded", number),
+        ("Kate", "paid", number),
+        ("Kate", "verify", number),
+    ]:
+        said = " ".join(await dc.command(name, command, args))
+        assert "There is no" in said or "Please give the" in said, (command, said)
+    pressed = " ".join(await dc.forge("Priya", f"oa:{number[:12]}"))
+    assert "There is no offer" in pressed
