@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import migrations
 from core.bus import Handler, MessageBus
 from core.clock import Clock, SystemClock
-from core.commands import Command
+from core.commands import Command, MoveOffersOn
 from core.config import Settings
 from core.db import create_schema, ensure_seed_skills, make_engine, make_sessionmaker
+from core.doorbell import Doorbell
 from core.events import Event
 from core.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
 from core.outbox import OutboxDispatcher
@@ -122,7 +123,10 @@ async def bootstrap(
         await create_schema(engine)
     sessions = make_sessionmaker(engine)
     await ensure_seed_skills(sessions)
-    uow = uow_factory(sessions, clock, settings.moderator_channels, settings.help_channels)
+    doorbell = Doorbell()
+    uow = uow_factory(
+        sessions, clock, settings.moderator_channels, settings.help_channels, doorbell
+    )
     bus = MessageBus(
         uow,
         command_handlers={**COMMAND_HANDLERS, **money.COMMAND_HANDLERS},
@@ -142,6 +146,11 @@ async def bootstrap(
         bus=bus,
         clock=clock,
         gateway=gateway,
-        outbox=OutboxDispatcher(uow, messengers),
+        outbox=OutboxDispatcher(
+            uow,
+            messengers,
+            doorbell=doorbell,
+            on_unreachable=lambda member_id: bus.handle(MoveOffersOn(member_id=member_id)),
+        ),
         messengers=messengers,
     )

@@ -17,6 +17,8 @@ from sqlalchemy import func, select, text
 
 from bots.app import ConfigurationError, ParentBrain, bootstrap
 from core.config import Settings
+from core.db import listen
+from core.doorbell import NOTIFY_CHANNEL
 from core.models import OutboxNotice
 from core.ports import Messenger
 from core.stats import community_stats, prometheus
@@ -152,18 +154,15 @@ async def serve(
         coalesce=True,
         next_run_time=brain.clock.now(),
     )
-    scheduler.add_job(
-        brain.outbox.dispatch_once,
-        "interval",
-        seconds=OUTBOX_SECONDS,
-        max_instances=1,
-        coalesce=True,
-    )
     runner = web.AppRunner(web_app(brain, adapters))
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
     scheduler.start()
+    listening = None
+    if brain.engine.dialect.name == "postgresql":  # a notice queued anywhere wakes us
+        listening = await listen(brain.engine, NOTIFY_CHANNEL, brain.outbox.doorbell.ring)
+    outbox = asyncio.create_task(brain.outbox.run(stop, poll=OUTBOX_SECONDS), name="outbox")
     for adapter in adapters.values():
         await adapter.start()
     # Everything loaded so far lives as long as the process: keeping it out of the
@@ -182,6 +181,11 @@ async def serve(
         for adapter in adapters.values():
             await adapter.stop()
         scheduler.shutdown(wait=False)
+        stop.set()
+        await outbox  # lanes finish the send in flight and release their leases
+        if listening is not None:
+            await listening.close()
         await runner.cleanup()
         await brain.close()
+    log.warning("Parent Brain stopped cleanly")
     return 0

@@ -15,4 +15,5 @@ def split_text(text: str, limit: int) -> list[str]:
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip("\n ")
     pieces.append(rest)
-    return pieces
+    # Chats refuse an empty message: a run of blank lines at a cut leaves nothing to send.
+    return [piece for piece in pieces if piece.strip()] or ["…"]

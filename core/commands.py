@@ -144,6 +144,12 @@ class DeclineOffer(Command):
     offer_id: int
 
 
+class MoveOffersOn(Command):
+    """The member can't be reached (blocked the bot, DMs closed): their offers go to others."""
+
+    member_id: int
+
+
 class ExpireOffer(Command):
     offer_id: int
 

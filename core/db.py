@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from core.models import Base
 
@@ -71,3 +77,14 @@ async def ensure_seed_skills(sessions: async_sessionmaker[Any]) -> int:
         ]
         session.add_all(missing)
     return len(missing)
+
+
+async def listen(engine: AsyncEngine, channel: str, heard: Callable[[], None]) -> AsyncConnection:
+    """On PostgreSQL, call `heard` whenever any process NOTIFYs `channel` (commit wakes the
+    senders everywhere). Returns the listening connection, to close at shutdown."""
+    connection = await engine.connect()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.add_listener(channel, lambda *_args: heard())
+    return connection

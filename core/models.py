@@ -224,6 +224,8 @@ class WorkItem(Base):
     created_at: Mapped[datetime]
     funded_at: Mapped[datetime | None]
     assigned_at: Mapped[datetime | None]
+    # When routing last looked at it; sweeps take the longest-waiting first, so none starves.
+    routed_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class WorkSkill(Base):
@@ -282,7 +284,10 @@ class OutboxNotice(Base):
     """A message to one member, written in the same transaction as the change it reports."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "platform", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "platform", "next_attempt_at"),
+        Index("ix_outbox_lane", "platform", "address", "status", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     # None for the moderators' channel (address "moderators"), which each adapter knows.
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
@@ -300,6 +305,20 @@ class OutboxNotice(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class OutboxLane(Base):
+    """One recipient's queue (a DM or a channel), claimed by one dispatcher at a time.
+
+    Notices to one chat go out in order, one sender at a time, whatever the number of
+    processes; the lease is renewed before every send, so a sender that lost it stops.
+    """
+
+    __tablename__ = "outbox_lanes"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(80))
+    lease_until: Mapped[datetime]
 
 
 class LedgerTransaction(Base):

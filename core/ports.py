@@ -33,6 +33,9 @@ class Messenger(Protocol):
 
     async def deliver(self, address: str, notice: Notice, edit: str | None) -> str: ...
 
+    # Optional: `def spacing(self, address: str) -> float`, the seconds the outbox leaves
+    # between two notices to one chat (the platform's per-chat limit); none if absent.
+
 
 @dataclass(frozen=True)
 class CheckoutRequest:

@@ -6,10 +6,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
+from core.doorbell import NOTIFY_CHANNEL, Doorbell
 from core.errors import NotFound
 from core.events import Event
 from core.models import Account, Member, OutboxNotice, WorkItem
@@ -23,11 +24,13 @@ class UnitOfWork:
         clock: Clock,
         moderator_platforms: Callable[[], Sequence[str]] = tuple,
         help_platforms: Callable[[], Sequence[str]] = tuple,
+        doorbell: Doorbell | None = None,
     ) -> None:
         self._sessions = sessions
         self.clock = clock
         self.moderator_platforms = moderator_platforms
         self.help_platforms = help_platforms
+        self.doorbell = doorbell
         self.events: list[Event] = []
 
     async def __aenter__(self) -> UnitOfWork:
@@ -35,6 +38,7 @@ class UnitOfWork:
         await self.session.begin()
         self.events = []
         self._committed = False
+        self._queued = False
         return self
 
     async def __aexit__(
@@ -49,8 +53,13 @@ class UnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        if self._queued and self.session.get_bind().dialect.name == "postgresql":
+            # Delivered at commit, to every process listening; nothing if we roll back.
+            await self.session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
         await self.session.commit()
         self._committed = True
+        if self._queued and self.doorbell is not None:
+            self.doorbell.ring()
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -87,6 +96,7 @@ class UnitOfWork:
 
     def _queue(self, member_id: int | None, platform: str, address: str, notice: Notice) -> None:
         now = self.now()
+        self._queued = True
         self.session.add(
             OutboxNotice(
                 member_id=member_id,
@@ -122,5 +132,6 @@ def uow_factory(
     clock: Clock,
     moderator_platforms: Callable[[], Sequence[str]] = tuple,
     help_platforms: Callable[[], Sequence[str]] = tuple,
+    doorbell: Doorbell | None = None,
 ) -> UnitOfWorkFactory:
-    return lambda: UnitOfWork(sessions, clock, moderator_platforms, help_platforms)
+    return lambda: UnitOfWork(sessions, clock, moderator_platforms, help_platforms, doorbell)

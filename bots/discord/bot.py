@@ -155,6 +155,10 @@ class DiscordMessenger:
         self.moderator_channel = moderator_channel
         self.help_channel = help_channel
 
+    def spacing(self, address: str) -> float:
+        """discord.py keeps Discord's per-route buckets itself; nothing to add here."""
+        return 0.0
+
     async def deliver(self, address: str, notice: Notice, edit: str | None) -> str:
         try:
             channel = await self._channel(address)

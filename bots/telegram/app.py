@@ -8,13 +8,15 @@ import warnings
 
 from aiohttp import web
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 from telegram.warnings import PTBUserWarning
 
 from bots.app import ParentBrain
 from bots.telegram import business, buttons, moderation, onboarding, parents, trust, upskilling
 from bots.telegram.common import BRAIN, on_error
 from bots.telegram.messenger import TelegramMessenger
+from bots.telegram.ratelimit import FairRateLimiter
+from bots.telegram.updates import PerPersonUpdates
 from core.config import Settings
 from core.ports import Messenger
 
@@ -90,10 +92,8 @@ def build_application(
             api.rstrip("/") + "/file/bot"
         )
     if rate_limit:
-        # A smooth 29 a second rather than bursts of 30: Telegram counts in any one second,
-        # and a full bucket spent at once followed by a steady refill crosses that.
-        smooth = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29, max_retries=0)
-        builder = builder.rate_limiter(smooth)  # type: ignore[arg-type]
+        builder = builder.rate_limiter(FairRateLimiter())  # type: ignore[arg-type]
+    builder = builder.concurrent_updates(PerPersonUpdates())
     application = builder.build()
     application.bot_data[BRAIN] = brain
     onboarding.REPLAYABLE.update({**PARENT_COMMANDS, **BUSINESS_COMMANDS})

@@ -1,25 +1,27 @@
 """The Telegram side of the outbox: sends and edits DMs within Telegram's limits.
 
 PTB's AIORateLimiter (on the bot) keeps the overall 30/s and per-group limits; it does not
-keep Telegram's one-message-a-second-per-chat limit, so that is kept here.
+keep Telegram's one-message-a-second-per-chat limit. The outbox spaces each chat's notices
+by `spacing`, and the pieces of one long notice are spaced here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-import warnings
-from datetime import timedelta
+from typing import Any
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
-from telegram.warnings import PTBDeprecationWarning
+from telegram.ext import ExtBot
 
+from bots.telegram.ratelimit import NOTICE, retry_after_seconds
 from bots.telegram.render import keyboard, split_text
 from core.notices import Notice
 from core.ports import RecipientUnreachable, RetryLater
 
-PER_CHAT_INTERVAL = 1.0
+PER_CHAT_INTERVAL = 1.0  # a private chat: about one message a second
+GROUP_INTERVAL = 3.0  # a group: 20 a minute
 
 
 class TelegramMessenger:
@@ -29,6 +31,7 @@ class TelegramMessenger:
         self,
         bot: Bot,
         per_chat_interval: float = PER_CHAT_INTERVAL,
+        group_interval: float = GROUP_INTERVAL,
         moderator_chat: int | None = None,
         help_chat: int | None = None,
     ) -> None:
@@ -36,8 +39,18 @@ class TelegramMessenger:
         self.moderator_chat = moderator_chat
         self.help_chat = help_chat
         self.per_chat_interval = per_chat_interval
+        self.group_interval = group_interval
         self._next_slot: dict[str, float] = {}
+        # Through our rate limiter, a 429 comes straight back for the outbox to retry.
+        limited = isinstance(bot, ExtBot) and bot.rate_limiter is not None
+        self._as_notice: dict[str, Any] = {"rate_limit_args": NOTICE} if limited else {}
         self._locks: dict[str, asyncio.Lock] = {}
+
+    def spacing(self, address: str) -> float:
+        """Seconds between two messages to this chat (group ids are negative)."""
+        if address in ("moderators", "help") or address.startswith("-"):
+            return self.group_interval
+        return self.per_chat_interval
 
     async def deliver(self, address: str, notice: Notice, edit: str | None) -> str:
         if address == "moderators":
@@ -59,18 +72,14 @@ class TelegramMessenger:
             except Forbidden as err:
                 raise RecipientUnreachable(str(err)) from err
             except RetryAfter as err:
-                with warnings.catch_warnings():  # int today, timedelta in PTB 23: both handled
-                    warnings.simplefilter("ignore", PTBDeprecationWarning)
-                    wait = err.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                raise RetryLater(seconds) from err
+                raise RetryLater(retry_after_seconds(err)) from err
 
     async def _pace(self, address: str) -> None:
         now = time.monotonic()
         slot = self._next_slot.get(address, now)
         if slot > now:
             await asyncio.sleep(slot - now)
-        self._next_slot[address] = max(slot, now) + self.per_chat_interval
+        self._next_slot[address] = max(slot, now) + self.spacing(address)
 
     async def _send(self, address: str, notice: Notice) -> str:
         pieces = split_text(notice.text)
@@ -82,6 +91,7 @@ class TelegramMessenger:
                 chat_id=int(address),
                 text=piece,
                 reply_markup=keyboard(notice.actions) if last else None,
+                **self._as_notice,
             )
             message_id = message.message_id
         return str(message_id)
@@ -94,6 +104,7 @@ class TelegramMessenger:
                 message_id=int(edit),
                 text=split_text(notice.text)[0],
                 reply_markup=keyboard(notice.actions),
+                **self._as_notice,
             )
         except BadRequest as err:
             if "not modified" in str(err).lower():

@@ -43,6 +43,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.AcceptOffer: offers.accept_offer,
     c.DeclineOffer: offers.decline_offer,
     c.ExpireOffer: offers.expire_offer,
+    c.MoveOffersOn: offers.move_offers_on,
     c.SubmitDelivery: delivery.submit_delivery,
     c.ApproveDelivery: delivery.approve_delivery,
     c.RequestChanges: delivery.request_changes,

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from core.commands import AcceptOffer, DeclineOffer, ExpireOffer, RouteWork
+from core.commands import AcceptOffer, DeclineOffer, ExpireOffer, MoveOffersOn, RouteWork
 from core.config import Settings
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.events import (
@@ -238,6 +238,33 @@ async def expire_offer(cmd: ExpireOffer, uow: UnitOfWork) -> bool:
     )
     uow.emit(OfferExpired(offer_id=offer.id, work_id=item.id, member_id=offer.member_id))
     return True
+
+
+async def move_offers_on(
+    cmd: MoveOffersOn, uow: UnitOfWork, router: Router, settings: Settings
+) -> int:
+    """Offers to someone we can't reach are rescinded and their items offered again at once,
+    rather than waiting out the time-out; nothing is sent to the unreachable member."""
+    pending = (
+        await uow.session.execute(
+            select(Offer.id, Offer.work_id).where(
+                Offer.member_id == cmd.member_id, Offer.status == OfferStatus.PENDING
+            )
+        )
+    ).all()
+    moved = 0
+    for offer_id, work_id in pending:
+        await uow.work_for_update(work_id)
+        offer = await uow.session.get_one(Offer, offer_id)
+        await uow.session.refresh(offer)
+        if offer.status != OfferStatus.PENDING:
+            continue  # answered meanwhile
+        check_offer_move(offer.status, OfferStatus.RESCINDED)
+        offer.status = OfferStatus.RESCINDED
+        offer.responded_at = uow.now()
+        await route(uow, work_id, router, settings)
+        moved += 1
+    return moved
 
 
 async def route_work(

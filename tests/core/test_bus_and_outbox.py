@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bots.app import ParentBrain
 from bots.memory import MemoryMessenger
@@ -17,7 +17,7 @@ from core.models import Member, OutboxNotice
 from core.notices import Notice
 from core.outbox import MAX_ATTEMPTS, OutboxDispatcher
 from core.ports import RetryLater
-from core.states import WorkStatus
+from core.states import OfferStatus, WorkStatus
 from tests.world import World
 
 
@@ -129,7 +129,37 @@ async def test_a_member_who_blocked_the_bot_is_marked_and_skipped_by_routing(wor
     assert (await world.member(priya)).reachable is True
     await world.app.sweep()
     await world.pending_offer(second, priya)
-    assert (await world.item(first)).status == WorkStatus.OFFERED
+    # Her offer of the first item moved on the moment the block came back; none was left.
+    [moved] = await world.offers(first)
+    assert moved.status == OfferStatus.RESCINDED
+    assert (await world.item(first)).status == WorkStatus.OPEN
+
+
+async def test_an_unreachable_parents_offer_goes_to_the_next_parent_in_the_same_pass(
+    world: World,
+) -> None:
+    priya = await world.parent("Priya")
+    world.messenger().unreachable.add("te-priya")
+    work_id = await world.funded(await world.business())
+    await world.pending_offer(work_id, priya)
+    tom = await world.parent("Tom")  # free now; the item is still waiting on Priya
+
+    await world.app.outbox.drain()
+    assert [o.status for o in await world.offers(work_id)] == [
+        OfferStatus.RESCINDED,
+        OfferStatus.PENDING,
+    ]
+    await world.pending_offer(work_id, tom)
+    assert any("New paid work" in n.text for n in await world.inbox("Tom"))
+    attempts = [d for d in world.messenger().sent if d.address == "te-priya"]
+    assert attempts == []  # nothing was ever delivered to her, and nothing more was tried
+    async with world.app.uow() as uow:
+        left = await uow.session.scalar(
+            select(func.count()).where(
+                OutboxNotice.address == "te-priya", OutboxNotice.status == "pending"
+            )
+        )
+    assert left == 0
 
 
 async def test_edits_go_to_the_message_they_replace(world: World) -> None:

@@ -43,7 +43,11 @@ class TelegramDriver:
         )
         await self.application.initialize()
         messenger = TelegramMessenger(
-            self.application.bot, per_chat_interval=0, moderator_chat=MOD_CHAT, help_chat=GROUP
+            self.application.bot,
+            per_chat_interval=0,
+            group_interval=0,
+            moderator_chat=MOD_CHAT,
+            help_chat=GROUP,
         )
         self.brain.messengers["telegram"] = messenger
         self.brain.outbox.messengers["telegram"] = messenger

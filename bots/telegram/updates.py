@@ -1,0 +1,60 @@
+"""Updates are handled concurrently, each person's in the order they came.
+
+PTB hands every update to `do_process_update` as its own task. One person's updates queue
+behind each other (an asyncio.Lock is first come, first served); different people's run side
+by side. So a slow command, or a group reply waiting on Telegram's 20-a-minute group limit,
+delays only the person who sent it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+WORKING_AT_ONCE = 256  # updates being handled at the same moment
+QUEUED_AT_MOST = 100_000  # PTB's own bound; waiting behind one's own earlier update is cheap
+
+
+class PerPersonUpdates(BaseUpdateProcessor):
+    def __init__(self, working_at_once: int = WORKING_AT_ONCE) -> None:
+        # PTB takes its semaphore before calling us, so it must not be the bound that
+        # matters: a person's queued updates would hold its slots while waiting their turn.
+        super().__init__(QUEUED_AT_MOST)
+        self._working_at_once = working_at_once
+        self._working: asyncio.Semaphore | None = None
+        self._people: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for this person's earlier updates, then for a free worker, then handle it."""
+        if self._working is None:
+            self._working = asyncio.Semaphore(self._working_at_once)
+        person = _person_of(update)
+        if person is None:
+            async with self._working:
+                await coroutine
+            return
+        turn = self._people.setdefault(person, asyncio.Lock())
+        try:
+            async with turn, self._working:
+                await coroutine
+        finally:
+            if not turn.locked() and self._people.get(person) is turn:
+                del self._people[person]  # nobody of theirs is waiting: forget them
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+def _person_of(update: object) -> int | None:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return update.effective_chat.id if update.effective_chat is not None else None
