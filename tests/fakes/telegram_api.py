@@ -6,9 +6,11 @@ blocked it, who administers which chat, and can enforce Telegram's flood limits 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,11 +39,26 @@ class FakeTelegram:
         self.toasts: list[str] = []  # answerCallbackQuery texts: what a press shows briefly
         self.enforce_limits = enforce_limits
         self.http_429 = 0
+        self.slow_chats: dict[int, float] = {}  # seconds a sendMessage to this chat takes
+        self.throttle_next: dict[int, int] = defaultdict(int)  # 429s owed to a chat's next sends
+        self.answered: list[tuple[str, float]] = []  # (what, monotonic time) as answered
+        self._changed = asyncio.Event()
         self._next_id = 1
         self._overall: deque[float] = deque()
         self._per_chat: dict[int, float] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
+
+    def _note(self, what: str) -> None:
+        self.answered.append((what, time.monotonic()))
+        self._changed.set()
+
+    async def until(self, done: Callable[[], bool], at_most: float = 10) -> None:
+        """Wait until `done()` holds, checking each time the fake answers something."""
+        async with asyncio.timeout(at_most):
+            while not done():
+                self._changed.clear()
+                await self._changed.wait()
 
     async def start(self) -> str:
         app = web.Application()
@@ -129,6 +146,7 @@ class FakeTelegram:
     async def _answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
         if params.get("text"):
             self.toasts.append(str(params["text"]))
+        self._note(f"press {params.get('callback_query_id')}")
         return self._ok(True)
 
     async def _sendChatAction(self, params: dict[str, Any]) -> web.Response:
@@ -136,9 +154,18 @@ class FakeTelegram:
 
     async def _sendMessage(self, params: dict[str, Any]) -> web.Response:
         chat_id = int(params["chat_id"])
+        if chat_id in self.slow_chats:
+            await asyncio.sleep(self.slow_chats[chat_id])
+        if self.throttle_next[chat_id] > 0:
+            self.throttle_next[chat_id] -= 1
+            self.http_429 += 1
+            return self._error(
+                429, "Too Many Requests: retry after 1", parameters={"retry_after": 1}
+            )
         refused = self._refusal(chat_id) or self._flood(chat_id)
         if refused:
             return refused
+        self._note(f"message to {chat_id}")
         text = str(params["text"])
         if len(text) > 4096:
             return self._error(400, "Bad Request: message is too long")

@@ -25,8 +25,16 @@ LEVELS = {"beginner": "Beginner", "intermediate": "Intermediate", "expert": "Exp
 class TelegramDriver:
     platform = "telegram"
 
-    def __init__(self, brain: ParentBrain, clock: ManualClock, fake: FakeTelegram) -> None:
+    def __init__(
+        self,
+        brain: ParentBrain,
+        clock: ManualClock,
+        fake: FakeTelegram,
+        *,
+        rate_limit: bool = False,
+    ) -> None:
         self.brain, self.clock, self.fake = brain, clock, fake
+        self.rate_limit = rate_limit
         self.ids: dict[str, int] = {}
         self._asked_in: dict[str, str] = {}
         self._counter = itertools.count(1)
@@ -39,7 +47,7 @@ class TelegramDriver:
         self.brain.settings.telegram_community_chat_id = GROUP
         self.brain.settings.telegram_moderator_chat_id = MOD_CHAT
         self.application = build_application(
-            self.brain.settings, self.brain, base_url=self.fake.url, rate_limit=False
+            self.brain.settings, self.brain, base_url=self.fake.url, rate_limit=self.rate_limit
         )
         await self.application.initialize()
         messenger = TelegramMessenger(
@@ -66,23 +74,8 @@ class TelegramDriver:
         chats = (self.uid(name), GROUP, MOD_CHAT)
         return {(c, m.message_id, m.edits) for c in chats for m in self.fake.chats[c]}
 
-    async def _process(self, name: str, update: dict[str, Any]) -> list[str]:
-        before = self._snapshot(name)
-        toasts = len(self.fake.toasts)
-        update["update_id"] = next(self._counter)
-        await self.application.process_update(Update.de_json(update, self.application.bot))
-        errors = self.application.bot_data.get("errors", [])
-        if errors:
-            raise AssertionError(f"the bot failed: {errors!r}")
-        await self.brain.outbox.drain()
-        return self.fake.toasts[toasts:] + [
-            m.text
-            for c in (self.uid(name), GROUP, MOD_CHAT)
-            for m in self.fake.chats[c]
-            if (c, m.message_id, m.edits) not in before
-        ]
-
-    async def say(self, name: str, text: str, *, where: str = "dm") -> list[str]:
+    def message_update(self, name: str, text: str, *, where: str = "dm") -> dict[str, Any]:
+        """An update as Telegram would send it for `text` typed by `name`."""
         group = MOD_CHAT if where == "moderators" else GROUP
         chat = (
             {"id": self.uid(name), "type": "private"}
@@ -100,7 +93,41 @@ class TelegramDriver:
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
             ]
-        return await self._process(name, {"message": message})
+        return {"update_id": next(self._counter), "message": message}
+
+    def press_update(self, name: str, label: str) -> dict[str, Any]:
+        """An update for `name` pressing the button `label` in their DMs."""
+        sent = self.fake.find(self.uid(name), label)
+        return {
+            "update_id": next(self._counter),
+            "callback_query": {
+                "id": str(next(self._counter)),
+                "from": self._user(name),
+                "chat_instance": "ci",
+                "data": next(d for t, d in sent.buttons if t == label),
+                "message": FakeTelegram._message(sent),
+            },
+        }
+
+    async def _process(self, name: str, update: dict[str, Any]) -> list[str]:
+        before = self._snapshot(name)
+        toasts = len(self.fake.toasts)
+        update["update_id"] = next(self._counter)
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        errors = self.application.bot_data.get("errors", [])
+        if errors:
+            raise AssertionError(f"the bot failed: {errors!r}")
+        await self.brain.outbox.drain()
+        return self.fake.toasts[toasts:] + [
+            m.text
+            for c in (self.uid(name), GROUP, MOD_CHAT)
+            for m in self.fake.chats[c]
+            if (c, m.message_id, m.edits) not in before
+        ]
+
+    async def say(self, name: str, text: str, *, where: str = "dm") -> list[str]:
+        update = self.message_update(name, text, where=where)
+        return await self._process(name, {"message": update["message"]})
 
     async def command(
         self, name: str, command: str, args: str = "", *, where: str = "dm"

@@ -1,0 +1,98 @@
+"""Telegram in a busy community: updates handled concurrently (each person's in order), a
+reply that meets a 429 waits it out alone and arrives, and a burst of slow group replies
+never delays a parent's button press in their DM."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bots.app import ParentBrain
+from core.clock import ManualClock
+from tests.fakes.telegram_api import FakeTelegram
+from tests.scenarios.telegram_driver import GROUP, TelegramDriver
+
+
+@pytest.fixture
+async def limited(app: ParentBrain, clock: ManualClock) -> AsyncIterator[TelegramDriver]:
+    """The production set-up: our rate limiter on the bot."""
+    driver = TelegramDriver(app, clock, FakeTelegram(), rate_limit=True)
+    await driver.start()
+    yield driver
+    await driver.stop()
+
+
+async def offered(tg: TelegramDriver) -> None:
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    await tg.command("Priya", "available", "3h")
+    await tg.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    await tg.post(
+        "Mel",
+        title="Proofread menu",
+        description="Two pages.",
+        skills="proofreading",
+        budget="£25",
+        estimate="45m",
+        deadline="tomorrow 17:00",
+    )
+    tg.make_moderator("Kate")
+    await tg.command("Kate", "funded", "1")
+
+
+async def feed(tg: TelegramDriver, updates: list[dict[str, Any]]) -> None:
+    """Hand updates to the running application as its polling would, all at once."""
+    for update in updates:
+        await tg.application.update_queue.put(Update.de_json(update, tg.application.bot))
+
+
+async def test_a_429_on_a_reply_is_waited_out_and_the_reply_arrives(
+    limited: TelegramDriver,
+) -> None:
+    limited.fake.throttle_next[limited.uid("Priya")] = 1
+    said = await limited.command("Priya", "help")
+    assert limited.fake.http_429 == 1
+    assert any("/available" in text for text in said)  # the reply came, once
+    assert len(limited.dms("Priya")) == 1
+
+
+async def test_a_burst_of_slow_group_replies_does_not_delay_a_dm_button_press(
+    limited: TelegramDriver,
+) -> None:
+    await offered(limited)
+    limited.fake.slow_chats[GROUP] = 0.5  # each group reply takes half a second to go out
+    app = limited.application
+    await app.start()  # takes updates from its queue, as polling would hand them over
+    try:
+        burst = [limited.message_update(f"Member{n}", "/status", where="group") for n in range(10)]
+        press = limited.press_update("Priya", "Accept")
+        await feed(limited, [*burst, press])
+        group_replies = f"message to {GROUP}"
+        await limited.fake.until(
+            lambda: sum(1 for what, _ in limited.fake.answered if what == group_replies) >= 10,
+            at_most=20,
+        )
+    finally:
+        await app.stop()
+    order = [what for what, _ in limited.fake.answered]
+    pressed = order.index(f"press {press['callback_query']['id']}")
+    first_group_reply = order.index(f"message to {GROUP}")
+    assert pressed < first_group_reply  # answered while the group replies were still going out
+    assert any("is yours" in text for text in limited.dms("Priya"))
+
+
+async def test_one_persons_updates_keep_their_order(limited: TelegramDriver) -> None:
+    typed = ["/help", "/status", "/offers", "/jobs", "/earnings", "/skills"]
+    for text in typed:  # one at a time, for what each answers
+        await limited.say("Ann", text)
+    expected = limited.dms("Ann")
+    app = limited.application
+    await app.start()
+    try:
+        await feed(limited, [limited.message_update("Priya", text) for text in typed])
+        await limited.fake.until(lambda: len(limited.dms("Priya")) >= len(expected))
+    finally:
+        await app.stop()
+    assert limited.dms("Priya") == expected
