@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import sys
+from pathlib import Path
 
 import aiohttp
+from sqlalchemy import func, select
 
+import migrations
 from bots.memory import MemoryMessenger
 from bots.run import serve
 from core import commands as c
@@ -15,7 +21,10 @@ from core.clock import SystemClock
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker
 from core.handlers import COMMAND_HANDLERS
+from core.models import OutboxLane, OutboxNotice
+from core.notices import Notice
 from core.uow import uow_factory
+from tests.fakes.telegram_api import FakeTelegram
 
 
 def free_port() -> int:
@@ -82,3 +91,59 @@ async def test_serve_answers_health_and_delivers_queued_notices(database_url: st
     finally:
         stop.set()
         assert await asyncio.wait_for(server, 10) == 0
+
+
+async def test_sigterm_mid_backlog_releases_the_lanes_and_exits_cleanly(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A deploy stops the process while a chat's notices are being paced out."""
+    fake = FakeTelegram()
+    await fake.start()
+    engine = make_engine(database_url)
+    await migrations.upgrade(engine)
+    clock = SystemClock()
+    uow = uow_factory(make_sessionmaker(engine), clock)
+    ann = await MessageBus(uow, COMMAND_HANDLERS, {}, {"settings": Settings()}).handle(
+        c.RegisterAccount(platform="telegram", external_id="4242", display_name="Ann")
+    )
+    async with uow() as unit:  # five notices to one parent: at a second apart, a backlog
+        for n in range(5):
+            await unit.notify(Notice(to=ann.member_id, text=f"notice {n}"))
+        await unit.commit()
+    port = free_port()
+    env = {
+        **os.environ,
+        "PARENTBRAIN_DATABASE_URL": database_url,
+        "PARENTBRAIN_HTTP_PORT": str(port),
+        "PARENTBRAIN_TELEGRAM_TOKEN": "123:abc",
+        "PARENTBRAIN_TELEGRAM_API_URL": fake.url,
+        "PARENTBRAIN_TELEGRAM_COMMUNITY_CHAT_ID": "-100",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from bots.cli import main; raise SystemExit(main(['run']))",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.until(lambda: len(fake.texts(4242)) >= 2, at_most=30)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await fake.stop()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log and "stopped cleanly" in log
+    async with uow() as unit:
+        leases = (await unit.session.scalars(select(OutboxLane.lease_until))).all()
+        pending = await unit.session.scalar(
+            select(func.count()).where(OutboxNotice.status == "pending")
+        )
+    await engine.dispose()
+    assert leases and all(until <= clock.now() for until in leases)
+    assert pending == 5 - len(fake.texts(4242))  # the rest wait for the next process

@@ -143,6 +143,11 @@ class FakeTelegram:
         self._per_chat[chat_id] = now
         return None
 
+    async def _getUpdates(self, params: dict[str, Any]) -> web.Response:
+        """Long polling with nothing to hand over: wait a little, then say so."""
+        await asyncio.sleep(min(float(params.get("timeout", 0) or 0), 0.5))
+        return self._ok([])
+
     async def _answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
         if params.get("text"):
             self.toasts.append(str(params["text"]))
