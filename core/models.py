@@ -203,7 +203,10 @@ class Business(Base):
 
 class WorkItem(Base):
     __tablename__ = "work_items"
-    __table_args__ = (Index("ix_work_items_status_deadline", "status", "deadline"),)
+    __table_args__ = (
+        Index("ix_work_items_status_deadline", "status", "deadline"),
+        Index("ix_work_items_status_routed", "status", "routed_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id"), index=True)
     title: Mapped[str] = mapped_column(String(120))
@@ -225,7 +228,7 @@ class WorkItem(Base):
     funded_at: Mapped[datetime | None]
     assigned_at: Mapped[datetime | None]
     # When routing last looked at it; sweeps take the longest-waiting first, so none starves.
-    routed_at: Mapped[datetime | None] = mapped_column(index=True)
+    routed_at: Mapped[datetime | None]
 
 
 class WorkSkill(Base):

@@ -107,3 +107,9 @@ class Router(Protocol):
     async def candidates(
         self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int
     ) -> list[Candidate]: ...
+
+    async def waiting_for(
+        self, uow: UnitOfWork, member_id: int, now: datetime, limit: int
+    ) -> list[int]:
+        """Up to `limit` open items that may fit this newly free parent, most urgent first."""
+        ...

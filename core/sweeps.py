@@ -28,6 +28,7 @@ from core.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 BATCH = 200
+ROUTE_BATCH = 1000  # open items re-routed per sweep
 
 
 @dataclass
@@ -66,17 +67,23 @@ async def sweep(
         if await _quietly(bus, ExpireOffer(offer_id=offer_id)):
             report.offers_expired += 1
 
-    # Open items retry routing (someone may have become eligible); anything past its
-    # deadline expires inside the same handler.
+    # Open items retry routing (someone may have become eligible), those whose last try is
+    # oldest first, so every open item is looked at again within ceil(open / ROUTE_BATCH)
+    # sweeps. Anything past its deadline expires inside the same handler.
     due_items = await _due_ids(
         uow(),
         select(WorkItem.id)
+        .where(WorkItem.status == WorkStatus.OPEN)
+        .order_by(WorkItem.routed_at, WorkItem.id)
+        .limit(ROUTE_BATCH)
+        .with_for_update(skip_locked=True),
+    )
+    due_items += await _due_ids(
+        uow(),
+        select(WorkItem.id)
         .where(
-            (WorkItem.status == WorkStatus.OPEN)
-            | (
-                WorkItem.status.in_([WorkStatus.OFFERED, WorkStatus.AWAITING_PAYMENT])
-                & (WorkItem.deadline <= now)
-            )
+            WorkItem.status.in_([WorkStatus.OFFERED, WorkStatus.AWAITING_PAYMENT]),
+            WorkItem.deadline <= now,
         )
         .order_by(WorkItem.deadline)
         .limit(BATCH)

@@ -1,7 +1,8 @@
 """Who may be offered an item at all, as one SQL statement over indexed columns.
 
 Available now with enough time left for the estimate, has every required skill at the level
-asked (or any level once the net widens), under capacity, rate floor within the pay, not
+asked (or any level once the net widens), under capacity (jobs in hand and offers awaiting an
+answer together), rate floor within the pay, not
 banned, reachable, not the business itself, not blocked either way with the business, never
 offered this item before. Timezone rules (quiet hours) and skill-limited availability are
 checked in Python on the rows returned.
@@ -32,6 +33,7 @@ from core.models import (
 )
 from core.money import parent_share
 from core.parsing import in_quiet_hours, parse_timezone
+from core.states import OfferStatus
 from core.uow import UnitOfWork
 
 WINDOW = 1000  # parents with the lead skill read per sample, at most
@@ -79,6 +81,11 @@ def eligible_shape(
         .where(WorkItem.assignee_member_id == Member.id, WorkItem.status.in_(ACTIVE_JOB))
         .scalar_subquery()
     )
+    asked = (  # offers waiting on an answer count against capacity too
+        select(func.count())
+        .where(Offer.member_id == Member.id, Offer.status == OfferStatus.PENDING)
+        .scalar_subquery()
+    )
     owner = select(Business.owner_member_id).where(Business.id == param("business_id"))
     rules = [
         Availability.ended_at.is_(None),
@@ -89,7 +96,7 @@ def eligible_shape(
         or_(Member.banned_until.is_(None), Member.banned_until <= now),
         ~exists().where(Offer.work_id == param("work_id"), Offer.member_id == Member.id),
         ~exists().where(Block.business_id == param("business_id"), Block.member_id == Member.id),
-        busy < Member.max_jobs,
+        busy + asked < Member.max_jobs,
         Member.rate_floor_minor * param("minutes") <= param("share_per_hour"),
     ]
     if not skills:

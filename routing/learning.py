@@ -33,6 +33,7 @@ from core.states import OfferStatus
 from core.uow import UnitOfWork
 from routing.eligibility import FREE, Need, eligible_query, eligible_shape, fits_now, param
 from routing.scoring import Evidence, score, why
+from routing.waiting import open_items_for
 
 POOL = 50  # eligible parents scored per decision; a random sample when more are free
 
@@ -41,6 +42,11 @@ class LearningRouter:
     def __init__(self, rng: random.Random | None = None, widen_after: int = 3) -> None:
         self.rng = rng or random.Random()
         self.widen_after = widen_after
+
+    async def waiting_for(
+        self, uow: UnitOfWork, member_id: int, now: datetime, limit: int
+    ) -> list[int]:
+        return await open_items_for(uow, member_id, now, limit)
 
     async def candidates(
         self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int

@@ -11,6 +11,7 @@ from core.ports import Candidate
 from core.skills import LEVEL_NAMES
 from core.uow import UnitOfWork
 from routing.eligibility import eligible_query, fits_now
+from routing.waiting import open_items_for
 
 NEUTRAL_RATING = 3.5  # where a parent with no ratings yet sits between good and poor
 
@@ -18,6 +19,11 @@ NEUTRAL_RATING = 3.5  # where a parent with no ratings yet sits between good and
 class SimpleRouter:
     def __init__(self, widen_after: int = 3) -> None:
         self.widen_after = widen_after
+
+    async def waiting_for(
+        self, uow: UnitOfWork, member_id: int, now: datetime, limit: int
+    ) -> list[int]:
+        return await open_items_for(uow, member_id, now, limit)
 
     async def candidates(
         self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int

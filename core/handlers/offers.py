@@ -52,6 +52,7 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         return []
     if item.status not in ROUTABLE:
         return []
+    item.routed_at = now  # sweeps take the items waiting longest since their last try first
     if now >= item.deadline:
         await expire_item(uow, item, await owner_member_id(uow, item))
         return []
@@ -285,13 +286,14 @@ async def route_after(
 async def route_waiting_items(
     event: MemberAvailable, uow: UnitOfWork, router: Router, settings: Settings
 ) -> None:
-    """Someone became free: give open items with nobody pending another try."""
-    waiting = (
-        await uow.session.scalars(
-            select(WorkItem.id)
-            .where(WorkItem.status == WorkStatus.OPEN)
-            .order_by(WorkItem.deadline)
+    """Someone became free: the open items that fit them get another try, as many as they
+    can take. One bounded query (the Router's), never a loop over every open item."""
+    member = await uow.session.get_one(Member, event.member_id)
+    asked = await uow.session.scalar(
+        select(func.count()).where(
+            Offer.member_id == member.id, Offer.status == OfferStatus.PENDING
         )
-    ).all()
-    for work_id in waiting:
+    )
+    room = member.max_jobs - await active_jobs(uow, member.id) - int(asked or 0)
+    for work_id in await router.waiting_for(uow, member.id, uow.now(), room):
         await route(uow, work_id, router, settings)

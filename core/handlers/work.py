@@ -130,6 +130,7 @@ async def post_work(
         urgent=cmd.urgent,
         status=WorkStatus.DRAFT,
         created_at=now,
+        routed_at=now,
     )
     uow.session.add(item)
     await uow.session.flush()

@@ -33,12 +33,13 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("work_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("routed_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(batch_op.f("ix_work_items_routed_at"), ["routed_at"], unique=False)
+        batch_op.create_index("ix_work_items_status_routed", ["status", "routed_at"], unique=False)
+    op.execute("UPDATE work_items SET routed_at = created_at WHERE routed_at IS NULL")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("work_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_work_items_routed_at"))
+        batch_op.drop_index("ix_work_items_status_routed")
         batch_op.drop_column("routed_at")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_lane")
