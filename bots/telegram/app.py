@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 import warnings
@@ -13,7 +14,7 @@ from telegram.warnings import PTBUserWarning
 
 from bots.app import ParentBrain
 from bots.telegram import business, buttons, moderation, onboarding, parents, trust, upskilling
-from bots.telegram.common import BRAIN, on_error
+from bots.telegram.common import BRAIN, GROUP_REPLIES, on_error
 from bots.telegram.messenger import TelegramMessenger
 from bots.telegram.ratelimit import FairRateLimiter
 from bots.telegram.updates import PerPersonUpdates
@@ -157,4 +158,7 @@ class TelegramAdapter:
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         await self.application.stop()
+        replies = self.application.bot_data.get(GROUP_REPLIES, set())
+        if replies:  # answers in groups still on their way get a few seconds to go out
+            await asyncio.wait(list(replies), timeout=5)
         await self.application.shutdown()

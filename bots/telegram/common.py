@@ -7,11 +7,12 @@ Start there runs the command they typed.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -32,6 +33,7 @@ from core.parsing import parse_number
 log = logging.getLogger(__name__)
 
 BRAIN = "parentbrain"
+GROUP_REPLIES = "group replies on their way"
 ADMIN_CACHE_SECONDS = 300
 SORRY = (
     "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute."
@@ -102,10 +104,33 @@ def read_payload(payload: str) -> str | None:
 async def send(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, actions: Sequence[Action] = ()
 ) -> None:
-    pieces = split_text(text)
-    for n, piece in enumerate(pieces):
-        markup = keyboard(actions) if n == len(pieces) - 1 else None
-        await context.bot.send_message(chat_id=chat_id, text=piece, reply_markup=markup)
+    """Answer in a chat. In a group the answer may wait on Telegram's 20 a minute: it goes out
+    on its own, so the person's next command (and everyone else's) doesn't wait behind it."""
+
+    async def pieces_in_order() -> None:
+        pieces = split_text(text)
+        for n, piece in enumerate(pieces):
+            markup = keyboard(actions) if n == len(pieces) - 1 else None
+            await context.bot.send_message(chat_id=chat_id, text=piece, reply_markup=markup)
+
+    if chat_id < 0:
+        in_background(context, pieces_in_order())
+    else:
+        await pieces_in_order()
+
+
+def in_background(context: ContextTypes.DEFAULT_TYPE, sending: Coroutine[Any, Any, Any]) -> None:
+    """Send without holding the handler; kept so shutdown (and tests) can wait for it."""
+    pending: set[asyncio.Task[Any]] = context.application.bot_data.setdefault(GROUP_REPLIES, set())
+    task = asyncio.create_task(sending)
+    pending.add(task)
+    task.add_done_callback(_sent_or_logged)
+    task.add_done_callback(pending.discard)
+
+
+def _sent_or_logged(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("a reply in a group could not be sent: %s", task.exception())
 
 
 async def respond(
@@ -143,7 +168,10 @@ async def respond(
     text, actions = (reply, ()) if isinstance(reply, str) else reply
     if to_dm:
         await send(context, user.id, text, actions)
-        await message.reply_text(f"{user.first_name}: done, I've sent you the details by DM.")
+        in_background(
+            context,
+            message.reply_text(f"{user.first_name}: done, I've sent you the details by DM."),
+        )
     else:
         await send(context, chat.id, text, actions)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from typing import Any
@@ -12,7 +13,7 @@ from telegram.ext import Application
 
 from bots.app import ParentBrain
 from bots.telegram.app import build_application
-from bots.telegram.common import deep_payload
+from bots.telegram.common import GROUP_REPLIES, deep_payload
 from bots.telegram.messenger import TelegramMessenger
 from core.clock import ManualClock
 from tests.fakes.telegram_api import FakeTelegram
@@ -74,6 +75,12 @@ class TelegramDriver:
         chats = (self.uid(name), GROUP, MOD_CHAT)
         return {(c, m.message_id, m.edits) for c in chats for m in self.fake.chats[c]}
 
+    async def group_replies(self) -> None:
+        """Wait for the answers in groups, which go out on their own."""
+        pending = self.application.bot_data.get(GROUP_REPLIES, set())
+        if pending:
+            await asyncio.gather(*list(pending))
+
     def message_update(self, name: str, text: str, *, where: str = "dm") -> dict[str, Any]:
         """An update as Telegram would send it for `text` typed by `name`."""
         group = MOD_CHAT if where == "moderators" else GROUP
@@ -114,6 +121,7 @@ class TelegramDriver:
         toasts = len(self.fake.toasts)
         update["update_id"] = next(self._counter)
         await self.application.process_update(Update.de_json(update, self.application.bot))
+        await self.group_replies()
         errors = self.application.bot_data.get("errors", [])
         if errors:
             raise AssertionError(f"the bot failed: {errors!r}")
