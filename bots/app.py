@@ -21,7 +21,7 @@ from core.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
 from core.outbox import OutboxDispatcher
 from core.ports import Messenger, PaymentGateway, Router
 from core.sweeps import SweepReport, sweep
-from core.uow import UnitOfWorkFactory, uow_factory
+from core.uow import Turns, UnitOfWorkFactory, uow_factory
 from payments import handlers as money
 from payments.offline import OfflineGateway
 from payments.recovery import finish_money
@@ -125,7 +125,12 @@ async def bootstrap(
     await ensure_seed_skills(sessions)
     doorbell = Doorbell()
     uow = uow_factory(
-        sessions, clock, settings.moderator_channels, settings.help_channels, doorbell
+        sessions,
+        clock,
+        settings.moderator_channels,
+        settings.help_channels,
+        doorbell,
+        Turns() if engine.dialect.name == "sqlite" else None,
     )
     bus = MessageBus(
         uow,

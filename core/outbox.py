@@ -46,9 +46,11 @@ MAX_ATTEMPTS = 8
 SENDS_AT_ONCE = 16  # sends in flight across all lanes; each platform's limiter still applies
 LANES_PER_CLAIM = 500
 POLL_SECONDS = 1.0  # the safety net under the doorbell
+MAX_PAUSES = 100  # a lane waits at most this many times for its chat to be free
 
 Lane = tuple[str, str]  # (platform, address)
 Unreachable = Callable[[int], Awaitable[object]]
+Outcome = str | RetryLater | RecipientUnreachable | Exception  # a message id, or what failed
 
 
 def backoff(attempts: int) -> timedelta:
@@ -147,33 +149,40 @@ class OutboxDispatcher:
     # A lane ---------------------------------------------------------------------------
 
     async def _run_lane(self, lane: Lane, report: DispatchReport) -> None:
+        """Send the lane's notices in order while we hold it. Each step is one transaction:
+        record what the last send did, renew the lease, and take the next notice due."""
         messenger = self.messengers[lane[0]]
+        released = False
         try:
-            while not self._stopping.is_set():
+            claimed, released = await self._step(lane, None, None, report)
+            while claimed is not None:
                 if not await self._wait_for_slot(lane):
-                    return
-                claimed = await self._next_in_lane(lane)
-                if claimed is None:
-                    return
+                    return  # stopping: the notice stays pending for whoever runs next
                 outcome = await self._deliver(messenger, lane, claimed)
-                if not await self._record_outcome(lane, claimed, outcome, report):
-                    return  # waiting to retry (order kept), or nobody left to send to
+                claimed, released = await self._step(lane, claimed, outcome, report)
         except Exception:
             log.exception("outbox lane %s stopped; its lease runs out and it is retried", lane)
         finally:
-            await self._release(lane)
+            if not released:
+                await self._release(lane)
 
     async def _wait_for_slot(self, lane: Lane) -> bool:
-        """Wait out this chat's spacing without holding a sending slot; False when stopping."""
-        wait = self._next_slot.get(lane, 0.0) - time.monotonic()
-        if wait > 0:
+        """Wait out this chat's spacing without holding a sending slot; False when stopping.
+
+        The messenger may know more (`ready_in`): a reply to that person still on its way,
+        or a message that reached the chat by another path a moment ago."""
+        ready_in = getattr(self.messengers[lane[0]], "ready_in", None)
+        for _ in range(MAX_PAUSES):
+            wait = self._next_slot.get(lane, 0.0) - time.monotonic()
+            if ready_in is not None:
+                wait = max(wait, ready_in(lane[1]))
+            if wait <= 0 or self._stopping.is_set():
+                break
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), wait)
         return not self._stopping.is_set()
 
-    async def _deliver(
-        self, messenger: Messenger, lane: Lane, claimed: Claimed
-    ) -> str | RetryLater | RecipientUnreachable | Exception:
+    async def _deliver(self, messenger: Messenger, lane: Lane, claimed: Claimed) -> Outcome:
         address = lane[1]
         if self._sending is None:
             self._sending = asyncio.Semaphore(self._sends_at_once)
@@ -248,75 +257,91 @@ class OutboxDispatcher:
         ).returning(OutboxLane.owner)
         return (await uow.session.scalar(taken)) == self.owner
 
-    async def _next_in_lane(self, lane: Lane) -> Claimed | None:
-        """Renew our lease and take the lane's oldest pending notice, if it is due."""
-        platform, address = lane
-        async with self.uow() as uow:
-            now = uow.now()
-            if not await self._lease(uow, lane, now, take=False):
-                await uow.commit()
-                return None  # the lease ran out and another dispatcher has the lane
-            row = await uow.session.scalar(
-                select(OutboxNotice)
-                .where(
-                    OutboxNotice.platform == platform,
-                    OutboxNotice.address == address,
-                    OutboxNotice.status == "pending",
-                )
-                .order_by(OutboxNotice.id)
-                .limit(1)
-            )
-            claimed = None
-            if row is not None and row.next_attempt_at <= now:
-                claimed = Claimed(row.id, _notice_of(row), await _message_to_edit(uow, row))
-            await uow.commit()
-        return claimed
-
-    async def _record_outcome(
+    async def _step(
         self,
         lane: Lane,
-        claimed: Claimed,
-        outcome: str | RetryLater | RecipientUnreachable | Exception,
+        done: Claimed | None,
+        outcome: Outcome | None,
         report: DispatchReport,
-    ) -> bool:
-        """Write down what happened; True if the lane can go on to its next notice."""
-        member_id = claimed.notice.to if claimed.notice.to not in (MODERATORS, HELP) else None
-        gone = False
+    ) -> tuple[Claimed | None, bool]:
+        """Record `done`'s outcome, then renew our lease and take the next notice due.
+
+        Returns the next notice (None when the lane is finished, waiting to retry, or lost)
+        and whether the lease was released here."""
+        gone: int | None = None
         async with self.uow() as uow:
-            row = await uow.session.get_one(OutboxNotice, claimed.row_id)
             now = uow.now()
-            row.attempts += 1
-            row.lease_until = None
             go_on = True
-            if isinstance(outcome, str):
-                row.status, row.delivered_ref, row.sent_at = "sent", outcome, now
-                report.sent += 1
-            elif isinstance(outcome, RecipientUnreachable):
-                row.status, row.last_error = "failed", (str(outcome) or "unreachable")[:300]
-                report.failed += 1
-                if member_id is not None:
-                    await self._unreachable(uow, lane, member_id)
-                    report.unreachable.append(member_id)
-                    gone, go_on = True, False
-            else:
-                retry_in = (
-                    timedelta(seconds=outcome.seconds) if isinstance(outcome, RetryLater) else None
-                )
-                error = str(outcome) if isinstance(outcome, RetryLater) else _describe(outcome)
-                row.last_error = error[:300]
-                report.retried += 1
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = "failed"
+            if done is not None and outcome is not None:
+                go_on, gone = await self._record(uow, lane, done, outcome, report)
+            following, released = None, False
+            if go_on and not self._stopping.is_set():
+                if await self._lease(uow, lane, now, take=False):
+                    following = await self._oldest_due(uow, lane, now)
+                    if following is None:
+                        await self._free(uow, lane)
+                        released = True
                 else:
-                    row.next_attempt_at = now + (retry_in or backoff(row.attempts))
-                    go_on = False  # later notices to this chat wait behind it
+                    released = True  # the lease ran out and another dispatcher has the lane
             await uow.commit()
-        if gone and self.on_unreachable is not None and member_id is not None:
+        if gone is not None and self.on_unreachable is not None:
             try:
-                await self.on_unreachable(member_id)
+                await self.on_unreachable(gone)
             except Exception:
-                log.exception("moving offers on from unreachable member %s failed", member_id)
-        return go_on
+                log.exception("moving offers on from unreachable member %s failed", gone)
+        return following, released
+
+    async def _oldest_due(self, uow: UnitOfWork, lane: Lane, now: datetime) -> Claimed | None:
+        """The lane's oldest pending notice, if it is due: a later one never jumps it."""
+        row = await uow.session.scalar(
+            select(OutboxNotice)
+            .where(
+                OutboxNotice.platform == lane[0],
+                OutboxNotice.address == lane[1],
+                OutboxNotice.status == "pending",
+            )
+            .order_by(OutboxNotice.id)
+            .limit(1)
+        )
+        if row is None or row.next_attempt_at > now:
+            return None
+        return Claimed(row.id, _notice_of(row), await _message_to_edit(uow, row))
+
+    async def _record(
+        self,
+        uow: UnitOfWork,
+        lane: Lane,
+        claimed: Claimed,
+        outcome: Outcome,
+        report: DispatchReport,
+    ) -> tuple[bool, int | None]:
+        """Write down what the send did; (whether the lane goes on, a member now unreachable)."""
+        member_id = claimed.notice.to if claimed.notice.to not in (MODERATORS, HELP) else None
+        row = await uow.session.get_one(OutboxNotice, claimed.row_id)
+        now = uow.now()
+        row.attempts += 1
+        row.lease_until = None
+        if isinstance(outcome, str):
+            row.status, row.delivered_ref, row.sent_at = "sent", outcome, now
+            report.sent += 1
+            return True, None
+        if isinstance(outcome, RecipientUnreachable):
+            row.status, row.last_error = "failed", (str(outcome) or "unreachable")[:300]
+            report.failed += 1
+            if member_id is None:
+                return True, None
+            await self._unreachable(uow, lane, member_id)
+            report.unreachable.append(member_id)
+            return False, member_id
+        retry_in = timedelta(seconds=outcome.seconds) if isinstance(outcome, RetryLater) else None
+        error = str(outcome) if isinstance(outcome, RetryLater) else _describe(outcome)
+        row.last_error = error[:300]
+        report.retried += 1
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = "failed"
+            return True, None
+        row.next_attempt_at = now + (retry_in or backoff(row.attempts))
+        return False, None  # later notices to this chat wait behind it
 
     async def _unreachable(self, uow: UnitOfWork, lane: Lane, member_id: int) -> None:
         """Nothing more goes to someone who blocked us; routing skips them until they return."""
@@ -335,16 +360,19 @@ class OutboxDispatcher:
     async def _release(self, lane: Lane) -> None:
         with suppress(Exception):  # a lease we can't release simply runs out
             async with self.uow() as uow:
-                await uow.session.execute(
-                    update(OutboxLane)
-                    .where(
-                        OutboxLane.platform == lane[0],
-                        OutboxLane.address == lane[1],
-                        OutboxLane.owner == self.owner,
-                    )
-                    .values(lease_until=uow.now())
-                )
+                await self._free(uow, lane)
                 await uow.commit()
+
+    async def _free(self, uow: UnitOfWork, lane: Lane) -> None:
+        await uow.session.execute(
+            update(OutboxLane)
+            .where(
+                OutboxLane.platform == lane[0],
+                OutboxLane.address == lane[1],
+                OutboxLane.owner == self.owner,
+            )
+            .values(lease_until=uow.now())
+        )
 
 
 def _notice_of(row: OutboxNotice) -> Notice:

@@ -34,7 +34,8 @@ class Messenger(Protocol):
     async def deliver(self, address: str, notice: Notice, edit: str | None) -> str: ...
 
     # Optional: `def spacing(self, address: str) -> float`, the seconds the outbox leaves
-    # between two notices to one chat (the platform's per-chat limit); none if absent.
+    # between two notices to one chat (the platform's per-chat limit); none if absent. And
+    # `def ready_in(self, address: str) -> float`, how long until that chat is free now.
 
 
 @dataclass(frozen=True)

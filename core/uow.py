@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
@@ -17,6 +18,38 @@ from core.models import Account, Member, OutboxNotice, WorkItem
 from core.notices import HELP, MODERATORS, Notice
 
 
+class Turns:
+    """First come, first served for one process's transactions on SQLite.
+
+    SQLite lets one writer in at a time, and a waiting connection polls with growing sleeps,
+    so a busy stream of transactions (a burst of commands) can starve another (the outbox
+    recording what it sent). Queuing the transactions here, in order, keeps everyone's wait
+    short and fair. PostgreSQL has row locks and needs none of this.
+    """
+
+    def __init__(self) -> None:
+        self._lock: asyncio.Lock | None = None
+        self._holder: asyncio.Task[object] | None = None
+        self._depth = 0
+
+    async def take(self) -> None:
+        if self._lock is None:  # made on first use, inside the running loop
+            self._lock = asyncio.Lock()
+        me = asyncio.current_task()
+        if me is not None and me is self._holder:
+            self._depth += 1  # a unit of work opened inside another, in the same task
+            return
+        await self._lock.acquire()
+        self._holder, self._depth = me, 1
+
+    def give_back(self) -> None:
+        assert self._lock is not None
+        self._depth -= 1
+        if self._depth == 0:
+            self._holder = None
+            self._lock.release()
+
+
 class UnitOfWork:
     def __init__(
         self,
@@ -25,8 +58,10 @@ class UnitOfWork:
         moderator_platforms: Callable[[], Sequence[str]] = tuple,
         help_platforms: Callable[[], Sequence[str]] = tuple,
         doorbell: Doorbell | None = None,
+        turns: Turns | None = None,
     ) -> None:
         self._sessions = sessions
+        self._turns = turns
         self.clock = clock
         self.moderator_platforms = moderator_platforms
         self.help_platforms = help_platforms
@@ -34,6 +69,8 @@ class UnitOfWork:
         self.events: list[Event] = []
 
     async def __aenter__(self) -> UnitOfWork:
+        if self._turns is not None:
+            await self._turns.take()
         self.session = self._sessions()
         await self.session.begin()
         self.events = []
@@ -47,10 +84,14 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self._committed:
-            await self.session.rollback()
-            self.events = []
-        await self.session.close()
+        try:
+            if not self._committed:
+                await self.session.rollback()
+                self.events = []
+            await self.session.close()
+        finally:
+            if self._turns is not None:
+                self._turns.give_back()
 
     async def commit(self) -> None:
         if self._queued and self.session.get_bind().dialect.name == "postgresql":
@@ -133,5 +174,6 @@ def uow_factory(
     moderator_platforms: Callable[[], Sequence[str]] = tuple,
     help_platforms: Callable[[], Sequence[str]] = tuple,
     doorbell: Doorbell | None = None,
+    turns: Turns | None = None,
 ) -> UnitOfWorkFactory:
-    return lambda: UnitOfWork(sessions, clock, moderator_platforms, help_platforms, doorbell)
+    return lambda: UnitOfWork(sessions, clock, moderator_platforms, help_platforms, doorbell, turns)

@@ -121,10 +121,12 @@ class TelegramAdapter:
     ) -> None:
         self.settings = settings
         self.application = build_application(settings, brain, base_url=base_url)
+        updates = self.application.update_processor
         self.messenger: Messenger = TelegramMessenger(
             self.application.bot,
             moderator_chat=settings.telegram_moderator_chat_id,
             help_chat=settings.telegram_help_chat(),
+            updates=updates if isinstance(updates, PerPersonUpdates) else None,
         )
         self.webhook_secret = secrets.token_urlsafe(24)
 

@@ -15,8 +15,9 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ExtBot
 
-from bots.telegram.ratelimit import NOTICE, retry_after_seconds
+from bots.telegram.ratelimit import NOTICE, FairRateLimiter, retry_after_seconds
 from bots.telegram.render import keyboard, split_text
+from bots.telegram.updates import PerPersonUpdates
 from core.notices import Notice
 from core.ports import RecipientUnreachable, RetryLater
 
@@ -34,8 +35,10 @@ class TelegramMessenger:
         group_interval: float = GROUP_INTERVAL,
         moderator_chat: int | None = None,
         help_chat: int | None = None,
+        updates: PerPersonUpdates | None = None,
     ) -> None:
         self.bot = bot
+        self.updates = updates
         self.moderator_chat = moderator_chat
         self.help_chat = help_chat
         self.per_chat_interval = per_chat_interval
@@ -45,6 +48,20 @@ class TelegramMessenger:
         limited = isinstance(bot, ExtBot) and bot.rate_limiter is not None
         self._as_notice: dict[str, Any] = {"rate_limit_args": NOTICE} if limited else {}
         self._locks: dict[str, asyncio.Lock] = {}
+
+    def ready_in(self, address: str) -> float:
+        """Seconds to wait before a notice to this chat: a reply to the person may be on its
+        way (their update is being handled), or the chat was written to less than a second
+        ago. Replies go first; the notice follows at Telegram's pace."""
+        if not address.lstrip("-").isdigit():
+            return 0.0
+        chat = int(address)
+        if self.updates is not None and chat > 0 and self.updates.busy(chat):
+            return 0.1
+        limiter = self.bot.rate_limiter if isinstance(self.bot, ExtBot) else None
+        if isinstance(limiter, FairRateLimiter) and chat > 0:
+            return max(0.0, limiter.free_at(chat) - time.monotonic())
+        return 0.0
 
     def spacing(self, address: str) -> float:
         """Seconds between two messages to this chat (group ids are negative)."""

@@ -45,6 +45,11 @@ class PerPersonUpdates(BaseUpdateProcessor):
             if not turn.locked() and self._people.get(person) is turn:
                 del self._people[person]  # nobody of theirs is waiting: forget them
 
+    def busy(self, person: int) -> bool:
+        """Whether an update of this person's is being handled (its reply may be on its way)."""
+        turn = self._people.get(person)
+        return turn is not None and turn.locked()
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 

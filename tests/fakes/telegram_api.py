@@ -1,7 +1,8 @@
 """A small fake of the Telegram Bot API, enough for python-telegram-bot to run against.
 
 It keeps every chat's messages (with edits applied), knows who never started the bot or
-blocked it, who administers which chat, and can enforce Telegram's flood limits with 429s.
+blocked it, who administers which chat, and can enforce Telegram's flood limits with 429s:
+30 a second overall, one a second in a private chat, 20 a minute in a group.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Sent:
     text: str
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, callback data)
     edits: int = 0
+    at: float = field(default_factory=time.monotonic)  # when it was accepted
 
 
 class FakeTelegram:
@@ -46,6 +48,7 @@ class FakeTelegram:
         self._next_id = 1
         self._overall: deque[float] = deque()
         self._per_chat: dict[int, float] = {}
+        self._per_group: dict[int, deque[float]] = defaultdict(deque)
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -134,13 +137,23 @@ class FakeTelegram:
         while self._overall and now - self._overall[0] > 1.0:
             self._overall.popleft()
         last = self._per_chat.get(chat_id)
-        if len(self._overall) >= 30 or (last is not None and now - last < 1.0):
+        recent = self._per_group[chat_id]
+        while recent and now - recent[0] > 60.0:
+            recent.popleft()
+        crowded = chat_id < 0 and len(recent) >= 20  # a group: 20 a minute
+        if (
+            len(self._overall) >= 30
+            or crowded
+            or (chat_id > 0 and last is not None and now - last < 1.0)
+        ):
             self.http_429 += 1
             return self._error(
                 429, "Too Many Requests: retry after 1", parameters={"retry_after": 1}
             )
         self._overall.append(now)
         self._per_chat[chat_id] = now
+        if chat_id < 0:
+            recent.append(now)
         return None
 
     async def _getUpdates(self, params: dict[str, Any]) -> web.Response:

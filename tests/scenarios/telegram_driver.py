@@ -62,6 +62,8 @@ class TelegramDriver:
         self.brain.outbox.messengers["telegram"] = messenger
 
     async def stop(self) -> None:
+        for reply in self.application.bot_data.get(GROUP_REPLIES, set()):
+            reply.cancel()  # still queued behind a group's 20 a minute
         await self.application.shutdown()
         await self.fake.stop()
 
