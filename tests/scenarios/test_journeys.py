@@ -142,6 +142,18 @@ async def test_someone_who_cannot_be_messaged_is_told_how_and_offers_flow_once_t
     assert said(driver.dms("Priya"), "New paid work")
 
 
+async def test_an_offer_the_bot_cannot_deliver_goes_to_the_next_parent_at_once(
+    driver: Driver,
+) -> None:
+    for name in ("Priya", "Tom"):
+        await driver.onboard(name, ["Proofreading"], "expert")
+        await driver.command(name, "available", "3h")
+    driver.cannot_dm("Priya")  # she has closed her DMs (or blocked the bot) since
+    await business_with_funded_item(driver)  # the offer goes to her first ...
+    assert said(driver.dms("Tom"), "New paid work")  # ... and on to Tom, without the time-out
+    assert not said(driver.dms("Priya"), "New paid work")
+
+
 async def test_moderators_decide_disputes_and_suspend_members(driver: Driver) -> None:
     await driver.onboard("Priya", ["Proofreading"], "expert")
     await driver.command("Priya", "available", "3h")
