@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -42,6 +43,18 @@ def crash_after(real: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[
         return result
 
     return dying
+
+
+@contextmanager
+def dying_after(owner: Any, method: str) -> Iterator[None]:
+    """The process dies right after `owner.method` answers (once); the real method after."""
+    real = getattr(owner, method)
+    setattr(owner, method, crash_after(real))
+    try:
+        with pytest.raises(Crash):
+            yield
+    finally:
+        setattr(owner, method, real)
 
 
 async def movements(app: ParentBrain, kind: str) -> int:
@@ -119,12 +132,8 @@ async def test_a_crash_after_the_transfer_is_finished_by_the_sweep_without_payin
     shop = await town.business()
     work_id = await town.post(shop)
     await pay_by_webhook(town, stripe_fake, work_id)
-    gateway: Any = town.app.gateway
-    real = gateway.transfer
-    gateway.transfer = crash_after(real)
-    with pytest.raises(Crash):
+    with dying_after(town.app.gateway, "transfer"):
         await approved(town, priya, shop, work_id)
-    gateway.transfer = real
     assert (await town.item(work_id)).status == WorkStatus.APPROVED
     assert len(stripe_fake.of_kind("transfer")) == 1  # Stripe made it; we never recorded it
 
@@ -143,13 +152,9 @@ async def test_a_crash_after_an_expiry_refund_is_finished_by_the_sweep_once(
     shop = await town.business()
     work_id = await town.post(shop, deadline="tomorrow 17:00")
     await pay_by_webhook(town, stripe_fake, work_id)
-    gateway: Any = town.app.gateway
-    real = gateway.refund
-    gateway.refund = crash_after(real)
     town.clock.advance(days=3)  # past the deadline with nobody available
-    with pytest.raises(Crash):
+    with dying_after(town.app.gateway, "refund"):
         await town.app.sweep()
-    gateway.refund = real
     assert (await town.item(work_id)).status == WorkStatus.EXPIRED
 
     await town.app.sweep()
@@ -174,12 +179,8 @@ async def test_a_crash_during_a_dispute_split_is_finished_when_the_moderator_tri
     await town.app.handle(c.OpenDispute(actor=shop, work_id=work_id, reason="Half done"))
     kate = await town.moderator()
     split = c.ResolveDispute(actor=kate, work_id=work_id, outcome="split", parent_amount="£10")
-    gateway: Any = town.app.gateway
-    real = gateway.transfer
-    gateway.transfer = crash_after(real)
-    with pytest.raises(Crash):
+    with dying_after(town.app.gateway, "transfer"):
         await town.app.handle(split)
-    gateway.transfer = real
     assert (await town.item(work_id)).status == WorkStatus.DISPUTED
 
     await town.app.handle(split)

@@ -20,6 +20,7 @@ from tests.fakes.discord_api import (
     FakeDiscord,
 )
 from tests.scenarios.discord_driver import DiscordDriver
+from tests.scenarios.steps import an_offer_waiting_for_priya
 
 
 @pytest.fixture
@@ -30,25 +31,8 @@ async def dc(app: ParentBrain, clock: ManualClock) -> AsyncIterator[DiscordDrive
     await driver.stop()
 
 
-async def offered(dc: DiscordDriver) -> None:
-    await dc.onboard("Priya", ["Proofreading"], "expert")
-    await dc.command("Priya", "available", "3h")
-    await dc.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
-    await dc.post(
-        "Mel",
-        title="Proofread menu",
-        description="Two pages.",
-        skills="proofreading",
-        budget="£25",
-        estimate="45m",
-        deadline="tomorrow 17:00",
-    )
-    dc.make_moderator("Kate")
-    await dc.command("Kate", "funded", "1")
-
-
 async def test_offer_buttons_keep_working_after_a_restart(dc: DiscordDriver) -> None:
-    await offered(dc)
+    await an_offer_waiting_for_priya(dc)
     await dc.restart()
     taken = await dc.press("Priya", "Accept")
     assert any("is yours" in t for t in taken)
@@ -161,7 +145,7 @@ async def test_moderators_are_recognised_while_the_server_is_still_a_stub(
 async def test_a_parent_delivers_with_submit_in_the_dm_where_the_offer_sits(
     dc: DiscordDriver,
 ) -> None:
-    await offered(dc)
+    await an_offer_waiting_for_priya(dc)
     await dc.press("Priya", "Accept")
     delivered = await dc.command("Priya", "submit", "1 https://docs.example/menu", where="dm")
     assert delivered == [
@@ -186,7 +170,7 @@ async def test_a_form_from_before_a_restart_is_answered_as_out_of_date(dc: Disco
 async def test_numbers_past_any_id_are_not_found_on_every_store(
     dc: DiscordDriver, number: str
 ) -> None:
-    await offered(dc)
+    await an_offer_waiting_for_priya(dc)
     for name, command, args in [
         ("Priya", "why", number),
         ("Priya", "submit", f"{number} done"),

@@ -13,6 +13,7 @@ from telegram import Update
 from bots.app import ParentBrain
 from core.clock import ManualClock
 from tests.fakes.telegram_api import FakeTelegram
+from tests.scenarios.steps import an_offer_waiting_for_priya
 from tests.scenarios.telegram_driver import GROUP, TelegramDriver
 
 
@@ -23,23 +24,6 @@ async def limited(app: ParentBrain, clock: ManualClock) -> AsyncIterator[Telegra
     await driver.start()
     yield driver
     await driver.stop()
-
-
-async def offered(tg: TelegramDriver) -> None:
-    await tg.onboard("Priya", ["Proofreading"], "expert")
-    await tg.command("Priya", "available", "3h")
-    await tg.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
-    await tg.post(
-        "Mel",
-        title="Proofread menu",
-        description="Two pages.",
-        skills="proofreading",
-        budget="£25",
-        estimate="45m",
-        deadline="tomorrow 17:00",
-    )
-    tg.make_moderator("Kate")
-    await tg.command("Kate", "funded", "1")
 
 
 async def feed(tg: TelegramDriver, updates: list[dict[str, Any]]) -> None:
@@ -61,7 +45,7 @@ async def test_a_429_on_a_reply_is_waited_out_and_the_reply_arrives(
 async def test_a_burst_of_slow_commands_in_the_group_does_not_delay_a_dm_button_press(
     limited: TelegramDriver,
 ) -> None:
-    await offered(limited)
+    await an_offer_waiting_for_priya(limited)
     members = [f"Member{n}" for n in range(10)]
     for name in members:  # each one's answer (sent to their DM) takes half a second
         limited.fake.slow_chats[limited.uid(name)] = 0.5
