@@ -119,6 +119,7 @@ class OutboxDispatcher:
 
     async def run(self, stop: asyncio.Event, poll: float = POLL_SECONDS) -> DispatchReport:
         """The process's dispatcher: each claimed lane runs as its own task until stopped."""
+        self._stopping.clear()
         report = DispatchReport()
         while not stop.is_set():
             try:
