@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from bots.app import ParentBrain
 from core import commands as c
-from core.models import LedgerTransaction, Payout, WebhookEvent
+from core.models import LedgerTransaction, PayeeAccount, Payout, WebhookEvent
 from core.states import WorkStatus
 from payments import ledger
 from tests.fakes.stripe_api import FakeStripe
@@ -252,4 +252,29 @@ async def test_onboarding_that_finishes_as_the_business_approves_always_pays_onc
     transfers = [t["metadata"]["work_id"] for t in stripe_fake.of_kind("transfer")]
     assert owed == 0
     assert len(transfers) == len(set(transfers)) == trials
+    await ledger_balances(town.app)
+
+
+async def test_the_sweep_pays_a_payout_left_owed_to_an_account_that_is_ready(
+    town: World, stripe_fake: FakeStripe
+) -> None:
+    priya = await town.parent("Priya")
+    reply = await town.app.handle(c.SetUpPayouts(actor=priya))  # onboarding not finished
+    shop = await town.business()
+    work_id = await town.post(shop)
+    await pay_by_webhook(town, stripe_fake, work_id)
+    await approved(town, priya, shop, work_id)
+    assert stripe_fake.of_kind("transfer") == []  # held: her account can't be paid yet
+    async with town.app.uow() as uow:  # ready, as if the update's transfer never happened
+        account = await uow.session.scalar(
+            select(PayeeAccount).where(PayeeAccount.account_ref == reply.rsplit("/", 1)[1])
+        )
+        assert account is not None
+        account.ready = True
+        await uow.commit()
+
+    assert (await town.app.sweep()).money_finished == 1
+    assert (await town.app.sweep()).money_finished == 0
+    assert len(stripe_fake.of_kind("transfer")) == 1
+    assert (await town.item(work_id)).status == WorkStatus.PAID
     await ledger_balances(town.app)
