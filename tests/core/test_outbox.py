@@ -109,7 +109,7 @@ async def test_a_dispatcher_that_dies_mid_lane_loses_nothing_once_its_lease_runs
 
     dying = DiesOnSecond()
     doomed = OutboxDispatcher(app.uow, {"telegram": dying}, owner="doomed")
-    doomed._release = _never_released  # type: ignore[method-assign]  # killed: no clean-up
+    doomed.lanes.release = _never_released  # type: ignore[method-assign]  # killed: no clean-up
     try:
         await doomed.dispatch_once()
     except asyncio.CancelledError:
