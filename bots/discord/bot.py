@@ -21,6 +21,7 @@ from bots.discord.parents import Parents
 from bots.discord.render import split_text, view_for
 from bots.discord.trust import Trust
 from bots.discord.upskilling import Upskilling
+from bots.turns import PersonTurns
 from core.actors import Actor
 from core.commands import SetReachable
 from core.config import Settings
@@ -69,6 +70,7 @@ class ParentBrainBot(commands.Bot):
         self.settings = settings
         self.moderator_cache: dict[int, tuple[bool, float]] = {}
         self._fetched_guild: tuple[discord.Guild, float] | None = None
+        self.turns = PersonTurns()  # each person's interactions handled in the order they came
         self.errors: list[BaseException] = []
 
     async def community_guild(self) -> discord.Guild:

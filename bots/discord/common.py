@@ -120,6 +120,13 @@ async def respond(
     ephemeral = interaction.guild_id is not None
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    async with bot_of(interaction).turns.of(interaction.user.id):  # this person's, in order
+        return await _act_and_answer(interaction, act, ephemeral, check_moderator)
+
+
+async def _act_and_answer(
+    interaction: discord.Interaction[Any], act: Act, ephemeral: bool, check_moderator: bool
+) -> Actor | None:
     actor = None
     try:
         actor = await actor_of(interaction, check_moderator=check_moderator)

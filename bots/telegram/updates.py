@@ -1,8 +1,7 @@
 """Updates are handled concurrently, each person's in the order they came.
 
 PTB hands every update to `do_process_update` as its own task. One person's updates queue
-behind each other (an asyncio.Lock is first come, first served); different people's run side
-by side. So a slow command, or a group reply waiting on Telegram's 20-a-minute group limit,
+behind each other (`bots.turns`); different people's run side by side. So a slow command, or a group reply waiting on Telegram's 20-a-minute group limit,
 delays only the person who sent it.
 """
 
@@ -15,6 +14,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bots.turns import PersonTurns
+
 WORKING_AT_ONCE = 256  # updates being handled at the same moment
 QUEUED_AT_MOST = 100_000  # PTB's own bound; waiting behind one's own earlier update is cheap
 
@@ -26,7 +27,7 @@ class PerPersonUpdates(BaseUpdateProcessor):
         super().__init__(QUEUED_AT_MOST)
         self._working_at_once = working_at_once
         self._working: asyncio.Semaphore | None = None
-        self._people: dict[int, asyncio.Lock] = {}
+        self._people = PersonTurns()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for this person's earlier updates, then for a free worker, then handle it."""
@@ -37,18 +38,12 @@ class PerPersonUpdates(BaseUpdateProcessor):
             async with self._working:
                 await coroutine
             return
-        turn = self._people.setdefault(person, asyncio.Lock())
-        try:
-            async with turn, self._working:
-                await coroutine
-        finally:
-            if not turn.locked() and self._people.get(person) is turn:
-                del self._people[person]  # nobody of theirs is waiting: forget them
+        async with self._people.of(person), self._working:
+            await coroutine
 
     def busy(self, person: int) -> bool:
         """Whether an update of this person's is being handled (its reply may be on its way)."""
-        turn = self._people.get(person)
-        return turn is not None and turn.locked()
+        return self._people.busy(person)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
