@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bots.redaction import redact_logs
 from core.config import Settings
 
 NO_PLATFORM = """\
@@ -56,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         return asyncio.run(_demo(args.keep, args.json))
     settings = Settings()
+    redact_logs(settings)
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
     if args.command == "skills":

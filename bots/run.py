@@ -158,13 +158,25 @@ async def serve(
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
+    started: list[Adapter] = []
+    for platform, adapter in adapters.items():
+        try:
+            await adapter.start()
+        except Exception as err:
+            # One sentence for the operator (secrets are blanked out by the log formatter).
+            log.error("Could not connect to %s, so nothing was started: %s", platform, err)
+            for opened in [*started, adapter]:
+                with suppress(Exception):  # whatever it had opened before failing
+                    await opened.stop()
+            await runner.cleanup()
+            await brain.close()
+            return 1
+        started.append(adapter)
     scheduler.start()
     listening = None
     if brain.engine.dialect.name == "postgresql":  # a notice queued anywhere wakes us
         listening = await listen(brain.engine, NOTIFY_CHANNEL, brain.outbox.doorbell.ring)
     outbox = asyncio.create_task(brain.outbox.run(stop, poll=OUTBOX_SECONDS), name="outbox")
-    for adapter in adapters.values():
-        await adapter.start()
     # Everything loaded so far lives as long as the process: keeping it out of the
     # collector's view stops full collections from stalling offer rounds.
     gc.collect()
@@ -178,7 +190,7 @@ async def serve(
     try:
         await stop.wait()
     finally:
-        for adapter in adapters.values():
+        for adapter in started:
             await adapter.stop()
         scheduler.shutdown(wait=False)
         stop.set()

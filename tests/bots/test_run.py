@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 from sqlalchemy import func, select
 
 import migrations
@@ -147,3 +148,42 @@ async def test_sigterm_mid_backlog_releases_the_lanes_and_exits_cleanly(
     await engine.dispose()
     assert leases and all(until <= clock.now() for until in leases)
     assert pending == 5 - len(fake.texts(4242))  # the rest wait for the next process
+
+
+@pytest.mark.parametrize("mistake", ["rejected token", "API URL ending in /bot"])
+async def test_a_bad_start_says_so_in_a_sentence_and_never_prints_the_token(
+    tmp_path: Path, mistake: str
+) -> None:
+    secret_half = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    fake = FakeTelegram(token=f"999:{secret_half}")
+    await fake.start()
+    token = f"123456:{secret_half}" if mistake == "rejected token" else f"999:{secret_half}"
+    api = fake.url if mistake == "rejected token" else f"{fake.url}/bot"
+    env = {
+        **os.environ,
+        "PARENTBRAIN_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'pb.sqlite3'}",
+        "PARENTBRAIN_HTTP_PORT": str(free_port()),
+        "PARENTBRAIN_TELEGRAM_TOKEN": token,
+        "PARENTBRAIN_TELEGRAM_API_URL": api,
+        "PARENTBRAIN_TELEGRAM_COMMUNITY_CHAT_ID": "-100",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from bots.cli import main; raise SystemExit(main(['run']))",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await fake.stop()
+    output = (stdout + stderr).decode()
+    assert process.returncode == 1
+    assert "Could not connect to telegram" in output
+    assert (secret_half not in output and "[redacted]" in output) or "Unauthorized" in output
+    assert secret_half not in output

@@ -32,7 +32,8 @@ class Sent:
 
 
 class FakeTelegram:
-    def __init__(self, *, enforce_limits: bool = False) -> None:
+    def __init__(self, *, enforce_limits: bool = False, token: str | None = None) -> None:
+        self.token = token  # when set, any other token is refused (401), as Telegram does
         self.chats: dict[int, list[Sent]] = defaultdict(list)
         self.not_started: set[int] = set()
         self.blocked: set[int] = set()
@@ -93,6 +94,8 @@ class FakeTelegram:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if self.token is not None and request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
         params: dict[str, Any] = dict(await request.post()) if request.can_read_body else {}
         for key in ("reply_markup", "allowed_updates", "commands"):
             if isinstance(params.get(key), str):
