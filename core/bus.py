@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
@@ -37,7 +38,8 @@ class MessageBus:
         self.uow = uow
         self.command_handlers = {t: inject(h, deps) for t, h in command_handlers.items()}
         self.event_handlers = {t: [inject(h, deps) for h in hs] for t, hs in event_handlers.items()}
-        self.failed_events: list[tuple[Event, BaseException]] = []
+        # The latest failures, for tests and triage; the log has every one.
+        self.failed_events: deque[tuple[Event, BaseException]] = deque(maxlen=50)
 
     async def handle(self, command: Command, *, once: Claim | None = None) -> Any:
         """Run a command in one transaction, then the events it caused, each in its own.

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from typing import Any
 
 import discord
 from aiohttp import web
+from cachetools import TTLCache
 from discord import app_commands
 from discord.ext import commands
 
@@ -68,10 +70,13 @@ class ParentBrainBot(commands.Bot):
         )
         self.brain = brain
         self.settings = settings
-        self.moderator_cache: dict[int, tuple[bool, float]] = {}
+        # Who is a moderator, when read over REST (from a DM): bounded, and for five minutes.
+        self.moderator_cache: TTLCache[int, bool] = TTLCache(
+            maxsize=10_000, ttl=ADMIN_CACHE_SECONDS
+        )
         self._fetched_guild: tuple[discord.Guild, float] | None = None
         self.turns = PersonTurns()  # each person's interactions handled in the order they came
-        self.errors: list[BaseException] = []
+        self.errors: deque[BaseException] = deque(maxlen=20)  # the latest, for tests and triage
 
     async def community_guild(self) -> discord.Guild:
         """The configured server with its roles: the gateway's copy once GUILD_CREATE has

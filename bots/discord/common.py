@@ -7,7 +7,6 @@ follow-up. Answers in the server are ephemeral: only the person who asked sees t
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -64,8 +63,8 @@ async def is_moderator(interaction: discord.Interaction[Any]) -> bool:
             return True
         return await has_moderator_role(bot, _role_ids(user))
     hit = bot.moderator_cache.get(user.id)
-    if hit and hit[1] > time.monotonic():
-        return hit[0]
+    if hit is not None:
+        return hit
     guild = await bot.community_guild()
     try:
         member = await guild.fetch_member(user.id)
@@ -75,7 +74,7 @@ async def is_moderator(interaction: discord.Interaction[Any]) -> bool:
         answer = member.guild_permissions.manage_guild or await has_moderator_role(
             bot, {role.id for role in member.roles}
         )
-    bot.moderator_cache[user.id] = (answer, time.monotonic() + ADMIN_CACHE_SECONDS)
+    bot.moderator_cache[user.id] = answer
     return answer
 
 

@@ -11,10 +11,11 @@ import asyncio
 import base64
 import binascii
 import logging
-import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
+from cachetools import TTLCache
 from pydantic import ValidationError
 from telegram import Update
 from telegram.constants import ChatAction, ChatMemberStatus
@@ -53,13 +54,15 @@ async def is_moderator(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool
     chat_id = brain(context).settings.telegram_community_chat_id
     if chat_id is None:
         return False
-    cache: dict[int, tuple[bool, float]] = context.application.bot_data.setdefault("admins", {})
+    cache: TTLCache[int, bool] = context.application.bot_data.setdefault(
+        "admins", TTLCache(maxsize=10_000, ttl=ADMIN_CACHE_SECONDS)
+    )
     hit = cache.get(user_id)
-    if hit and hit[1] > time.monotonic():
-        return hit[0]
+    if hit is not None:
+        return hit
     member = await context.bot.get_chat_member(chat_id, user_id)
     answer = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-    cache[user_id] = (answer, time.monotonic() + ADMIN_CACHE_SECONDS)
+    cache[user_id] = answer
     return answer
 
 
@@ -203,7 +206,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     )
     log.error("telegram update failed (user %s)", user_id, exc_info=context.error)
-    errors: list[Any] = context.application.bot_data.setdefault("errors", [])
+    errors: deque[Any] = context.application.bot_data.setdefault("errors", deque(maxlen=20))
     errors.append(context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
