@@ -7,9 +7,12 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
+import migrations
 from bots.redaction import redact_logs
+from bots.settings_check import BadSettings, load_settings, unknown_settings
 from core.config import Settings
 
 NO_PLATFORM = """\
@@ -27,6 +30,9 @@ To see the whole journey without any tokens, run:  parentbrain demo
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="parentbrain", description=__doc__)
+    parser.add_argument(
+        "--version", action="version", version=f"parentbrain {version('parentbrain')}"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bots, sweepers and outbox for a real community")
     db = sub.add_parser("db", help="database maintenance")
@@ -56,7 +62,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "demo":
         return asyncio.run(_demo(args.keep, args.json))
-    settings = Settings()
+    for warning in unknown_settings():
+        print(warning, file=sys.stderr)
+    try:
+        settings = load_settings()
+    except BadSettings as err:
+        print(err, file=sys.stderr)
+        return 2
     redact_logs(settings)
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
@@ -64,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(
             _skills(settings, args.action, getattr(args, "name", ""), getattr(args, "alias", []))
         )
+    if args.command in ("payouts", "ledger", "audit"):
+        missing = no_database(settings)
+        if missing:
+            print(missing, file=sys.stderr)
+            return 2
     if args.command == "payouts":
         return asyncio.run(_payouts(settings))
     if args.command == "ledger":
@@ -132,6 +149,37 @@ async def _skills(settings: Settings, action: str, name: str, aliases: list[str]
         return 0
     finally:
         await brain.close()
+
+
+def no_database(settings: Settings) -> str | None:
+    """A sentence if there is no Parent Brain database to read; read-only commands never
+    create or migrate one."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    where = url.database or settings.database_url
+    there = (
+        "There is no Parent Brain database at"
+        f" {where}; set PARENTBRAIN_DATABASE_URL, or start it with `parentbrain run`"
+        " (or `parentbrain db upgrade`)."
+    )
+    if url.get_backend_name() == "sqlite" and not Path(where).exists():
+        return there  # connecting would create an empty file
+    try:
+        migrated = asyncio.run(_migrated(settings.database_url))
+    except Exception:
+        return f"The database at {url.render_as_string(hide_password=True)} can't be reached."
+    return None if migrated else there
+
+
+async def _migrated(database_url: str) -> bool:
+    from core.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        return await migrations.current(engine) is not None
+    finally:
+        await engine.dispose()
 
 
 async def _audit(settings: Settings, as_csv: bool) -> int:

@@ -127,3 +127,35 @@ def test_audit_exports_moderator_actions_and_money_as_csv(tmp_path: Path) -> Non
     assert rows[0] == "at_utc,who,action,detail"
     actions = {row.split(",")[2] for row in rows[1:]}
     assert {"ConfirmFunding", "ConfirmPayout", "fund", "payout"} <= actions, actions
+
+
+def test_version_is_answered(tmp_path: Path) -> None:
+    done = parentbrain("--version", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("parentbrain ")
+
+
+def test_a_bad_setting_is_one_sentence_naming_it(tmp_path: Path) -> None:
+    for name, value, says in [
+        ("PARENTBRAIN_ROUTER", "smart", "PARENTBRAIN_ROUTER can't be used"),
+        ("PARENTBRAIN_BANNED_WORDS", "crypto", "Lists are written as JSON"),
+    ]:
+        done = parentbrain("payouts", cwd=tmp_path, env={name: value})
+        assert done.returncode == 2
+        assert says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_mistyped_setting_is_pointed_out(tmp_path: Path) -> None:
+    done = parentbrain("payouts", cwd=tmp_path, env={"PARENTBRAIN_ROTUER": "simple"})
+    assert (
+        "PARENTBRAIN_ROTUER isn't a setting Parent Brain knows; did you mean PARENTBRAIN_ROUTER?"
+        in done.stderr
+    )
+
+
+def test_read_only_commands_never_create_a_database(tmp_path: Path) -> None:
+    for command in (["payouts"], ["ledger", "check"], ["audit"]):
+        done = parentbrain(*command, cwd=tmp_path)
+        assert done.returncode == 2
+        assert "There is no Parent Brain database" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
