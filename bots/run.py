@@ -29,6 +29,8 @@ SWEEP_SECONDS = 15
 OUTBOX_SECONDS = 1
 
 BRAIN = web.AppKey("brain", ParentBrain)
+READINESS = web.AppKey("readiness", dict)  # name -> check, for /readyz
+NOTICE_AGE_READY_SECONDS = 300  # the oldest unsent notice a ready process may have
 
 
 class Adapter(Protocol):
@@ -41,6 +43,10 @@ class Adapter(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+    def connected(self) -> bool:
+        """Whether it is receiving updates from its platform now."""
+        ...
 
 
 def telegram_adapter(settings: Settings, brain: ParentBrain) -> Adapter:
@@ -69,6 +75,30 @@ async def healthz(request: web.Request) -> web.Response:
     except Exception:
         return web.json_response({"ok": False, "database": "unreachable"}, status=503)
     return web.json_response({"ok": True, "database": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Readiness: the database, each platform connected, the sweeper alive, notices flowing.
+    A 503 names what is wrong."""
+    brain: ParentBrain = request.app[BRAIN]
+    failing = [name for name, ready in request.app[READINESS].items() if not ready()]
+    try:
+        async with brain.uow() as uow:
+            oldest = await uow.session.scalar(
+                select(func.min(OutboxNotice.created_at)).where(
+                    OutboxNotice.status == "pending",
+                    OutboxNotice.platform.in_(list(brain.messengers)),
+                )
+            )
+            now = uow.now()
+    except Exception:
+        failing.append("database")
+    else:
+        if oldest is not None and (now - oldest).total_seconds() > NOTICE_AGE_READY_SECONDS:
+            failing.append(f"outbox (a notice has waited {int((now - oldest).total_seconds())} s)")
+    if failing:
+        return web.json_response({"ready": False, "failing": failing}, status=503)
+    return web.json_response({"ready": True})
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -103,7 +133,9 @@ async def stripe_done(request: web.Request) -> web.Response:
 def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] | None = None) -> web.Application:
     app = web.Application()
     app[BRAIN] = brain
+    app[READINESS] = {f"{name} connection": a.connected for name, a in (adapters or {}).items()}
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     app.router.add_post("/stripe/webhook", stripe_webhook)
     app.router.add_get("/stripe/done", stripe_done)
@@ -154,7 +186,9 @@ async def serve(
         coalesce=True,
         next_run_time=brain.clock.now(),
     )
-    runner = web.AppRunner(web_app(brain, adapters))
+    served = web_app(brain, adapters)
+    served[READINESS]["sweeper"] = lambda: scheduler.running
+    runner = web.AppRunner(served)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()

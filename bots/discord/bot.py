@@ -228,6 +228,9 @@ class DiscordAdapter:
         await self.bot.login(self.settings.discord_token.get_secret_value())
         self._gateway = asyncio.create_task(self.bot.connect(reconnect=True))
 
+    def connected(self) -> bool:
+        return self.bot.is_ready() and not self.bot.is_closed()
+
     async def stop(self) -> None:
         await self.bot.close()
         if self._gateway is not None:

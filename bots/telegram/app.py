@@ -156,6 +156,9 @@ class TelegramAdapter:
             await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         await self.application.start()
 
+    def connected(self) -> bool:
+        return self.application.running
+
     async def stop(self) -> None:
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 import migrations
+from bots.app import ParentBrain
 from bots.memory import MemoryMessenger
-from bots.run import serve
+from bots.run import serve, web_app
 from core import commands as c
 from core.bus import MessageBus
 from core.clock import SystemClock
@@ -26,6 +28,7 @@ from core.models import OutboxLane, OutboxNotice
 from core.notices import Notice
 from core.uow import uow_factory
 from tests.fakes.telegram_api import FakeTelegram
+from tests.world import World
 
 
 def free_port() -> int:
@@ -187,3 +190,40 @@ async def test_a_bad_start_says_so_in_a_sentence_and_never_prints_the_token(
     assert "Could not connect to telegram" in output
     assert (secret_half not in output and "[redacted]" in output) or "Unauthorized" in output
     assert secret_half not in output
+
+
+class QuietAdapter:
+    """An adapter that has lost its platform (or never reached it)."""
+
+    messenger = MemoryMessenger(platform="telegram")
+    up = False
+
+    def routes(self) -> list[aiohttp.web.RouteDef]:
+        return []
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def connected(self) -> bool:
+        return self.up
+
+
+async def test_readyz_names_what_is_not_ready(app: ParentBrain, world: World) -> None:
+    adapter = QuietAdapter()
+    async with TestClient(TestServer(web_app(app, {"telegram": adapter}))) as http:
+        answer = await http.get("/readyz")
+        assert answer.status == 503
+        assert (await answer.json())["failing"] == ["telegram connection"]
+
+        adapter.up = True
+        assert (await http.get("/readyz")).status == 200
+
+        ann = await world.join("Ann")
+        async with app.uow() as uow:
+            await uow.notify(Notice(to=ann.member_id, text="waiting"))
+            await uow.commit()
+        world.clock.advance(minutes=10)  # and nothing sent it
+        answer = await http.get("/readyz")
+        assert answer.status == 503
+        assert (await answer.json())["failing"] == ["outbox (a notice has waited 600 s)"]
