@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import gc
 import json
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bench import live_setup as setup
+from bench.live_setup import percentiles
 from bots.app import ParentBrain, bootstrap
 from bots.telegram.app import build_application
 from bots.telegram.common import GROUP_REPLIES
@@ -42,14 +42,6 @@ GROUP = -100_200
 MODS = -100_300
 MODERATOR = 77
 FIRST_PARENT = 10_000
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    if not ordered:
-        return {"p50": 0.0, "p99": 0.0}
-    p99 = ordered[min(len(ordered) - 1, max(0, int(len(ordered) * 0.99 + 0.5) - 1))]
-    return {"p50": round(statistics.median(ordered), 1), "p99": round(p99, 1)}
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import statistics
 import time
 from datetime import timedelta
 from typing import Any
@@ -29,9 +30,11 @@ SWEEP_SECONDS = 15  # as bots.run schedules them
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
-    from bench.live import percentiles as shared
-
-    return shared(samples)
+    ordered = sorted(samples)
+    if not ordered:
+        return {"p50": 0.0, "p99": 0.0}
+    p99 = ordered[min(len(ordered) - 1, max(0, int(len(ordered) * 0.99 + 0.5) - 1))]
+    return {"p50": round(statistics.median(ordered), 1), "p99": round(p99, 1)}
 
 
 async def parents(
