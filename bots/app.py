@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,6 +30,9 @@ from routing.simple import SimpleRouter
 
 if TYPE_CHECKING:
     from payments.webhooks import StripeWebhook
+
+
+log = logging.getLogger(__name__)
 
 
 class ConfigurationError(Exception):
@@ -98,6 +102,15 @@ class ParentBrain:
     async def sweep(self) -> SweepReport:
         report = await sweep(self.bus, self.uow, timedelta(days=self.settings.rating_window_days))
         report.money_finished = (await finish_money(self.bus, self.uow, self.gateway.name)).total
+        if report.offers_expired or report.items_routed or report.auto_approved:
+            log.info(
+                "sweep: %s offers timed out, %s items routed, %s approved by themselves, "
+                "%s money movements finished",
+                report.offers_expired,
+                report.items_routed,
+                report.auto_approved,
+                report.money_finished,
+            )
         return report
 
     async def close(self) -> None:

@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import migrations
-from bots.redaction import redact_logs
+from bots.logs import configure_logging
 from bots.settings_check import BadSettings, load_settings, unknown_settings
 from core.config import Settings
 
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BadSettings as err:
         print(err, file=sys.stderr)
         return 2
-    redact_logs(settings)
+    configure_logging(settings)
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
     if args.command == "skills":

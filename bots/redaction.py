@@ -36,12 +36,15 @@ def secrets_of(settings: Settings) -> list[str]:
 
 
 class RedactingFormatter(logging.Formatter):
-    def __init__(self, secrets: list[str], fmt: str | None = None) -> None:
-        super().__init__(fmt)
+    """Whatever the inner formatter writes (text or JSON), with the secrets blanked out."""
+
+    def __init__(self, secrets: list[str], inner: logging.Formatter | None = None) -> None:
+        super().__init__()
         self.secrets = secrets
+        self.inner = inner or logging.Formatter()
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), self.secrets)
+        return redact(self.inner.format(record), self.secrets)
 
 
 def redact(text: str, secrets: list[str]) -> str:
@@ -54,6 +57,5 @@ def redact_logs(settings: Settings) -> list[str]:
     """Put redaction on every handler of the root logger; returns the secrets it hides."""
     secrets = secrets_of(settings)
     for handler in logging.getLogger().handlers:
-        fmt = handler.formatter._fmt if handler.formatter is not None else None
-        handler.setFormatter(RedactingFormatter(secrets, fmt))
+        handler.setFormatter(RedactingFormatter(secrets, handler.formatter))
     return secrets

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
@@ -11,6 +12,7 @@ from typing import Any
 
 from core.audit import audit_entry
 from core.commands import MODERATOR_COMMANDS, Command
+from core.errors import DomainError
 from core.events import Event
 from core.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -51,16 +53,24 @@ class MessageBus:
         handler = self.command_handlers.get(type(command))
         if handler is None:
             raise LookupError(f"no handler for {type(command).__name__}")
-        async with self.uow() as uow:
-            if once is not None:
-                await once(uow)
-            result = await handler(command, uow)
-            if isinstance(command, MODERATOR_COMMANDS):
-                uow.session.add(audit_entry(command, uow.now()))
-            await uow.commit()
-            queue = uow.collect_events()
-        await self._run_events(queue)
-        return result
+        started, outcome = time.perf_counter(), "failed"
+        try:
+            async with self.uow() as uow:
+                if once is not None:
+                    await once(uow)
+                result = await handler(command, uow)
+                if isinstance(command, MODERATOR_COMMANDS):
+                    uow.session.add(audit_entry(command, uow.now()))
+                await uow.commit()
+                queue = uow.collect_events()
+            await self._run_events(queue)
+            outcome = "done"
+            return result
+        except DomainError:
+            outcome = "refused"  # a sentence for the person; nothing changed
+            raise
+        finally:
+            _log_command(command, outcome, (time.perf_counter() - started) * 1000)
 
     async def publish(self, event: Event) -> None:
         await self._run_events([event])
@@ -79,6 +89,20 @@ class MessageBus:
                     # anything left undone (stalled items, unpaid approvals).
                     log.exception("event handler %s failed for %r", _name(handler), event)
                     self.failed_events.append((event, exc))
+
+
+def _log_command(command: Command, outcome: str, ms: float) -> None:
+    actor = getattr(command, "actor", None)
+    member = getattr(actor, "member_id", None)
+    name = type(command).__name__
+    log.info(
+        "%s by member %s: %s in %.1f ms",
+        name,
+        member if member is not None else "-",
+        outcome,
+        ms,
+        extra={"command": name, "member": member, "outcome": outcome, "ms": round(ms, 1)},
+    )
 
 
 def _name(handler: Handler) -> str:

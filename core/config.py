@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     platform_fee_bps: int = Field(default=1500, ge=0, le=10_000)
     currency: str = Field(default="GBP", min_length=3, max_length=3)
     default_timezone: str = "Europe/London"
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    log_format: str = Field(default="text", pattern="^(text|json)$")  # json: one object a line
 
     offer_timeout_minutes: int = Field(default=10, ge=1)
     urgent_offer_timeout_minutes: int = Field(default=5, ge=1)

@@ -189,6 +189,7 @@ class LaneStore:
         now = uow.now()
         row.attempts += 1
         row.lease_until = None
+        _log_notice(row, lane, outcome)
         if isinstance(outcome, str):
             row.status, row.delivered_ref, row.sent_at = "sent", outcome, now
             report.sent += 1
@@ -248,6 +249,19 @@ async def _message_to_edit(uow: UnitOfWork, row: OutboxNotice) -> str | None:
         )
         .order_by(OutboxNotice.id.desc())
         .limit(1)
+    )
+
+
+def _log_notice(row: OutboxNotice, lane: Lane, outcome: Outcome) -> None:
+    how = "sent" if isinstance(outcome, str) else _describe(outcome)
+    who = f"member {row.member_id}" if row.member_id is not None else lane[1]
+    log.info(
+        "notice %s to %s on %s: %s",
+        row.id,
+        who,
+        lane[0],
+        how,
+        extra={"notice": row.id, "member": row.member_id, "platform": lane[0], "outcome": how},
     )
 
 

@@ -54,13 +54,16 @@ class StripeWebhook:
             )
         except (ValueError, stripe.SignatureVerificationError):
             return Answer(400, "signature or payload not valid")
+        answer = await self._receive(event, json.loads(payload)["data"]["object"])
+        log.info("stripe event %s (%s): %s", event.id, event.type, answer.text)
+        return answer
+
+    async def _receive(self, event: stripe.Event, obj: dict[str, Any]) -> Answer:
         if await self._applied(event.id):
             return Answer(200, "already applied")
         once = partial(self._record, event.id, event.type)
         try:
-            command = await self._command(
-                event.type, json.loads(payload)["data"]["object"], int(event.created)
-            )
+            command = await self._command(event.type, obj, int(event.created))
             if command is None:
                 await in_transaction(self.uow(), once)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -100,7 +101,8 @@ async def test_serve_answers_health_and_delivers_queued_notices(database_url: st
 async def test_sigterm_mid_backlog_releases_the_lanes_and_exits_cleanly(
     database_url: str, tmp_path: Path
 ) -> None:
-    """A deploy stops the process while a chat's notices are being paced out."""
+    """A deploy stops the process while a chat's notices are being paced out. Its logs are
+    JSON lines, one per notice sent."""
     fake = FakeTelegram()
     await fake.start()
     engine = make_engine(database_url)
@@ -122,6 +124,7 @@ async def test_sigterm_mid_backlog_releases_the_lanes_and_exits_cleanly(
         "PARENTBRAIN_TELEGRAM_TOKEN": "123:abc",
         "PARENTBRAIN_TELEGRAM_API_URL": fake.url,
         "PARENTBRAIN_TELEGRAM_COMMUNITY_CHAT_ID": "-100",
+        "PARENTBRAIN_LOG_FORMAT": "json",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -143,6 +146,9 @@ async def test_sigterm_mid_backlog_releases_the_lanes_and_exits_cleanly(
     log = stderr.decode()
     assert process.returncode == 0, log
     assert "Traceback" not in log and "stopped cleanly" in log
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    sent = [line for line in lines if line.get("outcome") == "sent"]
+    assert len(sent) == len(fake.texts(4242)) and all(line["level"] == "INFO" for line in sent)
     async with uow() as unit:
         leases = (await unit.session.scalars(select(OutboxLane.lease_until))).all()
         pending = await unit.session.scalar(
