@@ -159,3 +159,16 @@ def test_read_only_commands_never_create_a_database(tmp_path: Path) -> None:
         assert "There is no Parent Brain database" in done.stderr
         assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_package_says_what_it_is() -> None:
+    """Licence, classifiers and type information, as an operator's tools read them."""
+    from importlib import metadata, resources
+
+    about = metadata.metadata("parentbrain")
+    assert about["License-Expression"] == "MIT"
+    assert "Typing :: Typed" in about.get_all("Classifier")
+    for package in ("core", "routing", "payments", "bots"):
+        assert resources.files(package).joinpath("py.typed").is_file()
+    licence = Path(__file__).parents[2] / "LICENSE"
+    assert licence.read_text().startswith("MIT License")
