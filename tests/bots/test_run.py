@@ -32,6 +32,19 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.world import World
 
 
+async def parentbrain_run(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`parentbrain run` as its own process, as an operator starts it."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from bots.cli import main; raise SystemExit(main(['run']))",
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -126,15 +139,7 @@ async def test_sigterm_mid_backlog_releases_the_lanes_and_exits_cleanly(
         "PARENTBRAIN_TELEGRAM_COMMUNITY_CHAT_ID": "-100",
         "PARENTBRAIN_LOG_FORMAT": "json",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from bots.cli import main; raise SystemExit(main(['run']))",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await parentbrain_run(env, tmp_path)
     try:
         await fake.until(lambda: len(fake.texts(4242)) >= 2, at_most=30)
         process.send_signal(signal.SIGTERM)
@@ -176,15 +181,7 @@ async def test_a_bad_start_says_so_in_a_sentence_and_never_prints_the_token(
         "PARENTBRAIN_TELEGRAM_API_URL": api,
         "PARENTBRAIN_TELEGRAM_COMMUNITY_CHAT_ID": "-100",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from bots.cli import main; raise SystemExit(main(['run']))",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await parentbrain_run(env, tmp_path)
     try:
         stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     finally:

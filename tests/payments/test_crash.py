@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from bots.app import ParentBrain
 from core import commands as c
+from core.actors import Actor
 from core.models import LedgerTransaction, PayeeAccount, Payout, WebhookEvent
 from core.states import WorkStatus
 from payments import ledger
@@ -55,6 +56,18 @@ def dying_after(owner: Any, method: str) -> Iterator[None]:
             yield
     finally:
         setattr(owner, method, real)
+
+
+async def paid_item_with_onboarded_parent(
+    town: World, stripe_fake: FakeStripe
+) -> tuple[Actor, Actor, int]:
+    """Priya can be paid through Stripe; Bloom's item is paid for and offered to her."""
+    priya = await town.parent("Priya")
+    await onboarded(town, stripe_fake, priya)
+    shop = await town.business()
+    work_id = await town.post(shop)
+    await pay_by_webhook(town, stripe_fake, work_id)
+    return priya, shop, work_id
 
 
 async def movements(app: ParentBrain, kind: str) -> int:
@@ -127,11 +140,7 @@ async def test_the_same_event_delivered_four_times_at_once_applies_once(
 async def test_a_crash_after_the_transfer_is_finished_by_the_sweep_without_paying_twice(
     town: World, stripe_fake: FakeStripe
 ) -> None:
-    priya = await town.parent("Priya")
-    await onboarded(town, stripe_fake, priya)
-    shop = await town.business()
-    work_id = await town.post(shop)
-    await pay_by_webhook(town, stripe_fake, work_id)
+    priya, shop, work_id = await paid_item_with_onboarded_parent(town, stripe_fake)
     with dying_after(town.app.gateway, "transfer"):
         await approved(town, priya, shop, work_id)
     assert (await town.item(work_id)).status == WorkStatus.APPROVED
@@ -167,11 +176,7 @@ async def test_a_crash_after_an_expiry_refund_is_finished_by_the_sweep_once(
 async def test_a_crash_during_a_dispute_split_is_finished_when_the_moderator_tries_again(
     town: World, stripe_fake: FakeStripe
 ) -> None:
-    priya = await town.parent("Priya")
-    await onboarded(town, stripe_fake, priya)
-    shop = await town.business()
-    work_id = await town.post(shop)
-    await pay_by_webhook(town, stripe_fake, work_id)
+    priya, shop, work_id = await paid_item_with_onboarded_parent(town, stripe_fake)
     await town.app.handle(
         c.AcceptOffer(actor=priya, offer_id=await town.pending_offer(work_id, priya))
     )
