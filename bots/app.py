@@ -14,6 +14,7 @@ import migrations
 from core.bus import Handler, MessageBus
 from core.clock import Clock, SystemClock
 from core.commands import Command, MoveOffersOn
+from core.communities import adopt_configured_community
 from core.config import Settings
 from core.db import create_schema, ensure_seed_skills, make_engine, make_sessionmaker
 from core.doorbell import Doorbell
@@ -140,8 +141,7 @@ async def bootstrap(
     uow = uow_factory(
         sessions,
         clock,
-        settings.moderator_channels,
-        settings.help_channels,
+        settings.platforms_configured,
         doorbell,
         Turns() if engine.dialect.name == "sqlite" else None,
     )
@@ -156,6 +156,9 @@ async def bootstrap(
             "clock": clock,
         },
     )
+    async with uow() as work:
+        await adopt_configured_community(work, settings)
+        await work.commit()
     messengers = dict(messengers or {})
     return ParentBrain(
         settings=settings,

@@ -21,7 +21,7 @@ from core.db import listen
 from core.doorbell import NOTIFY_CHANNEL
 from core.models import OutboxNotice
 from core.ports import Messenger
-from core.stats import community_stats, prometheus
+from core.stats import by_community, community_stats, prometheus
 
 log = logging.getLogger(__name__)
 
@@ -106,12 +106,13 @@ async def metrics(request: web.Request) -> web.Response:
     brain: ParentBrain = request.app[BRAIN]
     async with brain.uow() as uow:
         numbers = await community_stats(uow)
+        labelled = await by_community(uow)
         outbox = (
             await uow.session.execute(
                 select(OutboxNotice.status, func.count()).group_by(OutboxNotice.status)
             )
         ).all()
-    lines = [*prometheus(numbers), "# TYPE parentbrain_outbox_notices gauge"]
+    lines = [*prometheus(numbers), *labelled, "# TYPE parentbrain_outbox_notices gauge"]
     lines += [f'parentbrain_outbox_notices{{status="{status}"}} {n}' for status, n in outbox]
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 

@@ -22,6 +22,9 @@ class Actor(BaseModel):
     member_id: int
     platform: str
     roles: frozenset[Role] = frozenset({Role.PARENT})
+    # The community they act in: the group or server they typed in, or their only one from a
+    # DM. MODERATOR means a moderator of this community, as the platform said.
+    community_id: int | None = None
 
     @classmethod
     def system(cls) -> Actor:
@@ -34,3 +37,14 @@ class Actor(BaseModel):
     def require_moderator(self) -> None:
         if not self.is_moderator:
             raise NotAllowed("Only the community's moderators can do that.")
+
+    def require_moderator_of(self, community_id: int) -> None:
+        """A moderator of this very community: another community's moderators may not act."""
+        self.require_moderator()
+        if Role.SYSTEM not in self.roles and self.community_id != community_id:
+            raise NotAllowed("Only that community's moderators can do that; act from its own chat.")
+
+    def moderated_community(self) -> int | None:
+        """The community whose moderator this is (None for the system, which sees all)."""
+        self.require_moderator()
+        return None if Role.SYSTEM in self.roles else self.community_id

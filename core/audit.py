@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.actors import Actor
 from core.commands import Command
-from core.models import AuditEntry, LedgerEntry, LedgerTransaction
+from core.models import AuditEntry, LedgerEntry, LedgerTransaction, WorkItem
 from core.money import Money
 from core.uow import UnitOfWork
 
@@ -24,8 +24,10 @@ def audit_entry(command: Command, now: datetime, action: str | None = None) -> A
     return AuditEntry(
         at=now,
         actor_member_id=member_id,
+        community_id=getattr(command, "community_id", None)
+        or (actor.community_id if actor is not None else None),
         action=action or type(command).__name__,
-        detail=command.model_dump_json(exclude={"actor"}),
+        detail=command.model_dump_json(exclude={"actor", "platform_says_admin"}),
     )
 
 
@@ -40,8 +42,11 @@ class AuditLine:
         return f"{self.at:%d %b %H:%M} · {self.who} · {self.action} · {self.detail}"
 
 
-async def audit_lines(uow: UnitOfWork, limit: int | None = None) -> list[AuditLine]:
-    """Moderator actions, reports and money movements, newest first."""
+async def audit_lines(
+    uow: UnitOfWork, limit: int | None = None, community_id: int | None = None
+) -> list[AuditLine]:
+    """Moderator actions, reports and money movements, newest first: one community's, or
+    (None) the whole deployment's."""
     s = uow.session
     actions = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     money = (
@@ -54,6 +59,11 @@ async def audit_lines(uow: UnitOfWork, limit: int | None = None) -> list[AuditLi
         .group_by(LedgerTransaction.id)
         .order_by(LedgerTransaction.created_at.desc(), LedgerTransaction.id.desc())
     )
+    if community_id is not None:
+        actions = actions.where(AuditEntry.community_id == community_id)
+        money = money.join(WorkItem, WorkItem.id == LedgerTransaction.work_id).where(
+            WorkItem.community_id == community_id
+        )
     if limit is not None:
         actions, money = actions.limit(limit), money.limit(limit)
     lines = [
@@ -90,8 +100,7 @@ def as_csv(lines: list[AuditLine]) -> str:
 
 async def audit_view(uow: UnitOfWork, actor: Actor, limit: int = 20) -> str:
     """/audit: the latest moderator actions, reports and money movements."""
-    actor.require_moderator()
-    lines = await audit_lines(uow, limit)
+    lines = await audit_lines(uow, limit, actor.moderated_community())
     if not lines:
         return "Nothing has been recorded yet."
     return (

@@ -45,8 +45,49 @@ class RegisterAccount(Command):
     external_id: str = Field(min_length=1, max_length=64)
     display_name: str = Field(min_length=1, max_length=100)
     handle: str | None = None
-    platform_says_moderator: bool = False
+    platform_says_moderator: bool = False  # of `community_id`, asked of the platform
     dm_open: bool | None = None  # True when they wrote to the bot directly; None when unknown
+    # The community whose group or server they act in (or were sent from, in a DM), and
+    # whether the platform says they belong to it: None when the adapter didn't ask.
+    community_id: int | None = None
+    platform_says_member: bool | None = None
+
+
+class SetUpCommunity(Command):
+    """/setup in a group or server: it becomes a community, with the caller as its founder."""
+
+    actor: Actor
+    platform: str = Field(min_length=1, max_length=20)
+    # Platform ids aren't ours (negative groups, 64-bit snowflakes): not named *_id.
+    chat: int  # the Telegram group or the Discord server
+    title: str = Field(min_length=1, max_length=120)
+    platform_says_admin: bool = False
+    moderator_chat: int | None = None  # Discord: the channel given to /setup
+    help_chat: int | None = None
+
+
+class SetCommunityChat(Command):
+    """A community's moderators' or help chat, named from that chat (Telegram) or by option."""
+
+    actor: Actor
+    purpose: str = Field(pattern="^(moderators|help)$")
+    platform: str
+    chat: int
+    community_id: int  # the community it serves; the actor must moderate it
+
+
+class ChangeCommunitySetting(Command):
+    actor: Actor
+    name: str = Field(default="", max_length=40)  # empty: show them all
+    value: str = Field(default="", max_length=300)
+
+
+class LeaveCommunity(Command):
+    """The platform says someone left or was removed from a community's group or server."""
+
+    platform: str
+    external_id: str = Field(min_length=1, max_length=64)
+    community_id: int
 
 
 class StartLink(Command):
@@ -341,4 +382,7 @@ MODERATOR_COMMANDS: tuple[type[Command], ...] = (
     ConfirmFunding,
     ConfirmPayout,
     ResolveDispute,
+    SetUpCommunity,
+    SetCommunityChat,
+    ChangeCommunitySetting,
 )

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     discord_moderator_role: str | None = None
     discord_moderator_channel_id: int | None = None
     discord_help_channel_id: int | None = None  # where /ask posts
+    discord_members_intent: bool = False  # privileged; lets leaving a server stop its offers
     discord_api_url: str | None = None
 
     stripe_api_key: SecretStr | None = None

@@ -78,9 +78,42 @@ class Member(Base):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     last_platform: Mapped[str] = mapped_column(String(20))
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Community(Base):
+    """A Telegram group or a Discord server (or both, for a deployment that began with one of
+    each) with its moderators' and help chats and its own settings.
+
+    Rows that belong to a community carry its id and lead their indexes with it, so the
+    schema can be distributed by community (see README, "Many communities").
+    """
+
+    __tablename__ = "communities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    telegram_moderator_chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    telegram_help_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    discord_guild_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    discord_moderator_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    discord_help_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)  # overrides of the defaults
+    created_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    created_at: Mapped[datetime]
+
+
+class Membership(Base):
+    """A member's place in one community, as the platform last said; a ban is per community."""
+
+    __tablename__ = "memberships"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # false: left or removed
     banned_until: Mapped[datetime | None]
     ban_reason: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[datetime]
+    joined_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
 
 
 class Account(Base):
@@ -137,10 +170,19 @@ class OpenSkill(Base):
     """
 
     __tablename__ = "open_skills"
-    # Covering, so a sample reads the index alone: skill, then position, level and member.
+    # Covering, so a sample reads the index alone: the community, the skill, then position,
+    # level and member. One row per community the member takes part in.
     __table_args__ = (
-        Index("ix_open_skills_pick", "skill_code", "availability_id", "level", "member_id"),
+        Index(
+            "ix_open_skills_pick",
+            "community_id",
+            "skill_code",
+            "availability_id",
+            "level",
+            "member_id",
+        ),
     )
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
     availability_id: Mapped[int] = mapped_column(ForeignKey("availability.id"), primary_key=True)
     skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
@@ -164,6 +206,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
     actor_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
 
@@ -196,6 +239,17 @@ class Business(Base):
     owner_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     contact: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class CommunityBusiness(Base):
+    """A business's standing in one community: each community's moderators decide."""
+
+    __tablename__ = "community_businesses"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    business_id: Mapped[int] = mapped_column(
+        ForeignKey("businesses.id"), primary_key=True, index=True
+    )
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     rejected_reason: Mapped[str | None] = mapped_column(String(500))  # set: may not post
     created_at: Mapped[datetime]
@@ -206,8 +260,10 @@ class WorkItem(Base):
     __table_args__ = (
         Index("ix_work_items_status_deadline", "status", "deadline"),
         Index("ix_work_items_status_routed", "status", "routed_at"),
+        Index("ix_work_items_community_status", "community_id", "status", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)

@@ -23,6 +23,7 @@ class Notice(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     to: int  # a member id, or MODERATORS for the moderators' channel on each platform
+    community_id: int | None = None  # whose moderators' or help channel, for MODERATORS or HELP
     text: str
     actions: list[Action] = Field(default_factory=list)
     ref: str | None = None

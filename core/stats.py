@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
+from typing import Any
 
 from sqlalchemy import func, select
 
 from core.actors import Actor
-from core.models import Availability, Member, Offer, Payout, WorkItem
+from core.models import Availability, Member, Membership, Offer, Payout, WorkItem
 from core.money import Money
 from core.states import OfferStatus, WorkStatus
 from core.uow import UnitOfWork
@@ -45,28 +46,56 @@ def _minutes(pairs: list[tuple[datetime, datetime | None]]) -> float | None:
     return round(median(spans), 1) if spans else None
 
 
-async def community_stats(uow: UnitOfWork) -> CommunityStats:
+async def community_stats(uow: UnitOfWork, community_id: int | None = None) -> CommunityStats:
+    """The numbers for one community, or (None) for the whole deployment."""
     s, now = uow.session, uow.now()
-    members = await s.scalar(select(func.count()).select_from(Member))
+
+    def items_here(query: Any) -> Any:
+        return query if community_id is None else query.where(WorkItem.community_id == community_id)
+
+    def people_here(query: Any, member: Any) -> Any:
+        if community_id is None:
+            return query
+        return query.join(
+            Membership,
+            (Membership.member_id == member)
+            & (Membership.community_id == community_id)
+            & Membership.active.is_(True),
+        )
+
+    members = await s.scalar(people_here(select(func.count()).select_from(Member), Member.id))
     available = await s.scalar(
-        select(func.count(func.distinct(Availability.member_id))).where(
-            Availability.ended_at.is_(None), Availability.starts_at <= now, Availability.until > now
+        people_here(
+            select(func.count(func.distinct(Availability.member_id))).where(
+                Availability.ended_at.is_(None),
+                Availability.starts_at <= now,
+                Availability.until > now,
+            ),
+            Availability.member_id,
         )
     )
     items = {
         str(status): n
         for status, n in (
-            await s.execute(select(WorkItem.status, func.count()).group_by(WorkItem.status))
+            await s.execute(
+                items_here(select(WorkItem.status, func.count()).group_by(WorkItem.status))
+            )
         ).all()
     }
     offers = {
         str(status): n
         for status, n in (
-            await s.execute(select(Offer.status, func.count()).group_by(Offer.status))
+            await s.execute(
+                items_here(
+                    select(Offer.status, func.count())
+                    .join(WorkItem, WorkItem.id == Offer.work_id)
+                    .group_by(Offer.status)
+                )
+            )
         ).all()
     }
     oldest = await s.scalar(
-        select(func.min(WorkItem.funded_at)).where(WorkItem.status.in_(LOOKING))
+        items_here(select(func.min(WorkItem.funded_at)).where(WorkItem.status.in_(LOOKING)))
     )
     first_offers = (
         select(Offer.work_id, func.min(Offer.made_at).label("first"))
@@ -75,15 +104,19 @@ async def community_stats(uow: UnitOfWork) -> CommunityStats:
     )
     to_offer = (
         await s.execute(
-            select(WorkItem.funded_at, first_offers.c.first).join(
-                first_offers, first_offers.c.work_id == WorkItem.id
+            items_here(
+                select(WorkItem.funded_at, first_offers.c.first).join(
+                    first_offers, first_offers.c.work_id == WorkItem.id
+                )
             )
         )
     ).all()
     to_accept = (
         await s.execute(
-            select(WorkItem.funded_at, WorkItem.assigned_at).where(
-                WorkItem.assigned_at.is_not(None), WorkItem.funded_at.is_not(None)
+            items_here(
+                select(WorkItem.funded_at, WorkItem.assigned_at).where(
+                    WorkItem.assigned_at.is_not(None), WorkItem.funded_at.is_not(None)
+                )
             )
         )
     ).all()
@@ -91,9 +124,12 @@ async def community_stats(uow: UnitOfWork) -> CommunityStats:
     earned = dict(
         (
             await s.execute(
-                select(Payout.currency, func.sum(Payout.amount_minor))
-                .where(Payout.created_at >= month)
-                .group_by(Payout.currency)
+                items_here(
+                    select(Payout.currency, func.sum(Payout.amount_minor))
+                    .join(WorkItem, WorkItem.id == Payout.work_id)
+                    .where(Payout.created_at >= month)
+                    .group_by(Payout.currency)
+                )
             )
         ).all()
     )
@@ -118,8 +154,7 @@ def _or_na(value: float | None, unit: str) -> str:
 
 async def stats(uow: UnitOfWork, actor: Actor) -> str:
     """/stats for moderators."""
-    actor.require_moderator()
-    n = await community_stats(uow)
+    n = await community_stats(uow, actor.moderated_community())
     items, offers = n.items_by_status, n.offers_by_status
     working = items.get(WorkStatus.ASSIGNED, 0) + items.get(WorkStatus.SUBMITTED, 0)
     earned = ", ".join(str(Money(v, c)) for c, v in n.earned_this_month.items()) or "nothing yet"
@@ -167,3 +202,33 @@ def prometheus(n: CommunityStats) -> list[str]:
         if value is not None:
             lines += [f"# TYPE {name} gauge", f"{name} {value}"]
     return lines
+
+
+async def by_community(uow: UnitOfWork) -> list[str]:
+    """Prometheus lines labelled by community: members taking part, and items by status."""
+    s = uow.session
+    members = (
+        await s.execute(
+            select(Membership.community_id, func.count())
+            .where(Membership.active.is_(True))
+            .group_by(Membership.community_id)
+        )
+    ).all()
+    items = (
+        await s.execute(
+            select(WorkItem.community_id, WorkItem.status, func.count()).group_by(
+                WorkItem.community_id, WorkItem.status
+            )
+        )
+    ).all()
+    return [
+        "# HELP parentbrain_community_members Members taking part, by community.",
+        "# TYPE parentbrain_community_members gauge",
+        *(f'parentbrain_community_members{{community="{c}"}} {n}' for c, n in members),
+        "# HELP parentbrain_community_work_items Work items by community and status.",
+        "# TYPE parentbrain_community_work_items gauge",
+        *(
+            f'parentbrain_community_work_items{{community="{c}",status="{st}"}} {n}'
+            for c, st, n in items
+        ),
+    ]

@@ -14,7 +14,7 @@ from core.clock import Clock
 from core.doorbell import NOTIFY_CHANNEL, Doorbell
 from core.errors import NotFound
 from core.events import Event
-from core.models import Account, Member, OutboxNotice, WorkItem
+from core.models import Account, Community, Member, OutboxNotice, WorkItem
 from core.notices import HELP, MODERATORS, Notice
 
 
@@ -55,16 +55,14 @@ class UnitOfWork:
         self,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        moderator_platforms: Callable[[], Sequence[str]] = tuple,
-        help_platforms: Callable[[], Sequence[str]] = tuple,
+        platforms: Callable[[], Sequence[str]] = tuple,
         doorbell: Doorbell | None = None,
         turns: Turns | None = None,
     ) -> None:
         self._sessions = sessions
         self._turns = turns
         self.clock = clock
-        self.moderator_platforms = moderator_platforms
-        self.help_platforms = help_platforms
+        self.platforms = platforms  # the platforms this deployment runs, for channel notices
         self.doorbell = doorbell
         self.events: list[Event] = []
 
@@ -115,13 +113,8 @@ class UnitOfWork:
     async def notify(self, notice: Notice) -> None:
         """Queue a notice to the platform the member last used; sent after commit."""
         if notice.to in (MODERATORS, HELP):
-            channel, platforms = (
-                ("moderators", self.moderator_platforms)
-                if notice.to == MODERATORS
-                else ("help", self.help_platforms)
-            )
-            for platform in platforms():
-                self._queue(None, platform, channel, notice)
+            for platform, address in await self.community_channels(notice):
+                self._queue(None, platform, address, notice)
             return
         member = await self.session.get(Member, notice.to)
         if member is None:
@@ -134,6 +127,32 @@ class UnitOfWork:
         if account is None:
             return  # a member erased from every platform; nothing to deliver to
         self._queue(member.id, account.platform, account.external_id, notice)
+
+    async def community_channels(self, notice: Notice) -> list[tuple[str, str]]:
+        """Where a community's moderators (or its help channel) read, on each running platform:
+        a Telegram chat id, or "channel:<id>" on Discord."""
+        community = (
+            await self.session.get(Community, notice.community_id)
+            if notice.community_id is not None
+            else None
+        )
+        if community is None:
+            return []
+        moderators = notice.to == MODERATORS
+        chats = {
+            "telegram": community.telegram_moderator_chat_id
+            if moderators
+            else community.telegram_help_chat_id or community.telegram_chat_id,
+            "discord": community.discord_moderator_channel_id
+            if moderators
+            else community.discord_help_channel_id,
+        }
+        found = []
+        for platform in self.platforms():
+            chat = chats.get(platform)
+            if chat is not None:
+                found.append((platform, str(chat) if platform == "telegram" else f"channel:{chat}"))
+        return found
 
     def _queue(self, member_id: int | None, platform: str, address: str, notice: Notice) -> None:
         now = self.now()
@@ -171,9 +190,8 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 def uow_factory(
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
-    moderator_platforms: Callable[[], Sequence[str]] = tuple,
-    help_platforms: Callable[[], Sequence[str]] = tuple,
+    platforms: Callable[[], Sequence[str]] = tuple,
     doorbell: Doorbell | None = None,
     turns: Turns | None = None,
 ) -> UnitOfWorkFactory:
-    return lambda: UnitOfWork(sessions, clock, moderator_platforms, help_platforms, doorbell, turns)
+    return lambda: UnitOfWork(sessions, clock, platforms, doorbell, turns)

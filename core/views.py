@@ -175,14 +175,17 @@ async def my_items(uow: UnitOfWork, actor: Actor) -> str:
 
 
 async def payouts_owed(uow: UnitOfWork, actor: Actor) -> str:
-    actor.require_moderator()
-    rows = (
-        await uow.session.execute(
-            select(Payout, Member)
-            .join(Member, Member.id == Payout.member_id)
-            .where(Payout.status == "owed")
+    here = actor.moderated_community()
+    query = (
+        select(Payout, Member)
+        .join(Member, Member.id == Payout.member_id)
+        .where(Payout.status == "owed")
+    )
+    if here is not None:
+        query = query.join(WorkItem, WorkItem.id == Payout.work_id).where(
+            WorkItem.community_id == here
         )
-    ).all()
+    rows = (await uow.session.execute(query)).all()
     if not rows:
         return "No payouts are owed."
     return "\n".join(
@@ -227,7 +230,9 @@ HELP = {
         "/disputes, then /resolve <item#> pay | refund | split £10\n"
         "/ban @username [7d] [reason], /unban @username\n"
         "/stats: how the community is doing\n"
-        "/audit: the latest moderator actions, reports and money movements"
+        "/audit: the latest moderator actions, reports and money movements\n"
+        "/settings [name value]: the community's fee, currency, timezone and moderation\n"
+        "/setup: in a new group or server, make it a community (administrators)"
     ),
 }
 
@@ -243,10 +248,11 @@ def help_text(actor: Actor) -> str:
 
 async def disputes(uow: UnitOfWork, actor: Actor) -> str:
     """Every open dispute with both sides' latest words, for the moderators to decide."""
-    actor.require_moderator()
-    items = (
-        await uow.session.scalars(select(WorkItem).where(WorkItem.status == WorkStatus.DISPUTED))
-    ).all()
+    here = actor.moderated_community()
+    query = select(WorkItem).where(WorkItem.status == WorkStatus.DISPUTED)
+    if here is not None:
+        query = query.where(WorkItem.community_id == here)
+    items = (await uow.session.scalars(query)).all()
     if not items:
         return "No disputes are open."
     lines = []

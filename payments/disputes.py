@@ -31,6 +31,7 @@ async def resolve_dispute(
     assignee = await assignee_of(uow, cmd.work_id)
     account = await lock_payee(uow, assignee, gateway.name) if assignee else None  # then item
     item = await uow.work_for_update(cmd.work_id)
+    cmd.actor.require_moderator_of(item.community_id)
     if item.status != WorkStatus.DISPUTED or item.assignee_member_id is None:
         raise StaleAction(f'"{item.title}" (#{item.id}) is not in dispute.')
     parent, owner = item.assignee_member_id, await owner_member_id(uow, item)

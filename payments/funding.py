@@ -21,6 +21,7 @@ async def confirm_funding(cmd: ConfirmFunding, uow: UnitOfWork) -> str:
     """The business's money arrived: hold it in escrow and open the item to parents."""
     cmd.actor.require_moderator()
     item = await uow.work_for_update(cmd.work_id)
+    cmd.actor.require_moderator_of(item.community_id)
     if item.funded_at is not None:
         raise StaleAction(f'"{item.title}" (#{item.id}) is already funded.')
     check_work_move(item.status, WorkStatus.OPEN, item.title)

@@ -57,6 +57,7 @@ async def settle_approved(
         await uow.notify(
             Notice(
                 to=MODERATORS,
+                community_id=item.community_id,
                 text=f'Payout #{payout.id}: {share} is owed to a parent for "{item.title}" '
                 f"(#{item.id}). Pay it by bank transfer, then type /paid {payout.id}.",
             )
@@ -185,6 +186,7 @@ async def confirm_payout(cmd: ConfirmPayout, uow: UnitOfWork) -> str:
     if payout is None:
         raise NotFound(f"There is no payout #{cmd.payout_id}.")
     item = await uow.work_for_update(payout.work_id)
+    cmd.actor.require_moderator_of(item.community_id)
     await uow.session.refresh(payout)
     if payout.status == "sent":
         raise StaleAction(f"Payout #{payout.id} was already confirmed.")

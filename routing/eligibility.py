@@ -1,6 +1,7 @@
 """Who may be offered an item at all, as one SQL statement over indexed columns.
 
-Available now with enough time left for the estimate, has every required skill at the level
+A member taking part in the item's community (not left, not suspended there), available now
+with enough time left for the estimate, has every required skill at the level
 asked (or any level once the net widens), under capacity (jobs in hand and offers awaiting an
 answer together), rate floor within the pay, not
 banned, reachable, not the business itself, not blocked either way with the business, never
@@ -23,6 +24,7 @@ from core.models import (
     Block,
     Business,
     Member,
+    Membership,
     MemberSkill,
     Offer,
     OpenSkill,
@@ -87,13 +89,19 @@ def eligible_shape(
         .scalar_subquery()
     )
     owner = select(Business.owner_member_id).where(Business.id == param("business_id"))
+    taking_part = exists().where(  # one primary-key lookup: (community, member)
+        Membership.community_id == param("community_id"),
+        Membership.member_id == Member.id,
+        Membership.active.is_(True),
+        or_(Membership.banned_until.is_(None), Membership.banned_until <= now),
+    )
     rules = [
+        taking_part,
         Availability.ended_at.is_(None),
         Availability.starts_at <= now,
         Availability.until >= param("ready_by", UTCDateTime()),
         Member.id != owner.scalar_subquery(),
         Member.reachable.is_(True),
-        or_(Member.banned_until.is_(None), Member.banned_until <= now),
         ~exists().where(Offer.work_id == param("work_id"), Offer.member_id == Member.id),
         ~exists().where(Block.business_id == param("business_id"), Block.member_id == Member.id),
         busy + asked < Member.max_jobs,
@@ -106,7 +114,11 @@ def eligible_shape(
         return query.where(*rules), Availability.id
     # Driven by the index of open skills: only parents available now with the most
     # demanding skill are visited; each other skill is one primary-key lookup.
-    lead = [OpenSkill.skill_code == param("skill_0", String), OpenSkill.level >= param("level_0")]
+    lead = [
+        OpenSkill.community_id == param("community_id"),
+        OpenSkill.skill_code == param("skill_0", String),
+        OpenSkill.level >= param("level_0"),
+    ]
     others = [
         exists().where(
             MemberSkill.member_id == Member.id,
@@ -116,7 +128,10 @@ def eligible_shape(
         for n in range(1, skills)
     ]
     key = OpenSkill.availability_id
-    top = select(func.max(key)).where(OpenSkill.skill_code == param("skill_0", String))
+    top = select(func.max(key)).where(
+        OpenSkill.community_id == param("community_id"),
+        OpenSkill.skill_code == param("skill_0", String),
+    )
     if not bounded:
         if window:
             lead.append(_side(key, _start(key, top), window))
@@ -186,6 +201,7 @@ async def eligible_query(
     params: dict[str, Any] = {
         "now": now,
         "ready_by": now + timedelta(minutes=work.estimated_minutes),
+        "community_id": work.community_id,
         "business_id": work.business_id,
         "work_id": work.id,
         "minutes": work.estimated_minutes,

@@ -1,6 +1,6 @@
 """The inverse of eligibility: which open items fit one parent who has just become free.
 
-One statement, bounded by the parent's capacity: items open with nobody asked, not past their
+One statement, bounded by the parent's capacity: items in the parent's communities, open with nobody asked, not past their
 deadline, whose every required skill the parent has at the level asked, within their rate
 floor and their free time, not from a business either side has blocked, never offered to them
 before. It walks open items by deadline (the index `ix_work_items_status_deadline`) and stops
@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, exists, func, select
+from sqlalchemy import Integer, and_, cast, exists, func, or_, select
 
 from core.models import (
     Availability,
     Block,
     Business,
     Member,
+    Membership,
     MemberSkill,
     Offer,
     WorkItem,
@@ -42,6 +43,17 @@ async def open_items_for(uow: UnitOfWork, member_id: int, now: datetime, limit: 
     )
     if until is None:
         return []
+    places = (
+        await uow.session.scalars(
+            select(Membership.community_id).where(
+                Membership.member_id == member_id,
+                Membership.active.is_(True),
+                or_(Membership.banned_until.is_(None), Membership.banned_until <= now),
+            )
+        )
+    ).all()
+    if not places:
+        return []
     free_minutes = int((until - now) / timedelta(minutes=1))
     fee = cast((WorkItem.budget_minor * WorkItem.fee_bps + 5_000) / 10_000, Integer)
     lacks_a_skill = exists().where(
@@ -53,6 +65,7 @@ async def open_items_for(uow: UnitOfWork, member_id: int, now: datetime, limit: 
         ),
     )
     rules: list[Any] = [
+        WorkItem.community_id.in_(places),  # work stays in its community
         WorkItem.status == WorkStatus.OPEN,
         WorkItem.deadline > now,
         WorkItem.estimated_minutes <= free_minutes,

@@ -5,16 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bots.app import ParentBrain
 from bots.memory import MemoryMessenger
 from core import commands as c
+from core import communities
 from core.actors import Actor
 from core.clock import ManualClock
-from core.models import Member, Offer, OutboxNotice, WorkItem
+from core.models import Community, Member, Offer, OutboxNotice, WorkItem
 from core.notices import Notice
 from core.states import OfferStatus
+
+TOWN_GROUP = -1001  # the Telegram group of the community most tests act in
+MODERATORS_CHAT = -100  # its moderators' chat, once a test gives it one
 
 
 @dataclass
@@ -22,8 +27,49 @@ class World:
     app: ParentBrain
     clock: ManualClock
     people: dict[str, Actor] = field(default_factory=dict)
+    home: int | None = None  # the community people join unless a test says otherwise
 
-    async def join(self, name: str, platform: str = "telegram", moderator: bool = False) -> Actor:
+    async def community(self, title: str = "Town", group: int = TOWN_GROUP) -> int:
+        """A Telegram group set up as a community by its administrator."""
+        async with self.app.uow() as uow:
+            found = await communities.find_by_chat(uow, "telegram", group)
+        if found is not None:  # another World on the same app set it up already
+            return found.id
+        founder = await self.app.handle(
+            c.RegisterAccount(
+                platform="telegram",
+                external_id=f"founder{group}",
+                display_name=f"Founder of {title}",
+            )
+        )
+        await self.app.handle(
+            c.SetUpCommunity(
+                actor=founder,
+                platform="telegram",
+                chat=group,
+                title=title,
+                platform_says_admin=True,
+            )
+        )
+        async with self.app.uow() as uow:
+            found = await communities.find_by_chat(uow, "telegram", group)
+        assert found is not None
+        return found.id
+
+    async def town(self) -> int:
+        if self.home is None:
+            self.home = await self.community()
+        return self.home
+
+    async def join(
+        self,
+        name: str,
+        platform: str = "telegram",
+        moderator: bool = False,
+        community: int | None = None,
+    ) -> Actor:
+        """Someone the platform says belongs to the community (the town unless given)."""
+        community = community if community is not None else await self.town()
         actor = await self.app.handle(
             c.RegisterAccount(
                 platform=platform,
@@ -31,10 +77,24 @@ class World:
                 display_name=name,
                 platform_says_moderator=moderator,
                 dm_open=True,
+                community_id=community,
+                platform_says_member=True,
             )
         )
         self.people[name] = actor
         return actor
+
+    async def moderators_chat(self, community: int | None = None) -> str:
+        """Give the community a Telegram moderators' chat; returns its address."""
+        community = community if community is not None else await self.town()
+        async with self.app.uow() as uow:
+            row = await uow.session.get_one(Community, community)
+            row.telegram_moderator_chat_id = MODERATORS_CHAT - community + 1
+            chat = row.telegram_moderator_chat_id
+            await uow.commit()
+        token = self.app.settings.telegram_token
+        self.app.settings.telegram_token = token or SecretStr("token")
+        return str(chat)
 
     @staticmethod
     def address(name: str, platform: str = "telegram") -> str:
@@ -60,8 +120,8 @@ class World:
         )
         return await self.join(name, platform)
 
-    async def moderator(self, name: str = "Kate") -> Actor:
-        return await self.join(name, "telegram", moderator=True)
+    async def moderator(self, name: str = "Kate", community: int | None = None) -> Actor:
+        return await self.join(name, "telegram", moderator=True, community=community)
 
     async def post(self, owner: Actor, **overrides: Any) -> int:
         fields = {

@@ -18,12 +18,15 @@ from bots.app import ParentBrain
 from bots.discord.business import Businesses
 from bots.discord.buttons import TokenButton
 from bots.discord.common import ADMIN_CACHE_SECONDS, DMS_CLOSED, SORRY
+from bots.discord.communities import CommunitySetup
 from bots.discord.moderation import Moderation
 from bots.discord.parents import Parents
 from bots.discord.render import split_text, view_for
 from bots.discord.trust import Trust
 from bots.discord.upskilling import Upskilling
 from bots.turns import PersonTurns
+from core import commands as c
+from core import communities
 from core.actors import Actor
 from core.commands import SetReachable
 from core.config import Settings
@@ -36,10 +39,18 @@ UNANSWERED_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first answer
 OUT_OF_DATE = "This button is out of date. Type /help to see what you can do now."
 FORM_OUT_OF_DATE = "This form is out of date; please start again with the command."
 
+
 # GUILDS (not privileged) fills discord.py's copy of the server: its roles and channels.
 # Nothing here reads message content or the member list, so no privileged intent is asked.
-INTENTS = discord.Intents.none()
-INTENTS.guilds = True
+def intents_for(settings: Settings) -> discord.Intents:
+    """GUILDS; and GUILD_MEMBERS (privileged: switch it on in the developer portal first)
+    when the operator wants people who leave a server to stop getting its offers at once.
+    Without it, membership is checked whenever someone acts."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.members = settings.discord_members_intent
+    return intents
+
 
 IN_THE_SERVER = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 IN_THE_SERVER_OR_DM = app_commands.AppCommandContext(
@@ -64,48 +75,61 @@ class ParentBrainBot(commands.Bot):
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=INTENTS,
+            intents=intents_for(settings),
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,  # how long READY waits for GUILD_CREATE
         )
         self.brain = brain
         self.settings = settings
         # Who is a moderator, when read over REST (from a DM): bounded, and for five minutes.
-        self.moderator_cache: TTLCache[int, bool] = TTLCache(
+        # (server, user) -> (member, moderator), when read over REST from a DM.
+        self.moderator_cache: TTLCache[tuple[int, int], tuple[bool, bool]] = TTLCache(
+            maxsize=100_000, ttl=ADMIN_CACHE_SECONDS
+        )
+        self.fetched_servers: TTLCache[int, discord.Guild] = TTLCache(
             maxsize=10_000, ttl=ADMIN_CACHE_SECONDS
         )
-        self._fetched_guild: tuple[discord.Guild, float] | None = None
         self.turns = PersonTurns()  # each person's interactions handled in the order they came
         self.errors: deque[BaseException] = deque(maxlen=20)  # the latest, for tests and triage
-
-    async def community_guild(self) -> discord.Guild:
-        """The configured server with its roles: the gateway's copy once GUILD_CREATE has
-        filled it (kept current by role events), else fetched over REST for five minutes."""
-        guild_id = self.settings.discord_guild_id
-        assert guild_id is not None
-        cached = self.get_guild(guild_id)
-        if cached is not None and not cached.unavailable and len(cached.roles) > 0:
-            return cached
-        if self._fetched_guild is None or self._fetched_guild[1] < time.monotonic():
-            fetched = await self.fetch_guild(guild_id)
-            self._fetched_guild = (fetched, time.monotonic() + ADMIN_CACHE_SECONDS)
-        return self._fetched_guild[0]
 
     async def setup_hook(self) -> None:
         """Persistent buttons first, so presses on old messages work; then the commands."""
         self.add_dynamic_items(TokenButton)
-        cogs = (Parents(self), Businesses(self), Moderation(self), Trust(self), Upskilling(self))
+        cogs = (
+            Parents(self),
+            Businesses(self),
+            Moderation(self),
+            CommunitySetup(self),
+            Trust(self),
+            Upskilling(self),
+        )
         for cog in cogs:
             await self.add_cog(cog)
         for command in self.tree.get_commands():
             if isinstance(command, app_commands.Command) and command.binding is not None:
-                place(command, moderators_only=isinstance(command.binding, Moderation))
+                place(
+                    command,
+                    moderators_only=isinstance(command.binding, Moderation | CommunitySetup),
+                )
         # Global commands, so that parents can type /submit in the DM where their offer sits.
         await self.tree.sync()
         if self.settings.discord_guild_id is not None:
             # Older builds synced copies to the server; an empty set removes them.
             await self.tree.sync(guild=discord.Object(id=self.settings.discord_guild_id))
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
+
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """Someone left or was removed from a server (needs the members intent, see
+        PARENTBRAIN_DISCORD_MEMBERS_INTENT): their offers in its community stop."""
+        self.moderator_cache.pop((payload.guild_id, payload.user.id), None)
+        async with self.brain.uow() as uow:
+            found = await communities.find_by_chat(uow, "discord", payload.guild_id)
+        if found is not None:
+            await self.brain.handle(
+                c.LeaveCommunity(
+                    platform="discord", external_id=str(payload.user.id), community_id=found.id
+                )
+            )
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Every press and form gets an answer: one nothing here knows is out of date."""
@@ -194,6 +218,12 @@ class DiscordMessenger:
             raise
 
     async def _channel(self, address: str) -> discord.DMChannel | discord.TextChannel:
+        if address.startswith("channel:"):  # a community's moderators' or help channel
+            wanted = int(address.removeprefix("channel:"))
+            channel = self.bot.get_channel(wanted) or await self.bot.fetch_channel(wanted)
+            if not isinstance(channel, discord.TextChannel):
+                raise RecipientUnreachable(f"channel {wanted} is not a text channel")
+            return channel
         if address in ("moderators", "help"):
             channel_id, setting = (
                 (self.moderator_channel, "MODERATOR_CHANNEL_ID")

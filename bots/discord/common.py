@@ -15,8 +15,10 @@ from pydantic import ValidationError
 
 from bots.app import ParentBrain
 from bots.discord.render import split_text, view_for
+from core import communities
 from core.actors import Actor
 from core.commands import RegisterAccount
+from core.communities import CommunityRef
 from core.errors import DomainError, explain_invalid
 from core.notices import Action
 
@@ -46,36 +48,61 @@ def brain_of(interaction: discord.Interaction[Any]) -> ParentBrain:
     return bot_of(interaction).brain
 
 
-async def is_moderator(interaction: discord.Interaction[Any]) -> bool:
-    """Manage Server, or the configured role, in the configured server: read from Discord.
+async def community_here(interaction: discord.Interaction[Any]) -> CommunityRef | None:
+    """The server's community; from a DM, the deployment's only one on Discord."""
+    async with brain_of(interaction).uow() as uow:
+        if interaction.guild_id is not None:
+            return await communities.find_by_chat(uow, "discord", interaction.guild_id)
+        return await communities.sole_community(uow, "discord")
+
+
+async def standing_in(
+    interaction: discord.Interaction[Any], guild_id: int
+) -> tuple[bool, bool] | None:
+    """(member, moderator) of that server, read from Discord; None when Discord can't say.
 
     In the server, Discord sends the member's roles and resolved permissions with the
     interaction itself, so nothing here depends on the gateway's cache of the server (which
-    is an empty stub until GUILD_CREATE arrives). From a DM the member is fetched over REST.
+    is an empty stub until GUILD_CREATE arrives). From a DM the member is fetched over REST,
+    and the answer kept for a few minutes.
     """
     bot = bot_of(interaction)
-    settings = bot.brain.settings
-    if settings.discord_guild_id is None:
-        return False
     user = interaction.user
-    if interaction.guild_id == settings.discord_guild_id and isinstance(user, discord.Member):
-        if interaction.permissions.manage_guild:
-            return True
-        return await has_moderator_role(bot, _role_ids(user))
-    hit = bot.moderator_cache.get(user.id)
+    if interaction.guild_id == guild_id and isinstance(user, discord.Member):
+        moderator = interaction.permissions.manage_guild or await has_moderator_role(
+            bot, guild_id, _role_ids(user)
+        )
+        return True, moderator
+    hit = bot.moderator_cache.get((guild_id, user.id))
     if hit is not None:
         return hit
-    guild = await bot.community_guild()
     try:
+        guild = await server_with_roles(bot, guild_id)
         member = await guild.fetch_member(user.id)
     except discord.NotFound:
-        answer = False
+        answer = (False, False)
+    except discord.HTTPException:
+        return None
     else:
-        answer = member.guild_permissions.manage_guild or await has_moderator_role(
-            bot, {role.id for role in member.roles}
+        answer = (
+            True,
+            member.guild_permissions.manage_guild
+            or await has_moderator_role(bot, guild_id, {role.id for role in member.roles}),
         )
-    bot.moderator_cache[user.id] = answer
+    bot.moderator_cache[(guild_id, user.id)] = answer
     return answer
+
+
+async def server_with_roles(bot: ParentBrainBot, guild_id: int) -> discord.Guild:
+    """The server with its roles: the gateway's copy once GUILD_CREATE has filled it (kept
+    current by role events), else fetched over REST and kept for five minutes."""
+    cached = bot.get_guild(guild_id)
+    if cached is not None and not cached.unavailable and len(cached.roles) > 0:
+        return cached
+    fetched = bot.fetched_servers.get(guild_id)
+    if fetched is None:
+        fetched = bot.fetched_servers[guild_id] = await bot.fetch_guild(guild_id)
+    return fetched
 
 
 def _role_ids(member: discord.Member) -> set[int]:
@@ -84,29 +111,37 @@ def _role_ids(member: discord.Member) -> set[int]:
     return set(member._roles)
 
 
-async def has_moderator_role(bot: ParentBrainBot, role_ids: set[int]) -> bool:
+async def has_moderator_role(bot: ParentBrainBot, guild_id: int, role_ids: set[int]) -> bool:
     """Whether one of these roles is the configured moderator role (by id, or by name)."""
     wanted = bot.brain.settings.discord_moderator_role
     if wanted is None or not role_ids:
         return False
     if wanted.isdigit():
         return int(wanted) in role_ids
-    guild = await bot.community_guild()
+    guild = await server_with_roles(bot, guild_id)
     return any(role.name == wanted and role.id in role_ids for role in guild.roles)
 
 
 async def actor_of(
     interaction: discord.Interaction[Any], *, check_moderator: bool = False
 ) -> Actor:
+    """Who is acting, where: membership and moderator status are Discord's answers about
+    the community's server, never anything in the payload's options."""
     user = interaction.user
+    community = await community_here(interaction)
+    status = None
+    if community is not None and community.discord_guild_id is not None:
+        status = await standing_in(interaction, community.discord_guild_id)
     actor: Actor = await brain_of(interaction).handle(
         RegisterAccount(
             platform="discord",
             external_id=str(user.id),
             display_name=(user.display_name or user.name)[:100],
             handle=user.name,
-            platform_says_moderator=check_moderator and await is_moderator(interaction),
+            platform_says_moderator=check_moderator and status is not None and status[1],
             dm_open=True if interaction.guild_id is None else None,
+            community_id=community.id if community is not None else None,
+            platform_says_member=status[0] if status is not None else None,
         )
     )
     return actor

@@ -9,11 +9,26 @@ import warnings
 
 from aiohttp import web
 from telegram import BotCommand, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
 from bots.app import ParentBrain
-from bots.telegram import business, buttons, moderation, onboarding, parents, trust, upskilling
+from bots.telegram import (
+    business,
+    buttons,
+    communities,
+    moderation,
+    onboarding,
+    parents,
+    trust,
+    upskilling,
+)
 from bots.telegram.common import BRAIN, GROUP_REPLIES, on_error
 from bots.telegram.messenger import TelegramMessenger
 from bots.telegram.ratelimit import FairRateLimiter
@@ -66,6 +81,8 @@ MODERATOR_COMMANDS = {
     "ban": moderation.ban,
     "unban": moderation.unban,
     "audit": moderation.audit,
+    "setup": communities.setup,
+    "settings": communities.settings,
 }
 MENU = [
     BotCommand("available", "get offers: /available 2h"),
@@ -109,6 +126,9 @@ def build_application(
         application.add_handler(CommandHandler(name, handler))
     application.add_handler(CommandHandler("start", parents.help_command))  # /start in a group
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
+    application.add_handler(
+        ChatMemberHandler(communities.member_changed, ChatMemberHandler.CHAT_MEMBER)
+    )
     application.add_error_handler(on_error)
     return application
 
@@ -150,7 +170,9 @@ class TelegramAdapter:
         await self.application.bot.set_my_commands(MENU)
         if self.settings.telegram_webhook_url:
             await self.application.bot.set_webhook(
-                self.settings.telegram_webhook_url, secret_token=self.webhook_secret
+                self.settings.telegram_webhook_url,
+                secret_token=self.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,  # chat_member: people leaving the group
             )
         elif self.application.updater is not None:
             await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)

@@ -17,16 +17,18 @@ from typing import Any
 
 from cachetools import TTLCache
 from pydantic import ValidationError
-from telegram import Update
+from telegram import ChatMemberRestricted, Update
 from telegram.constants import ChatAction, ChatMemberStatus
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 from telegram.helpers import create_deep_linked_url
 
 from bots.app import ParentBrain
 from bots.telegram.render import keyboard, split_text
+from core import communities
 from core.actors import Actor
 from core.commands import RegisterAccount
+from core.communities import CommunityRef
 from core.errors import DomainError, explain_invalid
 from core.notices import Action
 from core.parsing import parse_number
@@ -49,36 +51,81 @@ def brain(context: ContextTypes.DEFAULT_TYPE) -> ParentBrain:
     return found
 
 
-async def is_moderator(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
-    """An administrator of the configured community chat, asked of Telegram and cached briefly."""
-    chat_id = brain(context).settings.telegram_community_chat_id
-    if chat_id is None:
-        return False
-    cache: TTLCache[int, bool] = context.application.bot_data.setdefault(
-        "admins", TTLCache(maxsize=10_000, ttl=ADMIN_CACHE_SECONDS)
+MEMBER_STATUSES = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+JOINED_FROM = "community"  # user_data: the community a /start j<id> link came from
+
+
+async def chat_status(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int
+) -> tuple[bool, bool] | None:
+    """(member, administrator) of a group, asked of Telegram and cached briefly; None when
+    Telegram couldn't say (the bot isn't in the group, or Telegram is unreachable)."""
+    cache: TTLCache[tuple[int, int], tuple[bool, bool]] = context.application.bot_data.setdefault(
+        "chat statuses", TTLCache(maxsize=100_000, ttl=ADMIN_CACHE_SECONDS)
     )
-    hit = cache.get(user_id)
+    hit = cache.get((chat_id, user_id))
     if hit is not None:
         return hit
-    member = await context.bot.get_chat_member(chat_id, user_id)
-    answer = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-    cache[user_id] = answer
+    try:
+        found = await context.bot.get_chat_member(chat_id, user_id)
+    except BadRequest as err:
+        if "not found" not in err.message.lower() or "chat not found" in err.message.lower():
+            return None
+        answer = (False, False)  # Telegram doesn't know them in that group
+    except TelegramError:
+        return None
+    else:
+        member = found.status in MEMBER_STATUSES or (
+            isinstance(found, ChatMemberRestricted) and found.is_member
+        )
+        answer = (member, found.status in ADMIN_STATUSES)
+    cache[(chat_id, user_id)] = answer
     return answer
+
+
+def forget_status(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> None:
+    cache = context.application.bot_data.get("chat statuses")
+    if cache is not None:
+        cache.pop((chat_id, user_id), None)
+
+
+async def community_here(update: Update, context: ContextTypes.DEFAULT_TYPE) -> CommunityRef | None:
+    """The community of the chat typed in: its group or its moderators' chat; in a DM, the
+    one a /start link came from, or the deployment's only one."""
+    chat = update.effective_chat
+    async with brain(context).uow() as uow:
+        if chat is not None and chat.type != "private":
+            return await communities.find_by_chat(uow, "telegram", chat.id)
+        joined = context.user_data.get(JOINED_FROM) if context.user_data is not None else None
+        if isinstance(joined, int):
+            found = await communities.find_by_id(uow, joined)
+            if found is not None:
+                return found
+        return await communities.sole_community(uow, "telegram")
 
 
 async def actor_of(
     update: Update, context: ContextTypes.DEFAULT_TYPE, *, check_moderator: bool = False
 ) -> Actor:
+    """Who is acting, where: membership and moderator status are Telegram's answers about
+    the community's group, never anything in the message."""
     user = update.effective_user
     assert user is not None
+    community = await community_here(update, context)
+    status = None
+    if community is not None and community.telegram_chat_id is not None:
+        status = await chat_status(context, community.telegram_chat_id, user.id)
     actor: Actor = await brain(context).handle(
         RegisterAccount(
             platform="telegram",
             external_id=str(user.id),
             display_name=user.full_name[:100] or "Telegram user",
             handle=user.username,
-            platform_says_moderator=check_moderator and await is_moderator(context, user.id),
+            platform_says_moderator=check_moderator and status is not None and status[1],
             dm_open=True if not in_group(update) else None,
+            community_id=community.id if community is not None else None,
+            platform_says_member=status[0] if status is not None else None,
         )
     )
     return actor

@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bots.telegram import communities
 from bots.telegram.common import REPLAY, actor_of, brain, read_payload
 from core import commands as c
 from core import views
@@ -50,7 +51,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Welcome: replay a deep-linked command, greet a returning member, or begin onboarding."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    typed = read_payload(context.args[0]) if context.args else None
+    payload = context.args[0] if context.args else ""
+    if payload.startswith("j") and payload[1:].isdigit() and payload[1:].isascii():
+        await communities.join_link(update, context, int(payload[1:]))
+    typed = read_payload(payload) if payload else None
     if typed:
         name = typed.lstrip("/").split(maxsplit=1)[0].split("@")[0]
         handler = REPLAYABLE.get(name)

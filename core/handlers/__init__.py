@@ -10,6 +10,7 @@ from core import skill_checks
 from core.bus import Handler
 from core.handlers import (
     availability,
+    communities,
     delivery,
     members,
     moderation,
@@ -21,6 +22,10 @@ from core.handlers import (
 
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterAccount: members.register_account,
+    c.SetUpCommunity: communities.set_up_community,
+    c.SetCommunityChat: communities.set_community_chat,
+    c.ChangeCommunitySetting: communities.change_community_setting,
+    c.LeaveCommunity: communities.leave_community,
     c.AddSkill: members.add_skill,
     c.SetReachable: members.set_reachable,
     c.StartLink: members.start_link,

@@ -6,12 +6,20 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, select
 
+from core import communities
 from core.commands import AddWeeklyWindow, ClearSchedule, GoAvailable, GoUnavailable
 from core.config import Settings
-from core.errors import DomainError
+from core.errors import DomainError, NotAllowed
 from core.events import MemberAvailable
-from core.handlers.common import catalogue, ensure_not_banned, member_of, zone
-from core.models import Availability, Member, MemberSkill, OpenSkill, WeeklyWindowRow
+from core.handlers.common import catalogue, member_of, zone
+from core.models import (
+    Availability,
+    Member,
+    Membership,
+    MemberSkill,
+    OpenSkill,
+    WeeklyWindowRow,
+)
 from core.parsing import WeeklyWindow, parse_weekly, parse_window
 from core.uow import UnitOfWork
 
@@ -35,18 +43,27 @@ async def reindex_open_skills(uow: UnitOfWork, member_id: int) -> None:
     await s.flush()
     await s.execute(delete(OpenSkill).where(OpenSkill.member_id == member_id))
     rows = await s.execute(
-        select(Availability.id, Availability.skills, MemberSkill.skill_code, MemberSkill.level)
+        select(
+            Membership.community_id,
+            Availability.id,
+            Availability.skills,
+            MemberSkill.skill_code,
+            MemberSkill.level,
+        )
         .join(MemberSkill, MemberSkill.member_id == Availability.member_id)
+        .join(Membership, Membership.member_id == Availability.member_id)
         .where(
             Availability.member_id == member_id,
             Availability.ended_at.is_(None),
             Availability.until > uow.now(),
+            Membership.active.is_(True),  # a ban is checked when routing, as it may lapse
         )
     )
-    for availability_id, limit, code, level in rows.all():
+    for community_id, availability_id, limit, code, level in rows.all():
         if not limit or code in limit:
             s.add(
                 OpenSkill(
+                    community_id=community_id,
                     availability_id=availability_id,
                     skill_code=code,
                     member_id=member_id,
@@ -55,10 +72,30 @@ async def reindex_open_skills(uow: UnitOfWork, member_id: int) -> None:
             )
 
 
+async def ensure_somewhere_to_work(uow: UnitOfWork, member_id: int, now: datetime) -> None:
+    """Offers come only through a community the member takes part in and isn't suspended in."""
+    places = (
+        await uow.session.scalars(
+            select(Membership).where(Membership.member_id == member_id, Membership.active.is_(True))
+        )
+    ).all()
+    if not places:
+        raise NotAllowed(
+            "Offers come through your community: type /start in its Telegram group or "
+            "Discord server (where Parent Brain has been set up), then try again."
+        )
+    if all(communities.banned(place, now) for place in places):
+        until = min(place.banned_until for place in places if place.banned_until is not None)
+        raise NotAllowed(
+            f"Your account is suspended until {until:%d %b %Y}; "
+            "ask a moderator if you think this is a mistake."
+        )
+
+
 async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) -> str:
     member = await member_of(uow, cmd.actor)
     now = uow.now()
-    ensure_not_banned(member, now)
+    await ensure_somewhere_to_work(uow, member.id, now)
     owned = {
         s.skill_code
         for s in (
@@ -159,7 +196,7 @@ async def apply_weekly_windows(uow: UnitOfWork) -> list[int]:
         tz = zone(member)
         local = now.astimezone(tz)
         window = as_window(row)
-        if not window.covers(local) or (member.banned_until and member.banned_until > now):
+        if not window.covers(local):
             continue
         starts = datetime.combine(local.date(), window.start, tzinfo=tz).astimezone(now.tzinfo)
         ends = datetime.combine(local.date(), window.end, tzinfo=tz).astimezone(now.tzinfo)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.actors import Actor
 from core.errors import NotAllowed, NotFound
-from core.models import Business, Member, Offer, SkillRow, WorkItem
+from core.models import Business, CommunityBusiness, Member, Offer, SkillRow, WorkItem
 from core.parsing import parse_timezone
 from core.skills import SkillCatalogue
 from core.states import OfferStatus, WorkStatus
@@ -23,14 +23,6 @@ async def member_of(uow: UnitOfWork, actor: Actor) -> Member:
     if member is None:
         raise NotFound("I don't know you yet; type /start to join.")
     return member
-
-
-def ensure_not_banned(member: Member, now: datetime) -> None:
-    if member.banned_until is not None and member.banned_until > now:
-        raise NotAllowed(
-            f"Your account is suspended until {member.banned_until:%d %b %Y}; "
-            "ask a moderator if you think this is a mistake."
-        )
 
 
 def zone(member: Member) -> ZoneInfo:
@@ -52,23 +44,29 @@ async def business_of(uow: UnitOfWork, actor: Actor) -> Business:
     )
     if business is None:
         raise NotAllowed("Register your business first: type /business.")
-    if business.rejected_reason:
-        raise NotAllowed(
-            f"The moderators didn't approve {business.name} ({business.rejected_reason}); "
-            "ask them in the community."
-        )
+    if actor.community_id is not None:
+        here = await uow.session.get(CommunityBusiness, (actor.community_id, business.id))
+        if here is not None and here.rejected_reason:
+            raise NotAllowed(
+                f"The moderators didn't approve {business.name} ({here.rejected_reason}); "
+                "ask them in the community."
+            )
     return business
 
 
 async def owned_item(uow: UnitOfWork, actor: Actor, work_id: int) -> WorkItem:
-    """The item, locked, if the actor's business owns it (moderators may act on any)."""
-    if actor.is_moderator:
-        return await uow.work_for_update(work_id)
-    business = await business_of(uow, actor)
+    """The item, locked, if the actor's business owns it or the actor moderates its
+    community."""
+    if not actor.is_moderator:
+        await business_of(uow, actor)  # "register first" or "not approved" before anything
     item = await uow.work_for_update(work_id)
-    if item.business_id != business.id:
-        raise NotAllowed(f"Work item #{work_id} belongs to another business.")
-    return item
+    owner = await owner_member_id(uow, item)
+    if owner == actor.member_id:
+        return item
+    if actor.is_moderator:
+        actor.require_moderator_of(item.community_id)
+        return item
+    raise NotAllowed(f"Work item #{work_id} belongs to another business.")
 
 
 async def owner_member_id(uow: UnitOfWork, item: WorkItem) -> int:

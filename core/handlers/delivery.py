@@ -50,6 +50,7 @@ async def submit_delivery(cmd: SubmitDelivery, uow: UnitOfWork, settings: Settin
         await uow.notify(
             Notice(
                 to=MODERATORS,
+                community_id=item.community_id,
                 text=f'Flagged delivery for "{item.title}" (#{item.id}) from member '
                 f"#{cmd.actor.member_id}: it seems to hold {flagged.describe()}.\n"
                 f"{cmd.body[:1000]}",
@@ -79,7 +80,7 @@ async def approve_delivery(cmd: ApproveDelivery, uow: UnitOfWork) -> str:
     item = await owned_item(uow, cmd.actor, cmd.work_id)
     check_work_move(item.status, WorkStatus.APPROVED, item.title)
     if item.status == WorkStatus.DISPUTED:
-        cmd.actor.require_moderator()
+        cmd.actor.require_moderator_of(item.community_id)
     delivery = await latest_delivery(uow, item.id)
     if delivery is not None:
         delivery.status = "approved"
@@ -142,6 +143,7 @@ async def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> str:
     await uow.notify(
         Notice(
             to=MODERATORS,
+            community_id=item.community_id,
             text=f'Dispute on "{item.title}" (#{item.id}), opened by {side}: {cmd.reason}\n'
             f"Delivered: {delivery.body[:1500] if delivery else 'nothing yet'}\n"
             f"For a split, type /resolve {item.id} split £10",

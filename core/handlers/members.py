@@ -6,8 +6,9 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, update
 
+from core import communities
 from core.actors import Actor, Role
 from core.commands import (
     AddSkill,
@@ -25,12 +26,16 @@ from core.config import Settings
 from core.errors import DomainError, NotFound
 from core.handlers.availability import reindex_open_skills
 from core.handlers.common import catalogue, member_of, zone
+from core.handlers.communities import withdraw_offers
 from core.models import (
     Account,
     Availability,
     Business,
+    Community,
+    CommunityBusiness,
     LinkCode,
     Member,
+    Membership,
     MemberSkill,
     Offer,
     OpenSkill,
@@ -48,7 +53,11 @@ LINK_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
 
 
 async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Settings) -> Actor:
-    """Find or create the member behind a platform account, and say who they are."""
+    """Find or create the member behind a platform account, and say who they are and where.
+
+    Membership and moderator status come from the platform, via the adapter: a member
+    joins a community when the platform says they belong, and leaves when it says not.
+    """
     now = uow.now()
     account = await uow.session.scalar(
         select(Account).where(
@@ -56,10 +65,11 @@ async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Sett
         )
     )
     if account is None:
+        here = await communities.community_settings(uow, settings, cmd.community_id)
         member = Member(
             display_name=cmd.display_name,
             roles=[Role.PARENT.value],
-            timezone=settings.default_timezone,
+            timezone=here.default_timezone,
             last_platform=cmd.platform,
             created_at=now,
         )
@@ -80,10 +90,26 @@ async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Sett
         member.last_platform = cmd.platform
         if cmd.dm_open:
             member.reachable = True  # they wrote to the bot directly, so DMs work again
+    community_id = cmd.community_id
+    if community_id is not None and cmd.platform_says_member is not None:
+        if cmd.platform_says_member:
+            if await communities.join(uow, community_id, member, now):
+                await reindex_open_skills(uow, member.id)
+        elif await communities.mark_left(uow, community_id, member.id, now):
+            await withdraw_offers(uow, member.id, community_id, "you left the community")
+            await reindex_open_skills(uow, member.id)
+    if community_id is None:
+        mine = await communities.active_communities(uow, member.id)
+        community_id = mine[0] if len(mine) == 1 else None
     roles = {Role(r) for r in member.roles}
-    if cmd.platform_says_moderator:
+    if cmd.platform_says_moderator and cmd.community_id is not None:
         roles.add(Role.MODERATOR)
-    return Actor(member_id=member.id, platform=cmd.platform, roles=frozenset(roles))
+    return Actor(
+        member_id=member.id,
+        platform=cmd.platform,
+        roles=frozenset(roles),
+        community_id=community_id,
+    )
 
 
 async def set_reachable(cmd: SetReachable, uow: UnitOfWork) -> None:
@@ -138,13 +164,47 @@ async def complete_link(cmd: CompleteLink, uow: UnitOfWork) -> Actor:
     ).all()
     for account in accounts:
         account.member_id = target.id
-    for table in (OpenSkill, MemberSkill, Availability, WeeklyWindowRow, LinkCode):
+    await _merge_memberships(uow, source.id, target.id)
+    for table in (OpenSkill, MemberSkill, Availability, WeeklyWindowRow, LinkCode, Membership):
         await uow.session.execute(delete(table).where(table.member_id == source.id))
+    await uow.session.execute(
+        update(Community)
+        .where(Community.created_by_member_id == source.id)
+        .values(created_by_member_id=target.id)
+    )
     await uow.session.flush()
     await uow.session.delete(source)
     await uow.session.delete(link)
     target.last_platform = cmd.actor.platform
+    await reindex_open_skills(uow, target.id)
     return cmd.actor.model_copy(update={"member_id": target.id})
+
+
+async def _merge_memberships(uow: UnitOfWork, source_id: int, target_id: int) -> None:
+    """One person, one place in each community: taking part if either account did, and
+    suspended for as long as the longer suspension."""
+    for place in (
+        await uow.session.scalars(select(Membership).where(Membership.member_id == source_id))
+    ).all():
+        kept = await communities.membership(uow, place.community_id, target_id)
+        if kept is None:
+            uow.session.add(
+                Membership(
+                    community_id=place.community_id,
+                    member_id=target_id,
+                    active=place.active,
+                    banned_until=place.banned_until,
+                    ban_reason=place.ban_reason,
+                    joined_at=place.joined_at,
+                    left_at=place.left_at,
+                )
+            )
+            continue
+        kept.active = kept.active or place.active
+        if place.banned_until is not None and (
+            kept.banned_until is None or place.banned_until > kept.banned_until
+        ):
+            kept.banned_until, kept.ban_reason = place.banned_until, place.ban_reason
 
 
 async def set_skills(cmd: SetSkills, uow: UnitOfWork) -> str:
@@ -205,21 +265,42 @@ async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, settings: Settings
 
 
 async def register_business(cmd: RegisterBusiness, uow: UnitOfWork) -> str:
+    """A business registers in the community it acts from; each community's moderators decide."""
     member = await member_of(uow, cmd.actor)
-    current = await uow.session.scalar(
+    community_id = cmd.actor.community_id
+    if community_id is None:
+        raise DomainError(
+            "Register your business from your community's group or server: type /business there."
+        )
+    await communities.ensure_taking_part(uow, community_id, member.id)
+    business = await uow.session.scalar(
         select(Business).where(Business.owner_member_id == member.id)
     )
-    if current is not None:
-        current.name, current.contact = cmd.name, cmd.contact
+    if business is None:
+        business = Business(
+            owner_member_id=member.id, name=cmd.name, contact=cmd.contact, created_at=uow.now()
+        )
+        uow.session.add(business)
+        await uow.session.flush()
+    else:
+        business.name, business.contact = cmd.name, cmd.contact
+    if Role.BUSINESS.value not in member.roles:
+        member.roles = [*member.roles, Role.BUSINESS.value]
+    here = await uow.session.get(CommunityBusiness, (community_id, business.id))
+    if here is not None:
+        if here.rejected_reason:
+            return (
+                f"Updated your business, {cmd.name}. This community's moderators haven't "
+                f"approved it ({here.rejected_reason}); reply to them if you'd like to talk."
+            )
         return f"Updated your business, {cmd.name}. Type /post to post work."
-    business = Business(
-        owner_member_id=member.id, name=cmd.name, contact=cmd.contact, created_at=uow.now()
+    uow.session.add(
+        CommunityBusiness(community_id=community_id, business_id=business.id, created_at=uow.now())
     )
-    uow.session.add(business)
-    await uow.session.flush()
     await uow.notify(
         Notice(
             to=MODERATORS,
+            community_id=community_id,
             text=f"New business #{business.id}: {cmd.name} ({cmd.contact}), registered by {member.display_name}.",
             actions=[
                 Action(label="Verify business", token=f"bv:{business.id}"),
@@ -227,19 +308,32 @@ async def register_business(cmd: RegisterBusiness, uow: UnitOfWork) -> str:
             ],
         )
     )
-    if Role.BUSINESS.value not in member.roles:
-        member.roles = [*member.roles, Role.BUSINESS.value]
     return f"Welcome, {cmd.name}! Type /post to post your first piece of work."
 
 
+async def _business_here(uow: UnitOfWork, actor: Actor, business_id: int) -> CommunityBusiness:
+    """The business's standing in the moderator's own community."""
+    community_id = actor.moderated_community()
+    if community_id is None:  # the system acts where the business first registered
+        found = await uow.session.scalar(
+            select(CommunityBusiness)
+            .where(CommunityBusiness.business_id == business_id)
+            .order_by(CommunityBusiness.created_at)
+            .limit(1)
+        )
+    else:
+        found = await uow.session.get(CommunityBusiness, (community_id, business_id))
+    if found is None:
+        raise NotFound(f"There is no business #{business_id} in this community.")
+    return found
+
+
 async def verify_business(cmd: VerifyBusiness, uow: UnitOfWork) -> str:
-    cmd.actor.require_moderator()
-    business = await uow.session.get(Business, cmd.business_id)
-    if business is None:
-        raise NotFound(f"There is no business #{cmd.business_id}.")
-    if business.verified:
+    here = await _business_here(uow, cmd.actor, cmd.business_id)
+    business = await uow.session.get_one(Business, cmd.business_id)
+    if here.verified:
         return f"{business.name} was already verified."
-    business.verified, business.rejected_reason = True, None
+    here.verified, here.rejected_reason = True, None
     await uow.notify(
         Notice(
             to=business.owner_member_id, text=f"{business.name} is now verified by the moderators."
@@ -249,16 +343,14 @@ async def verify_business(cmd: VerifyBusiness, uow: UnitOfWork) -> str:
 
 
 async def reject_business(cmd: RejectBusiness, uow: UnitOfWork) -> str:
-    cmd.actor.require_moderator()
-    business = await uow.session.get(Business, cmd.business_id)
-    if business is None:
-        raise NotFound(f"There is no business #{cmd.business_id}.")
-    business.verified, business.rejected_reason = False, cmd.reason
+    here = await _business_here(uow, cmd.actor, cmd.business_id)
+    business = await uow.session.get_one(Business, cmd.business_id)
+    here.verified, here.rejected_reason = False, cmd.reason
     await uow.notify(
         Notice(
             to=business.owner_member_id,
             text=f"The moderators didn't approve {business.name}: {cmd.reason}\n"
-            "You can't post work for now; reply to them in the community if you'd like to talk.",
+            "You can't post work there for now; reply to them in the community if you'd like to talk.",
         )
     )
     return f"Rejected {business.name}; they've been told why."

@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
 
+from core import communities
+from core.actors import Actor
 from core.commands import BanMember, UnbanMember
 from core.errors import DomainError, NotFound
 from core.events import OfferExpired
-from core.handlers.availability import live_availability, reindex_open_skills
-from core.models import Account, Member, Offer, WorkItem
+from core.models import Account, Member, Membership, Offer, WorkItem
 from core.notices import Notice
 from core.parsing import parse_duration
 from core.states import OfferStatus
@@ -32,21 +33,36 @@ async def find_member(uow: UnitOfWork, platform: str, who: str) -> Member:
     return await uow.session.get_one(Member, account.member_id)
 
 
+async def _membership_here(uow: UnitOfWork, actor: Actor, member: Member) -> Membership:
+    """The member's place in the moderator's own community; a ban reaches no further."""
+    community_id = actor.moderated_community()
+    if community_id is None:
+        raise DomainError("Suspend members from the community's own chat or server.")
+    found = await communities.membership(uow, community_id, member.id)
+    if found is None:
+        raise NotFound(f"{member.display_name} isn't a member of this community.")
+    return found
+
+
 async def ban_member(cmd: BanMember, uow: UnitOfWork) -> str:
     cmd.actor.require_moderator()
     member = await find_member(uow, cmd.platform, cmd.who)
     if member.id == cmd.actor.member_id:
         raise DomainError("You can't suspend yourself.")
+    here = await _membership_here(uow, cmd.actor, member)
     now = uow.now()
     span = parse_duration(cmd.duration, limit=timedelta(days=3650)) if cmd.duration else None
-    member.banned_until = now + span if span else FOREVER
-    member.ban_reason = cmd.reason or None
-    for row in await live_availability(uow, member.id, now):
-        row.ended_at = now
-    await reindex_open_skills(uow, member.id)
+    here.banned_until = now + span if span else FOREVER
+    here.ban_reason = cmd.reason or None
     pending = (
         await uow.session.scalars(
-            select(Offer).where(Offer.member_id == member.id, Offer.status == OfferStatus.PENDING)
+            select(Offer)
+            .join(WorkItem, WorkItem.id == Offer.work_id)
+            .where(
+                Offer.member_id == member.id,
+                Offer.status == OfferStatus.PENDING,
+                WorkItem.community_id == here.community_id,
+            )
         )
     ).all()
     for offer in pending:
@@ -64,18 +80,26 @@ async def ban_member(cmd: BanMember, uow: UnitOfWork) -> str:
         uow.emit(OfferExpired(offer_id=offer.id, work_id=offer.work_id, member_id=member.id))
     until = "until a moderator lifts it" if span is None else f"for {cmd.duration.strip()}"
     reason = f" Reason: {cmd.reason}" if cmd.reason else ""
+    title = (await communities.community_row(uow, here.community_id)).title
     await uow.notify(
-        Notice(to=member.id, text=f"A moderator suspended your account {until}.{reason}")
+        Notice(
+            to=member.id,
+            text=f"A moderator suspended your account {until} in {title}.{reason}",
+        )
     )
-    return f"Suspended {member.display_name} {until}; they get no offers meanwhile."
+    return (
+        f"Suspended {member.display_name} {until} in {title}; they get no offers from this "
+        "community meanwhile."
+    )
 
 
 async def unban_member(cmd: UnbanMember, uow: UnitOfWork) -> str:
     cmd.actor.require_moderator()
     member = await find_member(uow, cmd.platform, cmd.who)
-    if member.banned_until is None or member.banned_until <= uow.now():
+    here = await _membership_here(uow, cmd.actor, member)
+    if not communities.banned(here, uow.now()):
         return f"{member.display_name} wasn't suspended."
-    member.banned_until, member.ban_reason = None, None
+    here.banned_until, here.ban_reason = None, None
     await uow.notify(
         Notice(to=member.id, text="Your suspension was lifted. Type /available when you're free.")
     )

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from core import communities
 from core.commands import AcceptOffer, DeclineOffer, ExpireOffer, MoveOffersOn, RouteWork
 from core.config import Settings
 from core.errors import DomainError, NotAllowed, StaleAction
@@ -25,7 +26,6 @@ from core.events import (
 from core.handlers.common import (
     active_jobs,
     catalogue,
-    ensure_not_banned,
     local_time_text,
     member_of,
     owner_member_id,
@@ -58,6 +58,7 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         return []
     if await pending_offers(uow, item.id):
         return []
+    settings = await communities.community_settings(uow, settings, item.community_id)
     k = settings.urgent_offers_per_round if item.urgent else settings.offers_per_round
     chosen = await router.candidates(uow, item, now, k)
     owner = await owner_member_id(uow, item)
@@ -117,6 +118,7 @@ async def tell_about_widening(uow: UnitOfWork, item: WorkItem, owner: int) -> No
     await uow.notify(
         Notice(
             to=MODERATORS,
+            community_id=item.community_id,
             text=f'No taker for "{item.title}" (#{item.id}) after {item.rounds} rounds '
             f"({declined} asked); offering it more widely now. Due {item.deadline:%d %b %H:%M} UTC.",
         )
@@ -172,7 +174,7 @@ async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> str:
     check_offer_move(offer.status, OfferStatus.ACCEPTED)
     if now >= offer.expires_at:
         raise StaleAction("This offer has timed out, so it is no longer open.")
-    ensure_not_banned(member, now)
+    await communities.ensure_taking_part(uow, item.community_id, member.id)
     check_work_move(item.status, WorkStatus.ASSIGNED, item.title)
     if await active_jobs(uow, member.id) >= member.max_jobs:
         raise DomainError("You already have as many jobs as your profile allows; finish one first.")

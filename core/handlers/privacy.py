@@ -24,6 +24,7 @@ from core.models import (
     Delivery,
     LedgerEntry,
     LinkCode,
+    Membership,
     MemberSkill,
     OpenSkill,
     OutboxNotice,
@@ -135,7 +136,12 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork) -> str:
     member.bio, member.preferred_skills = "", []
     member.quiet_start = member.quiet_end = None
     member.timezone, member.reachable = "UTC", False
-    member.ban_reason = None
+    await s.execute(  # a suspension stays, without its words; they take part nowhere now
+        update(Membership)
+        .where(Membership.member_id == member.id)
+        .values(ban_reason=None, active=False)
+    )
+    await s.execute(delete(OpenSkill).where(OpenSkill.member_id == member.id))
     return (
         "Done: your personal details are erased. The ledger keeps its amounts under a number "
         "only. Thank you for being part of the community."

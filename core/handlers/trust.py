@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from core import communities
 from core.audit import audit_entry
 from core.commands import AskCommunity, BlockOtherSide, ReportMessage
-from core.config import Settings
 from core.errors import DomainError, NotAllowed, NotFound
-from core.handlers.common import ensure_not_banned, member_of
+from core.handlers.common import member_of
 from core.models import Block, Business, Offer, WorkItem
 from core.notices import HELP, MODERATORS, Notice
 from core.uow import UnitOfWork
@@ -52,11 +52,17 @@ async def block_other_side(cmd: BlockOtherSide, uow: UnitOfWork) -> str:
 
 async def report_message(cmd: ReportMessage, uow: UnitOfWork) -> str:
     reporter = await member_of(uow, cmd.actor)
+    if cmd.actor.community_id is None:
+        raise DomainError(
+            "You take part in several communities; type /report in the group or server where "
+            "it happened, so its moderators see it."
+        )
     quoted = f'\nThe message: "{cmd.quoted[:1500]}"' if cmd.quoted else ""
     where = f"\nWhere: {cmd.where}" if cmd.where else ""
     await uow.notify(
         Notice(
             to=MODERATORS,
+            community_id=cmd.actor.community_id,
             text=f"Report from {reporter.display_name} (member #{reporter.id}): "
             f"{cmd.reason}{quoted}{where}",
         )
@@ -65,14 +71,20 @@ async def report_message(cmd: ReportMessage, uow: UnitOfWork) -> str:
     return "Thank you. The moderators have your report and will look into it."
 
 
-async def ask_community(cmd: AskCommunity, uow: UnitOfWork, settings: Settings) -> str:
+async def ask_community(cmd: AskCommunity, uow: UnitOfWork) -> str:
     asker = await member_of(uow, cmd.actor)
-    ensure_not_banned(asker, uow.now())
-    if not settings.help_channels():
-        raise DomainError("This community has no help channel yet; ask a moderator to set one.")
-    who = "A parent (anonymous)" if cmd.anonymous else asker.display_name
-    await uow.notify(
-        Notice(to=HELP, text=f"{who} asks: {cmd.question}\nReplies here help everyone.")
+    community_id = cmd.actor.community_id
+    if community_id is None:
+        raise DomainError("Type /ask in your community's group or server, so it reaches them.")
+    await communities.ensure_taking_part(uow, community_id, asker.id)
+    notice = Notice(
+        to=HELP,
+        community_id=community_id,
+        text=f"{'A parent (anonymous)' if cmd.anonymous else asker.display_name} asks: "
+        f"{cmd.question}\nReplies here help everyone.",
     )
+    if not await uow.community_channels(notice):
+        raise DomainError("This community has no help channel yet; ask a moderator to set one.")
+    await uow.notify(notice)
     how = " without your name" if cmd.anonymous else ""
     return f"Posted your question in the community's help channel{how}. Answers appear there."

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from core import communities
+from core.actors import Actor
 from core.commands import ApprovePost, CancelWork, CheckPostField, PostWork, RejectPost
 from core.config import Settings
 from core.content import banned_in, concerns
@@ -13,7 +17,6 @@ from core.events import WorkCancelled, WorkExpired
 from core.handlers.common import (
     business_of,
     catalogue,
-    ensure_not_banned,
     local_time_text,
     member_of,
     owned_item,
@@ -21,7 +24,7 @@ from core.handlers.common import (
     pending_offers,
     zone,
 )
-from core.models import Business, Member, WorkItem, WorkSkill
+from core.models import Business, CommunityBusiness, Member, WorkItem, WorkSkill
 from core.money import Money, parent_share, platform_fee
 from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration, parse_deadline, parse_duration, parse_money
@@ -100,8 +103,42 @@ def _estimate(text: str) -> timedelta:
 
 
 async def check_post_field(cmd: CheckPostField, uow: UnitOfWork, settings: Settings) -> str:
-    await business_of(uow, cmd.actor)
+    business = await business_of(uow, cmd.actor)
+    here = await posting_community(uow, cmd.actor, business)
+    settings = await communities.community_settings(uow, settings, here.community_id)
     return await read_field(uow, settings, await member_of(uow, cmd.actor), cmd.field, cmd.value)
+
+
+async def posting_community(uow: UnitOfWork, actor: Actor, business: Business) -> CommunityBusiness:
+    """Where a post goes: the community the business acts from (or its only one), if the
+    business stands there and its owner takes part."""
+    community_id = actor.community_id
+    if community_id is None:
+        mine = (
+            await uow.session.scalars(
+                select(CommunityBusiness.community_id).where(
+                    CommunityBusiness.business_id == business.id
+                )
+            )
+        ).all()
+        if len(mine) != 1:
+            raise DomainError(
+                "You take part in several communities; type /post in the group or server of "
+                "the one you're posting to."
+            )
+        community_id = mine[0]
+    await communities.ensure_taking_part(uow, community_id, actor.member_id)
+    here = await uow.session.get(CommunityBusiness, (community_id, business.id))
+    if here is None:
+        raise DomainError(
+            f"{business.name} isn't registered in this community yet; type /business here first."
+        )
+    if here.rejected_reason:
+        raise DomainError(
+            f"This community's moderators didn't approve {business.name} "
+            f"({here.rejected_reason}); ask them in the community."
+        )
+    return here
 
 
 async def post_work(
@@ -109,8 +146,9 @@ async def post_work(
 ) -> Posted:
     business = await business_of(uow, cmd.actor)
     owner = await member_of(uow, cmd.actor)
+    here = await posting_community(uow, cmd.actor, business)
+    settings = await communities.community_settings(uow, settings, here.community_id)
     now = uow.now()
-    ensure_not_banned(owner, now)
     required = (await catalogue(uow)).resolve_levelled_min(cmd.skills)
     _allowed(f"{cmd.title}\n{cmd.description}", settings)
     budget = _budget(cmd.budget, settings)
@@ -119,6 +157,7 @@ async def post_work(
     if deadline < now + estimate:
         raise DomainError("The deadline is sooner than the work would take; allow more time.")
     item = WorkItem(
+        community_id=here.community_id,
         business_id=business.id,
         title=cmd.title,
         description=cmd.description,
@@ -140,13 +179,14 @@ async def post_work(
     review = (
         bool(flagged)
         or settings.moderate_posts == "all"
-        or (settings.moderate_posts == "first" and not business.verified)
+        or (settings.moderate_posts == "first" and not here.verified)
     )
     if review:
         why = f"\nFlagged: it seems to hold {flagged.describe()}." if flagged else ""
         await uow.notify(
             Notice(
                 to=MODERATORS,
+                community_id=item.community_id,
                 text=f'New post to review from {business.name}: "{item.title}" (#{item.id}), '
                 f"budget {budget}{why}\n{item.description[:1500]}",
                 actions=[
@@ -190,12 +230,14 @@ async def open_for_payment(uow: UnitOfWork, item: WorkItem, gateway: PaymentGate
 async def approve_post(cmd: ApprovePost, uow: UnitOfWork, gateway: PaymentGateway) -> str:
     cmd.actor.require_moderator()
     item = await uow.work_for_update(cmd.work_id)
+    cmd.actor.require_moderator_of(item.community_id)
     if item.status != WorkStatus.DRAFT:
         raise StaleAction(
             f'"{item.title}" (#{item.id}) {WORK_STATE_SENTENCES[item.status]}, so there is nothing to review.'
         )
     business = await uow.session.get_one(Business, item.business_id)
-    business.verified = True  # a business whose post passed review is trusted from now on
+    here = await communities.standing(uow, item.community_id, business.id)
+    here.verified = True  # a business whose post passed review here is trusted here from now on
     checkout = await open_for_payment(uow, item, gateway)
     share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
     await uow.notify(
@@ -211,6 +253,7 @@ async def approve_post(cmd: ApprovePost, uow: UnitOfWork, gateway: PaymentGatewa
 async def reject_post(cmd: RejectPost, uow: UnitOfWork) -> str:
     cmd.actor.require_moderator()
     item = await uow.work_for_update(cmd.work_id)
+    cmd.actor.require_moderator_of(item.community_id)
     if item.status != WorkStatus.DRAFT:
         raise StaleAction(
             f'"{item.title}" (#{item.id}) {WORK_STATE_SENTENCES[item.status]}, so there is nothing to review.'

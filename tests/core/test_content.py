@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from core import commands as c
@@ -49,15 +48,10 @@ def test_banned_words_match_whole_words_only() -> None:
     assert banned_in("scampi recipes", ["scam"]) == []
 
 
-def _moderators_chat(settings: Settings) -> None:
-    settings.telegram_token = SecretStr("token")
-    settings.telegram_moderator_chat_id = -100
-
-
 async def test_a_post_with_contact_details_waits_for_a_moderator(
     world: World, settings: Settings
 ) -> None:
-    _moderators_chat(settings)
+    moderators = await world.moderators_chat()
     shop = await world.business()
     posted = await world.app.handle(
         c.PostWork(
@@ -74,7 +68,7 @@ async def test_a_post_with_contact_details_waits_for_a_moderator(
     assert posted.checkout == ""
     assert (await world.item(posted.work_id)).status == WorkStatus.DRAFT
     await world.app.outbox.drain()
-    [review] = [n.text for n in world.messenger().to("moderators") if "New post" in n.text]
+    [review] = [n.text for n in world.messenger().to(moderators) if "New post" in n.text]
     assert "Flagged: it seems to hold contact details (mel@bloom.example)" in review
 
 
@@ -97,7 +91,7 @@ async def test_banned_words_and_budgets_outside_the_limits_are_refused(
 async def test_a_delivery_asking_for_payment_elsewhere_is_flagged_and_still_delivered(
     world: World, settings: Settings
 ) -> None:
-    _moderators_chat(settings)
+    moderators = await world.moderators_chat()
     priya = await world.parent("Priya")
     work_id = await world.funded(await world.business())
     await world.app.handle(
@@ -107,5 +101,5 @@ async def test_a_delivery_asking_for_payment_elsewhere_is_flagged_and_still_deli
         c.SubmitDelivery(actor=priya, work_id=work_id, body="Done. Tip me on PayPal too!")
     )
     assert "Tip me on PayPal" in await world.last_text("Bloom")
-    alerts = [n.text for n in world.messenger().to("moderators")]
+    alerts = [n.text for n in world.messenger().to(moderators)]
     assert any("Flagged delivery" in a and "PayPal" in a for a in alerts)

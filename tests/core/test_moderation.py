@@ -6,6 +6,7 @@ import pytest
 
 from core import commands as c
 from core.actors import Actor
+from core.communities import membership
 from core.errors import DomainError, NotAllowed, NotFound
 from core.states import OfferStatus, WorkStatus
 from payments import ledger
@@ -29,8 +30,9 @@ async def test_a_suspension_stops_offers_at_once_and_the_next_parent_is_asked(wo
         OfferStatus.RESCINDED
     ]
     await world.pending_offer(work_id, tom)
-    assert "suspended your account for 7d. Reason: abusive messages" in await world.last_text(
-        "Priya"
+    assert (
+        "suspended your account for 7d in Town. Reason: abusive messages"
+        in await world.last_text("Priya")
     )
     with pytest.raises(DomainError, match="suspended"):
         await world.app.handle(c.GoAvailable(actor=priya))
@@ -49,7 +51,9 @@ async def test_only_moderators_suspend_and_strangers_are_named_clearly(world: Wo
         await world.app.handle(
             c.BanMember(actor=await world.moderator(), platform="telegram", who="@nobody")
         )
-    assert (await world.member(priya)).banned_until is None
+    async with world.app.uow() as uow:
+        place = await membership(uow, await world.town(), priya.member_id)
+        assert place is not None and place.banned_until is None
 
 
 async def disputed(world: World) -> tuple[Actor, Actor, int]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr
 
 from core import commands as c
 from core.config import Settings
 from core.errors import DomainError, NotAllowed, StaleAction
+from core.models import Membership
 from core.states import OfferStatus, WorkStatus
 from tests.world import World
 
@@ -153,8 +153,8 @@ async def test_a_suspended_parent_cannot_accept(world: World) -> None:
     work_id = await world.funded(await world.business())
     offer_id = await world.pending_offer(work_id, priya)
     async with world.app.uow() as uow:
-        member = await uow.session.get_one(type(await world.member(priya)), priya.member_id)
-        member.banned_until = world.clock.now().replace(year=2030)
+        place = await uow.session.get_one(Membership, (await world.town(), priya.member_id))
+        place.banned_until = world.clock.now().replace(year=2030)
         await uow.commit()
     with pytest.raises(DomainError, match="suspended"):
         await world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer_id))
@@ -189,8 +189,7 @@ async def test_a_parent_who_becomes_free_gets_the_waiting_item(world: World) -> 
 async def test_after_rounds_without_a_taker_the_net_widens_and_people_hear(
     world: World, settings: Settings
 ) -> None:
-    settings.telegram_token = SecretStr("token")  # a moderators' chat to hear about it
-    settings.telegram_moderator_chat_id = -100
+    moderators = await world.moderators_chat()
     experts = [await world.parent(name) for name in ("Ann", "Ben", "Cat")]
     novice = await world.parent("Dan", skills="proofreading:beginner")
     work_id = await world.funded(await world.business(), skills="proofreading:expert")
@@ -205,7 +204,7 @@ async def test_after_rounds_without_a_taker_the_net_widens_and_people_hear(
     told = await world.last_text("Bloom")
     assert "3 parents were asked and none took it yet" in told
     assert "less experience" in told
-    alerts = [n.text for n in world.messenger().to("moderators")]
+    alerts = [n.text for n in world.messenger().to(moderators)]
     assert any(f"#{work_id}) after 3 rounds" in text for text in alerts)
 
     await world.app.handle(

@@ -96,6 +96,8 @@ async def test_a_business_learns_the_parents_name_only_once_they_accept_and_neve
             display_name="Priya",
             handle="priya_k",
             dm_open=True,
+            community_id=await world.town(),
+            platform_says_member=True,
         )
     )
     world.people["Priya"] = priya

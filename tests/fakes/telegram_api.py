@@ -38,6 +38,8 @@ class FakeTelegram:
         self.not_started: set[int] = set()
         self.blocked: set[int] = set()
         self.admins: dict[int, set[int]] = defaultdict(set)
+        # (chat, user) -> "left", "kicked" or "restricted" (still a member); else a member
+        self.statuses: dict[tuple[int, int], str] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.toasts: list[str] = []  # answerCallbackQuery texts: what a press shows briefly
         self.enforce_limits = enforce_limits
@@ -215,7 +217,23 @@ class FakeTelegram:
     async def _getChatMember(self, params: dict[str, Any]) -> web.Response:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
         status = "administrator" if user_id in self.admins[chat_id] else "member"
+        status = self.statuses.get((chat_id, user_id), status)
         user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+        if status == "kicked":
+            return self._ok({"status": status, "user": user, "until_date": 0})
+        if status == "restricted":
+            rights = {
+                name: False
+                for name in (
+                    "can_send_messages can_send_audios can_send_documents can_send_photos "
+                    "can_send_videos can_send_video_notes can_send_voice_notes can_send_polls "
+                    "can_send_other_messages can_add_web_page_previews can_change_info "
+                    "can_invite_users can_pin_messages can_manage_topics"
+                ).split()
+            }
+            return self._ok(
+                {"status": status, "user": user, "is_member": True, "until_date": 0, **rights}
+            )
         extra = (
             {
                 "can_be_edited": False,

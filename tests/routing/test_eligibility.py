@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core import commands as c
-from core.models import Member, Rating
+from core.models import Membership, Rating
 from core.states import OfferStatus
 from tests.world import World
 
@@ -60,8 +60,8 @@ async def test_quiet_hours_in_the_members_own_time(world: World) -> None:
 async def test_banned_members_and_the_business_itself_are_never_offered(world: World) -> None:
     banned = await world.parent("Banned")
     async with world.app.uow() as uow:
-        member = await uow.session.get_one(Member, banned.member_id)
-        member.banned_until = world.clock.now().replace(year=2027)
+        place = await uow.session.get_one(Membership, (await world.town(), banned.member_id))
+        place.banned_until = world.clock.now().replace(year=2027)
         await uow.commit()
     owner = await world.parent("Owner")
     await world.app.handle(

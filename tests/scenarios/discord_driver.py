@@ -17,6 +17,7 @@ from bots.app import ParentBrain
 from bots.discord.bot import DiscordMessenger, ParentBrainBot
 from bots.discord.moderation import Moderation
 from core.clock import ManualClock
+from core.communities import adopt_configured_community
 from tests.fakes import discord_api as fake_api
 from tests.fakes.discord_api import (
     APP_ID,
@@ -75,6 +76,9 @@ class DiscordDriver:
         self.brain.settings.discord_moderator_role = MOD_ROLE
         self.brain.settings.discord_moderator_channel_id = MOD_CHANNEL_ID
         self.brain.settings.discord_help_channel_id = HELP_CHANNEL_ID
+        async with self.brain.uow() as uow:  # as `parentbrain run` does with these settings
+            await adopt_configured_community(uow, self.brain.settings)
+            await uow.commit()
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.fake.gateway_url)
         await self._connect()
 

@@ -16,6 +16,7 @@ from bots.telegram.app import build_application
 from bots.telegram.common import GROUP_REPLIES, deep_payload
 from bots.telegram.messenger import TelegramMessenger
 from core.clock import ManualClock
+from core.communities import adopt_configured_community
 from tests.fakes.telegram_api import FakeTelegram
 
 GROUP = -100_500
@@ -47,6 +48,9 @@ class TelegramDriver:
         self.brain.settings.telegram_token = SecretStr("123:TEST")
         self.brain.settings.telegram_community_chat_id = GROUP
         self.brain.settings.telegram_moderator_chat_id = MOD_CHAT
+        async with self.brain.uow() as uow:  # as `parentbrain run` does with these settings
+            await adopt_configured_community(uow, self.brain.settings)
+            await uow.commit()
         self.application = build_application(
             self.brain.settings, self.brain, base_url=self.fake.url, rate_limit=self.rate_limit
         )

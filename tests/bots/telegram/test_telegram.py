@@ -101,7 +101,7 @@ async def test_an_edit_of_a_vanished_message_sends_a_new_one(tg: TelegramDriver)
 async def test_moderators_are_the_community_chats_admins_asked_once(tg: TelegramDriver) -> None:
     assert "Only the community's moderators" in " ".join(await tg.command("Kate", "stats"))
     tg.make_moderator("Kate")
-    tg.application.bot_data.pop("admins", None)  # forget the cached answer, as after 5 minutes
+    tg.application.bot_data.pop("chat statuses", None)  # forgotten, as after 5 minutes
     assert "Members:" in " ".join(await tg.command("Kate", "stats"))
     asked = sum(1 for method, _ in tg.fake.calls if method == "getChatMember")
     await tg.command("Kate", "stats")

@@ -1,0 +1,100 @@
+"""/setup and /settings: a server's administrators make it a community and run it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bots.discord.common import brain_of, respond
+from core import commands as c
+from core import communities
+from core.actors import Actor, Role
+from core.errors import DomainError
+
+if TYPE_CHECKING:
+    from bots.discord.bot import ParentBrainBot
+
+
+class CommunitySetup(commands.Cog):
+    def __init__(self, bot: ParentBrainBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(description="Administrators: make this server a Parent Brain community")
+    @app_commands.describe(
+        moderators="the private channel where reviews, disputes and payments owed are posted",
+        help="where /ask questions are posted (optional)",
+    )
+    async def setup(
+        self,
+        interaction: discord.Interaction[Any],
+        moderators: discord.TextChannel,
+        help: discord.TextChannel | None = None,
+    ) -> None:
+        guild = interaction.guild_id
+        admin = interaction.permissions.manage_guild  # resolved by Discord for this member
+
+        async def act(actor: Actor) -> str:
+            if guild is None:
+                raise DomainError("Type /setup in your community's server.")
+            async with brain_of(interaction).uow() as uow:
+                found = await communities.find_by_chat(uow, "discord", guild)
+            if found is None:
+                name = interaction.guild.name if interaction.guild is not None else "Our community"
+                return str(
+                    await brain_of(interaction).handle(
+                        c.SetUpCommunity(
+                            actor=actor,
+                            platform="discord",
+                            chat=guild,
+                            title=(name or "Our community")[:120],
+                            platform_says_admin=admin,
+                            moderator_chat=moderators.id,
+                            help_chat=help.id if help is not None else None,
+                        )
+                    )
+                )
+            # Set up already: the channels may be changed by its administrators.
+            moderator = actor.model_copy(
+                update={
+                    "community_id": found.id,
+                    "roles": actor.roles | ({Role.MODERATOR} if admin else set()),
+                }
+            )
+            replies = [
+                await brain_of(interaction).handle(
+                    c.SetCommunityChat(
+                        actor=moderator,
+                        purpose=purpose,
+                        platform="discord",
+                        chat=channel.id,
+                        community_id=found.id,
+                    )
+                )
+                for purpose, channel in (("moderators", moderators), ("help", help))
+                if channel is not None
+            ]
+            return f"{found.title} was set up already. " + " ".join(
+                reply.replace("This is now", "That channel is now") for reply in replies
+            )
+
+        await respond(interaction, act)
+
+    @app_commands.command(description="Moderators: see or change the community's settings")
+    @app_commands.describe(
+        name="fee, currency, timezone, moderation, banned_words, offer_minutes or "
+        "urgent_offer_minutes; leave empty to see them all",
+        value="the new value, e.g. 12.5% for the fee",
+    )
+    async def settings(
+        self, interaction: discord.Interaction[Any], name: str = "", value: str = ""
+    ) -> None:
+        await respond(
+            interaction,
+            lambda a: brain_of(interaction).handle(
+                c.ChangeCommunitySetting(actor=a, name=name, value=value)
+            ),
+            check_moderator=True,
+        )

@@ -1,0 +1,301 @@
+"""Communities: which one a chat belongs to, who takes part in it, and its own settings.
+
+A community is a Telegram group or a Discord server. Its settings start as the deployment's
+(`core.config.Settings`) and each community's moderators may change a few of them; the
+handlers read a community's settings through `settings_for`, never the deployment's alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import select, update
+
+from core.config import Settings
+from core.errors import DomainError, NotAllowed, NotFound
+from core.models import Community, CommunityBusiness, Member, Membership
+from core.parsing import parse_timezone
+from core.uow import UnitOfWork
+
+
+class CommunitySettings(BaseModel):
+    """What a community's moderators may change; each field named as `/settings` shows it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fee: int | None = Field(default=None, ge=0, le=5000)  # basis points, at most 50%
+    currency: str | None = Field(default=None, pattern="^[A-Z]{3}$")
+    timezone: str | None = None
+    moderation: str | None = Field(default=None, pattern="^(none|first|all)$")
+    banned_words: list[str] | None = None
+    offer_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    urgent_offer_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_timezone(value)
+        return value
+
+
+# Each community setting, and the deployment setting it overrides.
+OVERRIDES = {
+    "fee": "platform_fee_bps",
+    "currency": "currency",
+    "timezone": "default_timezone",
+    "moderation": "moderate_posts",
+    "banned_words": "banned_words",
+    "offer_minutes": "offer_timeout_minutes",
+    "urgent_offer_minutes": "urgent_offer_timeout_minutes",
+}
+
+SETTING_HELP = {
+    "fee": "the platform's cut, e.g. /settings fee 12.5%",
+    "currency": "what work is paid in, e.g. /settings currency GBP",
+    "timezone": "the community's clock, e.g. /settings timezone Europe/London",
+    "moderation": "which posts a moderator reviews: none, first or all",
+    "banned_words": "words refused in posts, e.g. /settings banned_words crypto, forex",
+    "offer_minutes": "how long a parent has to answer an offer, e.g. /settings offer_minutes 10",
+    "urgent_offer_minutes": "the same for urgent work, e.g. /settings urgent_offer_minutes 5",
+}
+
+
+def settings_for(settings: Settings, community: Community | None) -> Settings:
+    """The deployment's settings with this community's own choices on top."""
+    if community is None or not community.settings:
+        return settings
+    chosen = CommunitySettings.model_validate(community.settings)
+    update = {
+        OVERRIDES[name]: value for name, value in chosen.model_dump(exclude_none=True).items()
+    }
+    return settings.model_copy(update=update)
+
+
+def read_setting(name: str, value: str) -> dict[str, Any]:
+    """A typed `/settings <name> <value>` as the stored override, or one sentence why not."""
+    key = name.strip().lower().replace("-", "_")
+    if key not in OVERRIDES:
+        raise DomainError(
+            f'There is no setting called "{name}". You can change: {", ".join(OVERRIDES)}.'
+        )
+    raw: Any = value.strip()
+    if key == "fee":
+        raw = _fee_bps(raw)
+    elif key == "currency":
+        raw = raw.upper()
+    elif key == "banned_words":
+        raw = [] if raw.lower() in ("", "none") else [w.strip().lower() for w in raw.split(",")]
+        raw = [w for w in raw if w]
+    elif key in ("offer_minutes", "urgent_offer_minutes"):
+        raw = raw.removesuffix("m").removesuffix("min").strip()
+    try:
+        checked = CommunitySettings.model_validate({key: raw})
+    except (ValidationError, DomainError):  # the person needs the example, not pydantic's words
+        raise DomainError(
+            f"That isn't a valid {key.replace('_', ' ')}: {SETTING_HELP[key]}."
+        ) from None
+    return {key: getattr(checked, key)}
+
+
+def _fee_bps(text: str) -> int:
+    try:
+        percent = float(text.removesuffix("%").strip())
+    except ValueError:
+        raise DomainError(f"That isn't a valid fee: {SETTING_HELP['fee']}.") from None
+    if not 0 <= percent <= 50:
+        raise DomainError("The fee must be between 0% and 50%.")
+    return round(percent * 100)
+
+
+def describe_settings(settings: Settings) -> list[str]:
+    """The community's settings as a moderator reads them."""
+    words = ", ".join(settings.banned_words) or "none"
+    return [
+        f"fee: {settings.platform_fee_bps / 100:g}%",
+        f"currency: {settings.currency}",
+        f"timezone: {settings.default_timezone}",
+        f"moderation: {settings.moderate_posts}",
+        f"banned_words: {words}",
+        f"offer_minutes: {settings.offer_timeout_minutes}",
+        f"urgent_offer_minutes: {settings.urgent_offer_timeout_minutes}",
+    ]
+
+
+# Lookups ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommunityRef:
+    """What an adapter needs to know of a community to check people against the platform."""
+
+    id: int
+    title: str
+    telegram_chat_id: int | None
+    discord_guild_id: int | None
+
+
+def _ref(row: Community) -> CommunityRef:
+    return CommunityRef(row.id, row.title, row.telegram_chat_id, row.discord_guild_id)
+
+
+async def find_by_chat(uow: UnitOfWork, platform: str, chat_id: int) -> CommunityRef | None:
+    """The community whose group, moderators' chat or server this is."""
+    if platform == "telegram":
+        where: Any = (Community.telegram_chat_id == chat_id) | (
+            Community.telegram_moderator_chat_id == chat_id
+        )
+    elif platform == "discord":
+        where = Community.discord_guild_id == chat_id
+    else:
+        return None
+    row = await uow.session.scalar(select(Community).where(where).order_by(Community.id).limit(1))
+    return _ref(row) if row is not None else None
+
+
+async def find_by_id(uow: UnitOfWork, community_id: int) -> CommunityRef | None:
+    row = await uow.session.get(Community, community_id)
+    return _ref(row) if row is not None else None
+
+
+async def sole_community(uow: UnitOfWork, platform: str) -> CommunityRef | None:
+    """The deployment's only community on this platform, if it has exactly one.
+
+    A DM carries no community; in a deployment that serves one group, it is that group's.
+    """
+    column = Community.telegram_chat_id if platform == "telegram" else Community.discord_guild_id
+    rows = (await uow.session.scalars(select(Community).where(column.is_not(None)).limit(2))).all()
+    return _ref(rows[0]) if len(rows) == 1 else None
+
+
+async def community_row(uow: UnitOfWork, community_id: int) -> Community:
+    row = await uow.session.get(Community, community_id)
+    if row is None:
+        raise NotFound(f"There is no community #{community_id}.")
+    return row
+
+
+async def community_settings(
+    uow: UnitOfWork, settings: Settings, community_id: int | None
+) -> Settings:
+    if community_id is None:
+        return settings
+    return settings_for(settings, await uow.session.get(Community, community_id))
+
+
+# Membership -------------------------------------------------------------------------------
+
+
+async def membership(uow: UnitOfWork, community_id: int, member_id: int) -> Membership | None:
+    found: Membership | None = await uow.session.get(Membership, (community_id, member_id))
+    return found
+
+
+async def active_communities(uow: UnitOfWork, member_id: int) -> list[int]:
+    rows = await uow.session.scalars(
+        select(Membership.community_id)
+        .where(Membership.member_id == member_id, Membership.active.is_(True))
+        .order_by(Membership.community_id)
+    )
+    return list(rows.all())
+
+
+async def join(uow: UnitOfWork, community_id: int, member: Member, now: datetime) -> bool:
+    """Record that the platform says this member belongs; True when that is news."""
+    found = await membership(uow, community_id, member.id)
+    if found is None:
+        uow.session.add(
+            Membership(community_id=community_id, member_id=member.id, active=True, joined_at=now)
+        )
+        return True
+    if not found.active:
+        found.active, found.left_at = True, None
+        return True
+    return False
+
+
+async def mark_left(uow: UnitOfWork, community_id: int, member_id: int, now: datetime) -> bool:
+    """The platform says they left or were removed; True if they had been taking part."""
+    result = await uow.session.execute(
+        update(Membership)
+        .where(
+            Membership.community_id == community_id,
+            Membership.member_id == member_id,
+            Membership.active.is_(True),
+        )
+        .values(active=False, left_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def banned(found: Membership | None, now: datetime) -> bool:
+    return found is not None and found.banned_until is not None and found.banned_until > now
+
+
+async def ensure_taking_part(uow: UnitOfWork, community_id: int, member_id: int) -> Membership:
+    """A member of this community, and not suspended in it, or one sentence why not."""
+    found = await membership(uow, community_id, member_id)
+    if found is None or not found.active:
+        title = (await community_row(uow, community_id)).title
+        raise NotAllowed(
+            f"Only members of {title} take part there; join its group or server first."
+        )
+    if banned(found, uow.now()):
+        assert found.banned_until is not None
+        raise NotAllowed(
+            f"Your account is suspended in this community until {found.banned_until:%d %b %Y}; "
+            "ask a moderator if you think this is a mistake."
+        )
+    return found
+
+
+async def standing(uow: UnitOfWork, community_id: int, business_id: int) -> CommunityBusiness:
+    found = await uow.session.get(CommunityBusiness, (community_id, business_id))
+    if found is None:
+        raise NotFound("That business hasn't registered in this community.")
+    return found
+
+
+async def adopt_configured_community(uow: UnitOfWork, settings: Settings) -> int | None:
+    """Today's settings name one group and one server: they are (or become) a community.
+
+    A database upgraded from before communities has community #1 with no chats yet; it takes
+    the configured ones, so an existing deployment keeps working unchanged. The settings win
+    over what is stored, so changing them still moves the moderators' chat.
+    """
+    group, server = settings.telegram_community_chat_id, settings.discord_guild_id
+    if group is None and server is None:
+        return None
+    row = None
+    if group is not None:
+        row = await uow.session.scalar(select(Community).where(Community.telegram_chat_id == group))
+    if row is None and server is not None:
+        row = await uow.session.scalar(
+            select(Community).where(Community.discord_guild_id == server)
+        )
+    if row is None:
+        row = await uow.session.scalar(
+            select(Community)
+            .where(Community.telegram_chat_id.is_(None), Community.discord_guild_id.is_(None))
+            .order_by(Community.id)
+            .limit(1)
+        )
+    if row is None:
+        row = Community(title="Our community", settings={}, created_at=uow.now())
+        uow.session.add(row)
+    chosen = {
+        "telegram_chat_id": group,
+        "telegram_moderator_chat_id": settings.telegram_moderator_chat_id,
+        "telegram_help_chat_id": settings.telegram_help_chat_id,
+        "discord_guild_id": server,
+        "discord_moderator_channel_id": settings.discord_moderator_channel_id,
+        "discord_help_channel_id": settings.discord_help_channel_id,
+    }
+    for column, value in chosen.items():
+        if value is not None:
+            setattr(row, column, value)
+    await uow.session.flush()
+    return row.id
