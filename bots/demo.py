@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from bots.app import ParentBrain, bootstrap
 from bots.memory import MemoryMessenger
 from core import commands as c
+from core import communities
 from core.actors import Actor
 from core.clock import ManualClock
 from core.config import Settings
@@ -28,6 +29,7 @@ from core.states import OfferStatus, WorkStatus
 from payments import ledger
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, after the school run
+DEMO_GROUP, DEMO_SERVER = -1001234, 4242  # the community's Telegram group and Discord server
 
 
 @dataclass
@@ -39,8 +41,10 @@ class Community:
     people: dict[str, Actor] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # address -> display name
     shown: dict[str, int] = field(default_factory=dict)
+    community_id: int | None = None  # its group and server, as the settings name them
 
     async def join(self, name: str, platform: str, moderator: bool = False) -> Actor:
+        """Someone in the community's group or server, as the platform says."""
         address = f"{platform[:2]}-{name.lower()}"
         actor = await self.app.handle(
             c.RegisterAccount(
@@ -48,6 +52,8 @@ class Community:
                 external_id=address,
                 display_name=name,
                 platform_says_moderator=moderator,
+                community_id=self.community_id,
+                platform_says_member=True,
             )
         )
         self.people[name], self.names[address] = actor, name
@@ -89,13 +95,20 @@ async def run_demo(keep: Path | None = None, say: Callable[[str], None] = print)
             path.unlink()
         # The story names who is offered what, so it uses the router with a fixed order.
         settings = Settings(
-            database_url=f"sqlite+aiosqlite:///{path}", stripe_api_key=None, router="simple"
+            database_url=f"sqlite+aiosqlite:///{path}",
+            stripe_api_key=None,
+            router="simple",
+            telegram_community_chat_id=DEMO_GROUP,
+            discord_guild_id=DEMO_SERVER,
         )
         clock = ManualClock(START)
         messengers = {p: MemoryMessenger(platform=p) for p in ("telegram", "discord")}
         app = await bootstrap(settings, clock=clock, messengers=messengers)
         try:
             town = Community(app, clock, messengers, say)
+            async with app.uow() as uow:
+                found = await communities.find_by_chat(uow, "telegram", DEMO_GROUP)
+            town.community_id = found.id if found is not None else None
             await _journey(town)
             return await _summary(app)
         finally:

@@ -6,12 +6,27 @@ from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
 
 import migrations
+from core.clock import ManualClock
+from core.communities import adopt_configured_community, find_by_chat, sole_community
+from core.config import Settings
 from core.db import ensure_seed_skills, make_engine, make_sessionmaker
-from core.models import Availability, Base, Member, MemberSkill, OpenSkill, SkillRow
+from core.models import (
+    Availability,
+    Base,
+    Community,
+    CommunityBusiness,
+    Member,
+    Membership,
+    MemberSkill,
+    OpenSkill,
+    SkillRow,
+    WorkItem,
+)
 from core.skills import SEED_SKILLS
+from core.uow import UnitOfWork
 
 
 async def test_upgrade_matches_the_models_and_seeds_the_skills(database_url: str) -> None:
@@ -78,5 +93,104 @@ async def test_parents_available_before_the_upgrade_still_get_offers(database_ur
         assert [(row.member_id, row.skill_code, row.level) for row in indexed] == [
             (member.id, "proofreading", 3)
         ]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_single_community_database_becomes_community_one_and_keeps_working(
+    database_url: str,
+) -> None:
+    """0007: every member, business, item and ban of a deployment from before communities
+    lands in community #1, whose chats come from today's settings at start-up."""
+    engine = make_engine(database_url)
+    try:
+        await migrations.upgrade(engine, "0006")
+        sessions = make_sessionmaker(engine)
+        await ensure_seed_skills(sessions)
+        now = datetime.now(UTC)
+        async with sessions() as session:
+            people = {}
+            for name, banned in (("Ann", None), ("Bob", now + timedelta(days=7))):
+                people[name] = (
+                    await session.execute(
+                        text(
+                            "INSERT INTO members (display_name, roles, timezone, bio, "
+                            "preferred_skills, rate_floor_minor, max_jobs, last_platform, "
+                            "reachable, banned_until, ban_reason, created_at) VALUES (:n, '[]', "
+                            "'Europe/London', '', '[]', 0, 1, 'telegram', true, :b, :r, :c) "
+                            "RETURNING id"
+                        ),
+                        {"n": name, "b": banned, "r": "spam" if banned else None, "c": now},
+                    )
+                ).scalar_one()
+            shop = (
+                await session.execute(
+                    text(
+                        "INSERT INTO businesses (owner_member_id, name, contact, verified, "
+                        "rejected_reason, created_at) VALUES (:o, 'Bloom', 'b@x', true, NULL, :c) "
+                        "RETURNING id"
+                    ),
+                    {"o": people["Bob"], "c": now},
+                )
+            ).scalar_one()
+            await session.execute(
+                text(
+                    "INSERT INTO work_items (business_id, title, description, budget_minor, "
+                    "currency, fee_bps, estimated_minutes, deadline, urgent, status, rounds, "
+                    "created_at, routed_at) VALUES (:b, 'Flyer', 'One page', 2500, 'GBP', 1500, "
+                    "30, :d, false, 'open', 0, :c, :c)"
+                ),
+                {"b": shop, "d": now + timedelta(days=1), "c": now},
+            )
+            await session.execute(
+                insert(MemberSkill.__table__).values(
+                    member_id=people["Ann"], skill_code="proofreading", level=3, years=0
+                )
+            )
+            session.add(
+                Availability(
+                    member_id=people["Ann"],
+                    starts_at=now,
+                    until=now + timedelta(hours=2),
+                    skills=[],
+                )
+            )
+            await session.commit()
+
+        await migrations.upgrade(engine)
+
+        async with sessions() as session:
+            [community] = (await session.scalars(select(Community))).all()
+            places = {m.member_id: m for m in (await session.scalars(select(Membership))).all()}
+            [standing] = (await session.scalars(select(CommunityBusiness))).all()
+            [item] = (await session.scalars(select(WorkItem))).all()
+            indexed = (await session.scalars(select(OpenSkill))).all()
+        assert community.id == 1 and community.telegram_chat_id is None
+        assert set(places) == set(people.values())
+        assert all(m.community_id == 1 and m.active for m in places.values())
+        assert places[people["Bob"]].ban_reason == "spam"
+        assert (standing.community_id, standing.business_id, standing.verified) == (1, shop, True)
+        assert item.community_id == 1
+        assert [(r.community_id, r.member_id) for r in indexed] == [(1, people["Ann"])]
+
+        # Start-up with today's settings gives community #1 its chats.
+        settings = Settings(
+            database_url=database_url,
+            telegram_community_chat_id=-100777,
+            telegram_moderator_chat_id=-100778,
+        )
+        uow = UnitOfWork(make_sessionmaker(engine), ManualClock(now))
+        async with uow:
+            assert await adopt_configured_community(uow, settings) == 1
+            await uow.commit()
+        async with uow:
+            found = await find_by_chat(uow, "telegram", -100777)
+            assert found is not None and found.id == 1
+            sole = await sole_community(uow, "telegram")
+            assert sole is not None and sole.id == 1
+            # A new community after the upgrade gets a new number (the sequence moved on).
+            uow.session.add(Community(title="Valley", settings={}, created_at=now))
+            await uow.session.flush()
+            assert (await uow.session.scalar(select(func.max(Community.id)))) == 2
     finally:
         await engine.dispose()

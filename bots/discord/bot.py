@@ -76,6 +76,9 @@ class ParentBrainBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(settings),
+            # Never download whole member lists: communities are large, and membership is
+            # asked per person when they act (or told by GUILD_MEMBER_REMOVE).
+            chunk_guilds_at_startup=False,
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,  # how long READY waits for GUILD_CREATE
         )

@@ -30,8 +30,8 @@ class CommunitySetup(commands.Cog):
     async def setup(
         self,
         interaction: discord.Interaction[Any],
-        moderators: discord.TextChannel,
-        help: discord.TextChannel | None = None,
+        moderators: app_commands.AppCommandChannel,
+        help: app_commands.AppCommandChannel | None = None,
     ) -> None:
         guild = interaction.guild_id
         admin = interaction.permissions.manage_guild  # resolved by Discord for this member
@@ -39,6 +39,9 @@ class CommunitySetup(commands.Cog):
         async def act(actor: Actor) -> str:
             if guild is None:
                 raise DomainError("Type /setup in your community's server.")
+            for channel in (moderators, help):
+                if channel is not None and channel.type is not discord.ChannelType.text:
+                    raise DomainError(f"#{channel.name} isn't a text channel; choose one that is.")
             async with brain_of(interaction).uow() as uow:
                 found = await communities.find_by_chat(uow, "discord", guild)
             if found is None:

@@ -62,6 +62,7 @@ class FakeDiscord:
         self.messages: dict[int, list[Posted]] = defaultdict(list)
         self.dms_closed: set[int] = set()
         self.member_roles: dict[int, list[int]] = defaultdict(list)
+        self.departed: set[int] = set()  # users no longer in the server
         self.interactions: dict[str, dict[str, Any]] = {}  # token -> {"user": id, "channel": id}
         self.modals: dict[int, dict[str, Any]] = {}  # user id -> the modal last shown to them
         self.callbacks: list[tuple[str, int]] = []  # (token, response type)
@@ -319,6 +320,8 @@ class FakeDiscord:
             return self._json(self._guild())
         if parts[0] == "guilds" and parts[2:3] == ["members"]:
             uid = int(parts[3])
+            if uid in self.departed:
+                return self._json({"message": "Unknown Member", "code": 10007}, status=404)
             return self._json(
                 {
                     "user": user_payload(uid, self.users.get(uid, "someone")),

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 
 from bots.app import ParentBrain
 from bots.discord.bot import DiscordMessenger, ParentBrainBot
+from bots.discord.communities import CommunitySetup
 from bots.discord.moderation import Moderation
 from core.clock import ManualClock
 from core.communities import adopt_configured_community
@@ -58,8 +59,11 @@ LONG_LIVED = ("RequestHandler", "BaseView.__timeout_task_impl")
 class DiscordDriver:
     platform = "discord"
 
-    def __init__(self, brain: ParentBrain, clock: ManualClock, fake: FakeDiscord) -> None:
+    def __init__(
+        self, brain: ParentBrain, clock: ManualClock, fake: FakeDiscord, *, set_up: bool = True
+    ) -> None:
         self.brain, self.clock, self.fake = brain, clock, fake
+        self.set_up = set_up  # False: the server is new to Parent Brain until /setup
         self.ids: dict[str, int] = {}
         self._counter = itertools.count(1)
         self.bot: ParentBrainBot = None  # type: ignore[assignment]
@@ -72,13 +76,14 @@ class DiscordDriver:
         discord.http.Route.BASE = url
         # Changed in place: the bus's handlers hold this same settings object.
         self.brain.settings.discord_token = SecretStr("discord-test-token")
-        self.brain.settings.discord_guild_id = GUILD_ID
         self.brain.settings.discord_moderator_role = MOD_ROLE
-        self.brain.settings.discord_moderator_channel_id = MOD_CHANNEL_ID
-        self.brain.settings.discord_help_channel_id = HELP_CHANNEL_ID
-        async with self.brain.uow() as uow:  # as `parentbrain run` does with these settings
-            await adopt_configured_community(uow, self.brain.settings)
-            await uow.commit()
+        if self.set_up:
+            self.brain.settings.discord_guild_id = GUILD_ID
+            self.brain.settings.discord_moderator_channel_id = MOD_CHANNEL_ID
+            self.brain.settings.discord_help_channel_id = HELP_CHANNEL_ID
+            async with self.brain.uow() as uow:  # as `parentbrain run` does with these settings
+                await adopt_configured_community(uow, self.brain.settings)
+                await uow.commit()
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.fake.gateway_url)
         await self._connect()
 
@@ -271,6 +276,17 @@ class DiscordDriver:
             if rest:
                 options.append({"name": "reason", "type": 3, "value": rest[0]})
             return options
+        if command == "setup":  # channel options, by id
+            names = ["moderators", "help"]
+            return [
+                {"name": n, "type": 7, "value": str(c)}
+                for n, c in zip(names, args.split(), strict=False)
+            ]
+        if command == "settings":
+            name, _, value = args.partition(" ")
+            return [{"name": "name", "type": 3, "value": name}] + (
+                [{"name": "value", "type": 3, "value": value}] if value else []
+            )
         if command == "profile":
             field, _, value = args.partition(" ")
             return [
@@ -308,6 +324,19 @@ class DiscordDriver:
         }
         if users:
             data["resolved"] = {"users": users}
+        channels = {
+            o["value"]: {
+                "id": o["value"],
+                "type": 0,
+                "name": f"channel-{o['value'][-2:]}",
+                "guild_id": str(GUILD_ID),
+                "permissions": "0",
+            }
+            for o in data["options"]
+            if o["type"] == 7
+        }
+        if channels:
+            data["resolved"] = {**data.get("resolved", {}), "channels": channels}
         in_dm = where == "dm" and not self.is_moderators_command(command)
         return await self._interact(
             name, 2, data, channel=self.fake.dm_channel(self.uid(name)) if in_dm else None
@@ -315,7 +344,7 @@ class DiscordDriver:
 
     def is_moderators_command(self, command: str) -> bool:
         found = self.bot.tree.get_command(command)
-        return found is not None and isinstance(found.binding, Moderation)
+        return found is not None and isinstance(found.binding, Moderation | CommunitySetup)
 
     async def _submit_modal(self, name: str, values: dict[str, str]) -> list[str]:
         """Fill the modal last shown to the person: by input label, or the first box for '*'."""

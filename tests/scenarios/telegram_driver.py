@@ -40,6 +40,7 @@ class TelegramDriver:
         self.ids: dict[str, int] = {}
         self._asked_in: dict[str, str] = {}
         self._counter = itertools.count(1)
+        self.other_groups: set[int] = set()  # further groups a test types in, by chat id
         self.application: Application = None  # type: ignore[assignment,type-arg]
 
     async def start(self) -> None:
@@ -77,9 +78,11 @@ class TelegramDriver:
     def _user(self, name: str) -> dict[str, Any]:
         return {"id": self.uid(name), "is_bot": False, "first_name": name, "username": name.lower()}
 
+    def _chats(self, name: str) -> list[int]:
+        return [self.uid(name), GROUP, MOD_CHAT, *sorted(self.other_groups)]
+
     def _snapshot(self, name: str) -> set[tuple[int, int, int]]:
-        chats = (self.uid(name), GROUP, MOD_CHAT)
-        return {(c, m.message_id, m.edits) for c in chats for m in self.fake.chats[c]}
+        return {(c, m.message_id, m.edits) for c in self._chats(name) for m in self.fake.chats[c]}
 
     async def group_replies(self) -> None:
         """Wait for the answers in groups, which go out on their own."""
@@ -87,14 +90,17 @@ class TelegramDriver:
         if pending:
             await asyncio.gather(*list(pending))
 
-    def message_update(self, name: str, text: str, *, where: str = "dm") -> dict[str, Any]:
-        """An update as Telegram would send it for `text` typed by `name`."""
-        group = MOD_CHAT if where == "moderators" else GROUP
-        chat = (
-            {"id": self.uid(name), "type": "private"}
-            if where == "dm"
-            else {"id": group, "type": "supergroup", "title": "Parents"}
-        )
+    def message_update(self, name: str, text: str, *, where: str | int = "dm") -> dict[str, Any]:
+        """An update as Telegram would send it for `text` typed by `name` (`where` is "dm",
+        "group", "moderators", or the id of another group)."""
+        if isinstance(where, int):
+            self.other_groups.add(where)
+            chat = {"id": where, "type": "supergroup", "title": f"Group {-where}"}
+        elif where == "dm":
+            chat = {"id": self.uid(name), "type": "private"}
+        else:
+            group = MOD_CHAT if where == "moderators" else GROUP
+            chat = {"id": group, "type": "supergroup", "title": "Parents"}
         message: dict[str, Any] = {
             "message_id": next(self._counter),
             "date": int(time.time()),
@@ -134,17 +140,34 @@ class TelegramDriver:
         await self.brain.outbox.drain()
         return self.fake.toasts[toasts:] + [
             m.text
-            for c in (self.uid(name), GROUP, MOD_CHAT)
+            for c in self._chats(name)
             for m in self.fake.chats[c]
             if (c, m.message_id, m.edits) not in before
         ]
 
-    async def say(self, name: str, text: str, *, where: str = "dm") -> list[str]:
+    async def leaves(self, name: str, status: str = "left", group: int = GROUP) -> list[str]:
+        """Telegram's chat_member update: `name` left the group or was removed from it."""
+        self.fake.statuses[(group, self.uid(name))] = status
+        user = self._user(name)
+        return await self._process(
+            name,
+            {
+                "chat_member": {
+                    "chat": {"id": group, "type": "supergroup", "title": "Parents"},
+                    "from": user,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "member", "user": user},
+                    "new_chat_member": {"status": status, "user": user, "until_date": 0},
+                }
+            },
+        )
+
+    async def say(self, name: str, text: str, *, where: str | int = "dm") -> list[str]:
         update = self.message_update(name, text, where=where)
         return await self._process(name, {"message": update["message"]})
 
     async def command(
-        self, name: str, command: str, args: str = "", *, where: str = "dm"
+        self, name: str, command: str, args: str = "", *, where: str | int = "dm"
     ) -> list[str]:
         return await self.say(name, f"/{command} {args}".strip(), where=where)
 
