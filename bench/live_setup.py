@@ -29,6 +29,10 @@ from core.uow import UnitOfWork
 SWEEP_SECONDS = 15  # as bots.run schedules them
 
 
+# The bench's people belong to community #1 (the configured group), as Telegram would say.
+IN_THE_COMMUNITY: dict[str, Any] = {"community_id": 1, "platform_says_member": True}
+
+
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     if not ordered:
@@ -49,6 +53,7 @@ async def parents(
                 external_id=str(telegram_id),
                 display_name=f"Parent {telegram_id}",
                 dm_open=True,
+                **IN_THE_COMMUNITY,
             )
         )
         await brain.handle(c.SetSkills(actor=actor, skills="proofreading:expert"))
@@ -60,17 +65,32 @@ async def parents(
 
 async def business(brain: ParentBrain, telegram_id: int) -> Actor:
     actor = await brain.handle(
-        c.RegisterAccount(platform="telegram", external_id=str(telegram_id), display_name="Shop")
+        c.RegisterAccount(
+            platform="telegram",
+            external_id=str(telegram_id),
+            display_name="Shop",
+            **IN_THE_COMMUNITY,
+        )
     )
     await brain.handle(c.RegisterBusiness(actor=actor, name="Bench Ltd", contact="b@example.com"))
     return await brain.handle(
-        c.RegisterAccount(platform="telegram", external_id=str(telegram_id), display_name="Shop")
+        c.RegisterAccount(
+            platform="telegram",
+            external_id=str(telegram_id),
+            display_name="Shop",
+            **IN_THE_COMMUNITY,
+        )
     )
 
 
 async def moderator(brain: ParentBrain, telegram_id: int) -> None:
     await brain.handle(
-        c.RegisterAccount(platform="telegram", external_id=str(telegram_id), display_name="Kate")
+        c.RegisterAccount(
+            platform="telegram",
+            external_id=str(telegram_id),
+            display_name="Kate",
+            **IN_THE_COMMUNITY,
+        )
     )
 
 
@@ -138,6 +158,7 @@ async def open_items(brain: ParentBrain, shop: Actor, count: int, *, seed: int =
             [
                 {
                     "id": n,
+                    "community_id": 1,
                     "business_id": business_id,
                     "title": f"Item {n}",
                     "description": "bench",

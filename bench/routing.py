@@ -1,8 +1,11 @@
 """Time choosing an offer set: N members (10% available, a realistic skill spread), 1,000 items.
 
     python -m bench.routing --members 100000 --json [--db URL] [--router learning|simple]
+    python -m bench.routing --members 10000 --communities 100 --json
 
-Prints members, available, decisions, p50_ms, p99_ms. Not a timed test: run it by hand.
+With --communities C, each of C communities has N members (so C x N in all) and the items are
+spread across them; routing should cost what one community of N costs. Prints members,
+communities, available, decisions, p50_ms, p99_ms. Not a timed test: run it by hand.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ from core.db import create_schema, drop_schema, ensure_seed_skills, make_engine,
 from core.models import (
     Availability,
     Business,
+    Community,
+    CommunityBusiness,
     Member,
+    Membership,
     MemberSkill,
     OpenSkill,
     WorkItem,
@@ -42,7 +48,10 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 CHUNK = 5_000
 
 
-async def build(url: str, members: int, items: int, rng: random.Random) -> int:
+async def build(
+    url: str, members: int, items: int, rng: random.Random, communities: int = 1
+) -> int:
+    """`communities` communities of `members` members each, and their businesses and items."""
     engine = make_engine(url)
     await drop_schema(engine)
     await create_schema(engine)
@@ -50,9 +59,18 @@ async def build(url: str, members: int, items: int, rng: random.Random) -> int:
     skills = list(SEED_SKILLS)
     weights = [1 / (n + 1) for n in range(len(skills))]  # a few skills common, most rarer
     available = 0
+    everyone = communities * members
+    owners = range(everyone + 1, everyone + communities + 1)  # one business per community
     async with engine.begin() as conn:
-        for start in range(1, members + 2, CHUNK):
-            ids = range(start, min(start + CHUNK, members + 2))
+        await conn.execute(
+            insert(Community),
+            [
+                {"id": n, "title": f"C{n}", "settings": {}, "created_at": NOW}
+                for n in range(1, communities + 1)
+            ],
+        )
+        for start in range(1, everyone + communities + 1, CHUNK):
+            ids = range(start, min(start + CHUNK, everyone + communities + 1))
             await conn.execute(
                 insert(Member),
                 [
@@ -72,8 +90,18 @@ async def build(url: str, members: int, items: int, rng: random.Random) -> int:
                     for i in ids
                 ],
             )
+            place = {i: (i - 1) // members + 1 if i <= everyone else i - everyone for i in ids}
+            await conn.execute(
+                insert(Membership),
+                [
+                    {"community_id": place[i], "member_id": i, "active": True, "joined_at": NOW}
+                    for i in ids
+                ],
+            )
             rows, free, indexed = [], [], []
             for i in ids:
+                if i > everyone:
+                    continue  # the businesses' owners
                 owned = [
                     {
                         "member_id": i,
@@ -88,6 +116,7 @@ async def build(url: str, members: int, items: int, rng: random.Random) -> int:
                     # What /available writes: the availability and its open skills.
                     indexed += [
                         {
+                            "community_id": place[i],
                             "availability_id": i,
                             "skill_code": o["skill_code"],
                             "member_id": i,
@@ -105,23 +134,30 @@ async def build(url: str, members: int, items: int, rng: random.Random) -> int:
                             "source": "manual",
                         }
                     )
-            await conn.execute(insert(MemberSkill), rows)
+            if rows:
+                await conn.execute(insert(MemberSkill), rows)
             if free:
                 await conn.execute(insert(Availability), free)
                 await conn.execute(insert(OpenSkill), indexed)
             available += len(free)
-        owner = members + 1
         await conn.execute(
             insert(Business),
             [
                 {
-                    "id": 1,
+                    "id": n,
                     "owner_member_id": owner,
-                    "name": "Bench",
+                    "name": f"Bench {n}",
                     "contact": "b@x",
-                    "verified": True,
                     "created_at": NOW,
                 }
+                for n, owner in enumerate(owners, start=1)
+            ],
+        )
+        await conn.execute(
+            insert(CommunityBusiness),
+            [
+                {"community_id": n, "business_id": n, "verified": True, "created_at": NOW}
+                for n in range(1, communities + 1)
             ],
         )
         await conn.execute(
@@ -129,7 +165,8 @@ async def build(url: str, members: int, items: int, rng: random.Random) -> int:
             [
                 {
                     "id": n,
-                    "business_id": 1,
+                    "community_id": (n - 1) % communities + 1,
+                    "business_id": (n - 1) % communities + 1,
                     "title": f"Item {n}",
                     "description": "bench",
                     "budget_minor": rng.randint(2000, 10000),
@@ -163,11 +200,13 @@ async def build(url: str, members: int, items: int, rng: random.Random) -> int:
     return available
 
 
-async def run(members: int, url: str | None, router_name: str, items: int) -> dict[str, Any]:
+async def run(
+    members: int, url: str | None, router_name: str, items: int, communities: int = 1
+) -> dict[str, Any]:
     rng = random.Random(42)
     with tempfile.TemporaryDirectory() as tmp:
         url = url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        available = await build(url, members, items, rng)
+        available = await build(url, members, items, rng, communities)
         engine = make_engine(url)
         uow = uow_factory(make_sessionmaker(engine), ManualClock(NOW))
         router = LearningRouter(random.Random(7)) if router_name == "learning" else SimpleRouter()
@@ -184,7 +223,8 @@ async def run(members: int, url: str | None, router_name: str, items: int) -> di
         await engine.dispose()
     timings.sort()
     return {
-        "members": members,
+        "members": members * communities,
+        "communities": communities,
         "available": available,
         "decisions": items,
         "with_a_candidate": offered,
@@ -201,9 +241,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file); it is wiped")
     parser.add_argument("--router", choices=["learning", "simple"], default="learning")
+    parser.add_argument(
+        "--communities", type=int, default=1, help="this many communities of --members each"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = asyncio.run(run(args.members, args.db, args.router, args.items))
+    result = asyncio.run(run(args.members, args.db, args.router, args.items, args.communities))
     print(json.dumps(result) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
 
 

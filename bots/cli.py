@@ -20,9 +20,10 @@ No chat platform is configured, so there is nothing to run yet.
 
 Set at least one of these (as environment variables or in parentbrain.toml):
   PARENTBRAIN_TELEGRAM_TOKEN               a bot token from @BotFather
-  PARENTBRAIN_TELEGRAM_COMMUNITY_CHAT_ID   the community group's chat id
+  PARENTBRAIN_TELEGRAM_COMMUNITY_CHAT_ID   the first community group's chat id (optional:
+                                           /setup in a group makes it a community)
   PARENTBRAIN_DISCORD_TOKEN                a bot token from the Discord developer portal
-  PARENTBRAIN_DISCORD_GUILD_ID             the community server's id
+  PARENTBRAIN_DISCORD_GUILD_ID             the first community server's id (optional: /setup)
 
 To see the whole journey without any tokens, run:  parentbrain demo
 """

@@ -260,7 +260,7 @@ class WorkItem(Base):
     __table_args__ = (
         Index("ix_work_items_status_deadline", "status", "deadline"),
         Index("ix_work_items_status_routed", "status", "routed_at"),
-        Index("ix_work_items_community_status", "community_id", "status", "created_at"),
+        Index("ix_work_items_community_status", "community_id", "status", "deadline"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))

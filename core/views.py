@@ -10,6 +10,7 @@ from core.handlers.availability import as_window, live_availability, weekly_wind
 from core.handlers.common import ACTIVE_JOB, catalogue, local_time_text, member_of, zone
 from core.models import (
     Business,
+    Community,
     Delivery,
     LedgerEntry,
     LedgerTransaction,
@@ -175,24 +176,32 @@ async def my_items(uow: UnitOfWork, actor: Actor) -> str:
 
 
 async def payouts_owed(uow: UnitOfWork, actor: Actor) -> str:
+    """What is owed to parents: the moderator's own community's, or (for the operator's
+    `parentbrain payouts`) every community's, under its name."""
     here = actor.moderated_community()
     query = (
-        select(Payout, Member)
+        select(Payout, Member, Community.title)
         .join(Member, Member.id == Payout.member_id)
+        .join(WorkItem, WorkItem.id == Payout.work_id)
+        .join(Community, Community.id == WorkItem.community_id)
         .where(Payout.status == "owed")
+        .order_by(Community.id, Payout.id)
     )
     if here is not None:
-        query = query.join(WorkItem, WorkItem.id == Payout.work_id).where(
-            WorkItem.community_id == here
-        )
+        query = query.where(WorkItem.community_id == here)
     rows = (await uow.session.execute(query)).all()
     if not rows:
         return "No payouts are owed."
-    return "\n".join(
-        f"Payout #{p.id}: {Money(p.amount_minor, p.currency)} to {m.display_name} for item #{p.work_id}; "
-        f"confirm with /paid {p.id}"
-        for p, m in rows
-    )
+    lines, heading = [], None
+    for payout, member, title in rows:
+        if here is None and title != heading:
+            heading = title
+            lines.append(f"{title}:")
+        lines.append(
+            f"Payout #{payout.id}: {Money(payout.amount_minor, payout.currency)} to "
+            f"{member.display_name} for item #{payout.work_id}; confirm with /paid {payout.id}"
+        )
+    return "\n".join(lines)
 
 
 HELP = {

@@ -96,7 +96,11 @@ async def community_here(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     chat = update.effective_chat
     async with brain(context).uow() as uow:
         if chat is not None and chat.type != "private":
-            return await communities.find_by_chat(uow, "telegram", chat.id)
+            found = await communities.find_by_chat(uow, "telegram", chat.id)
+            if found is not None and context.user_data is not None:
+                # Their DMs act in the community they last acted in (say, /post from it).
+                context.user_data[JOINED_FROM] = found.id
+            return found
         joined = context.user_data.get(JOINED_FROM) if context.user_data is not None else None
         if isinstance(joined, int):
             found = await communities.find_by_id(uow, joined)
@@ -199,6 +203,7 @@ async def respond(
         try:
             await context.bot.send_chat_action(chat_id=user.id, action=ChatAction.TYPING)
         except Forbidden:
+            await actor_of(update, context)  # they belong here, whatever they typed
             payload = deep_payload(message.text or "")
             link = create_deep_linked_url(context.bot.username, payload or "hello")
             await message.reply_text(

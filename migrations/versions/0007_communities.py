@@ -130,7 +130,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_work_items_community_status",
-            ["community_id", "status", "created_at"],
+            ["community_id", "status", "deadline"],
             unique=False,
         )
 

@@ -53,7 +53,12 @@ def free_port() -> int:
 
 async def test_serve_answers_health_and_delivers_queued_notices(database_url: str) -> None:
     port = free_port()
-    settings = Settings(database_url=database_url, http_port=port, stripe_api_key=None)
+    settings = Settings(
+        database_url=database_url,
+        http_port=port,
+        stripe_api_key=None,
+        telegram_community_chat_id=-100900,  # community #1, made at start-up
+    )
     messenger = MemoryMessenger(platform="telegram")
     stop = asyncio.Event()
     server = asyncio.create_task(serve(settings, messengers={"telegram": messenger}, stop=stop))
@@ -79,7 +84,13 @@ async def test_serve_answers_health_and_delivers_queued_notices(database_url: st
                 {"settings": settings},
             )
             owner = await bus.handle(
-                c.RegisterAccount(platform="telegram", external_id="42", display_name="Mel")
+                c.RegisterAccount(
+                    platform="telegram",
+                    external_id="42",
+                    display_name="Mel",
+                    community_id=1,
+                    platform_says_member=True,
+                )
             )
             await bus.handle(
                 c.RegisterBusiness(actor=owner, name="Bloom", contact="mel@example.com")
@@ -90,6 +101,8 @@ async def test_serve_answers_health_and_delivers_queued_notices(database_url: st
                     external_id="7",
                     display_name="Kate",
                     platform_says_moderator=True,
+                    community_id=1,
+                    platform_says_member=True,
                 )
             )
             await bus.handle(c.VerifyBusiness(actor=mod, business_id=1))
@@ -105,6 +118,7 @@ async def test_serve_answers_health_and_delivers_queued_notices(database_url: st
             async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
                 body = await response.text()
             assert "parentbrain_members 2" in body
+            assert 'parentbrain_community_members{community="1"} 2' in body
             assert 'parentbrain_outbox_notices{status="sent"} 1' in body
     finally:
         stop.set()

@@ -242,3 +242,29 @@ async def test_a_parent_outside_every_community_is_told_how_to_join(world: World
         await world.app.handle(
             c.RegisterBusiness(actor=stranger, name="Dee Co", contact="dee@example.com")
         )
+
+
+async def test_payouts_owed_are_listed_by_community(world: World) -> None:
+    _, valley = await two_towns(world)
+    priya = await world.parent("Priya")
+    shop = await world.business()
+    await world.job_done(priya, shop, await world.funded(shop))
+
+    vic = await world.join("Vic", community=valley)
+    await world.app.handle(c.SetSkills(actor=vic, skills="proofreading:expert"))
+    await world.app.handle(c.GoAvailable(actor=vic, window="3h"))
+    owner = await world.join("Vale", community=valley)
+    await world.app.handle(
+        c.RegisterBusiness(actor=owner, name="Vale Co", contact="v@vale.example")
+    )
+    vera = await world.moderator("Vera", community=valley)
+    valley_item = await world.post(owner)
+    await world.app.handle(c.ConfirmFunding(actor=vera, work_id=valley_item))
+    await world.job_done(vic, owner, valley_item)
+
+    async with world.app.uow() as uow:
+        valleys = await views.payouts_owed(uow, vera)
+        everyones = await views.payouts_owed(uow, Actor.system())
+    assert "to Vic" in valleys and "Priya" not in valleys
+    assert everyones.splitlines()[0] == "Town:" and "Valley:" in everyones.splitlines()
+    assert "to Priya" in everyones and "to Vic" in everyones

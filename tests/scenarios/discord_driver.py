@@ -64,6 +64,7 @@ class DiscordDriver:
     ) -> None:
         self.brain, self.clock, self.fake = brain, clock, fake
         self.set_up = set_up  # False: the server is new to Parent Brain until /setup
+        self.guild_id = GUILD_ID  # the server commands are typed in; a test may move people
         self.ids: dict[str, int] = {}
         self._counter = itertools.count(1)
         self.bot: ParentBrainBot = None  # type: ignore[assignment]
@@ -168,7 +169,7 @@ class DiscordDriver:
                 "type": 0,
                 "name": "general",
                 "position": 0,
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(self.guild_id),
                 "permission_overwrites": [],
                 "nsfw": False,
                 "parent_id": None,
@@ -182,7 +183,7 @@ class DiscordDriver:
             payload |= {"user": user, "context": 1}
         else:
             payload |= {
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(self.guild_id),
                 "guild_locale": "en-GB",
                 "context": 0,
                 "member": {
@@ -329,7 +330,7 @@ class DiscordDriver:
                 "id": o["value"],
                 "type": 0,
                 "name": f"channel-{o['value'][-2:]}",
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(self.guild_id),
                 "permissions": "0",
             }
             for o in data["options"]
@@ -441,8 +442,8 @@ class DiscordDriver:
     def can_dm(self, name: str) -> None:
         self.fake.dms_closed.discard(self.uid(name))
 
-    def moderators(self) -> list[str]:
-        return [p.content for p in self.fake.messages.get(MOD_CHANNEL_ID, []) if p.for_user is None]
+    def moderators(self, channel: int = MOD_CHANNEL_ID) -> list[str]:
+        return [p.content for p in self.fake.messages.get(channel, []) if p.for_user is None]
 
     def help_channel(self) -> list[str]:
         return [

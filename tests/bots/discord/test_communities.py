@@ -100,3 +100,31 @@ async def test_with_the_members_intent_leaving_stops_offers_at_once(
         assert said(driver.dms("Priya"), "withdrawn because you left the community")
     finally:
         await driver.stop()
+
+
+VALLEY_GUILD = 800_000_000_000_000_101
+VALLEY_MODS = 800_000_000_000_000_105
+
+
+async def test_two_servers_on_one_bot_keep_their_work_and_their_moderators_apart(
+    dc: DiscordDriver,
+) -> None:
+    """Town (the configured server) and Valley (set up with /setup) run side by side."""
+    dc.guild_id = VALLEY_GUILD
+    dc.fake.member_roles[dc.uid("Vera")].append(ADMIN_ROLE_ID)  # Manage Server in Valley
+    assert said(await dc.command("Vera", "setup", str(VALLEY_MODS)), "community #2")
+    await dc.command("Vic", "status", where="server")  # Vic says hello in Valley
+    await dc.command("Mel", "business", "Bloom Bakery, mel@bloom.example", where="server")
+    assert said(dc.moderators(VALLEY_MODS), "New business #1: Bloom Bakery")
+    assert not said(dc.moderators(), "Bloom Bakery")  # Town's moderators never hear of it
+
+    dc.guild_id = GUILD_ID
+    await dc.command("Priya", "status", where="server")  # Priya says hello in Town
+    # Vera has Manage Server in Town too (roles here are per person, not per server), but
+    # Discord says she acts in Town: Valley's business is not Town's to verify.
+    assert said(
+        await dc.command("Vera", "verify", "1", where="server"),
+        "There is no business #1 in this community",
+    )
+    dc.guild_id = VALLEY_GUILD
+    assert said(await dc.command("Vera", "verify", "1", where="server"), "Verified Bloom Bakery")

@@ -91,3 +91,47 @@ async def test_leaving_the_group_withdraws_the_offer_and_the_button_stops_workin
     assert said(tg.dms("Priya"), "withdrawn because you left the community")  # buttons gone
     assert said(await tg.forge("Priya", "oa:1"), "no longer open")  # an old copy of the button
     assert said(await tg.command("Priya", "available", "2h"), "Offers come through your community")
+
+
+async def test_two_groups_on_one_bot_keep_their_work_and_their_moderators_apart(
+    tg: TelegramDriver,
+) -> None:
+    """Town (the configured group) and Valley (set up with /setup) run side by side."""
+    tg.fake.admins[VALLEY].add(tg.uid("Vera"))
+    assert said(await tg.command("Vera", "setup", where=VALLEY), "community #2")
+    await tg.command("Vera", "setup", "moderators 2", where=VALLEY_MODERATORS)
+    tg.make_moderator("Kate")  # Town's administrator
+
+    # Priya is in Town only, Vic in Valley only; each says hello in their own group first.
+    tg.fake.statuses[(VALLEY, tg.uid("Priya"))] = "left"
+    tg.fake.statuses[(GROUP, tg.uid("Vic"))] = "left"
+    await tg.command("Priya", "status", where="group")
+    await tg.command("Vic", "status", where=VALLEY)
+    for parent in ("Priya", "Vic"):
+        await tg.onboard(parent, ["Proofreading"], "expert")
+        assert said(await tg.command(parent, "available", "3h"), "You're available")
+
+    # Mel runs a shop in Valley: she registers there and posts from there.
+    await tg.command("Mel", "business", "Bloom Bakery, mel@bloom.example", where=VALLEY)
+    assert said(tg.fake.texts(VALLEY_MODERATORS), "New business #1: Bloom Bakery")
+    assert not said(tg.moderators(), "Bloom Bakery")  # Town's moderators never hear of it
+    await tg.command("Mel", "post", where=VALLEY)
+    await tg.post(
+        "Mel",
+        title="Proofread menu",
+        description="Two pages.",
+        skills="proofreading",
+        budget="£25",
+        estimate="45m",
+        deadline="tomorrow 17:00",
+    )
+    # Town's administrator can't confirm Valley's payment; Valley's can.
+    assert said(
+        await tg.command("Kate", "funded", "1", where="moderators"),
+        "Only that community's moderators",
+    )
+    assert said(
+        await tg.command("Vera", "funded", "1", where=VALLEY_MODERATORS), "Funding of £25.00"
+    )
+    assert said(tg.dms("Vic"), "New paid work", "Proofread menu")
+    assert not said(tg.dms("Priya"), "Proofread menu")
