@@ -73,7 +73,10 @@ class SetCommunityChat(Command):
     purpose: str = Field(pattern="^(moderators|help)$")
     platform: str
     chat: int
-    community_id: int  # the community it serves; the actor must moderate it
+    community_id: int  # the community it serves
+    # The platform says the actor administers that community's group or server (they may be
+    # typing in another chat, so their Actor's community is not necessarily this one).
+    platform_says_admin: bool = False
 
 
 class ChangeCommunitySetting(Command):

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bots.discord.common import brain_of, respond
 from core import commands as c
 from core import communities
-from core.actors import Actor, Role
+from core.actors import Actor
 from core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -60,20 +60,15 @@ class CommunitySetup(commands.Cog):
                     )
                 )
             # Set up already: the channels may be changed by its administrators.
-            moderator = actor.model_copy(
-                update={
-                    "community_id": found.id,
-                    "roles": actor.roles | ({Role.MODERATOR} if admin else set()),
-                }
-            )
             replies = [
                 await brain_of(interaction).handle(
                     c.SetCommunityChat(
-                        actor=moderator,
+                        actor=actor,
                         purpose=purpose,
                         platform="discord",
                         chat=channel.id,
                         community_id=found.id,
+                        platform_says_admin=admin,
                     )
                 )
                 for purpose, channel in (("moderators", moderators), ("help", help))

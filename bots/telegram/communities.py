@@ -20,7 +20,7 @@ from bots.telegram.common import (
 )
 from core import commands as c
 from core import communities
-from core.actors import Actor, Role
+from core.actors import Actor
 from core.errors import DomainError
 
 GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
@@ -78,20 +78,15 @@ async def _name_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, words: 
         if found is None or found.telegram_chat_id is None:
             raise DomainError(f"There is no community #{number} on Telegram.")
         status = await chat_status(context, found.telegram_chat_id, user.id)
-        moderator = actor.model_copy(
-            update={
-                "community_id": found.id,
-                "roles": actor.roles | ({Role.MODERATOR} if status and status[1] else set()),
-            }
-        )
         return str(
             await brain(context).handle(
                 c.SetCommunityChat(
-                    actor=moderator,
+                    actor=actor,
                     purpose=purpose,
                     platform="telegram",
                     chat=chat.id,
                     community_id=found.id,
+                    platform_says_admin=status is not None and status[1],
                 )
             )
         )

@@ -62,7 +62,8 @@ async def set_up_community(cmd: SetUpCommunity, uow: UnitOfWork, settings: Setti
 
 
 async def set_community_chat(cmd: SetCommunityChat, uow: UnitOfWork) -> str:
-    cmd.actor.require_moderator_of(cmd.community_id)
+    if not cmd.platform_says_admin:
+        cmd.actor.require_moderator_of(cmd.community_id)
     row = await communities.community_row(uow, cmd.community_id)
     if cmd.platform == "telegram":
         if cmd.chat == row.telegram_chat_id and cmd.purpose == "moderators":
