@@ -31,6 +31,7 @@ SWEEP_SECONDS = 15  # as bots.run schedules them
 
 # The bench's people belong to community #1 (the configured group), as Telegram would say.
 IN_THE_COMMUNITY: dict[str, Any] = {"community_id": 1, "platform_says_member": True}
+ONE_COMMUNITY: dict[str, Any] = {"telegram_community_chat_id": -100_321}  # becomes community #1
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -197,7 +198,7 @@ async def route_decisions(url: str, members: int, decisions: int) -> dict[str, f
     await build_community(url, members, decisions, rng)
     clock = ManualClock(NOW)
     brain = await bootstrap(
-        Settings(database_url=url, stripe_api_key=None, router="learning"),
+        Settings(**ONE_COMMUNITY, database_url=url, stripe_api_key=None, router="learning"),
         clock=clock,
         schema="none",
         messengers={"telegram": MemoryMessenger(platform="telegram")},
@@ -227,6 +228,7 @@ async def with_evidence(brain: ParentBrain, members: int, items: int, rng: rando
                 past_items.append(
                     {
                         "id": work_id,
+                        "community_id": 1,
                         "business_id": 1,
                         "title": "past",
                         "description": "past",
@@ -291,7 +293,7 @@ async def starvation(url: str, count: int) -> dict[str, float]:
     item waits between two routing attempts (simulated seconds), and what a sweep costs."""
     clock = ManualClock(NOW)
     brain = await bootstrap(
-        Settings(database_url=url, stripe_api_key=None, router="learning"),
+        Settings(**ONE_COMMUNITY, database_url=url, stripe_api_key=None, router="learning"),
         clock=clock,
         schema="none",
         messengers={"telegram": MemoryMessenger(platform="telegram")},

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
+from bots.metrics import PrometheusMeter
 from core.bus import Handler, MessageBus
 from core.clock import Clock, SystemClock
 from core.commands import Command, MoveOffersOn
@@ -86,6 +87,7 @@ class ParentBrain:
     gateway: PaymentGateway
     outbox: OutboxDispatcher
     messengers: dict[str, Messenger] = field(default_factory=dict)
+    meter: PrometheusMeter = field(default_factory=PrometheusMeter)
 
     def stripe_webhook(self) -> StripeWebhook | None:
         """The webhook receiver, when Stripe is the gateway."""
@@ -145,6 +147,7 @@ async def bootstrap(
         doorbell,
         Turns() if engine.dialect.name == "sqlite" else None,
     )
+    meter = PrometheusMeter()
     bus = MessageBus(
         uow,
         command_handlers={**COMMAND_HANDLERS, **money.COMMAND_HANDLERS},
@@ -155,6 +158,7 @@ async def bootstrap(
             "router": router or choose_router(settings),
             "clock": clock,
         },
+        meter=meter,
     )
     async with uow() as work:
         await adopt_configured_community(work, settings)
@@ -172,6 +176,8 @@ async def bootstrap(
             messengers,
             doorbell=doorbell,
             on_unreachable=lambda member_id: bus.handle(MoveOffersOn(member_id=member_id)),
+            meter=meter,
         ),
         messengers=messengers,
+        meter=meter,
     )

@@ -16,12 +16,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import func, select, text
 
 from bots.app import ConfigurationError, ParentBrain, bootstrap
+from bots.metrics import CONTENT_TYPE
 from core.config import Settings
 from core.db import listen
 from core.doorbell import NOTIFY_CHANNEL
 from core.models import OutboxNotice
 from core.ports import Messenger
-from core.stats import by_community, community_stats, prometheus
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,11 @@ class Adapter(Protocol):
 
     def connected(self) -> bool:
         """Whether it is receiving updates from its platform now."""
+        ...
+
+    def worth_retrying(self, error: Exception) -> bool:
+        """Whether a failed start may succeed later (the platform unreachable), or never
+        will (the token rejected)."""
         ...
 
 
@@ -102,19 +107,11 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """The community's numbers (as moderators' /stats) and the outbox, in Prometheus format."""
+    """Prometheus' text format: counters and histograms of what happened, the community's
+    numbers (as moderators' /stats, and by community), the outbox and the process."""
     brain: ParentBrain = request.app[BRAIN]
-    async with brain.uow() as uow:
-        numbers = await community_stats(uow)
-        labelled = await by_community(uow)
-        outbox = (
-            await uow.session.execute(
-                select(OutboxNotice.status, func.count()).group_by(OutboxNotice.status)
-            )
-        ).all()
-    lines = [*prometheus(numbers), *labelled, "# TYPE parentbrain_outbox_notices gauge"]
-    lines += [f'parentbrain_outbox_notices{{status="{status}"}} {n}' for status, n in outbox]
-    return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+    body = await brain.meter.render(brain.uow)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
 
 async def stripe_webhook(request: web.Request) -> web.Response:
@@ -123,6 +120,7 @@ async def stripe_webhook(request: web.Request) -> web.Response:
     if receiver is None:
         return web.Response(status=404, text="Stripe is not configured here.")
     answer = await receiver.receive(await request.read(), request.headers.get("Stripe-Signature"))
+    request.app[BRAIN].meter.saw_webhook(answer.status)
     return web.Response(status=answer.status, text=answer.text)
 
 
@@ -156,6 +154,40 @@ def adapters_for(settings: Settings, brain: ParentBrain) -> dict[str, Adapter]:
             )
         built[platform] = factory(settings, brain)
     return built
+
+
+async def _start_with_retries(
+    settings: Settings, platform: str, adapter: Adapter, stop: asyncio.Event
+) -> bool:
+    """Start one adapter, trying again with growing waits while its platform can't be
+    reached; one sentence per try for the operator (secrets are blanked out by the log
+    formatter). False when it never started, or a stop was asked for meanwhile."""
+    wait = settings.startup_backoff_seconds
+    for attempt in range(1, settings.startup_attempts + 1):
+        try:
+            await adapter.start()
+            return True
+        except Exception as err:
+            last = attempt == settings.startup_attempts or not adapter.worth_retrying(err)
+            if last:
+                log.error("Could not connect to %s, so nothing was started: %s", platform, err)
+                return False
+            log.warning(
+                "Could not reach %s (try %d of %d); trying again in %g s: %s",
+                platform,
+                attempt,
+                settings.startup_attempts,
+                wait,
+                err,
+            )
+            with suppress(Exception):
+                await adapter.stop()  # a clean slate for the next try
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=wait)
+            log.error("Stopped while waiting to reach %s, so nothing was started.", platform)
+            return False
+        wait = min(wait * 2, 60.0)
+    return False
 
 
 async def serve(
@@ -195,11 +227,7 @@ async def serve(
     await site.start()
     started: list[Adapter] = []
     for platform, adapter in adapters.items():
-        try:
-            await adapter.start()
-        except Exception as err:
-            # One sentence for the operator (secrets are blanked out by the log formatter).
-            log.error("Could not connect to %s, so nothing was started: %s", platform, err)
+        if not await _start_with_retries(settings, platform, adapter, stop):
             for opened in [*started, adapter]:
                 with suppress(Exception):  # whatever it had opened before failing
                     await opened.stop()

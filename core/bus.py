@@ -14,6 +14,7 @@ from core.audit import audit_entry
 from core.commands import MODERATOR_COMMANDS, Command
 from core.errors import DomainError
 from core.events import Event
+from core.ports import Meter, NoMeter
 from core.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,11 @@ class MessageBus:
         command_handlers: Mapping[type[Command], Handler],
         event_handlers: Mapping[type[Event], Sequence[Handler]],
         dependencies: Mapping[str, Any] | None = None,
+        meter: Meter | None = None,
     ) -> None:
         deps = dict(dependencies or {})
         self.uow = uow
+        self.meter: Meter = meter or NoMeter()
         self.command_handlers = {t: inject(h, deps) for t, h in command_handlers.items()}
         self.event_handlers = {t: [inject(h, deps) for h in hs] for t, hs in event_handlers.items()}
         # The latest failures, for tests and triage; the log has every one.
@@ -63,6 +66,7 @@ class MessageBus:
                     uow.session.add(audit_entry(command, uow.now()))
                 await uow.commit()
                 queue = uow.collect_events()
+            self._tell_meter(queue)
             await self._run_events(queue)
             outcome = "done"
             return result
@@ -70,7 +74,19 @@ class MessageBus:
             outcome = "refused"  # a sentence for the person; nothing changed
             raise
         finally:
-            _log_command(command, outcome, (time.perf_counter() - started) * 1000)
+            seconds = time.perf_counter() - started
+            _log_command(command, outcome, seconds * 1000)
+            platform = getattr(getattr(command, "actor", None), "platform", None) or getattr(
+                command, "platform", "system"
+            )
+            self.meter.command(type(command).__name__, str(platform), outcome, seconds)
+
+    def _tell_meter(self, events: list[Event]) -> None:
+        for event in events:
+            try:
+                self.meter.event(event)
+            except Exception:  # metrics never break the work they count
+                log.exception("the meter failed on %r", event)
 
     async def publish(self, event: Event) -> None:
         await self._run_events([event])
@@ -83,7 +99,9 @@ class MessageBus:
                     async with self.uow() as uow:
                         await handler(event, uow)
                         await uow.commit()
-                        queue.extend(uow.collect_events())
+                        caused = uow.collect_events()
+                        self._tell_meter(caused)
+                        queue.extend(caused)
                 except Exception as exc:
                     # The change that raised the event is committed; a sweeper retries
                     # anything left undone (stalled items, unpaid approvals).

@@ -17,7 +17,10 @@ DEFAULT_DATABASE_FILE = "parentbrain.sqlite3"
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="PARENTBRAIN_", toml_file="parentbrain.toml", extra="ignore"
+        env_prefix="PARENTBRAIN_",
+        toml_file="parentbrain.toml",
+        extra="ignore",
+        env_ignore_empty=True,  # compose passes an unset token as "": that is no token
     )
 
     database_url: str = Field(
@@ -59,6 +62,10 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/London"
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     log_format: str = Field(default="text", pattern="^(text|json)$")  # json: one object a line
+    # Reaching Telegram or Discord at start: this many tries, waiting this long and then twice
+    # as long each time (at most a minute); a rejected token is not retried.
+    startup_attempts: int = Field(default=5, ge=1, le=100)
+    startup_backoff_seconds: float = Field(default=2.0, ge=0, le=60)
 
     offer_timeout_minutes: int = Field(default=10, ge=1)
     urgent_offer_timeout_minutes: int = Field(default=5, ge=1)

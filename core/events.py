@@ -23,6 +23,13 @@ class OfferMade(Event):
     member_id: int
 
 
+class FirstOfferMade(Event):
+    """The first offer for a funded item: how long the business's money waited for it."""
+
+    work_id: int
+    seconds_since_funding: float
+
+
 class OfferDeclined(Event):
     offer_id: int
     work_id: int

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.models import Member, OutboxLane, OutboxNotice
 from core.notices import HELP, MODERATORS, Action, Notice
-from core.ports import RecipientUnreachable, RetryLater
+from core.ports import Meter, NoMeter, RecipientUnreachable, RetryLater
 from core.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ class Step:
 
 
 class LaneStore:
-    def __init__(self, uow: UnitOfWorkFactory, owner: str) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, owner: str, meter: Meter | None = None) -> None:
+        self.meter: Meter = meter or NoMeter()
         self.uow = uow
         self.owner = owner
 
@@ -193,10 +194,12 @@ class LaneStore:
         if isinstance(outcome, str):
             row.status, row.delivered_ref, row.sent_at = "sent", outcome, now
             report.sent += 1
+            self.meter.notice(lane[0], "sent", (now - row.created_at).total_seconds())
             return True, None
         if isinstance(outcome, RecipientUnreachable):
             row.status, row.last_error = "failed", (str(outcome) or "unreachable")[:300]
             report.failed += 1
+            self.meter.notice(lane[0], "unreachable", None)
             if member_id is None:
                 return True, None
             await self._unreachable(uow, lane, member_id)
@@ -206,6 +209,7 @@ class LaneStore:
         error = str(outcome) if isinstance(outcome, RetryLater) else _describe(outcome)
         row.last_error = error[:300]
         report.retried += 1
+        self.meter.notice(lane[0], "retry later" if retry_in else "error", None)
         if row.attempts >= MAX_ATTEMPTS:
             row.status = "failed"
             return True, None

@@ -37,7 +37,7 @@ from core.lanes import (
     LaneStore,
     Outcome,
 )
-from core.ports import Messenger, RecipientUnreachable, RetryLater
+from core.ports import Messenger, Meter, RecipientUnreachable, RetryLater
 from core.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -66,13 +66,14 @@ class OutboxDispatcher:
         on_unreachable: Unreachable | None = None,
         owner: str | None = None,
         sends_at_once: int = SENDS_AT_ONCE,
+        meter: Meter | None = None,
     ) -> None:
         self.uow = uow
         self.messengers = dict(messengers)
         self.doorbell = doorbell or Doorbell()
         self.on_unreachable = on_unreachable
         self.owner = owner or process_name()
-        self.lanes = LaneStore(uow, self.owner)
+        self.lanes = LaneStore(uow, self.owner, meter)
         self._sends_at_once = sends_at_once
         self._sending: asyncio.Semaphore | None = None
         self._next_slot: dict[Lane, float] = {}

@@ -114,3 +114,28 @@ class Router(Protocol):
     ) -> list[int]:
         """Up to `limit` open items that may fit this newly free parent, most urgent first."""
         ...
+
+
+class Meter(Protocol):
+    """What the core tells the operator's metrics: commands handled, events that happened and
+    notices delivered. The adapters' implementation (bots/metrics.py) turns it into Prometheus;
+    the core only reports, so it stays free of any metrics library."""
+
+    def command(self, name: str, platform: str, outcome: str, seconds: float) -> None: ...
+
+    def event(self, event: object) -> None: ...
+
+    def notice(self, platform: str, outcome: str, waited_seconds: float | None) -> None: ...
+
+
+class NoMeter:
+    """Counts nothing: for tests, the demo and tools that have no /metrics."""
+
+    def command(self, name: str, platform: str, outcome: str, seconds: float) -> None:
+        return None
+
+    def event(self, event: object) -> None:
+        return None
+
+    def notice(self, platform: str, outcome: str, waited_seconds: float | None) -> None:
+        return None

@@ -173,39 +173,10 @@ async def stats(uow: UnitOfWork, actor: Actor) -> str:
     )
 
 
-def prometheus(n: CommunityStats) -> list[str]:
-    """The same numbers in Prometheus' text format."""
-    lines = [
-        "# TYPE parentbrain_members gauge",
-        f"parentbrain_members {n.members}",
-        "# TYPE parentbrain_members_available gauge",
-        f"parentbrain_members_available {n.available_now}",
-        "# TYPE parentbrain_work_items gauge",
-        *(f'parentbrain_work_items{{status="{s}"}} {v}' for s, v in n.items_by_status.items()),
-        "# TYPE parentbrain_offers gauge",
-        *(f'parentbrain_offers{{status="{s}"}} {v}' for s, v in n.offers_by_status.items()),
-        "# TYPE parentbrain_disputes_open gauge",
-        f"parentbrain_disputes_open {n.disputes_open}",
-        "# TYPE parentbrain_earned_this_month_minor gauge",
-        *(
-            f'parentbrain_earned_this_month_minor{{currency="{c}"}} {v}'
-            for c, v in n.earned_this_month.items()
-        ),
-    ]
-    optional = {
-        "parentbrain_oldest_open_item_hours": n.oldest_open_hours,
-        "parentbrain_median_minutes_to_first_offer": n.minutes_to_first_offer,
-        "parentbrain_median_minutes_to_accept": n.minutes_to_accept,
-        "parentbrain_completion_ratio": n.completion_rate,
-    }
-    for name, value in optional.items():
-        if value is not None:
-            lines += [f"# TYPE {name} gauge", f"{name} {value}"]
-    return lines
-
-
-async def by_community(uow: UnitOfWork) -> list[str]:
-    """Prometheus lines labelled by community: members taking part, and items by status."""
+async def by_community(
+    uow: UnitOfWork,
+) -> tuple[list[tuple[int, int]], list[tuple[int, str, int]]]:
+    """(community, members taking part) and (community, status, work items), for /metrics."""
     s = uow.session
     members = (
         await s.execute(
@@ -221,14 +192,4 @@ async def by_community(uow: UnitOfWork) -> list[str]:
             )
         )
     ).all()
-    return [
-        "# HELP parentbrain_community_members Members taking part, by community.",
-        "# TYPE parentbrain_community_members gauge",
-        *(f'parentbrain_community_members{{community="{c}"}} {n}' for c, n in members),
-        "# HELP parentbrain_community_work_items Work items by community and status.",
-        "# TYPE parentbrain_community_work_items gauge",
-        *(
-            f'parentbrain_community_work_items{{community="{c}",status="{st}"}} {n}'
-            for c, st, n in items
-        ),
-    ]
+    return [(c, n) for c, n in members], [(c, str(st), n) for c, st, n in items]

@@ -217,6 +217,8 @@ class DiscordMessenger:
             raise
         except discord.HTTPException as err:
             if err.status == 429:
+                if isinstance(self.bot, ParentBrainBot):
+                    self.bot.brain.meter.saw_rate_limit("discord")
                 raise RetryLater(5) from err
             raise
 
@@ -255,6 +257,10 @@ class DiscordAdapter:
 
     def routes(self) -> list[web.RouteDef]:
         return []
+
+    def worth_retrying(self, error: Exception) -> bool:
+        """Discord unreachable: yes. The token rejected: no."""
+        return not isinstance(error, discord.LoginFailure)
 
     async def start(self) -> None:
         assert self.settings.discord_token is not None

@@ -9,6 +9,7 @@ import warnings
 
 from aiohttp import web
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -110,7 +111,8 @@ def build_application(
             api.rstrip("/") + "/file/bot"
         )
     if rate_limit:
-        builder = builder.rate_limiter(FairRateLimiter())  # type: ignore[arg-type]
+        counted = FairRateLimiter(on_rate_limited=lambda: brain.meter.saw_rate_limit("telegram"))
+        builder = builder.rate_limiter(counted)  # type: ignore[arg-type]
     builder = builder.concurrent_updates(PerPersonUpdates())
     application = builder.build()
     application.bot_data[BRAIN] = brain
@@ -164,6 +166,11 @@ class TelegramAdapter:
         update = Update.de_json(await request.json(), self.application.bot)
         await self.application.update_queue.put(update)
         return web.Response()
+
+    def worth_retrying(self, error: Exception) -> bool:
+        """Telegram unreachable, or slow: yes. The token rejected (or the API URL wrong, which
+        Telegram answers the same way): no."""
+        return not isinstance(error, InvalidToken)
 
     async def start(self) -> None:
         await self.application.initialize()

@@ -44,7 +44,11 @@ def retry_after_seconds(error: RetryAfter) -> float:
 
 
 class FairRateLimiter(AIORateLimiter):
-    def __init__(self, overall_per_second: float = 29) -> None:
+    def __init__(
+        self,
+        overall_per_second: float = 29,
+        on_rate_limited: Callable[[], None] | None = None,
+    ) -> None:
         # Smooth rates rather than bursts: Telegram counts in any one second (overall) or
         # minute (a group), and a full bucket spent at once followed by a steady refill
         # crosses that. A group's 20 a minute is one every three seconds, so a burst of
@@ -57,6 +61,7 @@ class FairRateLimiter(AIORateLimiter):
             max_retries=0,
         )
         self._last_sent: dict[int, float] = {}
+        self._on_rate_limited = on_rate_limited or (lambda: None)  # counts each 429
         self._private_waiting = 0
         self._privates_idle: asyncio.Event | None = None
 
@@ -107,6 +112,7 @@ class FairRateLimiter(AIORateLimiter):
                         if self._private_waiting == 0:
                             self._idle().set()
             except RetryAfter as err:
+                self._on_rate_limited()
                 wait = retry_after_seconds(err) + 0.1
                 if attempt == retries or waited + wait > REPLY_WAIT_BUDGET:
                     raise

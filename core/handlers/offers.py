@@ -16,6 +16,7 @@ from core.commands import AcceptOffer, DeclineOffer, ExpireOffer, MoveOffersOn, 
 from core.config import Settings
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.events import (
+    FirstOfferMade,
     MemberAvailable,
     OfferDeclined,
     OfferExpired,
@@ -83,6 +84,9 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
     expires = min(now + timedelta(minutes=minutes), item.deadline)
     item.status = WorkStatus.OFFERED
     item.rounds += 1
+    if item.rounds == 1 and item.funded_at is not None:
+        waited = (now - item.funded_at).total_seconds()
+        uow.emit(FirstOfferMade(work_id=item.id, seconds_since_funding=max(0.0, waited)))
     made = []
     for candidate in chosen:
         offer = Offer(

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 import migrations
 from bots.app import ParentBrain
 from bots.memory import MemoryMessenger
+from bots.metrics import CONTENT_TYPE
 from bots.run import serve, web_app
 from core import commands as c
 from core.bus import MessageBus
@@ -117,9 +118,10 @@ async def test_serve_answers_health_and_delivers_queued_notices(database_url: st
 
             async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
                 body = await response.text()
-            assert "parentbrain_members 2" in body
-            assert 'parentbrain_community_members{community="1"} 2' in body
-            assert 'parentbrain_outbox_notices{status="sent"} 1' in body
+            assert response.headers["Content-Type"] == CONTENT_TYPE  # Prometheus' text format
+            assert "parentbrain_members 2.0" in body
+            assert 'parentbrain_community_members{community="1"} 2.0' in body
+            assert 'parentbrain_outbox_notices{status="sent"} 1.0' in body
     finally:
         stop.set()
         assert await asyncio.wait_for(server, 10) == 0
@@ -205,7 +207,37 @@ async def test_a_bad_start_says_so_in_a_sentence_and_never_prints_the_token(
     output = (stdout + stderr).decode()
     assert process.returncode == 1
     assert "Could not connect to telegram" in output
+    assert "trying again" not in output  # a rejected token never starts working
     assert (secret_half not in output and "[redacted]" in output) or "Unauthorized" in output
+    assert secret_half not in output
+
+
+async def test_an_unreachable_platform_is_tried_again_with_backoff_then_given_up(
+    tmp_path: Path,
+) -> None:
+    secret_half = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    env = {
+        **os.environ,
+        "PARENTBRAIN_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'pb.sqlite3'}",
+        "PARENTBRAIN_HTTP_PORT": str(free_port()),
+        "PARENTBRAIN_TELEGRAM_TOKEN": f"999:{secret_half}",
+        "PARENTBRAIN_TELEGRAM_API_URL": f"http://127.0.0.1:{free_port()}",  # nobody listens
+        "PARENTBRAIN_TELEGRAM_COMMUNITY_CHAT_ID": "-100",
+        "PARENTBRAIN_STARTUP_ATTEMPTS": "3",
+        "PARENTBRAIN_STARTUP_BACKOFF_SECONDS": "0.1",
+    }
+    process = await parentbrain_run(env, tmp_path)
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    output = (stdout + stderr).decode()
+    assert process.returncode == 1
+    assert "Could not reach telegram (try 1 of 3); trying again in 0.1 s" in output
+    assert "Could not reach telegram (try 2 of 3); trying again in 0.2 s" in output
+    assert "Could not connect to telegram, so nothing was started" in output
+    assert "Traceback" not in output
     assert secret_half not in output
 
 
@@ -224,6 +256,9 @@ class QuietAdapter:
 
     def connected(self) -> bool:
         return self.up
+
+    def worth_retrying(self, error: Exception) -> bool:
+        return True
 
 
 async def test_readyz_names_what_is_not_ready(app: ParentBrain, world: World) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core import commands as c
 from core.errors import NotAllowed
-from core.stats import community_stats, prometheus, stats
+from core.stats import community_stats, stats
 from tests.world import World
 
 
@@ -33,7 +34,37 @@ async def test_stats_follow_what_happened_in_the_community(world: World) -> None
     assert "Members: 5, available now: 1" in text  # with the founder who set Town up
     assert "to a parent accepting: 4 min" in text
     assert "Earned by parents this month: £21.25" in text
-    exported = prometheus(numbers)
-    assert "parentbrain_members_available 1" in exported
-    assert "parentbrain_median_minutes_to_accept 4.0" in exported
-    assert 'parentbrain_earned_this_month_minor{currency="GBP"} 2125' in exported
+
+
+async def test_metrics_count_what_happened_and_read_the_numbers_at_each_scrape(
+    world: World,
+) -> None:
+    priya = await world.parent("Priya")
+    shop = await world.business()
+    done = await world.funded(shop)
+    world.clock.advance(minutes=4)
+    await world.job_done(priya, shop, done)
+    with pytest.raises(NotAllowed):
+        await world.app.handle(c.ConfirmFunding(actor=shop, work_id=done))
+    await world.app.outbox.drain()
+
+    exported = (await world.app.meter.render(world.app.uow)).decode()
+
+    lines = set(exported.splitlines())
+    assert "parentbrain_members_available 1.0" in lines
+    assert "parentbrain_median_minutes_to_accept 4.0" in lines
+    assert 'parentbrain_earned_this_month_minor{currency="GBP"} 2125.0' in lines
+    assert f'parentbrain_community_members{{community="{await world.town()}"}} 4.0' in lines
+    done_line = (
+        'parentbrain_commands_total{command="AcceptOffer",outcome="done",platform="telegram"}'
+    )
+    assert f"{done_line} 1.0" in lines
+    refused = (
+        'parentbrain_commands_total{command="ConfirmFunding",outcome="refused",platform="telegram"}'
+    )
+    assert f"{refused} 1.0" in lines
+    assert "parentbrain_funded_to_first_offer_seconds_count 1.0" in lines
+    assert any(line.startswith('parentbrain_notices_total{outcome="sent"') for line in lines)
+    assert any(line.startswith("parentbrain_notice_queue_seconds_count") for line in lines)
+    assert "# HELP parentbrain_rate_limited_total 429 answers from a platform" in exported
+    assert any(line.startswith("process_resident_memory_bytes") for line in lines)
