@@ -36,6 +36,9 @@ GROUP_GIVES_WAY_FOR = 5.0  # seconds a group message waits while private ones ar
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 
+SENDING = ("send", "edit", "copy", "forward")  # the methods that put a message in a chat
+
+
 def retry_after_seconds(error: RetryAfter) -> float:
     with warnings.catch_warnings():  # int today, timedelta in PTB 23: both handled
         warnings.simplefilter("ignore", PTBDeprecationWarning)
@@ -79,6 +82,10 @@ class FairRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Result:
+        if not endpoint.startswith(SENDING):
+            # Telegram's limits count messages: reads (getChatMember on a group, getMe) and
+            # answers to presses go straight through, never behind a group's pacing.
+            return await callback(*args, **kwargs)
         chat_id: Any = data.get("chat_id")
         with suppress(ValueError, TypeError):
             chat_id = int(chat_id)

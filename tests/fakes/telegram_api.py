@@ -38,6 +38,8 @@ class FakeTelegram:
         self.not_started: set[int] = set()
         self.blocked: set[int] = set()
         self.admins: dict[int, set[int]] = defaultdict(set)
+        self.updates: list[dict[str, Any]] = []  # for getUpdates
+        self._update_id = 0
         # (chat, user) -> "left", "kicked" or "restricted" (still a member); else a member
         self.statuses: dict[tuple[int, int], str] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -161,10 +163,19 @@ class FakeTelegram:
             recent.append(now)
         return None
 
+    def push_update(self, update: dict[str, Any]) -> None:
+        """An update for a bot that long-polls (a real `parentbrain run`, say) to collect."""
+        self._update_id += 1
+        self.updates.append({**update, "update_id": self._update_id})
+
     async def _getUpdates(self, params: dict[str, Any]) -> web.Response:
-        """Long polling with nothing to hand over: wait a little, then say so."""
-        await asyncio.sleep(min(float(params.get("timeout", 0) or 0), 0.5))
-        return self._ok([])
+        """Hand over what was pushed (dropping what the offset confirms), or wait a little
+        and say there is nothing."""
+        offset = int(params.get("offset", 0) or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        if not self.updates:
+            await asyncio.sleep(min(float(params.get("timeout", 0) or 0), 0.5))
+        return self._ok(self.updates[:100])
 
     async def _answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
         if params.get("text"):
