@@ -4,6 +4,7 @@ never delays a parent's button press in their DM."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -86,3 +87,15 @@ async def test_one_persons_updates_keep_their_order(limited: TelegramDriver) -> 
     finally:
         await app.stop()
     assert limited.dms("Priya") == expected
+
+
+async def test_asking_who_is_in_the_group_never_waits_behind_the_groups_message_pacing(
+    limited: TelegramDriver,
+) -> None:
+    """Telegram's 20 a minute counts messages; getChatMember is a read."""
+    bot = limited.application.bot
+    await bot.send_message(chat_id=GROUP, text="one")
+    await bot.send_message(chat_id=GROUP, text="two")  # paced: the next slot is 3 s away
+    started = time.monotonic()
+    await bot.get_chat_member(GROUP, limited.uid("Priya"))
+    assert time.monotonic() - started < 1.0
