@@ -117,6 +117,23 @@ async def actor_of(
     user = update.effective_user
     assert user is not None
     community = await community_here(update, context)
+    actor = await _registered(update, context, community, check_moderator)
+    if community is None and check_moderator and actor.community_id is not None:
+        # A DM in a deployment of many groups: their one community is the place to ask.
+        async with brain(context).uow() as uow:
+            community = await communities.find_by_id(uow, actor.community_id)
+        actor = await _registered(update, context, community, check_moderator)
+    return actor
+
+
+async def _registered(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    community: CommunityRef | None,
+    check_moderator: bool,
+) -> Actor:
+    user = update.effective_user
+    assert user is not None
     status = None
     if community is not None and community.telegram_chat_id is not None:
         status = await chat_status(context, community.telegram_chat_id, user.id)

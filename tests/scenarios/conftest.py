@@ -1,4 +1,5 @@
-"""The scenario suite runs once per chat platform, against that platform's real library."""
+"""The scenario suite runs once per chat platform, against that platform's real library, and
+always beside a second community (tests/scenarios/neighbours.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 from tests.scenarios.discord_driver import DiscordDriver
 from tests.scenarios.driver import Driver
+from tests.scenarios.neighbours import a_neighbouring_community, valley_heard_nothing_of_town
 from tests.scenarios.telegram_driver import TelegramDriver
 
 PLATFORMS = ["telegram", "discord"]
@@ -27,5 +29,7 @@ async def driver(
     else:
         made = DiscordDriver(app, clock, FakeDiscord())
     await made.start()
+    await a_neighbouring_community(made)
     yield made
+    valley_heard_nothing_of_town(made)
     await made.stop()

@@ -17,6 +17,7 @@ from bots.app import ParentBrain
 from bots.discord.bot import DiscordMessenger, ParentBrainBot
 from bots.discord.communities import CommunitySetup
 from bots.discord.moderation import Moderation
+from core import commands as c
 from core.clock import ManualClock
 from core.communities import adopt_configured_community
 from tests.fakes import discord_api as fake_api
@@ -65,6 +66,9 @@ class DiscordDriver:
         self.brain, self.clock, self.fake = brain, clock, fake
         self.set_up = set_up  # False: the server is new to Parent Brain until /setup
         self.guild_id = GUILD_ID  # the server commands are typed in; a test may move people
+        self.home: int | None = None  # see belongs()
+        self.outsiders: set[str] = set()
+        self._joined: set[str] = set()
         self.ids: dict[str, int] = {}
         self._counter = itertools.count(1)
         self.bot: ParentBrainBot = None  # type: ignore[assignment]
@@ -132,6 +136,23 @@ class DiscordDriver:
             if c == self.fake.dm_channels.get(uid) or p.for_user == uid
         }
 
+    async def belongs(self, name: str) -> None:
+        """Once `home` is set: everyone but the `outsiders` is a member of that community, as
+        the platform says when they join its group or server (before their first DM)."""
+        if self.home is None or name in self.outsiders or name in self._joined:
+            return
+        self._joined.add(name)
+        await self.brain.handle(
+            c.RegisterAccount(
+                platform=self.platform,
+                external_id=str(self.uid(name)),
+                display_name=name,
+                handle=name.lower(),
+                community_id=self.home,
+                platform_says_member=True,
+            )
+        )
+
     async def _interact(
         self,
         name: str,
@@ -141,6 +162,7 @@ class DiscordDriver:
         channel: int | None = None,
         message: dict[str, Any] | None = None,
     ) -> list[str]:
+        await self.belongs(name)
         uid = self.uid(name)
         before = self._visible(name)
         modal_before = self.fake.modals.get(uid)
