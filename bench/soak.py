@@ -142,6 +142,12 @@ async def run(minutes: float, rate: float, url: str | None) -> dict[str, Any]:
             process.terminate()
             _, stderr = await process.communicate()
             await fake.stop()
+    logged = stderr.decode().splitlines()
+    errors = [
+        " | ".join([line, *logged[n + 1 : n + 60]])
+        for n, line in enumerate(logged)
+        if " ERROR " in line
+    ]
     return {
         "minutes": minutes,
         "updates_sent": sent,
@@ -152,7 +158,8 @@ async def run(minutes: float, rate: float, url: str | None) -> dict[str, Any]:
         "open_fds_after_warm_up": warm[1],
         "open_fds_at_end": end[1],
         "exit_code": process.returncode,
-        "errors_logged": stderr.decode().count("ERROR"),
+        "errors_logged": len(errors),
+        "first_errors": errors[:5],
     }
 
 

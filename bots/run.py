@@ -30,7 +30,6 @@ OUTBOX_SECONDS = 1
 
 BRAIN = web.AppKey("brain", ParentBrain)
 READINESS = web.AppKey("readiness", dict)  # name -> check, for /readyz
-NOTICE_AGE_READY_SECONDS = 300  # the oldest unsent notice a ready process may have
 
 
 class Adapter(Protocol):
@@ -99,7 +98,8 @@ async def readyz(request: web.Request) -> web.Response:
     except Exception:
         failing.append("database")
     else:
-        if oldest is not None and (now - oldest).total_seconds() > NOTICE_AGE_READY_SECONDS:
+        limit = brain.settings.ready_notice_age_seconds
+        if oldest is not None and (now - oldest).total_seconds() > limit:
             failing.append(f"outbox (a notice has waited {int((now - oldest).total_seconds())} s)")
     if failing:
         return web.json_response({"ready": False, "failing": failing}, status=503)
@@ -211,8 +211,14 @@ async def serve(
             loop.add_signal_handler(sig, stop.set)
 
     scheduler = AsyncIOScheduler(timezone="UTC")
+    sweeping = asyncio.Lock()  # held while a sweep runs, so a stop can let it finish
+
+    async def sweep() -> None:
+        async with sweeping:
+            await brain.sweep()
+
     scheduler.add_job(
-        brain.sweep,
+        sweep,
         "interval",
         seconds=SWEEP_SECONDS,
         max_instances=1,
@@ -253,11 +259,23 @@ async def serve(
     try:
         await stop.wait()
     finally:
+        stop.set()
+        scheduler.pause()  # no new sweep; one under way finishes (within the grace)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(sweeping.acquire(), settings.shutdown_grace_seconds)
+        scheduler.shutdown(wait=False)
+        # Then the sends in flight (the platforms' clients are still open for them): each
+        # lane finishes and records its send and releases its lease, within the grace.
+        try:
+            await asyncio.wait_for(outbox, settings.shutdown_grace_seconds)
+        except TimeoutError:
+            log.warning(
+                "Sends still in flight after %g s were cut short; their chats may get them "
+                "again after the restart.",
+                settings.shutdown_grace_seconds,
+            )
         for adapter in started:
             await adapter.stop()
-        scheduler.shutdown(wait=False)
-        stop.set()
-        await outbox  # lanes finish the send in flight and release their leases
         if listening is not None:
             await listening.close()
         await runner.cleanup()

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # Reaching Telegram or Discord at start: this many tries, waiting this long and then twice
     # as long each time (at most a minute); a rejected token is not retried.
     startup_attempts: int = Field(default=5, ge=1, le=100)
+    # /readyz fails while a notice has waited longer than this to be sent.
+    ready_notice_age_seconds: int = Field(default=300, ge=1)
+    # On SIGTERM, how long the sends in flight may take to finish and be recorded.
+    shutdown_grace_seconds: float = Field(default=10.0, gt=0, le=600)
     startup_backoff_seconds: float = Field(default=2.0, ge=0, le=60)
 
     offer_timeout_minutes: int = Field(default=10, ge=1)

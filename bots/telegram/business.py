@@ -19,6 +19,7 @@ from bots.telegram.common import (
     brain,
     number,
     respond,
+    show,
     text_after_command,
 )
 from core import commands as c
@@ -119,7 +120,7 @@ async def post_finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         text = f"{err.message} Nothing was posted; type /post to try again."
     except ValidationError as err:
         text = f"{explain_invalid(err)} Nothing was posted; type /post to try again."
-    await query.edit_message_text(text)
+    await show(update, context, text)
     return ConversationHandler.END
 
 

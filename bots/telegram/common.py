@@ -17,7 +17,7 @@ from typing import Any
 
 from cachetools import TTLCache
 from pydantic import ValidationError
-from telegram import ChatMemberRestricted, Update
+from telegram import ChatMemberRestricted, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -246,6 +246,24 @@ async def respond(
         )
     else:
         await send(context, chat.id, text, actions)
+
+
+async def show(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Put `text` in place of the message whose button was pressed; if that message is gone
+    (deleted, or too old to edit), say it in a new one, so what happened is never lost."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as err:
+        if "not modified" in err.message.lower():
+            return
+        await context.bot.send_message(chat_id=chat.id, text=text, reply_markup=markup)
 
 
 REPLAY = "replay"

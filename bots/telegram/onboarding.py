@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 
 from bots.telegram import communities
-from bots.telegram.common import REPLAY, actor_of, brain, read_payload
+from bots.telegram.common import REPLAY, actor_of, brain, read_payload, show
 from core import commands as c
 from core import views
 from core.errors import DomainError
@@ -91,15 +91,13 @@ async def pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await query.edit_message_reply_markup(await _skill_keyboard(context, chosen))
         return PICK
     if not chosen:
-        await query.edit_message_text("Pick at least one skill first. Type /start to begin again.")
+        await show(update, context, "Pick at least one skill first. Type /start to begin again.")
         return ConversationHandler.END
     levels = [
         InlineKeyboardButton(n.title(), callback_data=f"lv:{i}")
         for i, n in enumerate(["beginner", "intermediate", "expert"], start=1)
     ]
-    await query.edit_message_text(
-        "How experienced are you at these?", reply_markup=InlineKeyboardMarkup([levels])
-    )
+    await show(update, context, "How experienced are you at these?", InlineKeyboardMarkup([levels]))
     return LEVEL
 
 
@@ -114,7 +112,7 @@ async def level(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     saved = await brain(context).handle(
         c.SetSkills(actor=await actor_of(update, context), skills=chosen)
     )
-    await query.edit_message_text(f"{saved.split('.')[0]}.")
+    await show(update, context, f"{saved.split('.')[0]}.")
     return await _ask(update, context, 0)
 
 

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from pathlib import Path
 
 import aiohttp
@@ -178,6 +179,54 @@ async def test_sigterm_mid_backlog_releases_the_lanes_and_exits_cleanly(
     await engine.dispose()
     assert leases and all(until <= clock.now() for until in leases)
     assert pending == 5 - len(fake.texts(4242))  # the rest wait for the next process
+
+
+async def test_sigterm_cuts_a_stuck_send_short_after_the_grace_and_still_exits_cleanly(
+    tmp_path: Path,
+) -> None:
+    """Telegram hangs on a send: the stop waits PARENTBRAIN_SHUTDOWN_GRACE_SECONDS, no more."""
+    fake = FakeTelegram()
+    await fake.start()
+    fake.slow_chats[4242] = 60  # a send that never finishes in time
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'pb.sqlite3'}"
+    engine = make_engine(database_url)
+    await migrations.upgrade(engine)
+    uow = uow_factory(make_sessionmaker(engine), SystemClock())
+    ann = await MessageBus(uow, COMMAND_HANDLERS, {}, {"settings": Settings()}).handle(
+        c.RegisterAccount(platform="telegram", external_id="4242", display_name="Ann")
+    )
+    async with uow() as unit:
+        await unit.notify(Notice(to=ann.member_id, text="stuck"))
+        await unit.commit()
+    await engine.dispose()
+    env = {
+        **os.environ,
+        "PARENTBRAIN_DATABASE_URL": database_url,
+        "PARENTBRAIN_HTTP_PORT": str(free_port()),
+        "PARENTBRAIN_TELEGRAM_TOKEN": "123:abc",
+        "PARENTBRAIN_TELEGRAM_API_URL": fake.url,
+        "PARENTBRAIN_SHUTDOWN_GRACE_SECONDS": "0.5",
+    }
+    process = await parentbrain_run(env, tmp_path)
+    try:
+        for _ in range(300):  # until the send is under way
+            if any(method == "sendMessage" for method, _ in fake.calls):
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the notice was never sent")
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+        took = time.monotonic() - started
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await fake.stop()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert took < 5  # the grace and the rest of a clean stop, not the 60 s send
+    assert "cut short" in log and "Traceback" not in log
 
 
 @pytest.mark.parametrize("mistake", ["rejected token", "API URL ending in /bot"])

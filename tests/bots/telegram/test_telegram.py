@@ -246,3 +246,16 @@ async def test_new_commands_typed_without_their_words_say_what_to_type(tg: Teleg
     assert any("/ask how do you invoice" in t for t in await tg.command("Priya", "ask"))
     assert any("item number" in t for t in await tg.command("Priya", "unblock"))
     assert any("Did you mean" in t for t in await tg.command("Priya", "learn", "proofreadin"))
+
+
+async def test_a_post_finished_after_its_prompt_was_deleted_still_says_it_was_posted(
+    tg: TelegramDriver,
+) -> None:
+    await tg.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    await tg.command("Mel", "post")
+    for answer in ("Proofread menu", "Two pages.", "proofreading", "£25", "45m", "tomorrow 17:00"):
+        await tg.reply("Mel", answer)
+    tg.fake.chats[tg.uid("Mel")].clear()  # she cleared the chat, buttons and all
+    said = await tg.forge("Mel", "post:normal")  # the press reaches us all the same
+    assert any('Posted #1 "Proofread menu"' in text for text in said), said
+    assert SORRY not in said
