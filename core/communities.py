@@ -1,8 +1,6 @@
-"""Communities: which one a chat belongs to, who takes part in it, and its own settings.
+"""Communities: which one a chat belongs to, and who takes part in it.
 
-A community is a Telegram group or a Discord server. Its settings start as the deployment's
-(`core.config.Settings`) and each community's moderators may change a few of them; the
-handlers read a community's settings through `settings_for`, never the deployment's alone.
+A community is a Telegram group or a Discord server (its settings: core/community_settings.py).
 """
 
 from __future__ import annotations
@@ -11,119 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import select, update
 
+from core.community_settings import settings_for
 from core.config import Settings
-from core.errors import DomainError, NotAllowed, NotFound
+from core.errors import NotAllowed, NotFound
 from core.models import Community, CommunityBusiness, Member, Membership
-from core.parsing import parse_timezone
 from core.uow import UnitOfWork
-
-
-class CommunitySettings(BaseModel):
-    """What a community's moderators may change; each field named as `/settings` shows it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    fee: int | None = Field(default=None, ge=0, le=5000)  # basis points, at most 50%
-    currency: str | None = Field(default=None, pattern="^[A-Z]{3}$")
-    timezone: str | None = None
-    moderation: str | None = Field(default=None, pattern="^(none|first|all)$")
-    banned_words: list[str] | None = None
-    offer_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
-    urgent_offer_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_timezone(value)
-        return value
-
-
-# Each community setting, and the deployment setting it overrides.
-OVERRIDES = {
-    "fee": "platform_fee_bps",
-    "currency": "currency",
-    "timezone": "default_timezone",
-    "moderation": "moderate_posts",
-    "banned_words": "banned_words",
-    "offer_minutes": "offer_timeout_minutes",
-    "urgent_offer_minutes": "urgent_offer_timeout_minutes",
-}
-
-SETTING_HELP = {
-    "fee": "the platform's cut, e.g. /settings fee 12.5%",
-    "currency": "what work is paid in, e.g. /settings currency GBP",
-    "timezone": "the community's clock, e.g. /settings timezone Europe/London",
-    "moderation": "which posts a moderator reviews: none, first or all",
-    "banned_words": "words refused in posts, e.g. /settings banned_words crypto, forex",
-    "offer_minutes": "how long a parent has to answer an offer, e.g. /settings offer_minutes 10",
-    "urgent_offer_minutes": "the same for urgent work, e.g. /settings urgent_offer_minutes 5",
-}
-
-
-def settings_for(settings: Settings, community: Community | None) -> Settings:
-    """The deployment's settings with this community's own choices on top."""
-    if community is None or not community.settings:
-        return settings
-    chosen = CommunitySettings.model_validate(community.settings)
-    update = {
-        OVERRIDES[name]: value for name, value in chosen.model_dump(exclude_none=True).items()
-    }
-    return settings.model_copy(update=update)
-
-
-def read_setting(name: str, value: str) -> dict[str, Any]:
-    """A typed `/settings <name> <value>` as the stored override, or one sentence why not."""
-    key = name.strip().lower().replace("-", "_")
-    if key not in OVERRIDES:
-        raise DomainError(
-            f'There is no setting called "{name}". You can change: {", ".join(OVERRIDES)}.'
-        )
-    raw: Any = value.strip()
-    if key == "fee":
-        raw = _fee_bps(raw)
-    elif key == "currency":
-        raw = raw.upper()
-    elif key == "banned_words":
-        raw = [] if raw.lower() in ("", "none") else [w.strip().lower() for w in raw.split(",")]
-        raw = [w for w in raw if w]
-    elif key in ("offer_minutes", "urgent_offer_minutes"):
-        raw = raw.removesuffix("m").removesuffix("min").strip()
-    try:
-        checked = CommunitySettings.model_validate({key: raw})
-    except (ValidationError, DomainError):  # the person needs the example, not pydantic's words
-        raise DomainError(
-            f"That isn't a valid {key.replace('_', ' ')}: {SETTING_HELP[key]}."
-        ) from None
-    return {key: getattr(checked, key)}
-
-
-def _fee_bps(text: str) -> int:
-    try:
-        percent = float(text.removesuffix("%").strip())
-    except ValueError:
-        raise DomainError(f"That isn't a valid fee: {SETTING_HELP['fee']}.") from None
-    if not 0 <= percent <= 50:
-        raise DomainError("The fee must be between 0% and 50%.")
-    return round(percent * 100)
-
-
-def describe_settings(settings: Settings) -> list[str]:
-    """The community's settings as a moderator reads them."""
-    words = ", ".join(settings.banned_words) or "none"
-    return [
-        f"fee: {settings.platform_fee_bps / 100:g}%",
-        f"currency: {settings.currency}",
-        f"timezone: {settings.default_timezone}",
-        f"moderation: {settings.moderate_posts}",
-        f"banned_words: {words}",
-        f"offer_minutes: {settings.offer_timeout_minutes}",
-        f"urgent_offer_minutes: {settings.urgent_offer_timeout_minutes}",
-    ]
-
 
 # Lookups ------------------------------------------------------------------------------------
 
@@ -181,6 +73,7 @@ async def community_row(uow: UnitOfWork, community_id: int) -> Community:
 async def community_settings(
     uow: UnitOfWork, settings: Settings, community_id: int | None
 ) -> Settings:
+    """The settings that hold in this community (the deployment's, with its own on top)."""
     if community_id is None:
         return settings
     return settings_for(settings, await uow.session.get(Community, community_id))

@@ -10,6 +10,7 @@ from core import skill_checks
 from core.bus import Handler
 from core.handlers import (
     availability,
+    businesses,
     communities,
     delivery,
     members,
@@ -32,9 +33,9 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.CompleteLink: members.complete_link,
     c.SetSkills: members.set_skills,
     c.UpdateProfile: members.update_profile,
-    c.RegisterBusiness: members.register_business,
-    c.VerifyBusiness: members.verify_business,
-    c.RejectBusiness: members.reject_business,
+    c.RegisterBusiness: businesses.register_business,
+    c.VerifyBusiness: businesses.verify_business,
+    c.RejectBusiness: businesses.reject_business,
     c.GoAvailable: availability.go_available,
     c.GoUnavailable: availability.go_unavailable,
     c.AddWeeklyWindow: availability.add_weekly_window,

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from core import communities
 from core.commands import ChangeCommunitySetting, LeaveCommunity, SetCommunityChat, SetUpCommunity
+from core.community_settings import describe_settings, read_setting, settings_for
 from core.config import Settings
 from core.errors import DomainError, NotAllowed
 from core.events import OfferExpired
@@ -91,18 +92,18 @@ async def change_community_setting(
         raise DomainError("Type /settings in the community's group or server.")
     row = await communities.community_row(uow, community_id)
     if not cmd.name:
-        shown = communities.describe_settings(communities.settings_for(settings, row))
+        shown = describe_settings(settings_for(settings, row))
         return (
             f"{row.title}'s settings:\n"
             + "\n".join(shown)
             + "\nTo change one, type for example: /settings fee 12.5%"
         )
-    changed = communities.read_setting(cmd.name, cmd.value)
+    changed = read_setting(cmd.name, cmd.value)
     row.settings = {**row.settings, **changed}  # a new dict, so the JSON column is saved
     [name] = changed
     [line] = [
         line
-        for line in communities.describe_settings(communities.settings_for(settings, row))
+        for line in describe_settings(settings_for(settings, row))
         if line.startswith(f"{name}:")
     ]
     return f"Changed. {line}. New posts and offers use it; work already posted keeps its terms."

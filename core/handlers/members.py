@@ -1,4 +1,4 @@
-"""Joining, linking accounts across platforms, profiles and businesses."""
+"""Joining through a community, linking accounts across platforms, profiles, skills."""
 
 from __future__ import annotations
 
@@ -14,16 +14,13 @@ from core.commands import (
     AddSkill,
     CompleteLink,
     RegisterAccount,
-    RegisterBusiness,
-    RejectBusiness,
     SetReachable,
     SetSkills,
     StartLink,
     UpdateProfile,
-    VerifyBusiness,
 )
 from core.config import Settings
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.handlers.availability import reindex_open_skills
 from core.handlers.common import catalogue, member_of, zone
 from core.handlers.communities import withdraw_offers
@@ -32,7 +29,6 @@ from core.models import (
     Availability,
     Business,
     Community,
-    CommunityBusiness,
     LinkCode,
     Member,
     Membership,
@@ -43,7 +39,6 @@ from core.models import (
     WeeklyWindowRow,
 )
 from core.money import Money
-from core.notices import MODERATORS, Action, Notice
 from core.parsing import parse_money, parse_quiet_hours, parse_timezone
 from core.skills import describe, normalise
 from core.uow import UnitOfWork
@@ -262,98 +257,6 @@ async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, settings: Settings
         raise DomainError("Nothing to change; see /help profile for what you can set.")
     zone(member)  # the stored zone must stay readable
     return "Updated " + ", ".join(changed) + "."
-
-
-async def register_business(cmd: RegisterBusiness, uow: UnitOfWork) -> str:
-    """A business registers in the community it acts from; each community's moderators decide."""
-    member = await member_of(uow, cmd.actor)
-    community_id = cmd.actor.community_id
-    if community_id is None:
-        raise DomainError(
-            "Register your business from your community's group or server: type /business there."
-        )
-    await communities.ensure_taking_part(uow, community_id, member.id)
-    business = await uow.session.scalar(
-        select(Business).where(Business.owner_member_id == member.id)
-    )
-    if business is None:
-        business = Business(
-            owner_member_id=member.id, name=cmd.name, contact=cmd.contact, created_at=uow.now()
-        )
-        uow.session.add(business)
-        await uow.session.flush()
-    else:
-        business.name, business.contact = cmd.name, cmd.contact
-    if Role.BUSINESS.value not in member.roles:
-        member.roles = [*member.roles, Role.BUSINESS.value]
-    here = await uow.session.get(CommunityBusiness, (community_id, business.id))
-    if here is not None:
-        if here.rejected_reason:
-            return (
-                f"Updated your business, {cmd.name}. This community's moderators haven't "
-                f"approved it ({here.rejected_reason}); reply to them if you'd like to talk."
-            )
-        return f"Updated your business, {cmd.name}. Type /post to post work."
-    uow.session.add(
-        CommunityBusiness(community_id=community_id, business_id=business.id, created_at=uow.now())
-    )
-    await uow.notify(
-        Notice(
-            to=MODERATORS,
-            community_id=community_id,
-            text=f"New business #{business.id}: {cmd.name} ({cmd.contact}), registered by {member.display_name}.",
-            actions=[
-                Action(label="Verify business", token=f"bv:{business.id}"),
-                Action(label="Reject business", token=f"bx:{business.id}"),
-            ],
-        )
-    )
-    return f"Welcome, {cmd.name}! Type /post to post your first piece of work."
-
-
-async def _business_here(uow: UnitOfWork, actor: Actor, business_id: int) -> CommunityBusiness:
-    """The business's standing in the moderator's own community."""
-    community_id = actor.moderated_community()
-    if community_id is None:  # the system acts where the business first registered
-        found = await uow.session.scalar(
-            select(CommunityBusiness)
-            .where(CommunityBusiness.business_id == business_id)
-            .order_by(CommunityBusiness.created_at)
-            .limit(1)
-        )
-    else:
-        found = await uow.session.get(CommunityBusiness, (community_id, business_id))
-    if found is None:
-        raise NotFound(f"There is no business #{business_id} in this community.")
-    return found
-
-
-async def verify_business(cmd: VerifyBusiness, uow: UnitOfWork) -> str:
-    here = await _business_here(uow, cmd.actor, cmd.business_id)
-    business = await uow.session.get_one(Business, cmd.business_id)
-    if here.verified:
-        return f"{business.name} was already verified."
-    here.verified, here.rejected_reason = True, None
-    await uow.notify(
-        Notice(
-            to=business.owner_member_id, text=f"{business.name} is now verified by the moderators."
-        )
-    )
-    return f"Verified {business.name}."
-
-
-async def reject_business(cmd: RejectBusiness, uow: UnitOfWork) -> str:
-    here = await _business_here(uow, cmd.actor, cmd.business_id)
-    business = await uow.session.get_one(Business, cmd.business_id)
-    here.verified, here.rejected_reason = False, cmd.reason
-    await uow.notify(
-        Notice(
-            to=business.owner_member_id,
-            text=f"The moderators didn't approve {business.name}: {cmd.reason}\n"
-            "You can't post work there for now; reply to them in the community if you'd like to talk.",
-        )
-    )
-    return f"Rejected {business.name}; they've been told why."
 
 
 async def add_skill(cmd: AddSkill, uow: UnitOfWork) -> str:
