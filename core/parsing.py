@@ -159,6 +159,17 @@ def parse_window(text: str, now: datetime, tz: ZoneInfo, default: timedelta) -> 
     return now + span
 
 
+def window_start(text: str, now: datetime, tz: ZoneInfo, evening: time) -> datetime:
+    """When an availability should begin: now, except 'tonight' typed before the evening,
+    which begins at the evening hour."""
+    if text.strip().lower() != "tonight":
+        return now
+    local_now = now.astimezone(tz)
+    if time(5, 0) <= local_now.time() < evening:
+        return datetime.combine(local_now.date(), evening, tzinfo=tz).astimezone(now.tzinfo)
+    return now
+
+
 _MONEY = re.compile(
     r"(?P<pre>[A-Za-z]{3}|[£€$]|A\$|C\$|NZ\$)?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<post>[A-Za-z]{3})?"
 )
@@ -202,6 +213,19 @@ def format_money_input(money: Money) -> str:
 
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_DAY_NAMES = {
+    **{short: n for short, n in _WEEKDAYS.items()},
+    **{
+        name: n
+        for n, name in enumerate(
+            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        )
+    },
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
 _DAY_GROUPS = {
     "weekdays": 0b0011111,
     "weekends": 0b1100000,
@@ -209,13 +233,78 @@ _DAY_GROUPS = {
     "everyday": 0b1111111,
     "every day": 0b1111111,
 }
+_DAY_GROUP_ALIASES = {"weekday": "weekdays", "weekend": "weekends", "all": "daily"}
+DAYS_EXAMPLE = "mon-fri, weekends, or mon, wed, fri"
 
 
-def _day_bit(word: str) -> int:
-    key = word.strip().lower()[:3]
-    if key not in _WEEKDAYS or not word.strip().lower().startswith(key):
-        raise DomainError(f'"{word.strip()}" isn\'t a day; try mon, tue, weekdays or weekends.')
-    return 1 << _WEEKDAYS[key]
+def _day_number(word: str) -> int | None:
+    """A day's number (Monday 0) from its full or short name, or a plural; else None."""
+    key = word.strip().lower()
+    found = _DAY_NAMES.get(key)
+    if found is None and key.endswith("days"):
+        found = _DAY_NAMES.get(key[:-1])  # "tuesdays"
+    return found
+
+
+def _day(word: str) -> int:
+    found = _day_number(word)
+    if found is None:
+        raise DomainError(f'"{word.strip()}" isn\'t a day; try {DAYS_EXAMPLE}.')
+    return found
+
+
+def parse_days(text: str) -> int:
+    """Days as people write them, as a bit mask (bit 0 = Monday): 'mon-fri', 'fri-mon' (across
+    the week's end), 'monday to friday', 'mon, wed and fri', 'weekdays', 'weekends'."""
+    raw = re.sub(r"\s+(?:to|through|thru|till|until)\s+", "-", text.strip().lower())
+    raw = re.sub(r"\s*-\s*", "-", raw)
+    mask = 0
+    for part in re.split(r"\s*(?:,|/|&|\band\b|\s)\s*", raw):
+        if not part:
+            continue
+        group = _DAY_GROUPS.get(_DAY_GROUP_ALIASES.get(part, part))
+        if group is not None:
+            mask |= group
+            continue
+        if "-" in part:
+            first, _, last = part.partition("-")
+            day, stop = _day(first), _day(last)
+            while True:
+                mask |= 1 << day
+                if day == stop:
+                    break
+                day = (day + 1) % 7
+            continue
+        mask |= 1 << _day(part)
+    if not mask:
+        raise DomainError(f"Say which days, for example {DAYS_EXAMPLE}.")
+    return mask
+
+
+def describe_days(mask: int) -> str:
+    """Days as `parse_days` reads them back: a name for a group, runs of three or more days as
+    ranges (across the week's end too), the rest listed: 'weekdays', 'fri-mon', 'mon,wed'."""
+    for name, group in _DAY_GROUPS.items():
+        if group == mask:
+            return name
+    names = list(_WEEKDAYS)
+    days = [d for d in range(7) if mask & (1 << d)]
+    # Start from a day that follows a day off, so a run across Sunday stays whole.
+    first = next((d for d in days if not mask & (1 << ((d - 1) % 7))), days[0])
+    ordered = [(first + n) % 7 for n in range(7) if mask & (1 << ((first + n) % 7))]
+    runs: list[list[int]] = []
+    for day in ordered:
+        if runs and (runs[-1][-1] + 1) % 7 == day:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{names[run[0]]}-{names[run[-1]]}")
+        else:
+            parts.extend(names[d] for d in run)
+    return ",".join(parts)
 
 
 @dataclass(frozen=True)
@@ -225,34 +314,44 @@ class WeeklyWindow:
     end: time
 
     def describe(self) -> str:
-        for name, mask in _DAY_GROUPS.items():
-            if mask == self.days:
-                days = name
-                break
-        else:
-            days = ",".join(d for d, bit in _WEEKDAYS.items() if self.days & (1 << bit))
-        return f"{days} {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{describe_days(self.days)} {self.start:%H:%M}-{self.end:%H:%M}"
 
     def covers(self, local: datetime) -> bool:
         return bool(self.days & (1 << local.weekday())) and self.start <= local.time() < self.end
 
 
 def parse_weekly(text: str) -> WeeklyWindow:
-    """'weekdays 20:00-22:00', 'mon,wed 9:00-11:30', 'weekends 10am-12pm'."""
-    match = re.fullmatch(r"\s*(.+?)\s+(\S+)\s*-\s*(\S+)\s*", text.lower())
+    """'weekdays 20:00-22:00', 'mon-fri 9:00-11:30', 'mon, wed 9am-11:30'."""
+    match = re.fullmatch(r"\s*(.+?)\s+(\S+?)\s*-\s*(\S+)\s*", text.lower())
     if not match:
-        raise DomainError('Try a form like "weekdays 20:00-22:00" or "mon,wed 9:00-11:30".')
+        raise DomainError('Try a form like "mon-fri 20:00-22:00" or "mon, wed 9:00-11:30".')
     days_text, start_text, end_text = match.groups()
-    days = _DAY_GROUPS.get(days_text.strip())
-    if days is None:
-        days = 0
-        for word in re.split(r"[,\s/]+", days_text):
-            if word:
-                days |= _day_bit(word)
+    days = parse_days(days_text)
     start, end = parse_clock_time(start_text), parse_clock_time(end_text)
     if end <= start:
         raise DomainError("The window must end after it starts on the same day; split it in two.")
     return WeeklyWindow(days, start, end)
+
+
+def merge_weekly(windows: list[WeeklyWindow]) -> list[WeeklyWindow]:
+    """The same hours with overlapping or touching windows on a day joined, and days with the
+    same hours grouped again: what is stored and said back."""
+    per_day: list[list[tuple[time, time]]] = [[] for _ in range(7)]
+    for window in windows:
+        for day in range(7):
+            if window.days & (1 << day):
+                per_day[day].append((window.start, window.end))
+    by_hours: dict[tuple[time, time], int] = {}
+    for day, spans in enumerate(per_day):
+        merged: list[tuple[time, time]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        for span in merged:
+            by_hours[span] = by_hours.get(span, 0) | (1 << day)
+    return [WeeklyWindow(days, start, end) for (start, end), days in sorted(by_hours.items())]
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time] | None:
@@ -287,9 +386,8 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
         target = local_now.date()
     elif day_part == "tomorrow":
         target = local_now.date() + timedelta(days=1)
-    elif day_part[:3] in _WEEKDAYS and _WEEKDAYS[day_part[:3]] is not None and day_part.isalpha():
-        _day_bit(day_part)
-        ahead = (_WEEKDAYS[day_part[:3]] - local_now.weekday()) % 7 or 7
+    elif (weekday := _day_number(day_part)) is not None:
+        ahead = (weekday - local_now.weekday()) % 7 or 7
         target = local_now.date() + timedelta(days=ahead)
     elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day_part):
         try:

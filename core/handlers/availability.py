@@ -20,7 +20,13 @@ from core.models import (
     OpenSkill,
     WeeklyWindowRow,
 )
-from core.parsing import WeeklyWindow, parse_weekly, parse_window
+from core.parsing import (
+    WeeklyWindow,
+    merge_weekly,
+    parse_weekly,
+    parse_window,
+    window_start,
+)
 from core.uow import UnitOfWork
 
 MAX_WEEKLY_WINDOWS = 14
@@ -117,14 +123,23 @@ async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) ->
             )
     tz = zone(member)
     until = parse_window(cmd.window, now, tz, timedelta(hours=settings.default_available_hours))
+    starts = window_start(cmd.window, now, tz, time.fromisoformat(settings.tonight_from))
     for row in await live_availability(uow, member.id, now):
         row.ended_at = now
     uow.session.add(
-        Availability(member_id=member.id, starts_at=now, until=until, skills=limit, source="manual")
+        Availability(
+            member_id=member.id, starts_at=starts, until=until, skills=limit, source="manual"
+        )
     )
     await reindex_open_skills(uow, member.id)
     uow.emit(MemberAvailable(member_id=member.id))
     what = f" for {', '.join(skills.name(c).lower() for c in limit)}" if limit else ""
+    if starts > now:  # "tonight", typed in the day: offers wait for the evening
+        return (
+            f"You're available{what} tonight from {starts.astimezone(tz):%H:%M} to "
+            f"{until.astimezone(tz):%H:%M} ({tz.key}); offers start then. "
+            "Type /unavailable to cancel."
+        )
     return (
         f"You're available{what} until {until.astimezone(tz):%H:%M} ({tz.key}). "
         "Offers will arrive here as messages; type /unavailable to stop."
@@ -147,19 +162,24 @@ async def add_weekly_window(cmd: AddWeeklyWindow, uow: UnitOfWork) -> str:
     member = await member_of(uow, cmd.actor)
     window = parse_weekly(cmd.spec)
     rows = await weekly_windows(uow, member.id)
-    if len(rows) >= MAX_WEEKLY_WINDOWS:
+    # Overlapping or touching hours are joined, so what is stored is what is said back.
+    kept = merge_weekly([*(as_window(r) for r in rows), window])
+    if len(kept) > MAX_WEEKLY_WINDOWS:
         raise DomainError(
             "You have the most regular windows allowed; /schedule clear to start again."
         )
-    uow.session.add(
-        WeeklyWindowRow(
-            member_id=member.id,
-            days=window.days,
-            start_local=f"{window.start:%H:%M}",
-            end_local=f"{window.end:%H:%M}",
+    for row in rows:
+        await uow.session.delete(row)
+    for each in kept:
+        uow.session.add(
+            WeeklyWindowRow(
+                member_id=member.id,
+                days=each.days,
+                start_local=f"{each.start:%H:%M}",
+                end_local=f"{each.end:%H:%M}",
+            )
         )
-    )
-    listing = "; ".join([*(as_window(r).describe() for r in rows), window.describe()])
+    listing = "; ".join(each.describe() for each in kept)
     return f"Your regular hours ({zone(member).key}): {listing}. I'll switch you on and off then."
 
 

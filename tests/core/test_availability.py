@@ -86,3 +86,24 @@ async def test_unavailable_during_a_weekly_window_keeps_the_parent_off(world: Wo
     world.clock.set(datetime(2026, 3, 3, 10, 5, tzinfo=UTC))  # the next day's window
     assert (await world.app.sweep()).switched_on == [priya.member_id]
     assert "Cleared" in await world.app.handle(c.ClearSchedule(actor=priya))
+
+
+async def test_tonight_typed_in_the_morning_waits_for_the_evening(world: World) -> None:
+    priya = await world.parent("Priya", window=None)
+    reply = await world.app.handle(c.GoAvailable(actor=priya, window="tonight"))  # 09:00
+    assert "tonight from 19:00 to 23:00 (Europe/London); offers start then" in reply
+    work_id = await world.funded(await world.business(), urgent=True)
+    assert await world.offers(work_id) == []  # no five-minute offer at breakfast
+
+    world.clock.advance(hours=10, minutes=1)  # 19:01
+    await world.app.sweep()
+    await world.pending_offer(work_id, priya)
+
+
+async def test_regular_hours_say_back_what_was_stored_with_overlaps_joined(world: World) -> None:
+    priya = await world.parent("Priya", window=None)
+    await world.app.handle(c.AddWeeklyWindow(actor=priya, spec="mon-fri 20:00-22:00"))
+    reply = await world.app.handle(c.AddWeeklyWindow(actor=priya, spec="wed 21:00-23:00"))
+    assert reply.endswith(
+        "mon,tue,thu,fri 20:00-22:00; wed 20:00-23:00. I'll switch you on and off then."
+    )

@@ -12,10 +12,13 @@ from hypothesis import strategies as st
 from core.errors import DomainError
 from core.money import Money
 from core.parsing import (
+    describe_days,
     format_duration,
     format_money_input,
     in_quiet_hours,
+    merge_weekly,
     parse_clock_time,
+    parse_days,
     parse_deadline,
     parse_duration,
     parse_money,
@@ -24,6 +27,7 @@ from core.parsing import (
     parse_weekly,
     parse_whole_number,
     parse_window,
+    window_start,
     without_control_characters,
 )
 from core.skills import SkillCatalogue
@@ -154,6 +158,51 @@ def test_weekly_windows() -> None:
         parse_weekly("daily 22:00-02:00")
     with pytest.raises(DomainError, match="isn't a day"):
         parse_weekly("funday 10:00-11:00")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("mon-fri 20:00-22:00", "weekdays 20:00-22:00"),
+        ("monday to friday 8pm-10pm", "weekdays 20:00-22:00"),
+        ("wednesday-friday 9:00-11:00", "wed-fri 09:00-11:00"),
+        ("fri-mon 10:00-12:00", "fri-mon 10:00-12:00"),  # across the week's end
+        ("mon, wed and fri 9:00-10:00", "mon,wed,fri 09:00-10:00"),
+        ("Tuesdays 9:00-10:00", "tue 09:00-10:00"),
+        ("weekend 10:00-12:00", "weekends 10:00-12:00"),
+        ("sat,sun,mon,wed 9:00-10:00", "wed,sat-mon 09:00-10:00"),
+    ],
+)
+def test_regular_hours_read_as_people_write_them(typed: str, stored: str) -> None:
+    assert parse_weekly(typed).describe() == stored
+
+
+@pytest.mark.parametrize("typed", ["monkey 9:00-10:00", "mon-xyz 9:00-10:00", "moon 9:00-10:00"])
+def test_anything_that_is_not_a_day_is_refused_with_an_example(typed: str) -> None:
+    with pytest.raises(DomainError, match="isn't a day; try mon-fri"):
+        parse_weekly(typed)
+
+
+@given(st.integers(min_value=1, max_value=127))
+def test_every_set_of_days_reads_back_as_itself(days: int) -> None:
+    assert parse_days(describe_days(days)) == days
+
+
+def test_overlapping_hours_are_joined_day_by_day() -> None:
+    kept = merge_weekly([parse_weekly("mon-fri 20:00-22:00"), parse_weekly("wed 21:00-23:00")])
+    assert [w.describe() for w in kept] == ["mon,tue,thu,fri 20:00-22:00", "wed 20:00-23:00"]
+    touching = merge_weekly([parse_weekly("sat 9:00-10:00"), parse_weekly("sat 10:00-11:00")])
+    assert [w.describe() for w in touching] == ["sat 09:00-11:00"]
+
+
+def test_tonight_typed_in_the_morning_starts_in_the_evening() -> None:
+    evening = time(19, 0)
+    assert window_start("tonight", MONDAY_9, LONDON, evening) == datetime(
+        2026, 3, 2, 19, 0, tzinfo=UTC
+    )
+    assert window_start("2h", MONDAY_9, LONDON, evening) == MONDAY_9
+    later = datetime(2026, 3, 2, 20, 30, tzinfo=UTC)
+    assert window_start("tonight", later, LONDON, evening) == later
 
 
 def test_quiet_hours_cross_midnight() -> None:
