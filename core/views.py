@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 from sqlalchemy import select
 
 from core.actors import Actor
@@ -309,3 +312,13 @@ async def statement(uow: UnitOfWork, actor: Actor) -> str:
     currency = rows[0][0].currency
     lines.append(f"Total paid {Money(paid_in, currency)}, refunded {Money(back, currency)}.")
     return "\n".join(lines)
+
+
+def unknown_command(typed: str, known: Iterable[str]) -> str:
+    """One sentence for a command nobody here knows, with the closest ones that exist."""
+    name = typed.lstrip("/").split("@", 1)[0].lower()[:40]
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    if close:
+        options = " or ".join(f"/{c}" for c in close)
+        return f"There's no /{name} here. Did you mean {options}? /help lists everything."
+    return f"There's no /{name} here. Type /help to see what you can type."

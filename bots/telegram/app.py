@@ -15,6 +15,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    MessageHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -30,7 +31,7 @@ from bots.telegram import (
     trust,
     upskilling,
 )
-from bots.telegram.common import BRAIN, GROUP_REPLIES, on_error
+from bots.telegram.common import BRAIN, GROUP_REPLIES, KNOWN_COMMANDS, on_error
 from bots.telegram.messenger import TelegramMessenger
 from bots.telegram.ratelimit import FairRateLimiter
 from bots.telegram.updates import PerPersonUpdates
@@ -127,6 +128,9 @@ def build_application(
     for name, handler in {**PARENT_COMMANDS, **BUSINESS_COMMANDS, **MODERATOR_COMMANDS}.items():
         application.add_handler(CommandHandler(name, handler))
     application.add_handler(CommandHandler("start", parents.help_command))  # /start in a group
+    known = {"start", "post", *PARENT_COMMANDS, *BUSINESS_COMMANDS, *MODERATOR_COMMANDS}
+    application.bot_data[KNOWN_COMMANDS] = known
+    application.add_handler(MessageHandler(filters.COMMAND, parents.unknown_command))  # last
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
     application.add_handler(
         ChatMemberHandler(communities.member_changed, ChatMemberHandler.CHAT_MEMBER)

@@ -36,6 +36,7 @@ from core.parsing import parse_number
 log = logging.getLogger(__name__)
 
 BRAIN = "parentbrain"
+KNOWN_COMMANDS = "known commands"
 GROUP_REPLIES = "group replies on their way"
 ADMIN_CACHE_SECONDS = 300
 SORRY = (

@@ -8,7 +8,16 @@ from typing import TypeVar
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bots.telegram.common import Reply, brain, number, respond, text_after_command
+from bots.telegram.common import (
+    KNOWN_COMMANDS,
+    Reply,
+    brain,
+    in_group,
+    number,
+    respond,
+    send,
+    text_after_command,
+)
 from core import commands as c
 from core import views
 from core.actors import Actor
@@ -110,6 +119,18 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return views.help_text(actor)
 
     await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command nobody here knows: in a DM always, in a group only when addressed to us."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    typed = message.text.split(maxsplit=1)[0]
+    if in_group(update) and not typed.lower().endswith(f"@{context.bot.username}".lower()):
+        return  # probably another bot's command
+    known = context.application.bot_data.get(KNOWN_COMMANDS, set())
+    await send(context, message.chat_id, views.unknown_command(typed, known))
 
 
 async def skills(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

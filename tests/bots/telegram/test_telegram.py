@@ -259,3 +259,15 @@ async def test_a_post_finished_after_its_prompt_was_deleted_still_says_it_was_po
     said = await tg.forge("Mel", "post:normal")  # the press reaches us all the same
     assert any('Posted #1 "Proofread menu"' in text for text in said), said
     assert SORRY not in said
+
+
+async def test_a_mistyped_command_gets_an_answer_with_the_closest_ones(tg: TelegramDriver) -> None:
+    said = await tg.command("Priya", "avilable", "2h")
+    assert said == ["There's no /avilable here. Did you mean /available? /help lists everything."]
+    assert await tg.command("Priya", "nosuchthing") == [
+        "There's no /nosuchthing here. Type /help to see what you can type."
+    ]
+    # In the group, only a command addressed to this bot: another bot's is none of ours.
+    assert await tg.command("Priya", "nosuchthing", where="group") == []
+    addressed = await tg.say("Priya", f"/nosuchthing@{tg.application.bot.username}", where="group")
+    assert any("There's no /nosuchthing here" in text for text in addressed)
