@@ -263,7 +263,10 @@ async def test_a_post_finished_after_its_prompt_was_deleted_still_says_it_was_po
 
 async def test_a_mistyped_command_gets_an_answer_with_the_closest_ones(tg: TelegramDriver) -> None:
     said = await tg.command("Priya", "avilable", "2h")
-    assert said == ["There's no /avilable here. Did you mean /available? /help lists everything."]
+    assert said == [
+        "There's no /avilable here. Did you mean /available or /unavailable? "
+        "/help lists everything."
+    ]
     assert await tg.command("Priya", "nosuchthing") == [
         "There's no /nosuchthing here. Type /help to see what you can type."
     ]
