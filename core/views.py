@@ -249,13 +249,41 @@ HELP = {
 }
 
 
+# Discord types options by name and opens forms where Telegram asks step by step: the same
+# commands, said the way each platform shows them.
+DISCORD_TIPS = {
+    "/available [2h | until 15:00 | tonight] [for proofreading]: get offers": (
+        "/available when:2h (or until 15:00, tonight) skills:proofreading: get offers"
+    ),
+    "/schedule weekdays 20:00-22:00": "/schedule hours:mon-fri 20:00-22:00",
+    "/profile: see or change your skills, rate, timezone and quiet hours": (
+        "/profile: a form for your skills and more; or /profile timezone: rate: quiet: "
+        "prefer: jobs:"
+    ),
+    "/submit <item#> <your work or a link>: deliver": "/submit item:12 work:<your work or a link>",
+    "/report <what happened>: tell the moderators (reply to a message to include it)": (
+        "/report what:<what happened> message_link:<its link>: tell the moderators"
+    ),
+    "/business <name>, <contact>: register or update": (
+        "/business name: contact: register or update"
+    ),
+    "/post: post a piece of work (you'll be asked step by step)": (
+        "/post deadline: urgent: opens a form for the rest"
+    ),
+}
+
+
 def help_text(actor: Actor) -> str:
     parts = [HELP["parent"]]
     if "business" in actor.roles:
         parts.append(HELP["business"])
     if actor.is_moderator:
         parts.append(HELP["moderator"])
-    return "\n\n".join(parts)
+    text = "\n\n".join(parts)
+    if actor.platform == "discord":
+        for telegram, discord in DISCORD_TIPS.items():
+            text = text.replace(telegram, discord)
+    return text
 
 
 async def disputes(uow: UnitOfWork, actor: Actor) -> str:

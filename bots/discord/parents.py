@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
+from zoneinfo import available_timezones
 
 import discord
 from discord import app_commands
@@ -48,12 +50,26 @@ async def skill_choices(
     ][:25]
 
 
+@cache
+def all_zones() -> list[str]:
+    """Every IANA timezone, the commonest first."""
+    rest = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return COMMON_ZONES + [z for z in rest if z not in COMMON_ZONES]
+
+
 async def zone_choices(
     interaction: discord.Interaction[Any], current: str
 ) -> list[app_commands.Choice[str]]:
-    return [
-        app_commands.Choice(name=z, value=z) for z in COMMON_ZONES if current.lower() in z.lower()
-    ][:25]
+    """Timezones from the full IANA list: names that start with what was typed first (city or
+    region), then those that contain it; Discord shows 25."""
+    typed = current.strip().lower().replace(" ", "_")
+    starts = [
+        z
+        for z in all_zones()
+        if z.lower().startswith(typed) or z.lower().split("/")[-1].startswith(typed)
+    ]
+    contains = [z for z in all_zones() if typed in z.lower() and z not in starts]
+    return [app_commands.Choice(name=z, value=z) for z in (starts + contains)[:25]]
 
 
 class ProfileModal(discord.ui.Modal, title="Your Parent Brain profile"):
@@ -139,6 +155,7 @@ class Parents(commands.Cog):
         timezone="your timezone",
         rate="lowest hourly rate, like £15",
         quiet="quiet hours, like 22:00-07:00",
+        prefer="work you'd rather get, like design, emails",
         jobs="how many jobs at once (1-5)",
     )
     @app_commands.autocomplete(timezone=zone_choices)
@@ -148,11 +165,17 @@ class Parents(commands.Cog):
         timezone: str = "",
         rate: str = "",
         quiet: str = "",
+        prefer: str = "",
         jobs: app_commands.Range[int, 1, 5] | None = None,
     ) -> None:
         given = {
             k: v
-            for k, v in {"timezone": timezone, "rate_floor": rate, "quiet_hours": quiet}.items()
+            for k, v in {
+                "timezone": timezone,
+                "rate_floor": rate,
+                "quiet_hours": quiet,
+                "preferred": prefer,
+            }.items()
             if v
         }
         if not given and jobs is None:

@@ -318,6 +318,7 @@ class DiscordDriver:
                         "quiet": "quiet",
                         "rate": "rate",
                         "timezone": "timezone",
+                        "prefer": "prefer",
                         "jobs": "jobs",
                     }[field],
                     "type": 4 if field == "jobs" else 3,

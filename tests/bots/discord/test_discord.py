@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bots.app import ParentBrain
 from bots.discord.bot import DiscordMessenger
+from bots.discord.parents import zone_choices
 from core.clock import ManualClock
 from core.models import Member
 from core.notices import Action, Notice
@@ -183,3 +184,21 @@ async def test_numbers_past_any_id_are_not_found_on_every_store(
         assert "There is no" in said or "Please give the" in said, (command, said)
     pressed = " ".join(await dc.forge("Priya", f"oa:{number[:12]}"))
     assert "There is no offer" in pressed
+
+
+async def test_discord_help_speaks_discord_and_the_profile_takes_preferences(
+    dc: DiscordDriver,
+) -> None:
+    [shown] = await dc.command("Priya", "help")
+    assert "/available when:2h" in shown and "/submit item:12 work:" in shown
+    assert "reply to a message" not in shown and "step by step" not in shown
+    await dc.onboard("Priya", ["Proofreading", "Design"], "expert")
+    said = await dc.command("Priya", "profile", "prefer design")
+    assert any("preferred work" in text for text in said), said
+
+
+async def test_timezones_autocomplete_from_the_whole_iana_list() -> None:
+    offered = [choice.value for choice in await zone_choices(None, "kolk")]  # type: ignore[arg-type]
+    assert offered == ["Asia/Kolkata"]
+    assert len(await zone_choices(None, "america")) == 25  # type: ignore[arg-type]
+    assert (await zone_choices(None, ""))[0].value == "Europe/London"  # type: ignore[arg-type]
