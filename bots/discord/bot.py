@@ -89,6 +89,8 @@ class ParentBrainBot(commands.Bot):
         self.moderator_cache: TTLCache[tuple[int, int], tuple[bool, bool]] = TTLCache(
             maxsize=100_000, ttl=ADMIN_CACHE_SECONDS
         )
+        # People whose DMs took a message lately: they are told where offers arrive once.
+        self.dms_confirmed: TTLCache[int, bool] = TTLCache(maxsize=100_000, ttl=24 * 3600)
         self.fetched_servers: TTLCache[int, discord.Guild] = TTLCache(
             maxsize=10_000, ttl=ADMIN_CACHE_SECONDS
         )
@@ -162,7 +164,10 @@ class ParentBrainBot(commands.Bot):
             await interaction.response.send_message(SORRY, ephemeral=True)
 
     async def check_dms(self, interaction: discord.Interaction[Any], actor: Actor) -> None:
-        """After a command in the server: can offers reach this person by DM? Tell them if not."""
+        """After /available in the server: can offers reach this person by DM? Tell them if
+        not; say where offers arrive once, not on every /available."""
+        if interaction.user.id in self.dms_confirmed:
+            return
         try:
             await interaction.user.send("You'll get offers here, in our direct messages.")
         except discord.Forbidden as err:
@@ -171,6 +176,7 @@ class ParentBrainBot(commands.Bot):
             await self.brain.handle(SetReachable(actor=actor, reachable=False))
             await interaction.followup.send(DMS_CLOSED, ephemeral=True)
         else:
+            self.dms_confirmed[interaction.user.id] = True
             await self.brain.handle(SetReachable(actor=actor, reachable=True))
 
 

@@ -202,3 +202,11 @@ async def test_timezones_autocomplete_from_the_whole_iana_list() -> None:
     assert offered == ["Asia/Kolkata"]
     assert len(await zone_choices(None, "america")) == 25  # type: ignore[arg-type]
     assert (await zone_choices(None, ""))[0].value == "Europe/London"  # type: ignore[arg-type]
+
+
+async def test_where_offers_arrive_is_said_once_not_on_every_available(dc: DiscordDriver) -> None:
+    await dc.onboard("Priya", ["Proofreading"], "expert")
+    for _ in range(3):
+        await dc.command("Priya", "available", "2h", where="server")
+    told = [text for text in dc.dms("Priya") if "You'll get offers here" in text]
+    assert len(told) == 1
