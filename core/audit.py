@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from core.actors import Actor
 from core.commands import Command
-from core.models import AuditEntry, LedgerEntry, LedgerTransaction, WorkItem
+from core.models import AuditEntry, LedgerEntry, LedgerTransaction, Member, WorkItem
 from core.money import Money
 from core.uow import UnitOfWork
 
@@ -31,15 +32,60 @@ def audit_entry(command: Command, now: datetime, action: str | None = None) -> A
     )
 
 
+# What each audited action reads as, for people; the CSV keeps the names.
+ACTION_WORDS = {
+    "VerifyBusiness": "verified a business",
+    "RejectBusiness": "rejected a business",
+    "AddSkill": "added a skill",
+    "ApprovePost": "approved a post",
+    "RejectPost": "rejected a post",
+    "BanMember": "suspended a member",
+    "UnbanMember": "lifted a suspension",
+    "ConfirmFunding": "confirmed a payment arrived",
+    "ConfirmPayout": "recorded a payout as paid",
+    "ResolveDispute": "decided a dispute",
+    "SetUpCommunity": "set up the community",
+    "SetCommunityChat": "named a chat",
+    "ChangeCommunitySetting": "looked at or changed the settings",
+    "Report": "reported",
+    # The ledger's own movements
+    "fund": "recorded money paid in for",
+    "settle": "split a payment between the parent and the fee for",
+    "split": "split a disputed payment for",
+    "payout": "recorded a payout for",
+    "refund": "recorded a refund for",
+}
+
+
+def plain_detail(detail: str) -> str:
+    """A command's fields as words: 'item #3, reference: BACS 1'."""
+    try:
+        fields = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(fields, dict):
+        return detail
+    parts = []
+    for name, value in fields.items():
+        if value in (None, "", False, [], {}):
+            continue
+        if name.endswith("_id") and isinstance(value, int):
+            parts.append(f"{name[:-3].replace('work', 'item').replace('_', ' ')} #{value}")
+        else:
+            parts.append(f"{name.replace('_', ' ')}: {value}")
+    return ", ".join(parts)
+
+
 @dataclass(frozen=True)
 class AuditLine:
     at: datetime
-    who: str  # "member 12", "system" or "ledger"
-    action: str
+    who: str  # "Kate (member 12)", "system" or "ledger"
+    action: str  # the command's name, or the ledger's kind
     detail: str
 
     def text(self) -> str:
-        return f"{self.at:%d %b %H:%M} · {self.who} · {self.action} · {self.detail}"
+        said = ACTION_WORDS.get(self.action, self.action)
+        return f"{self.at:%d %b %H:%M} · {self.who} {said} · {plain_detail(self.detail)}"
 
 
 async def audit_lines(
@@ -66,21 +112,30 @@ async def audit_lines(
         )
     if limit is not None:
         actions, money = actions.limit(limit), money.limit(limit)
+    rows = (await s.scalars(actions)).all()
+    ids = {row.actor_member_id for row in rows if row.actor_member_id}
+    names = dict(
+        (await s.execute(select(Member.id, Member.display_name).where(Member.id.in_(ids)))).all()
+        if ids
+        else []
+    )
     lines = [
         AuditLine(
             row.at,
-            f"member {row.actor_member_id}" if row.actor_member_id else "system",
+            f"{names.get(row.actor_member_id, 'someone')} (member {row.actor_member_id})"
+            if row.actor_member_id
+            else "system",
             row.action,
             row.detail,
         )
-        for row in (await s.scalars(actions)).all()
+        for row in rows
     ]
     for txn, moved, currency in (await s.execute(money)).all():
         where = f"item #{txn.work_id} " if txn.work_id else ""
         lines.append(
             AuditLine(
                 txn.created_at,
-                "ledger",
+                "the ledger",
                 txn.kind,
                 f"{where}{Money(int(moved), currency)} {txn.memo}".strip(),
             )

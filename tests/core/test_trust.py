@@ -100,7 +100,11 @@ async def test_moderator_actions_and_money_movements_are_in_the_audit(world: Wor
     assert lines[0].action == "BanMember"  # newest first
     assert {"ConfirmFunding", "fund"} <= {line.action for line in lines}
     assert f"item #{work_id} £25.00" in text
-    assert "ConfirmFunding" in text
+    # In plain words, with names: "Kate (member 4) confirmed a payment arrived · item #1, ..."
+    assert f"Kate (member {mod.member_id}) confirmed a payment arrived · item #{work_id}" in text
+    assert f"Kate (member {mod.member_id}) suspended a member · platform: telegram" in text
+    assert "the ledger recorded money paid in for" in text
+    assert "ConfirmFunding" not in text and "{" not in text
     exported = audit.as_csv(lines).splitlines()
     assert exported[0] == "at_utc,who,action,detail" and len(exported) == 1 + len(lines)
     async with world.app.uow() as uow:
