@@ -33,7 +33,7 @@ from core.handlers.common import (
     pending_offers,
 )
 from core.handlers.work import expire_item, rescind_pending
-from core.models import Member, Offer, WorkItem, WorkSkill
+from core.models import Member, Offer, OutboxNotice, WorkItem, WorkSkill
 from core.money import Money, parent_share
 from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration
@@ -74,6 +74,8 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
                     "if nobody takes it by then you get a full refund.",
                 )
             )
+        elif item.rounds == 0:
+            await tell_nobody_is_free_once(uow, item, owner)
         item.status = WorkStatus.OPEN
         return []
     if item.rounds == settings.widen_after_rounds:
@@ -103,6 +105,36 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         uow.emit(OfferMade(offer_id=offer.id, work_id=item.id, member_id=candidate.member_id))
         made.append(offer.id)
     return made
+
+
+NOBODY_FREE = "nobody-free:{}"  # the ref of the one notice saying an item found nobody yet
+
+
+async def tell_nobody_is_free_once(uow: UnitOfWork, item: WorkItem, owner: int) -> None:
+    """The first try found nobody to ask: the business and the moderators hear it, once."""
+    ref = NOBODY_FREE.format(item.id)
+    told = await uow.session.scalar(select(OutboxNotice.id).where(OutboxNotice.ref == ref).limit(1))
+    if told is not None:
+        return
+    due = local_time_text(item.deadline, await uow.session.get_one(Member, owner))
+    await uow.notify(
+        Notice(
+            to=owner,
+            ref=ref,
+            text=f'Nobody who fits "{item.title}" (#{item.id}) is free right now. I\'ll offer it '
+            f"the moment someone suitable is, until {due}; if nobody takes it by then you get "
+            f"a full refund. To stop waiting, type /cancel {item.id}.",
+        )
+    )
+    await uow.notify(
+        Notice(
+            to=MODERATORS,
+            community_id=item.community_id,
+            ref=ref,
+            text=f'Nobody is free for "{item.title}" (#{item.id}) yet; it waits for a parent '
+            f"with the skills asked until {item.deadline:%d %b %H:%M} UTC.",
+        )
+    )
 
 
 async def tell_about_widening(uow: UnitOfWork, item: WorkItem, owner: int) -> None:

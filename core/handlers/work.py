@@ -24,7 +24,15 @@ from core.handlers.common import (
     pending_offers,
     zone,
 )
-from core.models import Business, CommunityBusiness, Member, WorkItem, WorkSkill
+from core.models import (
+    Business,
+    CommunityBusiness,
+    Member,
+    Membership,
+    MemberSkill,
+    WorkItem,
+    WorkSkill,
+)
 from core.money import Money, parent_share, platform_fee
 from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration, parse_deadline, parse_duration, parse_money
@@ -175,6 +183,14 @@ async def post_work(
     await uow.session.flush()
     for code, level in required.items():
         uow.session.add(WorkSkill(work_id=item.id, skill_code=code, min_level=level))
+    missing = await skills_nobody_here_has(uow, item, required, owner.id)
+    heads_up = (
+        f"\nHeads-up: nobody in this community lists {' or '.join(missing)} yet, so it may wait "
+        "until its deadline (and be refunded in full). To ask for any level, post it again with "
+        f"the skill alone; to drop it, /cancel {item.id}."
+        if missing
+        else ""
+    )
     flagged = concerns(item.title, item.description)
     review = (
         bool(flagged)
@@ -205,16 +221,43 @@ async def post_work(
             item.id,
             "",
             f'Thanks! "{item.title}" (#{item.id}) goes to a moderator first{because}; '
-            "you'll get the payment link here as soon as it's approved.",
+            f"you'll get the payment link here as soon as it's approved.{heads_up}",
         )
     checkout = await open_for_payment(uow, item, gateway)
     fee = Money(platform_fee(budget.minor, item.fee_bps), budget.currency)
     share = Money(parent_share(budget.minor, item.fee_bps), budget.currency)
     message = (
         f'Posted #{item.id} "{item.title}". Budget {budget}: the parent receives {share} '
-        f"and the platform fee is {fee}.\nTo open it to parents, {checkout}."
+        f"and the platform fee is {fee}.\nTo open it to parents, {checkout}.{heads_up}"
     )
     return Posted(item.id, checkout, message)
+
+
+async def skills_nobody_here_has(
+    uow: UnitOfWork, item: WorkItem, required: dict[str, int], owner_id: int
+) -> list[str]:
+    """The skills asked (at the level asked) that no member of the item's community has."""
+    skills = await catalogue(uow)
+    missing = []
+    for code, level in required.items():
+        someone = await uow.session.scalar(
+            select(MemberSkill.member_id)
+            .join(
+                Membership,
+                (Membership.member_id == MemberSkill.member_id)
+                & (Membership.community_id == item.community_id)
+                & Membership.active.is_(True),
+            )
+            .where(
+                MemberSkill.skill_code == code,
+                MemberSkill.level >= level,
+                MemberSkill.member_id != owner_id,
+            )
+            .limit(1)
+        )
+        if someone is None:
+            missing.append(describe({code: level}, skills))
+    return missing
 
 
 async def open_for_payment(uow: UnitOfWork, item: WorkItem, gateway: PaymentGateway) -> str:

@@ -134,3 +134,54 @@ async def test_the_review_setting_decides_which_posts_wait_for_a_moderator(
             await world.app.handle(c.ApprovePost(actor=await world.moderator(), work_id=first))
     second = await world.post(shop, title="Second flyer")
     assert ((await world.item(second)).status == WorkStatus.DRAFT) is second_waits
+
+
+async def test_a_business_hears_at_posting_when_nobody_here_has_the_skill(world: World) -> None:
+    await world.parent("Priya", skills="proofreading:beginner")
+    shop = await world.business()
+    posted = await world.app.handle(
+        c.PostWork(
+            actor=shop,
+            title="Proofread a flyer",
+            description="One page.",
+            skills="proofreading:expert",
+            budget="£25",
+            estimate="45m",
+            deadline="tomorrow 17:00",
+        )
+    )
+    assert "Heads-up: nobody in this community lists proofreading (expert) yet" in posted.message
+    assert f"/cancel {posted.work_id}" in posted.message
+    fine = await world.app.handle(
+        c.PostWork(
+            actor=shop,
+            title="Proofread a menu",
+            description="One page.",
+            skills="proofreading",
+            budget="£25",
+            estimate="45m",
+            deadline="tomorrow 17:00",
+        )
+    )
+    assert "Heads-up" not in fine.message
+
+
+async def test_an_item_nobody_is_free_for_is_said_once_to_the_business_and_moderators(
+    world: World,
+) -> None:
+    moderators = await world.moderators_chat()
+    await world.parent("Priya", window=None)  # has the skill, isn't free
+    shop = await world.business()
+    work_id = await world.funded(shop)
+    for _ in range(3):
+        world.clock.advance(minutes=20)
+        await world.app.sweep()
+    await world.app.outbox.drain()
+    told = [n.text for n in await world.inbox("Bloom") if "Nobody who fits" in n.text]
+    assert told == [
+        f'Nobody who fits "Proofread a flyer" (#{work_id}) is free right now. I\'ll offer it the '
+        "moment someone suitable is, until Tue 03 Mar 17:00; if nobody takes it by then you get "
+        f"a full refund. To stop waiting, type /cancel {work_id}."
+    ]
+    alerts = [n.text for n in world.messenger().to(moderators) if "Nobody is free" in n.text]
+    assert len(alerts) == 1
