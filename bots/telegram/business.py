@@ -124,9 +124,16 @@ async def post_finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     return ConversationHandler.END
 
 
-async def post_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Give up on a post part-way."""
+async def post_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    """Give up on a post part-way (/stop, or /cancel alone); /cancel 12 cancels item 12 and
+    the post being written stays where it was."""
     assert update.effective_message is not None and context.user_data is not None
+    if context.args:
+        await cancel(update, context)
+        await update.effective_message.reply_text(
+            "Your new post is still open: answer the last question, or /stop to drop it."
+        )
+        return None  # the dialog stays at its step
     context.user_data.pop("post", None)
     await update.effective_message.reply_text("Stopped. Nothing was posted.")
     return ConversationHandler.END

@@ -274,3 +274,25 @@ async def test_a_mistyped_command_gets_an_answer_with_the_closest_ones(tg: Teleg
     assert await tg.command("Priya", "nosuchthing", where="group") == []
     addressed = await tg.say("Priya", f"/nosuchthing@{tg.application.bot.username}", where="group")
     assert any("There's no /nosuchthing here" in text for text in addressed)
+
+
+async def test_cancel_with_an_item_inside_a_post_cancels_that_item_and_keeps_the_draft(
+    tg: TelegramDriver,
+) -> None:
+    await tg.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    await tg.post(
+        "Mel",
+        title="First flyer",
+        description="One page.",
+        skills="proofreading",
+        budget="£25",
+        estimate="45m",
+        deadline="tomorrow 17:00",
+    )
+    await tg.command("Mel", "post")
+    await tg.reply("Mel", "Second flyer")
+    said = await tg.command("Mel", "cancel", "1")
+    assert any('Cancelled "First flyer"' in text for text in said), said
+    assert any("still open" in text for text in said)
+    said = await tg.reply("Mel", "Two pages.")  # the draft goes on from where it was
+    assert any("skills" in text.lower() for text in said), said
