@@ -376,11 +376,29 @@ def in_quiet_hours(quiet: tuple[time, time] | None, local: time) -> bool:
 
 
 def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """'48h', '3d', 'tomorrow', 'tomorrow 12:00', 'friday', '2026-03-05 17:00' -> UTC moment."""
+    """A deadline as a UTC moment: first the strict forms ('48h', 'tomorrow 12:00', 'friday',
+    '2026-03-05 17:00'), then plain words read by dateparser in the member's timezone,
+    preferring the future ('next friday', 'in 2 days', '5 March', 'tomorrow 5pm'). A date
+    without a time means 17:00; a date that reads two ways (5/3) is asked again."""
     raw = text.strip().lower()
+    moment = _strict_deadline(raw, now, tz)
+    if moment is None:
+        moment = _deadline_in_words(raw, now, tz)
+    if moment is None:
+        raise DomainError(
+            'I couldn\'t read that deadline; try "tomorrow 17:00", "friday 3pm", "5 March" '
+            'or "48h".'
+        )
+    if moment <= now:
+        raise DomainError("That deadline has already passed; pick a time in the future.")
+    if moment - now > timedelta(days=60):
+        raise DomainError("Deadlines can be at most 60 days away.")
+    return moment
+
+
+def _strict_deadline(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     local_now = now.astimezone(tz)
     day_part, _, time_part = raw.partition(" ")
-    at = parse_clock_time(time_part) if time_part else DEFAULT_DEADLINE_TIME
     target: date | None = None
     if day_part in {"today", "tonight"}:
         target = local_now.date()
@@ -396,18 +414,68 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
             raise DomainError(f'"{day_part}" isn\'t a real date.') from None
     if target is None:
         try:
-            moment = now + parse_duration(raw, limit=timedelta(days=60))
+            return now + parse_duration(raw, limit=timedelta(days=60))
         except DomainError:
-            raise DomainError(
-                'I couldn\'t read that deadline; try "48h", "tomorrow 17:00" or "2026-03-05".'
-            ) from None
-    else:
-        moment = datetime.combine(target, at, tzinfo=tz).astimezone(now.tzinfo)
-    if moment <= now:
-        raise DomainError("That deadline has already passed; pick a time in the future.")
-    if moment - now > timedelta(days=60):
-        raise DomainError("Deadlines can be at most 60 days away.")
-    return moment
+            return None
+    if time_part and not _CLOCK.fullmatch(time_part.strip()):
+        return None  # "friday at noon": plain words
+    at = parse_clock_time(time_part) if time_part else DEFAULT_DEADLINE_TIME
+    return datetime.combine(target, at, tzinfo=tz).astimezone(now.tzinfo)
+
+
+_TWO_WAY_DATE = re.compile(r"\b([0-9]{1,2})[/.]([0-9]{1,2})\b")
+_SAYS_A_TIME = re.compile(r"[0-9]:[0-9]|[0-9]\s*(am|pm)\b|\bnoon\b|\bmidnight\b|\bmidday\b")
+
+
+def _deadline_in_words(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    two_way = _TWO_WAY_DATE.search(raw)
+    if two_way and two_way[1] != two_way[2] and max(int(two_way[1]), int(two_way[2])) <= 12:
+        first, second = int(two_way[1]), int(two_way[2])
+        raise DomainError(
+            f'"{two_way[0]}" could be {first} {_MONTHS[second - 1]} or {second} '
+            f"{_MONTHS[first - 1]}; write the month's name, like {first} {_MONTHS[second - 1]}."
+        )
+    if len(raw) > 60:
+        return None  # no deadline takes that many words
+    import dateparser  # loaded only when the strict forms didn't match
+
+    try:
+        found = dateparser.parse(
+            raw,
+            languages=["en"],
+            settings={
+                "TIMEZONE": tz.key,
+                "TO_TIMEZONE": "UTC",
+                "RETURN_AS_TIMEZONE_AWARE": True,
+                "PREFER_DATES_FROM": "future",
+                "DATE_ORDER": "DMY",
+                "RELATIVE_BASE": now.astimezone(tz).replace(tzinfo=None),
+            },
+        )
+    except Exception:  # a third party reading arbitrary words: unreadable is all it means
+        return None
+    if found is None:
+        return None
+    if not _SAYS_A_TIME.search(raw) and not re.search(r"\b(in|hours?|minutes?|mins?)\b", raw):
+        local = found.astimezone(tz)
+        found = datetime.combine(local.date(), DEFAULT_DEADLINE_TIME, tzinfo=tz)
+    return found.astimezone(now.tzinfo)
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def split_available(text: str) -> tuple[str, str]:

@@ -227,8 +227,9 @@ async def post_work(
     fee = Money(platform_fee(budget.minor, item.fee_bps), budget.currency)
     share = Money(parent_share(budget.minor, item.fee_bps), budget.currency)
     message = (
-        f'Posted #{item.id} "{item.title}". Budget {budget}: the parent receives {share} '
-        f"and the platform fee is {fee}.\nTo open it to parents, {checkout}.{heads_up}"
+        f'Posted #{item.id} "{item.title}", due {local_time_text(deadline, owner)}. '
+        f"Budget {budget}: the parent receives {share} and the platform fee is {fee}.\n"
+        f"To open it to parents, {checkout}.{heads_up}"
     )
     return Posted(item.id, checkout, message)
 

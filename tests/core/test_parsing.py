@@ -212,6 +212,31 @@ def test_quiet_hours_cross_midnight() -> None:
     assert parse_quiet_hours("none") is None
 
 
+@pytest.mark.parametrize(
+    ("typed", "due"),
+    [
+        ("next friday", datetime(2026, 3, 6, 17, 0, tzinfo=UTC)),  # a date alone: 17:00
+        ("in 2 days", datetime(2026, 3, 4, 9, 0, tzinfo=UTC)),
+        ("5 March", datetime(2026, 3, 5, 17, 0, tzinfo=UTC)),
+        ("march 5th at noon", datetime(2026, 3, 5, 12, 0, tzinfo=UTC)),
+        ("tomorrow 5pm", datetime(2026, 3, 3, 17, 0, tzinfo=UTC)),
+        ("friday at 3pm", datetime(2026, 3, 6, 15, 0, tzinfo=UTC)),
+        ("20/3", datetime(2026, 3, 20, 17, 0, tzinfo=UTC)),  # only one way to read it
+    ],
+)
+def test_deadlines_in_plain_words(typed: str, due: datetime) -> None:
+    assert parse_deadline(typed, MONDAY_9, LONDON) == due
+
+
+def test_a_date_that_reads_two_ways_or_is_past_is_asked_again() -> None:
+    with pytest.raises(DomainError, match="could be 5 March or 3 May"):
+        parse_deadline("5/3", MONDAY_9, LONDON)
+    with pytest.raises(DomainError, match="already passed"):
+        parse_deadline("yesterday", MONDAY_9, LONDON)
+    with pytest.raises(DomainError, match='try "tomorrow 17:00"'):
+        parse_deadline("whenever", MONDAY_9, LONDON)
+
+
 def test_deadlines() -> None:
     assert parse_deadline("tomorrow", MONDAY_9, LONDON) == datetime(2026, 3, 3, 17, 0, tzinfo=UTC)
     assert parse_deadline("48h", MONDAY_9, LONDON) == MONDAY_9 + timedelta(hours=48)
