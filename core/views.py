@@ -212,7 +212,7 @@ HELP = {
         "What you can type:\n"
         "/available [2h | until 15:00 | tonight] [for proofreading]: get offers\n"
         "/unavailable: stop offers\n"
-        "/schedule weekdays 20:00-22:00: regular hours (/schedule clear to remove)\n"
+        "/schedule mon-fri 20:00-22:00: regular hours (/schedule clear to remove)\n"
         "/profile: see or change your skills, rate, timezone and quiet hours\n"
         "/status, /offers, /jobs, /earnings, /why <offer#>\n"
         "/submit <item#> <your work or a link>: deliver\n"
@@ -255,7 +255,7 @@ DISCORD_TIPS = {
     "/available [2h | until 15:00 | tonight] [for proofreading]: get offers": (
         "/available when:2h (or until 15:00, tonight) skills:proofreading: get offers"
     ),
-    "/schedule weekdays 20:00-22:00": "/schedule hours:mon-fri 20:00-22:00",
+    "/schedule mon-fri 20:00-22:00": "/schedule hours:mon-fri 20:00-22:00",
     "/profile: see or change your skills, rate, timezone and quiet hours": (
         "/profile: a form for your skills and more; or /profile timezone: rate: quiet: "
         "prefer: jobs:"
