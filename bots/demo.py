@@ -152,7 +152,7 @@ async def _journey(town: Community) -> None:
     await act("Priya", "/available 3h", c.GoAvailable(actor=p["Priya"], window="3h"))
     await act("Tom", "/available until 14:00", c.GoAvailable(actor=p["Tom"], window="until 14:00"))
     await act("Aisha", "/available", c.GoAvailable(actor=p["Aisha"]))
-    await act("Sam", "/available tonight", c.GoAvailable(actor=p["Sam"], window="tonight"))
+    await act("Sam", "/available until 13:00", c.GoAvailable(actor=p["Sam"], window="until 13:00"))
 
     await act(
         "Mel",
