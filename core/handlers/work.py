@@ -329,11 +329,10 @@ async def expire_item(uow: UnitOfWork, item: WorkItem, owner_id: int) -> None:
     check_work_move(item.status, WorkStatus.EXPIRED, item.title)
     await rescind_pending(uow, item, "This work reached its deadline, so the offer is closed.")
     item.status = WorkStatus.EXPIRED
-    refund = " Your payment will be refunded in full." if was_funded else ""
-    await uow.notify(
+    await uow.notify(  # a funded item's refund follows as its own message, said once
         Notice(
             to=owner_id,
-            text=f'Nobody could take "{item.title}" before its deadline, so it has expired.{refund}',
+            text=f'Nobody could take "{item.title}" before its deadline, so it has expired.',
         )
     )
     uow.emit(WorkExpired(work_id=item.id, was_funded=was_funded))

@@ -165,7 +165,9 @@ async def test_the_deadline_with_no_taker_expires_the_item_and_refunds(world: Wo
     shop = await world.business()
     work_id = await world.funded(shop, deadline="3h")
     assert (await world.item(work_id)).status == WorkStatus.OPEN
-    assert "finding a parent" in await world.last_text("Bloom")
+    told = [n.text for n in await world.inbox("Bloom")]
+    assert any("finding a parent" in t for t in told)
+    assert any("Nobody who fits" in t for t in told)  # and nobody was free, said once
 
     world.clock.advance(hours=3, minutes=1)
     await world.app.sweep()

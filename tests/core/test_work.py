@@ -39,7 +39,8 @@ async def test_posting_shows_the_split_and_how_to_pay(world: World) -> None:
         ("budget", "€25", "pays in GBP"),
         ("estimate", "2m", "start at 5 minutes"),
         ("estimate", "300h", "longer than"),
-        ("deadline", "yesterday", "couldn't read that deadline"),
+        ("deadline", "yesterday", "already passed"),
+        ("deadline", "whenever", "couldn't read that deadline"),
         ("deadline", "30m", "sooner than the work would take"),
     ],
 )
@@ -185,3 +186,16 @@ async def test_an_item_nobody_is_free_for_is_said_once_to_the_business_and_moder
     ]
     alerts = [n.text for n in world.messenger().to(moderators) if "Nobody is free" in n.text]
     assert len(alerts) == 1
+
+
+async def test_a_refund_is_told_once(world: World) -> None:
+    shop = await world.business()
+    work_id = await world.funded(shop)  # nobody is free, so nobody takes it
+    world.clock.advance(days=2)
+    await world.app.sweep()
+    about_money = [n.text for n in await world.inbox("Bloom") if "refunded" in n.text.lower()]
+    assert about_money == [
+        f'£25.00 for "Proofread a flyer" is being refunded. The moderators '
+        "will send it back by bank transfer."
+    ]
+    assert (await world.item(work_id)).status == WorkStatus.REFUNDED
