@@ -195,7 +195,7 @@ async def test_a_refund_is_told_once(world: World) -> None:
     await world.app.sweep()
     about_money = [n.text for n in await world.inbox("Bloom") if "refunded" in n.text.lower()]
     assert about_money == [
-        f'£25.00 for "Proofread a flyer" is being refunded. The moderators '
+        '£25.00 for "Proofread a flyer" is being refunded. The moderators '
         "will send it back by bank transfer."
     ]
     assert (await world.item(work_id)).status == WorkStatus.REFUNDED
