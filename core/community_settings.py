@@ -26,6 +26,7 @@ class CommunitySettings(BaseModel):
     banned_words: list[str] | None = None
     offer_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     urgent_offer_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    skill_checks: bool | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -44,6 +45,7 @@ OVERRIDES = {
     "banned_words": "banned_words",
     "offer_minutes": "offer_timeout_minutes",
     "urgent_offer_minutes": "urgent_offer_timeout_minutes",
+    "skill_checks": "skill_checks",
 }
 
 SETTING_HELP = {
@@ -54,6 +56,7 @@ SETTING_HELP = {
     "banned_words": "words refused in posts, e.g. /settings banned_words crypto, forex",
     "offer_minutes": "how long a parent has to answer an offer, e.g. /settings offer_minutes 10",
     "urgent_offer_minutes": "the same for urgent work, e.g. /settings urgent_offer_minutes 5",
+    "skill_checks": "whether members here take skill checks: on or off",
 }
 
 
@@ -83,6 +86,8 @@ def read_setting(name: str, value: str) -> dict[str, Any]:
     elif key == "banned_words":
         raw = [] if raw.lower() in ("", "none") else [w.strip().lower() for w in raw.split(",")]
         raw = [w for w in raw if w]
+    elif key == "skill_checks":
+        raw = {"on": True, "yes": True, "off": False, "no": False}.get(raw.lower(), raw)
     elif key in ("offer_minutes", "urgent_offer_minutes"):
         raw = raw.removesuffix("m").removesuffix("min").strip()
     try:
@@ -115,4 +120,5 @@ def describe_settings(settings: Settings) -> list[str]:
         f"banned_words: {words}",
         f"offer_minutes: {settings.offer_timeout_minutes}",
         f"urgent_offer_minutes: {settings.urgent_offer_timeout_minutes}",
+        f"skill_checks: {'on' if settings.skill_checks else 'off'}",
     ]

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     max_budget_minor: int = Field(default=500_000, ge=1)
     banned_words: list[str] = Field(default_factory=list)  # refused in posts
     skill_checks_file: str | None = None  # YAML; default: core/skill_checks.yaml
+    skill_checks: bool = True  # a community may switch its checks off with /settings
     quiz_retry_hours: float = Field(default=24, ge=0)
     auto_approve_days: int = Field(default=3, ge=1)
     rating_window_days: int = Field(default=7, ge=1)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from sqlalchemy import select
 
 from core.commands import AnswerQuiz, StartQuiz
+from core.communities import community_settings
 from core.config import Settings
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.handlers.common import catalogue, local_time_text, member_of
@@ -75,8 +76,19 @@ def by_code(checks: dict[str, SkillCheck], skills: SkillCatalogue) -> dict[str, 
     return found
 
 
-async def learn(uow: UnitOfWork, settings: Settings, skill: str = "") -> str:
-    """/learn: the skill checks there are, with their courses."""
+NO_CHECKS_HERE = (
+    "This community doesn't run skill checks; your skills, your record and your ratings "
+    "speak for you."
+)
+
+
+async def learn(
+    uow: UnitOfWork, settings: Settings, skill: str = "", community_id: int | None = None
+) -> str:
+    """/learn: the skill checks there are, with their courses (none where a community has
+    switched them off)."""
+    if not (await community_settings(uow, settings, community_id)).skill_checks:
+        return NO_CHECKS_HERE
     skills = await catalogue(uow)
     checks = by_code(load_checks(settings.skill_checks_file), skills)
     if skill.strip():
@@ -100,6 +112,8 @@ async def start_quiz(
     cmd: StartQuiz, uow: UnitOfWork, settings: Settings
 ) -> tuple[str, list[Action]]:
     member = await member_of(uow, cmd.actor)
+    if not (await community_settings(uow, settings, cmd.actor.community_id)).skill_checks:
+        raise DomainError(NO_CHECKS_HERE)
     skills = await catalogue(uow)
     code = skills.resolve(cmd.skill)
     check = by_code(load_checks(settings.skill_checks_file), skills).get(code)

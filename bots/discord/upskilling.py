@@ -29,7 +29,7 @@ class Upskilling(commands.Cog):
         async def act(actor: Actor) -> str:
             brain = brain_of(interaction)
             async with brain.uow() as uow:
-                return await skill_checks.learn(uow, brain.settings, skill)
+                return await skill_checks.learn(uow, brain.settings, skill, actor.community_id)
 
         await respond(interaction, act)
 

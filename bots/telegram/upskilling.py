@@ -18,7 +18,7 @@ async def learn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async def act(actor: Actor) -> Reply:
         app = brain(context)
         async with app.uow() as uow:
-            return await skill_checks.learn(uow, app.settings, skill)
+            return await skill_checks.learn(uow, app.settings, skill, actor.community_id)
 
     await respond(update, context, act)
 

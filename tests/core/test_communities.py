@@ -11,6 +11,7 @@ from core.actors import Actor
 from core.audit import audit_view
 from core.errors import DomainError, NotAllowed
 from core.models import Base
+from core.skill_checks import learn
 from core.states import OfferStatus, WorkStatus
 from tests.world import World
 
@@ -268,3 +269,22 @@ async def test_payouts_owed_are_listed_by_community(world: World) -> None:
     assert "to Vic" in valleys and "Priya" not in valleys
     assert everyones.splitlines()[0] == "Town:" and "Valley:" in everyones.splitlines()
     assert "to Priya" in everyones and "to Vic" in everyones
+
+
+async def test_a_community_may_switch_skill_checks_off_for_itself_only(world: World) -> None:
+    town, valley = await two_towns(world)
+    vera = await world.moderator("Vera", community=valley)
+    said = await world.app.handle(
+        c.ChangeCommunitySetting(actor=vera, name="skill_checks", value="off")
+    )
+    assert "skill_checks: off" in said
+    vic = await world.join("Vic", community=valley)
+    await world.app.handle(c.SetSkills(actor=vic, skills="proofreading"))
+    with pytest.raises(DomainError, match="doesn't run skill checks"):
+        await world.app.handle(c.StartQuiz(actor=vic, skill="proofreading"))
+    async with world.app.uow() as uow:
+        assert "doesn't run skill checks" in await learn(uow, world.app.settings, "", valley)
+        assert "Skill checks" in await learn(uow, world.app.settings, "", town)
+    priya = await world.parent("Priya")  # in Town, where checks run
+    started = await world.app.handle(c.StartQuiz(actor=priya, skill="proofreading"))
+    assert "Question 1" in started[0]
