@@ -144,7 +144,7 @@ async def run(minutes: float, rate: float, url: str | None) -> dict[str, Any]:
             await fake.stop()
     logged = stderr.decode().splitlines()
     errors = [
-        " | ".join([line, *logged[n + 1 : n + 60]])
+        f"{line} | {_exception_after(logged, n)}"
         for n, line in enumerate(logged)
         if " ERROR " in line
     ]
@@ -161,6 +161,14 @@ async def run(minutes: float, rate: float, url: str | None) -> dict[str, Any]:
         "errors_logged": len(errors),
         "first_errors": errors[:5],
     }
+
+
+def _exception_after(logged: list[str], at: int) -> str:
+    """The exception a logged error's traceback ends with (its last unindented line)."""
+    for line in logged[at + 1 : at + 80]:
+        if line and not line.startswith((" ", "Traceback")) and not line[:4].isdigit():
+            return line
+    return ""
 
 
 def main() -> None:
