@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     urgent_offers_per_round: int = Field(default=3, ge=1)
     widen_after_rounds: int = Field(default=3, ge=1)  # then any level of the skills will do
     default_available_hours: float = Field(default=2.0, gt=0)
+    # A question asked in a dialog (/post, a button's "reply with..."): after this long
+    # without an answer the draft is put aside, with a sentence saying how to carry on.
+    dialog_timeout_minutes: float = Field(default=15, gt=0, le=24 * 60)
     tonight_from: str = Field(default="19:00", pattern=r"^([01][0-9]|2[0-2]):[0-5][0-9]$")
     min_budget_minor: int = Field(default=100, ge=1)
     max_budget_minor: int = Field(default=500_000, ge=1)

@@ -14,11 +14,15 @@ from telegram.ext import (
 )
 
 from bots.telegram.common import (
+    DIALOG_SINCE,
     Reply,
     actor_of,
     brain,
+    dialog_touched,
+    dialog_went_stale,
     number,
     respond,
+    send,
     show,
     text_after_command,
 )
@@ -65,13 +69,32 @@ async def post_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await update.effective_message.reply_text(err.message)
         return ConversationHandler.END
     context.user_data["post"] = {}  # type: ignore[index]
+    dialog_touched(context)
     await update.effective_message.reply_text(QUESTIONS["title"])
     return 0
+
+
+PUT_ASIDE = (
+    "Your post from earlier waited more than {minutes:g} minutes for an answer, so I put it "
+    "aside and nothing was posted. Type /post to start again."
+)
+
+
+async def _put_aside(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    assert update.effective_chat is not None and context.user_data is not None
+    context.user_data.pop("post", None)
+    context.user_data.pop(DIALOG_SINCE, None)
+    minutes = brain(context).settings.dialog_timeout_minutes
+    await send(context, update.effective_chat.id, PUT_ASIDE.format(minutes=minutes))
+    return ConversationHandler.END
 
 
 async def post_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """Check one answer with the core; ask again on a mistake, or move on."""
     assert update.effective_message is not None and context.user_data is not None
+    if dialog_went_stale(context):
+        return await _put_aside(update, context)
+    dialog_touched(context)
     draft: dict[str, str] = context.user_data.setdefault("post", {})
     step = len(draft)
     field = STEPS[step]
@@ -109,6 +132,8 @@ async def post_finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     query = update.callback_query
     assert query is not None and context.user_data is not None
     await query.answer()
+    if dialog_went_stale(context):
+        return await _put_aside(update, context)
     draft = context.user_data.pop("post", {})
     actor = await actor_of(update, context)
     try:

@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from bots.telegram.common import actor_of, brain, send
+from bots.telegram.common import actor_of, brain, dialog_touched, dialog_went_stale, send
 from core import tokens
 from core.errors import DomainError
 
@@ -33,6 +33,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         action = tokens.read(query.data or "", actor)
         if isinstance(action, tokens.NeedsText):
             context.user_data["needs"] = action
+            dialog_touched(context)
             await send(context, chat_id, action.prompt + " (or /stop)")
             return WAITING_FOR_TEXT
         reply = await brain(context).handle(action)
@@ -48,6 +49,13 @@ async def on_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
     assert message is not None and context.user_data is not None
     need: tokens.NeedsText = context.user_data.pop("needs")
+    if dialog_went_stale(context):
+        minutes = brain(context).settings.dialog_timeout_minutes
+        await message.reply_text(
+            f"That question waited more than {minutes:g} minutes, so I put it aside and "
+            "nothing was sent; press the button again if you still want to."
+        )
+        return ConversationHandler.END
     if message.document is not None:
         body = f"File: {message.document.file_name or 'attachment'} (sent on Telegram)"
         body += f"\n{message.caption}" if message.caption else ""

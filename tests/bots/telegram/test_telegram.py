@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bots.app import ParentBrain
 from bots.telegram.app import TelegramAdapter
@@ -16,7 +16,7 @@ from bots.telegram.common import SORRY
 from bots.telegram.messenger import TelegramMessenger
 from core import commands as c
 from core.clock import ManualClock
-from core.models import Member, OutboxNotice
+from core.models import Member, OutboxNotice, WorkItem
 from core.notices import Action, Notice
 from tests.fakes.telegram_api import FakeTelegram
 from tests.scenarios.telegram_driver import GROUP, TelegramDriver
@@ -296,3 +296,21 @@ async def test_cancel_with_an_item_inside_a_post_cancels_that_item_and_keeps_the
     assert any("still open" in text for text in said)
     said = await tg.reply("Mel", "Two pages.")  # the draft goes on from where it was
     assert any("skills" in text.lower() for text in said), said
+
+
+async def test_an_abandoned_post_is_put_aside_with_a_sentence_after_the_time_out(
+    tg: TelegramDriver,
+) -> None:
+    await tg.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    await tg.command("Mel", "post")
+    await tg.reply("Mel", "Proofread menu")
+    tg.clock.advance(minutes=16)  # she went to the school gate
+    said = await tg.reply("Mel", "Two pages.")
+    assert said == [
+        "Your post from earlier waited more than 15 minutes for an answer, so I put it aside "
+        "and nothing was posted. Type /post to start again."
+    ]
+    again = await tg.command("Mel", "post")  # a fresh start, from the first question
+    assert any("title" in text.lower() for text in again), again
+    async with tg.brain.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(WorkItem)) == 0
