@@ -17,7 +17,6 @@ from bots.app import ParentBrain
 from bots.discord.bot import DiscordMessenger, ParentBrainBot
 from bots.discord.communities import CommunitySetup
 from bots.discord.moderation import Moderation
-from core import commands as c
 from core.clock import ManualClock
 from core.communities import adopt_configured_community
 from tests.fakes import discord_api as fake_api
@@ -31,6 +30,7 @@ from tests.fakes.discord_api import (
     MOD_ROLE_ID,
     FakeDiscord,
 )
+from tests.scenarios.membership import HomeCommunity
 
 # How this driver turns "/command args" (as typed on Telegram) into Discord's named options.
 FIRST_THEN_REST = {
@@ -57,7 +57,7 @@ ONE_OPTION = {
 LONG_LIVED = ("RequestHandler", "BaseView.__timeout_task_impl")
 
 
-class DiscordDriver:
+class DiscordDriver(HomeCommunity):
     platform = "discord"
 
     def __init__(
@@ -66,9 +66,7 @@ class DiscordDriver:
         self.brain, self.clock, self.fake = brain, clock, fake
         self.set_up = set_up  # False: the server is new to Parent Brain until /setup
         self.guild_id = GUILD_ID  # the server commands are typed in; a test may move people
-        self.home: int | None = None  # see belongs()
-        self.outsiders: set[str] = set()
-        self._joined: set[str] = set()
+        self._belong_nowhere_yet()
         self.ids: dict[str, int] = {}
         self._counter = itertools.count(1)
         self.bot: ParentBrainBot = None  # type: ignore[assignment]
@@ -135,23 +133,6 @@ class DiscordDriver:
             for p in posts
             if c == self.fake.dm_channels.get(uid) or p.for_user == uid
         }
-
-    async def belongs(self, name: str) -> None:
-        """Once `home` is set: everyone but the `outsiders` is a member of that community, as
-        the platform says when they join its group or server (before their first DM)."""
-        if self.home is None or name in self.outsiders or name in self._joined:
-            return
-        self._joined.add(name)
-        await self.brain.handle(
-            c.RegisterAccount(
-                platform=self.platform,
-                external_id=str(self.uid(name)),
-                display_name=name,
-                handle=name.lower(),
-                community_id=self.home,
-                platform_says_member=True,
-            )
-        )
 
     async def _interact(
         self,

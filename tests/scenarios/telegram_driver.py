@@ -15,17 +15,17 @@ from bots.app import ParentBrain
 from bots.telegram.app import build_application
 from bots.telegram.common import GROUP_REPLIES, deep_payload
 from bots.telegram.messenger import TelegramMessenger
-from core import commands as c
 from core.clock import ManualClock
 from core.communities import adopt_configured_community
 from tests.fakes.telegram_api import FakeTelegram
+from tests.scenarios.membership import HomeCommunity
 
 GROUP = -100_500
 MOD_CHAT = -100_600
 LEVELS = {"beginner": "Beginner", "intermediate": "Intermediate", "expert": "Expert"}
 
 
-class TelegramDriver:
+class TelegramDriver(HomeCommunity):
     platform = "telegram"
 
     def __init__(
@@ -42,9 +42,7 @@ class TelegramDriver:
         self._asked_in: dict[str, str] = {}
         self._counter = itertools.count(1)
         self.other_groups: set[int] = set()  # further groups a test types in, by chat id
-        self.home: int | None = None  # see belongs()
-        self.outsiders: set[str] = set()
-        self._joined: set[str] = set()
+        self._belong_nowhere_yet()
         self.application: Application = None  # type: ignore[assignment,type-arg]
 
     async def start(self) -> None:
@@ -131,23 +129,6 @@ class TelegramDriver:
                 "message": FakeTelegram._message(sent),
             },
         }
-
-    async def belongs(self, name: str) -> None:
-        """Once `home` is set: everyone but the `outsiders` is a member of that community, as
-        the platform says when they join its group or server (before their first DM)."""
-        if self.home is None or name in self.outsiders or name in self._joined:
-            return
-        self._joined.add(name)
-        await self.brain.handle(
-            c.RegisterAccount(
-                platform=self.platform,
-                external_id=str(self.uid(name)),
-                display_name=name,
-                handle=name.lower(),
-                community_id=self.home,
-                platform_says_member=True,
-            )
-        )
 
     async def _process(self, name: str, update: dict[str, Any]) -> list[str]:
         await self.belongs(name)

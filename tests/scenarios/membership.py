@@ -1,0 +1,37 @@
+"""Who belongs where, for the drivers: set `home`, and everyone the suite talks about except
+the `outsiders` is a member of that community before their first message, as their platform
+would say when they joined its group or server."""
+
+from __future__ import annotations
+
+from bots.app import ParentBrain
+from core import commands as c
+
+
+class HomeCommunity:
+    platform: str
+    brain: ParentBrain
+    home: int | None
+    outsiders: set[str]
+    _joined: set[str]
+
+    def uid(self, name: str) -> int:
+        raise NotImplementedError
+
+    def _belong_nowhere_yet(self) -> None:
+        self.home, self.outsiders, self._joined = None, set(), set()
+
+    async def belongs(self, name: str) -> None:
+        if self.home is None or name in self.outsiders or name in self._joined:
+            return
+        self._joined.add(name)
+        await self.brain.handle(
+            c.RegisterAccount(
+                platform=self.platform,
+                external_id=str(self.uid(name)),
+                display_name=name,
+                handle=name.lower(),
+                community_id=self.home,
+                platform_says_member=True,
+            )
+        )
