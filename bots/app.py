@@ -26,6 +26,7 @@ from core.ports import Messenger, PaymentGateway, Router
 from core.sweeps import SweepReport, sweep
 from core.uow import Turns, UnitOfWorkFactory, uow_factory
 from payments import handlers as money
+from payments.funding import chase_overdue_payments
 from payments.offline import OfflineGateway
 from payments.recovery import finish_money
 from routing.simple import SimpleRouter
@@ -44,7 +45,7 @@ class ConfigurationError(Exception):
 def choose_gateway(settings: Settings) -> PaymentGateway:
     """Stripe when a key is set (it then needs the webhook secret); otherwise offline."""
     if settings.stripe_api_key is None:
-        return OfflineGateway()
+        return OfflineGateway(settings.pay_into())
     if settings.stripe_webhook_secret is None:
         raise ConfigurationError(
             "PARENTBRAIN_STRIPE_API_KEY is set but PARENTBRAIN_STRIPE_WEBHOOK_SECRET is not; "
@@ -105,6 +106,11 @@ class ParentBrain:
     async def sweep(self) -> SweepReport:
         report = await sweep(self.bus, self.uow, timedelta(days=self.settings.rating_window_days))
         report.money_finished = (await finish_money(self.bus, self.uow, self.gateway.name)).total
+        if self.gateway.confirms_by_hand:
+            async with self.uow() as unit:
+                overdue = timedelta(hours=self.settings.payment_overdue_hours)
+                report.payments_chased = await chase_overdue_payments(unit, overdue)
+                await unit.commit()
         if report.offers_expired or report.items_routed or report.auto_approved:
             log.info(
                 "sweep: %s offers timed out, %s items routed, %s approved by themselves, "

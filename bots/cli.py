@@ -205,13 +205,13 @@ async def _payouts(settings: Settings) -> int:
     from core.actors import Actor
     from core.clock import SystemClock
     from core.db import make_engine, make_sessionmaker
+    from core.owed import money_owed
     from core.uow import uow_factory
-    from core.views import payouts_owed
 
     engine = make_engine(settings.database_url)
     try:
         async with uow_factory(make_sessionmaker(engine), SystemClock())() as uow:
-            print(await payouts_owed(uow, Actor.system()))
+            print(await money_owed(uow, Actor.system()))
     finally:
         await engine.dispose()
     return 0

@@ -202,6 +202,12 @@ async def serve(
     except ConfigurationError as err:
         print(err, file=sys.stderr)
         return 2
+    if brain.gateway.confirms_by_hand and settings.pay_into() is None:
+        log.warning(
+            "Offline payments: no bank account is set (PARENTBRAIN_BANK_ACCOUNT_NAME with "
+            "_SORT_CODE and _ACCOUNT_NUMBER, or _IBAN), so businesses are told the "
+            "moderators will message them where to pay"
+        )
     brain.messengers.update(messengers or {p: adapter.messenger for p, adapter in adapters.items()})
     brain.outbox.messengers = dict(brain.messengers)
     stop = stop or asyncio.Event()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from core.actors import Actor
 from core.errors import NotFound
@@ -243,6 +243,21 @@ class ConfirmPayout(Command):
     actor: Actor
     payout_id: int
     reference: str = Field(default="", max_length=100)
+
+
+class ConfirmRefund(Command):
+    """A moderator sent a business's refund by hand (offline gateway)."""
+
+    actor: Actor
+    work_id: int
+    reference: str = Field(default="", max_length=100)
+
+
+class SetPayoutDetails(Command):
+    """A parent says where the moderators should pay them (offline gateway); empty erases."""
+
+    actor: Actor
+    details: SecretStr = Field(max_length=300)  # bank details: kept out of logs and reprs
 
 
 class AddSkill(Command):

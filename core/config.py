@@ -51,6 +51,14 @@ class Settings(BaseSettings):
         None  # where Checkout and onboarding come back to; default: our /stripe/done
     )
 
+    # Offline mode: the account businesses pay into, shown with the amount and PB-<item>.
+    bank_account_name: str | None = Field(default=None, max_length=100)
+    bank_sort_code: str | None = Field(default=None, pattern=r"^\d{2}-?\d{2}-?\d{2}$")
+    bank_account_number: str | None = Field(default=None, pattern=r"^\d{8}$")
+    bank_iban: str | None = Field(default=None, max_length=42)
+    # Offline mode: the moderators hear once when a business hasn't paid after this long.
+    payment_overdue_hours: float = Field(default=24, gt=0)
+
     router: str = Field(
         default="learning", pattern="^(simple|learning)$"
     )  # see routing/learning.py; simple is the best-rated-first baseline
@@ -100,6 +108,20 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def pay_into(self) -> str | None:
+        """The bank account businesses pay into, in words; None if not configured."""
+        if not self.bank_account_name:
+            return None
+        if self.bank_iban:
+            return f"{self.bank_account_name}, IBAN {self.bank_iban}"
+        if self.bank_sort_code and self.bank_account_number:
+            code = self.bank_sort_code.replace("-", "")
+            return (
+                f"{self.bank_account_name}, sort code {code[:2]}-{code[2:4]}-{code[4:]}, "
+                f"account {self.bank_account_number}"
+            )
+        return None
 
     def telegram_help_chat(self) -> int | None:
         return self.telegram_help_chat_id or self.telegram_community_chat_id

@@ -283,6 +283,10 @@ class WorkItem(Base):
     created_at: Mapped[datetime]
     funded_at: Mapped[datetime | None]
     assigned_at: Mapped[datetime | None]
+    # Offline payment: when the business was told how to pay, and when the moderators were
+    # told it is overdue (once).
+    payment_asked_at: Mapped[datetime | None]
+    payment_chased_at: Mapped[datetime | None]
     # When routing last looked at it; sweeps take the longest-waiting first, so none starves.
     routed_at: Mapped[datetime | None]
 
@@ -410,6 +414,45 @@ class Payout(Base):
     gateway_ref: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class Refund(Base):
+    """Money going back to a business: sent at once by a gateway, or owed until a moderator
+    sends it by hand and confirms it with /refunded."""
+
+    __tablename__ = "refunds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), unique=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(12), default="owed")  # owed | sent
+    gateway_ref: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class PayoutDetails(Base):
+    """Where a parent is paid by hand (offline mode): shown to moderators only when owed."""
+
+    __tablename__ = "payout_details"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    account: Mapped[str] = mapped_column(String(60))  # "sort code 12-34-56, account 12345678"
+    updated_at: Mapped[datetime]
+
+
+class DeliveredFile(Base):
+    """A file a parent delivered: the platform's own handle, and a stored copy once fetched."""
+
+    __tablename__ = "delivered_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    file_ref: Mapped[str] = mapped_column(String(600))  # Telegram file_id; Discord URL
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # document | photo | voice | video | audio
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    stored_key: Mapped[str | None] = mapped_column(String(200))
 
 
 class PayeeAccount(Base):

@@ -43,3 +43,8 @@ def platform_fee(budget_minor: int, fee_bps: int) -> int:
 
 def parent_share(budget_minor: int, fee_bps: int) -> int:
     return budget_minor - platform_fee(budget_minor, fee_bps)
+
+
+def payment_reference(work_id: int) -> str:
+    """What a business quotes on a bank transfer, so a moderator can match it to the item."""
+    return f"PB-{work_id}"

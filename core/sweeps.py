@@ -38,6 +38,7 @@ class SweepReport:
     auto_approved: int = 0
     switched_on: list[int] = field(default_factory=list)
     money_finished: int = 0  # movements a crash left half-way, finished (payments.recovery)
+    payments_chased: list[int] = field(default_factory=list)  # offline items unpaid too long
 
 
 async def _due_ids(uow: UnitOfWork, query: Select[Any]) -> list[int]:

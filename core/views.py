@@ -13,11 +13,9 @@ from core.handlers.availability import as_window, live_availability, weekly_wind
 from core.handlers.common import ACTIVE_JOB, catalogue, local_time_text, member_of, zone
 from core.models import (
     Business,
-    Community,
     Delivery,
     LedgerEntry,
     LedgerTransaction,
-    Member,
     MemberSkill,
     Offer,
     Payout,
@@ -178,35 +176,6 @@ async def my_items(uow: UnitOfWork, actor: Actor) -> str:
     )
 
 
-async def payouts_owed(uow: UnitOfWork, actor: Actor) -> str:
-    """What is owed to parents: the moderator's own community's, or (for the operator's
-    `parentbrain payouts`) every community's, under its name."""
-    here = actor.moderated_community()
-    query = (
-        select(Payout, Member, Community.title)
-        .join(Member, Member.id == Payout.member_id)
-        .join(WorkItem, WorkItem.id == Payout.work_id)
-        .join(Community, Community.id == WorkItem.community_id)
-        .where(Payout.status == "owed")
-        .order_by(Community.id, Payout.id)
-    )
-    if here is not None:
-        query = query.where(WorkItem.community_id == here)
-    rows = (await uow.session.execute(query)).all()
-    if not rows:
-        return "No payouts are owed."
-    lines, heading = [], None
-    for payout, member, title in rows:
-        if here is None and title != heading:
-            heading = title
-            lines.append(f"{title}:")
-        lines.append(
-            f"Payout #{payout.id}: {Money(payout.amount_minor, payout.currency)} to "
-            f"{member.display_name} for item #{payout.work_id}; confirm with /paid {payout.id}"
-        )
-    return "\n".join(lines)
-
-
 HELP = {
     "parent": (
         "What you can type:\n"
@@ -323,17 +292,28 @@ async def statement(uow: UnitOfWork, actor: Actor) -> str:
             select(WorkItem, LedgerTransaction.kind, LedgerEntry.amount_minor)
             .join(LedgerTransaction, LedgerTransaction.work_id == WorkItem.id)
             .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
-            .where(WorkItem.business_id == business.id, LedgerEntry.account == "cash")
+            .where(
+                WorkItem.business_id == business.id,
+                (LedgerEntry.account == "cash")
+                | ((LedgerTransaction.kind == "refund_owed") & (LedgerEntry.amount_minor < 0)),
+            )
             .order_by(WorkItem.id, LedgerTransaction.id)
         )
     ).all()
     if not rows:
         return "Nothing has been paid yet. Items appear here once their payment arrives."
+    # A refund by hand is owed (its own posting) until a moderator sends it (a cash posting).
+    sent_back = {item.id for item, kind, _ in rows if kind == "refund"}
     lines, paid_in, back = [f"Statement for {business.name}:"], 0, 0
     for item, kind, amount in rows:
         if kind == "fund":
             paid_in += amount
             lines.append(f'#{item.id} "{item.title}": paid {Money(amount, item.currency)}')
+        elif kind == "refund_owed" and item.id not in sent_back:
+            lines.append(
+                f'#{item.id} "{item.title}": {Money(-amount, item.currency)} to be refunded '
+                "(the moderators send it by bank transfer)"
+            )
         elif kind in ("refund", "split") and amount < 0:
             back += -amount
             lines.append(f'#{item.id} "{item.title}": refunded {Money(-amount, item.currency)}')

@@ -13,11 +13,18 @@ from core.models import Payout
 from core.money import Money, platform_fee
 from core.notices import Notice
 from core.parsing import parse_money
-from core.ports import PaymentGateway, RefundRequest
+from core.ports import PaymentGateway
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
 from payments import ledger
-from payments.payouts import assignee_of, lock_payee, mark_paid, transfer_request
+from payments.payouts import (
+    assignee_of,
+    lock_payee,
+    mark_paid,
+    tell_moderators_payout_owed,
+    transfer_request,
+)
+from payments.refunds import refund_to_business
 
 
 async def resolve_dispute(
@@ -74,14 +81,20 @@ async def resolve_dispute(
         now=now,
         work_id=item.id,
         legs=[
-            (ledger.escrow(item.id), item.budget_minor),
+            (ledger.escrow(item.id), gross.minor),
             (ledger.payable(parent), -(gross.minor - fee)),
             (ledger.REVENUE, -fee),
-            (ledger.CASH, -back),
         ],
-        memo=f"dispute split; {back} refunded",
+        memo=f"dispute split; {back} goes back",
     )
-    await gateway.refund(RefundRequest(item.id, back, item.currency, charge=item.charge_ref))
+    share = Money(gross.minor - fee, item.currency)
+    await refund_to_business(
+        uow,
+        item,
+        back,
+        gateway,
+        why=f'The moderators split "{item.title}": the parent receives {share}. ',
+    )
     item.status = WorkStatus.APPROVED
     payout = Payout(
         work_id=item.id,
@@ -93,16 +106,11 @@ async def resolve_dispute(
     uow.session.add(payout)
     await uow.session.flush()
     reference = await gateway.transfer(transfer_request(item, payout, account))
-    if reference is not None:
-        await mark_paid(uow, item, payout, reference)
-    share = Money(gross.minor - fee, item.currency)
     await uow.notify(
         Notice(to=parent, text=f'The moderators split "{item.title}": you receive {share}.')
     )
-    await uow.notify(
-        Notice(
-            to=owner,
-            text=f'The moderators split "{item.title}": {Money(back, item.currency)} is refunded to you.',
-        )
-    )
+    if reference is not None:
+        await mark_paid(uow, item, payout, reference)
+    elif gateway.confirms_by_hand:
+        await tell_moderators_payout_owed(uow, item, payout)
     return f"Split #{item.id}: {share} to the parent, {Money(back, item.currency)} back to the business."

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
 from core.commands import (
     CheckoutExpired,
     ConfirmFunding,
@@ -9,12 +13,14 @@ from core.commands import (
 from core.errors import StaleAction
 from core.events import WorkCancelled, WorkExpired, WorkFunded
 from core.handlers.common import owner_member_id
-from core.money import Money
-from core.notices import Notice
-from core.ports import PaymentGateway, RefundRequest
+from core.models import Business, WorkItem
+from core.money import Money, payment_reference
+from core.notices import MODERATORS, Notice
+from core.ports import PaymentGateway
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
 from payments import ledger
+from payments.refunds import refund_to_business
 
 
 async def confirm_funding(cmd: ConfirmFunding, uow: UnitOfWork) -> str:
@@ -60,27 +66,9 @@ async def refund_unused(
     if item.status not in (WorkStatus.CANCELLED, WorkStatus.EXPIRED):
         return
     held = -await ledger.balance(uow.session, ledger.escrow(item.id), item.currency)
-    reference = await gateway.refund(
-        RefundRequest(item.id, held, item.currency, charge=item.charge_ref)
-    )
-    await ledger.post(
-        uow.session,
-        key=f"refund:{item.id}",
-        kind="refund",
-        currency=item.currency,
-        legs=[(ledger.escrow(item.id), held), (ledger.CASH, -held)],
-        now=uow.now(),
-        work_id=item.id,
-        memo=reference or "refund by hand",
-    )
+    if held > 0:
+        await refund_to_business(uow, item, held, gateway)
     item.status = WorkStatus.REFUNDED
-    how = "" if reference else " The moderators will send it back by bank transfer."
-    await uow.notify(
-        Notice(
-            to=await owner_member_id(uow, item),
-            text=f'{Money(held, item.currency)} for "{item.title}" is being refunded.{how}',
-        )
-    )
 
 
 async def checkout_expired(cmd: CheckoutExpired, uow: UnitOfWork) -> None:
@@ -95,3 +83,44 @@ async def checkout_expired(cmd: CheckoutExpired, uow: UnitOfWork) -> None:
             text=f'The payment link for "{item.title}" expired, so it was closed. Type /post to post it again.',
         )
     )
+
+
+async def chase_overdue_payments(uow: UnitOfWork, overdue: timedelta) -> list[int]:
+    """Offline: items still unpaid `overdue` after the business was told how to pay. The
+    moderators hear once, with what to type; the business is reminded how to pay."""
+    cutoff = uow.now() - overdue
+    items = (
+        await uow.session.scalars(
+            select(WorkItem)
+            .where(
+                WorkItem.status == WorkStatus.AWAITING_PAYMENT,
+                WorkItem.payment_asked_at <= cutoff,
+                WorkItem.payment_chased_at.is_(None),
+            )
+            .order_by(WorkItem.payment_asked_at)
+            .limit(200)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    for item in items:
+        item.payment_chased_at = uow.now()
+        business = await uow.session.get_one(Business, item.business_id)
+        amount = Money(item.budget_minor, item.currency)
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=item.community_id,
+                text=f'Payment overdue for item #{item.id} "{item.title}": {business.name} was '
+                f"asked for {amount} (reference {payment_reference(item.id)}) on "
+                f"{item.payment_asked_at:%d %b %H:%M} UTC. If it has arrived, type "
+                f"/funded {item.id}; if not, it closes unpaid on {item.deadline:%d %b %H:%M} UTC.",
+            )
+        )
+        await uow.notify(
+            Notice(
+                to=business.owner_member_id,
+                text=f'We haven\'t received your payment for "{item.title}" (#{item.id}) yet. '
+                f"To open it to parents, {item.checkout_url}.",
+            )
+        )
+    return [item.id for item in items]

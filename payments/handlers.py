@@ -8,14 +8,18 @@ from core.commands import (
     Command,
     ConfirmFunding,
     ConfirmPayout,
+    ConfirmRefund,
     PayeeUpdated,
     ResolveDispute,
+    SetPayoutDetails,
     SetUpPayouts,
 )
 from core.events import DeliveryApproved, Event, WorkCancelled, WorkExpired
 from payments.disputes import resolve_dispute
 from payments.funding import checkout_expired, confirm_funding, refund_unused
+from payments.payout_details import set_payout_details
 from payments.payouts import confirm_payout, payee_updated, set_up_payouts, settle_approved
+from payments.refunds import confirm_refund
 
 COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ConfirmFunding: confirm_funding,
@@ -24,6 +28,8 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     SetUpPayouts: set_up_payouts,
     PayeeUpdated: payee_updated,
     CheckoutExpired: checkout_expired,
+    ConfirmRefund: confirm_refund,
+    SetPayoutDetails: set_payout_details,
 }
 EVENT_HANDLERS: dict[type[Event], list[Handler]] = {
     DeliveryApproved: [settle_approved],

@@ -4,6 +4,7 @@ Accounts:
   cash                     money the platform holds at its bank or processor (asset)
   escrow:work:<id>         a business's payment held for one work item (liability)
   payable:member:<id>      what the platform owes a parent (liability)
+  refund_owed:work:<id>    money owed back to a business, until a moderator sends it (liability)
   revenue:platform         the platform's fees
 """
 
@@ -15,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.models import LedgerEntry, LedgerTransaction, WorkItem
+from core.models import LedgerEntry, LedgerTransaction, Refund, WorkItem
 from core.states import WorkStatus
 
 CASH = "cash"
@@ -28,6 +29,10 @@ def escrow(work_id: int) -> str:
 
 def payable(member_id: int) -> str:
     return f"payable:member:{member_id}"
+
+
+def refund_owed(work_id: int) -> str:
+    return f"refund_owed:work:{work_id}"
 
 
 class LedgerError(Exception):
@@ -100,6 +105,18 @@ async def check(session: AsyncSession) -> list[str]:
     for (account, currency), total in (await balances_like(session, "payable:")).items():
         if total > 0:
             breaches.append(f"{account} was paid {total} {currency} more than it earned")
+    owed_back = await balances_like(session, "refund_owed:")
+    for (account, currency), total in owed_back.items():
+        if total > 0:
+            breaches.append(f"{account} was sent {total} {currency} more than was owed")
+    for refund in (await session.scalars(select(Refund))).all():
+        held = -owed_back.get((refund_owed(refund.work_id), refund.currency), 0)
+        expected = refund.amount_minor if refund.status == "owed" else 0
+        if held != expected:
+            breaches.append(
+                f"refund {refund.id} for work item {refund.work_id} is {refund.status} but "
+                f"{held} {refund.currency} is booked as owed back"
+            )
     settled = (WorkStatus.PAID, WorkStatus.REFUNDED)
     items = (await session.execute(select(WorkItem.id, WorkItem.currency, WorkItem.status))).all()
     escrows = await balances_like(session, "escrow:")

@@ -11,9 +11,10 @@ from core.commands import (
 )
 from core.errors import NotFound, StaleAction
 from core.events import DeliveryApproved, PayoutSent
-from core.models import PayeeAccount, Payout, WorkItem
+from core.models import Member, PayeeAccount, Payout, PayoutDetails, WorkItem
 from core.money import Money, parent_share, platform_fee
 from core.notices import MODERATORS, Notice
+from core.owed import pay_to
 from core.ports import PaymentGateway, TransferRequest
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
@@ -45,23 +46,36 @@ async def settle_approved(
     if not first_attempt:
         return  # still waiting on the same blocker; the parent was told the first time
     share = Money(payout.amount_minor, payout.currency)
-    how = (
-        "The moderators pay it by bank transfer and you'll hear here when it's sent."
-        if gateway.confirms_by_hand
-        else "Type /payouts to set up how you're paid, and it will be sent as soon as you have."
-    )
+    if not gateway.confirms_by_hand:
+        how = "Type /payouts to set up how you're paid, and it will be sent as soon as you have."
+    elif await uow.session.get(PayoutDetails, event.member_id) is None:
+        how = (
+            "The moderators pay it by bank transfer: to tell them where, type /payoutdetails "
+            "followed by the account holder's name, sort code and account number (or IBAN)."
+        )
+    else:
+        how = "The moderators pay it by bank transfer to the account you gave; you'll hear here when it's sent."
     await uow.notify(
         Notice(to=event.member_id, text=f'{share} is owed to you for "{item.title}". {how}')
     )
     if gateway.confirms_by_hand:
-        await uow.notify(
-            Notice(
-                to=MODERATORS,
-                community_id=item.community_id,
-                text=f'Payout #{payout.id}: {share} is owed to a parent for "{item.title}" '
-                f"(#{item.id}). Pay it by bank transfer, then type /paid {payout.id}.",
-            )
+        await tell_moderators_payout_owed(uow, item, payout)
+
+
+async def tell_moderators_payout_owed(uow: UnitOfWork, item: WorkItem, payout: Payout) -> None:
+    """The item's moderators pay by hand: where to, how much, and how to say it's done."""
+    parent = await uow.session.get_one(Member, payout.member_id)
+    share = Money(payout.amount_minor, payout.currency)
+    await uow.notify(
+        Notice(
+            to=MODERATORS,
+            community_id=item.community_id,
+            text=f"Payout #{payout.id} owed: {share} to {parent.display_name} for item "
+            f'#{item.id} "{item.title}".\n{await pay_to(uow, payout.member_id)}\n'
+            f"Pay it by bank transfer, then type /paid {payout.id} followed by your bank "
+            "reference (the payout's number, not the item's).",
         )
+    )
 
 
 async def _split(uow: UnitOfWork, item: WorkItem, member_id: int) -> Payout:

@@ -13,6 +13,7 @@ from core import commands as c
 from core import views
 from core.actors import Actor
 from core.audit import audit_view
+from core.owed import money_owed
 from core.parsing import parse_number
 
 if TYPE_CHECKING:
@@ -47,9 +48,25 @@ class Moderation(commands.Cog):
             ),
         )
 
-    @app_commands.command(description="Moderators: what is owed to parents")
+    @app_commands.command(description="Moderators: a business's refund was sent by hand")
+    @app_commands.describe(item="the work item's number", reference="the bank reference")
+    async def refunded(
+        self, interaction: discord.Interaction[Any], item: str, reference: str = ""
+    ) -> None:
+        await self._run(
+            interaction,
+            lambda a: brain_of(interaction).handle(
+                c.ConfirmRefund(
+                    actor=a,
+                    work_id=parse_number(item, "item", "/refunded 12"),
+                    reference=reference,
+                )
+            ),
+        )
+
+    @app_commands.command(description="Moderators: payouts and refunds owed")
     async def owed(self, interaction: discord.Interaction[Any]) -> None:
-        await self._view(interaction, views.payouts_owed)
+        await self._view(interaction, money_owed)
 
     @app_commands.command(description="Moderators: a parent was paid by hand")
     @app_commands.describe(payout="the payout's number", reference="the bank reference")

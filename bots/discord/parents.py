@@ -112,6 +112,22 @@ class ProfileModal(discord.ui.Modal, title="Your Parent Brain profile"):
         await respond(interaction, act)
 
 
+class PayoutDetailsModal(discord.ui.Modal, title="Where the moderators pay you"):
+    details: discord.ui.TextInput[PayoutDetailsModal] = discord.ui.TextInput(
+        label="Name, sort code and account number, or IBAN",
+        placeholder="Jane Smith 12-34-56 12345678",
+        max_length=200,
+    )
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await respond(
+            interaction,
+            lambda a: brain_of(interaction).handle(
+                c.SetPayoutDetails(actor=a, details=self.details.value)
+            ),
+        )
+
+
 class Parents(commands.Cog):
     def __init__(self, bot: ParentBrainBot) -> None:
         self.bot = bot
@@ -253,6 +269,21 @@ class Parents(commands.Cog):
     @app_commands.command(description="Set up how you get paid")
     async def payouts(self, interaction: discord.Interaction[Any]) -> None:
         await respond(interaction, lambda a: brain_of(interaction).handle(c.SetUpPayouts(actor=a)))
+
+    @app_commands.command(description="Tell the moderators where to pay you (a private form)")
+    @app_commands.describe(remove="erase the bank details you gave")
+    async def payoutdetails(
+        self, interaction: discord.Interaction[Any], remove: bool = False
+    ) -> None:
+        if remove:
+            await respond(
+                interaction,
+                lambda a: brain_of(interaction).handle(
+                    c.SetPayoutDetails(actor=a, details="remove")
+                ),
+            )
+            return
+        await interaction.response.send_modal(PayoutDetailsModal())
 
     @app_commands.command(description="The skills work can ask for")
     async def skills(self, interaction: discord.Interaction[Any]) -> None:

@@ -28,6 +28,7 @@ from bots.telegram import (
     moderation,
     onboarding,
     parents,
+    payout_details,
     trust,
     upskilling,
 )
@@ -75,6 +76,7 @@ BUSINESS_COMMANDS = {
 MODERATOR_COMMANDS = {
     "funded": moderation.funded,
     "paid": moderation.paid,
+    "refunded": moderation.refunded,
     "owed": moderation.owed,
     "verify": moderation.verify,
     "stats": moderation.stats,
@@ -125,10 +127,23 @@ def build_application(
         CommandHandler("post", business.post_in_group, filters=filters.ChatType.GROUPS)
     )
     application.add_handler(buttons.button_conversation())
+    application.add_handler(payout_details.payout_details_conversation())
+    application.add_handler(
+        CommandHandler(
+            "payoutdetails", payout_details.in_the_group, filters=filters.ChatType.GROUPS
+        )
+    )
     for name, handler in {**PARENT_COMMANDS, **BUSINESS_COMMANDS, **MODERATOR_COMMANDS}.items():
         application.add_handler(CommandHandler(name, handler))
     application.add_handler(CommandHandler("start", parents.help_command))  # /start in a group
-    known = {"start", "post", *PARENT_COMMANDS, *BUSINESS_COMMANDS, *MODERATOR_COMMANDS}
+    known = {
+        "start",
+        "post",
+        "payoutdetails",
+        *PARENT_COMMANDS,
+        *BUSINESS_COMMANDS,
+        *MODERATOR_COMMANDS,
+    }
     application.bot_data[KNOWN_COMMANDS] = known
     application.add_handler(MessageHandler(filters.COMMAND, parents.unknown_command))  # last
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))

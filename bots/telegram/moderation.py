@@ -11,6 +11,7 @@ from core import views
 from core.actors import Actor
 from core.audit import audit_view
 from core.errors import DomainError
+from core.owed import money_owed
 from core.parsing import is_whole_number
 
 
@@ -49,12 +50,27 @@ async def paid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await respond(update, context, act, check_moderator=True, private_details=False)
 
 
+async def refunded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A business's refund was sent by hand: /refunded <item#> [bank reference]."""
+    typed = text_after_command(update, context)
+
+    async def act(actor: Actor) -> Reply:
+        work_id = number(typed, "item", "/refunded 12 transfer 0302-7")
+        return str(
+            await brain(context).handle(
+                c.ConfirmRefund(actor=actor, work_id=work_id, reference=_reference(typed))
+            )
+        )
+
+    await respond(update, context, act, check_moderator=True, private_details=False)
+
+
 async def owed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """What is owed to parents."""
+    """What is owed to parents and back to businesses."""
 
     async def act(actor: Actor) -> Reply:
         async with brain(context).uow() as uow:
-            return await views.payouts_owed(uow, actor)
+            return await money_owed(uow, actor)
 
     await respond(update, context, act, check_moderator=True, private_details=False)
 

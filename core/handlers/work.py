@@ -33,7 +33,7 @@ from core.models import (
     WorkItem,
     WorkSkill,
 )
-from core.money import Money, parent_share, platform_fee
+from core.money import Money, parent_share, payment_reference, platform_fee
 from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration, parse_deadline, parse_duration, parse_money
 from core.ports import CheckoutRequest, PaymentGateway
@@ -268,6 +268,19 @@ async def open_for_payment(uow: UnitOfWork, item: WorkItem, gateway: PaymentGate
     item.checkout_url = await gateway.create_checkout(
         CheckoutRequest(item.id, item.title, item.budget_minor, item.currency, item.business_id)
     )
+    item.payment_asked_at = uow.now()
+    if gateway.confirms_by_hand:
+        business = await uow.session.get_one(Business, item.business_id)
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=item.community_id,
+                text=f'Item #{item.id} "{item.title}" awaits a bank transfer of '
+                f"{Money(item.budget_minor, item.currency)} from {business.name}, quoting "
+                f"{payment_reference(item.id)}. When it arrives, type /funded {item.id} followed by your bank "
+                "reference.",
+            )
+        )
     return item.checkout_url
 
 

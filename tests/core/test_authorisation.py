@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core import commands as c
-from core import views
+from core import owed, views
 from core.actors import Actor, Role
 from core.audit import audit_view
 from core.communities import membership
@@ -90,6 +90,6 @@ async def test_moderator_views_are_refused_to_everyone_else(world: World, who: s
     suspended = await world.parent("Sam")
     actor = everyone_else(world, shop, suspended)[who]
     async with world.app.uow() as uow:
-        for view in (views.stats, views.disputes, views.payouts_owed, audit_view):
+        for view in (views.stats, views.disputes, owed.money_owed, audit_view):
             with pytest.raises(NotAllowed, match="moderators"):
                 await view(uow, actor)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core import commands as c
-from core import views
+from core import owed, views
 from core.actors import Actor
 from core.audit import audit_view
 from core.errors import DomainError, NotAllowed
@@ -264,8 +264,8 @@ async def test_payouts_owed_are_listed_by_community(world: World) -> None:
     await world.job_done(vic, owner, valley_item)
 
     async with world.app.uow() as uow:
-        valleys = await views.payouts_owed(uow, vera)
-        everyones = await views.payouts_owed(uow, Actor.system())
+        valleys = await owed.money_owed(uow, vera)
+        everyones = await owed.money_owed(uow, Actor.system())
     assert "to Vic" in valleys and "Priya" not in valleys
     assert everyones.splitlines()[0] == "Town:" and "Valley:" in everyones.splitlines()
     assert "to Priya" in everyones and "to Vic" in everyones

@@ -97,6 +97,12 @@ async def test_a_dispute_decided_for_the_business_refunds_in_full(world: World) 
         c.ResolveDispute(actor=await world.moderator(), work_id=work_id, outcome="refund")
     )
     assert (await world.item(work_id)).status == WorkStatus.REFUNDED
+    # Offline, the refund is owed (still in cash) until a moderator sends it and says so.
+    assert await balances(world, priya, work_id) == (0, 0, 0, 4000)
+    owed = await world.app.handle(
+        c.ConfirmRefund(actor=await world.moderator(), work_id=work_id, reference="tx 77")
+    )
+    assert "Recorded the £40.00 refund to Bloom Ltd" in owed
     assert await balances(world, priya, work_id) == (0, 0, 0, 0)
 
 
@@ -113,9 +119,14 @@ async def test_a_split_pays_the_parents_part_less_the_fee_and_refunds_the_rest(
         c.ResolveDispute(actor=mod, work_id=work_id, outcome="split", parent_amount="£10")
     )
     assert "£8.50 to the parent, £30.00 back to the business" in reply
-    # £10 to the parent's side: £1.50 fee, £8.50 owed; £30 refunded; escrow empty.
-    assert await balances(world, priya, work_id) == (0, -850, -150, 1000)
+    # £10 to the parent's side: £1.50 fee, £8.50 owed; £30 owed back; escrow empty.
+    assert await balances(world, priya, work_id) == (0, -850, -150, 4000)
+    told = await world.last_text("Bloom")
+    assert told.startswith('The moderators split "Proofread a flyer": the parent receives £8.50.')
+    assert "£30.00" in told and "refunded to you" in told
     await world.app.handle(c.ConfirmPayout(actor=mod, payout_id=1))
+    await world.app.handle(c.ConfirmRefund(actor=mod, work_id=work_id))
+    assert await balances(world, priya, work_id) == (0, 0, -150, 150)
     assert (await world.item(work_id)).status == WorkStatus.PAID
     with pytest.raises(DomainError, match="not in dispute"):
         await world.app.handle(c.ResolveDispute(actor=mod, work_id=work_id, outcome="refund"))

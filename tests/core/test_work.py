@@ -195,7 +195,8 @@ async def test_a_refund_is_told_once(world: World) -> None:
     await world.app.sweep()
     about_money = [n.text for n in await world.inbox("Bloom") if "refunded" in n.text.lower()]
     assert about_money == [
-        '£25.00 for "Proofread a flyer" is being refunded. The moderators '
-        "will send it back by bank transfer."
+        '£25.00 for "Proofread a flyer" (#1) is being refunded to you. The moderators will '
+        "send it back by bank transfer to the account you paid from, and you'll hear here "
+        "when it's sent."
     ]
     assert (await world.item(work_id)).status == WorkStatus.REFUNDED
