@@ -22,11 +22,13 @@ from core.models import (
     Membership,
     MemberSkill,
     OpenSkill,
+    Refund,
     SkillRow,
     WorkItem,
 )
 from core.skills import SEED_SKILLS
 from core.uow import UnitOfWork
+from payments import ledger
 
 
 async def test_upgrade_matches_the_models_and_seeds_the_skills(database_url: str) -> None:
@@ -192,5 +194,85 @@ async def test_a_single_community_database_becomes_community_one_and_keeps_worki
             uow.session.add(Community(title="Valley", settings={}, created_at=now))
             await uow.session.flush()
             assert (await uow.session.scalar(select(func.max(Community.id)))) == 2
+    finally:
+        await engine.dispose()
+
+
+async def test_refunds_booked_as_done_by_hand_become_refunds_owed(database_url: str) -> None:
+    """0008: before refunds could be owed, the offline gateway booked them as sent. They were
+    never confirmed, so the upgrade makes them owed, in the refunds table and the ledger."""
+    engine = make_engine(database_url)
+    try:
+        await migrations.upgrade(engine, "0007")
+        sessions = make_sessionmaker(engine)
+        now = datetime.now(UTC)
+        async with sessions() as session:
+
+            async def row(sql: str, **values: object) -> int:
+                return int(
+                    (await session.execute(text(sql + " RETURNING id"), values)).scalar_one()
+                )
+
+            town = await row(
+                "INSERT INTO communities (title, settings, created_at) VALUES ('Town', '{}', :c)",
+                c=now,
+            )
+            bob = await row(
+                "INSERT INTO members (display_name, roles, timezone, bio, preferred_skills, "
+                "rate_floor_minor, max_jobs, last_platform, reachable, created_at) VALUES "
+                "('Bob', '[]', 'UTC', '', '[]', 0, 1, 'telegram', true, :c)",
+                c=now,
+            )
+            shop = await row(
+                "INSERT INTO businesses (owner_member_id, name, contact, created_at) "
+                "VALUES (:o, 'Bloom', 'b@x', :c)",
+                o=bob,
+                c=now,
+            )
+            item = await row(
+                "INSERT INTO work_items (community_id, business_id, title, description, "
+                "budget_minor, currency, fee_bps, estimated_minutes, deadline, urgent, status, "
+                "rounds, created_at, funded_at, routed_at) VALUES (:t, :b, 'Flyer', 'One', 2500, "
+                "'GBP', 1500, 30, :c, false, 'refunded', 0, :c, :c, :c)",
+                t=town,
+                b=shop,
+                c=now,
+            )
+            for key, kind, memo, legs in (
+                (f"fund:{item}", "fund", "bank", [("cash", 2500), (f"escrow:work:{item}", -2500)]),
+                (
+                    f"refund:{item}",
+                    "refund",
+                    "refund by hand",
+                    [(f"escrow:work:{item}", 2500), ("cash", -2500)],
+                ),
+            ):
+                txn = await row(
+                    "INSERT INTO ledger_transactions (key, kind, work_id, memo, created_at) "
+                    "VALUES (:k, :kind, :w, :m, :c)",
+                    k=key,
+                    kind=kind,
+                    w=item,
+                    m=memo,
+                    c=now,
+                )
+                for account, amount in legs:
+                    await session.execute(
+                        text(
+                            "INSERT INTO ledger_entries (transaction_id, account, amount_minor, "
+                            "currency) VALUES (:t, :a, :m, 'GBP')"
+                        ),
+                        {"t": txn, "a": account, "m": amount},
+                    )
+            await session.commit()
+
+        await migrations.upgrade(engine)
+
+        async with sessions() as session:
+            [refund] = (await session.scalars(select(Refund))).all()
+            assert (refund.work_id, refund.amount_minor, refund.status) == (item, 2500, "owed")
+            assert await ledger.balance(session, ledger.CASH, "GBP") == 2500
+            assert await ledger.balance(session, ledger.refund_owed(item), "GBP") == -2500
+            assert await ledger.check(session) == []
     finally:
         await engine.dispose()

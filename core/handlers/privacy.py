@@ -30,7 +30,9 @@ from core.models import (
     OutboxNotice,
     PayeeAccount,
     Payout,
+    PayoutDetails,
     Rating,
+    Refund,
     WeeklyWindowRow,
     WorkItem,
 )
@@ -115,6 +117,7 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork) -> str:
     if business is not None:
         await s.execute(delete(Block).where(Block.business_id == business.id))
     await s.execute(delete(PayeeAccount).where(PayeeAccount.member_id == member.id))
+    await s.execute(delete(PayoutDetails).where(PayoutDetails.member_id == member.id))
     await s.execute(
         update(Delivery).where(Delivery.member_id == member.id).values(body=ERASED, feedback=ERASED)
     )
@@ -170,6 +173,17 @@ async def _check_nothing_is_under_way(
             "We still owe you money; once it's paid (see /earnings) you can erase your data."
         )
     if business is not None:
+        refund_owed = await s.scalar(
+            select(func.count())
+            .select_from(Refund)
+            .join(WorkItem, WorkItem.id == Refund.work_id)
+            .where(WorkItem.business_id == business.id, Refund.status == "owed")
+        )
+        if refund_owed:
+            raise DomainError(
+                "We still owe your business a refund; once the moderators have sent it (see "
+                "/statement) you can erase your data."
+            )
         open_items = await s.scalar(
             select(func.count()).where(
                 WorkItem.business_id == business.id, WorkItem.status.in_(UNFINISHED)

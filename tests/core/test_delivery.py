@@ -147,7 +147,9 @@ async def test_a_business_statement_reads_the_ledger(world: World) -> None:
     assert '#2 "Second flyer": £10.00 to be refunded (the moderators send it' in text
     assert "Total paid £35.00, refunded £0.00." in text
 
-    await world.app.handle(c.ConfirmRefund(actor=await world.moderator(), work_id=second, reference="tx 9"))
+    await world.app.handle(
+        c.ConfirmRefund(actor=await world.moderator(), work_id=second, reference="tx 9")
+    )
     async with world.app.uow() as uow:
         text = await views.statement(uow, shop)
     assert '#2 "Second flyer": refunded £10.00' in text and "to be refunded" not in text
