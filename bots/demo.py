@@ -280,6 +280,11 @@ async def _journey(town: Community) -> None:
         c.ConfirmFunding(actor=kate, work_id=contract.work_id),
     )
     await town.later(49 * 60, "two days pass; nobody with legal advice is available")
+    await act(
+        "Kate (moderator)",
+        f"/refunded {contract.work_id} bank transfer 0303-2",
+        c.ConfirmRefund(actor=kate, work_id=contract.work_id, reference="bank transfer 0303-2"),
+    )
 
     say("\nWhat bad input gets:")
     for who, typed, command in [

@@ -186,7 +186,8 @@ HELP = {
         "/status, /offers, /jobs, /earnings, /why <offer#>\n"
         "/submit <item#> <your work or a link>: deliver\n"
         "/link: join your Telegram and Discord accounts\n"
-        "/payouts: set up how you get paid\n"
+        "/payouts: set up how you get paid; /payoutdetails: the bank account the moderators "
+        "pay you into\n"
         "/block <item#>: never be matched with that item's business again (/unblock undoes it)\n"
         "/report <what happened>: tell the moderators (reply to a message to include it)\n"
         "/ask [anonymously] <question>: ask the community's help channel\n"
@@ -206,7 +207,9 @@ HELP = {
     "moderator": (
         "For moderators:\n"
         "/funded <item#> [reference]: a business's payment arrived\n"
-        "/owed: what is owed to parents; /paid <payout#> [reference] once paid\n"
+        "/owed: payouts owed to parents and refunds owed to businesses\n"
+        "/paid <payout#> [reference]: you paid a parent; /refunded <item#> [reference]: you "
+        "refunded a business\n"
         "/verify <business#>: verify a business\n"
         "/disputes, then /resolve <item#> pay | refund | split £10\n"
         "/ban @username [7d] [reason], /unban @username\n"
@@ -236,6 +239,7 @@ DISCORD_TIPS = {
     "/business <name>, <contact>: register or update": (
         "/business name: contact: register or update"
     ),
+    "/payoutdetails: the bank account": "/payoutdetails (a private form): the bank account",
     "/post: post a piece of work (you'll be asked step by step)": (
         "/post deadline: urgent: opens a form for the rest"
     ),

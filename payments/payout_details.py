@@ -24,7 +24,7 @@ from core.uow import UnitOfWork
 
 EXAMPLE = (
     "the account holder's name, then a sort code and account number, like: "
-    "Jane Smith 12-34-56 12345678, or an IBAN, like: Jane Smith GB33 BUKB 2020 1555 5555 55"
+    "Jane Smith 11-22-33 44556677, or an IBAN, like: Jane Smith GB33 BUKB 2020 1555 5555 55"
 )
 ERASE_WORDS = {"", "remove", "delete", "clear", "forget"}
 IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}\b", re.I)
@@ -127,14 +127,14 @@ async def _tell_moderators_owing(
         )
 
 
-async def payout_details_view(uow: UnitOfWork, actor: Actor) -> str:
-    """What a parent has given, masked."""
+async def ask_for_details(uow: UnitOfWork, actor: Actor) -> str:
+    """The question a dialog asks: what is stored (masked), and what to send."""
     stored = await uow.session.get(PayoutDetails, actor.member_id)
     if stored is None:
-        return "You haven't given payout details yet. " + how_to_give()
+        return f"Where should the moderators pay you? Send {EXAMPLE}. Or /cancel."
     return (
-        f"The moderators pay you to {stored.holder}, {masked(stored.account)}. To change them, "
-        "type /payoutdetails with the new ones; /payoutdetails remove erases them."
+        f"The moderators pay you to {stored.holder}, {masked(stored.account)}. To change that, "
+        f"send {EXAMPLE}. Or /cancel."
     )
 
 

@@ -115,7 +115,7 @@ class ProfileModal(discord.ui.Modal, title="Your Parent Brain profile"):
 class PayoutDetailsModal(discord.ui.Modal, title="Where the moderators pay you"):
     details: discord.ui.TextInput[PayoutDetailsModal] = discord.ui.TextInput(
         label="Name, sort code and account number, or IBAN",
-        placeholder="Jane Smith 12-34-56 12345678",
+        placeholder="Jane Smith 11-22-33 44556677",
         max_length=200,
     )
 

@@ -22,7 +22,7 @@ from bots.telegram.common import (
 )
 from core import commands as c
 from core.actors import Actor
-from payments.payout_details import EXAMPLE, payout_details_view
+from payments.payout_details import ask_for_details
 
 WAITING_FOR_DETAILS = 0
 
@@ -51,8 +51,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
     async def act(actor: Actor) -> Reply:
         async with brain(context).uow() as uow:
-            shown = await payout_details_view(uow, actor)
-        return f"{shown}\nSend {EXAMPLE}; or /cancel."
+            return await ask_for_details(uow, actor)
 
     await respond(update, context, act)
     dialog_touched(context)

@@ -37,6 +37,7 @@ FIRST_THEN_REST = {
     "submit": ("item", "work"),
     "funded": ("item", "reference"),
     "paid": ("payout", "reference"),
+    "refunded": ("item", "reference"),
 }
 ONE_OPTION = {
     "available": "when",
@@ -252,6 +253,8 @@ class DiscordDriver(HomeCommunity):
             return [{"name": first, "type": 3, "value": head}] + (
                 [{"name": rest, "type": 3, "value": tail}] if tail else []
             )
+        if command == "payoutdetails" and args == "remove":
+            return [{"name": "remove", "type": 5, "value": True}]
         if command == "business":
             name, _, contact = args.partition(",")
             return [

@@ -171,7 +171,9 @@ async def test_moderators_decide_disputes_and_suspend_members(driver: Driver) ->
     decided = await driver.command("Kate", "resolve", "1 split £15")
     assert said(decided, "£12.75 to the parent, £10.00 back to the business")
     assert said(driver.dms("Priya"), "you receive £12.75")
-    assert said(driver.dms("Mel"), "£10.00 is refunded to you")
+    assert said(driver.dms("Mel"), "the parent receives £12.75", "£10.00 for", "refunded to you")
+    assert said(driver.moderators(), "Refund owed for item #1", "/refunded 1")
+    assert said(driver.moderators(), "Payout #1 owed: £12.75 to Priya for item #1")
 
     assert said(
         await driver.command("Kate", "ban", "@priya 7d ignoring deadlines"),
@@ -289,3 +291,58 @@ async def test_a_parent_asks_the_community_with_or_without_their_name(driver: Dr
     assert said(driver.help_channel(), "A parent (anonymous) asks: is £15 an hour fair")
     assert not said(driver.help_channel(), "Priya asks: is £15")
     assert said(await driver.command("Priya", "ask", "hi"), "The question doesn't look right")
+
+
+async def test_offline_money_leaves_nothing_to_memory(driver: Driver) -> None:
+    await driver.onboard("Priya", ["Proofreading"], "expert")
+    await driver.command("Priya", "available", "3h")
+    await business_with_funded_item(driver)
+    await driver.tick(0)
+    assert said(driver.moderators(), "Item #1", "awaits a bank transfer of £25.00", "/funded 1")
+
+    await driver.press("Priya", "Accept")
+    await driver.press("Priya", "Submit work")
+    await driver.reply("Priya", "Fixed 12 typos: https://docs.example/menu-v2")
+    await driver.press("Mel", "Approve")
+    await driver.tick(0)
+    assert said(driver.dms("Priya"), "£21.25 is owed to you", "/payoutdetails")
+    assert said(
+        driver.moderators(),
+        "Payout #1 owed: £21.25 to Priya for item #1",
+        "haven't given their bank details",
+    )
+
+    asked = await driver.command("Priya", "payoutdetails")
+    assert asked, "the person is asked for their details"
+    saved = await driver.reply("Priya", "Priya Shah 12-34-56 12345678")
+    assert said(saved, "Saved: the moderators will pay you to Priya Shah")
+    assert [t for t in driver.dms("Priya") if "12345678" in t] == []  # masked on her screen
+    await driver.tick(0)
+    assert said(
+        driver.moderators(),
+        "Priya gave their bank details for payout #1",
+        "Pay to: Priya Shah, sort code 12-34-56, account 12345678",
+    )
+    assert not said(driver.dms("Mel"), "12345678")
+    owed = await driver.command("Kate", "owed")
+    assert said(owed, "Payout #1: £21.25 to Priya", "Pay to: Priya Shah")
+    await driver.command("Kate", "paid", "1 transfer 0302-1")
+    assert said(driver.dms("Priya"), "You've been paid £21.25")
+
+    await driver.post("Mel", **(MENU | {"title": "Second flyer", "budget": "£10"}))
+    await driver.command("Kate", "funded", "2")
+    cancelled = await driver.command("Mel", "cancel", "2")
+    assert said(cancelled, "Cancelled")
+    await driver.tick(0)
+    assert said(driver.dms("Mel"), "£10.00 for", "is being refunded to you", "bank transfer")
+    assert said(
+        driver.moderators(), "Refund owed for item #2", "£10.00 back to Bloom", "/refunded 2"
+    )
+    assert said(await driver.command("Kate", "owed"), "Refund for item #2: £10.00 back to Bloom")
+    assert said(await driver.command("Mel", "statement"), "£10.00 to be refunded")
+
+    done = await driver.command("Kate", "refunded", "2 BT-9")
+    assert said(done, "Recorded the £10.00 refund to Bloom Bakery")
+    assert said(await driver.command("Kate", "refunded", "2"), "already confirmed")
+    assert said(driver.dms("Mel"), "have sent back £10.00")
+    assert said(await driver.command("Kate", "owed"), "No payouts or refunds are owed")
