@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
+from bots.file_store import choose_file_store
 from bots.metrics import PrometheusMeter
 from core.bus import Handler, MessageBus
 from core.clock import Clock, SystemClock
@@ -20,6 +21,7 @@ from core.config import Settings
 from core.db import create_schema, ensure_seed_skills, make_engine, make_sessionmaker
 from core.doorbell import Doorbell
 from core.events import Event
+from core.files import FileStore, NoFileStore
 from core.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
 from core.outbox import OutboxDispatcher
 from core.ports import Messenger, PaymentGateway, Router
@@ -89,6 +91,7 @@ class ParentBrain:
     outbox: OutboxDispatcher
     messengers: dict[str, Messenger] = field(default_factory=dict)
     meter: PrometheusMeter = field(default_factory=PrometheusMeter)
+    files: FileStore = field(default_factory=NoFileStore)
 
     def stripe_webhook(self) -> StripeWebhook | None:
         """The webhook receiver, when Stripe is the gateway."""
@@ -135,8 +138,10 @@ async def bootstrap(
     messengers: Mapping[str, Messenger] | None = None,
     engine: AsyncEngine | None = None,
     schema: str = "migrate",  # "migrate" (Alembic), "create" (tests), or "none"
+    files: FileStore | None = None,
 ) -> ParentBrain:
     clock = clock or SystemClock()
+    files = files or choose_file_store(settings)
     gateway = gateway or choose_gateway(settings)
     engine = engine or make_engine(settings.database_url)
     if schema == "migrate":
@@ -163,6 +168,7 @@ async def bootstrap(
             "gateway": gateway,
             "router": router or choose_router(settings),
             "clock": clock,
+            "files": files,
         },
         meter=meter,
     )
@@ -186,4 +192,5 @@ async def bootstrap(
         ),
         messengers=messengers,
         meter=meter,
+        files=files,
     )

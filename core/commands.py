@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from core.actors import Actor
 from core.errors import NotFound
+from core.files import FILES_PER_DELIVERY, FileRef
 from core.parsing import LARGEST_ID, without_control_characters
 
 
@@ -201,7 +202,14 @@ class ExpireOffer(Command):
 class SubmitDelivery(Command):
     actor: Actor
     work_id: int
-    body: str = Field(min_length=1, max_length=4000)
+    body: str = Field(default="", max_length=4000)
+    files: list[FileRef] = Field(default_factory=list, max_length=FILES_PER_DELIVERY)
+
+    @model_validator(mode="after")
+    def _something_delivered(self) -> SubmitDelivery:
+        if not self.body.strip() and not self.files:
+            raise ValueError("send your work, a link or a file")
+        return self
 
 
 class ApproveDelivery(Command):

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     # Offline mode: the moderators hear once when a business hasn't paid after this long.
     payment_overdue_hours: float = Field(default=24, gt=0)
 
+    # Delivered files, fetched once so they can cross platforms and reach moderators.
+    files_dir: str = Field(default_factory=lambda: str(Path.cwd() / "parentbrain-files"))
+    files_s3_bucket: str | None = None  # set to keep them in an S3-compatible bucket instead
+    files_s3_endpoint_url: str | None = None  # MinIO, B2 and the like; default: AWS
+    files_s3_prefix: str = ""
+
     router: str = Field(
         default="learning", pattern="^(simple|learning)$"
     )  # see routing/learning.py; simple is the best-rated-first baseline

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from core.files import FileRef
 from core.models import Member, OutboxLane, OutboxNotice
 from core.notices import HELP, MODERATORS, Action, Notice
 from core.ports import Meter, NoMeter, RecipientUnreachable, RetryLater
@@ -236,6 +237,7 @@ def _notice_of(row: OutboxNotice) -> Notice:
         to=row.member_id if row.member_id is not None else MODERATORS,
         text=row.text,
         actions=[Action(**a) for a in row.actions],
+        files=[FileRef(**f) for f in row.files or ()],
         ref=row.ref,
         replaces=row.replaces,
     )

@@ -358,6 +358,7 @@ class OutboxNotice(Base):
     address: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     actions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    files: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
     ref: Mapped[str | None] = mapped_column(String(40), index=True)
     replaces: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(12), default="pending")  # sent | failed

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.files import FileRef
+
 MAX_TOKEN_LENGTH = 64
 # Telegram's callback_data limit (above); Discord's custom_id allows 100.
 MODERATORS = 0  # Notice.to for the moderators' channel; member ids start at 1
@@ -26,5 +28,6 @@ class Notice(BaseModel):
     community_id: int | None = None  # whose moderators' or help channel, for MODERATORS or HELP
     text: str
     actions: list[Action] = Field(default_factory=list)
+    files: list[FileRef] = Field(default_factory=list)  # sent after the text, in order
     ref: str | None = None
     replaces: str | None = None

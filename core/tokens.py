@@ -7,11 +7,13 @@ and whether it still applies, so a forged or stale token changes nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core import commands as c
 from core.actors import Actor
 from core.errors import NotFound, StaleAction
+from core.files import FileRef
 from core.parsing import LARGEST_ID
 
 _TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):([0-9]{1,12})")
@@ -72,7 +74,7 @@ def read(token: str, actor: Actor) -> c.Command | NeedsText:
     return c.RateWork(actor=actor, work_id=number, stars=int(kind[1]))
 
 
-def with_text(need: NeedsText, actor: Actor, text: str) -> c.Command:
+def with_text(need: NeedsText, actor: Actor, text: str, files: Sequence[FileRef] = ()) -> c.Command:
     if need.kind == "wc":
         return c.RequestChanges(actor=actor, work_id=need.work_id, note=text)
     if need.kind == "wx":
@@ -81,4 +83,4 @@ def with_text(need: NeedsText, actor: Actor, text: str) -> c.Command:
         return c.RejectPost(actor=actor, work_id=need.work_id, reason=text)
     if need.kind == "bx":  # the number is the business's here
         return c.RejectBusiness(actor=actor, business_id=need.work_id, reason=text)
-    return c.SubmitDelivery(actor=actor, work_id=need.work_id, body=text)
+    return c.SubmitDelivery(actor=actor, work_id=need.work_id, body=text, files=list(files))

@@ -164,6 +164,7 @@ class UnitOfWork:
                 address=address,
                 text=notice.text,
                 actions=[a.model_dump() for a in notice.actions],
+                files=[f.model_dump() for f in notice.files],
                 ref=notice.ref,
                 replaces=notice.replaces,
                 next_attempt_at=now,

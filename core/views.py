@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from core.actors import Actor
 from core.errors import NotFound
+from core.files import listed
 from core.handlers.availability import as_window, live_availability, weekly_windows
 from core.handlers.common import ACTIVE_JOB, catalogue, local_time_text, member_of, zone
+from core.handlers.delivery import delivered_files
 from core.models import (
     Business,
     Delivery,
@@ -276,9 +278,11 @@ async def disputes(uow: UnitOfWork, actor: Actor) -> str:
             .order_by(Delivery.id.desc())
             .limit(1)
         )
+        files = listed(await delivered_files(uow, delivery)) if delivery else ""
+        shown = f"{delivery.body[:300]} {files}".strip() if delivery else "nothing yet"
         lines.append(
             f'#{item.id} "{item.title}" ({Money(item.budget_minor, item.currency)})\n'
-            f"  Delivered: {delivery.body[:300] if delivery else 'nothing yet'}\n"
+            f"  Delivered: {shown}\n"
             f"  Decide with /resolve {item.id} pay, /resolve {item.id} refund or /resolve {item.id} split £10"
         )
     return "\n".join(lines)

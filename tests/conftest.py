@@ -52,9 +52,10 @@ def router_name() -> str:
 
 
 @pytest.fixture
-def settings(database_url: str, router_name: str) -> Settings:
+def settings(database_url: str, router_name: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
+        files_dir=str(tmp_path / "files"),
         stripe_api_key=None,
         telegram_token=None,
         discord_token=None,

@@ -19,6 +19,7 @@ from bots.discord.business import Businesses
 from bots.discord.buttons import TokenButton
 from bots.discord.common import ADMIN_CACHE_SECONDS, DMS_CLOSED, SORRY
 from bots.discord.communities import CommunitySetup
+from bots.discord.deliveries import uploads
 from bots.discord.moderation import Moderation
 from bots.discord.parents import Parents
 from bots.discord.render import split_text, view_for
@@ -30,6 +31,7 @@ from core import communities
 from core.actors import Actor
 from core.commands import SetReachable
 from core.config import Settings
+from core.files import FileStore
 from core.notices import Notice
 from core.ports import Messenger, RecipientUnreachable, RetryLater
 
@@ -190,8 +192,10 @@ class DiscordMessenger:
         bot: discord.Client,
         moderator_channel: int | None = None,
         help_channel: int | None = None,
+        files: FileStore | None = None,
     ) -> None:
         self.bot = bot
+        self.files = files
         self.moderator_channel = moderator_channel
         self.help_channel = help_channel
 
@@ -210,7 +214,13 @@ class DiscordMessenger:
                     return edit
                 except discord.NotFound:
                     pass  # the old message is gone: send a new one instead
-            pieces = split_text(notice.text)
+            text = notice.text
+            if notice.files:  # the files first, so the buttons end up below them
+                attached, left_out = await uploads(notice.files, self.files)
+                if attached:
+                    await channel.send(files=attached)
+                text = "\n".join([text, *left_out])
+            pieces = split_text(text)
             sent: discord.Message | None = None
             for n, piece in enumerate(pieces):
                 view = view_for(notice.actions) if n == len(pieces) - 1 else None
@@ -257,7 +267,10 @@ class DiscordAdapter:
         self.settings = settings
         self.bot = ParentBrainBot(brain, settings)
         self.messenger: Messenger = DiscordMessenger(
-            self.bot, settings.discord_moderator_channel_id, settings.discord_help_channel_id
+            self.bot,
+            settings.discord_moderator_channel_id,
+            settings.discord_help_channel_id,
+            files=brain.files,
         )
         self._gateway: asyncio.Task[None] | None = None
 

@@ -9,6 +9,7 @@ from typing import Any
 import discord
 
 from core import tokens
+from core.actors import Actor
 from core.errors import DomainError
 
 STYLES = {
@@ -87,16 +88,23 @@ class WordsModal(discord.ui.Modal):
             style=discord.TextStyle.paragraph,
             max_length=4000,
             custom_id="words",
+            required=need.kind != "ws",  # work may be files alone
         )
         self.add_item(self.words)
+        self.files: discord.ui.FileUpload[WordsModal] | None = None
+        if need.kind == "ws":
+            self.files = discord.ui.FileUpload(custom_id="files", required=False, max_values=10)
+            self.add_item(discord.ui.Label(text="Files (optional)", component=self.files))
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         from bots.discord.common import brain_of, respond
+        from bots.discord.deliveries import files_from
 
-        await respond(
-            interaction,
-            lambda actor: brain_of(interaction).handle(
-                tokens.with_text(self.need, actor, self.words.value)
-            ),
-            check_moderator=self.need.kind in tokens.MODERATOR_KINDS,
-        )
+        async def act(actor: Actor) -> Any:
+            attached = self.files.values if self.files is not None else []
+            files = await files_from(attached, brain_of(interaction).files)
+            return await brain_of(interaction).handle(
+                tokens.with_text(self.need, actor, self.words.value, files)
+            )
+
+        await respond(interaction, act, check_moderator=self.need.kind in tokens.MODERATOR_KINDS)

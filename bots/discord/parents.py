@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bots.discord.common import brain_of, respond
+from bots.discord.deliveries import files_from
 from core import commands as c
 from core import views
 from core.actors import Actor
@@ -243,16 +244,28 @@ class Parents(commands.Cog):
         )
 
     @app_commands.command(description="Deliver your work")
-    @app_commands.describe(item="the work item's number", work="your work, or a link to it")
-    async def submit(self, interaction: discord.Interaction[Any], item: str, work: str) -> None:
-        await respond(
-            interaction,
-            lambda a: brain_of(interaction).handle(
-                c.SubmitDelivery(
-                    actor=a, work_id=parse_number(item, "item", "/submit 12"), body=work
+    @app_commands.describe(
+        item="the work item's number",
+        work="your work, or a link to it",
+        file="a file to deliver (a document, picture, recording or video)",
+    )
+    async def submit(
+        self,
+        interaction: discord.Interaction[Any],
+        item: str,
+        work: str = "",
+        file: discord.Attachment | None = None,
+    ) -> None:
+        async def act(actor: Actor) -> str:
+            work_id = parse_number(item, "item", "/submit 12")
+            files = await files_from([file] if file else [], brain_of(interaction).files)
+            return str(
+                await brain_of(interaction).handle(
+                    c.SubmitDelivery(actor=actor, work_id=work_id, body=work, files=files)
                 )
-            ),
-        )
+            )
+
+        await respond(interaction, act)
 
     @app_commands.command(description="Join your Discord and Telegram accounts")
     @app_commands.describe(code="the code from /link on Telegram (empty: make a code here)")

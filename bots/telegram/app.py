@@ -25,6 +25,7 @@ from bots.telegram import (
     business,
     buttons,
     communities,
+    deliveries,
     moderation,
     onboarding,
     parents,
@@ -136,6 +137,8 @@ def build_application(
     for name, handler in {**PARENT_COMMANDS, **BUSINESS_COMMANDS, **MODERATOR_COMMANDS}.items():
         application.add_handler(CommandHandler(name, handler))
     application.add_handler(CommandHandler("start", parents.help_command))  # /start in a group
+    for file_handler in deliveries.file_handlers():
+        application.add_handler(file_handler)
     known = {
         "start",
         "post",
@@ -168,6 +171,7 @@ class TelegramAdapter:
             moderator_chat=settings.telegram_moderator_chat_id,
             help_chat=settings.telegram_help_chat(),
             updates=updates if isinstance(updates, PerPersonUpdates) else None,
+            files=brain.files,
         )
         self.webhook_secret = secrets.token_urlsafe(24)
 

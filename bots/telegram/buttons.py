@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -12,9 +13,16 @@ from telegram.ext import (
     filters,
 )
 
-from bots.telegram.common import actor_of, brain, dialog_touched, dialog_went_stale, send
+from bots.telegram.common import (
+    actor_of,
+    brain,
+    dialog_touched,
+    dialog_went_stale,
+    send,
+)
+from bots.telegram.deliveries import ATTACHMENTS, files_in
 from core import tokens
-from core.errors import DomainError
+from core.errors import DomainError, explain_invalid
 
 WAITING_FOR_TEXT = 0
 TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):"
@@ -56,16 +64,15 @@ async def on_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             "nothing was sent; press the button again if you still want to."
         )
         return ConversationHandler.END
-    if message.document is not None:
-        body = f"File: {message.document.file_name or 'attachment'} (sent on Telegram)"
-        body += f"\n{message.caption}" if message.caption else ""
-    else:
-        body = message.text or ""
+    body = message.text or message.caption or ""
     try:
         actor = await actor_of(update, context, check_moderator=need.kind in tokens.MODERATOR_KINDS)
-        reply = await brain(context).handle(tokens.with_text(need, actor, body))
+        files = await files_in(message, context) if need.kind == "ws" else []
+        reply = await brain(context).handle(tokens.with_text(need, actor, body, files))
     except DomainError as err:
         reply = err.message
+    except ValidationError as err:
+        reply = explain_invalid(err)
     await message.reply_text(str(reply))
     return ConversationHandler.END
 
@@ -79,7 +86,7 @@ async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 def button_conversation() -> ConversationHandler:
-    words = (filters.TEXT & ~filters.COMMAND) | filters.Document.ALL
+    words = (filters.TEXT & ~filters.COMMAND) | ATTACHMENTS
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(on_button, pattern=TOKEN_PATTERN)],
         states={WAITING_FOR_TEXT: [MessageHandler(words, on_words)]},

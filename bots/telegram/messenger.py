@@ -11,13 +11,14 @@ import asyncio
 import time
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ExtBot
 
 from bots.telegram.ratelimit import NOTICE, FairRateLimiter, retry_after_seconds
 from bots.telegram.render import keyboard, split_text
 from bots.telegram.updates import PerPersonUpdates
+from core.files import FileRef, FileStore, NoFileStore, why_it_cannot_reach
 from core.notices import Notice
 from core.ports import RecipientUnreachable, RetryLater
 
@@ -36,8 +37,10 @@ class TelegramMessenger:
         moderator_chat: int | None = None,
         help_chat: int | None = None,
         updates: PerPersonUpdates | None = None,
+        files: FileStore | None = None,
     ) -> None:
         self.bot = bot
+        self.files = files or NoFileStore()
         self.updates = updates
         self.moderator_chat = moderator_chat
         self.help_chat = help_chat
@@ -99,7 +102,12 @@ class TelegramMessenger:
         self._next_slot[address] = max(slot, now) + self.spacing(address)
 
     async def _send(self, address: str, notice: Notice) -> str:
-        pieces = split_text(notice.text)
+        text = notice.text
+        for file in notice.files:  # the files first, so the buttons end up below them
+            left_out = await self._send_file(address, file)
+            if left_out:
+                text += f"\n{left_out}"
+        pieces = split_text(text)
         message_id = 0
         for n, piece in enumerate(pieces):
             await self._pace(address)
@@ -112,6 +120,30 @@ class TelegramMessenger:
             )
             message_id = message.message_id
         return str(message_id)
+
+    async def _send_file(self, address: str, file: FileRef) -> str | None:
+        """Send one delivered file; a sentence instead when it can't be sent here."""
+        if file.platform == "telegram":
+            source: str | InputFile = file.ref  # Telegram keeps it; its file_id is enough
+        else:
+            why = why_it_cannot_reach(file, "telegram")
+            content = None if why else await self.files.get(file.key)
+            if content is None:
+                return f"({file.name} couldn't be attached here: {why or 'it is no longer kept'})"
+            source = InputFile(content, filename=file.name)
+        await self._pace(address)
+        chat = int(address)
+        if file.kind == "photo":
+            await self.bot.send_photo(chat, source, **self._as_notice)
+        elif file.kind == "voice":
+            await self.bot.send_voice(chat, source, **self._as_notice)
+        elif file.kind == "video":
+            await self.bot.send_video(chat, source, **self._as_notice)
+        elif file.kind == "audio":
+            await self.bot.send_audio(chat, source, **self._as_notice)
+        else:
+            await self.bot.send_document(chat, source, **self._as_notice)
+        return None
 
     async def _edit(self, address: str, notice: Notice, edit: str) -> str | None:
         await self._pace(address)

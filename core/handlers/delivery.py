@@ -10,10 +10,11 @@ from core.actors import Actor
 from core.commands import ApproveDelivery, OpenDispute, RateWork, RequestChanges, SubmitDelivery
 from core.config import Settings
 from core.content import concerns
-from core.errors import NotAllowed, StaleAction
+from core.errors import DomainError, NotAllowed, StaleAction
 from core.events import DeliveryApproved, DeliverySubmitted, WorkRated
+from core.files import FileRef, listed, why_it_cannot_reach
 from core.handlers.common import owned_item, owner_member_id
-from core.models import Delivery, Member, Rating, WorkItem
+from core.models import DeliveredFile, Delivery, Member, Rating, WorkItem
 from core.notices import MODERATORS, Action, Notice
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
@@ -29,11 +30,34 @@ async def latest_delivery(uow: UnitOfWork, work_id: int) -> Delivery | None:
     )
 
 
+async def delivered_files(uow: UnitOfWork, delivery: Delivery) -> list[FileRef]:
+    rows = await uow.session.scalars(
+        select(DeliveredFile)
+        .where(DeliveredFile.delivery_id == delivery.id)
+        .order_by(DeliveredFile.id)
+    )
+    return [
+        FileRef(
+            platform=r.platform,
+            ref=r.file_ref,
+            name=r.name,
+            kind=r.kind,
+            size_bytes=r.size_bytes,
+            stored=r.stored_key is not None,
+        )
+        for r in rows.all()
+    ]
+
+
 async def submit_delivery(cmd: SubmitDelivery, uow: UnitOfWork, settings: Settings) -> str:
     item = await uow.work_for_update(cmd.work_id)
     if item.assignee_member_id != cmd.actor.member_id:
         raise NotAllowed(f"Work item #{cmd.work_id} isn't assigned to you.")
     check_work_move(item.status, WorkStatus.SUBMITTED, item.title)
+    owner = await uow.session.get_one(Member, await owner_member_id(uow, item))
+    for file in cmd.files:  # every file must reach the business, or nothing is submitted
+        if (why := why_it_cannot_reach(file, owner.last_platform)) is not None:
+            raise DomainError(f"{why} Nothing was sent.")
     now = uow.now()
     delivery = Delivery(
         work_id=item.id,
@@ -44,6 +68,19 @@ async def submit_delivery(cmd: SubmitDelivery, uow: UnitOfWork, settings: Settin
         on_time=now <= item.deadline,
     )
     uow.session.add(delivery)
+    await uow.session.flush()
+    uow.session.add_all(
+        DeliveredFile(
+            delivery_id=delivery.id,
+            platform=f.platform,
+            file_ref=f.ref,
+            name=f.name,
+            kind=f.kind,
+            size_bytes=f.size_bytes,
+            stored_key=f.key if f.stored else None,
+        )
+        for f in cmd.files
+    )
     item.status = WorkStatus.SUBMITTED
     flagged = concerns(cmd.body)
     if flagged:
@@ -56,10 +93,11 @@ async def submit_delivery(cmd: SubmitDelivery, uow: UnitOfWork, settings: Settin
                 f"{cmd.body[:1000]}",
             )
         )
+    words = "\n".join(part for part in (cmd.body[:3000], listed(cmd.files)) if part)
     await uow.notify(
         Notice(
-            to=await owner_member_id(uow, item),
-            text=f'Delivery for "{item.title}" (#{item.id}):\n{cmd.body[:3000]}\n\n'
+            to=owner.id,
+            text=f'Delivery for "{item.title}" (#{item.id}):\n{words}\n\n'
             f"Approve it to pay the parent, or ask for changes. Without an answer it is "
             f"approved automatically in {settings.auto_approve_days} days.",
             actions=[
@@ -67,12 +105,15 @@ async def submit_delivery(cmd: SubmitDelivery, uow: UnitOfWork, settings: Settin
                 Action(label="Request changes", token=f"wc:{item.id}"),
                 Action(label="Dispute", token=f"wx:{item.id}"),
             ],
+            files=cmd.files,
             ref=f"delivery:{item.id}",
         )
     )
     uow.emit(DeliverySubmitted(work_id=item.id))
+    sent = f" with {len(cmd.files)} file{'s' if len(cmd.files) > 1 else ''}" if cmd.files else ""
     return (
-        f'Sent your work for "{item.title}" to the business. You\'ll hear here when they approve.'
+        f'Sent your work for "{item.title}" to the business{sent}. You\'ll hear here when '
+        "they approve."
     )
 
 
@@ -140,17 +181,24 @@ async def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> str:
     other = item.assignee_member_id if cmd.actor.member_id == owner else owner
     delivery = await latest_delivery(uow, item.id)
     side = "the business" if cmd.actor.member_id == owner else "the parent"
+    files = await delivered_files(uow, delivery) if delivery else []
+    shown = (
+        "\n".join(part for part in (delivery.body[:1500], listed(files)) if part)
+        if delivery
+        else ""
+    )
     await uow.notify(
         Notice(
             to=MODERATORS,
             community_id=item.community_id,
             text=f'Dispute on "{item.title}" (#{item.id}), opened by {side}: {cmd.reason}\n'
-            f"Delivered: {delivery.body[:1500] if delivery else 'nothing yet'}\n"
+            f"Delivered: {shown or 'nothing yet'}\n"
             f"For a split, type /resolve {item.id} split £10",
             actions=[
                 Action(label="Pay the parent", token=f"dp:{item.id}"),
                 Action(label="Refund the business", token=f"dr:{item.id}"),
             ],
+            files=files,
         )
     )
     if other is not None:

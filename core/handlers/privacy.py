@@ -13,6 +13,7 @@ from sqlalchemy import Table, delete, func, or_, select, update
 
 from core.commands import ExportMyData, ForgetMe
 from core.errors import DomainError
+from core.files import FileStore
 from core.handlers.common import ACTIVE_JOB, member_of
 from core.models import (
     Account,
@@ -21,6 +22,7 @@ from core.models import (
     Base,
     Block,
     Business,
+    DeliveredFile,
     Delivery,
     LedgerEntry,
     LinkCode,
@@ -86,10 +88,17 @@ async def export_my_data(cmd: ExportMyData, uow: UnitOfWork) -> str:
         LedgerEntry.account == f"payable:member:{member.id}"  # payments/ledger.py's name
     )
     found["ledger_entries"] = [dict(r) for r in (await uow.session.execute(money)).mappings()]
+    files = (
+        select(DeliveredFile.name, DeliveredFile.kind, DeliveredFile.size_bytes, Delivery.work_id)
+        .join(Delivery, Delivery.id == DeliveredFile.delivery_id)
+        .where(Delivery.member_id == member.id)
+        .order_by(DeliveredFile.id)
+    )
+    found["delivered_files"] = [dict(r) for r in (await uow.session.execute(files)).mappings()]
     return json.dumps(found, default=str, indent=1, sort_keys=True)
 
 
-async def forget_me(cmd: ForgetMe, uow: UnitOfWork) -> str:
+async def forget_me(cmd: ForgetMe, uow: UnitOfWork, files: FileStore) -> str:
     member = await member_of(uow, cmd.actor)
     s = uow.session
     business = await s.scalar(select(Business).where(Business.owner_member_id == member.id))
@@ -120,6 +129,21 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork) -> str:
     await s.execute(delete(PayoutDetails).where(PayoutDetails.member_id == member.id))
     await s.execute(
         update(Delivery).where(Delivery.member_id == member.id).values(body=ERASED, feedback=ERASED)
+    )
+    theirs = select(Delivery.id).where(Delivery.member_id == member.id)
+    for key in (
+        await s.scalars(
+            select(DeliveredFile.stored_key).where(
+                DeliveredFile.delivery_id.in_(theirs), DeliveredFile.stored_key.is_not(None)
+            )
+        )
+    ).all():
+        if key:
+            await files.delete(key)
+    await s.execute(
+        update(DeliveredFile)
+        .where(DeliveredFile.delivery_id.in_(theirs))
+        .values(name=ERASED, file_ref=ERASED, stored_key=None)
     )
     await s.execute(
         update(Rating)

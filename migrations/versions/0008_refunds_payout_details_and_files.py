@@ -66,6 +66,8 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_delivered_files_delivery_id"), "delivered_files", ["delivery_id"], unique=False
     )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("files", sa.JSON(), nullable=True))
     with op.batch_alter_table("work_items", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("payment_asked_at", sa.DateTime(timezone=True), nullable=True)
@@ -102,6 +104,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("files")
     with op.batch_alter_table("work_items", schema=None) as batch_op:
         batch_op.drop_column("payment_chased_at")
         batch_op.drop_column("payment_asked_at")

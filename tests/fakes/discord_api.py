@@ -53,6 +53,7 @@ class Posted:
     ephemeral: bool = False
     for_user: int | None = None
     edits: int = 0
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (name, content) attached
 
 
 class FakeDiscord:
@@ -75,6 +76,8 @@ class FakeDiscord:
         self._socket: web.WebSocketResponse | None = None
         self._sequence = itertools.count(1)
         self._ids = itertools.count(900_000_000_000_000_001)
+        self.attachments: dict[str, tuple[str, bytes]] = {}  # CDN: id -> (name, content)
+        self.unreadable: set[str] = set()  # attachment ids the CDN refuses
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -82,6 +85,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_route("*", "/api/v10/{path:.*}", self._handle)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{name}", self._cdn)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -216,8 +220,33 @@ class FakeDiscord:
             if c.get("type") == 2
         ]
 
+    def attachment(self, name: str, content: bytes, content_type: str) -> dict[str, Any]:
+        """A file a user uploads, as Discord describes it in an interaction."""
+        attachment_id = str(self.next_id())
+        self.attachments[attachment_id] = (name, content)
+        base = self.url.removesuffix("/api/v10")
+        return {
+            "id": attachment_id,
+            "filename": name,
+            "size": len(content),
+            "url": f"{base}/attachments/{attachment_id}/{name}",
+            "proxy_url": f"{base}/attachments/{attachment_id}/{name}",
+            "content_type": content_type,
+        }
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        found = self.attachments.get(request.match_info["id"])
+        if found is None or request.match_info["id"] in self.unreadable:
+            return web.Response(status=404)
+        return web.Response(body=found[1])
+
     def _post(
-        self, channel_id: int, body: dict[str, Any], *, for_user: int | None = None
+        self,
+        channel_id: int,
+        body: dict[str, Any],
+        *,
+        for_user: int | None = None,
+        files: list[tuple[str, bytes]] | None = None,
     ) -> Posted:
         posted = Posted(
             self.next_id(),
@@ -226,6 +255,7 @@ class FakeDiscord:
             self._buttons(body.get("components")),
             ephemeral=bool(body.get("flags", 0) & 64),
             for_user=for_user,
+            files=files or [],
         )
         self.messages[channel_id].append(posted)
         return posted
@@ -234,7 +264,17 @@ class FakeDiscord:
 
     async def _handle(self, request: web.Request) -> web.Response:
         path, method = request.match_info["path"], request.method
-        body = await request.json() if request.can_read_body else {}
+        uploaded: list[tuple[str, bytes]] = []
+        if request.content_type.startswith("multipart/"):  # a message with files
+            form = await request.post()
+            body = json.loads(str(form.get("payload_json", "{}")))
+            uploaded = [
+                (value.filename, value.file.read())
+                for value in form.values()
+                if isinstance(value, web.FileField)
+            ]
+        else:
+            body = await request.json() if request.can_read_body else {}
         parts = path.split("/")
         if path == "users/@me" and method == "GET":
             return self._json(user_payload(BOT_ID, "Parent Brain"))
@@ -276,7 +316,7 @@ class FakeDiscord:
             return self._callback(parts[2], body)
         if parts[0] == "webhooks" and len(parts) == 3 and method == "POST":
             seen = self.interactions[parts[2]]
-            posted = self._post(seen["channel"], body, for_user=seen["user"])
+            posted = self._post(seen["channel"], body, for_user=seen["user"], files=uploaded)
             return self._json(self._message(posted))
         if parts[0] == "webhooks" and method == "PATCH":
             seen = self.interactions[parts[2]]
@@ -314,7 +354,7 @@ class FakeDiscord:
             )
         if parts[0] == "channels" and parts[2:3] == ["messages"]:
             return self._channel_message(
-                int(parts[1]), parts[3] if len(parts) > 3 else None, method, body
+                int(parts[1]), parts[3] if len(parts) > 3 else None, method, body, uploaded
             )
         if path == f"guilds/{GUILD_ID}":
             return self._json(self._guild())
@@ -360,7 +400,12 @@ class FakeDiscord:
         return self._json({"interaction": interaction})
 
     def _channel_message(
-        self, channel_id: int, message_id: str | None, method: str, body: dict[str, Any]
+        self,
+        channel_id: int,
+        message_id: str | None,
+        method: str,
+        body: dict[str, Any],
+        uploaded: list[tuple[str, bytes]],
     ) -> web.Response:
         owner = next((u for u, c in self.dm_channels.items() if c == channel_id), None)
         if owner in self.dms_closed:
@@ -368,7 +413,7 @@ class FakeDiscord:
                 {"message": "Cannot send messages to this user", "code": 50007}, status=403
             )
         if method == "POST":
-            return self._json(self._message(self._post(channel_id, body)))
+            return self._json(self._message(self._post(channel_id, body, files=uploaded)))
         for posted in self.messages[channel_id]:
             if str(posted.id) == message_id:
                 posted.content = body.get("content", posted.content)

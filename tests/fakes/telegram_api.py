@@ -29,6 +29,16 @@ class Sent:
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (label, callback data)
     edits: int = 0
     at: float = field(default_factory=time.monotonic)  # when it was accepted
+    file: tuple[str, str, bytes] | None = None  # (kind, name, content) of a file sent
+
+
+@dataclass
+class Stored:
+    """A file Telegram holds: what getFile and a file_id resend give back."""
+
+    name: str
+    content: bytes
+    size: int  # as Telegram reports it (a test may claim more than it carries)
 
 
 class FakeTelegram:
@@ -54,6 +64,8 @@ class FakeTelegram:
         self._overall: deque[float] = deque()
         self._per_chat: dict[int, float] = {}
         self._per_group: dict[int, deque[float]] = defaultdict(deque)
+        self.files: dict[str, Stored] = {}  # file_id -> the file
+        self.unreadable: set[str] = set()  # file_ids getFile fails for
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -71,6 +83,7 @@ class FakeTelegram:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -88,6 +101,16 @@ class FakeTelegram:
     def texts(self, chat_id: int) -> list[str]:
         return [m.text for m in self.chats[chat_id]]
 
+    def keep_file(self, name: str, content: bytes, size: int | None = None) -> str:
+        """A file a user sends the bot; returns its file_id."""
+        file_id = f"file-{len(self.files) + 1}-{name}"
+        self.files[file_id] = Stored(name, content, len(content) if size is None else size)
+        return file_id
+
+    def files_in(self, chat_id: int) -> list[tuple[str, str, bytes]]:
+        """(kind, name, content) of every file the bot sent to a chat."""
+        return [m.file for m in self.chats[chat_id] if m.file is not None]
+
     def find(self, chat_id: int, label: str) -> Sent:
         for message in reversed(self.chats[chat_id]):
             if any(text == label for text, _ in message.buttons):
@@ -101,6 +124,9 @@ class FakeTelegram:
         if self.token is not None and request.match_info["token"] != self.token:
             return self._error(401, "Unauthorized")
         params: dict[str, Any] = dict(await request.post()) if request.can_read_body else {}
+        for key, value in list(params.items()):
+            if isinstance(value, web.FileField):  # an upload: Telegram keeps it, with an id
+                params[key] = self.keep_file(value.filename, value.file.read())
         for key in ("reply_markup", "allowed_updates", "commands"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
@@ -207,6 +233,73 @@ class FakeTelegram:
         self._next_id += 1
         self.chats[chat_id].append(sent)
         return self._ok(self._message(sent))
+
+    async def _getFile(self, params: dict[str, Any]) -> web.Response:
+        file_id = str(params["file_id"])
+        stored = self.files.get(file_id)
+        if stored is None or file_id in self.unreadable:
+            return self._error(400, "Bad Request: invalid file_id")
+        if stored.size > 20 * 1024 * 1024:
+            return self._error(400, "Bad Request: file is too big")
+        return self._ok(
+            {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": stored.size,
+                "file_path": f"documents/{file_id}",
+            }
+        )
+
+    async def _download(self, request: web.Request) -> web.Response:
+        stored = self.files.get(request.match_info["path"].removeprefix("documents/"))
+        if stored is None:
+            return web.Response(status=404)
+        return web.Response(body=stored.content)
+
+    async def _send_file(self, params: dict[str, Any], kind: str) -> web.Response:
+        chat_id = int(params["chat_id"])
+        refused = self._refusal(chat_id) or self._flood(chat_id)
+        if refused:
+            return refused
+        stored = self.files.get(str(params[kind]))
+        if stored is None:
+            return self._error(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        sent = Sent(
+            self._next_id,
+            chat_id,
+            str(params.get("caption", "")),
+            file=(kind, stored.name, stored.content),
+        )
+        self._next_id += 1
+        self.chats[chat_id].append(sent)
+        self._note(f"{kind} to {chat_id}")
+        message = self._message(sent)
+        message[kind] = (
+            [{"file_id": str(params[kind]), "file_unique_id": "u", "width": 1, "height": 1}]
+            if kind == "photo"
+            else {
+                "file_id": str(params[kind]),
+                "file_unique_id": "u",
+                "duration": 1,
+                "file_name": stored.name,
+            }
+        )
+        return self._ok(message)
+
+    async def _sendDocument(self, params: dict[str, Any]) -> web.Response:
+        return await self._send_file(params, "document")
+
+    async def _sendPhoto(self, params: dict[str, Any]) -> web.Response:
+        return await self._send_file(params, "photo")
+
+    async def _sendVoice(self, params: dict[str, Any]) -> web.Response:
+        return await self._send_file(params, "voice")
+
+    async def _sendVideo(self, params: dict[str, Any]) -> web.Response:
+        return await self._send_file(params, "video")
+
+    async def _sendAudio(self, params: dict[str, Any]) -> web.Response:
+        return await self._send_file(params, "audio")
 
     async def _editMessageText(self, params: dict[str, Any]) -> web.Response:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])

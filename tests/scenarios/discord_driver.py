@@ -97,7 +97,9 @@ class DiscordDriver(HomeCommunity):
         await self.bot.login("discord-test-token")
         self._connection = asyncio.create_task(self.bot.connect(reconnect=False))
         await asyncio.wait_for(self.bot.wait_until_ready(), 5)
-        messenger = DiscordMessenger(self.bot, MOD_CHANNEL_ID, HELP_CHANNEL_ID)
+        messenger = DiscordMessenger(
+            self.bot, MOD_CHANNEL_ID, HELP_CHANNEL_ID, files=self.brain.files
+        )
         self.brain.messengers["discord"] = messenger
         self.brain.outbox.messengers["discord"] = messenger
 
@@ -368,6 +370,59 @@ class DiscordDriver(HomeCommunity):
     async def reply(self, name: str, text: str) -> list[str]:
         return await self._submit_modal(name, {"*": text})
 
+    async def send_file(
+        self,
+        name: str,
+        filename: str,
+        content: bytes,
+        *,
+        caption: str = "",
+        kind: str = "document",
+        claimed_size: int | None = None,
+    ) -> list[str]:
+        """`name` delivers a file: in the Submit work form if one is open, else with
+        /submit (the caption says which item)."""
+        uploaded = self.fake.attachment(filename, content, CONTENT_TYPES[kind])
+        if claimed_size is not None:
+            uploaded["size"] = claimed_size
+        resolved = {"attachments": {uploaded["id"]: uploaded}}
+        modal = self.fake.modals.get(self.uid(name))
+        if modal is not None and _file_uploads(modal):
+            self.fake.modals.pop(self.uid(name))
+            rows: list[dict[str, Any]] = [
+                {"type": 1, "components": [{"type": 4, "custom_id": cid, "value": caption}]}
+                for cid in _inputs(modal, "custom_id")
+            ]
+            rows += [
+                {
+                    "type": 18,
+                    "component": {"type": 19, "custom_id": cid, "values": [uploaded["id"]]},
+                }
+                for cid in _file_uploads(modal)
+            ]
+            data = {"custom_id": modal["custom_id"], "components": rows, "resolved": resolved}
+            return await self._interact(name, 5, data)
+        item, _, words = caption.removeprefix("/submit").strip().partition(" ")
+        options = [{"name": "item", "type": 3, "value": item}]
+        if words:
+            options.append({"name": "work", "type": 3, "value": words})
+        options.append({"name": "file", "type": 11, "value": uploaded["id"]})
+        data = {
+            "id": str(self.fake.next_id()),
+            "name": "submit",
+            "type": 1,
+            "options": options,
+            "resolved": resolved,
+        }
+        return await self._interact(name, 2, data, channel=self.fake.dm_channel(self.uid(name)))
+
+    def files(self, name: str) -> list[tuple[str, bytes]]:
+        channel = self.fake.dm_channels.get(self.uid(name))
+        return [f for p in self.fake.messages.get(channel, []) for f in p.files] if channel else []
+
+    def moderator_files(self) -> list[tuple[str, bytes]]:
+        return [f for p in self.fake.messages.get(MOD_CHANNEL_ID, []) for f in p.files]
+
     def _find(self, name: str, label: str) -> tuple[Any, str]:
         uid = self.uid(name)
         visible = [
@@ -465,6 +520,24 @@ class DiscordDriver(HomeCommunity):
         self.clock.advance(minutes=minutes)
         await self.brain.sweep()
         await self.brain.outbox.drain()
+
+
+CONTENT_TYPES = {
+    "document": "application/pdf",
+    "photo": "image/jpeg",
+    "voice": "audio/ogg",
+    "video": "video/mp4",
+    "audio": "audio/mpeg",
+}
+
+
+def _file_uploads(modal: dict[str, Any]) -> list[str]:
+    """The custom ids of a modal's file upload boxes."""
+    return [
+        row["component"]["custom_id"]
+        for row in modal.get("components", [])
+        if row.get("type") == 18 and row.get("component", {}).get("type") == 19
+    ]
 
 
 def _inputs(modal: dict[str, Any], *keys: str) -> list[Any]:

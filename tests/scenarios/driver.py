@@ -26,6 +26,26 @@ class Driver(Protocol):
         """Answer the question the bot just asked."""
         ...
 
+    async def send_file(
+        self,
+        name: str,
+        filename: str,
+        content: bytes,
+        *,
+        caption: str = "",
+        kind: str = "document",
+        claimed_size: int | None = None,
+    ) -> list[str]:
+        """Deliver a file: as the answer to the Submit work question if one is open, else with
+        the caption "/submit <item#> [words]"; `claimed_size` is what the platform reports."""
+        ...
+
+    def files(self, name: str) -> list[tuple[str, bytes]]:
+        """(name, content) of every file the bot sent the person."""
+        ...
+
+    def moderator_files(self) -> list[tuple[str, bytes]]: ...
+
     async def onboard(self, name: str, skills: list[str], level: str) -> list[str]: ...
 
     async def post(self, name: str, *, urgent: bool = False, **fields: str) -> list[str]: ...

@@ -45,3 +45,11 @@ async def test_an_unanswered_payout_details_question_is_put_aside(tg: TelegramDr
     assert any("put it aside and saved nothing" in text for text in late)
     kept = await tg.command("Priya", "payoutdetails", "Priya Shah 12-34-56 12345678")
     assert any(text.startswith("Saved: the moderators will pay you to Priya Shah") for text in kept)
+
+
+async def test_a_file_sent_with_no_item_asks_for_one_and_delivers_nothing(
+    tg: TelegramDriver,
+) -> None:
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    said = await tg.send_file("Priya", "menu.pdf", b"%PDF")
+    assert any("caption /submit followed by the item's number" in text for text in said)
