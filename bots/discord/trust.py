@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -10,6 +11,7 @@ from discord.ext import commands
 
 from bots.discord.common import brain_of, respond
 from core import commands as c
+from core.actors import Actor
 from core.parsing import parse_number
 
 if TYPE_CHECKING:
@@ -65,9 +67,17 @@ class Trust(commands.Cog):
             ),
         )
 
-    @app_commands.command(description="Everything stored about you, as JSON")
+    @app_commands.command(description="Everything stored about you, as a JSON file")
     async def mydata(self, interaction: discord.Interaction[Any]) -> None:
-        await respond(interaction, lambda a: brain_of(interaction).handle(c.ExportMyData(actor=a)))
+        async def act(actor: Actor) -> str:
+            export = await brain_of(interaction).handle(c.ExportMyData(actor=actor))
+            await interaction.followup.send(
+                file=discord.File(io.BytesIO(export.content), filename=export.filename),
+                ephemeral=interaction.guild_id is not None,
+            )
+            return str(export.summary)
+
+        await respond(interaction, act)
 
     @app_commands.command(description="Erase your personal data (asks you to confirm)")
     @app_commands.describe(confirm="type yes to go ahead")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
 from bots.telegram.common import Reply, brain, number, respond, text_after_command
@@ -58,10 +58,16 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Everything stored about you, as JSON, by DM."""
+    """Everything stored about you, as a JSON file, by DM."""
+    user = update.effective_user
+    assert user is not None
 
     async def act(actor: Actor) -> Reply:
-        return str(await brain(context).handle(c.ExportMyData(actor=actor)))
+        export = await brain(context).handle(c.ExportMyData(actor=actor))
+        await context.bot.send_document(
+            chat_id=user.id, document=InputFile(export.content, filename=export.filename)
+        )
+        return str(export.summary)
 
     await respond(update, context, act)
 

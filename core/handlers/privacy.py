@@ -7,6 +7,7 @@ they were; everything that says who the person is goes.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, delete, func, or_, select, update
@@ -63,7 +64,16 @@ def _about_members(table: Table) -> list[Any]:
     ]
 
 
-async def export_my_data(cmd: ExportMyData, uow: UnitOfWork) -> str:
+@dataclass(frozen=True)
+class DataExport:
+    """Everything stored about a person: a JSON file, and a sentence saying what it holds."""
+
+    filename: str
+    content: bytes
+    summary: str
+
+
+async def export_my_data(cmd: ExportMyData, uow: UnitOfWork) -> DataExport:
     member = await member_of(uow, cmd.actor)
     found: dict[str, list[dict[str, Any]]] = {}
     for table in Base.metadata.sorted_tables:
@@ -95,7 +105,15 @@ async def export_my_data(cmd: ExportMyData, uow: UnitOfWork) -> str:
         .order_by(DeliveredFile.id)
     )
     found["delivered_files"] = [dict(r) for r in (await uow.session.execute(files)).mappings()]
-    return json.dumps(found, default=str, indent=1, sort_keys=True)
+    held = ", ".join(
+        f"{len(rows)} {table.replace('_', ' ')}" for table, rows in sorted(found.items()) if rows
+    )
+    return DataExport(
+        filename=f"parentbrain-my-data-{uow.now():%Y-%m-%d}.json",
+        content=json.dumps(found, default=str, indent=1, sort_keys=True).encode(),
+        summary=f"Here is everything Parent Brain stores about you, as a JSON file ({held}). "
+        "To erase it, type /forgetme.",
+    )
 
 
 async def forget_me(cmd: ForgetMe, uow: UnitOfWork, files: FileStore) -> str:

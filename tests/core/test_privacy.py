@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import String, Text, select
 
 from core import commands as c
 from core.actors import Actor
 from core.errors import DomainError
-from core.models import Base, Member
+from core.files import FileRef
+from core.models import Base, DeliveredFile, Member
 from payments import ledger
 from tests.world import World
 
@@ -27,7 +29,10 @@ async def _paid_job(world: World) -> tuple[Actor, Actor, int]:
 async def test_mydata_holds_everything_about_the_person(world: World) -> None:
     priya, _, work_id = await _paid_job(world)
 
-    exported = json.loads(await world.app.handle(c.ExportMyData(actor=priya)))
+    export = await world.app.handle(c.ExportMyData(actor=priya))
+    exported = json.loads(export.content)
+    assert export.filename.endswith(".json")
+    assert export.summary.startswith("Here is everything Parent Brain stores about you")
 
     assert exported["members"][0]["display_name"] == "Priya"
     assert exported["accounts"][0]["external_id"] == "te-priya"
@@ -123,3 +128,36 @@ async def test_a_suspended_business_cannot_post(world: World) -> None:
     )
     with pytest.raises(DomainError, match="suspended"):
         await world.post(shop)
+
+
+async def test_forgetting_a_parent_deletes_the_files_they_delivered(world: World) -> None:
+    priya = await world.parent("Priya")
+    shop = await world.business()
+    work_id = await world.funded(shop)
+    delivered = FileRef(
+        platform="discord",
+        ref="https://cdn.example/attachments/1/menu.pdf",
+        name="menu.pdf",
+        size_bytes=4,
+        stored=True,
+    )
+    await world.app.files.put(delivered.key, b"%PDF")
+    await world.app.handle(
+        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(work_id, priya))
+    )
+    await world.app.handle(c.SubmitDelivery(actor=priya, work_id=work_id, files=[delivered]))
+    assert [f.name for f in (await world.inbox("Bloom"))[-1].files] == ["menu.pdf"]
+    await world.app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
+    await world.app.handle(c.ConfirmPayout(actor=await world.moderator(), payout_id=1))
+
+    await world.app.handle(c.ForgetMe(actor=priya, confirm="yes"))
+    assert await world.app.files.get(delivered.key) is None
+    async with world.app.uow() as uow:
+        names = (await uow.session.scalars(select(DeliveredFile.name))).all()
+    assert names == ["[erased]"]
+
+
+async def test_a_delivery_needs_words_or_a_file(world: World) -> None:
+    priya = await world.parent("Priya")
+    with pytest.raises(ValidationError, match="send your work, a link or a file"):
+        c.SubmitDelivery(actor=priya, work_id=1, body="  ")

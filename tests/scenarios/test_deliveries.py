@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -45,7 +46,9 @@ async def test_a_delivered_file_reaches_the_business_as_the_file_itself(driver: 
     await driver.reply("Mel", "That's last year's menu")
     assert ("menu-v2.pdf", PDF) in driver.moderator_files()
     assert said(await driver.command("Kate", "disputes"), "menu-v2.pdf")
-    assert said(await driver.command("Priya", "mydata"), "menu-v2.pdf")
+    await driver.command("Priya", "mydata")
+    [(_, exported)] = [f for f in driver.files("Priya") if f[0].endswith(".json")]
+    assert [f["name"] for f in json.loads(exported)["delivered_files"]] == ["menu-v2.pdf"]
 
 
 async def test_a_file_with_a_submit_caption_is_delivered(driver: Driver) -> None:

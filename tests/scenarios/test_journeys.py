@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.scenarios.driver import Driver
 
 MENU = {
@@ -257,7 +259,10 @@ async def test_people_block_report_and_see_or_erase_their_own_data(driver: Drive
     assert said(audit, "the ledger recorded money paid in for")
     assert said(await driver.command("Priya", "audit"), "Only the community's moderators")
 
-    assert said(await driver.command("Priya", "mydata"), '"display_name": "Priya"')
+    assert said(await driver.command("Priya", "mydata"), "everything Parent Brain stores")
+    [(name, content)] = [f for f in driver.files("Priya") if f[0].endswith(".json")]
+    assert name.startswith("parentbrain-my-data-")
+    assert json.loads(content)["members"][0]["display_name"] == "Priya"
     assert said(await driver.command("Priya", "forgetme"), "/forgetme yes")
     assert said(await driver.command("Priya", "forgetme", "yes"), "personal details are erased")
     # The report stays, its reporter unnamed.
