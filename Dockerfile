@@ -16,7 +16,8 @@ COPY payments payments
 COPY bots bots
 COPY migrations migrations
 RUN pip install . \
-    && useradd --system --create-home --home-dir /var/lib/parentbrain --uid 10001 parentbrain
+    && useradd --system --create-home --home-dir /var/lib/parentbrain --uid 10001 parentbrain \
+    && install -d -o parentbrain -g parentbrain /var/lib/parentbrain/files
 
 # Listen on every interface inside the container; /healthz, /readyz, /metrics and webhooks.
 ENV PARENTBRAIN_HTTP_HOST=0.0.0.0 \

@@ -186,7 +186,7 @@ HELP = {
         "/schedule mon-fri 20:00-22:00: regular hours (/schedule clear to remove)\n"
         "/profile: see or change your skills, rate, timezone and quiet hours\n"
         "/status, /offers, /jobs, /earnings, /why <offer#>\n"
-        "/submit <item#> <your work or a link>: deliver\n"
+        "/submit <item#> <your work or a link>: deliver (or send a file with that caption)\n"
         "/link: join your Telegram and Discord accounts\n"
         "/payouts: set up how you get paid; /payoutdetails: the bank account the moderators "
         "pay you into\n"
@@ -194,7 +194,7 @@ HELP = {
         "/report <what happened>: tell the moderators (reply to a message to include it)\n"
         "/ask [anonymously] <question>: ask the community's help channel\n"
         "/learn: skill checks and courses; /quiz <skill>: take one for a verified badge\n"
-        "/mydata: everything stored about you; /forgetme: erase it\n"
+        "/mydata: everything stored about you, as a file; /forgetme: erase it\n"
         "/business: register a business to post work"
     ),
     "business": (
@@ -234,7 +234,9 @@ DISCORD_TIPS = {
         "/profile: a form for your skills and more; or /profile timezone: rate: quiet: "
         "prefer: jobs:"
     ),
-    "/submit <item#> <your work or a link>: deliver": "/submit item:12 work:<your work or a link>",
+    "/submit <item#> <your work or a link>: deliver (or send a file with that caption)": (
+        "/submit item:12 work:<your work or a link> file:<a file>: deliver"
+    ),
     "/report <what happened>: tell the moderators (reply to a message to include it)": (
         "/report what:<what happened> message_link:<its link>: tell the moderators"
     ),
