@@ -284,6 +284,32 @@ class CheckPostField(Command):
     value: str = Field(max_length=4000)
 
 
+class WidenWork(Command):
+    """A business lets parents at any level of the item's skills take it."""
+
+    actor: Actor
+    work_id: int
+
+
+class StartPostDialog(Command):
+    """A business starts posting work one question at a time."""
+
+    actor: Actor
+
+
+class AnswerDialog(Command):
+    """What a person typed (or pressed) while a dialog waits for an answer."""
+
+    actor: Actor
+    text: str = Field(max_length=4000)
+
+
+class StopDialog(Command):
+    """Leave the dialog; nothing it was building happens."""
+
+    actor: Actor
+
+
 class ResolveDispute(Command):
     """A moderator decides: pay the parent in full, refund the business, or split."""
 

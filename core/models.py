@@ -417,6 +417,18 @@ class Payout(Base):
     sent_at: Mapped[datetime | None]
 
 
+class Dialog(Base):
+    """Questions a person is answering one at a time (a post, step by step): kept in the
+    store, so a restart resumes it where it was; one per person."""
+
+    __tablename__ = "dialogs"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # post
+    step: Mapped[str] = mapped_column(String(20))  # the question waiting for an answer
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    asked_at: Mapped[datetime]
+
+
 class Refund(Base):
     """Money going back to a business: sent at once by a gateway, or owed until a moderator
     sends it by hand and confirms it with /refunded."""

@@ -16,7 +16,7 @@ from core.errors import NotFound, StaleAction
 from core.files import FileRef
 from core.parsing import LARGEST_ID
 
-_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):([0-9]{1,12})")
+_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|wl|wn|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):([0-9]{1,12})")
 MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr", "bv", "bx"})
 
 TEXT_PROMPTS = {
@@ -59,6 +59,10 @@ def read(token: str, actor: Actor) -> c.Command | NeedsText:
         return c.DeclineOffer(actor=actor, offer_id=number)
     if kind == "wa":
         return c.ApproveDelivery(actor=actor, work_id=number)
+    if kind == "wl":
+        return c.WidenWork(actor=actor, work_id=number)
+    if kind == "wn":
+        return c.CancelWork(actor=actor, work_id=number)
     if kind[0] == "q":  # a skill check's answer: option, then attempt * 100 + question
         return c.AnswerQuiz(
             actor=actor, attempt_id=number // 100, question=number % 100, option=int(kind[1])

@@ -200,7 +200,7 @@ HELP = {
     "business": (
         "For businesses:\n"
         "/business <name>, <contact>: register or update\n"
-        "/post: post a piece of work (you'll be asked step by step)\n"
+        "/post: post a piece of work (you'll be asked step by step; /stop drops it)\n"
         "/myitems: your items and where they are\n"
         "/statement: what you've paid and what came back\n"
         "/cancel <item#>: cancel before a parent accepts\n"
@@ -244,7 +244,7 @@ DISCORD_TIPS = {
         "/business name: contact: register or update"
     ),
     "/payoutdetails: the bank account": "/payoutdetails (a private form): the bank account",
-    "/post: post a piece of work (you'll be asked step by step)": (
+    "/post: post a piece of work (you'll be asked step by step; /stop drops it)": (
         "/post deadline: urgent: opens a form for the rest"
     ),
 }

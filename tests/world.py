@@ -124,6 +124,10 @@ class World:
         return await self.join(name, "telegram", moderator=True, community=community)
 
     async def post(self, owner: Actor, **overrides: Any) -> int:
+        return int((await self.posting(owner, **overrides)).work_id)
+
+    async def posting(self, owner: Actor, **overrides: Any) -> Any:
+        """What /post answers (the item's number, the payment instructions, the message)."""
         fields = {
             "title": "Proofread a flyer",
             "description": "One page, 300 words.",
@@ -132,8 +136,7 @@ class World:
             "estimate": "45m",
             "deadline": "tomorrow 17:00",
         } | overrides
-        posted = await self.app.handle(c.PostWork(actor=owner, **fields))
-        return int(posted.work_id)
+        return await self.app.handle(c.PostWork(actor=owner, **fields))
 
     async def funded(self, owner: Actor, **overrides: Any) -> int:
         work_id = await self.post(owner, **overrides)

@@ -13,6 +13,7 @@ from core import commands as c
 from core import views
 from core.actors import Actor
 from core.errors import DomainError
+from core.notices import Action
 from core.parsing import parse_number
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class PostModal(discord.ui.Modal, title="Post a piece of work"):
             "estimate": self.estimate.value,
         }
 
-        async def act(actor: Actor) -> str:
+        async def act(actor: Actor) -> str | tuple[str, list[Action]]:
             try:
                 posted = await brain_of(interaction).handle(
                     c.PostWork(actor=actor, deadline=self.deadline, urgent=self.urgent, **typed)
@@ -62,7 +63,7 @@ class PostModal(discord.ui.Modal, title="Post a piece of work"):
                 raise DomainError(
                     f"{err.message} Nothing was posted; type /post again.\nYou typed:\n{kept}"
                 ) from err
-            return str(posted.message)
+            return (str(posted.message), posted.actions) if posted.actions else str(posted.message)
 
         await respond(interaction, act)
 

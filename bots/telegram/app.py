@@ -123,10 +123,8 @@ def build_application(
     onboarding.REPLAYABLE.update({**PARENT_COMMANDS, **BUSINESS_COMMANDS})
 
     application.add_handler(onboarding.onboarding_conversation())
-    application.add_handler(business.post_conversation())
-    application.add_handler(
-        CommandHandler("post", business.post_in_group, filters=filters.ChatType.GROUPS)
-    )
+    for post_handler in business.post_handlers():
+        application.add_handler(post_handler)
     application.add_handler(buttons.button_conversation())
     application.add_handler(payout_details.payout_details_conversation())
     application.add_handler(
@@ -139,6 +137,8 @@ def build_application(
     application.add_handler(CommandHandler("start", parents.help_command))  # /start in a group
     for file_handler in deliveries.file_handlers():
         application.add_handler(file_handler)
+    for dialog_handler in business.dialog_handlers():  # after every conversation above
+        application.add_handler(dialog_handler)
     known = {
         "start",
         "post",

@@ -2,45 +2,33 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
 
 from bots.telegram.common import (
-    DIALOG_SINCE,
     Reply,
     actor_of,
     brain,
-    dialog_touched,
-    dialog_went_stale,
     number,
     respond,
     send,
     show,
     text_after_command,
 )
+from bots.telegram.render import keyboard
 from core import commands as c
 from core import views
 from core.actors import Actor
-from core.errors import DomainError, explain_invalid
-
-STEPS = ["title", "description", "skills", "budget", "estimate", "deadline"]
-QUESTIONS = {
-    "title": "Let's post some work. What's a short title? (e.g. Proofread our spring menu)\nType /stop to give up.",
-    "description": "Describe the work in a few sentences: what, and what good looks like.",
-    "skills": "Which skills does it need? (e.g. proofreading, or proofreading:expert)",
-    "budget": "What's the budget? (e.g. £25) The parent receives it less the platform fee.",
-    "estimate": "Roughly how long will it take? (e.g. 45m or 2h)",
-    "deadline": "When is it due? (e.g. tomorrow 17:00, 48h or friday)",
-}
-URGENCY = len(STEPS)
+from core.errors import DomainError
+from core.handlers.dialogs import waiting_dialog
+from core.notices import Action
 
 
 async def business(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,109 +47,56 @@ async def business(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await respond(update, context, act)
 
 
-async def post_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Start posting a piece of work, one question at a time."""
-    assert update.effective_message is not None
+async def post_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start posting a piece of work, one question at a time (the steps live in core)."""
+
+    async def act(actor: Actor) -> Reply:
+        asked = await brain(context).handle(c.StartPostDialog(actor=actor))
+        return asked.text, asked.actions
+
+    await respond(update, context, act)
+
+
+async def dialog_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Words typed in a DM: the answer to the dialog's question, if one is waiting."""
+    message = update.effective_message
+    assert message is not None
     actor = await actor_of(update, context)
     try:
-        await brain(context).handle(c.CheckPostField(actor=actor, field="title", value="Checking"))
+        reply = await brain(context).handle(c.AnswerDialog(actor=actor, text=message.text or ""))
     except DomainError as err:
-        await update.effective_message.reply_text(err.message)
-        return ConversationHandler.END
-    context.user_data["post"] = {}  # type: ignore[index]
-    dialog_touched(context)
-    await update.effective_message.reply_text(QUESTIONS["title"])
-    return 0
+        await message.reply_text(err.message)
+        return
+    if reply is not None:
+        await send(context, message.chat.id, reply.text, reply.actions)
 
 
-PUT_ASIDE = (
-    "Your post from earlier waited more than {minutes:g} minutes for an answer, so I put it "
-    "aside and nothing was posted. Type /post to start again."
-)
-
-
-async def _put_aside(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    assert update.effective_chat is not None and context.user_data is not None
-    context.user_data.pop("post", None)
-    context.user_data.pop(DIALOG_SINCE, None)
-    minutes = brain(context).settings.dialog_timeout_minutes
-    await send(context, update.effective_chat.id, PUT_ASIDE.format(minutes=minutes))
-    return ConversationHandler.END
-
-
-async def post_step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Check one answer with the core; ask again on a mistake, or move on."""
-    assert update.effective_message is not None and context.user_data is not None
-    if dialog_went_stale(context):
-        return await _put_aside(update, context)
-    dialog_touched(context)
-    draft: dict[str, str] = context.user_data.setdefault("post", {})
-    step = len(draft)
-    field = STEPS[step]
-    typed = update.effective_message.text or ""
-    actor = await actor_of(update, context)
-    try:
-        understood = await brain(context).handle(
-            c.CheckPostField(actor=actor, field=field, value=typed)
-        )
-    except DomainError as err:
-        await update.effective_message.reply_text(f"{err.message}\n{QUESTIONS[field]}")
-        return step
-    draft[field] = typed
-    if field in ("skills", "budget", "estimate", "deadline"):
-        await update.effective_message.reply_text(f"Got it: {understood}.")
-    if step + 1 < len(STEPS):
-        await update.effective_message.reply_text(QUESTIONS[STEPS[step + 1]])
-        return step + 1
-    await update.effective_message.reply_text(
-        "Is it urgent? Urgent work is offered to several parents at once.",
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton("Normal", callback_data="post:normal"),
-                    InlineKeyboardButton("Urgent", callback_data="post:urgent"),
-                ]
-            ]
-        ),
-    )
-    return URGENCY
-
-
-async def post_finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Post it and show how to pay."""
+async def post_urgency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The Normal or Urgent button: the last answer, then the post and how to pay."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
+    assert query is not None
     await query.answer()
-    if dialog_went_stale(context):
-        return await _put_aside(update, context)
-    draft = context.user_data.pop("post", {})
     actor = await actor_of(update, context)
+    actions: list[Action] = []
     try:
-        posted = await brain(context).handle(
-            c.PostWork(actor=actor, urgent=query.data == "post:urgent", **draft)
+        reply = await brain(context).handle(
+            c.AnswerDialog(actor=actor, text=(query.data or "").removeprefix("post:"))
         )
-        text = posted.message
+        text = reply.text if reply is not None else "That post is no longer open; type /post."
+        actions = reply.actions if reply is not None else []
     except DomainError as err:
-        text = f"{err.message} Nothing was posted; type /post to try again."
-    except ValidationError as err:
-        text = f"{explain_invalid(err)} Nothing was posted; type /post to try again."
-    await show(update, context, text)
-    return ConversationHandler.END
+        text = err.message
+    await show(update, context, text, keyboard(actions) if actions else None)
 
 
-async def post_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    """Give up on a post part-way (/stop, or /cancel alone); /cancel 12 cancels item 12 and
-    the post being written stays where it was."""
-    assert update.effective_message is not None and context.user_data is not None
-    if context.args:
-        await cancel(update, context)
-        await update.effective_message.reply_text(
-            "Your new post is still open: answer the last question, or /stop to drop it."
-        )
-        return None  # the dialog stays at its step
-    context.user_data.pop("post", None)
-    await update.effective_message.reply_text("Stopped. Nothing was posted.")
-    return ConversationHandler.END
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Leave the post being written: /stop."""
+
+    async def act(actor: Actor) -> Reply:
+        stopped = await brain(context).handle(c.StopDialog(actor=actor))
+        return stopped.text if stopped is not None else "There's nothing to stop."
+
+    await respond(update, context, act)
 
 
 async def post_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -173,17 +108,20 @@ async def post_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await respond(update, context, act)
 
 
-def post_conversation() -> ConversationHandler:
-    text = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
-        entry_points=[CommandHandler("post", post_start, filters=filters.ChatType.PRIVATE)],
-        states={
-            **{n: [MessageHandler(text, post_step)] for n in range(len(STEPS))},
-            URGENCY: [CallbackQueryHandler(post_finish, pattern=r"^post:(normal|urgent)$")],
-        },
-        fallbacks=[CommandHandler(["stop", "cancel"], post_stop)],
-        name="post",
-    )
+def post_handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("post", post_start, filters=private),
+        CommandHandler("post", post_in_group, filters=filters.ChatType.GROUPS),
+        CallbackQueryHandler(post_urgency, pattern=r"^post:(normal|urgent)$"),
+    ]
+
+
+def dialog_handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
+    """Plain words in a DM, and /stop; registered after every other conversation, so a
+    button's open question or the payout details dialog hears its answer (and /stop) first."""
+    words = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    return [MessageHandler(words, dialog_answer), CommandHandler("stop", stop)]
 
 
 async def my_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,11 +145,20 @@ async def statement(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Cancel an item before a parent accepts it: /cancel <item#>."""
+    """Cancel an item before a parent accepts it: /cancel <item#>; alone, leave a post."""
     typed = text_after_command(update, context)
 
     async def act(actor: Actor) -> Reply:
+        if not typed.strip():
+            stopped = await brain(context).handle(c.StopDialog(actor=actor))
+            if stopped is not None:
+                return str(stopped.text)
         work_id = number(typed, "item", "/cancel 12")
-        return str(await brain(context).handle(c.CancelWork(actor=actor, work_id=work_id)))
+        said = str(await brain(context).handle(c.CancelWork(actor=actor, work_id=work_id)))
+        async with brain(context).uow() as uow:
+            writing = await waiting_dialog(uow, actor.member_id)
+        if writing is not None:
+            said += "\nYour new post is still open: answer the last question, or /stop to drop it."
+        return said
 
     await respond(update, context, act)

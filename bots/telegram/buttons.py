@@ -25,7 +25,7 @@ from core import tokens
 from core.errors import DomainError, explain_invalid
 
 WAITING_FOR_TEXT = 0
-TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):"
+TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|wl|wn|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):"
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

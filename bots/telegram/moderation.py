@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -20,49 +22,54 @@ def _reference(typed: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-async def funded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A business's payment arrived: /funded <item#> [bank reference]."""
+async def _confirm_by_hand(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    make: Callable[[Actor, int, str], c.Command],
+    what: str,
+    example: str,
+) -> None:
+    """A moderator says money moved by hand: /<command> <number> [bank reference]."""
     typed = text_after_command(update, context)
 
     async def act(actor: Actor) -> Reply:
-        work_id = number(typed, "item", "/funded 12 bank ref 0302")
-        return str(
-            await brain(context).handle(
-                c.ConfirmFunding(actor=actor, work_id=work_id, reference=_reference(typed))
-            )
-        )
+        said = number(typed, what, example)
+        return str(await brain(context).handle(make(actor, said, _reference(typed))))
 
     await respond(update, context, act, check_moderator=True, private_details=False)
+
+
+async def funded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A business's payment arrived: /funded <item#> [bank reference]."""
+    await _confirm_by_hand(
+        update,
+        context,
+        lambda actor, n, ref: c.ConfirmFunding(actor=actor, work_id=n, reference=ref),
+        "item",
+        "/funded 12 bank ref 0302",
+    )
 
 
 async def paid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A parent was paid by hand: /paid <payout#> [bank reference]."""
-    typed = text_after_command(update, context)
-
-    async def act(actor: Actor) -> Reply:
-        payout_id = number(typed, "payout", "/paid 3 transfer 0302-1")
-        return str(
-            await brain(context).handle(
-                c.ConfirmPayout(actor=actor, payout_id=payout_id, reference=_reference(typed))
-            )
-        )
-
-    await respond(update, context, act, check_moderator=True, private_details=False)
+    await _confirm_by_hand(
+        update,
+        context,
+        lambda actor, n, ref: c.ConfirmPayout(actor=actor, payout_id=n, reference=ref),
+        "payout",
+        "/paid 3 transfer 0302-1",
+    )
 
 
 async def refunded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A business's refund was sent by hand: /refunded <item#> [bank reference]."""
-    typed = text_after_command(update, context)
-
-    async def act(actor: Actor) -> Reply:
-        work_id = number(typed, "item", "/refunded 12 transfer 0302-7")
-        return str(
-            await brain(context).handle(
-                c.ConfirmRefund(actor=actor, work_id=work_id, reference=_reference(typed))
-            )
-        )
-
-    await respond(update, context, act, check_moderator=True, private_details=False)
+    await _confirm_by_hand(
+        update,
+        context,
+        lambda actor, n, ref: c.ConfirmRefund(actor=actor, work_id=n, reference=ref),
+        "item",
+        "/refunded 12 transfer 0302-7",
+    )
 
 
 async def owed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

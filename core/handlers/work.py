@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from core import communities
 from core.actors import Actor
-from core.commands import ApprovePost, CancelWork, CheckPostField, PostWork, RejectPost
+from core.commands import (
+    ApprovePost,
+    CancelWork,
+    CheckPostField,
+    PostWork,
+    RejectPost,
+    WidenWork,
+)
 from core.config import Settings
 from core.content import banned_in, concerns
 from core.errors import DomainError, StaleAction
@@ -50,6 +57,7 @@ class Posted:
     work_id: int
     checkout: str
     message: str
+    actions: list[Action] = field(default_factory=list)
 
 
 async def read_field(
@@ -186,10 +194,18 @@ async def post_work(
     missing = await skills_nobody_here_has(uow, item, required, owner.id)
     heads_up = (
         f"\nHeads-up: nobody in this community lists {' or '.join(missing)} yet, so it may wait "
-        "until its deadline (and be refunded in full). To ask for any level, post it again with "
-        f"the skill alone; to drop it, /cancel {item.id}."
+        "until its deadline (and be refunded in full). Ask for any level, or cancel it "
+        f"(/cancel {item.id})."
         if missing
         else ""
+    )
+    choices = (
+        [
+            Action(label="Ask any level", token=f"wl:{item.id}"),
+            Action(label="Cancel it", token=f"wn:{item.id}"),
+        ]
+        if missing
+        else []
     )
     flagged = concerns(item.title, item.description)
     review = (
@@ -222,6 +238,7 @@ async def post_work(
             "",
             f'Thanks! "{item.title}" (#{item.id}) goes to a moderator first{because}; '
             f"you'll get the payment link here as soon as it's approved.{heads_up}",
+            choices,
         )
     checkout = await open_for_payment(uow, item, gateway)
     fee = Money(platform_fee(budget.minor, item.fee_bps), budget.currency)
@@ -231,7 +248,33 @@ async def post_work(
         f"Budget {budget}: the parent receives {share} and the platform fee is {fee}.\n"
         f"To open it to parents, {checkout}.{heads_up}"
     )
-    return Posted(item.id, checkout, message)
+    return Posted(item.id, checkout, message, choices)
+
+
+async def widen_work(cmd: WidenWork, uow: UnitOfWork) -> str:
+    """Any level of the item's skills will do from now on."""
+    item = await owned_item(uow, cmd.actor, cmd.work_id)
+    if item.status not in (
+        WorkStatus.DRAFT,
+        WorkStatus.AWAITING_PAYMENT,
+        WorkStatus.OPEN,
+        WorkStatus.OFFERED,
+    ):
+        raise StaleAction(
+            f'"{item.title}" (#{item.id}) {WORK_STATE_SENTENCES[item.status]}, so its skills '
+            "can't change now."
+        )
+    asked = (await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))).all()
+    for skill in asked:
+        skill.min_level = 1
+    owner = await owner_member_id(uow, item)
+    still = await skills_nobody_here_has(uow, item, {s.skill_code: 1 for s in asked}, owner)
+    if still:
+        return (
+            f'Any level will do for "{item.title}" now, but nobody here lists '
+            f"{' or '.join(still)} at all yet, so it may still wait. To drop it, /cancel {item.id}."
+        )
+    return f'Any level will do for "{item.title}" (#{item.id}) now; I\'ll offer it more widely.'
 
 
 async def skills_nobody_here_has(

@@ -1,4 +1,4 @@
-"""refunds owed, payout details, delivered files, offline payment reminders
+"""refunds owed, payout details, delivered files, offline payment reminders, dialogs
 
 Revision ID: 0008
 Revises: 0007
@@ -34,6 +34,18 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_refunds")),
         sa.UniqueConstraint("work_id", name=op.f("uq_refunds_work_id")),
+    )
+    op.create_table(
+        "dialogs",
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("step", sa.String(length=20), nullable=False),
+        sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_dialogs_member_id_members")
+        ),
+        sa.PrimaryKeyConstraint("member_id", name=op.f("pk_dialogs")),
     )
     op.create_table(
         "payout_details",
@@ -112,4 +124,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_delivered_files_delivery_id"), table_name="delivered_files")
     op.drop_table("delivered_files")
     op.drop_table("payout_details")
+    op.drop_table("dialogs")
     op.drop_table("refunds")

@@ -53,17 +53,7 @@ async def test_the_business_is_told_where_to_pay_and_the_moderators_what_to_expe
     world = banked_world
     chat = await world.moderators_chat()
     shop = await world.business()
-    posted = await world.app.handle(
-        c.PostWork(
-            actor=shop,
-            title="Proofread a flyer",
-            description="One page.",
-            skills="proofreading",
-            budget="£25",
-            estimate="45m",
-            deadline="tomorrow 17:00",
-        )
-    )
+    posted = await world.posting(shop)
     assert (
         "pay £25.00 by bank transfer to Parent Brain Ltd, sort code 12-34-56, account 12345678, "
         f"quoting PB-{posted.work_id} as the reference" in posted.message
@@ -81,17 +71,7 @@ async def test_without_an_account_set_the_business_is_told_the_moderators_will_s
     world: World,
 ) -> None:
     shop = await world.business()
-    posted = await world.app.handle(
-        c.PostWork(
-            actor=shop,
-            title="Proofread a flyer",
-            description="One page.",
-            skills="proofreading",
-            budget="£25",
-            estimate="45m",
-            deadline="in 3 days",
-        )
-    )
+    posted = await world.posting(shop, deadline="in 3 days")
     assert "quoting PB-1 as the reference; the moderators will message you" in posted.message
 
 

@@ -69,6 +69,14 @@ class TelegramDriver(HomeCommunity):
         self.brain.messengers["telegram"] = messenger
         self.brain.outbox.messengers["telegram"] = messenger
 
+    async def restart(self) -> None:
+        """A new process: PTB's memory (conversations, caches) is gone; the store is not."""
+        await self.application.shutdown()
+        self.application = build_application(
+            self.brain.settings, self.brain, base_url=self.fake.url, rate_limit=self.rate_limit
+        )
+        await self.application.initialize()
+
     async def stop(self) -> None:
         for reply in self.application.bot_data.get(GROUP_REPLIES, set()):
             reply.cancel()  # still queued behind a group's 20 a minute

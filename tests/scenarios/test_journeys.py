@@ -351,3 +351,22 @@ async def test_offline_money_leaves_nothing_to_memory(driver: Driver) -> None:
     assert said(await driver.command("Kate", "refunded", "2"), "already confirmed")
     assert said(driver.dms("Mel"), "have sent back £10.00")
     assert said(await driver.command("Kate", "owed"), "No payouts or refunds are owed")
+
+
+async def test_a_business_told_nobody_has_the_level_can_widen_it_with_a_button(
+    driver: Driver,
+) -> None:
+    await driver.onboard("Priya", ["Proofreading"], "beginner")
+    await driver.command("Priya", "available", "3h")
+    await driver.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    posted = await driver.post("Mel", **(MENU | {"skills": "proofreading:expert"}))
+    assert said(posted, "nobody in this community lists proofreading (expert)")
+    driver.make_moderator("Kate")
+    await driver.command("Kate", "funded", "1")
+    await driver.tick(0)
+    assert not said(driver.dms("Priya"), "New paid work")  # a beginner: not yet
+    widened = await driver.press("Mel", "Ask any level")
+    assert said(widened, "Any level will do")
+    await driver.tick(1)  # the next sweep offers it
+    assert said(driver.dms("Priya"), "New paid work")
+    assert said(await driver.press("Mel", "Cancel it"), "Cancelled")
