@@ -82,7 +82,7 @@ class FakeDiscord:
         self.url = ""
 
     async def start(self) -> str:
-        app = web.Application()
+        app = web.Application(client_max_size=64 * 1024 * 1024)  # room for uploaded files
         app.router.add_route("*", "/api/v10/{path:.*}", self._handle)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/attachments/{id}/{name}", self._cdn)
