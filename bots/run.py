@@ -140,6 +140,10 @@ def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] | None = None) -
     app.router.add_get("/stripe/done", stripe_done)
     for adapter in (adapters or {}).values():
         app.router.add_routes(adapter.routes())
+    if brain.settings.web_url:
+        from bots.web.app import build_web_app
+
+        app.add_subapp("/web", build_web_app(brain, brain.settings))
     return app
 
 

@@ -65,6 +65,17 @@ class Settings(BaseSettings):
     files_s3_endpoint_url: str | None = None  # MinIO, B2 and the like; default: AWS
     files_s3_prefix: str = ""
 
+    # The web front end (bots/web): on when this is set, to the address people open, like
+    # https://pb.example/web. Its cookies are signed with the secret (32 url-safe base64 bytes;
+    # unset: a new one each start, which signs everyone out).
+    web_url: str | None = None
+    web_secret: SecretStr | None = None
+    telegram_bot_username: str | None = None  # for the Telegram Login Widget on the web
+    web_signin_max_age_seconds: int = Field(default=24 * 3600, ge=60)  # Telegram's signed data
+    discord_client_id: str | None = None  # for "Sign in with Discord" (OAuth2, identify)
+    discord_client_secret: SecretStr | None = None
+    discord_oauth_url: str = "https://discord.com"
+
     router: str = Field(
         default="learning", pattern="^(simple|learning)$"
     )  # see routing/learning.py; simple is the best-rated-first baseline

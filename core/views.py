@@ -56,8 +56,8 @@ async def status(uow: UnitOfWork, actor: Actor) -> str:
         lines.append(f"You're available until {until.astimezone(zone(member)):%H:%M}.")
     else:
         lines.append("You're not available right now; type /available 2h to start.")
-    jobs = await _jobs(uow, member.id)
-    pending = await _pending(uow, member.id)
+    jobs = await current_jobs(uow, member.id)
+    pending = await pending_offers(uow, member.id)
     lines.append(f"Jobs on the go: {len(jobs)}. Offers waiting for you: {len(pending)}.")
     windows = await weekly_windows(uow, member.id)
     if windows:
@@ -81,7 +81,7 @@ async def profile(uow: UnitOfWork, actor: Actor, currency: str) -> str:
     )
 
 
-async def _pending(uow: UnitOfWork, member_id: int) -> list[tuple[Offer, WorkItem]]:
+async def pending_offers(uow: UnitOfWork, member_id: int) -> list[tuple[Offer, WorkItem]]:
     rows = await uow.session.execute(
         select(Offer, WorkItem)
         .join(WorkItem, WorkItem.id == Offer.work_id)
@@ -91,7 +91,7 @@ async def _pending(uow: UnitOfWork, member_id: int) -> list[tuple[Offer, WorkIte
     return [(o, w) for o, w in rows.all()]
 
 
-async def _jobs(uow: UnitOfWork, member_id: int) -> list[WorkItem]:
+async def current_jobs(uow: UnitOfWork, member_id: int) -> list[WorkItem]:
     rows = await uow.session.scalars(
         select(WorkItem).where(
             WorkItem.assignee_member_id == member_id, WorkItem.status.in_(ACTIVE_JOB)
@@ -101,7 +101,7 @@ async def _jobs(uow: UnitOfWork, member_id: int) -> list[WorkItem]:
 
 
 async def offers(uow: UnitOfWork, actor: Actor) -> tuple[str, list[Action]]:
-    pending = await _pending(uow, actor.member_id)
+    pending = await pending_offers(uow, actor.member_id)
     if not pending:
         return "No offers waiting. Type /available when you're free and they'll come here.", []
     lines, actions = [], []
@@ -120,7 +120,7 @@ async def offers(uow: UnitOfWork, actor: Actor) -> tuple[str, list[Action]]:
 
 async def jobs(uow: UnitOfWork, actor: Actor) -> str:
     member = await member_of(uow, actor)
-    current = await _jobs(uow, member.id)
+    current = await current_jobs(uow, member.id)
     if not current:
         return "No jobs on the go. Type /offers to see offers waiting for you."
     return "\n".join(

@@ -76,6 +76,9 @@ class FakeDiscord:
         self._socket: web.WebSocketResponse | None = None
         self._sequence = itertools.count(1)
         self._ids = itertools.count(900_000_000_000_000_001)
+        self.oauth_user: int | None = None  # who approves the next OAuth2 sign-in
+        self._codes: dict[str, int] = {}  # authorization code -> user
+        self._bearers: dict[str, int] = {}  # access token -> user
         self.attachments: dict[str, tuple[str, bytes]] = {}  # CDN: id -> (name, content)
         self.unreadable: set[str] = set()  # attachment ids the CDN refuses
         self._runner: web.AppRunner | None = None
@@ -86,6 +89,9 @@ class FakeDiscord:
         app.router.add_route("*", "/api/v10/{path:.*}", self._handle)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/attachments/{id}/{name}", self._cdn)
+        app.router.add_get("/oauth2/authorize", self._authorize)
+        app.router.add_post("/api/oauth2/token", self._token)
+        app.router.add_get("/api/users/@me", self._me)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -233,6 +239,30 @@ class FakeDiscord:
             "proxy_url": f"{base}/attachments/{attachment_id}/{name}",
             "content_type": content_type,
         }
+
+    async def _authorize(self, request: web.Request) -> web.Response:
+        """The consent screen, approved at once by `oauth_user`: back to the app with a code."""
+        if self.oauth_user is None or request.query.get("scope") != "identify":
+            raise web.HTTPFound(f"{request.query['redirect_uri']}?error=access_denied")
+        code = f"code{self.next_id()}"
+        self._codes[code] = self.oauth_user
+        state = request.query.get("state", "")
+        raise web.HTTPFound(f"{request.query['redirect_uri']}?code={code}&state={state}")
+
+    async def _token(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        user = self._codes.pop(str(form.get("code", "")), None)
+        if user is None or request.headers.get("Authorization", "")[:6] != "Basic ":
+            return self._json({"error": "invalid_grant"}, status=400)
+        bearer = f"bearer{self.next_id()}"
+        self._bearers[bearer] = user
+        return self._json({"access_token": bearer, "token_type": "Bearer", "scope": "identify"})
+
+    async def _me(self, request: web.Request) -> web.Response:
+        user = self._bearers.get(request.headers.get("Authorization", "").removeprefix("Bearer "))
+        if user is None:
+            return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
+        return self._json(user_payload(user, self.users.get(user, "someone")))
 
     async def _cdn(self, request: web.Request) -> web.Response:
         found = self.attachments.get(request.match_info["id"])

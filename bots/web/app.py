@@ -1,0 +1,248 @@
+"""The web adapter's frame: sessions, sign-in, CSRF, and who is asking on each request.
+
+It translates and holds no rules: every action is the core command the chats use. Pages are
+rendered on the server with Jinja2 (aiohttp-jinja2, the aiohttp project's own binding), so a
+phone gets finished HTML and no script is needed to use them.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from aiohttp_session import Session, get_session, new_session
+from aiohttp_session import setup as setup_sessions
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from cryptography.fernet import Fernet
+
+from bots.app import ParentBrain
+from bots.web.signin import (
+    DiscordOAuth,
+    Identity,
+    SignInRefused,
+    login_widget_identity,
+    mini_app_identity,
+)
+from core import commands as c
+from core.actors import Actor
+from core.config import Settings
+
+BRAIN = web.AppKey("brain", ParentBrain)
+SETTINGS = web.AppKey("settings", Settings)
+HERE = Path(__file__).parent
+Page = Callable[[web.Request, Actor], Awaitable[web.StreamResponse]]
+
+
+def cookie_key(settings: Settings) -> bytes:
+    if settings.web_secret is None:
+        return base64.urlsafe_b64decode(Fernet.generate_key())
+    return base64.urlsafe_b64decode(settings.web_secret.get_secret_value())
+
+
+def build_web_app(brain: ParentBrain, settings: Settings) -> web.Application:
+    from bots.web import pages  # the pages import this module's helpers
+
+    app = web.Application()
+    app[BRAIN], app[SETTINGS] = brain, settings
+    secure = (settings.web_url or "").startswith("https://")
+    setup_sessions(
+        app,
+        EncryptedCookieStorage(
+            cookie_key(settings),
+            cookie_name="parentbrain",
+            httponly=True,
+            samesite="Lax",
+            secure=secure,
+            max_age=30 * 24 * 3600,
+        ),
+    )
+    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    app.router.add_static("/static", HERE / "static")
+    app.router.add_get("/", pages.home, name="home")
+    app.router.add_get("/signin", signin_page, name="signin")
+    app.router.add_get("/auth/telegram", telegram_login)
+    app.router.add_post("/auth/mini-app", mini_app_login)
+    app.router.add_get("/app", mini_app_page)
+    app.router.add_get("/auth/discord", discord_login)
+    app.router.add_get("/auth/discord/callback", discord_callback)
+    app.router.add_post("/signout", signout)
+    pages.add_routes(app)
+    return app
+
+
+# Who is asking ----------------------------------------------------------------------------
+
+
+async def actor_for(request: web.Request) -> Actor | None:
+    """The signed-in person as core knows them; None when nobody is signed in."""
+    session = await get_session(request)
+    who = session.get("who")
+    if not who:
+        return None
+    actor: Actor = await request.app[BRAIN].handle(
+        c.RegisterAccount(
+            platform=who["platform"],
+            external_id=who["external_id"],
+            display_name=who["name"],
+            handle=who.get("handle"),
+        )
+    )
+    return actor
+
+
+def signed_in(page: Page) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """A page for signed-in people; others go to the sign-in page. A form must carry the
+    session's CSRF token, or nothing happens."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        actor = await actor_for(request)
+        if actor is None:
+            raise web.HTTPSeeOther(request.app.router["signin"].url_for())
+        if request.method == "POST":
+            session = await get_session(request)
+            form = await request.post()
+            if not secrets.compare_digest(str(form.get("csrf", "")), session.get("csrf", "-")):
+                return render(
+                    request,
+                    "message.html",
+                    {
+                        "text": "That form is out of date, so nothing was done. Go back and try again."
+                    },
+                    status=403,
+                )
+        return await page(request, actor)
+
+    return handler
+
+
+def render(
+    request: web.Request, template: str, context: dict[str, Any], status: int = 200
+) -> web.Response:
+    return aiohttp_jinja2.render_template(template, request, context, status=status)
+
+
+async def say_next(request: web.Request, text: str) -> None:
+    """A sentence shown at the top of the next page (after a form's redirect)."""
+    session = await get_session(request)
+    session["said"] = [*session.get("said", []), text][-3:]
+
+
+async def page_context(request: web.Request, actor: Actor) -> dict[str, Any]:
+    session = await get_session(request)
+    said = session.pop("said", [])
+    return {"actor": actor, "csrf": session["csrf"], "said": said, "roles": set(actor.roles)}
+
+
+# Signing in -------------------------------------------------------------------------------
+
+
+async def _begin(request: web.Request, identity: Identity) -> web.StreamResponse:
+    session: Session = await new_session(request)  # a fresh session: no fixation
+    session["who"] = {
+        "platform": identity.platform,
+        "external_id": identity.external_id,
+        "name": identity.display_name,
+        "handle": identity.handle,
+    }
+    session["csrf"] = secrets.token_urlsafe(32)
+    raise web.HTTPSeeOther(request.app.router["home"].url_for())
+
+
+def _refused(request: web.Request, err: SignInRefused) -> web.Response:
+    return render(request, "message.html", {"text": str(err)}, status=403)
+
+
+def _token(request: web.Request) -> str:
+    token = request.app[SETTINGS].telegram_token
+    if token is None:
+        raise web.HTTPNotFound(text="Telegram sign-in isn't set up here.")
+    return token.get_secret_value()
+
+
+async def signin_page(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    return render(
+        request,
+        "signin.html",
+        {
+            "telegram": settings.telegram_token is not None,
+            "bot_username": settings.telegram_bot_username,
+            "discord": settings.discord_client_id is not None,
+            "callback": f"{settings.web_url or ''}/auth/telegram",
+        },
+    )
+
+
+async def telegram_login(request: web.Request) -> web.StreamResponse:
+    """The Telegram Login Widget sends people here with its signed fields."""
+    settings = request.app[SETTINGS]
+    try:
+        identity = login_widget_identity(
+            dict(request.query), _token(request), settings.web_signin_max_age_seconds
+        )
+    except SignInRefused as err:
+        return _refused(request, err)
+    return await _begin(request, identity)
+
+
+async def mini_app_page(request: web.Request) -> web.Response:
+    """Opened inside Telegram: a script hands Telegram.WebApp.initData to /auth/mini-app."""
+    return render(request, "mini_app.html", {})
+
+
+async def mini_app_login(request: web.Request) -> web.StreamResponse:
+    settings = request.app[SETTINGS]
+    form = await request.post()
+    try:
+        identity = mini_app_identity(
+            str(form.get("init_data", "")), _token(request), settings.web_signin_max_age_seconds
+        )
+    except SignInRefused as err:
+        return _refused(request, err)
+    return await _begin(request, identity)
+
+
+def _discord(request: web.Request) -> DiscordOAuth:
+    settings = request.app[SETTINGS]
+    if settings.discord_client_id is None or settings.discord_client_secret is None:
+        raise web.HTTPNotFound(text="Discord sign-in isn't set up here.")
+    return DiscordOAuth(
+        settings.discord_client_id,
+        settings.discord_client_secret.get_secret_value(),
+        f"{settings.web_url or ''}/auth/discord/callback",
+        settings.discord_oauth_url.rstrip("/"),
+    )
+
+
+async def discord_login(request: web.Request) -> web.StreamResponse:
+    oauth = _discord(request)
+    session = await get_session(request)
+    session["oauth_state"] = state = secrets.token_urlsafe(24)
+    raise web.HTTPSeeOther(oauth.authorize_url(state))
+
+
+async def discord_callback(request: web.Request) -> web.StreamResponse:
+    oauth = _discord(request)
+    session = await get_session(request)
+    expected = session.pop("oauth_state", None)
+    if not expected or not secrets.compare_digest(expected, request.query.get("state", "")):
+        return _refused(request, SignInRefused("That sign-in is out of date; please start again."))
+    try:
+        identity = await oauth.identity(request.query.get("code", ""))
+    except SignInRefused as err:
+        return _refused(request, err)
+    return await _begin(request, identity)
+
+
+async def signout(request: web.Request) -> web.StreamResponse:
+    session = await get_session(request)
+    form = await request.post()
+    if secrets.compare_digest(str(form.get("csrf", "")), session.get("csrf", "-")):
+        session.invalidate()
+    raise web.HTTPSeeOther(request.app.router["signin"].url_for())

@@ -1,0 +1,220 @@
+"""The pages: a parent's day (availability, offers, jobs, earnings) and a business's work
+(post with a form, items, a CSV statement). Each form is one core command."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from aiohttp import web
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from bots.web.app import BRAIN, page_context, render, say_next, signed_in
+from core import commands as c
+from core import views
+from core.actors import Actor
+from core.errors import DomainError, explain_invalid
+from core.handlers.common import local_time_text
+from core.models import Business, LedgerEntry, LedgerTransaction, Member, WorkItem
+from core.money import Money, parent_share
+from core.states import WorkStatus
+from core.views import STATUS_WORDS
+
+POST_FIELDS = ("title", "description", "skills", "budget", "estimate", "deadline")
+POST_LABELS = {
+    "title": "Title",
+    "description": "What needs doing, and what good looks like",
+    "skills": "Skills (e.g. proofreading, or proofreading:expert)",
+    "budget": "Budget (e.g. £25)",
+    "estimate": "Roughly how long (e.g. 45m or 2h)",
+    "deadline": "Due (e.g. tomorrow 17:00, friday 3pm)",
+}
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/available", signed_in(available))
+    app.router.add_post("/unavailable", signed_in(unavailable))
+    app.router.add_post("/offers/{offer}/{answer:accept|decline}", signed_in(answer_offer))
+    app.router.add_get("/post", signed_in(post_form), name="post")
+    app.router.add_post("/post", signed_in(post_work))
+    app.router.add_get("/items", signed_in(items), name="items")
+    app.router.add_get("/statement.csv", signed_in(statement_csv))
+
+
+async def _said(request: web.Request, command: c.Command) -> str:
+    """Run one command; its answer, or the one sentence that says why not."""
+    try:
+        return str(await request.app[BRAIN].handle(command))
+    except DomainError as err:
+        return err.message
+    except ValidationError as err:
+        return explain_invalid(err)
+
+
+def _back(request: web.Request, name: str = "home") -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(request.app.router[name].url_for())
+
+
+async def _home(request: web.Request, actor: Actor) -> web.StreamResponse:
+    brain = request.app[BRAIN]
+    async with brain.uow() as uow:
+        member = await uow.session.get_one(Member, actor.member_id)
+        status = await views.status(uow, actor)
+        offers = [
+            {
+                "id": offer.id,
+                "title": item.title,
+                "pay": Money(parent_share(item.budget_minor, item.fee_bps), item.currency),
+                "due": local_time_text(item.deadline, member),
+                "answer_by": local_time_text(offer.expires_at, member),
+                "description": item.description,
+            }
+            for offer, item in await views.pending_offers(uow, actor.member_id)
+        ]
+        jobs = [
+            {"id": j.id, "title": j.title, "due": local_time_text(j.deadline, member)}
+            for j in await views.current_jobs(uow, actor.member_id)
+        ]
+        earnings = await views.earnings(uow, actor)
+        name = member.display_name
+    context = await page_context(request, actor)
+    context |= {"name": name, "status": status, "offers": offers, "jobs": jobs}
+    context |= {"earnings": earnings}
+    return render(request, "home.html", context)
+
+
+home = signed_in(_home)
+
+
+async def available(request: web.Request, actor: Actor) -> web.StreamResponse:
+    form = await request.post()
+    window = str(form.get("window", "")).strip()
+    await say_next(request, await _said(request, c.GoAvailable(actor=actor, window=window)))
+    raise _back(request)
+
+
+async def unavailable(request: web.Request, actor: Actor) -> web.StreamResponse:
+    await say_next(request, await _said(request, c.GoUnavailable(actor=actor)))
+    raise _back(request)
+
+
+async def answer_offer(request: web.Request, actor: Actor) -> web.StreamResponse:
+    """Accept or decline: core checks the offer is this person's and still open."""
+    try:
+        offer_id = int(request.match_info["offer"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    command: c.Command = (
+        c.AcceptOffer(actor=actor, offer_id=offer_id)
+        if request.match_info["answer"] == "accept"
+        else c.DeclineOffer(actor=actor, offer_id=offer_id)
+    )
+    await say_next(request, await _said(request, command))
+    raise _back(request)
+
+
+async def post_form(request: web.Request, actor: Actor) -> web.StreamResponse:
+    context = await page_context(request, actor)
+    context |= {"fields": POST_FIELDS, "labels": POST_LABELS, "typed": {}, "errors": {}}
+    return render(request, "post.html", context)
+
+
+async def post_work(request: web.Request, actor: Actor) -> web.StreamResponse:
+    """The same checks as /post, each error next to its field; posted only when all pass."""
+    form = await request.post()
+    typed = {name: str(form.get(name, "")).strip() for name in POST_FIELDS}
+    errors: dict[str, str] = {}
+    for name in POST_FIELDS:
+        try:
+            await request.app[BRAIN].handle(
+                c.CheckPostField(actor=actor, field=name, value=typed[name] or " ")
+            )
+        except DomainError as err:
+            errors[name] = err.message
+        except ValidationError as err:
+            errors[name] = explain_invalid(err)
+    if not errors:
+        try:
+            posted = await request.app[BRAIN].handle(
+                c.PostWork(actor=actor, urgent=form.get("urgent") == "on", **typed)
+            )
+        except DomainError as err:
+            errors["form"] = err.message
+        else:
+            await say_next(request, posted.message)
+            raise _back(request, "items")
+    context = await page_context(request, actor)
+    context |= {"fields": POST_FIELDS, "labels": POST_LABELS, "typed": typed, "errors": errors}
+    return render(request, "post.html", context, status=422)
+
+
+async def _business_of(request: web.Request, actor: Actor) -> int | None:
+    async with request.app[BRAIN].uow() as uow:
+        found = await uow.session.scalar(
+            select(Business.id).where(Business.owner_member_id == actor.member_id)
+        )
+    return int(found) if found is not None else None
+
+
+async def items(request: web.Request, actor: Actor) -> web.StreamResponse:
+    business = await _business_of(request, actor)
+    shown = []
+    if business is not None:
+        async with request.app[BRAIN].uow() as uow:
+            rows = await uow.session.scalars(
+                select(WorkItem)
+                .where(WorkItem.business_id == business)
+                .order_by(WorkItem.id.desc())
+                .limit(50)
+            )
+            shown = [
+                {
+                    "id": i.id,
+                    "title": i.title,
+                    "budget": Money(i.budget_minor, i.currency),
+                    "status": STATUS_WORDS[i.status],
+                    "pay": i.checkout_url if i.status == WorkStatus.AWAITING_PAYMENT else None,
+                }
+                for i in rows.all()
+            ]
+    context = await page_context(request, actor)
+    context |= {"business": business, "items": shown}
+    return render(request, "items.html", context)
+
+
+async def statement_csv(request: web.Request, actor: Actor) -> web.StreamResponse:
+    """Every movement of the business's money, from the ledger, as a spreadsheet."""
+    business = await _business_of(request, actor)
+    if business is None:
+        raise web.HTTPNotFound(text="Register your business first: type /business in the chat.")
+    async with request.app[BRAIN].uow() as uow:
+        rows = (
+            await uow.session.execute(
+                select(
+                    LedgerTransaction.created_at,
+                    WorkItem.id,
+                    WorkItem.title,
+                    LedgerTransaction.kind,
+                    LedgerEntry.amount_minor,
+                    LedgerEntry.currency,
+                )
+                .join(WorkItem, WorkItem.id == LedgerTransaction.work_id)
+                .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
+                .where(WorkItem.business_id == business, LedgerEntry.account.like("escrow:%"))
+                .order_by(LedgerTransaction.id)
+            )
+        ).all()
+    out = io.StringIO()
+    sheet = csv.writer(out)
+    sheet.writerow(["date", "item", "title", "movement", "amount", "currency"])
+    for at, work_id, title, kind, amount, currency in rows:
+        paid_in = -amount  # a credit to escrow is the business's money coming in
+        units, cents = divmod(abs(paid_in), 100)
+        amount_text = f"{'-' if paid_in < 0 else ''}{units}.{cents:02d}"
+        sheet.writerow([f"{at:%Y-%m-%d %H:%M}", work_id, title, kind, amount_text, currency])
+    return web.Response(
+        text=out.getvalue(),
+        content_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="parentbrain-statement.csv"'},
+    )

@@ -1,0 +1,74 @@
+"""The web front end served as `parentbrain run` serves it, against a real aiohttp server."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from pydantic import SecretStr
+
+from bots.app import ParentBrain
+from bots.run import web_app
+from bots.web.signin import sign_for_tests
+from core import commands as c
+from core.actors import Actor
+from tests.world import World
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+@dataclass
+class Site:
+    server: TestServer
+    world: World
+
+    def url(self, path: str = "") -> str:
+        return str(self.server.make_url(f"/web/{path}"))
+
+    def login_link(
+        self, telegram_id: int, name: str, *, age: float = 0, forged: bool = False
+    ) -> str:
+        fields = {
+            "id": str(telegram_id),
+            "first_name": name,
+            "auth_date": str(int(time.time() - age)),
+        }
+        signed = sign_for_tests(fields, "not-the-token" if forged else TOKEN, mini_app=False)
+        return self.url(f"auth/telegram?{signed}")
+
+    async def person(self, telegram_id: int, name: str, **more: Any) -> Actor:
+        """Someone in the town community, on Telegram, as the chats would have made them."""
+        actor = await self.world.app.handle(
+            c.RegisterAccount(
+                platform="telegram",
+                external_id=str(telegram_id),
+                display_name=name,
+                community_id=await self.world.town(),
+                platform_says_member=True,
+                dm_open=True,
+                **more,
+            )
+        )
+        self.world.people[name] = actor
+        return actor
+
+    async def signed_in(self, telegram_id: int, name: str) -> aiohttp.ClientSession:
+        browser = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        async with browser.get(self.login_link(telegram_id, name)) as page:
+            assert page.status == 200 and f"Hello, {name}" in await page.text()
+        return browser
+
+
+@pytest.fixture
+async def site(app: ParentBrain, world: World) -> AsyncIterator[Site]:
+    app.settings.telegram_token = SecretStr(TOKEN)
+    app.settings.web_url = "http://127.0.0.1/web"
+    server = TestServer(web_app(app))
+    await server.start_server()
+    yield Site(server, world)
+    await server.close()

@@ -1,0 +1,78 @@
+"""The web pages in a real browser: Debian's Chromium, driven by Playwright (no browser
+download), at a phone's width. One browser for the whole walk; screenshots go to docs/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, async_playwright
+
+from core import commands as c
+from tests.bots.web.conftest import Site
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+if os.environ.get("CI") and CHROMIUM is None:
+    raise RuntimeError("CI must install Debian's chromium so the browser tests run (.ci/run)")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="install Debian's chromium to run the browser tests"
+)
+
+
+async def snap(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@needs_chromium
+async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> None:
+    priya = await site.person(5001, "Priya")
+    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    mel = await site.person(5004, "Mel")
+    await site.world.app.handle(
+        c.RegisterBusiness(actor=mel, name="Bloom Bakery", contact="mel@bloom.example")
+    )
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        phone = {"width": 360, "height": 740}
+        try:
+            # Mel posts from her phone: a mistake is shown by its field, then it posts.
+            mels = await browser.new_page(viewport=phone)
+            await mels.goto(site.login_link(5004, "Mel"))
+            await mels.get_by_role("link", name="Post work").click()
+            await mels.get_by_label("Title").fill("Proofread our spring menu")
+            await mels.get_by_label("What needs doing").fill("Two pages; check the prices.")
+            await mels.get_by_label("Skills").fill("proofreading")
+            await mels.get_by_label("Budget").fill("lots")
+            await mels.get_by_label("Roughly how long").fill("45m")
+            await mels.get_by_label("Due").fill("tomorrow 17:00")
+            await mels.get_by_role("button", name="Post it").click()
+            budget = mels.get_by_label("Budget")
+            assert await budget.get_attribute("aria-invalid") == "true"
+            await budget.fill("£25")
+            await mels.get_by_role("button", name="Post it").click()
+            await mels.get_by_text("Posted #1").wait_for()
+            await snap(mels, "business-items")
+
+            await site.world.app.handle(
+                c.ConfirmFunding(actor=await site.world.moderator(), work_id=1, reference="BT")
+            )
+
+            # Priya says she's free, and the offer waits on her page.
+            priyas = await browser.new_page(viewport=phone)
+            await priyas.goto(site.login_link(5001, "Priya"))
+            await priyas.get_by_label("I'm free for").select_option("2h")
+            await priyas.get_by_role("button", name="I'm available").click()
+            await priyas.get_by_role("status").filter(has_text="You're available").wait_for()
+            await priyas.reload()
+            await priyas.get_by_role("heading", name="Proofread our spring menu").wait_for()
+            await snap(priyas, "parent-today")
+            await priyas.get_by_role("button", name="Accept").click()
+            await priyas.get_by_text("is yours").wait_for()
+            width = await priyas.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, "nothing runs off a phone's screen"
+        finally:
+            await browser.close()

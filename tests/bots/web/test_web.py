@@ -1,0 +1,175 @@
+"""The web pages: signing in, a parent's day and a business's post, each a core command."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import aiohttp
+from pydantic import SecretStr
+
+from bots.web.signin import sign_for_tests
+from core import commands as c
+from core.models import Offer, WorkItem
+from core.states import OfferStatus, WorkStatus
+from tests.bots.web.conftest import TOKEN, Site
+from tests.fakes.discord_api import FakeDiscord
+
+
+def csrf_in(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+async def test_telegram_login_signs_in_and_forged_or_old_links_do_not(site: Site) -> None:
+    await site.person(5001, "Priya")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        async with browser.get(site.login_link(5001, "Priya", forged=True)) as page:
+            assert page.status == 403 and "from Telegram; open it from the bot" in await page.text()
+        async with browser.get(site.login_link(5001, "Priya", age=2 * 24 * 3600)) as page:
+            assert page.status == 403 and "expired" in await page.text()
+        async with browser.get(site.url()) as page:
+            assert "Sign in" in await page.text()  # still nobody
+        async with browser.get(site.login_link(5001, "Priya")) as page:
+            assert "Hello, Priya" in await page.text()
+        cookie = next(iter(browser.cookie_jar))
+        assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+async def test_a_mini_app_signs_in_with_init_data_and_a_forged_one_is_refused(site: Site) -> None:
+    await site.person(5002, "Tom")
+    user = json.dumps({"id": 5002, "first_name": "Tom"})
+    fields = {"auth_date": str(int(time.time())), "query_id": "AAE", "user": user}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        forged = sign_for_tests(fields, "wrong", mini_app=True)
+        async with browser.post(site.url("auth/mini-app"), data={"init_data": forged}) as page:
+            assert page.status == 403
+        signed = sign_for_tests(fields, TOKEN, mini_app=True)
+        async with browser.post(site.url("auth/mini-app"), data={"init_data": signed}) as page:
+            assert "Hello, Tom" in await page.text()
+
+
+async def test_a_parent_goes_available_and_a_form_without_its_token_changes_nothing(
+    site: Site,
+) -> None:
+    priya = await site.person(5001, "Priya")
+    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.post(site.url("available"), data={"window": "2h"}) as page:
+            assert page.status == 403 and "nothing was done" in await page.text()
+        async with browser.get(site.url()) as page:
+            home = await page.text()
+        assert "You're available" not in home
+        async with browser.post(
+            site.url("available"), data={"window": "2h", "csrf": csrf_in(home)}
+        ) as page:
+            assert "You&#39;re available until" in await page.text()
+
+
+async def test_offers_are_answered_on_the_page_and_only_by_their_parent(site: Site) -> None:
+    priya = await site.person(5001, "Priya")
+    await site.person(5003, "Aisha")
+    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    await site.world.app.handle(c.GoAvailable(actor=priya, window="3h"))
+    shop = await site.world.business()
+    work_id = await site.world.funded(shop)
+    [offer] = await site.world.offers(work_id)
+
+    aisha = await site.signed_in(5003, "Aisha")
+    async with aisha:
+        async with aisha.get(site.url()) as page:
+            token = csrf_in(await page.text())
+        async with aisha.post(site.url(f"offers/{offer.id}/accept"), data={"csrf": token}) as page:
+            assert "sent to someone else" in await page.text()
+    assert (await site.world.offers(work_id))[0].status == OfferStatus.PENDING
+
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url()) as page:
+            home = await page.text()
+        assert "Proofread a flyer" in home and "£21.25" in home
+        async with browser.post(
+            site.url(f"offers/{offer.id}/accept"), data={"csrf": csrf_in(home)}
+        ) as page:
+            assert "is yours" in await page.text()
+    assert (await site.world.item(work_id)).status == WorkStatus.ASSIGNED
+
+
+async def test_a_business_posts_with_a_form_that_shows_each_mistake_by_its_field(
+    site: Site,
+) -> None:
+    mel = await site.person(5004, "Mel")
+    await site.world.app.handle(
+        c.RegisterBusiness(actor=mel, name="Bloom Bakery", contact="mel@bloom.example")
+    )
+    browser = await site.signed_in(5004, "Mel")
+    fields = {
+        "title": "Proofread our menu",
+        "description": "Two pages.",
+        "skills": "proofreading",
+        "budget": "lots",
+        "estimate": "45m",
+        "deadline": "tomorrow 17:00",
+    }
+    async with browser:
+        async with browser.get(site.url("post")) as page:
+            token = csrf_in(await page.text())
+        async with browser.post(site.url("post"), data={**fields, "csrf": token}) as page:
+            assert page.status == 422
+            form = await page.text()
+        assert re.search(r'id="budget-error">[^<]*£', form), "the budget's error sits by it"
+        assert 'value="Proofread our menu"' in form  # nothing typed is lost
+        async with site.world.app.uow() as uow:
+            assert await uow.session.get(WorkItem, 1) is None
+        fields["budget"] = "£25"
+        async with browser.post(site.url("post"), data={**fields, "csrf": token}) as page:
+            items = await page.text()
+        assert "Posted #1" in items and "PB-1" in items
+        await site.world.app.handle(
+            c.ConfirmFunding(actor=await site.world.moderator(), work_id=1, reference="BT")
+        )
+        async with browser.get(site.url("statement.csv")) as page:
+            assert page.headers["Content-Type"].startswith("text/csv")
+            sheet = await page.text()
+        assert sheet.splitlines()[1].endswith(",1,Proofread our menu,fund,25.00,GBP")
+
+
+async def test_signed_out_people_are_sent_to_sign_in(site: Site) -> None:
+    async with aiohttp.ClientSession() as browser:
+        async with browser.get(site.url("items")) as page:
+            assert page.url.path == "/web/signin"
+            assert "Sign in" in await page.text()
+    _ = Offer
+
+
+async def test_discord_sign_in_goes_through_oauth2_and_checks_its_state(site: Site) -> None:
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        settings = site.world.app.settings
+        settings.discord_client_id, settings.discord_client_secret = "app1", SecretStr("s3cret")
+        settings.discord_oauth_url = fake.url.removesuffix("/api/v10")
+        settings.web_url = str(site.server.make_url("/web"))
+        fake.users[7007] = "Dee"
+        await site.world.app.handle(
+            c.RegisterAccount(
+                platform="discord",
+                external_id="7007",
+                display_name="Dee",
+                community_id=await site.world.town(),
+                platform_says_member=True,
+            )
+        )
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+            async with browser.get(site.url("auth/discord")) as page:
+                assert "error=access_denied" in str(page.url)  # nobody approved it
+            fake.oauth_user = 7007
+            async with browser.get(site.url("auth/discord")) as page:
+                assert "Hello, Dee" in await page.text()
+            async with browser.get(site.url("auth/discord/callback?code=x&state=forged")) as page:
+                assert page.status == 403 and "out of date" in await page.text()
+    finally:
+        await fake.stop()
