@@ -8,7 +8,7 @@ import secrets
 import warnings
 
 from aiohttp import web
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
 from telegram.error import InvalidToken
 from telegram.ext import (
     Application,
@@ -198,6 +198,11 @@ class TelegramAdapter:
     async def start(self) -> None:
         await self.application.initialize()
         await self.application.bot.set_my_commands(MENU)
+        web = self.settings.web_url
+        if web and web.startswith("https://"):  # Telegram opens Mini Apps over HTTPS only
+            await self.application.bot.set_chat_menu_button(
+                menu_button=MenuButtonWebApp("Open", WebAppInfo(f"{web.rstrip('/')}/app"))
+            )
         if self.settings.telegram_webhook_url:
             await self.application.bot.set_webhook(
                 self.settings.telegram_webhook_url,

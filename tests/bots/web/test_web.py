@@ -173,3 +173,22 @@ async def test_discord_sign_in_goes_through_oauth2_and_checks_its_state(site: Si
                 assert page.status == 403 and "out of date" in await page.text()
     finally:
         await fake.stop()
+
+
+async def test_the_bots_menu_button_opens_the_mini_app(site: Site) -> None:
+    from bots.telegram.app import TelegramAdapter
+    from tests.fakes.telegram_api import FakeTelegram
+
+    fake = FakeTelegram()
+    await fake.start()
+    settings = site.world.app.settings.model_copy(
+        update={"web_url": "https://pb.example/web", "telegram_webhook_url": None}
+    )
+    adapter = TelegramAdapter(settings, site.world.app, base_url=fake.url)
+    try:
+        await adapter.start()
+        [button] = [p["menu_button"] for m, p in fake.calls if m == "setChatMenuButton"]
+        assert json.loads(button)["web_app"]["url"] == "https://pb.example/web/app"
+    finally:
+        await adapter.stop()
+        await fake.stop()
