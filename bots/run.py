@@ -52,6 +52,11 @@ class Adapter(Protocol):
         will (the token rejected)."""
         ...
 
+    async def moderates(self, external_id: str, community_id: int) -> bool | None:
+        """Whether the platform says this account moderates the community (for the web);
+        None when it can't say."""
+        ...
+
 
 def telegram_adapter(settings: Settings, brain: ParentBrain) -> Adapter:
     from bots.telegram.app import TelegramAdapter
@@ -143,7 +148,8 @@ def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] | None = None) -
     if brain.settings.web_url:
         from bots.web.app import build_web_app
 
-        app.add_subapp("/web", build_web_app(brain, brain.settings))
+        moderates = {platform: a.moderates for platform, a in (adapters or {}).items()}
+        app.add_subapp("/web", build_web_app(brain, brain.settings, moderates))
     return app
 
 

@@ -73,12 +73,20 @@ async def standing_in(
             bot, guild_id, _role_ids(user)
         )
         return True, moderator
-    hit = bot.moderator_cache.get((guild_id, user.id))
+    return await member_standing(bot, guild_id, user.id)
+
+
+async def member_standing(
+    bot: ParentBrainBot, guild_id: int, user_id: int
+) -> tuple[bool, bool] | None:
+    """(member, moderator) of a server for someone, fetched over REST and kept a few minutes;
+    None when Discord can't say."""
+    hit = bot.moderator_cache.get((guild_id, user_id))
     if hit is not None:
         return hit
     try:
         guild = await server_with_roles(bot, guild_id)
-        member = await guild.fetch_member(user.id)
+        member = await guild.fetch_member(user_id)
     except discord.NotFound:
         answer = (False, False)
     except discord.HTTPException:
@@ -89,7 +97,7 @@ async def standing_in(
             member.guild_permissions.manage_guild
             or await has_moderator_role(bot, guild_id, {role.id for role in member.roles}),
         )
-    bot.moderator_cache[(guild_id, user.id)] = answer
+    bot.moderator_cache[(guild_id, user_id)] = answer
     return answer
 
 

@@ -9,7 +9,7 @@ import warnings
 
 from aiohttp import web
 from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -33,10 +33,11 @@ from bots.telegram import (
     trust,
     upskilling,
 )
-from bots.telegram.common import BRAIN, GROUP_REPLIES, KNOWN_COMMANDS, on_error
+from bots.telegram.common import ADMIN_STATUSES, BRAIN, GROUP_REPLIES, KNOWN_COMMANDS, on_error
 from bots.telegram.messenger import TelegramMessenger
 from bots.telegram.ratelimit import FairRateLimiter
 from bots.telegram.updates import PerPersonUpdates
+from core import communities as communities_lookup
 from core.config import Settings
 from core.ports import Messenger
 
@@ -164,6 +165,7 @@ class TelegramAdapter:
         self, settings: Settings, brain: ParentBrain, *, base_url: str | None = None
     ) -> None:
         self.settings = settings
+        self.brain = brain
         self.application = build_application(settings, brain, base_url=base_url)
         updates = self.application.update_processor
         self.messenger: Messenger = TelegramMessenger(
@@ -194,6 +196,21 @@ class TelegramAdapter:
         """Telegram unreachable, or slow: yes. The token rejected (or the API URL wrong, which
         Telegram answers the same way): no."""
         return not isinstance(error, InvalidToken)
+
+    async def moderates(self, external_id: str, community_id: int) -> bool | None:
+        """Whether Telegram says this person administers the community's group (for the
+        web); None when Telegram can't say."""
+        async with self.brain.uow() as uow:
+            community = await communities_lookup.find_by_id(uow, community_id)
+        if community is None or community.telegram_chat_id is None or not external_id.isdigit():
+            return None
+        try:
+            found = await self.application.bot.get_chat_member(
+                community.telegram_chat_id, int(external_id)
+            )
+        except TelegramError:
+            return None
+        return found.status in ADMIN_STATUSES
 
     async def start(self) -> None:
         await self.application.initialize()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from aiohttp import web
 from aiohttp_session import Session, get_session, new_session
 from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from cachetools import TTLCache
 from cryptography.fernet import Fernet
 
 from bots.app import ParentBrain
@@ -30,11 +31,16 @@ from bots.web.signin import (
     mini_app_identity,
 )
 from core import commands as c
-from core.actors import Actor
+from core.actors import Actor, Role
 from core.config import Settings
 
+ADMIN_CACHE_SECONDS = 300
+
+Moderates = Callable[[str, int], Awaitable[bool | None]]  # (account id, community) -> answer
 BRAIN = web.AppKey("brain", ParentBrain)
 SETTINGS = web.AppKey("settings", Settings)
+MODERATES = web.AppKey("moderates", dict[str, Moderates])
+ASKED = web.AppKey("asked", TTLCache[tuple[str, str, int], bool])
 HERE = Path(__file__).parent
 Page = Callable[[web.Request, Actor], Awaitable[web.StreamResponse]]
 
@@ -45,11 +51,17 @@ def cookie_key(settings: Settings) -> bytes:
     return base64.urlsafe_b64decode(settings.web_secret.get_secret_value())
 
 
-def build_web_app(brain: ParentBrain, settings: Settings) -> web.Application:
-    from bots.web import pages  # the pages import this module's helpers
+def build_web_app(
+    brain: ParentBrain, settings: Settings, moderates: Mapping[str, Moderates] | None = None
+) -> web.Application:
+    """The pages; `moderates` asks each chat platform whether someone moderates a community,
+    as the chats do, since a moderator is whoever the platform says (never the page)."""
+    from bots.web import moderation, pages  # they import this module's helpers
 
     app = web.Application()
     app[BRAIN], app[SETTINGS] = brain, settings
+    app[MODERATES] = dict(moderates or {})
+    app[ASKED] = TTLCache(maxsize=10_000, ttl=ADMIN_CACHE_SECONDS)
     secure = (settings.web_url or "").startswith("https://")
     setup_sessions(
         app,
@@ -73,6 +85,7 @@ def build_web_app(brain: ParentBrain, settings: Settings) -> web.Application:
     app.router.add_get("/auth/discord/callback", discord_callback)
     app.router.add_post("/signout", signout)
     pages.add_routes(app)
+    moderation.add_routes(app)
     return app
 
 
@@ -93,7 +106,22 @@ async def actor_for(request: web.Request) -> Actor | None:
             handle=who.get("handle"),
         )
     )
+    if actor.community_id is not None and await _moderates(request, who, actor.community_id):
+        actor = actor.model_copy(update={"roles": actor.roles | {Role.MODERATOR}})
     return actor
+
+
+async def _moderates(request: web.Request, who: dict[str, str], community_id: int) -> bool:
+    """The platform's answer, kept a few minutes, as the chats keep theirs."""
+    key = (who["platform"], who["external_id"], community_id)
+    asked = request.app[ASKED]
+    if key not in asked:
+        check = request.app[MODERATES].get(who["platform"])
+        answer = await check(who["external_id"], community_id) if check is not None else None
+        if answer is None:
+            return False  # the platform couldn't say: not a moderator, and ask again next time
+        asked[key] = answer
+    return asked[key]
 
 
 def signed_in(page: Page) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:

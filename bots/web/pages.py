@@ -42,7 +42,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/statement.csv", signed_in(statement_csv))
 
 
-async def _said(request: web.Request, command: c.Command) -> str:
+async def run(request: web.Request, command: c.Command) -> str:
     """Run one command; its answer, or the one sentence that says why not."""
     try:
         return str(await request.app[BRAIN].handle(command))
@@ -90,12 +90,12 @@ home = signed_in(_home)
 async def available(request: web.Request, actor: Actor) -> web.StreamResponse:
     form = await request.post()
     window = str(form.get("window", "")).strip()
-    await say_next(request, await _said(request, c.GoAvailable(actor=actor, window=window)))
+    await say_next(request, await run(request, c.GoAvailable(actor=actor, window=window)))
     raise _back(request)
 
 
 async def unavailable(request: web.Request, actor: Actor) -> web.StreamResponse:
-    await say_next(request, await _said(request, c.GoUnavailable(actor=actor)))
+    await say_next(request, await run(request, c.GoUnavailable(actor=actor)))
     raise _back(request)
 
 
@@ -110,7 +110,7 @@ async def answer_offer(request: web.Request, actor: Actor) -> web.StreamResponse
         if request.match_info["answer"] == "accept"
         else c.DeclineOffer(actor=actor, offer_id=offer_id)
     )
-    await say_next(request, await _said(request, command))
+    await say_next(request, await run(request, command))
     raise _back(request)
 
 

@@ -22,10 +22,30 @@ from tests.world import World
 TOKEN = "123456:TEST-TOKEN"
 
 
+class TelegramSays:
+    """The Telegram adapter's answer to "does this account moderate that community?", as a
+    test sets it (the real one asks getChatMember of the community's group)."""
+
+    def __init__(self) -> None:
+        self.admins: set[str] = set()
+        self.asked = 0
+
+    def routes(self) -> list[Any]:
+        return []
+
+    def connected(self) -> bool:
+        return True
+
+    async def moderates(self, external_id: str, community_id: int) -> bool | None:
+        self.asked += 1
+        return external_id in self.admins
+
+
 @dataclass
 class Site:
     server: TestServer
     world: World
+    telegram: TelegramSays
 
     def url(self, path: str = "") -> str:
         return str(self.server.make_url(f"/web/{path}"))
@@ -68,7 +88,8 @@ class Site:
 async def site(app: ParentBrain, world: World) -> AsyncIterator[Site]:
     app.settings.telegram_token = SecretStr(TOKEN)
     app.settings.web_url = "http://127.0.0.1/web"
-    server = TestServer(web_app(app))
+    telegram = TelegramSays()
+    server = TestServer(web_app(app, {"telegram": telegram}))  # type: ignore[dict-item]
     await server.start_server()
-    yield Site(server, world)
+    yield Site(server, world, telegram)
     await server.close()

@@ -57,9 +57,16 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             await mels.get_by_text("Posted #1").wait_for()
             await snap(mels, "business-items")
 
-            await site.world.app.handle(
-                c.ConfirmFunding(actor=await site.world.moderator(), work_id=1, reference="BT")
-            )
+            # Kate, whom Telegram calls an administrator, sees the transfer arrive.
+            await site.person(5009, "Kate")
+            site.telegram.admins.add("5009")
+            kates = await browser.new_page(viewport=phone)
+            await kates.goto(site.login_link(5009, "Kate"))
+            await kates.get_by_role("link", name="Moderate").click()
+            await kates.get_by_label("Bank reference").fill("BT 0302")
+            await kates.get_by_role("button", name="It arrived").click()
+            await kates.get_by_text("Funding of £25.00 recorded").wait_for()
+            await snap(kates, "moderator-queue")
 
             # Priya says she's free, and the offer waits on her page.
             priyas = await browser.new_page(viewport=phone)

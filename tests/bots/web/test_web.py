@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -192,3 +193,39 @@ async def test_the_bots_menu_button_opens_the_mini_app(site: Site) -> None:
     finally:
         await adapter.stop()
         await fake.stop()
+
+
+async def test_moderators_work_their_queue_and_others_may_not(site: Site) -> None:
+    kate = await site.person(5009, "Kate")
+    await site.person(5003, "Aisha")
+    shop = await site.world.business()
+    work_id = await site.world.post(shop)
+
+    aisha = await site.signed_in(5003, "Aisha")
+    async with aisha:
+        async with aisha.get(site.url("moderate")) as page:
+            assert page.status == 403 and "Only the community" in await page.text()
+        async with aisha.get(site.url()) as page:
+            token = csrf_in(await page.text())
+        async with aisha.post(site.url(f"moderate/funded/{work_id}"), data={"csrf": token}) as page:
+            assert "Only the community" in await page.text()
+    assert (await site.world.item(work_id)).status == WorkStatus.AWAITING_PAYMENT
+
+    site.telegram.admins.add("5009")  # Telegram says Kate administers the group
+    browser = await site.signed_in(5009, "Kate")
+    async with browser:
+        async with browser.get(site.url("moderate")) as page:
+            queue = html.unescape(await page.text())
+        assert (
+            f'#{work_id} "Proofread a flyer": £25.00 from Bloom Ltd, reference PB-{work_id}'
+            in queue
+        )
+        assert "<svg" in queue and "Items by where they are" in queue
+        async with browser.post(
+            site.url(f"moderate/funded/{work_id}"),
+            data={"csrf": csrf_in(queue), "reference": "BT 0302"},
+        ) as page:
+            assert "Funding of £25.00 recorded" in await page.text()
+    assert (await site.world.item(work_id)).status == WorkStatus.OPEN
+    # Telegram was asked once about each of them, and the answers kept for a few minutes.
+    assert site.telegram.asked == 2 and kate.member_id

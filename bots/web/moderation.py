@@ -1,0 +1,103 @@
+"""The moderators' page: what waits on them, with a button for each, and the community's
+numbers drawn on the server as SVG (nothing is loaded from elsewhere)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from markupsafe import Markup, escape
+
+from bots.web.app import BRAIN, page_context, render, say_next, signed_in
+from bots.web.pages import run
+from core import commands as c
+from core.actors import Actor
+from core.queues import moderator_queues
+from core.stats import community_stats
+from core.views import STATUS_WORDS
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/moderate", signed_in(queue), name="moderate")
+    app.router.add_post("/moderate/{act:funded|paid|refunded}/{number:\\d+}", signed_in(money))
+    app.router.add_post("/moderate/{act:approve|reject}/{number:\\d+}", signed_in(review))
+    app.router.add_post("/moderate/resolve/{number:\\d+}/{outcome:pay|refund}", signed_in(resolve))
+
+
+async def queue(request: web.Request, actor: Actor) -> web.StreamResponse:
+    if not actor.is_moderator or actor.community_id is None:
+        context = await page_context(request, actor)
+        context["text"] = "Only the community's moderators can see this page."
+        return render(request, "message.html", context, status=403)
+    async with request.app[BRAIN].uow() as uow:
+        waiting = await moderator_queues(uow, actor)
+        numbers = await community_stats(uow, actor.community_id)
+    context = await page_context(request, actor)
+    context |= {"q": waiting, "numbers": numbers, "chart": bars(numbers.items_by_status)}
+    return render(request, "moderate.html", context)
+
+
+def _back(request: web.Request) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(request.app.router["moderate"].url_for())
+
+
+async def money(request: web.Request, actor: Actor) -> web.StreamResponse:
+    """Money that moved by bank transfer: the item's or the payout's number, and a reference."""
+    form = await request.post()
+    number, reference = int(request.match_info["number"]), str(form.get("reference", ""))[:100]
+    act = request.match_info["act"]
+    command: c.Command
+    if act == "funded":
+        command = c.ConfirmFunding(actor=actor, work_id=number, reference=reference)
+    elif act == "paid":
+        command = c.ConfirmPayout(actor=actor, payout_id=number, reference=reference)
+    else:
+        command = c.ConfirmRefund(actor=actor, work_id=number, reference=reference)
+    await say_next(request, await run(request, command))
+    raise _back(request)
+
+
+async def review(request: web.Request, actor: Actor) -> web.StreamResponse:
+    form = await request.post()
+    number = int(request.match_info["number"])
+    command: c.Command = (
+        c.ApprovePost(actor=actor, work_id=number)
+        if request.match_info["act"] == "approve"
+        else c.RejectPost(
+            actor=actor,
+            work_id=number,
+            reason=str(form.get("reason", "")).strip() or "not right for this community",
+        )
+    )
+    await say_next(request, await run(request, command))
+    raise _back(request)
+
+
+async def resolve(request: web.Request, actor: Actor) -> web.StreamResponse:
+    command = c.ResolveDispute(
+        actor=actor,
+        work_id=int(request.match_info["number"]),
+        outcome=request.match_info["outcome"],
+    )
+    await say_next(request, await run(request, command))
+    raise _back(request)
+
+
+def bars(counts: dict[str, int], width: int = 320) -> Markup:
+    """A horizontal bar per item status, as accessible inline SVG."""
+    shown = [(STATUS_WORDS.get(s, s), n) for s, n in sorted(counts.items()) if n]  # type: ignore[call-overload]
+    if not shown:
+        return Markup("<p>No items yet.</p>")
+    most, row = max(n for _, n in shown), 26
+    parts = [
+        f'<svg role="img" aria-labelledby="chart-title" width="100%" viewBox="0 0 {width} '
+        f'{row * len(shown) + 8}" xmlns="http://www.w3.org/2000/svg">',
+        '<title id="chart-title">Items by where they are</title>',
+    ]
+    for n, (label, count) in enumerate(shown):
+        y, length = n * row + 4, max(2, int((width - 150) * count / most))
+        parts.append(
+            f'<text x="0" y="{y + 15}" font-size="13">{escape(label)}</text>'
+            f'<rect x="140" y="{y + 3}" width="{length}" height="16" fill="#1f6f5c"></rect>'
+            f'<text x="{144 + length}" y="{y + 15}" font-size="13">{count}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,123 @@
+"""What waits on a community's moderators, as rows a page can show: posts to review, payments
+expected by bank transfer, payouts and refunds owed, and disputes with what was delivered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from core.actors import Actor
+from core.files import FileRef
+from core.handlers.delivery import delivered_files, latest_delivery
+from core.models import Business, Member, Payout, Refund, WorkItem
+from core.money import Money, payment_reference
+from core.owed import pay_to
+from core.states import WorkStatus
+from core.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One thing to act on: the item (or payout) number, a line saying what it is, and the
+    delivered work or bank details a moderator reads before deciding."""
+
+    number: int
+    line: str
+    detail: str = ""
+    files: list[FileRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ModeratorQueues:
+    posts: list[Waiting]
+    payments: list[Waiting]
+    payouts: list[Waiting]
+    refunds: list[Waiting]
+    disputes: list[Waiting]
+
+
+async def moderator_queues(uow: UnitOfWork, actor: Actor, limit: int = 50) -> ModeratorQueues:
+    here = actor.moderated_community()
+
+    def items(status: WorkStatus) -> Select[Any]:
+        query = select(WorkItem).where(WorkItem.status == status).order_by(WorkItem.id)
+        return query if here is None else query.where(WorkItem.community_id == here)
+
+    async def rows(status: WorkStatus) -> list[tuple[WorkItem, str]]:
+        found = (
+            await uow.session.execute(
+                items(status)
+                .add_columns(Business.name)
+                .join(Business, Business.id == WorkItem.business_id)
+                .limit(limit)
+            )
+        ).all()
+        return [(item, name) for item, name in found]
+
+    posts = [
+        Waiting(
+            i.id,
+            f'#{i.id} "{i.title}" from {b}, {Money(i.budget_minor, i.currency)}',
+            i.description,
+        )
+        for i, b in await rows(WorkStatus.DRAFT)
+    ]
+    payments = [
+        Waiting(
+            i.id,
+            f'#{i.id} "{i.title}": {Money(i.budget_minor, i.currency)} from {b}, '
+            f"reference {payment_reference(i.id)}",
+        )
+        for i, b in await rows(WorkStatus.AWAITING_PAYMENT)
+    ]
+    disputes = []
+    for item, business in await rows(WorkStatus.DISPUTED):
+        delivery = await latest_delivery(uow, item.id)
+        disputes.append(
+            Waiting(
+                item.id,
+                f'#{item.id} "{item.title}" ({Money(item.budget_minor, item.currency)}) '
+                f"for {business}",
+                delivery.body if delivery else "Nothing was delivered.",
+                await delivered_files(uow, delivery) if delivery else [],
+            )
+        )
+    owed = (
+        select(Payout, Member.display_name, WorkItem.id)
+        .join(Member, Member.id == Payout.member_id)
+        .join(WorkItem, WorkItem.id == Payout.work_id)
+        .where(Payout.status == "owed")
+        .order_by(Payout.id)
+        .limit(limit)
+    )
+    refunds_owed = (
+        select(Refund, WorkItem.title, Business.name)
+        .join(WorkItem, WorkItem.id == Refund.work_id)
+        .join(Business, Business.id == WorkItem.business_id)
+        .where(Refund.status == "owed")
+        .order_by(Refund.id)
+        .limit(limit)
+    )
+    if here is not None:
+        owed = owed.where(WorkItem.community_id == here)
+        refunds_owed = refunds_owed.where(WorkItem.community_id == here)
+    payouts = [
+        Waiting(
+            payout.id,
+            f"Payout #{payout.id}: {Money(payout.amount_minor, payout.currency)} to {name} "
+            f"for item #{work_id}",
+            await pay_to(uow, payout.member_id),
+        )
+        for payout, name, work_id in (await uow.session.execute(owed)).all()
+    ]
+    refunds = [
+        Waiting(
+            refund.work_id,
+            f'Item #{refund.work_id} "{title}": {Money(refund.amount_minor, refund.currency)} '
+            f"back to {business}",
+        )
+        for refund, title, business in (await uow.session.execute(refunds_owed)).all()
+    ]
+    return ModeratorQueues(posts, payments, payouts, refunds, disputes)
