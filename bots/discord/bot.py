@@ -17,7 +17,7 @@ from discord.ext import commands
 from bots.app import ParentBrain
 from bots.discord.business import Businesses
 from bots.discord.buttons import TokenButton
-from bots.discord.common import ADMIN_CACHE_SECONDS, DMS_CLOSED, SORRY, member_standing
+from bots.discord.common import ADMIN_CACHE_SECONDS, DMS_CLOSED, SORRY, moderates_on_discord
 from bots.discord.communities import CommunitySetup
 from bots.discord.deliveries import uploads
 from bots.discord.moderation import Moderation
@@ -279,12 +279,7 @@ class DiscordAdapter:
 
     async def moderates(self, external_id: str, community_id: int) -> bool | None:
         """Whether Discord says this person moderates the community's server (for the web)."""
-        async with self.bot.brain.uow() as uow:
-            community = await communities.find_by_id(uow, community_id)
-        if community is None or community.discord_guild_id is None or not external_id.isdigit():
-            return None
-        standing = await member_standing(self.bot, community.discord_guild_id, int(external_id))
-        return None if standing is None else standing[1]
+        return await moderates_on_discord(self.bot, external_id, community_id)
 
     def worth_retrying(self, error: Exception) -> bool:
         """Discord unreachable: yes. The token rejected: no."""

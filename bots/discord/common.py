@@ -76,6 +76,19 @@ async def standing_in(
     return await member_standing(bot, guild_id, user.id)
 
 
+async def moderates_on_discord(
+    bot: ParentBrainBot, external_id: str, community_id: int
+) -> bool | None:
+    """Whether Discord says this account moderates the community's server; None when it
+    can't say (no server, or Discord unreachable)."""
+    async with bot.brain.uow() as uow:
+        community = await communities.find_by_id(uow, community_id)
+    if community is None or community.discord_guild_id is None or not external_id.isdigit():
+        return None
+    standing = await member_standing(bot, community.discord_guild_id, int(external_id))
+    return None if standing is None else standing[1]
+
+
 async def member_standing(
     bot: ParentBrainBot, guild_id: int, user_id: int
 ) -> tuple[bool, bool] | None:
