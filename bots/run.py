@@ -135,7 +135,7 @@ async def stripe_done(request: web.Request) -> web.Response:
 
 
 def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] | None = None) -> web.Application:
-    app = web.Application()
+    app = web.Application(client_max_size=60 * 1024 * 1024)  # room for files delivered on /web
     app[BRAIN] = brain
     app[READINESS] = {f"{name} connection": a.connected for name, a in (adapters or {}).items()}
     app.router.add_get("/healthz", healthz)

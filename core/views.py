@@ -65,6 +65,14 @@ async def status(uow: UnitOfWork, actor: Actor) -> str:
     return "\n".join(lines)
 
 
+async def schedule_text(uow: UnitOfWork, actor: Actor) -> str:
+    """Regular hours in words, or how to set some."""
+    windows = await weekly_windows(uow, actor.member_id)
+    if not windows:
+        return "None yet: add the hours you're usually free, and offers come by themselves then."
+    return "; ".join(as_window(w).describe() for w in windows) + "."
+
+
 async def profile(uow: UnitOfWork, actor: Actor, currency: str) -> str:
     member = await member_of(uow, actor)
     rows = (

@@ -15,11 +15,22 @@ from core import commands as c
 from core import views
 from core.actors import Actor
 from core.errors import DomainError, explain_invalid
+from core.files import listed
 from core.handlers.common import local_time_text
-from core.models import Business, LedgerEntry, LedgerTransaction, Member, WorkItem
+from core.handlers.delivery import delivered_files, latest_delivery
+from core.models import (
+    Business,
+    LedgerEntry,
+    LedgerTransaction,
+    Member,
+    PayoutDetails,
+    WorkItem,
+)
 from core.money import Money, parent_share
 from core.states import WorkStatus
+from core.uow import UnitOfWork
 from core.views import STATUS_WORDS
+from payments.payout_details import masked
 
 POST_FIELDS = ("title", "description", "skills", "budget", "estimate", "deadline")
 POST_LABELS = {
@@ -73,14 +84,28 @@ async def _home(request: web.Request, actor: Actor) -> web.StreamResponse:
             for offer, item in await views.pending_offers(uow, actor.member_id)
         ]
         jobs = [
-            {"id": j.id, "title": j.title, "due": local_time_text(j.deadline, member)}
+            {
+                "id": j.id,
+                "title": j.title,
+                "due": local_time_text(j.deadline, member),
+                "delivered": j.status == WorkStatus.SUBMITTED,
+            }
             for j in await views.current_jobs(uow, actor.member_id)
         ]
         earnings = await views.earnings(uow, actor)
+        details = await uow.session.get(PayoutDetails, actor.member_id)
+        payout_details = (
+            f"Now: {details.holder}, {masked(details.account)}. Send new ones to change them."
+            if details is not None
+            else "Not given yet: the moderators need them to pay you."
+        )
+        hours = await views.schedule_text(uow, actor)
         name = member.display_name
+    by_hand = brain.gateway.confirms_by_hand
     context = await page_context(request, actor)
     context |= {"name": name, "status": status, "offers": offers, "jobs": jobs}
-    context |= {"earnings": earnings}
+    context |= {"earnings": earnings, "by_hand": by_hand, "payout_details": payout_details}
+    context |= {"hours": hours}
     return render(request, "home.html", context)
 
 
@@ -175,12 +200,23 @@ async def items(request: web.Request, actor: Actor) -> web.StreamResponse:
                     "budget": Money(i.budget_minor, i.currency),
                     "status": STATUS_WORDS[i.status],
                     "pay": i.checkout_url if i.status == WorkStatus.AWAITING_PAYMENT else None,
+                    "code": i.status,
+                    "delivered": await _delivered(uow, i)
+                    if i.status == WorkStatus.SUBMITTED
+                    else "",
                 }
                 for i in rows.all()
             ]
     context = await page_context(request, actor)
     context |= {"business": business, "items": shown}
     return render(request, "items.html", context)
+
+
+async def _delivered(uow: UnitOfWork, item: WorkItem) -> str:
+    delivery = await latest_delivery(uow, item.id)
+    if delivery is None:
+        return ""
+    return "\n".join(p for p in (delivery.body, listed(await delivered_files(uow, delivery))) if p)
 
 
 async def statement_csv(request: web.Request, actor: Actor) -> web.StreamResponse:

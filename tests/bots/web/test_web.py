@@ -229,3 +229,83 @@ async def test_moderators_work_their_queue_and_others_may_not(site: Site) -> Non
     assert (await site.world.item(work_id)).status == WorkStatus.OPEN
     # Telegram was asked once about each of them, and the answers kept for a few minutes.
     assert site.telegram.asked == 2 and kate.member_id
+
+
+async def test_a_parent_delivers_a_file_and_the_business_approves_and_rates_on_the_page(
+    site: Site,
+) -> None:
+    priya = await site.person(5001, "Priya")
+    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    await site.world.app.handle(c.GoAvailable(actor=priya, window="3h"))
+    mel = await site.person(5004, "Mel")
+    await site.world.app.handle(
+        c.RegisterBusiness(actor=mel, name="Bloom Bakery", contact="mel@bloom.example")
+    )
+    work_id = await site.world.funded(mel)
+    [offer] = await site.world.offers(work_id)
+    await site.world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer.id))
+
+    parent = await site.signed_in(5001, "Priya")
+    async with parent:
+        async with parent.get(site.url()) as page:
+            home = await page.text()
+        assert f'action="jobs/{work_id}/deliver"' in home
+        form = aiohttp.FormData()
+        form.add_field("csrf", csrf_in(home))
+        form.add_field("body", "Fixed 12 typos")
+        form.add_field(
+            "files", b"%PDF menu", filename="menu-v2.pdf", content_type="application/pdf"
+        )
+        async with parent.post(site.url(f"jobs/{work_id}/deliver"), data=form) as page:
+            assert "Sent your work" in html.unescape(await page.text())
+    await site.world.app.outbox.drain()
+    [delivered] = [n for n in site.world.messenger().to("5004") if n.files]
+    [file] = delivered.files
+    assert file.name == "menu-v2.pdf" and await site.world.app.files.get(file.key) == b"%PDF menu"
+
+    business = await site.signed_in(5004, "Mel")
+    async with business:
+        async with business.get(site.url("items")) as page:
+            items = html.unescape(await page.text())
+        assert "Delivered: Fixed 12 typos" in items and "menu-v2.pdf" in items
+        token = csrf_in(items)
+        async with business.post(
+            site.url(f"items/{work_id}/approve"), data={"csrf": token}
+        ) as page:
+            assert "The parent is being paid" in html.unescape(await page.text())
+        async with business.post(
+            site.url(f"items/{work_id}/rate"), data={"csrf": token, "stars": "5"}
+        ) as page:
+            assert "Thanks!" in await page.text()
+    assert (await site.world.item(work_id)).status == WorkStatus.APPROVED
+
+    # Priya's payout details, given on her page, reach the moderators only masked to her.
+    parent = await site.signed_in(5001, "Priya")
+    async with parent:
+        async with parent.get(site.url()) as page:
+            token = csrf_in(await page.text())
+        async with parent.post(
+            site.url("payout-details"),
+            data={"csrf": token, "details": "Priya Shah 12-34-56 12345678"},
+        ) as page:
+            shown = html.unescape(await page.text())
+        assert "Saved: the moderators will pay you to Priya Shah" in shown
+        assert "12345678" not in shown
+
+
+async def test_a_business_cannot_decide_on_another_business_item(site: Site) -> None:
+    mel = await site.person(5004, "Mel")
+    await site.world.app.handle(
+        c.RegisterBusiness(actor=mel, name="Bloom Bakery", contact="mel@bloom.example")
+    )
+    other = await site.world.business("Zed")
+    work_id = await site.world.post(other)
+    business = await site.signed_in(5004, "Mel")
+    async with business:
+        async with business.get(site.url("items")) as page:
+            token = csrf_in(await page.text())
+        async with business.post(
+            site.url(f"items/{work_id}/approve"), data={"csrf": token}
+        ) as page:
+            assert "belongs to another business" in await page.text()
+    assert (await site.world.item(work_id)).status == WorkStatus.AWAITING_PAYMENT
