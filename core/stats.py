@@ -63,7 +63,13 @@ async def community_stats(uow: UnitOfWork, community_id: int | None = None) -> C
             & Membership.active.is_(True),
         )
 
-    members = await s.scalar(people_here(select(func.count()).select_from(Member), Member.id))
+    members = await s.scalar(
+        select(func.count()).select_from(Member)
+        if community_id is None
+        else select(func.count())  # the membership's own key answers it; no join to members
+        .select_from(Membership)
+        .where(Membership.community_id == community_id, Membership.active.is_(True))
+    )
     available = await s.scalar(
         people_here(
             select(func.count(func.distinct(Availability.member_id))).where(

@@ -4,6 +4,7 @@ numbers drawn on the server as SVG (nothing is loaded from elsewhere)."""
 from __future__ import annotations
 
 from aiohttp import web
+from cachetools import TTLCache
 from markupsafe import Markup, escape
 
 from bots.web.app import BRAIN, page_context, render, say_next, signed_in
@@ -11,11 +12,16 @@ from bots.web.pages import run
 from core import commands as c
 from core.actors import Actor
 from core.queues import moderator_queues
-from core.stats import community_stats
+from core.stats import CommunityStats, community_stats
 from core.views import STATUS_WORDS
+
+# Counting a large community's members takes tens of milliseconds, and the numbers needn't be
+# to the second: each community's are kept a minute, so the queue itself stays quick.
+NUMBERS = web.AppKey("numbers", TTLCache[int, CommunityStats])
 
 
 def add_routes(app: web.Application) -> None:
+    app[NUMBERS] = TTLCache(maxsize=10_000, ttl=60)
     app.router.add_get("/moderate", signed_in(queue), name="moderate")
     app.router.add_post("/moderate/{act:funded|paid|refunded}/{number:\\d+}", signed_in(money))
     app.router.add_post("/moderate/{act:approve|reject}/{number:\\d+}", signed_in(review))
@@ -29,7 +35,10 @@ async def queue(request: web.Request, actor: Actor) -> web.StreamResponse:
         return render(request, "message.html", context, status=403)
     async with request.app[BRAIN].uow() as uow:
         waiting = await moderator_queues(uow, actor)
-        numbers = await community_stats(uow, actor.community_id)
+        kept = request.app[NUMBERS]
+        numbers = kept.get(actor.community_id)
+        if numbers is None:
+            numbers = kept[actor.community_id] = await community_stats(uow, actor.community_id)
     context = await page_context(request, actor)
     context |= {"q": waiting, "numbers": numbers, "chart": bars(numbers.items_by_status)}
     return render(request, "moderate.html", context)
