@@ -56,7 +56,7 @@ def build_web_app(
 ) -> web.Application:
     """The pages; `moderates` asks each chat platform whether someone moderates a community,
     as the chats do, since a moderator is whoever the platform says (never the page)."""
-    from bots.web import moderation, pages, work  # they import this module's helpers
+    from bots.web import moderation, pages, profile, work  # they import this module's helpers
 
     app = web.Application()
     app[BRAIN], app[SETTINGS] = brain, settings
@@ -87,6 +87,7 @@ def build_web_app(
     pages.add_routes(app)
     moderation.add_routes(app)
     work.add_routes(app)
+    profile.add_routes(app)
     return app
 
 

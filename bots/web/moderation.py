@@ -11,6 +11,8 @@ from bots.web.app import BRAIN, page_context, render, say_next, signed_in
 from bots.web.pages import run
 from core import commands as c
 from core.actors import Actor
+from core.audit import audit_lines
+from core.money import Money
 from core.queues import moderator_queues
 from core.stats import CommunityStats, community_stats
 from core.views import STATUS_WORDS
@@ -26,6 +28,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/moderate/{act:funded|paid|refunded}/{number:\\d+}", signed_in(money))
     app.router.add_post("/moderate/{act:approve|reject}/{number:\\d+}", signed_in(review))
     app.router.add_post("/moderate/resolve/{number:\\d+}/{outcome:pay|refund}", signed_in(resolve))
+    app.router.add_post("/moderate/{act:ban|unban}", signed_in(ban))
 
 
 async def queue(request: web.Request, actor: Actor) -> web.StreamResponse:
@@ -35,12 +38,17 @@ async def queue(request: web.Request, actor: Actor) -> web.StreamResponse:
         return render(request, "message.html", context, status=403)
     async with request.app[BRAIN].uow() as uow:
         waiting = await moderator_queues(uow, actor)
+        audit = [line.text() for line in await audit_lines(uow, 20, actor.community_id)]
         kept = request.app[NUMBERS]
         numbers = kept.get(actor.community_id)
         if numbers is None:
             numbers = kept[actor.community_id] = await community_stats(uow, actor.community_id)
     context = await page_context(request, actor)
     context |= {"q": waiting, "numbers": numbers, "chart": bars(numbers.items_by_status)}
+    context |= {
+        "audit": audit,
+        "earned": [Money(v, k) for k, v in numbers.earned_this_month.items()],
+    }
     return render(request, "moderate.html", context)
 
 
@@ -85,6 +93,26 @@ async def resolve(request: web.Request, actor: Actor) -> web.StreamResponse:
         actor=actor,
         work_id=int(request.match_info["number"]),
         outcome=request.match_info["outcome"],
+    )
+    await say_next(request, await run(request, command))
+    raise _back(request)
+
+
+async def ban(request: web.Request, actor: Actor) -> web.StreamResponse:
+    """Suspend someone, or lift it: by @handle or platform id, as /ban in the chats."""
+    form = await request.post()
+    platform = str(form.get("platform", "telegram"))
+    who = str(form.get("who", "")).strip()
+    command: c.Command = (
+        c.BanMember(
+            actor=actor,
+            platform=platform,
+            who=who,
+            duration=str(form.get("duration", "")).strip(),
+            reason=str(form.get("reason", "")).strip(),
+        )
+        if request.match_info["act"] == "ban"
+        else c.UnbanMember(actor=actor, platform=platform, who=who)
     )
     await say_next(request, await run(request, command))
     raise _back(request)

@@ -309,3 +309,63 @@ async def test_a_business_cannot_decide_on_another_business_item(site: Site) -> 
         ) as page:
             assert "belongs to another business" in await page.text()
     assert (await site.world.item(work_id)).status == WorkStatus.AWAITING_PAYMENT
+
+
+async def test_a_moderator_suspends_from_the_page_and_sees_it_in_the_audit(site: Site) -> None:
+    await site.person(5009, "Kate")
+    await site.person(5003, "Tom", handle="tom")
+    site.telegram.admins.add("5009")
+    browser = await site.signed_in(5009, "Kate")
+    async with browser:
+        async with browser.get(site.url("moderate")) as page:
+            token = csrf_in(await page.text())
+        async with browser.post(
+            site.url("moderate/ban"),
+            data={
+                "csrf": token,
+                "who": "@tom",
+                "platform": "telegram",
+                "duration": "7d",
+                "reason": "ignoring deadlines",
+            },
+        ) as page:
+            after = html.unescape(await page.text())
+        assert "Suspended Tom for 7d" in after
+        assert "suspended" in after.split("Latest actions")[1].lower()
+
+
+async def test_an_old_mini_app_sign_in_is_refused(site: Site) -> None:
+    await site.person(5002, "Tom")
+    user = json.dumps({"id": 5002, "first_name": "Tom"})
+    fields = {"auth_date": str(int(time.time()) - 3 * 24 * 3600), "user": user}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        signed = sign_for_tests(fields, TOKEN, mini_app=True)
+        async with browser.post(site.url("auth/mini-app"), data={"init_data": signed}) as page:
+            assert page.status == 403 and "expired" in await page.text()
+        async with browser.get(site.url()) as page:
+            assert "Sign in" in await page.text()
+
+
+async def test_a_parent_changes_their_profile_on_the_page(site: Site) -> None:
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url("profile")) as page:
+            token = csrf_in(await page.text())
+        async with browser.post(
+            site.url("profile"),
+            data={
+                "csrf": token,
+                "skills": "proofreading:expert",
+                "rate_floor": "£15",
+                "timezone": "Europe/Dublin",
+            },
+        ) as page:
+            shown = html.unescape(await page.text())
+        assert "proofreading (expert)" in shown and "Europe/Dublin" in shown
+        async with browser.post(
+            site.url("profile"), data={"csrf": token, "timezone": "Mars/Olympus"}
+        ) as page:
+            refused = html.unescape(await page.text())
+        assert "Mars/Olympus" in refused.split("Your profile")[0]  # said why, above
+        assert "Timezone: Europe/Dublin" in refused  # and nothing changed
