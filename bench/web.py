@@ -63,7 +63,12 @@ async def main(url: str, members: int, runs: int) -> dict[str, Any]:
             insert(Account),
             [
                 {"member_id": 1, "platform": "telegram", "external_id": "1", "last_seen_at": NOW},
-                {"member_id": owner, "platform": "telegram", "external_id": "2", "last_seen_at": NOW},
+                {
+                    "member_id": owner,
+                    "platform": "telegram",
+                    "external_id": "2",
+                    "last_seen_at": NOW,
+                },
             ],
         )
         await uow.commit()
@@ -73,7 +78,9 @@ async def main(url: str, members: int, runs: int) -> dict[str, Any]:
     try:
         for who, pages in (("1", ["", "moderate"]), ("2", ["items", "post"])):
             fields = {"id": who, "first_name": f"P{who}", "auth_date": str(int(time.time()))}
-            link = server.make_url(f"/web/auth/telegram?{sign_for_tests(fields, TOKEN, mini_app=False)}")
+            link = server.make_url(
+                f"/web/auth/telegram?{sign_for_tests(fields, TOKEN, mini_app=False)}"
+            )
             async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
                 async with browser.get(link) as page:
                     assert page.status == 200, await page.text()

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from core.actors import Actor
 from core.files import FileRef
 from core.handlers.delivery import delivered_files, latest_delivery
-from core.models import Business, Member, Payout, Refund, WorkItem
+from core.models import Business, CommunityBusiness, Member, Payout, Refund, WorkItem
 from core.money import Money, payment_reference
 from core.owed import pay_to
 from core.states import WorkStatus
@@ -32,6 +32,7 @@ class Waiting:
 @dataclass(frozen=True)
 class ModeratorQueues:
     posts: list[Waiting]
+    businesses: list[Waiting]  # new here, not yet verified or turned away
     payments: list[Waiting]
     payouts: list[Waiting]
     refunds: list[Waiting]
@@ -63,6 +64,19 @@ async def moderator_queues(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Mo
             i.description,
         )
         for i, b in await rows(WorkStatus.DRAFT)
+    ]
+    newcomers = (
+        select(Business)
+        .join(CommunityBusiness, CommunityBusiness.business_id == Business.id)
+        .where(CommunityBusiness.verified.is_(False), CommunityBusiness.rejected_reason.is_(None))
+        .order_by(Business.id)
+        .limit(limit)
+    )
+    if here is not None:
+        newcomers = newcomers.where(CommunityBusiness.community_id == here)
+    businesses = [
+        Waiting(b.id, f"Business #{b.id}: {b.name}", f"Contact: {b.contact}")
+        for b in (await uow.session.scalars(newcomers)).all()
     ]
     payments = [
         Waiting(
@@ -120,4 +134,4 @@ async def moderator_queues(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Mo
         )
         for refund, title, business in (await uow.session.execute(refunds_owed)).all()
     ]
-    return ModeratorQueues(posts, payments, payouts, refunds, disputes)
+    return ModeratorQueues(posts, businesses, payments, payouts, refunds, disputes)

@@ -27,6 +27,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/moderate", signed_in(queue), name="moderate")
     app.router.add_post("/moderate/{act:funded|paid|refunded}/{number:\\d+}", signed_in(money))
     app.router.add_post("/moderate/{act:approve|reject}/{number:\\d+}", signed_in(review))
+    app.router.add_post("/moderate/business/{act:verify|reject}/{number:\\d+}", signed_in(vet))
     app.router.add_post("/moderate/resolve/{number:\\d+}/{outcome:pay|refund}", signed_in(resolve))
     app.router.add_post("/moderate/{act:ban|unban}", signed_in(ban))
 
@@ -81,6 +82,23 @@ async def review(request: web.Request, actor: Actor) -> web.StreamResponse:
         else c.RejectPost(
             actor=actor,
             work_id=number,
+            reason=str(form.get("reason", "")).strip() or "not right for this community",
+        )
+    )
+    await say_next(request, await run(request, command))
+    raise _back(request)
+
+
+async def vet(request: web.Request, actor: Actor) -> web.StreamResponse:
+    """A new business: verified, or turned away with a reason they are sent."""
+    form = await request.post()
+    number = int(request.match_info["number"])
+    command: c.Command = (
+        c.VerifyBusiness(actor=actor, business_id=number)
+        if request.match_info["act"] == "verify"
+        else c.RejectBusiness(
+            actor=actor,
+            business_id=number,
             reason=str(form.get("reason", "")).strip() or "not right for this community",
         )
     )

@@ -71,7 +71,7 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             # Priya says she's free, and the offer waits on her page.
             priyas = await browser.new_page(viewport=phone)
             await priyas.goto(site.login_link(5001, "Priya"))
-            await priyas.get_by_label("I'm free for").select_option("2h")
+            await priyas.get_by_label("I'm free for").fill("2h")
             await priyas.get_by_role("button", name="I'm available").click()
             await priyas.get_by_role("status").filter(has_text="You're available").wait_for()
             await priyas.reload()

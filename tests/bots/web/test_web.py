@@ -227,8 +227,18 @@ async def test_moderators_work_their_queue_and_others_may_not(site: Site) -> Non
         ) as page:
             assert "Funding of £25.00 recorded" in await page.text()
     assert (await site.world.item(work_id)).status == WorkStatus.OPEN
+    newcomer = await site.world.business("Nova")  # a business nobody has vetted yet
+    async with await site.signed_in(5009, "Kate") as browser:
+        async with browser.get(site.url("moderate")) as page:
+            queue = html.unescape(await page.text())
+        assert "Business #2: Nova Ltd" in queue
+        async with browser.post(
+            site.url("moderate/business/verify/2"), data={"csrf": csrf_in(queue)}
+        ) as page:
+            assert "Verified Nova Ltd" in await page.text()
+            assert newcomer.member_id
     # Telegram was asked once about each of them, and the answers kept for a few minutes.
-    assert site.telegram.asked == 2 and kate.member_id
+    assert site.telegram.asked == 2 and kate.member_id  # sessions share the kept answer
 
 
 async def test_a_parent_delivers_a_file_and_the_business_approves_and_rates_on_the_page(
