@@ -70,7 +70,6 @@ class Settings(BaseSettings):
     # unset: a new one each start, which signs everyone out).
     web_url: str | None = None
     web_secret: SecretStr | None = None
-    telegram_bot_username: str | None = None  # for the Telegram Login Widget on the web
     web_signin_max_age_seconds: int = Field(default=24 * 3600, ge=60)  # Telegram's signed data
     discord_client_id: str | None = None  # for "Sign in with Discord" (OAuth2, identify)
     discord_client_secret: SecretStr | None = None

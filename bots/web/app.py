@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp_jinja2
 import jinja2
@@ -89,6 +90,11 @@ def build_web_app(
     work.add_routes(app)
     profile.add_routes(app)
     return app
+
+
+async def _root(request: web.Request) -> dict[str, Any]:
+    """Where the pages live (`/web/`), so relative links work from any page."""
+    return {"root": str(request.app.router["home"].url_for())}
 
 
 # Who is asking ----------------------------------------------------------------------------
@@ -201,17 +207,36 @@ async def signin_page(request: web.Request) -> web.Response:
         request,
         "signin.html",
         {
-            "telegram": settings.telegram_token is not None,
-            "bot_username": settings.telegram_bot_username,
+            "telegram_link": telegram_link(settings),
             "discord": settings.discord_client_id is not None,
-            "callback": f"{settings.web_url or ''}/auth/telegram",
         },
     )
 
 
+def telegram_link(settings: Settings) -> str | None:
+    """Telegram's own sign-in page (what the Login Widget opens), which comes back to
+    /auth/telegram with the signed fields; a plain link, so this page loads nothing remote."""
+    if settings.telegram_token is None or not settings.web_url:
+        return None
+    base = settings.web_url.rstrip("/")
+    origin = "/".join(base.split("/")[:3])
+    query = urlencode(
+        {
+            "bot_id": settings.telegram_token.get_secret_value().split(":", 1)[0],
+            "origin": origin,
+            "request_access": "write",
+            "return_to": f"{base}/auth/telegram",
+        }
+    )
+    return f"https://oauth.telegram.org/auth?{query}"
+
+
 async def telegram_login(request: web.Request) -> web.StreamResponse:
-    """The Telegram Login Widget sends people here with its signed fields."""
+    """Telegram's sign-in comes back here: its fields in the fragment (turned into the query
+    by the page), or in the query as the Login Widget sends them."""
     settings = request.app[SETTINGS]
+    if "hash" not in request.query:
+        return render(request, "telegram_return.html", {})
     try:
         identity = login_widget_identity(
             dict(request.query), _token(request), settings.web_signin_max_age_seconds

@@ -3,15 +3,20 @@ download), at a phone's width. One browser for the whole walk; screenshots go to
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
+import time
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from playwright.async_api import Page, async_playwright
 
+from bots.web.signin import sign_for_tests
 from core import commands as c
-from tests.bots.web.conftest import Site
+from tests.bots.web.conftest import TOKEN, Site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -81,5 +86,31 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             await priyas.get_by_text("is yours").wait_for()
             width = await priyas.evaluate("document.documentElement.scrollWidth")
             assert width <= 360, "nothing runs off a phone's screen"
+
+            # Inside Telegram: the Mini App opens with its signed launch data in the fragment.
+            user = json.dumps({"id": 5001, "first_name": "Priya"})
+            launch = sign_for_tests(
+                {"auth_date": str(int(time.time())), "user": user}, TOKEN, mini_app=True
+            )
+            mini_app = await browser.new_page(viewport=phone)
+            await mini_app.goto(site.url("app") + "#" + urlencode({"tgWebAppData": launch}))
+            await mini_app.get_by_role("heading", name="Hello, Priya").wait_for()
+            forged = await browser.new_page(viewport=phone)
+            await forged.goto(
+                site.url("app") + "#" + urlencode({"tgWebAppData": launch.replace("Priya", "Eve")})
+            )
+            await forged.get_by_text("isn't from Telegram").wait_for()
+
+            # In a browser: Telegram's sign-in page comes back with #tgAuthResult.
+            fields = {"id": 5004, "first_name": "Mel", "auth_date": int(time.time())}
+            signed = dict(
+                parse_qsl(
+                    sign_for_tests({k: str(v) for k, v in fields.items()}, TOKEN, mini_app=False)
+                )
+            )
+            result = base64.urlsafe_b64encode(json.dumps(signed).encode()).decode().rstrip("=")
+            back = await browser.new_page(viewport=phone)
+            await back.goto(site.url("auth/telegram") + f"#tgAuthResult={result}")
+            await back.get_by_role("heading", name="Hello, Mel").wait_for()
         finally:
             await browser.close()
