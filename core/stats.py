@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from statistics import median
 from typing import Any
 
@@ -199,3 +199,72 @@ async def by_community(
         )
     ).all()
     return [(c, n) for c, n in members], [(c, str(st), n) for c, st, n in items]
+
+
+@dataclass(frozen=True)
+class Week:
+    """One week of a community's work, for the moderators' charts."""
+
+    starts: datetime
+    items_posted: int = 0
+    minutes_to_fill: float | None = None  # median, payment to a parent accepting
+    earned: int = 0  # parents' shares created that week, in the community's currency
+    parents_working: int = 0  # parents who took a job that week
+
+
+async def weekly(uow: UnitOfWork, community_id: int, currency: str, weeks: int = 8) -> list[Week]:
+    """The last `weeks` weeks, oldest first, from work items and payouts only (small tables
+    beside the members), so the charts stay quick in a large community."""
+    now = uow.now()
+    this_week = (now - timedelta(days=now.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    starts = [this_week - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+    def week_of(moment: datetime | None) -> int | None:
+        if moment is None or moment < starts[0]:
+            return None
+        return min(int((moment - starts[0]).days // 7), weeks - 1)
+
+    posted = [0] * weeks
+    fills: list[list[float]] = [[] for _ in range(weeks)]
+    working: list[set[int]] = [set() for _ in range(weeks)]
+    earned = [0] * weeks
+    items = await uow.session.execute(
+        select(
+            WorkItem.created_at,
+            WorkItem.funded_at,
+            WorkItem.assigned_at,
+            WorkItem.assignee_member_id,
+        ).where(WorkItem.community_id == community_id, WorkItem.created_at >= starts[0])
+    )
+    for created, funded, assigned, assignee in items.all():
+        if (n := week_of(created)) is not None:
+            posted[n] += 1
+        if (n := week_of(assigned)) is not None and assigned is not None:
+            if funded is not None:
+                fills[n].append((assigned - funded).total_seconds() / 60)
+            if assignee is not None:
+                working[n].add(assignee)
+    payouts = await uow.session.execute(
+        select(Payout.created_at, Payout.amount_minor)
+        .join(WorkItem, WorkItem.id == Payout.work_id)
+        .where(
+            WorkItem.community_id == community_id,
+            Payout.created_at >= starts[0],
+            Payout.currency == currency,
+        )
+    )
+    for created, amount in payouts.all():
+        if (n := week_of(created)) is not None:
+            earned[n] += amount
+    return [
+        Week(
+            starts[n],
+            posted[n],
+            round(median(fills[n]), 1) if fills[n] else None,
+            earned[n],
+            len(working[n]),
+        )
+        for n in range(weeks)
+    ]

@@ -12,14 +12,16 @@ from bots.web.pages import run
 from core import commands as c
 from core.actors import Actor
 from core.audit import audit_lines
+from core.communities import community_settings
 from core.money import Money
 from core.queues import moderator_queues
-from core.stats import CommunityStats, community_stats
+from core.states import WorkStatus
+from core.stats import CommunityStats, Week, community_stats, weekly
 from core.views import STATUS_WORDS
 
 # Counting a large community's members takes tens of milliseconds, and the numbers needn't be
 # to the second: each community's are kept a minute, so the queue itself stays quick.
-NUMBERS = web.AppKey("numbers", TTLCache[int, CommunityStats])
+NUMBERS = web.AppKey("numbers", TTLCache[int, tuple[CommunityStats, list[Week], str]])
 
 
 def add_routes(app: web.Application) -> None:
@@ -37,15 +39,22 @@ async def queue(request: web.Request, actor: Actor) -> web.StreamResponse:
         context = await page_context(request, actor)
         context["text"] = "Only the community's moderators can see this page."
         return render(request, "message.html", context, status=403)
-    async with request.app[BRAIN].uow() as uow:
+    brain = request.app[BRAIN]
+    async with brain.uow() as uow:
         waiting = await moderator_queues(uow, actor)
         audit = [line.text() for line in await audit_lines(uow, 20, actor.community_id)]
         kept = request.app[NUMBERS]
-        numbers = kept.get(actor.community_id)
-        if numbers is None:
-            numbers = kept[actor.community_id] = await community_stats(uow, actor.community_id)
+        found = kept.get(actor.community_id)
+        if found is None:
+            currency = (await community_settings(uow, brain.settings, actor.community_id)).currency
+            found = kept[actor.community_id] = (
+                await community_stats(uow, actor.community_id),
+                await weekly(uow, actor.community_id, currency),
+                currency,
+            )
+        numbers, weeks, currency = found
     context = await page_context(request, actor)
-    context |= {"q": waiting, "numbers": numbers, "chart": bars(numbers.items_by_status)}
+    context |= {"q": waiting, "numbers": numbers, "charts": charts(numbers, weeks, currency)}
     context |= {
         "audit": audit,
         "earned": [Money(v, k) for k, v in numbers.earned_this_month.items()],
@@ -136,23 +145,65 @@ async def ban(request: web.Request, actor: Actor) -> web.StreamResponse:
     raise _back(request)
 
 
-def bars(counts: dict[str, int], width: int = 320) -> Markup:
-    """A horizontal bar per item status, as accessible inline SVG."""
-    shown = [(STATUS_WORDS.get(s, s), n) for s, n in sorted(counts.items()) if n]  # type: ignore[call-overload]
-    if not shown:
-        return Markup("<p>No items yet.</p>")
-    most, row = max(n for _, n in shown), 26
+def bars(rows: list[tuple[str, float, str]], title: str, chart_id: str) -> Markup:
+    """A horizontal bar per row (label, value, the value as said), as accessible inline SVG."""
+    if not any(value for _, value, _ in rows):
+        return Markup(f"<p>{escape(title)}: nothing yet.</p>")
+    most, row, width = max(value for _, value, _ in rows), 26, 320
     parts = [
-        f'<svg role="img" aria-labelledby="chart-title" width="100%" viewBox="0 0 {width} '
-        f'{row * len(shown) + 8}" xmlns="http://www.w3.org/2000/svg">',
-        '<title id="chart-title">Items by where they are</title>',
+        f'<figure><svg role="img" aria-labelledby="{chart_id}" width="100%" '
+        f'viewBox="0 0 {width} {row * len(rows) + 8}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
     ]
-    for n, (label, count) in enumerate(shown):
-        y, length = n * row + 4, max(2, int((width - 150) * count / most))
+    for n, (label, value, said) in enumerate(rows):
+        y, length = n * row + 4, int((width - 170) * value / most) if value else 0
         parts.append(
             f'<text x="0" y="{y + 15}" font-size="13">{escape(label)}</text>'
-            f'<rect x="140" y="{y + 3}" width="{length}" height="16" fill="#1f6f5c"></rect>'
-            f'<text x="{144 + length}" y="{y + 15}" font-size="13">{count}</text>'
+            f'<rect x="110" y="{y + 3}" width="{length}" height="16" fill="#1f6f5c"></rect>'
+            f'<text x="{114 + length}" y="{y + 15}" font-size="13">{escape(said)}</text>'
         )
-    parts.append("</svg>")
+    parts.append(f"</svg><figcaption>{escape(title)}</figcaption></figure>")
     return Markup("".join(parts))
+
+
+def charts(numbers: CommunityStats, weeks: list[Week], currency: str) -> list[Markup]:
+    """Items by where they are, then week by week: posted, time to fill, earnings, parents."""
+    statuses = [
+        (STATUS_WORDS.get(WorkStatus(s), s), float(n), str(n))
+        for s, n in sorted(numbers.items_by_status.items())
+        if n
+    ]
+
+    def label(week: Week) -> str:
+        return f"w/c {week.starts:%d %b}"
+
+    return [
+        bars(statuses, "Items by where they are", "chart-status"),
+        bars(
+            [(label(w), w.items_posted, str(w.items_posted)) for w in weeks],
+            "Items posted, week by week",
+            "chart-posted",
+        ),
+        bars(
+            [
+                (
+                    label(w),
+                    w.minutes_to_fill or 0,
+                    f"{w.minutes_to_fill:g} min" if w.minutes_to_fill is not None else "",
+                )
+                for w in weeks
+            ],
+            "Median minutes from payment to a parent accepting",
+            "chart-fill",
+        ),
+        bars(
+            [(label(w), w.earned, str(Money(w.earned, currency))) for w in weeks],
+            "Earned by parents, week by week",
+            "chart-earned",
+        ),
+        bars(
+            [(label(w), w.parents_working, str(w.parents_working)) for w in weeks],
+            "Parents who took a job, week by week",
+            "chart-parents",
+        ),
+    ]

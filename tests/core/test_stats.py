@@ -6,7 +6,7 @@ import pytest
 
 from core import commands as c
 from core.errors import NotAllowed
-from core.stats import community_stats, stats
+from core.stats import community_stats, stats, weekly
 from tests.world import World
 
 
@@ -68,3 +68,22 @@ async def test_metrics_count_what_happened_and_read_the_numbers_at_each_scrape(
     assert any(line.startswith("parentbrain_notice_queue_seconds_count") for line in lines)
     assert "# HELP parentbrain_rate_limited_total 429 answers from a platform" in exported
     assert any(line.startswith("process_resident_memory_bytes") for line in lines)
+
+
+async def test_weeks_for_the_charts_count_posts_fill_time_earnings_and_parents(
+    world: World,
+) -> None:
+    shop = await world.business()
+    old = await world.post(shop, title="Last week's flyer", deadline="in 10 days")
+    world.clock.advance(days=7)
+    priya = await world.parent("Priya")
+    done = await world.funded(shop)
+    world.clock.advance(minutes=8)
+    await world.job_done(priya, shop, done)
+    async with world.app.uow() as uow:
+        weeks = await weekly(uow, await world.town(), "GBP", weeks=3)
+    assert [w.items_posted for w in weeks] == [0, 1, 1]
+    this_week = weeks[-1]
+    assert this_week.minutes_to_fill == 8.0
+    assert this_week.earned == 2125 and this_week.parents_working == 1
+    assert weeks[-2].earned == 0 and old

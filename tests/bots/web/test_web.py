@@ -221,6 +221,7 @@ async def test_moderators_work_their_queue_and_others_may_not(site: Site) -> Non
             in queue
         )
         assert "<svg" in queue and "Items by where they are" in queue
+        assert "Earned by parents, week by week" in queue
         async with browser.post(
             site.url(f"moderate/funded/{work_id}"),
             data={"csrf": csrf_in(queue), "reference": "BT 0302"},
