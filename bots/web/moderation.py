@@ -63,6 +63,7 @@ async def queue(request: web.Request, actor: Actor) -> web.StreamResponse:
 
 
 def _back(request: web.Request) -> web.HTTPSeeOther:
+    request.app[NUMBERS].clear()  # something changed: count again on the next view
     return web.HTTPSeeOther(request.app.router["moderate"].url_for())
 
 
@@ -156,11 +157,11 @@ def bars(rows: list[tuple[str, float, str]], title: str, chart_id: str) -> Marku
         f'<title id="{chart_id}">{escape(title)}</title>',
     ]
     for n, (label, value, said) in enumerate(rows):
-        y, length = n * row + 4, int((width - 170) * value / most) if value else 0
+        y, length = n * row + 4, int((width - 215) * value / most) if value else 0
         parts.append(
-            f'<text x="0" y="{y + 15}" font-size="13">{escape(label)}</text>'
-            f'<rect x="110" y="{y + 3}" width="{length}" height="16" fill="#1f6f5c"></rect>'
-            f'<text x="{114 + length}" y="{y + 15}" font-size="13">{escape(said)}</text>'
+            f'<text x="0" y="{y + 15}" font-size="12">{escape(label)}</text>'
+            f'<rect x="150" y="{y + 3}" width="{length}" height="16" fill="#1f6f5c"></rect>'
+            f'<text x="{154 + length}" y="{y + 15}" font-size="12">{escape(said)}</text>'
         )
     parts.append(f"</svg><figcaption>{escape(title)}</figcaption></figure>")
     return Markup("".join(parts))
