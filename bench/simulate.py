@@ -65,11 +65,17 @@ class Item:
     minutes: int
 
 
-def community(rng: random.Random, parents: int, weeks: int) -> list[Parent]:
+def community(
+    rng: random.Random, parents: int, weeks: int, shared_talent: bool = False
+) -> list[Parent]:
     made = []
     for n in range(parents):
         owned = rng.sample(SKILLS, rng.randint(1, 3))
         levels = {s: rng.randint(1, 3) for s in owned}
+        # `talent`: one ability behind all of a parent's skills, with smaller differences
+        # between them (the world where a record in one skill says something about the next).
+        talent = rng.gauss(0, 0.16) if shared_talent else 0.0
+        spread = 0.07 if shared_talent else 0.18
         made.append(
             Parent(
                 id=n + 1,
@@ -78,7 +84,7 @@ def community(rng: random.Random, parents: int, weeks: int) -> list[Parent]:
                 levels=levels,
                 years={s: rng.randint(0, 10) for s in owned},
                 true_skill={
-                    s: min(0.98, max(0.05, 0.25 + 0.15 * lvl + rng.gauss(0, 0.18)))
+                    s: min(0.98, max(0.05, 0.25 + 0.15 * lvl + talent + rng.gauss(0, spread)))
                     for s, lvl in levels.items()
                 },
                 free_chance=rng.uniform(0.15, 0.6),
@@ -162,7 +168,7 @@ def gini(values: list[int]) -> float:
 
 def run(policy: str, args: argparse.Namespace) -> dict[str, Any]:
     world = random.Random(args.seed)  # the same community and items for every policy
-    parents = community(world, args.parents, args.weeks)
+    parents = community(world, args.parents, args.weeks, args.world == "talent")
     items = arrivals(world, args.weeks, args.items_per_day)
     rng = random.Random(args.seed + 1)  # the policy's and the people's choices
     order = POLICIES[policy]
@@ -193,6 +199,8 @@ def run(policy: str, args: argparse.Namespace) -> dict[str, Any]:
             good, bad = rating_counts(stars)
             evidence.good[item.skill] = evidence.good.get(item.skill, 0.0) + good
             evidence.bad[item.skill] = evidence.bad.get(item.skill, 0.0) + bad
+            evidence.all_good += good
+            evidence.all_bad += bad
             evidence.ratings += 1
             on_time = rng.random() < parent.on_time_chance
             evidence.on_time += on_time
@@ -228,6 +236,12 @@ def main() -> None:
     parser.add_argument("--items-per-day", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--world",
+        choices=["independent", "talent"],
+        default="independent",
+        help="skills independent of each other, or one talent behind all of a parent's skills",
+    )
     args = parser.parse_args()
     result = {name: run(name, args) for name in POLICIES}
     if args.json:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -78,6 +79,9 @@ class Member(Base):
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     last_platform: Mapped[str] = mapped_column(String(20))
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How much higher (+) or lower (-) than others this member rates the same people
+    # (core/handlers/learning.py); routing reads ratings net of it.
+    rating_offset: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     created_at: Mapped[datetime]
 
 

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import String, func, select
+from sqlalchemy.orm import aliased
 
 from core.models import (
     Delivery,
@@ -133,33 +134,52 @@ def evidence_columns(skills: int) -> list[Any]:
         .where(Payout.member_id == member, Payout.created_at >= param("since", UTCDateTime()))
         .scalar_subquery(),
     ]
+    # A rating counts here as soon as it is given (people see it when the double-blind rules
+    # say), net of how strictly its rater rates (core/handlers/learning.py).
+    rater = aliased(Member)
+    net_stars = func.coalesce(func.sum(Rating.stars - func.coalesce(rater.rating_offset, 0.0)), 0)
+    every = (
+        select(func.count())
+        .select_from(Rating)
+        .join(rater, rater.id == Rating.rater_member_id)
+        .where(Rating.ratee_member_id == member)
+    )
+    columns += [
+        every.scalar_subquery(),
+        every.with_only_columns(net_stars).scalar_subquery(),
+    ]
     for n in range(skills):
         code = param(f"skill_{n}", String)
         declared = select(MemberSkill).where(
             MemberSkill.member_id == member, MemberSkill.skill_code == code
         )
         rated = (
-            select(func.count(), func.coalesce(func.sum(Rating.stars), 0))
+            select(func.count(), net_stars)
+            .select_from(Rating)
             .join(WorkSkill, WorkSkill.work_id == Rating.work_id)
-            .where(
-                Rating.ratee_member_id == member,
-                Rating.visible.is_(True),
-                WorkSkill.skill_code == code,
-            )
+            .join(rater, rater.id == Rating.rater_member_id)
+            .where(Rating.ratee_member_id == member, WorkSkill.skill_code == code)
         )
         columns += [
             declared.with_only_columns(MemberSkill.level).scalar_subquery(),
             declared.with_only_columns(MemberSkill.years).scalar_subquery(),
             declared.with_only_columns(MemberSkill.verified_at).scalar_subquery(),
             rated.with_only_columns(func.count()).scalar_subquery(),
-            rated.with_only_columns(func.coalesce(func.sum(Rating.stars), 0)).scalar_subquery(),
+            rated.with_only_columns(net_stars).scalar_subquery(),
         ]
     return [column.label(f"evidence_{n}") for n, column in enumerate(columns)]
 
 
+def pseudo_counts(ratings: int, stars: float) -> tuple[float, float]:
+    """The sum of rating_counts over `ratings` ratings whose (net) stars add to `stars`: it is
+    linear in the stars, so the sum is enough; kept within what that many ratings can say."""
+    good = min(max((stars - ratings) / 4, 0.0), float(ratings))
+    return good, ratings - good
+
+
 def evidence_of(row: Any, skills: list[str]) -> Evidence:
     """An eligible row with its evidence columns (in evidence_columns' order) for scoring."""
-    accepted, refused, on_time, late, earned, *per_skill = row[len(FREE) :]
+    accepted, refused, on_time, late, earned, all_ratings, all_stars, *per_skill = row[len(FREE) :]
     evidence = Evidence(
         prefers=bool(set(row.preferred_skills or []) & set(skills)),
         accepted=accepted,
@@ -168,6 +188,7 @@ def evidence_of(row: Any, skills: list[str]) -> Evidence:
         late=late,
         recent_earnings=int(earned),
     )
+    evidence.all_good, evidence.all_bad = pseudo_counts(int(all_ratings), float(all_stars))
     rated = 0
     for n, code in enumerate(skills):
         level, years, verified_at, ratings, stars = per_skill[5 * n : 5 * n + 5]
@@ -175,9 +196,7 @@ def evidence_of(row: Any, skills: list[str]) -> Evidence:
         if verified_at is not None:
             evidence.verified.add(code)
         if ratings:
-            # The sum of rating_counts over these ratings, which is linear in the stars.
-            evidence.good[code] = (int(stars) - ratings) / 4
-            evidence.bad[code] = (5 * ratings - int(stars)) / 4
+            evidence.good[code], evidence.bad[code] = pseudo_counts(int(ratings), float(stars))
             rated += ratings
     evidence.ratings = max(1, rated // len(skills)) if rated else 0
     return evidence

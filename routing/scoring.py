@@ -1,7 +1,9 @@
 """How good a match a parent is for an item: pure arithmetic over what the store remembers.
 
 Quality per skill is a Beta posterior. Its prior comes from what the parent declared (level and
-years) and it is updated by every rating on work that needed that skill; a draw from it
+years) and it is updated by every rating on work that needed that skill, and at half weight by
+their ratings in other skills (a parent good at one thing tends to be good at the next); stars
+are read net of how strictly each rater rates. A draw from it
 (Thompson sampling) decides, so a newcomer with a promising prior is tried often enough to
 learn about them. Reliability (on-time deliveries) and responsiveness (accepts against
 declines and time-outs) are posterior means; a fairness term favours parents who have earned
@@ -32,6 +34,8 @@ class Evidence:
     years: dict[str, int] = field(default_factory=dict)
     good: dict[str, float] = field(default_factory=dict)  # rating pseudo-counts per skill
     bad: dict[str, float] = field(default_factory=dict)
+    all_good: float = 0.0  # the same over every rating they have, whatever the skill
+    all_bad: float = 0.0
     ratings: int = 0
     accepted: int = 0
     refused: int = 0  # declined or timed out
@@ -43,6 +47,9 @@ class Evidence:
 
 
 VERIFIED_BONUS = 2.0  # a passed check is worth two good ratings before any real one
+# Work in their other skills says something about this one: each rating there counts this much
+# here. With two to four jobs each, per-skill evidence alone stays at the prior for ever.
+SHARED = 0.5
 
 
 def prior(level: int, years: int, verified: bool = False) -> tuple[float, float]:
@@ -56,6 +63,18 @@ def prior(level: int, years: int, verified: bool = False) -> tuple[float, float]
 def rating_counts(stars: int) -> tuple[float, float]:
     """A 1-5 star rating as (good, bad) pseudo-observations: 5 is one success, 1 one failure."""
     return (stars - 1) / 4, (5 - stars) / 4
+
+
+def posterior(evidence: Evidence, skill: str) -> tuple[float, float]:
+    """Beta(alpha, beta) for their quality in one skill: the declared prior, their (net)
+    ratings in it, and half of their ratings in every other skill."""
+    a0, b0 = prior(
+        evidence.levels.get(skill, 1), evidence.years.get(skill, 0), skill in evidence.verified
+    )
+    good, bad = evidence.good.get(skill, 0.0), evidence.bad.get(skill, 0.0)
+    elsewhere_good = max(evidence.all_good - good, 0.0)
+    elsewhere_bad = max(evidence.all_bad - bad, 0.0)
+    return a0 + good + SHARED * elsewhere_good, b0 + bad + SHARED * elsewhere_bad
 
 
 @dataclass(frozen=True)
@@ -79,8 +98,11 @@ def score(
             evidence.years.get(skill, 0),
             skill in evidence.verified,
         )
+        good, bad = evidence.good.get(skill, 0.0), evidence.bad.get(skill, 0.0)
+        elsewhere_good = max(evidence.all_good - good, 0.0)
+        elsewhere_bad = max(evidence.all_bad - bad, 0.0)
         draws.append(
-            rng.betavariate(a0 + evidence.good.get(skill, 0.0), b0 + evidence.bad.get(skill, 0.0))
+            rng.betavariate(a0 + good + SHARED * elsewhere_good, b0 + bad + SHARED * elsewhere_bad)
         )
     quality = min(draws) if draws else 0.5  # as good as the weakest skill the work needs
     reliability = (1 + evidence.on_time) / (2 + evidence.on_time + evidence.late)
@@ -111,6 +133,14 @@ def why(
         average = 1 + 4 * good / max(good + sum(evidence.bad.values()), 1e-9)
         parts.append(
             f"rated {average:.1f} from {evidence.ratings} job{'s' if evidence.ratings != 1 else ''}"
+            " (allowing for how strictly each business rates)"
+        )
+    elif evidence.all_good + evidence.all_bad >= 1:
+        jobs = round(evidence.all_good + evidence.all_bad)
+        average = 1 + 4 * evidence.all_good / (evidence.all_good + evidence.all_bad)
+        parts.append(
+            f"rated {average:.1f} for {jobs} job{'s' if jobs != 1 else ''} in other skills, "
+            "which counts here too"
         )
     else:
         parts.append("new here, so this is a chance to earn your first rating")

@@ -18,7 +18,6 @@ from core.models import (
     Base,
     Community,
     CommunityBusiness,
-    Member,
     Membership,
     MemberSkill,
     OpenSkill,
@@ -63,29 +62,26 @@ async def test_parents_available_before_the_upgrade_still_get_offers(database_ur
         await ensure_seed_skills(sessions)
         now = datetime.now(UTC)
         async with sessions() as session:
-            member = Member(
-                display_name="Ann",
-                roles=["parent"],
-                timezone="Europe/London",
-                bio="",
-                preferred_skills=[],
-                rate_floor_minor=0,
-                max_jobs=1,
-                last_platform="telegram",
-                reachable=True,
-                created_at=now,
-            )
-            session.add(member)
-            await session.flush()
-            # Only 0003's columns: the model has grown since.
+            # Only 0003's columns, in SQL: the models have grown since.
+            ann = (
+                await session.execute(
+                    text(
+                        "INSERT INTO members (display_name, roles, timezone, bio, "
+                        "preferred_skills, rate_floor_minor, max_jobs, last_platform, "
+                        "reachable, created_at) VALUES ('Ann', '[\"parent\"]', "
+                        "'Europe/London', '', '[]', 0, 1, 'telegram', true, :c) RETURNING id"
+                    ),
+                    {"c": now},
+                )
+            ).scalar_one()
             await session.execute(
                 insert(MemberSkill.__table__).values(
-                    member_id=member.id, skill_code="proofreading", level=3, years=0
+                    member_id=ann, skill_code="proofreading", level=3, years=0
                 )
             )
             session.add(
                 Availability(
-                    member_id=member.id, starts_at=now, until=now + timedelta(hours=2), skills=[]
+                    member_id=ann, starts_at=now, until=now + timedelta(hours=2), skills=[]
                 )
             )
             await session.commit()
@@ -93,7 +89,7 @@ async def test_parents_available_before_the_upgrade_still_get_offers(database_ur
         async with sessions() as session:
             indexed = (await session.scalars(select(OpenSkill))).all()
         assert [(row.member_id, row.skill_code, row.level) for row in indexed] == [
-            (member.id, "proofreading", 3)
+            (ann, "proofreading", 3)
         ]
     finally:
         await engine.dispose()

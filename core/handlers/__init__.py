@@ -14,6 +14,7 @@ from core.handlers import (
     communities,
     delivery,
     dialogs,
+    learning,
     members,
     moderation,
     offers,
@@ -76,4 +77,5 @@ EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {
     e.OfferDeclined: [offers.route_after],
     e.OfferExpired: [offers.route_after],
     e.MemberAvailable: [offers.route_waiting_items],
+    e.WorkRated: [learning.learn_rater_offset],
 }

@@ -80,6 +80,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("files", sa.JSON(), nullable=True))
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("rating_offset", sa.Float(), server_default="0", nullable=False)
+        )
     with op.batch_alter_table("work_items", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("payment_asked_at", sa.DateTime(timezone=True), nullable=True)
@@ -116,6 +120,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.drop_column("rating_offset")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_column("files")
     with op.batch_alter_table("work_items", schema=None) as batch_op:

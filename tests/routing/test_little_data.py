@@ -1,0 +1,85 @@
+"""Learning from little data: ratings net of how strictly each business rates, and a parent's
+record in other skills counting toward this one."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core import commands as c
+from core.actors import Actor
+from core.models import Member
+from routing.learning import evidence_columns, pseudo_counts
+from routing.scoring import Evidence, posterior, score
+from tests.world import World
+
+
+def mean(evidence: Evidence, skill: str) -> float:
+    alpha, beta = posterior(evidence, skill)
+    return alpha / (alpha + beta)
+
+
+def test_ten_good_jobs_in_one_skill_lift_a_parent_above_a_newcomer_in_another() -> None:
+    declared = {"levels": {"design": 2}, "years": {"design": 1}}
+    newcomer = Evidence(**declared)  # type: ignore[arg-type]
+    proven = Evidence(**declared)  # type: ignore[arg-type]
+    proven.good["design"], proven.bad["design"] = pseudo_counts(1, 5)  # one 5-star design job
+    proofreading = pseudo_counts(10, 40.0)  # ten 4-star proofreading jobs
+    proven.all_good = proven.good["design"] + proofreading[0]
+    proven.all_bad = proven.bad["design"] + proofreading[1]
+    proven.ratings = 1
+    assert mean(proven, "design") > mean(newcomer, "design") + 0.05
+    rng = random.Random(3)
+    wins = sum(
+        score(1, proven, ["design"], rng, 0).score > score(2, newcomer, ["design"], rng, 0).score
+        for _ in range(2000)
+    )
+    assert wins > 1150  # Thompson sampling still tries the newcomer, but less often
+
+
+async def rated(world: World, parent: Actor, shop: Actor, stars: int) -> None:
+    """The parent does one job for the business, which rates it."""
+    work_id = await world.funded(shop)
+    await world.job_done(parent, shop, work_id)
+    await world.app.handle(c.RateWork(actor=shop, work_id=work_id, stars=stars))
+    world.clock.advance(minutes=1)
+
+
+async def test_a_strict_raters_three_stars_outweigh_a_lenient_raters_four(world: World) -> None:
+    strict, lenient = await world.business("Strict"), await world.business("Lenient")
+    # Two parents both businesses have worked with: Strict rates them two stars lower.
+    for name, (by_strict, by_lenient) in {"Cara": (3, 5), "Dev": (2, 4)}.items():
+        parent = await world.parent(name)
+        await rated(world, parent, lenient, by_lenient)
+        await rated(world, parent, strict, by_strict)
+        await world.app.handle(c.GoUnavailable(actor=parent))
+    ann, ben = await world.parent("Ann"), await world.parent("Ben")
+    await world.app.handle(c.GoUnavailable(actor=ben))
+    await rated(world, ann, strict, 3)
+    await world.app.handle(c.GoUnavailable(actor=ann))
+    await world.app.handle(c.GoAvailable(actor=ben, window="3h"))
+    await rated(world, ben, lenient, 4)
+
+    async with world.app.uow() as uow:
+        offsets = {
+            m.display_name: m.rating_offset
+            for m in (await uow.session.scalars(select(Member))).all()
+        }
+        rows = (
+            await uow.session.execute(
+                select(Member.display_name, *evidence_columns(1)).where(
+                    Member.display_name.in_(["Ann", "Ben"])
+                ),
+                {"skill_0": "proofreading", "since": world.clock.now() - timedelta(days=30)},
+            )
+        ).all()
+    assert offsets["Strict"] < -0.5 < 0.5 < offsets["Lenient"]
+    evidence = {}
+    for name, *columns in rows:
+        ratings, stars = columns[-2:]  # the per-skill count and net stars come last
+        found = Evidence(levels={"proofreading": 3})
+        found.good["proofreading"], found.bad["proofreading"] = pseudo_counts(ratings, stars)
+        evidence[name] = found
+    assert mean(evidence["Ann"], "proofreading") > mean(evidence["Ben"], "proofreading")
