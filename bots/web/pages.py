@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy import select
 
 from bots.web.app import BRAIN, page_context, render, say_next, signed_in
 from core import commands as c
-from core import views
+from core import statements, views
 from core.actors import Actor
 from core.errors import DomainError, explain_invalid
 from core.files import listed
@@ -20,8 +17,6 @@ from core.handlers.common import local_time_text
 from core.handlers.delivery import delivered_files, latest_delivery
 from core.models import (
     Business,
-    LedgerEntry,
-    LedgerTransaction,
     Member,
     PayoutDetails,
     WorkItem,
@@ -221,36 +216,13 @@ async def _delivered(uow: UnitOfWork, item: WorkItem) -> str:
 
 async def statement_csv(request: web.Request, actor: Actor) -> web.StreamResponse:
     """Every movement of the business's money, from the ledger, as a spreadsheet."""
-    business = await _business_of(request, actor)
-    if business is None:
-        raise web.HTTPNotFound(text="Register your business first: type /business in the chat.")
-    async with request.app[BRAIN].uow() as uow:
-        rows = (
-            await uow.session.execute(
-                select(
-                    LedgerTransaction.created_at,
-                    WorkItem.id,
-                    WorkItem.title,
-                    LedgerTransaction.kind,
-                    LedgerEntry.amount_minor,
-                    LedgerEntry.currency,
-                )
-                .join(WorkItem, WorkItem.id == LedgerTransaction.work_id)
-                .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
-                .where(WorkItem.business_id == business, LedgerEntry.account.like("escrow:%"))
-                .order_by(LedgerTransaction.id)
-            )
-        ).all()
-    out = io.StringIO()
-    sheet = csv.writer(out)
-    sheet.writerow(["date", "item", "title", "movement", "amount", "currency"])
-    for at, work_id, title, kind, amount, currency in rows:
-        paid_in = -amount  # a credit to escrow is the business's money coming in
-        units, cents = divmod(abs(paid_in), 100)
-        amount_text = f"{'-' if paid_in < 0 else ''}{units}.{cents:02d}"
-        sheet.writerow([f"{at:%Y-%m-%d %H:%M}", work_id, title, kind, amount_text, currency])
+    try:
+        async with request.app[BRAIN].uow() as uow:
+            sheet = await statements.statement_csv(uow, actor)
+    except DomainError as err:
+        raise web.HTTPNotFound(text=err.message) from None
     return web.Response(
-        text=out.getvalue(),
+        text=sheet,
         content_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="parentbrain-statement.csv"'},
     )
