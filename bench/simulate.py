@@ -1,255 +1,366 @@
-"""A simulated community, run under three routing policies, to see what the learning buys.
+"""Routing policies run through what ships, in several worlds, each over several seeds.
 
-    python -m bench.simulate --json [--weeks 8] [--parents 200] [--seed 1]
+    python -m bench.simulate --json [--worlds talent,churn] [--seeds 5] [--days 2]
+                             [--parents 16] [--workers 2] [--quick]
 
-Parents have a hidden true skill per category (loosely tied to what they declare), hidden
-habits (how often they are free, how often they accept) and some join weeks after the start.
-Items arrive through school hours over simulated weeks. Each is offered one parent at a time,
-the parent accepts or passes after some minutes, and the business rates the work from the
-assignee's hidden skill. Policies order the eligible parents:
+Each run is the real bus, store, offer cascade, time-outs, sweeps and double-blind window on a
+manual clock that jumps from one thing happening to the next: parents join, go available for
+an hour, answer each offer after their own few minutes (accept, decline, or let it time out),
+deliver on time or late and sometimes leave; businesses post in bursts, approve and rate;
+parents rate back; the sweep runs every half hour and whenever an offer falls due. The worlds
+are in bench/worlds.py. Only the order of eligible parents differs between policies:
 
-- `random`: any eligible parent;
-- `greedy`: highest average rating first (no rating counts as 3.5, as routing/simple.py);
-- `parentbrain`: routing/scoring.py's `score` (Thompson draws from per-skill Beta posteriors,
-  reliability, responsiveness, fairness) over a random sample of at most routing/learning.py's
-  POOL eligible parents, with evidence kept in memory instead of the store.
+- `random`: the eligible sample in random order;
+- `best_rated`: routing/simple.py (highest visible average rating first);
+- `learning`: routing/learning.py, as shipped;
+- `oracle`: the eligible sample ordered by the hidden quality.
 
-Prints per policy: `mean_quality` (hidden skill of the assignee, after the warm-up weeks),
-`regret` (the best eligible hidden skill when the item arrived minus the assignee's),
-`p50_minutes_to_accept`, `earnings_gini` and `newcomer_share` (share of items that went to a
-parent within their first 10 items). Not a timed test: run it by hand.
+Prints, per world and policy, the mean and standard deviation over seeds of every figure in
+bench/outcomes.py, and per world whether learning meets issue #17's targets. Not a timed test.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import heapq
+import itertools
 import json
+import os
 import random
-import statistics
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from routing.learning import POOL
-from routing.scoring import Evidence, rating_counts, score
+from sqlalchemy import select
 
-SKILLS = ["proofreading", "design", "bookkeeping", "social_media", "research", "translation"]
-MINUTES_PER_DAY = 24 * 60
-WARM_UP_WEEKS = 2
-MAX_OFFERS = 12  # offers per item before it lapses (about two hours of ten-minute offers)
+from bench.outcomes import figures, summarise, targets
+from bench.worlds import LEVELS, START, WORLDS, Parent, World, make_world
+from bots.app import ParentBrain, bootstrap
+from bots.memory import MemoryMessenger
+from core import commands as c
+from core.actors import Actor
+from core.clock import ManualClock
+from core.config import Settings
+from core.db import create_schema, make_engine
+from core.errors import DomainError
+from core.models import Offer, WorkItem, WorkSkill
+from core.ports import Candidate, Router
+from core.states import WorkStatus
+from core.uow import UnitOfWork
+from routing.eligibility import Need, fits_now
+from routing.learning import LearningRouter
+from routing.simple import SimpleRouter
+
+POLICIES = ("random", "best_rated", "learning", "oracle")
+SWEEP_EVERY = timedelta(minutes=60)
 
 
-@dataclass
-class Parent:
-    id: int
-    joins_at: int  # minute
-    levels: dict[str, int]  # declared
-    years: dict[str, int]
-    true_skill: dict[str, float]  # hidden, 0..1
-    free_chance: float  # chance they are available in a given school-hours slot
-    accept_chance: float
-    on_time_chance: float
-    busy_until: int = 0
-    items: int = 0
-    earned: int = 0
-    ratings: list[int] = field(default_factory=list)
-    evidence: Evidence = field(default_factory=Evidence)  # what parentbrain has learned
+class OrderedRouter(LearningRouter):
+    """The shipped eligibility and sample, in an order given from outside."""
+
+    def __init__(self, order: Callable[[list[int], list[str]], list[int]], rng: random.Random):
+        super().__init__(rng=rng)
+        self.order = order
+
+    async def _choose(
+        self, uow: UnitOfWork, need: Need, now: datetime, limit: int
+    ) -> list[Candidate]:
+        rows = await self._sample(uow, need, now)
+        found = [row.id for row in rows if fits_now(row, need.skills, now)]
+        return [Candidate(m, "simulated") for m in self.order(found, need.skills)[:limit]]
+
+
+def router_for(policy: str, world: World, rng: random.Random) -> Router:
+    if policy == "learning":
+        return LearningRouter(rng=rng)
+    if policy == "best_rated":
+        return SimpleRouter()
+    if policy == "oracle":
+
+        def by_quality(found: list[int], skills: list[str]) -> list[int]:
+            hidden = world.quality
+            return sorted(found, key=lambda m: -min(hidden[m].get(s, 0.0) for s in skills))
+
+        return OrderedRouter(by_quality, rng)
+    return OrderedRouter(lambda found, _: rng.sample(found, len(found)), rng)
 
 
 @dataclass(frozen=True)
-class Item:
-    at: int
-    skill: str
-    min_level: int
-    pay: int  # minor units to the parent
-    minutes: int
+class Job:
+    world: str
+    seed: int
+    policy: str
+    days: int
+    parents: int
+    folder: str
 
 
-def community(
-    rng: random.Random, parents: int, weeks: int, shared_talent: bool = False
-) -> list[Parent]:
-    made = []
-    for n in range(parents):
-        owned = rng.sample(SKILLS, rng.randint(1, 3))
-        levels = {s: rng.randint(1, 3) for s in owned}
-        # `talent`: one ability behind all of a parent's skills, with smaller differences
-        # between them (the world where a record in one skill says something about the next).
-        talent = rng.gauss(0, 0.16) if shared_talent else 0.0
-        spread = 0.07 if shared_talent else 0.18
-        made.append(
-            Parent(
-                id=n + 1,
-                # Two thirds are there from the start; the rest join over the weeks.
-                joins_at=0 if rng.random() < 0.67 else rng.randrange(weeks * 7 * MINUTES_PER_DAY),
-                levels=levels,
-                years={s: rng.randint(0, 10) for s in owned},
-                true_skill={
-                    s: min(0.98, max(0.05, 0.25 + 0.15 * lvl + talent + rng.gauss(0, spread)))
-                    for s, lvl in levels.items()
-                },
-                free_chance=rng.uniform(0.15, 0.6),
-                accept_chance=rng.uniform(0.5, 0.95),
-                on_time_chance=rng.uniform(0.7, 0.99),
+def run_job(job: Job) -> dict[str, Any]:
+    """One world, seed and policy, in a process of its own when there are workers."""
+    return asyncio.run(run(job))
+
+
+async def run(job: Job) -> dict[str, Any]:
+    world = make_world(WORLDS[job.world], random.Random(job.seed), job.parents, job.days)
+    url = f"sqlite+aiosqlite:///{Path(job.folder) / f'{job.world}-{job.policy}-{job.seed}.db'}"
+    settings = Settings(
+        database_url=url,
+        telegram_community_chat_id=-100_1,
+        files_dir=str(Path(job.folder) / "files"),
+        offers_per_round=1,
+    )
+    engine = make_engine(url)
+    await create_schema(engine)
+    clock = ManualClock(START)
+    app = await bootstrap(
+        settings,
+        clock=clock,
+        router=router_for(job.policy, world, random.Random(job.seed)),
+        messengers={"telegram": MemoryMessenger(platform="telegram")},
+        engine=engine,
+        schema="none",
+    )
+    try:
+        # The people's choices: the same stream for every policy.
+        community = Community(app, clock, world, random.Random(job.seed * 7919 + 1))
+        await community.live()
+        return await figures(app, world, community.by_member)
+    finally:
+        await app.close()
+
+
+class Community:
+    """The simulated people, acting through the bus as the chat adapters would."""
+
+    def __init__(
+        self, app: ParentBrain, clock: ManualClock, world: World, rng: random.Random
+    ) -> None:
+        self.app, self.clock, self.world, self.rng = app, clock, world, rng
+        self.queue: list[tuple[datetime, int, str, Any]] = []
+        self.order = itertools.count()
+        self.by_member: dict[int, Parent] = {}
+        self.actors: dict[int, Actor] = {}  # parent number -> actor
+        self.shops: list[Actor] = []
+        self.moderator: Actor | None = None
+        self.last_offer = 0
+        self.sweeps: set[datetime] = set()
+
+    def at(self, when: datetime, kind: str, what: Any = None) -> None:
+        heapq.heappush(self.queue, (when, next(self.order), kind, what))
+
+    async def live(self) -> None:
+        """Everything that happens, in time order, until the run ends."""
+        self.moderator = await self._join("mod", "Kate", platform_says_moderator=True)
+        for n in range(len(self.world.harshness)):
+            owner = await self._join(f"b{n}", f"Shop {n}")
+            await self.app.handle(
+                c.RegisterBusiness(actor=owner, name=f"Shop {n}", contact="x@y.z")
+            )
+            self.shops.append(await self._join(f"b{n}", f"Shop {n}"))
+        for parent in self.world.parents:
+            self.at(parent.joins, "arrive", parent)
+        for when, shop, skill in self.world.posts:
+            self.at(when, "post", (shop, skill))
+        for day in range(1, self.world.days):
+            self.at(START + timedelta(days=day), "day")
+        moment = START
+        while moment < self.world.end:
+            self._sweep_at(moment)
+            moment += SWEEP_EVERY
+        while self.queue:
+            when, _, kind, what = heapq.heappop(self.queue)
+            if when >= self.world.end:
+                break
+            if when > self.clock.now():
+                self.clock.set(when)
+            await getattr(self, f"_{kind}")(what)
+            await self._read_new_offers()
+
+    def _sweep_at(self, when: datetime) -> None:
+        if when not in self.sweeps:
+            self.sweeps.add(when)
+            self.at(when, "sweep")
+
+    async def _join(self, external: str, name: str, **more: Any) -> Actor:
+        actor: Actor = await self.app.handle(
+            c.RegisterAccount(
+                platform="telegram",
+                external_id=external,
+                display_name=name,
+                community_id=1,
+                platform_says_member=True,
+                dm_open=True,
+                **more,
             )
         )
-    return made
+        return actor
 
+    async def _sweep(self, _: None) -> None:
+        await self.app.sweep()
 
-def arrivals(rng: random.Random, weeks: int, per_day: int) -> list[Item]:
-    items = []
-    for day in range(weeks * 7):
-        if day % 7 >= 5:
-            continue  # weekdays only
-        for _ in range(per_day):
-            minute = day * MINUTES_PER_DAY + rng.randint(9 * 60, 14 * 60)  # 09:00-14:00
-            items.append(
-                Item(
-                    at=minute,
-                    skill=rng.choice(SKILLS),
-                    min_level=rng.choice([1, 1, 2]),
-                    pay=rng.choice([1500, 2500, 4000, 6000]),
-                    minutes=rng.choice([30, 45, 60, 90]),
-                )
+    async def _arrive(self, parent: Parent) -> None:
+        actor = await self._join(f"p{parent.number}", f"Parent {parent.number}")
+        skills = ", ".join(f"{s}:{LEVELS[lvl - 1]}" for s, lvl in parent.declared.items())
+        await self.app.handle(c.SetSkills(actor=actor, skills=skills))
+        self.actors[parent.number] = actor
+        self.by_member[actor.member_id] = parent
+        self.world.quality[actor.member_id] = parent.quality
+        for window in parent.windows:
+            self.at(window, "free", parent)
+
+    async def _free(self, parent: Parent) -> None:
+        if parent.left is None:
+            await self.app.handle(
+                c.GoAvailable(actor=self.actors[parent.number], window=f"{parent.hours}h")
             )
-    return sorted(items, key=lambda i: i.at)
 
+    async def _post(self, what: tuple[int, str]) -> None:
+        shop, skill = what
+        posted = await self.app.handle(
+            c.PostWork(
+                actor=self.shops[shop],
+                title=f"A {skill.replace('_', ' ')} job",
+                description="Simulated work.",
+                skills=skill,
+                budget="£20",
+                estimate="30m",
+                deadline="4h",
+            )
+        )
+        await self.app.handle(c.ConfirmFunding(actor=self.moderator, work_id=posted.work_id))
 
-def is_free(parent: Parent, minute: int, rng_seed: int) -> bool:
-    """Whether a parent is available in this hour: fixed per (parent, hour) so policies agree."""
-    slot = minute // 60
-    return random.Random(rng_seed * 1_000_003 + parent.id * 7919 + slot).random() < (
-        parent.free_chance
-    )
+    async def _read_new_offers(self) -> None:
+        """Whoever an offer reached decides now, and answers after their own few minutes."""
+        async with self.app.uow() as uow:
+            made = (
+                await uow.session.execute(
+                    select(
+                        Offer.id, Offer.work_id, Offer.member_id, Offer.made_at, Offer.expires_at
+                    )
+                    .where(Offer.id > self.last_offer)
+                    .order_by(Offer.id)
+                )
+            ).all()
+        for offer_id, work_id, member_id, made_at, expires_at in made:
+            self.last_offer = offer_id
+            parent = self.by_member[member_id]
+            roll = self.rng.random()
+            answer = made_at + timedelta(minutes=self.rng.expovariate(1 / parent.reaction))
+            if roll < parent.accepts + (1 - parent.accepts) / 2 and answer < expires_at:
+                self.at(answer, "answer", (offer_id, work_id, parent, roll < parent.accepts))
+            else:  # they let it time out; the sweep finds it when it falls due
+                self._sweep_at(expires_at)
 
+    async def _answer(self, what: tuple[int, int, Parent, bool]) -> None:
+        offer_id, work_id, parent, accepting = what
+        actor = self.actors[parent.number]
+        try:
+            if not accepting:
+                await self.app.handle(c.DeclineOffer(actor=actor, offer_id=offer_id))
+                return
+            await self.app.handle(c.AcceptOffer(actor=actor, offer_id=offer_id))
+        except DomainError:  # the offer moved on meanwhile: nothing to answer
+            return
+        now = self.clock.now()
+        parent.last_work = now
+        late = self.rng.random() >= parent.on_time
+        minutes = self.rng.randint(250, 330) if late else self.rng.randint(20, 90)
+        self.at(now + timedelta(minutes=minutes), "deliver", (parent, work_id))
 
-Policy = Callable[[list[Parent], Item, random.Random], list[Parent]]
+    async def _deliver(self, what: tuple[Parent, int]) -> None:
+        parent, work_id = what
+        actor = self.actors[parent.number]
+        await self.app.handle(c.SubmitDelivery(actor=actor, work_id=work_id, body="Done."))
+        self.at(self.clock.now() + timedelta(minutes=self.rng.randint(10, 120)), "approve", work_id)
 
+    async def _approve(self, work_id: int) -> None:
+        """The business approves and rates from the hidden quality, less its harshness; the
+        parent rates back; a bad rating may drive the parent away."""
+        async with self.app.uow() as uow:
+            item = await uow.session.get_one(WorkItem, work_id)
+            skill = await uow.session.scalar(
+                select(WorkSkill.skill_code).where(WorkSkill.work_id == work_id)
+            )
+            business, status, assignee = item.business_id - 1, item.status, item.assignee_member_id
+        if status != WorkStatus.SUBMITTED or assignee is None or skill is None:
+            return  # approved by itself meanwhile
+        shop, parent = self.shops[business], self.by_member[assignee]
+        await self.app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
+        hidden = parent.quality.get(skill, 0.3)
+        felt = 1 + 4 * min(1.0, max(0.0, self.rng.gauss(hidden, 0.08)))
+        stars = max(1, min(5, round(felt - self.world.harshness[business])))
+        await self.app.handle(c.RateWork(actor=shop, work_id=work_id, stars=stars))
+        actor = self.actors[parent.number]
+        await self.app.handle(c.RateWork(actor=actor, work_id=work_id, stars=5))
+        if stars <= 2 and self.rng.random() < self.world.shape.bad_leave:
+            await self._leave(parent)
 
-def random_order(eligible: list[Parent], item: Item, rng: random.Random) -> list[Parent]:
-    shuffled = eligible[:]
-    rng.shuffle(shuffled)
-    return shuffled
-
-
-def greedy_order(eligible: list[Parent], item: Item, rng: random.Random) -> list[Parent]:
-    def average(p: Parent) -> float:
-        return statistics.fmean(p.ratings) if p.ratings else 3.5
-
-    return sorted(eligible, key=lambda p: (-average(p), p.id))
-
-
-def parentbrain_order(eligible: list[Parent], item: Item, rng: random.Random) -> list[Parent]:
-    pool = rng.sample(eligible, POOL) if len(eligible) > POOL else eligible
-    found = {p.id: p.evidence for p in pool}
-    for p in pool:
-        found[p.id].levels[item.skill] = p.levels[item.skill]
-        found[p.id].years[item.skill] = p.years[item.skill]
-    top = max((e.recent_earnings for e in found.values()), default=0)
-    scored = [score(p.id, found[p.id], [item.skill], rng, top) for p in pool]
-    by_id = {p.id: p for p in pool}
-    return [by_id[s.member_id] for s in sorted(scored, key=lambda s: s.score, reverse=True)]
-
-
-POLICIES: dict[str, Policy] = {
-    "random": random_order,
-    "greedy": greedy_order,
-    "parentbrain": parentbrain_order,
-}
-
-
-def gini(values: list[int]) -> float:
-    ordered = sorted(values)
-    n, total = len(ordered), sum(ordered)
-    if not n or not total:
-        return 0.0
-    weighted = sum((i + 1) * v for i, v in enumerate(ordered))
-    return (2 * weighted) / (n * total) - (n + 1) / n
-
-
-def run(policy: str, args: argparse.Namespace) -> dict[str, Any]:
-    world = random.Random(args.seed)  # the same community and items for every policy
-    parents = community(world, args.parents, args.weeks, args.world == "talent")
-    items = arrivals(world, args.weeks, args.items_per_day)
-    rng = random.Random(args.seed + 1)  # the policy's and the people's choices
-    order = POLICIES[policy]
-    warm_up = WARM_UP_WEEKS * 7 * MINUTES_PER_DAY
-    quality, regret, waits, newcomer, assigned = [], [], [], 0, 0
-    for item in items:
-        eligible = [
-            p
-            for p in parents
-            if p.joins_at <= item.at
-            and p.levels.get(item.skill, 0) >= item.min_level
-            and p.busy_until <= item.at
-            and is_free(p, item.at, args.seed)
-        ]
-        if not eligible:
-            continue
-        best = max(p.true_skill[item.skill] for p in eligible)
-        waited = 0
-        for parent in order(eligible, item, rng)[:MAX_OFFERS]:
-            evidence = parent.evidence
-            if rng.random() > parent.accept_chance:
-                waited += rng.choice([rng.randint(1, 10), 10])  # a decline, or a time-out
-                evidence.refused += 1
+    async def _day(self, _: None) -> None:
+        """A parent who has had no work for a whole day may give up."""
+        now = self.clock.now()
+        for parent in self.world.parents:
+            since = parent.last_work or parent.joins
+            if parent.number not in self.actors or parent.left or now - since < timedelta(days=1):
                 continue
-            waited += rng.randint(1, 8)
-            evidence.accepted += 1
-            stars = round(1 + 4 * min(1.0, max(0.0, rng.gauss(parent.true_skill[item.skill], 0.1))))
-            good, bad = rating_counts(stars)
-            evidence.good[item.skill] = evidence.good.get(item.skill, 0.0) + good
-            evidence.bad[item.skill] = evidence.bad.get(item.skill, 0.0) + bad
-            evidence.all_good += good
-            evidence.all_bad += bad
-            evidence.ratings += 1
-            on_time = rng.random() < parent.on_time_chance
-            evidence.on_time += on_time
-            evidence.late += not on_time
-            evidence.recent_earnings += item.pay  # not decayed: the run is a few weeks
-            parent.ratings.append(stars)
-            newcomer += parent.items < 10
-            parent.items += 1
-            parent.earned += item.pay
-            parent.busy_until = item.at + waited + item.minutes
-            assigned += 1
-            waits.append(waited)
-            if item.at >= warm_up:
-                quality.append(parent.true_skill[item.skill])
-                regret.append(best - parent.true_skill[item.skill])
-            break
-    present = [p for p in parents if p.joins_at < args.weeks * 7 * MINUTES_PER_DAY]
-    return {
-        "items": len(items),
-        "assigned": assigned,
-        "mean_quality": round(statistics.fmean(quality), 4) if quality else None,
-        "regret": round(statistics.fmean(regret), 4) if regret else None,
-        "p50_minutes_to_accept": statistics.median(waits) if waits else None,
-        "earnings_gini": round(gini([p.earned for p in present]), 4),
-        "newcomer_share": round(newcomer / assigned, 4) if assigned else None,
-    }
+            if self.rng.random() < self.world.shape.idle_leave:
+                await self._leave(parent)
+
+    async def _leave(self, parent: Parent) -> None:
+        parent.left = self.clock.now()
+        await self.app.handle(c.GoUnavailable(actor=self.actors[parent.number]))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--weeks", type=int, default=8)
-    parser.add_argument("--parents", type=int, default=200)
-    parser.add_argument("--items-per-day", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument(
-        "--world",
-        choices=["independent", "talent"],
-        default="independent",
-        help="skills independent of each other, or one talent behind all of a parent's skills",
-    )
-    args = parser.parse_args()
-    result = {name: run(name, args) for name in POLICIES}
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for name, figures in result.items():
-            print(name, " ".join(f"{k}={v}" for k, v in figures.items()))
+def main(worlds: list[str], seeds: int, days: int, parents: int, workers: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        jobs = [
+            Job(world, seed, policy, days, parents, folder)
+            for world in worlds
+            for seed in range(1, seeds + 1)
+            for policy in POLICIES
+        ]
+        if workers > 1:
+            with ProcessPoolExecutor(workers) as pool:
+                results = list(pool.map(run_job, jobs))
+        else:
+            results = [run_job(job) for job in jobs]
+    report: dict[str, Any] = {"seeds": seeds, "days": days, "parents": parents, "worlds": {}}
+    for world in worlds:
+        runs = {
+            policy: [
+                r
+                for j, r in zip(jobs, results, strict=True)
+                if (j.world, j.policy) == (world, policy)
+            ]
+            for policy in POLICIES
+        }
+        summary = summarise(runs)
+        report["worlds"][world] = {
+            "about": WORLDS[world].about,
+            **summary,
+            "targets": targets(summary),
+        }
+    return report
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worlds", default=",".join(WORLDS), help="comma-separated names")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--days", type=int, default=2)
+    parser.add_argument("--parents", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", action="store_true", help="print JSON (the only output)")
+    parser.add_argument("--quick", action="store_true", help="one seed, one day, 12 parents")
+    args = parser.parse_args()
+    if args.quick:
+        args.seeds, args.days, args.parents = 1, 1, 12
+    chosen = [w for w in args.worlds.split(",") if w]
+    unknown = set(chosen) - set(WORLDS)
+    if unknown:
+        parser.error(f"unknown world {sorted(unknown)}; choose from {', '.join(WORLDS)}")
+    print(json.dumps(main(chosen, args.seeds, args.days, args.parents, args.workers), indent=1))
