@@ -3,7 +3,9 @@ issue #17's targets for the learning router against the other policies."""
 
 from __future__ import annotations
 
+import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -136,41 +138,47 @@ def _spread(values: list[float | None]) -> dict[str, float | None]:
     }
 
 
-def targets(summary: dict[str, Any]) -> dict[str, bool | None]:
-    """Issue #17's targets for `learning`, on the means after warm-up (None: not measurable)."""
+def targets(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Issue #17's targets for `learning`, seed by seed: each is a difference that must not be
+    negative on average over seeds. `margin` is that average and `se` its standard error, so
+    a reader can tell a target missed by noise from one missed by a mile (`met` is None when
+    the runs had nothing to measure)."""
 
-    def mean(policy: str, key: str) -> float | None:
-        value: float | None = summary[policy][key]["mean"]
-        return value
+    def per_seed(key: str, policy: str) -> list[float | None]:
+        return [r[key] for r in runs[policy]]
 
-    learned, best = (
-        mean("learning", "quality_after_warm_up"),
-        mean("best_rated", "quality_after_warm_up"),
-    )
-    anyone, oracle = (
-        mean("random", "quality_after_warm_up"),
-        mean("oracle", "quality_after_warm_up"),
-    )
+    def gap(*columns: list[float | None], by: Callable[..., float]) -> dict[str, Any]:
+        found = [by(*row) for row in zip(*columns, strict=True) if None not in row]
+        if not found:
+            return {"met": None, "margin": None, "se": None}
+        margin = statistics.mean(found)
+        se = statistics.stdev(found) / math.sqrt(len(found)) if len(found) > 1 else 0.0
+        return {"met": margin >= -1e-9, "margin": round(margin, 4), "se": round(se, 4)}
 
-    def at_least(a: float | None, b: float | None) -> bool | None:
-        return None if a is None or b is None else a >= b - 1e-9
-
-    minutes, best_minutes = (
-        mean("learning", "minutes_to_accept"),
-        mean("best_rated", "minutes_to_accept"),
-    )
+    quality = {p: per_seed("quality_after_warm_up", p) for p in runs}
     return {
-        "quality_at_least_best_rated": at_least(learned, best),
-        "quality_60pc_of_the_way_from_random_to_oracle": at_least(
-            learned, None if anyone is None or oracle is None else anyone + 0.6 * (oracle - anyone)
+        "quality_at_least_best_rated": gap(
+            quality["learning"], quality["best_rated"], by=lambda a, b: a - b
         ),
-        "gini_at_most_best_rated": at_least(
-            mean("best_rated", "earnings_gini"), mean("learning", "earnings_gini")
+        "quality_60pc_of_the_way_from_random_to_oracle": gap(
+            quality["learning"],
+            quality["random"],
+            quality["oracle"],
+            by=lambda a, r, o: a - (r + 0.6 * (o - r)),
         ),
-        "newcomer_offers_at_least_best_rated": at_least(
-            mean("learning", "newcomer_offer_share"), mean("best_rated", "newcomer_offer_share")
+        "gini_at_most_best_rated": gap(
+            per_seed("earnings_gini", "best_rated"),
+            per_seed("earnings_gini", "learning"),
+            by=lambda b, a: b - a,
         ),
-        "minutes_to_accept_within_10pc_of_best_rated": at_least(
-            None if best_minutes is None else 1.1 * best_minutes, minutes
+        "newcomer_offers_at_least_best_rated": gap(
+            per_seed("newcomer_offer_share", "learning"),
+            per_seed("newcomer_offer_share", "best_rated"),
+            by=lambda a, b: a - b,
+        ),
+        "minutes_to_accept_within_10pc_of_best_rated": gap(
+            per_seed("minutes_to_accept", "best_rated"),
+            per_seed("minutes_to_accept", "learning"),
+            by=lambda b, a: 1.1 * b - a,
         ),
     }

@@ -1,22 +1,27 @@
 """Routing policies run through what ships, in several worlds, each over several seeds.
 
     python -m bench.simulate --json [--worlds talent,churn] [--seeds 5] [--days 2]
-                             [--parents 16] [--workers 2] [--quick]
+                             [--parents 20] [--workers 2] [--quick]
 
 Each run is the real bus, store, offer cascade, time-outs, sweeps and double-blind window on a
 manual clock that jumps from one thing happening to the next: parents join, go available for
-an hour, answer each offer after their own few minutes (accept, decline, or let it time out),
-deliver on time or late and sometimes leave; businesses post in bursts, approve and rate;
-parents rate back; the sweep runs every half hour and whenever an offer falls due. The worlds
-are in bench/worlds.py. Only the order of eligible parents differs between policies:
+one to three hours at a time, answer each offer after their own few minutes (accept, decline,
+or let it time out), deliver on time or late, and some leave; businesses post in bursts,
+approve and rate; parents rate back. The sweep runs whenever an offer falls due and every hour
+besides (the service sweeps every 15 seconds; in between, nothing else falls due that a post,
+a parent going available or an answer doesn't route at once). The worlds are in
+bench/worlds.py. Only the order of eligible parents differs between policies:
 
 - `random`: the eligible sample in random order;
 - `best_rated`: routing/simple.py (highest visible average rating first);
 - `learning`: routing/learning.py, as shipped;
 - `oracle`: the eligible sample ordered by the hidden quality.
 
+Each person's choice about one thing (whether Parent 3 takes item 12, how Shop 1 rates it)
+comes out the same under every policy, so the policies differ by what they did, not by luck.
 Prints, per world and policy, the mean and standard deviation over seeds of every figure in
-bench/outcomes.py, and per world whether learning meets issue #17's targets. Not a timed test.
+bench/outcomes.py, and per world issue #17's targets for `learning`, each with its margin and
+standard error over seeds. Not a timed test.
 """
 
 from __future__ import annotations
@@ -126,8 +131,7 @@ async def run(job: Job) -> dict[str, Any]:
         schema="none",
     )
     try:
-        # The people's choices: the same stream for every policy.
-        community = Community(app, clock, world, random.Random(job.seed * 7919 + 1))
+        community = Community(app, clock, world, job.seed)
         await community.live()
         return await figures(app, world, community.by_member)
     finally:
@@ -137,10 +141,8 @@ async def run(job: Job) -> dict[str, Any]:
 class Community:
     """The simulated people, acting through the bus as the chat adapters would."""
 
-    def __init__(
-        self, app: ParentBrain, clock: ManualClock, world: World, rng: random.Random
-    ) -> None:
-        self.app, self.clock, self.world, self.rng = app, clock, world, rng
+    def __init__(self, app: ParentBrain, clock: ManualClock, world: World, seed: int) -> None:
+        self.app, self.clock, self.world, self.seed = app, clock, world, seed
         self.queue: list[tuple[datetime, int, str, Any]] = []
         self.order = itertools.count()
         self.by_member: dict[int, Parent] = {}
@@ -149,6 +151,12 @@ class Community:
         self.moderator: Actor | None = None
         self.last_offer = 0
         self.sweeps: set[datetime] = set()
+
+    def chance(self, *about: object) -> random.Random:
+        """The dice for one choice by one person about one thing. The same choice comes out
+        the same under every policy (whether Parent 3 takes item 12, how the business rates
+        it), so the policies differ by what they did, not by luck."""
+        return random.Random("/".join(map(str, (self.seed, *about))))
 
     def at(self, when: datetime, kind: str, what: Any = None) -> None:
         heapq.heappush(self.queue, (when, next(self.order), kind, what))
@@ -249,8 +257,9 @@ class Community:
         for offer_id, work_id, member_id, made_at, expires_at in made:
             self.last_offer = offer_id
             parent = self.by_member[member_id]
-            roll = self.rng.random()
-            answer = made_at + timedelta(minutes=self.rng.expovariate(1 / parent.reaction))
+            dice = self.chance("offer", parent.number, work_id)
+            roll = dice.random()
+            answer = made_at + timedelta(minutes=dice.expovariate(1 / parent.reaction))
             if roll < parent.accepts + (1 - parent.accepts) / 2 and answer < expires_at:
                 self.at(answer, "answer", (offer_id, work_id, parent, roll < parent.accepts))
             else:  # they let it time out; the sweep finds it when it falls due
@@ -268,15 +277,17 @@ class Community:
             return
         now = self.clock.now()
         parent.last_work = now
-        late = self.rng.random() >= parent.on_time
-        minutes = self.rng.randint(250, 330) if late else self.rng.randint(20, 90)
+        dice = self.chance("work", parent.number, work_id)
+        late = dice.random() >= parent.on_time
+        minutes = dice.randint(250, 330) if late else dice.randint(20, 90)
         self.at(now + timedelta(minutes=minutes), "deliver", (parent, work_id))
 
     async def _deliver(self, what: tuple[Parent, int]) -> None:
         parent, work_id = what
         actor = self.actors[parent.number]
         await self.app.handle(c.SubmitDelivery(actor=actor, work_id=work_id, body="Done."))
-        self.at(self.clock.now() + timedelta(minutes=self.rng.randint(10, 120)), "approve", work_id)
+        wait = timedelta(minutes=self.chance("approve", work_id).randint(10, 120))
+        self.at(self.clock.now() + wait, "approve", work_id)
 
     async def _approve(self, work_id: int) -> None:
         """The business approves and rates from the hidden quality, less its harshness; the
@@ -292,12 +303,13 @@ class Community:
         shop, parent = self.shops[business], self.by_member[assignee]
         await self.app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
         hidden = parent.quality.get(skill, 0.3)
-        felt = 1 + 4 * min(1.0, max(0.0, self.rng.gauss(hidden, 0.08)))
+        dice = self.chance("rate", parent.number, work_id)
+        felt = 1 + 4 * min(1.0, max(0.0, dice.gauss(hidden, 0.08)))
         stars = max(1, min(5, round(felt - self.world.harshness[business])))
         await self.app.handle(c.RateWork(actor=shop, work_id=work_id, stars=stars))
         actor = self.actors[parent.number]
         await self.app.handle(c.RateWork(actor=actor, work_id=work_id, stars=5))
-        if stars <= 2 and self.rng.random() < self.world.shape.bad_leave:
+        if stars <= 2 and dice.random() < self.world.shape.bad_leave:
             await self._leave(parent)
 
     async def _day(self, _: None) -> None:
@@ -307,7 +319,10 @@ class Community:
             since = parent.last_work or parent.joins
             if parent.number not in self.actors or parent.left or now - since < timedelta(days=1):
                 continue
-            if self.rng.random() < self.world.shape.idle_leave:
+            if (
+                self.chance("idle", parent.number, now.date()).random()
+                < self.world.shape.idle_leave
+            ):
                 await self._leave(parent)
 
     async def _leave(self, parent: Parent) -> None:
@@ -338,11 +353,10 @@ def main(worlds: list[str], seeds: int, days: int, parents: int, workers: int) -
             ]
             for policy in POLICIES
         }
-        summary = summarise(runs)
         report["worlds"][world] = {
             "about": WORLDS[world].about,
-            **summary,
-            "targets": targets(summary),
+            **summarise(runs),
+            "targets": targets(runs),
         }
     return report
 

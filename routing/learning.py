@@ -33,7 +33,7 @@ from core.skills import adjacent
 from core.states import OfferStatus
 from core.uow import UnitOfWork
 from routing.eligibility import FREE, Need, eligible_query, eligible_shape, fits_now, param
-from routing.scoring import Evidence, score, why
+from routing.scoring import STEPS, Evidence, score, why
 from routing.waiting import open_items_for
 
 POOL = 50  # eligible parents scored per decision; a random sample when more are free
@@ -173,8 +173,8 @@ def evidence_columns(skills: int) -> list[Any]:
 def pseudo_counts(ratings: int, stars: float) -> tuple[float, float]:
     """The sum of rating_counts over `ratings` ratings whose (net) stars add to `stars`: it is
     linear in the stars, so the sum is enough; kept within what that many ratings can say."""
-    good = min(max((stars - ratings) / 4, 0.0), float(ratings))
-    return good, ratings - good
+    good = min(max(stars - ratings, 0.0), float(STEPS * ratings))
+    return good, STEPS * ratings - good
 
 
 def evidence_of(row: Any, skills: list[str]) -> Evidence:

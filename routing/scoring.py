@@ -16,19 +16,29 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# Fairness carries a quarter of the score: at 0.10 it moved earnings' Gini little, and routing
+# spread work less evenly than best-rated-first in three worlds of five; at 0.25 it spreads it
+# at least as evenly in most (bench/simulate.py, README "Benchmarks"). Reliability and
+# responsiveness weigh less than before because everyone now starts at the usual record, so
+# they mark lateness and refusals rather than mere experience.
 WEIGHTS = {
     "quality": 0.55,
-    "reliability": 0.15,
-    "responsiveness": 0.15,
+    "reliability": 0.05,
+    "responsiveness": 0.10,
     "preference": 0.05,
-    "fairness": 0.10,
+    "fairness": 0.25,
 }
 # Thompson draws come from the posterior with its evidence counted this many times over: the
 # same mean, a narrower spread. Plain draws (1.0) explored so widely on two to four jobs a
-# parent that routing picked worse work than best-rated-first (bench/shipped.py, 5 seeds:
+# parent that routing picked worse work than best-rated-first (the simulation, 5 seeds:
 # hidden quality 0.571 against 0.580); at 2.0 it picks better, while newcomers still get a
 # larger share of offers than best-rated-first gives them (README, "Benchmarks").
 SHARPNESS = 2.0
+# Everyone starts where most parents are (most deliver on time, most accept what they're
+# offered), as if seen four times already: a record then moves them down for lateness or
+# refusals, and a newcomer isn't ranked below someone merely for having had work before.
+ON_TIME = (3.4, 0.6)  # (on time, late) pseudo-counts
+ACCEPTS = (2.8, 1.2)  # (accepted, refused)
 LEVEL_WORDS = {1: "beginner", 2: "intermediate", 3: "expert"}
 
 
@@ -52,7 +62,7 @@ class Evidence:
     verified: set[str] = field(default_factory=set)  # skills with a passed skill check
 
 
-VERIFIED_BONUS = 2.0  # a passed check is worth two good ratings before any real one
+VERIFIED_BONUS = 2.0  # a passed check counts as two steps met (half a 5-star job)
 # Work in their other skills says something about this one: each rating there counts this much
 # here. With two to four jobs each, per-skill evidence alone stays at the prior for ever.
 SHARED = 0.5
@@ -66,9 +76,14 @@ def prior(level: int, years: int, verified: bool = False) -> tuple[float, float]
     return alpha, beta
 
 
-def rating_counts(stars: int) -> tuple[float, float]:
-    """A 1-5 star rating as (good, bad) pseudo-observations: 5 is one success, 1 one failure."""
-    return (stars - 1) / 4, (5 - stars) / 4
+STEPS = 4  # a 1-5 star rating is four steps, each met or missed
+
+
+def rating_counts(stars: float) -> tuple[float, float]:
+    """A 1-5 star rating as (good, bad) pseudo-observations, one per step: 4 stars is three
+    steps met and one missed. A rating says more than a single yes or no, so with two to four
+    jobs a parent their record soon outweighs what they declared."""
+    return stars - 1, 5 - stars
 
 
 def posterior(evidence: Evidence, skill: str) -> tuple[float, float]:
@@ -102,8 +117,12 @@ def score(
         alpha, beta = posterior(evidence, skill)
         draws.append(rng.betavariate(SHARPNESS * alpha, SHARPNESS * beta))
     quality = min(draws) if draws else 0.5  # as good as the weakest skill the work needs
-    reliability = (1 + evidence.on_time) / (2 + evidence.on_time + evidence.late)
-    responsiveness = (1 + evidence.accepted) / (2 + evidence.accepted + evidence.refused)
+    reliability = (ON_TIME[0] + evidence.on_time) / (
+        sum(ON_TIME) + evidence.on_time + evidence.late
+    )
+    responsiveness = (ACCEPTS[0] + evidence.accepted) / (
+        sum(ACCEPTS) + evidence.accepted + evidence.refused
+    )
     fairness = 1 - (evidence.recent_earnings / max_recent_earnings if max_recent_earnings else 0)
     terms = {
         "quality": quality,
@@ -132,8 +151,8 @@ def why(
             f"rated {average:.1f} from {evidence.ratings} job{'s' if evidence.ratings != 1 else ''}"
             " (allowing for how strictly each business rates)"
         )
-    elif evidence.all_good + evidence.all_bad >= 1:
-        jobs = round(evidence.all_good + evidence.all_bad)
+    elif evidence.all_good + evidence.all_bad >= STEPS:
+        jobs = round((evidence.all_good + evidence.all_bad) / STEPS)
         average = 1 + 4 * evidence.all_good / (evidence.all_good + evidence.all_bad)
         parts.append(
             f"rated {average:.1f} for {jobs} job{'s' if jobs != 1 else ''} in other skills, "

@@ -39,6 +39,8 @@ def test_a_quick_run_reports_every_figure_for_every_world_and_policy() -> None:
             "newcomer_offers_at_least_best_rated",
             "minutes_to_accept_within_10pc_of_best_rated",
         }
+        for target in world["targets"].values():
+            assert set(target) == {"met", "margin", "se"}
 
 
 def test_each_world_is_the_same_for_every_policy_and_differs_as_it_says() -> None:

@@ -12,7 +12,7 @@ from core import commands as c
 from core.actors import Actor
 from core.models import Member
 from routing.learning import evidence_columns, pseudo_counts
-from routing.scoring import Evidence, posterior, score
+from routing.scoring import WEIGHTS, Evidence, posterior, score
 from tests.world import World
 
 
@@ -83,3 +83,34 @@ async def test_a_strict_raters_three_stars_outweigh_a_lenient_raters_four(world:
         found.good["proofreading"], found.bad["proofreading"] = pseudo_counts(ratings, stars)
         evidence[name] = found
     assert mean(evidence["Ann"], "proofreading") > mean(evidence["Ben"], "proofreading")
+
+
+def test_two_jobs_record_outweighs_what_a_parent_declared() -> None:
+    untried_expert = Evidence(levels={"design": 3})
+    proven = Evidence(levels={"design": 2})
+    proven.good["design"], proven.bad["design"] = pseudo_counts(2, 10)  # two 5-star jobs
+    disappointing = Evidence(levels={"design": 3})
+    disappointing.good["design"], disappointing.bad["design"] = pseudo_counts(2, 4)  # 2 and 2
+    untried = Evidence(levels={"design": 2})
+    assert mean(proven, "design") > mean(untried_expert, "design")
+    assert mean(disappointing, "design") < mean(untried, "design")
+
+
+def test_having_had_work_is_not_itself_a_reason_to_rank_first() -> None:
+    newcomer = Evidence(levels={"design": 2})
+    # Two clean jobs, not yet rated: accepted both, delivered both on time.
+    veteran = Evidence(levels={"design": 2}, accepted=2, on_time=2)
+    late = Evidence(levels={"design": 2}, accepted=2, late=2)
+    rng = random.Random(8)
+    first, second, third = (
+        score(n, e, ["design"], rng, 0) for n, e in enumerate((newcomer, veteran, late))
+    )
+    record = ("reliability", "responsiveness")
+    gap = sum(WEIGHTS[k] * (second.terms[k] - first.terms[k]) for k in record)
+    assert 0 < gap < 0.02  # a little, against a quarter of the score for fairness
+    assert third.terms["reliability"] < first.terms["reliability"]
+    wins = sum(
+        score(1, newcomer, ["design"], rng, 0).score > score(2, veteran, ["design"], rng, 0).score
+        for _ in range(2000)
+    )
+    assert wins > 800  # near an even chance: experience alone buys little
