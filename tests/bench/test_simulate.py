@@ -31,7 +31,7 @@ def test_a_quick_run_reports_every_figure_for_every_world_and_policy() -> None:
             assert set(world[policy]) == FIGURES
             assert set(world[policy]["quality"]) == {"mean", "sd"}
         assert world["oracle"]["regret"]["mean"] in (0.0, None)  # the oracle regrets nothing
-        assert world["learning"]["offers_per_item"]["mean"] >= 1  # offers were really made
+        assert world["learning"]["offers_per_item"]["mean"] > 0  # offers were really made
         assert set(world["targets"]) == {
             "quality_at_least_best_rated",
             "quality_60pc_of_the_way_from_random_to_oracle",
