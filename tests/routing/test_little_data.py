@@ -12,7 +12,7 @@ from core import commands as c
 from core.actors import Actor
 from core.models import Member
 from routing.learning import evidence_columns, pseudo_counts
-from routing.scoring import WEIGHTS, Evidence, posterior, score
+from routing.scoring import WEIGHTS, Evidence, posterior, score, why
 from tests.world import World
 
 
@@ -114,3 +114,12 @@ def test_having_had_work_is_not_itself_a_reason_to_rank_first() -> None:
         for _ in range(2000)
     )
     assert wins > 800  # near an even chance: experience alone buys little
+
+
+def test_why_says_in_plain_words_that_other_skills_count() -> None:
+    parent = Evidence(levels={"design": 2})
+    parent.all_good, parent.all_bad = pseudo_counts(2, 8.0)  # two 4-star proofreading jobs
+    terms = score(1, parent, ["design"], random.Random(1), 0).terms
+    line = why(parent, ["design"], terms, {"design": "Design"})
+    assert "intermediate in design" in line
+    assert "rated 4.0 for 2 jobs in other skills, which counts here too" in line
