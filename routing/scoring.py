@@ -16,9 +16,10 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-# Fairness carries a quarter of the score: at 0.10 it moved earnings' Gini little, and routing
-# spread work less evenly than best-rated-first in three worlds of five; at 0.25 it spreads it
-# at least as evenly in most (bench/simulate.py, README "Benchmarks"). Reliability and
+# Fairness carries a quarter of the score: at 0.10, routing spread work less evenly than
+# best-rated-first in most of the simulation's worlds; at 0.25 it spreads it at least as evenly
+# in all five, and taking the term out raises earnings' Gini by 0.008 to 0.064 at no clear cost
+# in quality (bench/simulate.py; README, "Routing, measured"). Reliability and
 # responsiveness weigh less than before because everyone now starts at the usual record, so
 # they mark lateness and refusals rather than mere experience.
 WEIGHTS = {
@@ -30,9 +31,10 @@ WEIGHTS = {
 }
 # Thompson draws come from the posterior with its evidence counted this many times over: the
 # same mean, a narrower spread. Plain draws (1.0) explored so widely on two to four jobs a
-# parent that routing picked worse work than best-rated-first (the simulation, 5 seeds:
-# hidden quality 0.571 against 0.580); at 2.0 it picks better, while newcomers still get a
-# larger share of offers than best-rated-first gives them (README, "Benchmarks").
+# parent that routing picked worse work than best-rated-first (the first shipped-path
+# simulation, one world, 5 seeds: hidden quality 0.571 against 0.580); at 2.0 it picked better.
+# In today's five worlds, 4, 8 or the posterior mean moved quality by less than the noise and
+# spread earnings no better (README, "Routing, measured").
 SHARPNESS = 2.0
 # Everyone starts where most parents are (most deliver on time, most accept what they're
 # offered), as if seen four times already: a record then moves them down for lateness or
