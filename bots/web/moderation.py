@@ -3,6 +3,8 @@ numbers drawn on the server as SVG (nothing is loaded from elsewhere)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 from cachetools import TTLCache
 from markupsafe import Markup, escape
@@ -84,34 +86,39 @@ async def money(request: web.Request, actor: Actor) -> web.StreamResponse:
 
 
 async def review(request: web.Request, actor: Actor) -> web.StreamResponse:
-    form = await request.post()
+    """A held post: approved, or turned away with a reason the business is sent."""
     number = int(request.match_info["number"])
-    command: c.Command = (
-        c.ApprovePost(actor=actor, work_id=number)
-        if request.match_info["act"] == "approve"
-        else c.RejectPost(
-            actor=actor,
-            work_id=number,
-            reason=str(form.get("reason", "")).strip() or "not right for this community",
-        )
+    return await _decide(
+        request,
+        lambda: c.ApprovePost(actor=actor, work_id=number),
+        lambda reason: c.RejectPost(actor=actor, work_id=number, reason=reason),
+        yes="approve",
     )
-    await say_next(request, await run(request, command))
-    raise _back(request)
 
 
 async def vet(request: web.Request, actor: Actor) -> web.StreamResponse:
     """A new business: verified, or turned away with a reason they are sent."""
-    form = await request.post()
     number = int(request.match_info["number"])
-    command: c.Command = (
-        c.VerifyBusiness(actor=actor, business_id=number)
-        if request.match_info["act"] == "verify"
-        else c.RejectBusiness(
-            actor=actor,
-            business_id=number,
-            reason=str(form.get("reason", "")).strip() or "not right for this community",
-        )
+    return await _decide(
+        request,
+        lambda: c.VerifyBusiness(actor=actor, business_id=number),
+        lambda reason: c.RejectBusiness(actor=actor, business_id=number, reason=reason),
+        yes="verify",
     )
+
+
+async def _decide(
+    request: web.Request,
+    accept: Callable[[], c.Command],
+    reject: Callable[[str], c.Command],
+    yes: str,
+) -> web.StreamResponse:
+    """Run the moderator's yes or no; a no without a reason gets a polite default."""
+    form = await request.post()
+    if request.match_info["act"] == yes:
+        command = accept()
+    else:
+        command = reject(str(form.get("reason", "")).strip() or "not right for this community")
     await say_next(request, await run(request, command))
     raise _back(request)
 

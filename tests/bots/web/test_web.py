@@ -9,10 +9,11 @@ import time
 
 import aiohttp
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bots.web.signin import sign_for_tests
 from core import commands as c
-from core.models import Offer, WorkItem
+from core.models import CommunityBusiness, Offer, WorkItem
 from core.states import OfferStatus, WorkStatus
 from tests.bots.web.conftest import TOKEN, Site
 from tests.fakes.discord_api import FakeDiscord
@@ -238,6 +239,28 @@ async def test_moderators_work_their_queue_and_others_may_not(site: Site) -> Non
         ) as page:
             assert "Verified Nova Ltd" in await page.text()
             assert newcomer.member_id
+        # Turned away: with the reason typed, and with none (a polite default).
+        for number, name, reason in ((3, "Orbit", "Selling essays"), (4, "Pebble", "  ")):
+            await site.world.business(name)
+            async with browser.get(site.url("moderate")) as page:
+                queue = html.unescape(await page.text())
+            async with browser.post(
+                site.url(f"moderate/business/reject/{number}"),
+                data={"csrf": csrf_in(queue), "reason": reason},
+            ) as page:
+                assert f"Rejected {name} Ltd; they've been told why." in html.unescape(
+                    await page.text()
+                )
+        async with site.world.app.uow() as uow:
+            standing = dict(
+                (
+                    await uow.session.execute(
+                        select(CommunityBusiness.business_id, CommunityBusiness.rejected_reason)
+                    )
+                ).all()
+            )
+        assert standing[3] == "Selling essays"
+        assert standing[4] == "not right for this community"
     # Telegram was asked once about each of them, and the answers kept for a few minutes.
     assert site.telegram.asked == 2 and kate.member_id  # sessions share the kept answer
 
