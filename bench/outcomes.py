@@ -138,14 +138,17 @@ def _spread(values: list[float | None]) -> dict[str, float | None]:
     }
 
 
-def targets(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+def targets(
+    runs: dict[str, list[dict[str, Any]]], policy: str = "learning"
+) -> dict[str, dict[str, Any]]:
     """Issue #17's targets for `learning`, seed by seed: each is a difference that must not be
     negative on average over seeds. `margin` is that average and `se` its standard error, so
     a reader can tell a target missed by noise from one missed by a mile (`met` is None when
-    the runs had nothing to measure)."""
+    the runs had nothing to measure). The same targets for `bayes` show how far any router
+    could get on the same evidence."""
 
-    def per_seed(key: str, policy: str) -> list[float | None]:
-        return [r[key] for r in runs[policy]]
+    def per_seed(key: str, who: str) -> list[float | None]:
+        return [r[key] for r in runs[who]]
 
     def gap(*columns: list[float | None], by: Callable[..., float]) -> dict[str, Any]:
         found = [by(*row) for row in zip(*columns, strict=True) if None not in row]
@@ -158,27 +161,27 @@ def targets(runs: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     quality = {p: per_seed("quality_after_warm_up", p) for p in runs}
     return {
         "quality_at_least_best_rated": gap(
-            quality["learning"], quality["best_rated"], by=lambda a, b: a - b
+            quality[policy], quality["best_rated"], by=lambda a, b: a - b
         ),
         "quality_60pc_of_the_way_from_random_to_oracle": gap(
-            quality["learning"],
+            quality[policy],
             quality["random"],
             quality["oracle"],
             by=lambda a, r, o: a - (r + 0.6 * (o - r)),
         ),
         "gini_at_most_best_rated": gap(
             per_seed("earnings_gini", "best_rated"),
-            per_seed("earnings_gini", "learning"),
+            per_seed("earnings_gini", policy),
             by=lambda b, a: b - a,
         ),
         "newcomer_offers_at_least_best_rated": gap(
-            per_seed("newcomer_offer_share", "learning"),
+            per_seed("newcomer_offer_share", policy),
             per_seed("newcomer_offer_share", "best_rated"),
             by=lambda a, b: a - b,
         ),
         "minutes_to_accept_within_10pc_of_best_rated": gap(
             per_seed("minutes_to_accept", "best_rated"),
-            per_seed("minutes_to_accept", "learning"),
+            per_seed("minutes_to_accept", policy),
             by=lambda b, a: 1.1 * b - a,
         ),
     }

@@ -20,6 +20,7 @@ SKILLS = ["proofreading", "design", "emails", "content_creation"]
 LEVELS = ["beginner", "intermediate", "expert"]
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday, before the school run
 USUAL_HOURS = ((8, 15), (19, 22))  # between the school runs, and after bedtime
+OUTSTANDING_LIFT = 0.3  # how much better than their level and talent say an outstanding parent is
 BURSTS = ((9, 6), (10, 5), (11, 4), (12, 3), (13, 4), (14, 3), (20, 6), (21, 5))  # (hour, most)
 
 
@@ -83,6 +84,15 @@ class Parent:
     last_work: datetime | None = None  # when they last accepted an offer
 
 
+@dataclass(frozen=True)
+class Rated:
+    """One rating a business gave, as the simulation knows it."""
+
+    skill: str
+    stars: int
+    harshness: float  # the business's, which only the `bayes` policy may know
+
+
 @dataclass
 class World:
     shape: Shape
@@ -90,11 +100,17 @@ class World:
     parents: list[Parent]
     harshness: list[float]  # per business
     posts: list[tuple[datetime, int, str]]  # (when, business, skill)
-    quality: dict[int, dict[str, float]] = field(default_factory=dict)  # member id -> hidden
+    by_member: dict[int, Parent] = field(default_factory=dict)  # once they have joined
+    rated: dict[int, list[Rated]] = field(default_factory=dict)  # member id -> ratings so far
 
     @property
     def end(self) -> datetime:
         return START + timedelta(days=self.days)
+
+
+def expected_quality(level: int) -> float:
+    """Hidden quality in a skill declared at `level` (0 if not declared), before talent."""
+    return 0.3 + 0.12 * level
 
 
 def heavy_tailed(rng: random.Random, sd: float) -> float:
@@ -110,7 +126,8 @@ def make_world(
     people = []
     for n in range(parents):
         star = rng.random() < shape.outstanding
-        talent = max(-0.45, min(0.45, heavy_tailed(rng, shape.talent_sd))) + (0.3 if star else 0)
+        talent = max(-0.45, min(0.45, heavy_tailed(rng, shape.talent_sd)))
+        talent += OUTSTANDING_LIFT if star else 0.0
         declared = {s: rng.randint(1, 3) for s in rng.sample(SKILLS, rng.randint(1, 3))}
         joins, hours = START, rng.choice((1, 2, 2, 3))
         if rng.random() < shape.joining_later:
@@ -122,7 +139,8 @@ def make_world(
                 declared=declared,
                 quality={
                     s: min(
-                        0.97, max(0.05, 0.3 + 0.12 * lvl + talent + rng.gauss(0, shape.skill_sd))
+                        0.97,
+                        max(0.05, expected_quality(lvl) + talent + rng.gauss(0, shape.skill_sd)),
                     )
                     for s, lvl in declared.items()
                 },

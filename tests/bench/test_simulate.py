@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 
-from bench.simulate import POLICIES, main
+from bench.policies import POLICIES
+from bench.simulate import main
 from bench.worlds import START, WORLDS, make_world
 
 FIGURES = {
@@ -41,6 +42,8 @@ def test_a_quick_run_reports_every_figure_for_every_world_and_policy() -> None:
         }
         for target in world["targets"].values():
             assert set(target) == {"met", "margin", "se"}
+        # The same targets for the ceiling, so a reader sees how far any router could get.
+        assert set(world["ceiling"]) == set(world["targets"])
 
 
 def test_each_world_is_the_same_for_every_policy_and_differs_as_it_says() -> None:

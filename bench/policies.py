@@ -1,0 +1,63 @@
+"""The routing policies the simulation compares (bench/simulate.py). Each runs the shipped
+eligibility and sample; only the order of the eligible parents differs:
+
+- `random`: the eligible sample in random order;
+- `best_rated`: routing/simple.py (highest visible average rating first);
+- `learning`: routing/learning.py, as shipped;
+- `bayes`: the eligible sample ordered by the most that could be learned from the ratings
+  given so far, knowing the world's recipe and each business's harshness (bench/bayes.py):
+  the ceiling for `learning`, which knows neither;
+- `oracle`: the eligible sample ordered by the hidden quality;
+- `bayes_fair` (only with `--also`): `bayes`'s estimate mixed with the shipped fairness term at
+  the shipped weights, the ceiling for a router that also spreads the work.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime
+
+from bench import bayes
+from bench.worlds import World
+from core.ports import Candidate, Router
+from core.uow import UnitOfWork
+from routing.eligibility import Need, fits_now
+from routing.learning import LearningRouter
+from routing.simple import SimpleRouter
+
+POLICIES = ("random", "best_rated", "learning", "bayes", "oracle")
+OPTIONAL = ("bayes_fair",)  # run with --also
+
+
+class OrderedRouter(LearningRouter):
+    """The shipped eligibility and sample, in an order given from outside."""
+
+    def __init__(self, order: Callable[[list[int], list[str]], list[int]], rng: random.Random):
+        super().__init__(rng=rng)
+        self.order = order
+
+    async def _choose(
+        self, uow: UnitOfWork, need: Need, now: datetime, limit: int
+    ) -> list[Candidate]:
+        rows = await self._sample(uow, need, now)
+        found = [row.id for row in rows if fits_now(row, need.skills, now)]
+        return [Candidate(m, "simulated") for m in self.order(found, need.skills)[:limit]]
+
+
+def router_for(policy: str, world: World, rng: random.Random) -> Router:
+    if policy == "learning":
+        return LearningRouter(rng=rng)
+    if policy == "best_rated":
+        return SimpleRouter()
+    if policy == "oracle":
+
+        def by_quality(found: list[int], skills: list[str]) -> list[int]:
+            hidden = world.by_member
+            return sorted(found, key=lambda m: -min(hidden[m].quality.get(s, 0.0) for s in skills))
+
+        return OrderedRouter(by_quality, rng)
+    if policy in ("bayes", "bayes_fair"):
+        spread = policy == "bayes_fair"
+        return OrderedRouter(lambda found, skills: bayes.ranked(world, found, skills, spread), rng)
+    return OrderedRouter(lambda found, _: rng.sample(found, len(found)), rng)
