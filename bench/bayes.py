@@ -6,7 +6,9 @@ and each skill vary, how noisy a rating is) and each business's true harshness. 
 the posterior mean of a parent's hidden quality in a skill under that recipe: a Gaussian model
 of one talent shared by their skills, each skill's own difference, and rating noise (leaving
 out that stars are whole and run from 1 to 5). Ordering by it shows how far routing on the
-evidence could get: the ceiling for `learning`, as `oracle` is the ceiling for anyone.
+evidence could get: the yardstick for `learning`. It is not a bound in theory (ordering
+greedily is not always best: spreading work can leave a better parent free for the next item),
+but it shows where the evidence runs out.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def estimate(world: World, member_id: int, skill: str) -> float:
 def ranked(world: World, found: list[int], skills: list[str], spread: bool = False) -> list[int]:
     """The eligible parents, best estimate first. With `spread`, the estimate is mixed with the
     shipped router's fairness term at the shipped weights, so the work spreads as it does under
-    `learning`: the ceiling for a router that must also share out the work."""
+    `learning`: the yardstick for a router that must also share out the work."""
     done = {m: len(world.rated.get(m, [])) for m in found}  # each rated job was paid
     most = max(done.values(), default=0)
 

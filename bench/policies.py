@@ -4,12 +4,15 @@ eligibility and sample; only the order of the eligible parents differs:
 - `random`: the eligible sample in random order;
 - `best_rated`: routing/simple.py (highest visible average rating first);
 - `learning`: routing/learning.py, as shipped;
+- `oracle`: the eligible sample ordered by the hidden quality;
+
+and, with `--also`:
+
 - `bayes`: the eligible sample ordered by the most that could be learned from the ratings
   given so far, knowing the world's recipe and each business's harshness (bench/bayes.py):
-  the ceiling for `learning`, which knows neither;
-- `oracle`: the eligible sample ordered by the hidden quality;
-- `bayes_fair` (only with `--also`): `bayes`'s estimate mixed with the shipped fairness term at
-  the shipped weights, the ceiling for a router that also spreads the work.
+  the yardstick for `learning`, which knows neither;
+- `bayes_fair`: `bayes`'s estimate mixed with the shipped fairness term at the shipped
+  weights, the yardstick for a router that also spreads the work.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from routing.eligibility import Need, fits_now
 from routing.learning import LearningRouter
 from routing.simple import SimpleRouter
 
-POLICIES = ("random", "best_rated", "learning", "bayes", "oracle")
-OPTIONAL = ("bayes_fair",)  # run with --also
+POLICIES = ("random", "best_rated", "learning", "oracle")
+OPTIONAL = ("bayes", "bayes_fair")  # run with --also
 
 
 class OrderedRouter(LearningRouter):

@@ -65,7 +65,7 @@ def test_more_ratings_move_the_estimate_further_toward_what_they_say() -> None:
     assert expected_quality(1) < once < estimate(world, 7, "design") <= 1.0
 
 
-def test_with_fairness_the_ceiling_puts_a_parent_without_work_first() -> None:
+def test_with_fairness_the_yardstick_puts_a_parent_without_work_first() -> None:
     world = world_with_one_parent("talent", design=3)
     world.by_member[8] = Parent(
         number=2,

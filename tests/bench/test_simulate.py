@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from bench.policies import POLICIES
+from bench.policies import OPTIONAL, POLICIES
 from bench.simulate import main
 from bench.worlds import START, WORLDS, make_world
 
@@ -42,8 +42,16 @@ def test_a_quick_run_reports_every_figure_for_every_world_and_policy() -> None:
         }
         for target in world["targets"].values():
             assert set(target) == {"met", "margin", "se"}
-        # The same targets for the ceiling, so a reader sees how far any router could get.
-        assert set(world["ceiling"]) == set(world["targets"])
+        assert "bayes_targets" not in world  # the yardsticks run only when asked for
+
+
+def test_the_yardsticks_run_when_asked_for_and_meet_the_same_targets() -> None:
+    report = main(["talent"], seeds=1, days=1, parents=12, workers=2, also=OPTIONAL)
+    world = report["worlds"]["talent"]
+    for policy in OPTIONAL:
+        assert set(world[policy]) == FIGURES
+        assert set(world[f"{policy}_targets"]) == set(world["targets"])
+    assert world["bayes"]["offers_per_item"]["mean"] > 0
 
 
 def test_each_world_is_the_same_for_every_policy_and_differs_as_it_says() -> None:
