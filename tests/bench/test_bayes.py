@@ -11,10 +11,9 @@ from bench.bayes import estimate, ranked
 from bench.worlds import START, WORLDS, Parent, Rated, World, expected_quality, make_world
 
 
-def world_with_one_parent(name: str, **declared: int) -> World:
-    world = make_world(WORLDS[name], random.Random(1), parents=4, days=1)
-    world.by_member[7] = Parent(
-        number=1,
+def parent(number: int, **declared: int) -> Parent:
+    return Parent(
+        number=number,
         joins=START,
         declared=declared,
         quality={},
@@ -24,6 +23,12 @@ def world_with_one_parent(name: str, **declared: int) -> World:
         reaction=3.0,
         on_time=0.9,
     )
+
+
+def world_with_one_parent(name: str, **declared: int) -> World:
+    """A drawn world whose member 7 declared `declared` and has no ratings yet."""
+    world = make_world(WORLDS[name], random.Random(1), parents=4, days=1)
+    world.by_member[7] = parent(1, **declared)
     return world
 
 
@@ -67,17 +72,7 @@ def test_more_ratings_move_the_estimate_further_toward_what_they_say() -> None:
 
 def test_with_fairness_the_yardstick_puts_a_parent_without_work_first() -> None:
     world = world_with_one_parent("talent", design=3)
-    world.by_member[8] = Parent(
-        number=2,
-        joins=START,
-        declared={"design": 2},
-        quality={},
-        windows=[],
-        hours=2,
-        accepts=0.9,
-        reaction=3.0,
-        on_time=0.9,
-    )
+    world.by_member[8] = parent(2, design=2)
     world.rated[7] = [Rated("design", 4, 0.0)] * 2  # two jobs done, and done well
     assert ranked(world, [8, 7], ["design"]) == [7, 8]
     assert ranked(world, [7, 8], ["design"], spread=True) == [8, 7]
