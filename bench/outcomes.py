@@ -141,11 +141,11 @@ def _spread(values: list[float | None]) -> dict[str, float | None]:
 def targets(
     runs: dict[str, list[dict[str, Any]]], policy: str = "learning"
 ) -> dict[str, dict[str, Any]]:
-    """Issue #17's targets for `learning`, seed by seed: each is a difference that must not be
-    negative on average over seeds. `margin` is that average and `se` its standard error, so
-    a reader can tell a target missed by noise from one missed by a mile (`met` is None when
-    the runs had nothing to measure). The same targets for `bayes` show how far any router
-    could get on the same evidence."""
+    """Issue #17's targets for `policy` (the learning router unless told), seed by seed: each
+    is a difference that must not be negative on average over seeds. `margin` is that average
+    and `se` its standard error, so a reader can tell a target missed by noise from one missed
+    by a mile (`met` is None when the runs had nothing to measure). For the `bayes` yardsticks
+    they show where the evidence runs out."""
 
     def per_seed(key: str, who: str) -> list[float | None]:
         return [r[key] for r in runs[who]]
