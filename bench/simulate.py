@@ -350,8 +350,9 @@ if __name__ == "__main__":
         args.seeds, args.days, args.parents = 1, 1, 12
     chosen = [w for w in args.worlds.split(",") if w]
     also = tuple(p for p in args.also.split(",") if p)
-    if set(also) - set(OPTIONAL):
-        parser.error(f"unknown policy {sorted(set(also) - set(OPTIONAL))}; choose from {OPTIONAL}")
+    strange = set(also) - set(OPTIONAL)
+    if strange:
+        parser.error(f"unknown policy {sorted(strange)}; choose from {', '.join(OPTIONAL)}")
     unknown = set(chosen) - set(WORLDS)
     if unknown:
         parser.error(f"unknown world {sorted(unknown)}; choose from {', '.join(WORLDS)}")

@@ -4,6 +4,8 @@ and reports every figure; what the figures say is for people to read, not for a 
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 from bench.policies import OPTIONAL, POLICIES
 from bench.simulate import main
@@ -70,3 +72,15 @@ def test_each_world_is_the_same_for_every_policy_and_differs_as_it_says() -> Non
     assert spread["harsh"] > spread["talent"]
     # Few items per parent: two to four over the run, on average.
     assert 2 <= len(drawn["talent"].posts) / 40 <= 4
+
+
+def test_an_unknown_yardstick_is_refused_before_anything_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.simulate", "--also", "bayes,psychic"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "unknown policy ['psychic']; choose from bayes, bayes_fair" in done.stderr
+    assert done.stdout == ""
