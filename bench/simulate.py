@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bench.inline_sqlite import make_inline_engine
 from bench.outcomes import figures, summarise, targets
 from bench.policies import OPTIONAL, POLICIES, router_for
 from bench.worlds import LEVELS, START, WORLDS, Parent, Rated, World, make_world
@@ -47,7 +48,7 @@ from core import commands as c
 from core.actors import Actor
 from core.clock import ManualClock
 from core.config import Settings
-from core.db import create_schema, make_engine
+from core.db import create_schema
 from core.errors import DomainError
 from core.models import Offer, WorkItem, WorkSkill
 from core.states import WorkStatus
@@ -72,14 +73,15 @@ def run_job(job: Job) -> dict[str, Any]:
 
 async def run(job: Job) -> dict[str, Any]:
     world = make_world(WORLDS[job.world], random.Random(job.seed), job.parents, job.days)
-    url = f"sqlite+aiosqlite:///{Path(job.folder) / f'{job.world}-{job.policy}-{job.seed}.db'}"
+    path = Path(job.folder) / f"{job.world}-{job.policy}-{job.seed}.db"
+    url = f"sqlite+aiosqlite:///{path}"
     settings = Settings(
         database_url=url,
         telegram_community_chat_id=-100_1,
         files_dir=str(Path(job.folder) / "files"),
         offers_per_round=1,
     )
-    engine = make_engine(url)
+    engine = make_inline_engine(str(path))
     await create_schema(engine)
     clock = ManualClock(START)
     app = await bootstrap(
