@@ -33,9 +33,11 @@ from core.skills import adjacent
 from core.states import OfferStatus
 from core.uow import UnitOfWork
 from routing.eligibility import FREE, Need, eligible_query, eligible_shape, fits_now, param
-from routing.scoring import STEPS, Evidence, score, why
+from routing.scoring import DEFAULT_WORTH, STEPS, Evidence, score, why
 from routing.waiting import open_items_for
+from routing.worth import WorthOfLevels
 
+LEVELS = tuple(DEFAULT_WORTH)  # 1 beginner, 2 intermediate, 3 expert
 POOL = 50  # eligible parents scored per decision; a random sample when more are free
 
 
@@ -43,6 +45,7 @@ class LearningRouter:
     def __init__(self, rng: random.Random | None = None, widen_after: int = 3) -> None:
         self.rng = rng or random.Random()
         self.widen_after = widen_after
+        self.worth = WorthOfLevels()
 
     async def waiting_for(
         self, uow: UnitOfWork, member_id: int, now: datetime, limit: int
@@ -73,8 +76,11 @@ class LearningRouter:
         found = {
             row.id: evidence_of(row, need.skills) for row in rows if fits_now(row, need.skills, now)
         }
-        top = max((e.recent_earnings for e in found.values()), default=0)
-        scored = [score(m, e, need.skills, self.rng, top) for m, e in found.items()]
+        if not found:
+            return []
+        worth = await self.worth.of(uow, need.params["community_id"], now)
+        top = max(e.recent_earnings for e in found.values())
+        scored = [score(m, e, need.skills, self.rng, top, worth) for m, e in found.items()]
         scored.sort(key=lambda s: s.score, reverse=True)
         return [
             Candidate(s.member_id, why(found[s.member_id], need.skills, s.terms, need.names))
@@ -148,6 +154,27 @@ def evidence_columns(skills: int) -> list[Any]:
         every.scalar_subquery(),
         every.with_only_columns(net_stars).scalar_subquery(),
     ]
+    # The same per skill of the rated work, by the level they declared in it: what their
+    # ratings elsewhere are read against (routing/scoring.py, belief).
+    declared_level = func.coalesce(MemberSkill.level, 1)
+    by_level = (
+        select(func.count())
+        .select_from(Rating)
+        .join(WorkSkill, WorkSkill.work_id == Rating.work_id)
+        .join(rater, rater.id == Rating.rater_member_id)
+        .outerjoin(
+            MemberSkill,
+            (MemberSkill.member_id == Rating.ratee_member_id)
+            & (MemberSkill.skill_code == WorkSkill.skill_code),
+        )
+        .where(Rating.ratee_member_id == member)
+    )
+    for level in LEVELS:
+        at_level = by_level.where(declared_level == level)
+        columns += [
+            at_level.scalar_subquery(),
+            at_level.with_only_columns(net_stars).scalar_subquery(),
+        ]
     for n in range(skills):
         code = param(f"skill_{n}", String)
         declared = select(MemberSkill).where(
@@ -179,7 +206,8 @@ def pseudo_counts(ratings: int, stars: float) -> tuple[float, float]:
 
 def evidence_of(row: Any, skills: list[str]) -> Evidence:
     """An eligible row with its evidence columns (in evidence_columns' order) for scoring."""
-    accepted, refused, on_time, late, earned, all_ratings, all_stars, *per_skill = row[len(FREE) :]
+    accepted, refused, on_time, late, earned, all_ratings, all_stars, *rest = row[len(FREE) :]
+    by_level, per_skill = rest[: 2 * len(LEVELS)], rest[2 * len(LEVELS) :]
     evidence = Evidence(
         prefers=bool(set(row.preferred_skills or []) & set(skills)),
         accepted=accepted,
@@ -189,6 +217,10 @@ def evidence_of(row: Any, skills: list[str]) -> Evidence:
         recent_earnings=int(earned),
     )
     evidence.all_good, evidence.all_bad = pseudo_counts(int(all_ratings), float(all_stars))
+    for n, level in enumerate(LEVELS):
+        ratings, stars = by_level[2 * n : 2 * n + 2]
+        if ratings:
+            evidence.by_level[level] = (int(ratings), (float(stars) - ratings) / STEPS)
     rated = 0
     for n, code in enumerate(skills):
         level, years, verified_at, ratings, stars = per_skill[5 * n : 5 * n + 5]

@@ -1,13 +1,15 @@
 """How good a match a parent is for an item: pure arithmetic over what the store remembers.
 
-Quality per skill is a Beta posterior. Its prior comes from what the parent declared (level and
-years) and it is updated by every rating on work that needed that skill, and at half weight by
-their ratings in other skills (a parent good at one thing tends to be good at the next); stars
-are read net of how strictly each rater rates. A draw from it
-(Thompson sampling) decides, so a newcomer with a promising prior is tried often enough to
-learn about them. Reliability (on-time deliveries) and responsiveness (accepts against
-declines and time-outs) are posterior means; a fairness term favours parents who have earned
-less lately, so work spreads.
+Quality in a skill starts at what the parent's declared level is worth in this community
+(learned from its ratings, routing/worth.py), plus a little for years and a passed skill
+check. Their ratings then move it, read net of how strictly each rater rates: ratings in other
+skills against what their levels there promised, which speak for a talent shared by all their
+skills, and ratings in this skill for the skill itself. The belief is a normal one, kept as a
+Beta of the same mean and variance so a draw from it stays between 0 and 1 (Thompson
+sampling): a newcomer with a promising level is tried often enough to learn about them.
+Reliability (on-time deliveries) and responsiveness (accepts against declines and time-outs)
+are posterior means; a fairness term favours parents who have earned less lately, so work
+spreads.
 """
 
 from __future__ import annotations
@@ -31,12 +33,11 @@ WEIGHTS = {
     "fairness": 0.15,
 }
 # Thompson draws come from the posterior with its evidence counted this many times over: the
-# same mean, a narrower spread. Plain draws (1.0) explored so widely on two to four jobs a
-# parent that routing picked worse work than best-rated-first (the first shipped-path
-# simulation, one world, 5 seeds: hidden quality 0.571 against 0.580); at 2.0 it picked better.
-# In today's five worlds, 4, 8 or the posterior mean moved quality by less than the noise and
-# spread earnings no better (README, "Routing, measured").
-SHARPNESS = 2.0
+# same mean, a narrower spread. Over 20 seeds of the simulation's five worlds (README,
+# "Routing, measured"), with the belief read this way, 8 picked better work than 2 by 0.002 to
+# 0.011 of hidden quality in every world, about as well as no draw at all (the mean), and
+# still gave newcomers a larger share of offers than best-rated-first.
+SHARPNESS = 8.0
 # Everyone starts where most parents are (most deliver on time, most accept what they're
 # offered), as if seen four times already: a record then moves them down for lateness or
 # refusals, and a newcomer isn't ranked below someone merely for having had work before.
@@ -63,42 +64,87 @@ class Evidence:
     recent_earnings: int = 0  # minor units, last 30 days
     prefers: bool = False
     verified: set[str] = field(default_factory=set)  # skills with a passed skill check
+    # (ratings, their net quality summed) of every skill they were rated in, by the level they
+    # declared in it (undeclared counts as beginner)
+    by_level: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
-VERIFIED_BONUS = 2.0  # a passed check counts as two steps met (half a 5-star job)
-# Work in their other skills says something about this one: each rating there counts this much
-# here. With two to four jobs each, per-skill evidence alone stays at the prior for ever.
-SHARED = 0.5
+# Quality (0..1, as a rating is: 1 star is 0, 5 stars is 1) each declared level promises
+# before a community's own ratings say what it is worth there (routing/worth.py).
+DEFAULT_WORTH: Mapping[int, float] = {1: 0.4, 2: 0.6, 3: 0.8}
+# The model behind quality in one skill: what their declared level is worth in this community
+# (routing/worth.py), plus a talent shared by all their skills, plus this skill's own
+# difference; each rating is that plus the rater's noise. Standard deviations, in quality
+# (0 to 1, as a rating is: a star is 0.25).
+TALENT_SD = 0.12
+SKILL_SD = 0.10  # so a rating in another skill counts about 0.6 of one in this skill
+RATING_SD = 0.12  # a rating is within about half a star of what the work was worth
+YEARS_WORTH = 0.006  # per year declared in the skill, up to ten
+VERIFIED_WORTH = 0.05  # a passed skill check
+
+
+def expected(
+    level: int, years: int, verified: bool = False, worth: Mapping[int, float] = DEFAULT_WORTH
+) -> float:
+    """The quality what a parent declared promises, before any rating."""
+    return (
+        worth.get(level, worth[1])
+        + YEARS_WORTH * min(years, 10)
+        + (VERIFIED_WORTH if verified else 0.0)
+    )
+
+
+def belief(
+    evidence: Evidence, skill: str, worth: Mapping[int, float] = DEFAULT_WORTH
+) -> tuple[float, float]:
+    """Mean and variance of their quality in one skill, given what they declared and their
+    (net) ratings: first their ratings in other skills, read against what their levels there
+    promised, which speak for the shared talent only; then their ratings in this skill."""
+    level = evidence.levels.get(skill, 1)
+    mean = expected(level, evidence.years.get(skill, 0), skill in evidence.verified, worth)
+    variance = TALENT_SD**2 + SKILL_SD**2
+    here = (evidence.good.get(skill, 0.0) + evidence.bad.get(skill, 0.0)) / STEPS
+    here_quality = evidence.good.get(skill, 0.0) / STEPS
+    elsewhere = sum(count for count, _ in evidence.by_level.values()) - here
+    if elsewhere > 0.5:
+        promised = sum(
+            count * worth.get(lvl, worth[1]) for lvl, (count, _) in evidence.by_level.items()
+        )
+        promised -= here * worth.get(level, worth[1])
+        quality = sum(total for _, total in evidence.by_level.values()) - here_quality
+        surprise = min(max(quality, 0.0), elsewhere) / elsewhere - promised / elsewhere
+        spread = variance + SKILL_SD**2 + RATING_SD**2 / elsewhere  # of that mean surprise
+        mean += TALENT_SD**2 / spread * surprise
+        variance -= TALENT_SD**4 / spread
+    if here > 0.5:
+        noise = RATING_SD**2 / here
+        gain = variance / (variance + noise)
+        mean += gain * (here_quality / here - mean)
+        variance *= 1 - gain
+    return mean, variance
+
+
+def posterior(
+    evidence: Evidence, skill: str, worth: Mapping[int, float] = DEFAULT_WORTH
+) -> tuple[float, float]:
+    """Beta(alpha, beta) with belief's mean and variance, kept within 0 and 1: what Thompson
+    sampling draws from."""
+    mean, variance = belief(evidence, skill, worth)
+    mean = min(max(mean, 0.02), 0.98)
+    strength = max(mean * (1 - mean) / variance - 1, 1.0)
+    return mean * strength, (1 - mean) * strength
 
 
 def prior(level: int, years: int, verified: bool = False) -> tuple[float, float]:
-    """Beta prior from what a parent declared, and whether they passed the skill check:
-    an expert with years starts well, not certain."""
-    alpha = 1.0 + level + min(years, 10) / 5 + (VERIFIED_BONUS if verified else 0.0)
-    beta = 1.0 + (3 - level) * 1.0
-    return alpha, beta
+    """The Beta a parent starts from, from what they declared and whether they passed the
+    skill check: an expert with years starts well, not certain."""
+    declared = Evidence(
+        levels={"x": level}, years={"x": years}, verified={"x"} if verified else set()
+    )
+    return posterior(declared, "x")
 
 
 STEPS = 4  # a 1-5 star rating is four steps, each met or missed
-
-
-def rating_counts(stars: float) -> tuple[float, float]:
-    """A 1-5 star rating as (good, bad) pseudo-observations, one per step: 4 stars is three
-    steps met and one missed. A rating says more than a single yes or no, so with two to four
-    jobs a parent their record soon outweighs what they declared."""
-    return stars - 1, 5 - stars
-
-
-def posterior(evidence: Evidence, skill: str) -> tuple[float, float]:
-    """Beta(alpha, beta) for their quality in one skill: the declared prior, their (net)
-    ratings in it, and half of their ratings in every other skill."""
-    a0, b0 = prior(
-        evidence.levels.get(skill, 1), evidence.years.get(skill, 0), skill in evidence.verified
-    )
-    good, bad = evidence.good.get(skill, 0.0), evidence.bad.get(skill, 0.0)
-    elsewhere_good = max(evidence.all_good - good, 0.0)
-    elsewhere_bad = max(evidence.all_bad - bad, 0.0)
-    return a0 + good + SHARED * elsewhere_good, b0 + bad + SHARED * elsewhere_bad
 
 
 @dataclass(frozen=True)
@@ -114,10 +160,11 @@ def score(
     skills: list[str],
     rng: random.Random,
     max_recent_earnings: int,
+    worth: Mapping[int, float] = DEFAULT_WORTH,
 ) -> Scored:
     draws = []
     for skill in skills:
-        alpha, beta = posterior(evidence, skill)
+        alpha, beta = posterior(evidence, skill, worth)
         draws.append(rng.betavariate(SHARPNESS * alpha, SHARPNESS * beta))
     quality = min(draws) if draws else 0.5  # as good as the weakest skill the work needs
     reliability = (ON_TIME[0] + evidence.on_time) / (

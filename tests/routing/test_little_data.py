@@ -12,7 +12,8 @@ from core import commands as c
 from core.actors import Actor
 from core.models import Member
 from routing.learning import evidence_columns, pseudo_counts
-from routing.scoring import WEIGHTS, Evidence, posterior, score, why
+from routing.scoring import DEFAULT_WORTH, WEIGHTS, Evidence, belief, posterior, score, why
+from routing.worth import learned_worth
 from tests.world import World
 
 
@@ -123,3 +124,27 @@ def test_why_says_in_plain_words_that_other_skills_count() -> None:
     line = why(parent, ["design"], terms, {"design": "Design"})
     assert "intermediate in design" in line
     assert "rated 4.0 for 2 jobs in other skills, which counts here too" in line
+
+
+def test_ratings_elsewhere_count_against_what_the_level_there_promised() -> None:
+    beginner_elsewhere = Evidence(levels={"design": 2}, by_level={1: (1, 0.75)})
+    expert_elsewhere = Evidence(levels={"design": 2}, by_level={3: (1, 0.75)})
+    # Both got 4 stars for proofreading: more than a beginner promised, less than an expert.
+    untried = Evidence(levels={"design": 2})
+    assert mean(beginner_elsewhere, "design") > mean(untried, "design")
+    assert mean(expert_elsewhere, "design") < mean(untried, "design")
+
+
+async def test_a_community_learns_what_its_experts_are_worth(world: World) -> None:
+    shop = await world.business("Shop")
+    for name in ("Ann", "Ben", "Cara", "Dev"):  # proofreading experts, each rated two stars
+        parent = await world.parent(name, skills="proofreading:expert")
+        await rated(world, parent, shop, 2)
+        await world.app.handle(c.GoUnavailable(actor=parent))
+    community = (await world.item(await world.post(shop))).community_id
+    async with world.app.uow() as uow:
+        worth = await learned_worth(uow, community)
+    assert worth[3] < DEFAULT_WORTH[2] == worth[2]  # nobody has rated an intermediate yet
+    expert, intermediate = Evidence(levels={"x": 3}), Evidence(levels={"x": 2})
+    # Here an untried expert no longer ranks above an untried intermediate.
+    assert belief(expert, "x", worth)[0] < belief(intermediate, "x", worth)[0]
