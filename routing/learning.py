@@ -35,7 +35,7 @@ from core.uow import UnitOfWork
 from routing.eligibility import FREE, Need, eligible_query, eligible_shape, fits_now, param
 from routing.scoring import DEFAULT_WORTH, STEPS, Evidence, score, why
 from routing.waiting import open_items_for
-from routing.worth import WorthOfLevels
+from routing.worth import RATEE_DECLARED, WorthOfLevels
 
 LEVELS = tuple(DEFAULT_WORTH)  # 1 beginner, 2 intermediate, 3 expert
 POOL = 50  # eligible parents scored per decision; a random sample when more are free
@@ -162,11 +162,7 @@ def evidence_columns(skills: int) -> list[Any]:
         .select_from(Rating)
         .join(WorkSkill, WorkSkill.work_id == Rating.work_id)
         .join(rater, rater.id == Rating.rater_member_id)
-        .outerjoin(
-            MemberSkill,
-            (MemberSkill.member_id == Rating.ratee_member_id)
-            & (MemberSkill.skill_code == WorkSkill.skill_code),
-        )
+        .outerjoin(MemberSkill, RATEE_DECLARED)
         .where(Rating.ratee_member_id == member)
     )
     for level in LEVELS:

@@ -25,6 +25,11 @@ SHRINK = 5.0  # ratings' worth of the default before a level's own ratings
 REMEMBER = timedelta(minutes=10)
 RECENT = 5000  # the latest ratings read per community: the worth of a level moves slowly
 
+# The rated parent's own declaration of the rated work's skill: the level they said they had.
+RATEE_DECLARED = (MemberSkill.member_id == Rating.ratee_member_id) & (
+    MemberSkill.skill_code == WorkSkill.skill_code
+)
+
 
 def shrunk(count: int, quality_sum: float, level: int) -> float:
     """The mean quality of `count` ratings, shrunk toward the level's default worth."""
@@ -41,11 +46,7 @@ async def learned_worth(uow: UnitOfWork, community_id: int) -> dict[int, float]:
         )
         .join(WorkItem, WorkItem.id == Rating.work_id)
         .join(WorkSkill, WorkSkill.work_id == Rating.work_id)
-        .join(
-            MemberSkill,
-            (MemberSkill.member_id == Rating.ratee_member_id)
-            & (MemberSkill.skill_code == WorkSkill.skill_code),
-        )
+        .join(MemberSkill, RATEE_DECLARED)
         .join(rater, rater.id == Rating.rater_member_id)
         .where(
             WorkItem.community_id == community_id,
