@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 # best-rated-first in every world; at 0.25 it spread them further but picked worse work in
 # four worlds of five (by 0.003 to 0.011 of hidden quality); with no fairness term at all,
 # Gini rose by 0.008 to 0.064 over 0.25's. With today's belief (20 seeds), 0.20 spread
-# earnings further but picked work 0.003 to 0.007 below 0.15's in every world. Reliability and responsiveness weigh little
-# because everyone starts at the usual record, so they mark lateness and refusals rather than
-# mere experience.
+# earnings further but picked worse work in every world. Reliability
+# and responsiveness weigh little because everyone starts at the usual record, so they mark
+# lateness and refusals rather than mere experience.
 WEIGHTS = {
     "quality": 0.65,
     "reliability": 0.05,
@@ -35,9 +35,9 @@ WEIGHTS = {
 }
 # Thompson draws come from the posterior with its evidence counted this many times over: the
 # same mean, a narrower spread. Over 20 seeds of the simulation's five worlds (README,
-# "Routing, measured"), with the belief read this way, 8 picked better work than 2 by 0.002 to
-# 0.011 of hidden quality in every world, about as well as no draw at all (the mean), and
-# still gave newcomers a larger share of offers than best-rated-first.
+# "Routing, measured"), with the belief read this way, 8 picked better work than 2 in every
+# world, about as well as no draw at all (the mean), and still gave newcomers a larger share
+# of offers than best-rated-first.
 SHARPNESS = 8.0
 # Everyone starts where most parents are (most deliver on time, most accept what they're
 # offered), as if seen four times already: a record then moves them down for lateness or
@@ -114,7 +114,8 @@ def belief(
         promised -= here * worth.get(level, worth[1])
         quality = sum(total for _, total in evidence.by_level.values()) - here_quality
         surprise = min(max(quality, 0.0), elsewhere) / elsewhere - promised / elsewhere
-        spread = variance + SKILL_SD**2 + RATING_SD**2 / elsewhere  # of that mean surprise
+        # That mean surprise is the talent, those skills' own differences and the raters' noise.
+        spread = TALENT_SD**2 + SKILL_SD**2 + RATING_SD**2 / elsewhere
         mean += TALENT_SD**2 / spread * surprise
         variance -= TALENT_SD**4 / spread
     if here > 0.5:
