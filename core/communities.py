@@ -192,3 +192,14 @@ async def adopt_configured_community(uow: UnitOfWork, settings: Settings) -> int
             setattr(row, column, value)
     await uow.session.flush()
     return row.id
+
+
+async def moderator_chats(uow: UnitOfWork, limit: int = 1000) -> list[int]:
+    """The moderators' chats of Telegram communities (for their command menus)."""
+    rows = await uow.session.scalars(
+        select(Community.telegram_moderator_chat_id)
+        .where(Community.telegram_moderator_chat_id.is_not(None))
+        .order_by(Community.id)
+        .limit(limit)
+    )
+    return [int(chat) for chat in rows.all() if chat is not None]

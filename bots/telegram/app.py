@@ -8,7 +8,7 @@ import secrets
 import warnings
 
 from aiohttp import web
-from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
+from telegram import MenuButtonWebApp, Update, WebAppInfo
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
@@ -31,13 +31,15 @@ from bots.telegram import (
     parents,
     payout_details,
     trust,
-    upskilling,
 )
-from bots.telegram.common import ADMIN_STATUSES, BRAIN, GROUP_REPLIES, KNOWN_COMMANDS, on_error
+from bots.telegram.catalogue import Handler, carried_out_by_core, publish_menus
+from bots.telegram.common import ADMIN_STATUSES, BRAIN, GROUP_REPLIES, on_error
 from bots.telegram.messenger import TelegramMessenger
 from bots.telegram.ratelimit import FairRateLimiter
 from bots.telegram.updates import PerPersonUpdates
 from core import communities as communities_lookup
+from core.actors import Role
+from core.catalogue import COMMANDS
 from core.config import Settings
 from core.ports import Messenger
 
@@ -45,62 +47,42 @@ from core.ports import Messenger
 # PTB warns that such button steps are not tracked per message, which is what we want.
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
-PARENT_COMMANDS = {
+# What Telegram carries out itself, for what core can't do alone: files, a reply to a
+# message, a platform user by @name, the chat a command is typed in. Everything else in the
+# catalogue is carried out by core (bots/telegram/catalogue.py).
+OWN_HANDLERS: dict[str, Handler] = {
     "available": parents.available,
-    "unavailable": parents.unavailable,
-    "schedule": parents.schedule,
-    "status": parents.status,
-    "offers": parents.offers,
-    "jobs": parents.jobs,
-    "earnings": parents.earnings,
-    "why": parents.why,
-    "help": parents.help_command,
-    "skills": parents.skills,
     "profile": parents.profile,
     "submit": parents.submit,
-    "link": parents.link,
-    "payouts": parents.payouts,
-    "block": trust.block,
-    "unblock": trust.unblock,
     "report": trust.report,
     "ask": trust.ask,
     "mydata": trust.mydata,
     "forgetme": trust.forgetme,
-    "learn": upskilling.learn,
-    "quiz": upskilling.quiz,
-}
-BUSINESS_COMMANDS = {
     "business": business.business,
-    "myitems": business.my_items,
-    "statement": business.statement,
-    "cancel": business.cancel,
-}
-MODERATOR_COMMANDS = {
-    "funded": moderation.funded,
-    "paid": moderation.paid,
-    "refunded": moderation.refunded,
-    "owed": moderation.owed,
-    "verify": moderation.verify,
-    "stats": moderation.stats,
-    "disputes": moderation.disputes,
-    "resolve": moderation.resolve,
     "ban": moderation.ban,
     "unban": moderation.unban,
-    "audit": moderation.audit,
     "setup": communities.setup,
     "settings": communities.settings,
 }
-MENU = [
-    BotCommand("available", "get offers: /available 2h"),
-    BotCommand("unavailable", "stop getting offers"),
-    BotCommand("status", "where you are"),
-    BotCommand("offers", "offers waiting for you"),
-    BotCommand("jobs", "work you're doing"),
-    BotCommand("earnings", "what you've earned"),
-    BotCommand("profile", "your skills and preferences"),
-    BotCommand("post", "post work (businesses)"),
-    BotCommand("help", "everything you can type"),
-]
+DIALOGS = {"post", "payoutdetails"}  # conversations, registered before the commands
+
+
+def private_answers() -> set[str]:
+    """Commands a /start link may finish in the DM: those whose answers go there."""
+    return {e.name for e in COMMANDS if e.private_answer and e.role is not Role.MODERATOR}
+
+
+def command_handlers() -> dict[str, Handler]:
+    """A handler for every command in the catalogue but the dialogs."""
+    handlers = {}
+    for entry in COMMANDS:
+        if entry.name in DIALOGS:
+            continue
+        own = OWN_HANDLERS.get(entry.name)
+        handlers[entry.name] = own if own is not None else carried_out_by_core(entry)
+    unknown = set(OWN_HANDLERS) - set(handlers)
+    assert not unknown, f"handlers for commands the catalogue doesn't list: {unknown}"
+    return handlers
 
 
 def build_application(
@@ -121,7 +103,10 @@ def build_application(
     builder = builder.concurrent_updates(PerPersonUpdates())
     application = builder.build()
     application.bot_data[BRAIN] = brain
-    onboarding.REPLAYABLE.update({**PARENT_COMMANDS, **BUSINESS_COMMANDS})
+    handlers = command_handlers()
+    onboarding.REPLAYABLE.update(
+        {name: handler for name, handler in handlers.items() if name in private_answers()}
+    )
 
     application.add_handler(onboarding.onboarding_conversation())
     for post_handler in business.post_handlers():
@@ -133,22 +118,13 @@ def build_application(
             "payoutdetails", payout_details.in_the_group, filters=filters.ChatType.GROUPS
         )
     )
-    for name, handler in {**PARENT_COMMANDS, **BUSINESS_COMMANDS, **MODERATOR_COMMANDS}.items():
+    for name, handler in handlers.items():
         application.add_handler(CommandHandler(name, handler))
-    application.add_handler(CommandHandler("start", parents.help_command))  # /start in a group
+    application.add_handler(CommandHandler("start", handlers["help"]))  # /start in a group
     for file_handler in deliveries.file_handlers():
         application.add_handler(file_handler)
     for dialog_handler in business.dialog_handlers():  # after every conversation above
         application.add_handler(dialog_handler)
-    known = {
-        "start",
-        "post",
-        "payoutdetails",
-        *PARENT_COMMANDS,
-        *BUSINESS_COMMANDS,
-        *MODERATOR_COMMANDS,
-    }
-    application.bot_data[KNOWN_COMMANDS] = known
     application.add_handler(MessageHandler(filters.COMMAND, parents.unknown_command))  # last
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
     application.add_handler(
@@ -214,7 +190,11 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         await self.application.initialize()
-        await self.application.bot.set_my_commands(MENU)
+        async with self.brain.uow() as uow:
+            chats = await communities_lookup.moderator_chats(uow)
+        if self.settings.telegram_moderator_chat_id is not None:
+            chats = sorted({*chats, self.settings.telegram_moderator_chat_id})
+        await publish_menus(self.application.bot, chats)
         web = self.settings.web_url
         if web and web.startswith("https://"):  # Telegram opens Mini Apps over HTTPS only
             await self.application.bot.set_chat_menu_button(

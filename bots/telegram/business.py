@@ -16,7 +16,6 @@ from bots.telegram.common import (
     Reply,
     actor_of,
     brain,
-    number,
     respond,
     send,
     show,
@@ -24,10 +23,8 @@ from bots.telegram.common import (
 )
 from bots.telegram.render import keyboard
 from core import commands as c
-from core import views
 from core.actors import Actor
 from core.errors import DomainError
-from core.handlers.dialogs import waiting_dialog
 from core.notices import Action
 
 
@@ -122,43 +119,3 @@ def dialog_handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Non
     button's open question or the payout details dialog hears its answer (and /stop) first."""
     words = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     return [MessageHandler(words, dialog_answer), CommandHandler("stop", stop)]
-
-
-async def my_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Your posted items and where each one is."""
-
-    async def act(actor: Actor) -> Reply:
-        async with brain(context).uow() as uow:
-            return await views.my_items(uow, actor)
-
-    await respond(update, context, act)
-
-
-async def statement(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """What you've paid and what came back, item by item."""
-
-    async def act(actor: Actor) -> Reply:
-        async with brain(context).uow() as uow:
-            return await views.statement(uow, actor)
-
-    await respond(update, context, act)
-
-
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Cancel an item before a parent accepts it: /cancel <item#>; alone, leave a post."""
-    typed = text_after_command(update, context)
-
-    async def act(actor: Actor) -> Reply:
-        if not typed.strip():
-            stopped = await brain(context).handle(c.StopDialog(actor=actor))
-            if stopped is not None:
-                return str(stopped.text)
-        work_id = number(typed, "item", "/cancel 12")
-        said = str(await brain(context).handle(c.CancelWork(actor=actor, work_id=work_id)))
-        async with brain(context).uow() as uow:
-            writing = await waiting_dialog(uow, actor.member_id)
-        if writing is not None:
-            said += "\nYour new post is still open: answer the last question, or /stop to drop it."
-        return said
-
-    await respond(update, context, act)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -16,13 +15,14 @@ from telegram.ext import (
 from bots.telegram.common import (
     actor_of,
     brain,
+    counted,
     dialog_touched,
     dialog_went_stale,
     send,
 )
 from bots.telegram.deliveries import ATTACHMENTS, files_in
 from core import tokens
-from core.errors import DomainError, explain_invalid
+from core.answers import answer
 
 WAITING_FOR_TEXT = 0
 TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|wl|wn|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):"
@@ -34,22 +34,26 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert query is not None and query.message is not None and context.user_data is not None
     await query.answer()
     chat_id = query.message.chat.id
-    try:
+    user_data = context.user_data
+    needs: list[tokens.NeedsText] = []
+
+    async def press() -> object:
         actor = await actor_of(
             update, context, check_moderator=tokens.needs_moderator(query.data or "")
         )
         action = tokens.read(query.data or "", actor)
         if isinstance(action, tokens.NeedsText):
-            context.user_data["needs"] = action
-            dialog_touched(context)
-            await send(context, chat_id, action.prompt + " (or /stop)")
-            return WAITING_FOR_TEXT
-        reply = await brain(context).handle(action)
-    except DomainError as err:
-        reply = err.message
-    text, actions = reply if isinstance(reply, tuple) else (str(reply), ())
-    await send(context, chat_id, text, actions)
-    return ConversationHandler.END
+            needs.append(action)
+            return action.prompt + " (or /stop)"
+        return await brain(context).handle(action)
+
+    answered = await answer(press, nothing="Done.", who=f"telegram chat {chat_id}")
+    counted(context, answered)
+    if needs:
+        user_data["needs"] = needs[0]
+        dialog_touched(context)
+    await send(context, chat_id, answered.text, answered.actions)
+    return WAITING_FOR_TEXT if needs else ConversationHandler.END
 
 
 async def on_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -65,15 +69,15 @@ async def on_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         )
         return ConversationHandler.END
     body = message.text or message.caption or ""
-    try:
+
+    async def words() -> object:
         actor = await actor_of(update, context, check_moderator=need.kind in tokens.MODERATOR_KINDS)
         files = await files_in(message, context) if need.kind == "ws" else []
-        reply = await brain(context).handle(tokens.with_text(need, actor, body, files))
-    except DomainError as err:
-        reply = err.message
-    except ValidationError as err:
-        reply = explain_invalid(err)
-    await message.reply_text(str(reply))
+        return await brain(context).handle(tokens.with_text(need, actor, body, files))
+
+    answered = await answer(words, who=f"telegram chat {message.chat_id}")
+    counted(context, answered)
+    await message.reply_text(answered.text)
     return ConversationHandler.END
 
 

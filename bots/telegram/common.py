@@ -11,13 +11,13 @@ import asyncio
 import base64
 import binascii
 import logging
+import secrets
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
 from cachetools import TTLCache
-from pydantic import ValidationError
 from telegram import ChatMemberRestricted, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -28,23 +28,17 @@ from bots.app import ParentBrain
 from bots.telegram.render import keyboard, split_text
 from core import communities
 from core.actors import Actor
+from core.answers import Answer, Reply, answer, sorry
 from core.commands import RegisterAccount
 from core.communities import CommunityRef
-from core.errors import DomainError, explain_invalid
 from core.notices import Action
 from core.parsing import parse_number
 
 log = logging.getLogger(__name__)
 
 BRAIN = "parentbrain"
-KNOWN_COMMANDS = "known commands"
 GROUP_REPLIES = "group replies on their way"
 ADMIN_CACHE_SECONDS = 300
-SORRY = (
-    "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute."
-)
-
-Reply = str | tuple[str, Sequence[Action]] | None
 Act = Callable[[Actor], Awaitable[Reply]]
 
 
@@ -230,16 +224,15 @@ async def respond(
                 + ("I'll finish that for you there." if payload else "then type it again there.")
             )
             return
-    try:
-        actor = await actor_of(update, context, check_moderator=check_moderator)
-        reply = await act(actor)
-    except DomainError as err:
-        reply = err.message
-    except ValidationError as err:
-        reply = explain_invalid(err)
-    if reply is None:
+
+    async def as_them() -> Reply:
+        return await act(await actor_of(update, context, check_moderator=check_moderator))
+
+    answered = await answer(as_them, who=f"telegram user {user.id}")
+    counted(context, answered)
+    if not answered.text:
         return
-    text, actions = (reply, ()) if isinstance(reply, str) else reply
+    text, actions = answered.text, answered.actions
     if to_dm:
         await send(context, user.id, text, actions)
         in_background(
@@ -308,16 +301,27 @@ def text_after_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> st
 number = parse_number  # one reading of '#12' for both platforms
 
 
+def counted(context: ContextTypes.DEFAULT_TYPE, answered: Answer) -> None:
+    """Keep the latest unexpected failures where tests and triage can see them."""
+    if answered.error is not None:
+        errors: deque[Any] = context.application.bot_data.setdefault("errors", deque(maxlen=20))
+        errors.append(answered.error)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log what failed with enough context to fix it, and tell the person one sentence."""
+    """What no handler answered: logged under an error id, and the person told the apology
+    with that id, as every front end says it."""
     user_id = (
         update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     )
-    log.error("telegram update failed (user %s)", user_id, exc_info=context.error)
+    error_id = secrets.token_hex(4)
+    log.error(
+        "telegram update failed (error %s, user %s)", error_id, user_id, exc_info=context.error
+    )
     errors: deque[Any] = context.application.bot_data.setdefault("errors", deque(maxlen=20))
     errors.append(context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(chat_id=update.effective_chat.id, text=SORRY)
+            await context.bot.send_message(chat_id=update.effective_chat.id, text=sorry(error_id))
         except Exception:  # the platform itself may be what failed
             log.warning("could not tell user %s about the error", user_id)

@@ -19,7 +19,7 @@ from telegram.ext import (
 from bots.telegram import communities
 from bots.telegram.common import REPLAY, actor_of, brain, read_payload, show
 from core import commands as c
-from core import views
+from core.catalogue import help_text
 from core.errors import DomainError
 from core.handlers.common import catalogue
 from core.models import MemberSkill
@@ -68,7 +68,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             select(MemberSkill.skill_code).where(MemberSkill.member_id == actor.member_id).limit(1)
         )
     if has_skills:
-        await message.reply_text("Welcome back!\n\n" + views.help_text(actor))
+        await message.reply_text("Welcome back!\n\n" + help_text(actor))
         return ConversationHandler.END
     context.user_data["skills"] = set()
     await message.reply_text(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bots.telegram.catalogue import TELEGRAM_ONLY
 from bots.telegram.common import (
-    KNOWN_COMMANDS,
     Reply,
     brain,
     in_group,
@@ -21,10 +20,9 @@ from bots.telegram.common import (
 from core import commands as c
 from core import views
 from core.actors import Actor
+from core.catalogue import unknown_command as unknown_command_text
 from core.errors import DomainError
-from core.handlers.common import catalogue
 from core.parsing import parse_whole_number, split_available
-from core.uow import UnitOfWork
 
 T = TypeVar("T")
 
@@ -42,85 +40,6 @@ async def available(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await respond(update, context, act)
 
 
-async def unavailable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop getting offers."""
-
-    async def act(actor: Actor) -> Reply:
-        reply: str = await brain(context).handle(c.GoUnavailable(actor=actor))
-        return reply
-
-    await respond(update, context, act)
-
-
-async def schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Regular hours: /schedule weekdays 20:00-22:00, /schedule clear, or /schedule to see them."""
-    spec = text_after_command(update, context).strip()
-
-    async def act(actor: Actor) -> Reply:
-        if not spec:
-            return await _in_uow(context, lambda uow: views.status(uow, actor))
-        if spec.lower() == "clear":
-            return str(await brain(context).handle(c.ClearSchedule(actor=actor)))
-        return str(await brain(context).handle(c.AddWeeklyWindow(actor=actor, spec=spec)))
-
-    await respond(update, context, act)
-
-
-async def _in_uow(
-    context: ContextTypes.DEFAULT_TYPE, view: Callable[[UnitOfWork], Awaitable[T]]
-) -> T:
-    async with brain(context).uow() as uow:
-        return await view(uow)
-
-
-async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Whether you're available, your jobs and your offers."""
-    await respond(
-        update, context, lambda actor: _in_uow(context, lambda uow: views.status(uow, actor))
-    )
-
-
-async def offers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Offers waiting for your answer, with buttons."""
-    await respond(
-        update, context, lambda actor: _in_uow(context, lambda uow: views.offers(uow, actor))
-    )
-
-
-async def jobs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Work you have accepted and not yet delivered."""
-    await respond(
-        update, context, lambda actor: _in_uow(context, lambda uow: views.jobs(uow, actor))
-    )
-
-
-async def earnings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """What you've been paid and what is owed to you."""
-    await respond(
-        update, context, lambda actor: _in_uow(context, lambda uow: views.earnings(uow, actor))
-    )
-
-
-async def why(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Why an offer came to you: /why <offer#>."""
-    typed = text_after_command(update, context)
-
-    async def act(actor: Actor) -> Reply:
-        offer_id = number(typed, "offer", "/why 12")
-        return await _in_uow(context, lambda uow: views.why(uow, actor, offer_id))
-
-    await respond(update, context, act)
-
-
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Everything you can type here."""
-
-    async def act(actor: Actor) -> Reply:
-        return views.help_text(actor)
-
-    await respond(update, context, act, check_moderator=True, private_details=False)
-
-
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command nobody here knows: in a DM always, in a group only when addressed to us."""
     message = update.effective_message
@@ -129,18 +48,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     typed = message.text.split(maxsplit=1)[0]
     if in_group(update) and not typed.lower().endswith(f"@{context.bot.username}".lower()):
         return  # probably another bot's command
-    known = context.application.bot_data.get(KNOWN_COMMANDS, set())
-    await send(context, message.chat_id, views.unknown_command(typed, known))
-
-
-async def skills(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The skills work can ask for."""
-
-    async def act(actor: Actor) -> Reply:
-        listing = await _in_uow(context, lambda uow: catalogue(uow))
-        return f"Skills: {listing.listing()}.\nAdd yours with /profile skills proofreading:expert, design"
-
-    await respond(update, context, act)
+    await send(context, message.chat_id, unknown_command_text(typed, TELEGRAM_ONLY))
 
 
 PROFILE_FIELDS = {
@@ -163,7 +71,8 @@ async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         handle = brain(context).handle
         if not field:
             currency = brain(context).settings.currency
-            return await _in_uow(context, lambda uow: views.profile(uow, actor, currency))
+            async with brain(context).uow() as uow:
+                return await views.profile(uow, actor, currency)
         if not value.strip():
             raise DomainError(
                 f"Please add a value, like: /profile {field} …  (see /profile for examples)"
@@ -200,28 +109,5 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 c.SubmitDelivery(actor=actor, work_id=work_id, body=body[1])
             )
         )
-
-    await respond(update, context, act)
-
-
-async def link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Join your Telegram and Discord accounts: /link, or /link <code> from the other app."""
-    code = text_after_command(update, context).strip()
-
-    async def act(actor: Actor) -> Reply:
-        if code:
-            await brain(context).handle(c.CompleteLink(actor=actor, code=code))
-            return "Linked! Offers now come to whichever app you used last."
-        made = await brain(context).handle(c.StartLink(actor=actor))
-        return f"On Discord, type /link {made} within 15 minutes to join your accounts."
-
-    await respond(update, context, act)
-
-
-async def payouts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Set up how you get paid."""
-
-    async def act(actor: Actor) -> Reply:
-        return str(await brain(context).handle(c.SetUpPayouts(actor=actor)))
 
     await respond(update, context, act)

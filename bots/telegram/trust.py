@@ -6,32 +6,9 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
-from bots.telegram.common import Reply, brain, number, respond, text_after_command
+from bots.telegram.common import Reply, brain, respond, text_after_command
 from core import commands as c
 from core.actors import Actor
-
-
-async def _block(update: Update, context: ContextTypes.DEFAULT_TYPE, *, undo: bool) -> None:
-    typed = text_after_command(update, context)
-    example = "/unblock 12" if undo else "/block 12"
-
-    async def act(actor: Actor) -> Reply:
-        work_id = number(typed, "item", example)
-        return str(
-            await brain(context).handle(c.BlockOtherSide(actor=actor, work_id=work_id, undo=undo))
-        )
-
-    await respond(update, context, act)
-
-
-async def block(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Never be matched again with the other side of an item: /block <item#>."""
-    await _block(update, context, undo=False)
-
-
-async def unblock(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Undo a block: /unblock <item#>."""
-    await _block(update, context, undo=True)
 
 
 async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,68 @@
+"""The catalogue on Telegram: a handler for every command core carries out by itself, and the
+command menus per kind of chat (setMyCommands with scopes)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bots.telegram.common import brain, respond, text_after_command
+from core.actors import Role
+from core.catalogue import Entry, Place, menu
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+TELEGRAM_ONLY = frozenset({"start", "stop"})  # Telegram's own: known, never mistyped
+
+
+def carried_out_by_core(entry: Entry) -> Handler:
+    """/name [options]: the words typed after the name, read as the entry's options."""
+    run = entry.run
+    assert run is not None, f"/{entry.name} has no runner in core"
+
+    async def catalogue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command from the catalogue, carried out by core."""
+        typed = entry.read_typed(text_after_command(update, context))
+        await respond(
+            update,
+            context,
+            lambda actor: run(brain(context), actor, typed),
+            check_moderator=entry.asks_platform_about_moderators,
+            private_details=entry.private_answer,
+        )
+
+    return catalogue_command
+
+
+def _commands(place: Place, *roles: Role) -> list[BotCommand]:
+    return [BotCommand(name, summary) for name, summary in menu(place, *roles)]
+
+
+async def publish_menus(bot: Bot, moderator_chats: list[int]) -> None:
+    """Telegram's command menus: parents' and businesses' in private chats and groups, and
+    the moderators' own in each moderators' chat."""
+    private = _commands(Place.PRIVATE, Role.PARENT, Role.BUSINESS)
+    await bot.set_my_commands(private, scope=BotCommandScopeDefault())
+    await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(
+        _commands(Place.GROUP, Role.PARENT, Role.BUSINESS), scope=BotCommandScopeAllGroupChats()
+    )
+    moderators = _commands(Place.GROUP, Role.PARENT, Role.MODERATOR)
+    for chat in moderator_chats:
+        try:
+            await bot.set_my_commands(moderators, scope=BotCommandScopeChat(chat))
+        except TelegramError as err:  # the bot was removed from that chat, say
+            log.warning("no command menu for moderators' chat %s: %s", chat, err)

@@ -1,0 +1,577 @@
+"""Every command people can type, in the order /help lists them.
+
+Adding a command is a row here and its core handler; each front end then offers it: Telegram
+registers it and puts it in its menus, Discord makes it an app command, the web gives it a
+page, and /help and "did you mean" know it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from core import commands as c
+from core import views
+from core.actors import Actor, Role
+from core.answers import Reply
+from core.audit import audit_view
+from core.catalogue.shapes import (
+    IN_THE_COMMUNITY,
+    Entry,
+    Option,
+    Place,
+    Runner,
+    Services,
+    Typed,
+)
+from core.handlers.common import catalogue as skill_catalogue
+from core.handlers.dialogs import waiting_dialog
+from core.owed import money_owed
+from core.parsing import parse_number
+from core.uow import UnitOfWork
+
+
+def sends(make: Callable[[Actor, Typed], c.Command]) -> Runner:
+    """A command carried out by the bus; its answer is what the handler says."""
+
+    async def run(services: Services, actor: Actor, typed: Typed) -> Reply:
+        reply: Reply = await services.handle(make(actor, typed))
+        return reply if isinstance(reply, tuple) or reply is None else str(reply)
+
+    return run
+
+
+def reads(view: Callable[[UnitOfWork, Actor, Typed], Awaitable[Reply]]) -> Runner:
+    """A read of the store: nothing changes."""
+
+    async def run(services: Services, actor: Actor, typed: Typed) -> Reply:
+        async with services.uow() as uow:
+            return await view(uow, actor, typed)
+
+    return run
+
+
+def _number(typed: Typed, option: str, what: str, example: str) -> int:
+    return parse_number(typed.get(option, ""), what, example)
+
+
+ITEM = Option("item", "the work item's number", "12", required=True)
+OFFER = Option("offer", "the offer's number", "12", required=True)
+REFERENCE = Option("reference", "the bank reference", "<bank ref>")
+SKILL = Option("skill", "one skill, or leave empty for all", "proofreading", suggests="skills")
+
+
+async def _schedule(services: Services, actor: Actor, typed: Typed) -> Reply:
+    hours = typed.get("hours", "").strip()
+    if not hours:
+        async with services.uow() as uow:
+            return await views.status(uow, actor)
+    if hours.lower() == "clear":
+        return str(await services.handle(c.ClearSchedule(actor=actor)))
+    return str(await services.handle(c.AddWeeklyWindow(actor=actor, spec=hours)))
+
+
+def _other_app(actor: Actor) -> str:
+    return "Discord" if actor.platform == "telegram" else "Telegram"
+
+
+async def _link(services: Services, actor: Actor, typed: Typed) -> Reply:
+    code = typed.get("code", "").strip()
+    if code:
+        await services.handle(c.CompleteLink(actor=actor, code=code))
+        return "Linked! Offers now come to whichever app you used last."
+    made = await services.handle(c.StartLink(actor=actor))
+    return f"On {_other_app(actor)}, type /link {made} within 15 minutes to join your accounts."
+
+
+async def _skills(uow: UnitOfWork, actor: Actor, typed: Typed) -> Reply:
+    listing = (await skill_catalogue(uow)).listing()
+    how = (
+        "/profile skills proofreading:expert, design"
+        if actor.platform == "telegram"
+        else "/profile"
+    )
+    return f"Skills: {listing}.\nAdd yours with {how}"
+
+
+async def _learn(services: Services, actor: Actor, typed: Typed) -> Reply:
+    from core import skill_checks  # after core.handlers, which it needs loaded first
+
+    async with services.uow() as uow:
+        return await skill_checks.learn(
+            uow, services.settings, typed.get("skill", ""), actor.community_id
+        )
+
+
+async def _quiz(services: Services, actor: Actor, typed: Typed) -> Reply:
+    skill = typed.get("skill", "").strip()
+    if not skill:
+        return "Which skill? For example: /quiz proofreading. /learn lists the checks."
+    reply: Reply = await services.handle(c.StartQuiz(actor=actor, skill=skill))
+    return reply
+
+
+async def _help(services: Services, actor: Actor, typed: Typed) -> Reply:
+    from core.catalogue.lookups import help_text  # the table is what help reads
+
+    return help_text(actor)
+
+
+async def _cancel(services: Services, actor: Actor, typed: Typed) -> Reply:
+    """/cancel <item#>; alone, it leaves a post being written."""
+    if not typed.get("item", "").strip():
+        stopped = await services.handle(c.StopDialog(actor=actor))
+        if stopped is not None:
+            return str(stopped.text)
+    work_id = _number(typed, "item", "item", "/cancel 12")
+    said = str(await services.handle(c.CancelWork(actor=actor, work_id=work_id)))
+    async with services.uow() as uow:
+        writing = await waiting_dialog(uow, actor.member_id)
+    if writing is not None:
+        said += "\nYour new post is still open: answer the last question, or /stop to drop it."
+    return said
+
+
+def _block(undo: bool) -> Runner:
+    example = "/unblock 12" if undo else "/block 12"
+    return sends(
+        lambda a, t: c.BlockOtherSide(
+            actor=a, work_id=_number(t, "item", "item", example), undo=undo
+        )
+    )
+
+
+PARENTS = (
+    Entry(
+        "available",
+        Role.PARENT,
+        "get paid work offers by DM for a while",
+        "[2h | until 15:00 | tonight] [for proofreading]",
+        (
+            Option("when", "2h, until 15:00 or tonight (empty: 2 hours)", "2h"),
+            Option("skills", "only these skills", "proofreading", suggests="skills"),
+        ),
+        menu=True,
+        web_page="home",
+    ),
+    Entry(
+        "unavailable",
+        Role.PARENT,
+        "stop getting offers",
+        menu=True,
+        run=sends(lambda a, t: c.GoUnavailable(actor=a)),
+        web_page="home",
+    ),
+    Entry(
+        "schedule",
+        Role.PARENT,
+        "regular hours that switch offers on and off (/schedule clear removes them)",
+        "mon-fri 20:00-22:00",
+        (
+            Option(
+                "hours",
+                "like: weekdays 20:00-22:00, or clear (empty: show them)",
+                "mon-fri 20:00-22:00",
+            ),
+        ),
+        run=_schedule,
+    ),
+    Entry(
+        "profile",
+        Role.PARENT,
+        "see or change your skills, rate, timezone and quiet hours",
+        "[skills | rate | timezone | quiet | jobs | bio | prefer] <value>",
+        (
+            Option("timezone", "your timezone", "Europe/London"),
+            Option("rate", "lowest hourly rate, like £15", "£15"),
+            Option("quiet", "quiet hours, like 22:00-07:00", "22:00-07:00"),
+            Option("prefer", "work you'd rather get, like design, emails", "design"),
+            Option("jobs", "how many jobs at once (1-5)", "2"),
+        ),
+        menu=True,
+        web_page="profile",
+        notes={"discord": "a form opens when you give no options"},
+    ),
+    Entry(
+        "status",
+        Role.PARENT,
+        "whether you're available, your jobs and your offers",
+        menu=True,
+        run=reads(lambda uow, a, t: views.status(uow, a)),
+        web_page="home",
+    ),
+    Entry(
+        "offers",
+        Role.PARENT,
+        "offers waiting for your answer",
+        menu=True,
+        run=reads(lambda uow, a, t: views.offers(uow, a)),
+        web_page="home",
+    ),
+    Entry(
+        "jobs",
+        Role.PARENT,
+        "work you're doing",
+        menu=True,
+        run=reads(lambda uow, a, t: views.jobs(uow, a)),
+        web_page="home",
+    ),
+    Entry(
+        "earnings",
+        Role.PARENT,
+        "what you've been paid and what is owed to you",
+        menu=True,
+        run=reads(lambda uow, a, t: views.earnings(uow, a)),
+        web_page="home",
+    ),
+    Entry(
+        "why",
+        Role.PARENT,
+        "why an offer came to you",
+        "<offer#>",
+        (OFFER,),
+        run=reads(lambda uow, a, t: views.why(uow, a, _number(t, "offer", "offer", "/why 12"))),
+    ),
+    Entry(
+        "submit",
+        Role.PARENT,
+        "deliver your work",
+        "<item#> <your work or a link>",
+        (
+            ITEM,
+            Option("work", "your work, or a link to it", "<your work or a link>", long=True),
+        ),
+        notes={"telegram": "or send a file with that caption", "discord": "or attach a file"},
+    ),
+    Entry(
+        "skills",
+        Role.PARENT,
+        "the skills work can ask for",
+        run=reads(_skills),
+    ),
+    Entry(
+        "link",
+        Role.PARENT,
+        "join your Telegram and Discord accounts",
+        "[code]",
+        (
+            Option(
+                "code", "the code from /link in the other app (empty: make a code here)", "<code>"
+            ),
+        ),
+        places=frozenset({Place.GROUP, Place.PRIVATE}),
+        run=_link,
+    ),
+    Entry(
+        "payouts",
+        Role.PARENT,
+        "set up how you get paid",
+        run=sends(lambda a, t: c.SetUpPayouts(actor=a)),
+    ),
+    Entry(
+        "payoutdetails",
+        Role.PARENT,
+        "the bank account the moderators pay you into (privately)",
+        web_page="home",
+    ),
+    Entry(
+        "block",
+        Role.PARENT,
+        "never be matched with that item's other side again (/unblock undoes it)",
+        "<item#>",
+        (ITEM,),
+        run=_block(undo=False),
+    ),
+    Entry(
+        "unblock",
+        Role.PARENT,
+        "undo a block",
+        "<item#>",
+        (ITEM,),
+        run=_block(undo=True),
+    ),
+    Entry(
+        "report",
+        Role.PARENT,
+        "tell the moderators about a message or a person",
+        "<what happened>",
+        (
+            Option("what", "what happened", "<what happened>", required=True, long=True),
+            Option(
+                "message_link", "the message's link (right click, Copy Message Link)", "<its link>"
+            ),
+        ),
+        notes={"telegram": "reply to a message to include it"},
+    ),
+    Entry(
+        "ask",
+        Role.PARENT,
+        "ask the community's help channel",
+        "[anonymously] <question>",
+        (Option("question", "your question", "<question>", required=True, long=True),),
+        places=frozenset({Place.GROUP, Place.PRIVATE}),
+    ),
+    Entry(
+        "learn",
+        Role.PARENT,
+        "skill checks and their courses",
+        "[skill]",
+        (SKILL,),
+        run=_learn,
+    ),
+    Entry(
+        "quiz",
+        Role.PARENT,
+        "take a skill check for a verified badge",
+        "<skill>",
+        (Option("skill", "which skill", "proofreading", required=True, suggests="skills"),),
+        places=frozenset({Place.GROUP, Place.PRIVATE}),
+        run=_quiz,
+    ),
+    Entry(
+        "mydata",
+        Role.PARENT,
+        "everything stored about you, as a file",
+        places=frozenset({Place.GROUP, Place.PRIVATE}),
+    ),
+    Entry(
+        "forgetme",
+        Role.PARENT,
+        "erase everything stored about you",
+        places=frozenset({Place.GROUP, Place.PRIVATE}),
+    ),
+    Entry(
+        "business",
+        Role.PARENT,
+        "register or update a business, to post work",
+        "<name>, <contact>",
+        (
+            Option("name", "your business's name", "<name>", required=True),
+            Option("contact", "an email or phone for the moderators", "<contact>", required=True),
+        ),
+    ),
+    Entry(
+        "help",
+        Role.PARENT,
+        "everything you can type",
+        menu=True,
+        private_answer=False,
+        run=_help,
+    ),
+)
+
+BUSINESSES = (
+    Entry(
+        "post",
+        Role.BUSINESS,
+        "post a piece of paid work",
+        menu=True,
+        web_page="post",
+        notes={
+            "telegram": "you'll be asked step by step; /stop drops it",
+            "discord": "a form opens",
+        },
+    ),
+    Entry(
+        "myitems",
+        Role.BUSINESS,
+        "your posted work and where each item is",
+        run=reads(lambda uow, a, t: views.my_items(uow, a)),
+        web_page="items",
+    ),
+    Entry(
+        "statement",
+        Role.BUSINESS,
+        "what you've paid and what came back, item by item",
+        run=reads(lambda uow, a, t: views.statement(uow, a)),
+    ),
+    Entry(
+        "cancel",
+        Role.BUSINESS,
+        "cancel work before a parent accepts it",
+        "<item#>",
+        (Option("item", "the work item's number", "12"),),
+        run=_cancel,
+    ),
+)
+
+
+def _by_hand(make: Callable[[Actor, int, str], c.Command], what: str, example: str) -> Runner:
+    option = "payout" if what == "payout" else "item"
+    return sends(
+        lambda a, t: make(a, _number(t, option, what, example), t.get("reference", "").strip())
+    )
+
+
+MODERATORS = (
+    Entry(
+        "funded",
+        Role.MODERATOR,
+        "a business's payment arrived",
+        "<item#> [reference]",
+        (ITEM, REFERENCE),
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        run=_by_hand(
+            lambda a, n, ref: c.ConfirmFunding(actor=a, work_id=n, reference=ref),
+            "item",
+            "/funded 12 bank ref 0302",
+        ),
+    ),
+    Entry(
+        "owed",
+        Role.MODERATOR,
+        "payouts owed to parents and refunds owed to businesses",
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        run=reads(lambda uow, a, t: money_owed(uow, a)),
+        web_page="moderate",
+    ),
+    Entry(
+        "paid",
+        Role.MODERATOR,
+        "you paid a parent by hand",
+        "<payout#> [reference]",
+        (Option("payout", "the payout's number", "3", required=True), REFERENCE),
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        run=_by_hand(
+            lambda a, n, ref: c.ConfirmPayout(actor=a, payout_id=n, reference=ref),
+            "payout",
+            "/paid 3 transfer 0302-1",
+        ),
+    ),
+    Entry(
+        "refunded",
+        Role.MODERATOR,
+        "you refunded a business by hand",
+        "<item#> [reference]",
+        (ITEM, REFERENCE),
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        run=_by_hand(
+            lambda a, n, ref: c.ConfirmRefund(actor=a, work_id=n, reference=ref),
+            "item",
+            "/refunded 12 transfer 0302-7",
+        ),
+    ),
+    Entry(
+        "verify",
+        Role.MODERATOR,
+        "verify a business",
+        "<business#>",
+        (Option("business", "the business's number", "4", required=True),),
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        run=sends(
+            lambda a, t: c.VerifyBusiness(
+                actor=a, business_id=_number(t, "business", "business", "/verify 4")
+            )
+        ),
+    ),
+    Entry(
+        "disputes",
+        Role.MODERATOR,
+        "open disputes, with what was delivered",
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        run=reads(lambda uow, a, t: views.disputes(uow, a)),
+        web_page="moderate",
+    ),
+    Entry(
+        "resolve",
+        Role.MODERATOR,
+        "decide a dispute",
+        "<item#> pay | refund | split £10",
+        (
+            ITEM,
+            Option(
+                "decision",
+                "who it is decided for",
+                "pay",
+                required=True,
+                choices=("pay", "refund", "split"),
+            ),
+            Option("amount", "for a split: the parent's part, like £10", "£10"),
+        ),
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        run=sends(
+            lambda a, t: c.ResolveDispute(
+                actor=a,
+                work_id=_number(t, "item", "item", "/resolve 12 split £10"),
+                outcome=t.get("decision", "").strip(),
+                parent_amount=t.get("amount", "").strip(),
+            )
+        ),
+    ),
+    Entry(
+        "ban",
+        Role.MODERATOR,
+        "suspend a member",
+        "@username [7d] [reason]",
+        (
+            Option("member", "who", "@username", required=True),
+            Option("duration", "like 7d (empty: until lifted)", "7d"),
+            Option("reason", "told to them", "<reason>"),
+        ),
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        web_page="moderate",
+    ),
+    Entry(
+        "unban",
+        Role.MODERATOR,
+        "lift a suspension",
+        "@username",
+        (Option("member", "who", "@username", required=True),),
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        web_page="moderate",
+    ),
+    Entry(
+        "stats",
+        Role.MODERATOR,
+        "how the community is doing",
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        run=reads(lambda uow, a, t: views.stats(uow, a)),
+        web_page="moderate",
+    ),
+    Entry(
+        "audit",
+        Role.MODERATOR,
+        "the latest moderator actions, reports and money movements",
+        places=IN_THE_COMMUNITY,
+        private_answer=False,
+        run=reads(lambda uow, a, t: audit_view(uow, a)),
+        web_page="moderate",
+    ),
+    Entry(
+        "settings",
+        Role.MODERATOR,
+        "the community's fee, currency, timezone and moderation",
+        "[name value]",
+        (
+            Option(
+                "name",
+                "fee, currency, timezone, moderation, banned_words, offer_minutes or "
+                "urgent_offer_minutes; leave empty to see them all",
+                "fee",
+            ),
+            Option("value", "the new value, e.g. 12.5% for the fee", "12.5%"),
+        ),
+        places=frozenset({Place.GROUP}),
+        private_answer=False,
+    ),
+    Entry(
+        "setup",
+        Role.MODERATOR,
+        "in a new group or server, make it a community (administrators)",
+        places=frozenset({Place.GROUP}),
+        private_answer=False,
+    ),
+)
+
+COMMANDS: tuple[Entry, ...] = PARENTS + BUSINESSES + MODERATORS
+assert len({e.name for e in COMMANDS}) == len(COMMANDS), "a command name is listed twice"
+assert all(len(e.summary) <= 100 for e in COMMANDS), "Discord allows 100 characters"
