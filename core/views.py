@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-
 from sqlalchemy import select
 
 from core.actors import Actor
@@ -186,91 +183,6 @@ async def my_items(uow: UnitOfWork, actor: Actor) -> str:
     )
 
 
-HELP = {
-    "parent": (
-        "What you can type:\n"
-        "/available [2h | until 15:00 | tonight] [for proofreading]: get offers\n"
-        "/unavailable: stop offers\n"
-        "/schedule mon-fri 20:00-22:00: regular hours (/schedule clear to remove)\n"
-        "/profile: see or change your skills, rate, timezone and quiet hours\n"
-        "/status, /offers, /jobs, /earnings, /why <offer#>\n"
-        "/submit <item#> <your work or a link>: deliver (or send a file with that caption)\n"
-        "/link: join your Telegram and Discord accounts\n"
-        "/payouts: set up how you get paid; /payoutdetails: the bank account the moderators "
-        "pay you into\n"
-        "/block <item#>: never be matched with that item's business again (/unblock undoes it)\n"
-        "/report <what happened>: tell the moderators (reply to a message to include it)\n"
-        "/ask [anonymously] <question>: ask the community's help channel\n"
-        "/learn: skill checks and courses; /quiz <skill>: take one for a verified badge\n"
-        "/mydata: everything stored about you, as a file; /forgetme: erase it\n"
-        "/business: register a business to post work"
-    ),
-    "business": (
-        "For businesses:\n"
-        "/business <name>, <contact>: register or update\n"
-        "/post: post a piece of work (you'll be asked step by step; /stop drops it)\n"
-        "/myitems: your items and where they are\n"
-        "/statement: what you've paid and what came back\n"
-        "/cancel <item#>: cancel before a parent accepts\n"
-        "/block <item#>: never be matched with the parent who took it again"
-    ),
-    "moderator": (
-        "For moderators:\n"
-        "/funded <item#> [reference]: a business's payment arrived\n"
-        "/owed: payouts owed to parents and refunds owed to businesses\n"
-        "/paid <payout#> [reference]: you paid a parent; /refunded <item#> [reference]: you "
-        "refunded a business\n"
-        "/verify <business#>: verify a business\n"
-        "/disputes, then /resolve <item#> pay | refund | split £10\n"
-        "/ban @username [7d] [reason], /unban @username\n"
-        "/stats: how the community is doing\n"
-        "/audit: the latest moderator actions, reports and money movements\n"
-        "/settings [name value]: the community's fee, currency, timezone and moderation\n"
-        "/setup: in a new group or server, make it a community (administrators)"
-    ),
-}
-
-
-# Discord types options by name and opens forms where Telegram asks step by step: the same
-# commands, said the way each platform shows them.
-DISCORD_TIPS = {
-    "/available [2h | until 15:00 | tonight] [for proofreading]: get offers": (
-        "/available when:2h (or until 15:00, tonight) skills:proofreading: get offers"
-    ),
-    "/schedule mon-fri 20:00-22:00": "/schedule hours:mon-fri 20:00-22:00",
-    "/profile: see or change your skills, rate, timezone and quiet hours": (
-        "/profile: a form for your skills and more; or /profile timezone: rate: quiet: "
-        "prefer: jobs:"
-    ),
-    "/submit <item#> <your work or a link>: deliver (or send a file with that caption)": (
-        "/submit item:12 work:<your work or a link> file:<a file>: deliver"
-    ),
-    "/report <what happened>: tell the moderators (reply to a message to include it)": (
-        "/report what:<what happened> message_link:<its link>: tell the moderators"
-    ),
-    "/business <name>, <contact>: register or update": (
-        "/business name: contact: register or update"
-    ),
-    "/payoutdetails: the bank account": "/payoutdetails (a private form): the bank account",
-    "/post: post a piece of work (you'll be asked step by step; /stop drops it)": (
-        "/post deadline: urgent: opens a form for the rest"
-    ),
-}
-
-
-def help_text(actor: Actor) -> str:
-    parts = [HELP["parent"]]
-    if "business" in actor.roles:
-        parts.append(HELP["business"])
-    if actor.is_moderator:
-        parts.append(HELP["moderator"])
-    text = "\n\n".join(parts)
-    if actor.platform == "discord":
-        for telegram, discord in DISCORD_TIPS.items():
-            text = text.replace(telegram, discord)
-    return text
-
-
 async def disputes(uow: UnitOfWork, actor: Actor) -> str:
     """Every open dispute with both sides' latest words, for the moderators to decide."""
     here = actor.moderated_community()
@@ -338,13 +250,3 @@ async def statement(uow: UnitOfWork, actor: Actor) -> str:
     currency = rows[0][0].currency
     lines.append(f"Total paid {Money(paid_in, currency)}, refunded {Money(back, currency)}.")
     return "\n".join(lines)
-
-
-def unknown_command(typed: str, known: Iterable[str]) -> str:
-    """One sentence for a command nobody here knows, with the closest ones that exist."""
-    name = typed.lstrip("/").split("@", 1)[0].lower()[:40]
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-    if close:
-        options = " or ".join(f"/{c}" for c in close)
-        return f"There's no /{name} here. Did you mean {options}? /help lists everything."
-    return f"There's no /{name} here. Type /help to see what you can type."

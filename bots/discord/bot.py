@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections import deque
 from typing import Any
@@ -17,18 +18,20 @@ from discord.ext import commands
 from bots.app import ParentBrain
 from bots.discord.business import Businesses
 from bots.discord.buttons import TokenButton
-from bots.discord.common import ADMIN_CACHE_SECONDS, DMS_CLOSED, SORRY, moderates_on_discord
+from bots.discord.catalogue import carried_out_by_core, place
+from bots.discord.common import ADMIN_CACHE_SECONDS, DMS_CLOSED, moderates_on_discord
 from bots.discord.communities import CommunitySetup
 from bots.discord.deliveries import uploads
 from bots.discord.moderation import Moderation
 from bots.discord.parents import Parents
 from bots.discord.render import split_text, view_for
 from bots.discord.trust import Trust
-from bots.discord.upskilling import Upskilling
 from bots.turns import PersonTurns
 from core import commands as c
 from core import communities
 from core.actors import Actor
+from core.answers import sorry
+from core.catalogue import COMMANDS, Place, runnable
 from core.commands import SetReachable
 from core.config import Settings
 from core.files import FileStore
@@ -52,23 +55,6 @@ def intents_for(settings: Settings) -> discord.Intents:
     intents.guilds = True
     intents.members = settings.discord_members_intent
     return intents
-
-
-IN_THE_SERVER = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
-IN_THE_SERVER_OR_DM = app_commands.AppCommandContext(
-    guild=True, dm_channel=True, private_channel=False
-)
-
-
-def place(command: app_commands.Command[Any, ..., Any], *, moderators_only: bool) -> None:
-    """Where a command can be typed: moderators' in the server only, shown by default to
-    Manage Server (server admins can grant them to the moderator role under Integrations);
-    everyone else's in the server and in DMs with the bot."""
-    if moderators_only:
-        command.allowed_contexts = IN_THE_SERVER
-        command.default_permissions = discord.Permissions(manage_guild=True)
-    else:
-        command.allowed_contexts = IN_THE_SERVER_OR_DM
 
 
 class ParentBrainBot(commands.Bot):
@@ -108,16 +94,16 @@ class ParentBrainBot(commands.Bot):
             Moderation(self),
             CommunitySetup(self),
             Trust(self),
-            Upskilling(self),
         )
         for cog in cogs:
             await self.add_cog(cog)
+        for entry in runnable(Place.GROUP):  # everything core carries out by itself
+            self.tree.add_command(carried_out_by_core(entry))
         for command in self.tree.get_commands():
-            if isinstance(command, app_commands.Command) and command.binding is not None:
-                place(
-                    command,
-                    moderators_only=isinstance(command.binding, Moderation | CommunitySetup),
-                )
+            if isinstance(command, app_commands.Command):
+                place(command)
+        missing = {e.name for e in COMMANDS} - {cmd.name for cmd in self.tree.get_commands()}
+        assert not missing, f"catalogue commands Discord doesn't offer: {missing}"
         # Global commands, so that parents can type /submit in the DM where their offer sits.
         await self.tree.sync()
         if self.settings.discord_guild_id is not None:
@@ -158,12 +144,18 @@ class ParentBrainBot(commands.Bot):
     async def on_tree_error(
         self, interaction: discord.Interaction[Any], error: discord.app_commands.AppCommandError
     ) -> None:
-        log.error("slash command failed (user %s)", interaction.user.id, exc_info=error)
+        error_id = secrets.token_hex(4)
+        log.error(
+            "slash command failed (error %s, user %s)",
+            error_id,
+            interaction.user.id,
+            exc_info=error,
+        )
         self.errors.append(error)
         if interaction.response.is_done():
-            await interaction.followup.send(SORRY, ephemeral=True)
+            await interaction.followup.send(sorry(error_id), ephemeral=True)
         else:
-            await interaction.response.send_message(SORRY, ephemeral=True)
+            await interaction.response.send_message(sorry(error_id), ephemeral=True)
 
     async def check_dms(self, interaction: discord.Interaction[Any], actor: Actor) -> None:
         """After /available in the server: can offers reach this person by DM? Tell them if

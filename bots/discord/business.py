@@ -8,13 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bots.discord.catalogue import catalogued
 from bots.discord.common import actor_of, brain_of, respond
 from core import commands as c
-from core import views
 from core.actors import Actor
 from core.errors import DomainError
 from core.notices import Action
-from core.parsing import parse_number
 
 if TYPE_CHECKING:
     from bots.discord.bot import ParentBrainBot
@@ -72,10 +71,7 @@ class Businesses(commands.Cog):
     def __init__(self, bot: ParentBrainBot) -> None:
         self.bot = bot
 
-    @app_commands.command(description="Register or update your business")
-    @app_commands.describe(
-        name="your business's name", contact="an email or phone for the moderators"
-    )
+    @catalogued
     async def business(
         self, interaction: discord.Interaction[Any], name: str, contact: str
     ) -> None:
@@ -86,7 +82,7 @@ class Businesses(commands.Cog):
             ),
         )
 
-    @app_commands.command(description="Post a piece of paid work (a form opens)")
+    @catalogued
     @app_commands.describe(
         deadline="tomorrow 17:00, 48h or friday", urgent="offer to several parents at once"
     )
@@ -104,29 +100,3 @@ class Businesses(commands.Cog):
             )
             return
         await interaction.response.send_modal(PostModal(deadline, urgent))
-
-    @app_commands.command(description="Your posted work and where each item is")
-    async def myitems(self, interaction: discord.Interaction[Any]) -> None:
-        async def act(actor: Actor) -> str:
-            async with brain_of(interaction).uow() as uow:
-                return await views.my_items(uow, actor)
-
-        await respond(interaction, act)
-
-    @app_commands.command(description="What you've paid and what came back, item by item")
-    async def statement(self, interaction: discord.Interaction[Any]) -> None:
-        async def act(actor: Actor) -> str:
-            async with brain_of(interaction).uow() as uow:
-                return await views.statement(uow, actor)
-
-        await respond(interaction, act)
-
-    @app_commands.command(description="Cancel work before a parent accepts it")
-    @app_commands.describe(item="the work item's number")
-    async def cancel(self, interaction: discord.Interaction[Any], item: str) -> None:
-        await respond(
-            interaction,
-            lambda a: brain_of(interaction).handle(
-                c.CancelWork(actor=a, work_id=parse_number(item, "item", "/cancel 12"))
-            ),
-        )

@@ -7,20 +7,18 @@ follow-up. Answers in the server are ephemeral: only the person who asked sees t
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
-from pydantic import ValidationError
 
 from bots.app import ParentBrain
 from bots.discord.render import split_text, view_for
 from core import communities
 from core.actors import Actor
+from core.answers import answer
 from core.commands import RegisterAccount
 from core.communities import CommunityRef
-from core.errors import DomainError, explain_invalid
-from core.notices import Action
 
 if TYPE_CHECKING:
     from bots.discord.bot import ParentBrainBot
@@ -28,15 +26,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_SECONDS = 300
-SORRY = (
-    "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute."
-)
 DMS_CLOSED = (
     "I can't send you direct messages, so offers can't reach you. In this server's menu open "
     "Privacy Settings, allow direct messages from server members, then type /available again."
 )
 
-Reply = str | tuple[str, Sequence[Action]] | None
 Act = Callable[[Actor], Awaitable[Any]]
 
 
@@ -182,21 +176,17 @@ async def respond(
 async def _act_and_answer(
     interaction: discord.Interaction[Any], act: Act, ephemeral: bool, check_moderator: bool
 ) -> Actor | None:
-    actor = None
-    try:
-        actor = await actor_of(interaction, check_moderator=check_moderator)
-        reply = await act(actor)
-    except DomainError as err:
-        reply = err.message
-    except ValidationError as err:
-        reply = explain_invalid(err)
-    except Exception as err:
-        log.exception("discord interaction failed (user %s)", interaction.user.id)
-        bot_of(interaction).errors.append(err)
-        reply = SORRY
-    if reply is None:
-        reply = "Done."
-    text, actions = (str(reply), ()) if not isinstance(reply, tuple) else reply
+    acting: list[Actor] = []
+
+    async def as_them() -> Any:
+        acting.append(await actor_of(interaction, check_moderator=check_moderator))
+        return await act(acting[0])
+
+    answered = await answer(as_them, nothing="Done.", who=f"discord user {interaction.user.id}")
+    if answered.error is not None:
+        bot_of(interaction).errors.append(answered.error)
+    actor = acting[0] if acting else None
+    text, actions = answered.text, answered.actions
     pieces = split_text(text)
     for n, piece in enumerate(pieces):
         view = view_for(actions) if n == len(pieces) - 1 else None

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bots.discord.catalogue import catalogued
 from bots.discord.common import brain_of, respond
 from core import commands as c
 from core import communities
@@ -22,7 +23,7 @@ class CommunitySetup(commands.Cog):
     def __init__(self, bot: ParentBrainBot) -> None:
         self.bot = bot
 
-    @app_commands.command(description="Administrators: make this server a Parent Brain community")
+    @catalogued
     @app_commands.describe(
         moderators="the private channel where reviews, disputes and payments owed are posted",
         help="where /ask questions are posted (optional)",
@@ -80,12 +81,7 @@ class CommunitySetup(commands.Cog):
 
         await respond(interaction, act)
 
-    @app_commands.command(description="Moderators: see or change the community's settings")
-    @app_commands.describe(
-        name="fee, currency, timezone, moderation, banned_words, offer_minutes or "
-        "urgent_offer_minutes; leave empty to see them all",
-        value="the new value, e.g. 12.5% for the fee",
-    )
+    @catalogued
     async def settings(
         self, interaction: discord.Interaction[Any], name: str = "", value: str = ""
     ) -> None:

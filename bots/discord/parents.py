@@ -10,12 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bots.discord.catalogue import catalogued, skill_choices
 from bots.discord.common import brain_of, respond
 from bots.discord.deliveries import files_from
 from core import commands as c
-from core import views
 from core.actors import Actor
-from core.handlers.common import catalogue
 from core.parsing import parse_number
 
 if TYPE_CHECKING:
@@ -33,22 +32,6 @@ COMMON_ZONES = [
     "Asia/Kolkata",
     "UTC",
 ]
-
-
-async def skill_choices(
-    interaction: discord.Interaction[Any], current: str
-) -> list[app_commands.Choice[str]]:
-    """Skills matching what is typed after the last comma."""
-    async with brain_of(interaction).uow() as uow:
-        skills = await catalogue(uow)
-    head, _, typed = current.rpartition(",")
-    prefix = f"{head}, " if head else ""
-    names = sorted(s.name.lower() for s in skills.skills.values())
-    return [
-        app_commands.Choice(name=f"{prefix}{n}"[:100], value=f"{prefix}{n}"[:100])
-        for n in names
-        if typed.strip().lower() in n
-    ][:25]
 
 
 @cache
@@ -133,10 +116,7 @@ class Parents(commands.Cog):
     def __init__(self, bot: ParentBrainBot) -> None:
         self.bot = bot
 
-    @app_commands.command(description="Get paid work offers by DM for a while")
-    @app_commands.describe(
-        when="2h, until 15:00 or tonight (empty: 2 hours)", skills="only these skills"
-    )
+    @catalogued
     @app_commands.autocomplete(skills=skill_choices)
     async def available(
         self, interaction: discord.Interaction[Any], when: str = "", skills: str = ""
@@ -151,30 +131,7 @@ class Parents(commands.Cog):
         if actor is not None and interaction.guild_id is not None:
             await self.bot.check_dms(interaction, actor)
 
-    @app_commands.command(description="Stop getting offers")
-    async def unavailable(self, interaction: discord.Interaction[Any]) -> None:
-        await respond(interaction, lambda a: brain_of(interaction).handle(c.GoUnavailable(actor=a)))
-
-    @app_commands.command(description="Regular hours that switch you on and off")
-    @app_commands.describe(hours="like: weekdays 20:00-22:00, or clear (empty: show them)")
-    async def schedule(self, interaction: discord.Interaction[Any], hours: str = "") -> None:
-        async def act(actor: Actor) -> Any:
-            if not hours.strip():
-                return await self._view(interaction, lambda uow: views.status(uow, actor))
-            if hours.strip().lower() == "clear":
-                return await brain_of(interaction).handle(c.ClearSchedule(actor=actor))
-            return await brain_of(interaction).handle(c.AddWeeklyWindow(actor=actor, spec=hours))
-
-        await respond(interaction, act)
-
-    @app_commands.command(description="Your skills and preferences (opens a form without options)")
-    @app_commands.describe(
-        timezone="your timezone",
-        rate="lowest hourly rate, like £15",
-        quiet="quiet hours, like 22:00-07:00",
-        prefer="work you'd rather get, like design, emails",
-        jobs="how many jobs at once (1-5)",
-    )
+    @catalogued
     @app_commands.autocomplete(timezone=zone_choices)
     async def profile(
         self,
@@ -205,48 +162,8 @@ class Parents(commands.Cog):
             ),
         )
 
-    async def _view(self, interaction: discord.Interaction[Any], view: Any) -> Any:
-        async with brain_of(interaction).uow() as uow:
-            return await view(uow)
-
-    @app_commands.command(description="Whether you're available, your jobs and offers")
-    async def status(self, interaction: discord.Interaction[Any]) -> None:
-        await respond(
-            interaction, lambda a: self._view(interaction, lambda uow: views.status(uow, a))
-        )
-
-    @app_commands.command(description="Offers waiting for your answer")
-    async def offers(self, interaction: discord.Interaction[Any]) -> None:
-        await respond(
-            interaction, lambda a: self._view(interaction, lambda uow: views.offers(uow, a))
-        )
-
-    @app_commands.command(description="Work you've accepted")
-    async def jobs(self, interaction: discord.Interaction[Any]) -> None:
-        await respond(
-            interaction, lambda a: self._view(interaction, lambda uow: views.jobs(uow, a))
-        )
-
-    @app_commands.command(description="What you've been paid and what is owed to you")
-    async def earnings(self, interaction: discord.Interaction[Any]) -> None:
-        await respond(
-            interaction, lambda a: self._view(interaction, lambda uow: views.earnings(uow, a))
-        )
-
-    @app_commands.command(description="Why an offer came to you")
-    @app_commands.describe(offer="the offer's number")
-    async def why(self, interaction: discord.Interaction[Any], offer: str) -> None:
-        await respond(
-            interaction,
-            lambda a: self._view(
-                interaction, lambda uow: views.why(uow, a, parse_number(offer, "offer", "/why 12"))
-            ),
-        )
-
-    @app_commands.command(description="Deliver your work")
+    @catalogued
     @app_commands.describe(
-        item="the work item's number",
-        work="your work, or a link to it",
         file="a file to deliver (a document, picture, recording or video)",
     )
     async def submit(
@@ -267,23 +184,7 @@ class Parents(commands.Cog):
 
         await respond(interaction, act)
 
-    @app_commands.command(description="Join your Discord and Telegram accounts")
-    @app_commands.describe(code="the code from /link on Telegram (empty: make a code here)")
-    async def link(self, interaction: discord.Interaction[Any], code: str = "") -> None:
-        async def act(actor: Actor) -> str:
-            if code.strip():
-                await brain_of(interaction).handle(c.CompleteLink(actor=actor, code=code))
-                return "Linked! Offers now come to whichever app you used last."
-            made = await brain_of(interaction).handle(c.StartLink(actor=actor))
-            return f"On Telegram, type /link {made} within 15 minutes to join your accounts."
-
-        await respond(interaction, act)
-
-    @app_commands.command(description="Set up how you get paid")
-    async def payouts(self, interaction: discord.Interaction[Any]) -> None:
-        await respond(interaction, lambda a: brain_of(interaction).handle(c.SetUpPayouts(actor=a)))
-
-    @app_commands.command(description="Tell the moderators where to pay you (a private form)")
+    @catalogued
     @app_commands.describe(remove="erase the bank details you gave")
     async def payoutdetails(
         self, interaction: discord.Interaction[Any], remove: bool = False
@@ -297,19 +198,3 @@ class Parents(commands.Cog):
             )
             return
         await interaction.response.send_modal(PayoutDetailsModal())
-
-    @app_commands.command(description="The skills work can ask for")
-    async def skills(self, interaction: discord.Interaction[Any]) -> None:
-        async def act(actor: Actor) -> str:
-            found = await self._view(interaction, catalogue)
-            return f"Skills: {found.listing()}.\nAdd yours with /profile."
-
-        await respond(interaction, act)
-
-    @app_commands.command(name="help", description="Everything you can do here")
-    async def help_command(self, interaction: discord.Interaction[Any]) -> None:
-        await respond(interaction, lambda a: _help(a), check_moderator=True)
-
-
-async def _help(actor: Actor) -> str:
-    return views.help_text(actor)

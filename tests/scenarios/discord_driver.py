@@ -15,8 +15,8 @@ from pydantic import SecretStr
 
 from bots.app import ParentBrain
 from bots.discord.bot import DiscordMessenger, ParentBrainBot
-from bots.discord.communities import CommunitySetup
-from bots.discord.moderation import Moderation
+from core.actors import Role
+from core.catalogue import find
 from core.clock import ManualClock
 from core.communities import adopt_configured_community
 from tests.fakes import discord_api as fake_api
@@ -353,8 +353,8 @@ class DiscordDriver(HomeCommunity):
         )
 
     def is_moderators_command(self, command: str) -> bool:
-        found = self.bot.tree.get_command(command)
-        return found is not None and isinstance(found.binding, Moderation | CommunitySetup)
+        found = find(command)
+        return found is not None and found.role is Role.MODERATOR
 
     async def _submit_modal(self, name: str, values: dict[str, str]) -> list[str]:
         """Fill the modal last shown to the person: by input label, or the first box for '*'."""
