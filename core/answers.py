@@ -60,12 +60,18 @@ async def answer(
     """Run what a person asked for and put its outcome into words, whatever happens."""
     try:
         reply = await run()
-    except DomainError as err:
-        return Answer(err.message, refused=True)
-    except ValidationError as err:
-        return Answer(explain_invalid(err), refused=True)
     except Exception as err:
-        error_id = secrets.token_hex(4)
-        log.exception("request failed (error %s, asked by %s)", error_id, who)
-        return Answer(sorry(error_id), error_id=error_id, error=err)
+        return explain(err, who=who)
     return as_answer(reply, nothing=nothing)
+
+
+def explain(error: Exception, *, who: object = None) -> Answer:
+    """What to tell a person about a failure already caught: the domain's sentence, or the
+    apology with an error id (and the traceback logged under it)."""
+    if isinstance(error, DomainError):
+        return Answer(error.message, refused=True)
+    if isinstance(error, ValidationError):
+        return Answer(explain_invalid(error), refused=True)
+    error_id = secrets.token_hex(4)
+    log.error("request failed (error %s, asked by %s)", error_id, who, exc_info=error)
+    return Answer(sorry(error_id), error_id=error_id, error=error)

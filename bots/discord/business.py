@@ -72,17 +72,6 @@ class Businesses(commands.Cog):
         self.bot = bot
 
     @catalogued
-    async def business(
-        self, interaction: discord.Interaction[Any], name: str, contact: str
-    ) -> None:
-        await respond(
-            interaction,
-            lambda a: brain_of(interaction).handle(
-                c.RegisterBusiness(actor=a, name=name, contact=contact)
-            ),
-        )
-
-    @catalogued
     @app_commands.describe(
         deadline="tomorrow 17:00, 48h or friday", urgent="offer to several parents at once"
     )

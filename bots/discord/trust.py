@@ -56,11 +56,3 @@ class Trust(commands.Cog):
             return str(export.summary)
 
         await respond(interaction, act)
-
-    @catalogued
-    @app_commands.describe(confirm="type yes to go ahead")
-    async def forgetme(self, interaction: discord.Interaction[Any], confirm: str = "") -> None:
-        await respond(
-            interaction,
-            lambda a: brain_of(interaction).handle(c.ForgetMe(actor=a, confirm=confirm)),
-        )

@@ -57,8 +57,6 @@ OWN_HANDLERS: dict[str, Handler] = {
     "report": trust.report,
     "ask": trust.ask,
     "mydata": trust.mydata,
-    "forgetme": trust.forgetme,
-    "business": business.business,
     "ban": moderation.ban,
     "unban": moderation.unban,
     "setup": communities.setup,

@@ -19,29 +19,12 @@ from bots.telegram.common import (
     respond,
     send,
     show,
-    text_after_command,
 )
 from bots.telegram.render import keyboard
 from core import commands as c
 from core.actors import Actor
 from core.errors import DomainError
 from core.notices import Action
-
-
-async def business(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Register or update your business: /business <name>, <contact email or phone>."""
-    name, _, contact = text_after_command(update, context).partition(",")
-
-    async def act(actor: Actor) -> Reply:
-        if not name.strip() or not contact.strip():
-            raise DomainError("Type it like: /business Bloom Bakery, mel@bloom.example")
-        return str(
-            await brain(context).handle(
-                c.RegisterBusiness(actor=actor, name=name.strip(), contact=contact.strip())
-            )
-        )
-
-    await respond(update, context, act)
 
 
 async def post_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -49,16 +49,6 @@ async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await respond(update, context, act)
 
 
-async def forgetme(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Erase your personal data: /forgetme, then /forgetme yes."""
-    confirm = text_after_command(update, context).strip()
-
-    async def act(actor: Actor) -> Reply:
-        return str(await brain(context).handle(c.ForgetMe(actor=actor, confirm=confirm)))
-
-    await respond(update, context, act)
-
-
 ANONYMOUS = ("anonymously", "anonymous", "anon")
 
 

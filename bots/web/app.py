@@ -22,6 +22,7 @@ from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cachetools import TTLCache
 from cryptography.fernet import Fernet
+from yarl import URL
 
 from bots.app import ParentBrain
 from bots.web.signin import (
@@ -33,6 +34,8 @@ from bots.web.signin import (
 )
 from core import commands as c
 from core.actors import Actor, Role
+from core.answers import explain
+from core.catalogue import COMMANDS
 from core.config import Settings
 
 ADMIN_CACHE_SECONDS = 300
@@ -57,7 +60,7 @@ def build_web_app(
 ) -> web.Application:
     """The pages; `moderates` asks each chat platform whether someone moderates a community,
     as the chats do, since a moderator is whoever the platform says (never the page)."""
-    from bots.web import moderation, pages, profile, work  # they import this module's helpers
+    from bots.web import commands, moderation, pages, profile, work  # they use these helpers
 
     app = web.Application()
     app[BRAIN], app[SETTINGS] = brain, settings
@@ -75,6 +78,7 @@ def build_web_app(
             max_age=30 * 24 * 3600,
         ),
     )
+    app.middlewares.append(answer_policy)  # inside the sessions', so what it says is kept
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/", pages.home, name="home")
@@ -89,7 +93,40 @@ def build_web_app(
     moderation.add_routes(app)
     work.add_routes(app)
     profile.add_routes(app)
+    commands.add_routes(app)
     return app
+
+
+@web.middleware
+async def answer_policy(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """The answer policy every front end shares (core/answers.py): a form the domain refuses
+    is its sentence at the top of the page it came from; anything unexpected is the apology
+    with an error id, never a stack trace."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as err:
+        answered = explain(err, who=f"web {request.method} {request.path}")
+        if not answered.refused:
+            return render(request, "message.html", {"text": answered.text}, status=500)
+        if request.method != "POST":
+            return render(request, "message.html", {"text": answered.text}, status=422)
+        await say_next(request, answered.text)
+        raise web.HTTPSeeOther(came_from(request)) from None
+
+
+def came_from(request: web.Request) -> str:
+    """The page a form was on (this site's own pages only), else the home page."""
+    home = str(request.app.router["home"].url_for())
+    referer = URL(request.headers.get("Referer", ""))
+    if referer.path.startswith(home) and (
+        not referer.host or referer.host == request.host.split(":")[0]
+    ):
+        return str(referer.relative())
+    return home
 
 
 async def _root(request: web.Request) -> dict[str, Any]:
@@ -169,10 +206,33 @@ async def say_next(request: web.Request, text: str) -> None:
     session["said"] = [*session.get("said", []), text][-3:]
 
 
+PAGE_NAMES = {
+    "home": "Today",
+    "profile": "Profile",
+    "moderate": "Moderate",
+    "post": "Post work",
+    "items": "My items",
+    "everything": "Everything",
+}
+
+
+def navigation(request: web.Request, actor: Actor) -> list[tuple[str, str]]:
+    """(address, name) of the pages this person's commands live on, from the catalogue."""
+    pages = [e.web_page for e in COMMANDS if e.web_page and e.for_role(actor.roles)]
+    ordered = [*dict.fromkeys([*pages, "everything"])]
+    return [(str(request.app.router[name].url_for()), PAGE_NAMES[name]) for name in ordered]
+
+
 async def page_context(request: web.Request, actor: Actor) -> dict[str, Any]:
     session = await get_session(request)
     said = session.pop("said", [])
-    return {"actor": actor, "csrf": session["csrf"], "said": said, "roles": set(actor.roles)}
+    return {
+        "actor": actor,
+        "csrf": session["csrf"],
+        "said": said,
+        "roles": set(actor.roles),
+        "navigation": navigation(request, actor),
+    }
 
 
 # Signing in -------------------------------------------------------------------------------

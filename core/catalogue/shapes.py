@@ -74,6 +74,7 @@ class Entry:
     private_answer: bool = True  # typed in a group, the answer goes by DM
     run: Runner | None = None
     web_page: str | None = None  # a page of its own on the web, by route name
+    separator: str = " "  # what parts the words typed in a chat, as in "/business Name, email"
     # Said only where the platform works that way: Telegram's step-by-step questions, say.
     notes: Mapping[str, str] = field(default_factory=dict)
 
@@ -108,7 +109,7 @@ class Entry:
             if n == len(self.options) - 1:
                 values[option.name] = rest
             else:
-                word, _, rest = rest.partition(" ")
-                values[option.name] = word
+                word, _, rest = rest.partition(self.separator)
+                values[option.name] = word.strip()
                 rest = rest.strip()
         return values

@@ -23,6 +23,7 @@ from core.catalogue.shapes import (
     Services,
     Typed,
 )
+from core.errors import DomainError
 from core.handlers.common import catalogue as skill_catalogue
 from core.handlers.dialogs import waiting_dialog
 from core.owed import money_owed
@@ -40,6 +41,9 @@ def sends(make: Callable[[Actor, Typed], c.Command]) -> Runner:
     return run
 
 
+_READS: set[Runner] = set()
+
+
 def reads(view: Callable[[UnitOfWork, Actor, Typed], Awaitable[Reply]]) -> Runner:
     """A read of the store: nothing changes."""
 
@@ -47,7 +51,13 @@ def reads(view: Callable[[UnitOfWork, Actor, Typed], Awaitable[Reply]]) -> Runne
         async with services.uow() as uow:
             return await view(uow, actor, typed)
 
+    _READS.add(run)
     return run
+
+
+def changes_nothing(entry: Entry) -> bool:
+    """Whether carrying the command out only reads, so a web page may do it on opening."""
+    return entry.run in _READS or entry.name == "help"
 
 
 def _number(typed: Typed, option: str, what: str, example: str) -> int:
@@ -129,6 +139,13 @@ async def _cancel(services: Services, actor: Actor, typed: Typed) -> Reply:
     if writing is not None:
         said += "\nYour new post is still open: answer the last question, or /stop to drop it."
     return said
+
+
+async def _business(services: Services, actor: Actor, typed: Typed) -> Reply:
+    name, contact = typed.get("name", "").strip(), typed.get("contact", "").strip()
+    if not name or not contact:
+        raise DomainError("Type it like: /business Bloom Bakery, mel@bloom.example")
+    return str(await services.handle(c.RegisterBusiness(actor=actor, name=name, contact=contact)))
 
 
 def _block(undo: bool) -> Runner:
@@ -337,7 +354,10 @@ PARENTS = (
         "forgetme",
         Role.PARENT,
         "erase everything stored about you",
-        places=frozenset({Place.GROUP, Place.PRIVATE}),
+        "[yes]",
+        (Option("confirm", "type yes to go ahead", "yes"),),
+        places=frozenset({Place.GROUP, Place.PRIVATE}),  # not the web: it ends the session's person
+        run=sends(lambda a, t: c.ForgetMe(actor=a, confirm=t.get("confirm", ""))),
     ),
     Entry(
         "business",
@@ -348,6 +368,8 @@ PARENTS = (
             Option("name", "your business's name", "<name>", required=True),
             Option("contact", "an email or phone for the moderators", "<contact>", required=True),
         ),
+        separator=",",
+        run=_business,
     ),
     Entry(
         "help",

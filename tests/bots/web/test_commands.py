@@ -1,0 +1,132 @@
+"""Every catalogue command on the web: listed for who may use it, a form from its options, its
+answer with its buttons, and the one answer policy (a sentence, never a 500)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from core import commands as c
+from core.states import OfferStatus, WorkStatus
+from tests.bots.web.conftest import Site
+from tests.bots.web.test_web import csrf_in
+
+
+async def test_everything_lists_what_this_person_may_do_from_the_catalogue(site: Site) -> None:
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url("do")) as page:
+            page_html = await page.text()
+    listing = html.unescape(re.sub(r"<[^>]+>", "", page_html))
+    assert "/status: whether you're available, your jobs and your offers" in listing
+    assert "/why" in listing and "/block" in listing and "/business" in listing
+    assert "/funded" not in listing and "/myitems" not in listing  # moderators', businesses'
+    assert re.search(r'href="[^"]*/do/status"', page_html)  # each a link to its form
+    assert re.search(r'href="[^"]*/do">Everything</a>', page_html)  # in the navigation
+
+
+async def test_a_read_answers_at_once_and_its_buttons_work_on_the_page(site: Site) -> None:
+    priya = await site.person(5001, "Priya")
+    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    await site.world.app.handle(c.GoAvailable(actor=priya, window="3h"))
+    work_id = await site.world.funded(await site.world.business())
+    [offer] = await site.world.offers(work_id)
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url("do/offers")) as page:
+            shown = html.unescape(await page.text())
+        assert f'#{offer.id} "Proofread a flyer": you receive £21.25' in shown
+        assert f'value="oa:{offer.id}"' in shown
+        async with browser.post(
+            site.url("press"),
+            data={"token": f"oa:{offer.id}", "csrf": csrf_in(shown)},
+            headers={"Referer": site.url("do/offers")},
+        ) as page:
+            assert "is yours" in html.unescape(await page.text())
+    assert (await site.world.item(work_id)).status == WorkStatus.ASSIGNED
+
+
+async def test_a_foreign_or_forged_button_is_one_sentence_and_changes_nothing(site: Site) -> None:
+    priya = await site.person(5001, "Priya")
+    await site.person(5003, "Aisha")
+    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    await site.world.app.handle(c.GoAvailable(actor=priya, window="3h"))
+    work_id = await site.world.funded(await site.world.business())
+    [offer] = await site.world.offers(work_id)
+    aisha = await site.signed_in(5003, "Aisha")
+    async with aisha:
+        async with aisha.get(site.url("do")) as page:
+            token = csrf_in(await page.text())
+        for pressed, said in ((f"oa:{offer.id}", "sent to someone else"), ("zz:1", "no longer")):
+            async with aisha.post(
+                site.url("press"), data={"token": pressed, "csrf": token}
+            ) as page:
+                assert page.status == 200 and said in html.unescape(await page.text())
+    assert (await site.world.offers(work_id))[0].status == OfferStatus.PENDING
+
+
+async def test_a_form_built_from_the_options_answers_a_mistake_beside_it(site: Site) -> None:
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url("do/why")) as page:
+            form = await page.text()
+        assert '<label for="offer">The offer&#39;s number</label>' in form
+        async with browser.post(
+            site.url("do/why"), data={"offer": "abc", "csrf": csrf_in(form)}
+        ) as page:
+            assert page.status == 422
+            answered = html.unescape(await page.text())
+        assert "Please give the offer number, like: /why 12" in answered
+        assert 'value="abc"' in answered  # what was typed stays
+        async with browser.post(
+            site.url("do/funded"), data={"item": "1", "csrf": csrf_in(form)}
+        ) as page:
+            assert "Only the community's moderators" in html.unescape(await page.text())
+        async with browser.get(site.url("do/nothing-here")) as page:
+            assert page.status == 404
+
+
+async def test_a_button_that_asks_for_words_asks_for_them_on_the_page(site: Site) -> None:
+    world = site.world
+    priya = await site.person(5001, "Priya")
+    await world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    await world.app.handle(c.GoAvailable(actor=priya, window="3h"))
+    shop = await world.business()
+    work_id = await world.funded(shop)
+    [offer] = await world.offers(work_id)
+    await world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer.id))
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url("do")) as page:
+            token = csrf_in(await page.text())
+        async with browser.post(
+            site.url("press"), data={"token": f"ws:{work_id}", "csrf": token}
+        ) as page:
+            asked = await page.text()
+        assert "Send your work now" in asked and 'name="words"' in asked
+        async with browser.post(
+            site.url("press"),
+            data={"token": f"ws:{work_id}", "words": "https://docs.example/v2", "csrf": token},
+        ) as page:
+            assert "Sent your work" in html.unescape(await page.text())
+    assert (await world.item(work_id)).status == WorkStatus.SUBMITTED
+
+
+async def test_a_refused_form_elsewhere_is_a_sentence_on_its_page_not_a_500(site: Site) -> None:
+    """The web's answer policy holds for every form: a command whose fields don't fit is
+    refused in words on the page it came from."""
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url("profile")) as page:
+            token = csrf_in(await page.text())
+        async with browser.post(
+            site.url("available"),
+            data={"window": "x" * 500, "csrf": token},
+            headers={"Referer": site.url("profile")},
+        ) as page:
+            assert page.status == 200 and page.url.path.endswith("/profile")
+            said = html.unescape(await page.text())
+        assert re.search(r'class="said"[^>]*>The window', said), said
