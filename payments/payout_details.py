@@ -20,6 +20,7 @@ from core.models import Member, Payout, PayoutDetails, WorkItem
 from core.money import Money
 from core.notices import MODERATORS, Notice
 from core.ports import PaymentGateway
+from core.read_models import masked
 from core.uow import UnitOfWork
 
 EXAMPLE = (
@@ -63,13 +64,6 @@ def _iban(typed: str) -> tuple[str | None, str]:
             "your banking app."
         ) from None
     return f"IBAN {iban.formatted}", typed[: found.start()] + " " + typed[found.end() :]
-
-
-def masked(account: str) -> str:
-    """The account with all but its last digits hidden, for a parent's own screen."""
-    digits = [i for i, ch in enumerate(account) if ch.isdigit()]
-    hide = set(digits[:-4]) if len(digits) > 4 else set()
-    return "".join("•" if i in hide else ch for i, ch in enumerate(account))
 
 
 async def set_payout_details(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -19,10 +18,10 @@ from telegram.ext import (
 from bots.telegram import communities
 from bots.telegram.common import REPLAY, actor_of, brain, read_payload, show
 from core import commands as c
+from core import read_models
 from core.catalogue import help_text
 from core.errors import DomainError
 from core.handlers.common import catalogue
-from core.models import MemberSkill
 from core.parsing import parse_whole_number
 
 PICK, LEVEL, FIRST_STEP = 0, 1, 2
@@ -64,10 +63,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
             return ConversationHandler.END
     actor = await actor_of(update, context)
     async with brain(context).uow() as uow:
-        has_skills = await uow.session.scalar(
-            select(MemberSkill.skill_code).where(MemberSkill.member_id == actor.member_id).limit(1)
-        )
-    if has_skills:
+        onboarded = await read_models.has_skills(uow, actor.member_id)
+    if onboarded:
         await message.reply_text("Welcome back!\n\n" + help_text(actor))
         return ConversationHandler.END
     context.user_data["skills"] = set()

@@ -5,27 +5,12 @@ from __future__ import annotations
 
 from aiohttp import web
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from bots.web.app import BRAIN, page_context, render, say_next, signed_in
 from core import commands as c
-from core import statements, views
+from core import read_models, statements
 from core.actors import Actor
 from core.errors import DomainError, explain_invalid
-from core.files import listed
-from core.handlers.common import local_time_text
-from core.handlers.delivery import delivered_files, latest_delivery
-from core.models import (
-    Business,
-    Member,
-    PayoutDetails,
-    WorkItem,
-)
-from core.money import Money, parent_share
-from core.states import WorkStatus
-from core.uow import UnitOfWork
-from core.views import STATUS_WORDS
-from payments.payout_details import masked
 
 POST_FIELDS = ("title", "description", "skills", "budget", "estimate", "deadline")
 POST_LABELS = {
@@ -65,42 +50,11 @@ def _back(request: web.Request, name: str = "home") -> web.HTTPSeeOther:
 async def _home(request: web.Request, actor: Actor) -> web.StreamResponse:
     brain = request.app[BRAIN]
     async with brain.uow() as uow:
-        member = await uow.session.get_one(Member, actor.member_id)
-        status = await views.status(uow, actor)
-        offers = [
-            {
-                "id": offer.id,
-                "title": item.title,
-                "pay": Money(parent_share(item.budget_minor, item.fee_bps), item.currency),
-                "due": local_time_text(item.deadline, member),
-                "answer_by": local_time_text(offer.expires_at, member),
-                "description": item.description,
-            }
-            for offer, item in await views.pending_offers(uow, actor.member_id)
-        ]
-        jobs = [
-            {
-                "id": j.id,
-                "title": j.title,
-                "due": local_time_text(j.deadline, member),
-                "delivered": j.status == WorkStatus.SUBMITTED,
-            }
-            for j in await views.current_jobs(uow, actor.member_id)
-        ]
-        earnings = await views.earnings(uow, actor)
-        details = await uow.session.get(PayoutDetails, actor.member_id)
-        payout_details = (
-            f"Now: {details.holder}, {masked(details.account)}. Send new ones to change them."
-            if details is not None
-            else "Not given yet: the moderators need them to pay you."
-        )
-        hours = await views.schedule_text(uow, actor)
-        name = member.display_name
-    by_hand = brain.gateway.confirms_by_hand
+        day = await read_models.parent_day(uow, actor)
     context = await page_context(request, actor)
-    context |= {"name": name, "status": status, "offers": offers, "jobs": jobs}
-    context |= {"earnings": earnings, "by_hand": by_hand, "payout_details": payout_details}
-    context |= {"hours": hours}
+    context |= {"name": day.name, "status": day.status, "offers": day.offers, "jobs": day.jobs}
+    context |= {"earnings": day.earnings, "payout_details": day.payout_details}
+    context |= {"by_hand": brain.gateway.confirms_by_hand, "hours": day.hours}
     return render(request, "home.html", context)
 
 
@@ -169,49 +123,12 @@ async def post_work(request: web.Request, actor: Actor) -> web.StreamResponse:
     return render(request, "post.html", context, status=422)
 
 
-async def _business_of(request: web.Request, actor: Actor) -> int | None:
-    async with request.app[BRAIN].uow() as uow:
-        found = await uow.session.scalar(
-            select(Business.id).where(Business.owner_member_id == actor.member_id)
-        )
-    return int(found) if found is not None else None
-
-
 async def items(request: web.Request, actor: Actor) -> web.StreamResponse:
-    business = await _business_of(request, actor)
-    shown = []
-    if business is not None:
-        async with request.app[BRAIN].uow() as uow:
-            rows = await uow.session.scalars(
-                select(WorkItem)
-                .where(WorkItem.business_id == business)
-                .order_by(WorkItem.id.desc())
-                .limit(50)
-            )
-            shown = [
-                {
-                    "id": i.id,
-                    "title": i.title,
-                    "budget": Money(i.budget_minor, i.currency),
-                    "status": STATUS_WORDS[i.status],
-                    "pay": i.checkout_url if i.status == WorkStatus.AWAITING_PAYMENT else None,
-                    "code": i.status,
-                    "delivered": await _delivered(uow, i)
-                    if i.status == WorkStatus.SUBMITTED
-                    else "",
-                }
-                for i in rows.all()
-            ]
+    async with request.app[BRAIN].uow() as uow:
+        mine = await read_models.business_items(uow, actor)
     context = await page_context(request, actor)
-    context |= {"business": business, "items": shown}
+    context |= {"business": mine.business_id, "items": mine.items}
     return render(request, "items.html", context)
-
-
-async def _delivered(uow: UnitOfWork, item: WorkItem) -> str:
-    delivery = await latest_delivery(uow, item.id)
-    if delivery is None:
-        return ""
-    return "\n".join(p for p in (delivery.body, listed(await delivered_files(uow, delivery))) if p)
 
 
 async def statement_csv(request: web.Request, actor: Actor) -> web.StreamResponse:

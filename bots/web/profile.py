@@ -8,9 +8,8 @@ from aiohttp import web
 from bots.web.app import BRAIN, page_context, render, say_next, signed_in
 from bots.web.pages import run
 from core import commands as c
-from core import views
+from core import read_models
 from core.actors import Actor
-from core.models import Member
 
 FIELDS = {
     "timezone": "Timezone (like Europe/London)",
@@ -28,11 +27,10 @@ def add_routes(app: web.Application) -> None:
 async def show(request: web.Request, actor: Actor) -> web.StreamResponse:
     brain = request.app[BRAIN]
     async with brain.uow() as uow:
-        summary = await views.profile(uow, actor, brain.settings.currency)
-        member = await uow.session.get_one(Member, actor.member_id)
-        current = {"timezone": member.timezone, "bio": member.bio}
+        shown = await read_models.profile_shown(uow, actor, brain.settings.currency)
+    current = {"timezone": shown.timezone, "bio": shown.bio}
     context = await page_context(request, actor)
-    context |= {"summary": summary.rsplit("\n", 1)[0], "fields": FIELDS, "current": current}
+    context |= {"summary": shown.summary, "fields": FIELDS, "current": current}
     return render(request, "profile.html", context)
 
 
