@@ -57,6 +57,11 @@ class Adapter(Protocol):
         None when it can't say."""
         ...
 
+    async def unreachable_because(self, external_id: str) -> str | None:
+        """Why the bot can't message this account yet, and what to do (for the web); None
+        when it can, or can't tell."""
+        ...
+
 
 def telegram_adapter(settings: Settings, brain: ParentBrain) -> Adapter:
     from bots.telegram.app import TelegramAdapter
@@ -149,7 +154,8 @@ def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] | None = None) -
         from bots.web.app import build_web_app
 
         moderates = {platform: a.moderates for platform, a in (adapters or {}).items()}
-        app.add_subapp("/web", build_web_app(brain, brain.settings, moderates))
+        reaches = {platform: a.unreachable_because for platform, a in (adapters or {}).items()}
+        app.add_subapp("/web", build_web_app(brain, brain.settings, moderates, reaches))
     return app
 
 

@@ -273,6 +273,11 @@ class DiscordAdapter:
         """Whether Discord says this person moderates the community's server (for the web)."""
         return await moderates_on_discord(self.bot, external_id, community_id)
 
+    async def unreachable_because(self, external_id: str) -> str | None:
+        """Discord can't tell without sending a message; /available in the server checks by
+        sending one (check_dms), and a DM that fails stops the offers."""
+        return None
+
     def worth_retrying(self, error: Exception) -> bool:
         """Discord unreachable: yes. The token rejected: no."""
         return not isinstance(error, discord.LoginFailure)

@@ -8,8 +8,9 @@ import secrets
 import warnings
 
 from aiohttp import web
-from telegram import MenuButtonWebApp, Update, WebAppInfo
-from telegram.error import InvalidToken, TelegramError
+from telegram import Bot, MenuButtonWebApp, Update, WebAppInfo
+from telegram.constants import ChatAction
+from telegram.error import Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -18,6 +19,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.helpers import create_deep_linked_url
 from telegram.warnings import PTBUserWarning
 
 from bots.app import ParentBrain
@@ -33,7 +35,13 @@ from bots.telegram import (
     trust,
 )
 from bots.telegram.catalogue import Handler, carried_out_by_core, publish_menus
-from bots.telegram.common import ADMIN_STATUSES, BRAIN, GROUP_REPLIES, on_error
+from bots.telegram.common import (
+    ADMIN_STATUSES,
+    BRAIN,
+    GROUP_REPLIES,
+    cannot_message_yet,
+    on_error,
+)
 from bots.telegram.messenger import TelegramMessenger
 from bots.telegram.ratelimit import FairRateLimiter
 from bots.telegram.updates import PerPersonUpdates
@@ -132,6 +140,36 @@ def build_application(
     return application
 
 
+async def moderates_on_telegram(
+    bot: Bot, brain: ParentBrain, external_id: str, community_id: int
+) -> bool | None:
+    """Whether Telegram says this account administers the community's group; None when
+    Telegram can't say (no group, or Telegram unreachable)."""
+    async with brain.uow() as uow:
+        community = await communities_lookup.find_by_id(uow, community_id)
+    if community is None or community.telegram_chat_id is None or not external_id.isdigit():
+        return None
+    try:
+        found = await bot.get_chat_member(community.telegram_chat_id, int(external_id))
+    except TelegramError:
+        return None
+    return found.status in ADMIN_STATUSES
+
+
+async def unreachable_on_telegram(bot: Bot, external_id: str) -> str | None:
+    """A typing action, which Telegram refuses for someone who never pressed Start: if
+    refused, the sentence that says how to let the bot message them."""
+    if not external_id.isdigit():
+        return None
+    try:
+        await bot.send_chat_action(chat_id=int(external_id), action=ChatAction.TYPING)
+    except Forbidden:
+        return cannot_message_yet(create_deep_linked_url(bot.username, "hello"))
+    except TelegramError:
+        return None
+    return None
+
+
 class TelegramAdapter:
     """Runs the application by webhook (when a URL is set) or by long polling."""
 
@@ -174,17 +212,13 @@ class TelegramAdapter:
     async def moderates(self, external_id: str, community_id: int) -> bool | None:
         """Whether Telegram says this person administers the community's group (for the
         web); None when Telegram can't say."""
-        async with self.brain.uow() as uow:
-            community = await communities_lookup.find_by_id(uow, community_id)
-        if community is None or community.telegram_chat_id is None or not external_id.isdigit():
-            return None
-        try:
-            found = await self.application.bot.get_chat_member(
-                community.telegram_chat_id, int(external_id)
-            )
-        except TelegramError:
-            return None
-        return found.status in ADMIN_STATUSES
+        return await moderates_on_telegram(
+            self.application.bot, self.brain, external_id, community_id
+        )
+
+    async def unreachable_because(self, external_id: str) -> str | None:
+        """Whether the bot can message this account; if not, how to let it (for the web)."""
+        return await unreachable_on_telegram(self.application.bot, external_id)
 
     async def start(self) -> None:
         await self.application.initialize()

@@ -200,6 +200,14 @@ def _sent_or_logged(task: asyncio.Task[Any]) -> None:
         log.warning("a reply in a group could not be sent: %s", task.exception())
 
 
+def cannot_message_yet(link: str) -> str:
+    """For the web: offers go to a Telegram chat the person hasn't opened with the bot."""
+    return (
+        f"I can't message you on Telegram yet, so offers can't reach you. Open {link} and "
+        "press Start, then say you're available again."
+    )
+
+
 async def respond(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -37,13 +37,16 @@ from core.actors import Actor, Role
 from core.answers import explain
 from core.catalogue import COMMANDS
 from core.config import Settings
+from core.notices import Action
 
 ADMIN_CACHE_SECONDS = 300
 
 Moderates = Callable[[str, int], Awaitable[bool | None]]  # (account id, community) -> answer
+Unreachable = Callable[[str], Awaitable[str | None]]  # account id -> why it can't be messaged
 BRAIN = web.AppKey("brain", ParentBrain)
 SETTINGS = web.AppKey("settings", Settings)
 MODERATES = web.AppKey("moderates", dict[str, Moderates])
+UNREACHABLE = web.AppKey("unreachable", dict[str, Unreachable])
 ASKED = web.AppKey("asked", TTLCache[tuple[str, str, int], bool])
 HERE = Path(__file__).parent
 Page = Callable[[web.Request, Actor], Awaitable[web.StreamResponse]]
@@ -56,15 +59,20 @@ def cookie_key(settings: Settings) -> bytes:
 
 
 def build_web_app(
-    brain: ParentBrain, settings: Settings, moderates: Mapping[str, Moderates] | None = None
+    brain: ParentBrain,
+    settings: Settings,
+    moderates: Mapping[str, Moderates] | None = None,
+    unreachable: Mapping[str, Unreachable] | None = None,
 ) -> web.Application:
     """The pages; `moderates` asks each chat platform whether someone moderates a community,
-    as the chats do, since a moderator is whoever the platform says (never the page)."""
+    as the chats do, since a moderator is whoever the platform says (never the page);
+    `unreachable` asks whether the bot can message someone there, where offers arrive."""
     from bots.web import commands, moderation, pages, profile, work  # they use these helpers
 
     app = web.Application()
     app[BRAIN], app[SETTINGS] = brain, settings
     app[MODERATES] = dict(moderates or {})
+    app[UNREACHABLE] = dict(unreachable or {})
     app[ASKED] = TTLCache(maxsize=10_000, ttl=ADMIN_CACHE_SECONDS)
     secure = (settings.web_url or "").startswith("https://")
     setup_sessions(
@@ -200,10 +208,21 @@ def render(
     return aiohttp_jinja2.render_template(template, request, context, status=status)
 
 
-async def say_next(request: web.Request, text: str) -> None:
-    """A sentence shown at the top of the next page (after a form's redirect)."""
+async def why_unreachable(request: web.Request) -> str | None:
+    """Why offers can't reach the signed-in person in their chat, and what to do; None
+    when they can, or the platform can't tell."""
     session = await get_session(request)
-    session["said"] = [*session.get("said", []), text][-3:]
+    who = session.get("who") or {}
+    check = request.app[UNREACHABLE].get(who.get("platform", ""))
+    return await check(who["external_id"]) if check is not None else None
+
+
+async def say_next(request: web.Request, text: str, actions: Sequence[Action] = ()) -> None:
+    """A sentence shown at the top of the next page (after a form's redirect), with the
+    buttons that came with it, as the chats show them under a message."""
+    session = await get_session(request)
+    buttons = [[action.label, action.token] for action in actions]
+    session["said"] = [*session.get("said", []), {"text": text, "buttons": buttons}][-3:]
 
 
 PAGE_NAMES = {

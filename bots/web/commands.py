@@ -120,5 +120,5 @@ async def press(request: web.Request, actor: Actor) -> web.StreamResponse:
         context = await page_context(request, actor)
         context |= {"prompt": need[0].prompt, "token": token}
         return render(request, "words.html", context)
-    await say_next(request, answered.text)
+    await say_next(request, answered.text, answered.actions)
     raise web.HTTPSeeOther(came_from(request))

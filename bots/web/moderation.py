@@ -9,8 +9,8 @@ from aiohttp import web
 from cachetools import TTLCache
 from markupsafe import Markup, escape
 
-from bots.web.app import BRAIN, page_context, render, say_next, signed_in
-from bots.web.pages import run
+from bots.web.app import BRAIN, page_context, render, signed_in
+from bots.web.pages import say_outcome
 from core import commands as c
 from core.actors import Actor
 from core.audit import audit_lines
@@ -81,7 +81,7 @@ async def money(request: web.Request, actor: Actor) -> web.StreamResponse:
         command = c.ConfirmPayout(actor=actor, payout_id=number, reference=reference)
     else:
         command = c.ConfirmRefund(actor=actor, work_id=number, reference=reference)
-    await say_next(request, await run(request, command))
+    await say_outcome(request, command)
     raise _back(request)
 
 
@@ -119,7 +119,7 @@ async def _decide(
         command = accept()
     else:
         command = reject(str(form.get("reason", "")).strip() or "not right for this community")
-    await say_next(request, await run(request, command))
+    await say_outcome(request, command)
     raise _back(request)
 
 
@@ -129,7 +129,7 @@ async def resolve(request: web.Request, actor: Actor) -> web.StreamResponse:
         work_id=int(request.match_info["number"]),
         outcome=request.match_info["outcome"],
     )
-    await say_next(request, await run(request, command))
+    await say_outcome(request, command)
     raise _back(request)
 
 
@@ -149,7 +149,7 @@ async def ban(request: web.Request, actor: Actor) -> web.StreamResponse:
         if request.match_info["act"] == "ban"
         else c.UnbanMember(actor=actor, platform=platform, who=who)
     )
-    await say_next(request, await run(request, command))
+    await say_outcome(request, command)
     raise _back(request)
 
 

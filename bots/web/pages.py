@@ -6,10 +6,11 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import ValidationError
 
-from bots.web.app import BRAIN, page_context, render, say_next, signed_in
+from bots.web.app import BRAIN, page_context, render, say_next, signed_in, why_unreachable
 from core import commands as c
 from core import read_models, statements
 from core.actors import Actor
+from core.answers import Answer, answer
 from core.errors import DomainError, explain_invalid
 
 POST_FIELDS = ("title", "description", "skills", "budget", "estimate", "deadline")
@@ -33,14 +34,15 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/statement.csv", signed_in(statement_csv))
 
 
-async def run(request: web.Request, command: c.Command) -> str:
+async def run(request: web.Request, command: c.Command) -> Answer:
     """Run one command; its answer, or the one sentence that says why not."""
-    try:
-        return str(await request.app[BRAIN].handle(command))
-    except DomainError as err:
-        return err.message
-    except ValidationError as err:
-        return explain_invalid(err)
+    return await answer(lambda: request.app[BRAIN].handle(command), nothing="Done.", who="web")
+
+
+async def say_outcome(request: web.Request, command: c.Command) -> None:
+    """Run one command and say its answer, with its buttons, on the next page."""
+    answered = await run(request, command)
+    await say_next(request, answered.text, answered.actions)
 
 
 def _back(request: web.Request, name: str = "home") -> web.HTTPSeeOther:
@@ -64,12 +66,16 @@ home = signed_in(_home)
 async def available(request: web.Request, actor: Actor) -> web.StreamResponse:
     form = await request.post()
     window = str(form.get("window", "")).strip()
-    await say_next(request, await run(request, c.GoAvailable(actor=actor, window=window)))
+    blocked = await why_unreachable(request)
+    if blocked is not None:  # offers would go nowhere: say how to fix it, as the chats do
+        await say_next(request, blocked)
+        raise _back(request)
+    await say_outcome(request, c.GoAvailable(actor=actor, window=window))
     raise _back(request)
 
 
 async def unavailable(request: web.Request, actor: Actor) -> web.StreamResponse:
-    await say_next(request, await run(request, c.GoUnavailable(actor=actor)))
+    await say_outcome(request, c.GoUnavailable(actor=actor))
     raise _back(request)
 
 
@@ -84,7 +90,7 @@ async def answer_offer(request: web.Request, actor: Actor) -> web.StreamResponse
         if request.match_info["answer"] == "accept"
         else c.DeclineOffer(actor=actor, offer_id=offer_id)
     )
-    await say_next(request, await run(request, command))
+    await say_outcome(request, command)
     raise _back(request)
 
 
@@ -116,7 +122,7 @@ async def post_work(request: web.Request, actor: Actor) -> web.StreamResponse:
         except DomainError as err:
             errors["form"] = err.message
         else:
-            await say_next(request, posted.message)
+            await say_next(request, posted.message, posted.actions)
             raise _back(request, "items")
     context = await page_context(request, actor)
     context |= {"fields": POST_FIELDS, "labels": POST_LABELS, "typed": typed, "errors": errors}

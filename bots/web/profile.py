@@ -40,10 +40,10 @@ async def change(request: web.Request, actor: Actor) -> web.StreamResponse:
     said = []
     skills = str(form.get("skills", "")).strip()
     if skills:
-        said.append(await run(request, c.SetSkills(actor=actor, skills=skills)))
+        said.append((await run(request, c.SetSkills(actor=actor, skills=skills))).text)
     changes = {name: str(form.get(name, "")).strip() for name in FIELDS}
     changes = {name: value for name, value in changes.items() if value}
     if changes:
-        said.append(await run(request, c.UpdateProfile(actor=actor, **changes)))
+        said.append((await run(request, c.UpdateProfile(actor=actor, **changes))).text)
     await say_next(request, " ".join(said) or "Nothing to change: fill in what you'd like to.")
     raise web.HTTPSeeOther(request.app.router["profile"].url_for())

@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.web_request import FileField
 
 from bots.web.app import BRAIN, say_next, signed_in
-from bots.web.pages import run
+from bots.web.pages import say_outcome
 from core import commands as c
 from core.actors import Actor
 from core.files import FILES_PER_DELIVERY, TELEGRAM_UPLOAD_LIMIT, FileKind, FileRef
@@ -73,14 +73,14 @@ async def deliver(request: web.Request, actor: Actor) -> web.StreamResponse:
         body=str(form.get("body", "")).strip(),
         files=files,
     )
-    await say_next(request, await run(request, command))
+    await say_outcome(request, command)
     raise _back(request, "home")
 
 
 async def payout_details(request: web.Request, actor: Actor) -> web.StreamResponse:
     form = await request.post()
     details = str(form.get("details", "")).strip() or "remove"
-    await say_next(request, await run(request, c.SetPayoutDetails(actor=actor, details=details)))
+    await say_outcome(request, c.SetPayoutDetails(actor=actor, details=details))
     raise _back(request, "home")
 
 
@@ -92,7 +92,7 @@ async def schedule(request: web.Request, actor: Actor) -> web.StreamResponse:
         if spec.lower() in ("", "clear", "none")
         else c.AddWeeklyWindow(actor=actor, spec=spec)
     )
-    await say_next(request, await run(request, command))
+    await say_outcome(request, command)
     raise _back(request, "home")
 
 
@@ -109,7 +109,7 @@ async def decide(request: web.Request, actor: Actor) -> web.StreamResponse:
         command = c.RequestChanges(actor=actor, work_id=work_id, note=note)
     else:
         command = c.OpenDispute(actor=actor, work_id=work_id, reason=note)
-    await say_next(request, await run(request, command))
+    await say_outcome(request, command)
     raise _back(request, "items")
 
 
@@ -120,5 +120,5 @@ async def rate(request: web.Request, actor: Actor) -> web.StreamResponse:
     except ValueError:
         stars = 0
     command = c.RateWork(actor=actor, work_id=int(request.match_info["work"]), stars=stars)
-    await say_next(request, await run(request, command))
+    await say_outcome(request, command)
     raise _back(request, "items")

@@ -15,8 +15,9 @@ from tests.scenarios.discord_driver import DiscordDriver
 from tests.scenarios.driver import Driver
 from tests.scenarios.neighbours import a_neighbouring_community, valley_heard_nothing_of_town
 from tests.scenarios.telegram_driver import TelegramDriver
+from tests.scenarios.web_driver import WebDriver
 
-PLATFORMS = ["telegram", "discord"]
+PLATFORMS = ["telegram", "discord", "web"]
 
 
 @pytest.fixture(params=PLATFORMS)
@@ -26,6 +27,8 @@ async def driver(
     made: TelegramDriver | DiscordDriver
     if request.param == "telegram":
         made = TelegramDriver(app, clock, FakeTelegram())
+    elif request.param == "web":
+        made = WebDriver(app, clock, FakeTelegram())
     else:
         made = DiscordDriver(app, clock, FakeDiscord())
     await made.start()

@@ -36,6 +36,9 @@ class TelegramSays:
     def connected(self) -> bool:
         return True
 
+    async def unreachable_because(self, external_id: str) -> str | None:
+        return None
+
     async def moderates(self, external_id: str, community_id: int) -> bool | None:
         self.asked += 1
         return external_id in self.admins
