@@ -31,7 +31,7 @@ from core import commands as c
 from core import communities
 from core.actors import Actor
 from core.answers import sorry
-from core.catalogue import COMMANDS, Place, runnable
+from core.catalogue import Place, all_commands, runnable
 from core.commands import SetReachable
 from core.config import Settings
 from core.files import FileStore
@@ -102,7 +102,7 @@ class ParentBrainBot(commands.Bot):
         for command in self.tree.get_commands():
             if isinstance(command, app_commands.Command):
                 place(command)
-        missing = {e.name for e in COMMANDS} - {cmd.name for cmd in self.tree.get_commands()}
+        missing = {e.name for e in all_commands()} - {cmd.name for cmd in self.tree.get_commands()}
         assert not missing, f"catalogue commands Discord doesn't offer: {missing}"
         # Global commands, so that parents can type /submit in the DM where their offer sits.
         await self.tree.sync()

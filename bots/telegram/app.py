@@ -47,7 +47,7 @@ from bots.telegram.ratelimit import FairRateLimiter
 from bots.telegram.updates import PerPersonUpdates
 from core import communities as communities_lookup
 from core.actors import Role
-from core.catalogue import COMMANDS
+from core.catalogue import all_commands
 from core.config import Settings
 from core.ports import Messenger
 
@@ -75,13 +75,13 @@ DIALOGS = {"post", "payoutdetails"}  # conversations, registered before the comm
 
 def private_answers() -> set[str]:
     """Commands a /start link may finish in the DM: those whose answers go there."""
-    return {e.name for e in COMMANDS if e.private_answer and e.role is not Role.MODERATOR}
+    return {e.name for e in all_commands() if e.private_answer and e.role is not Role.MODERATOR}
 
 
 def command_handlers() -> dict[str, Handler]:
     """A handler for every command in the catalogue but the dialogs."""
     handlers = {}
-    for entry in COMMANDS:
+    for entry in all_commands():
         if entry.name in DIALOGS:
             continue
         own = OWN_HANDLERS.get(entry.name)

@@ -35,7 +35,7 @@ from bots.web.signin import (
 from core import commands as c
 from core.actors import Actor, Role
 from core.answers import explain
-from core.catalogue import COMMANDS
+from core.catalogue import all_commands
 from core.config import Settings
 from core.notices import Action
 
@@ -237,7 +237,7 @@ PAGE_NAMES = {
 
 def navigation(request: web.Request, actor: Actor) -> list[tuple[str, str]]:
     """(address, name) of the pages this person's commands live on, from the catalogue."""
-    pages = [e.web_page for e in COMMANDS if e.web_page and e.for_role(actor.roles)]
+    pages = [e.web_page for e in all_commands() if e.web_page and e.for_role(actor.roles)]
     ordered = [*dict.fromkeys([*pages, "everything"])]
     return [(str(request.app.router[name].url_for()), PAGE_NAMES[name]) for name in ordered]
 

@@ -576,8 +576,8 @@ MODERATORS = (
         (
             Option(
                 "name",
-                "fee, currency, timezone, moderation, banned_words, offer_minutes or "
-                "urgent_offer_minutes; leave empty to see them all",
+                "fee, currency, timezone, moderation, banned_words, offer_minutes, "
+                "urgent_offer_minutes; empty: all",
                 "fee",
             ),
             Option("value", "the new value, e.g. 12.5% for the fee", "12.5%"),

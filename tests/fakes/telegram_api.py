@@ -127,7 +127,7 @@ class FakeTelegram:
         for key, value in list(params.items()):
             if isinstance(value, web.FileField):  # an upload: Telegram keeps it, with an id
                 params[key] = self.keep_file(value.filename, value.file.read())
-        for key in ("reply_markup", "allowed_updates", "commands"):
+        for key in ("reply_markup", "allowed_updates", "commands", "scope"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         self.calls.append((method, params))

@@ -311,6 +311,10 @@ class DiscordDriver(HomeCommunity):
                     "value": int(value) if field == "jobs" else value,
                 }
             ]
+        entry = find(command)
+        if entry is not None and entry.run is not None:  # the options, as the catalogue reads them
+            typed = entry.read_typed(args)
+            return [{"name": k, "type": 3, "value": v} for k, v in typed.items() if v]
         raise AssertionError(f"the Discord driver has no option mapping for /{command} {args}")
 
     async def command(

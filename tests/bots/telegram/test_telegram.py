@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator
 
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 
 from bots.app import ParentBrain
 from bots.telegram.app import TelegramAdapter
+from bots.telegram.catalogue import publish_menus
 from bots.telegram.messenger import TelegramMessenger
 from core import commands as c
 from core.answers import SORRY
@@ -20,7 +22,7 @@ from core.clock import ManualClock
 from core.models import Member, OutboxNotice, WorkItem
 from core.notices import Action, Notice
 from tests.fakes.telegram_api import FakeTelegram
-from tests.scenarios.telegram_driver import GROUP, TelegramDriver
+from tests.scenarios.telegram_driver import GROUP, MOD_CHAT, TelegramDriver
 
 
 @pytest.fixture
@@ -316,3 +318,21 @@ async def test_an_abandoned_post_is_put_aside_with_a_sentence_after_the_time_out
     assert any("title" in text.lower() for text in again), again
     async with tg.brain.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(WorkItem)) == 0
+
+
+async def test_command_menus_are_set_per_kind_of_chat_from_the_catalogue(
+    tg: TelegramDriver,
+) -> None:
+    await publish_menus(tg.application.bot, [MOD_CHAT])
+    menus = {
+        json.dumps(params.get("scope"), sort_keys=True): [c["command"] for c in params["commands"]]
+        for method, params in tg.fake.calls
+        if method == "setMyCommands"
+    }
+    private = menus[json.dumps({"type": "all_private_chats"})]
+    assert private[:2] == ["available", "unavailable"] and "post" in private
+    assert "funded" not in private
+    assert menus[json.dumps({"type": "default"})] == private
+    assert "funded" not in menus[json.dumps({"type": "all_group_chats"})]
+    moderators = menus[json.dumps({"chat_id": MOD_CHAT, "type": "chat"}, sort_keys=True)]
+    assert {"funded", "paid", "owed", "disputes", "resolve", "ban", "help"} <= set(moderators)
