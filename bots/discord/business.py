@@ -13,43 +13,33 @@ from bots.discord.common import actor_of, brain_of, respond
 from core import commands as c
 from core.actors import Actor
 from core.errors import DomainError
+from core.forms import POST
 from core.notices import Action
 
 if TYPE_CHECKING:
     from bots.discord.bot import ParentBrainBot
 
 
-class PostModal(discord.ui.Modal, title="Post a piece of work"):
-    """Five boxes (Discord's most); the deadline and urgency come from the /post options."""
-
-    work_title: discord.ui.TextInput[PostModal] = discord.ui.TextInput(
-        label="Title", placeholder="Proofread our spring menu", min_length=3, max_length=120
-    )
-    description: discord.ui.TextInput[PostModal] = discord.ui.TextInput(
-        label="What needs doing", style=discord.TextStyle.paragraph, min_length=3, max_length=4000
-    )
-    skills: discord.ui.TextInput[PostModal] = discord.ui.TextInput(
-        label="Skills needed", placeholder="proofreading, or proofreading:expert", max_length=300
-    )
-    budget: discord.ui.TextInput[PostModal] = discord.ui.TextInput(
-        label="Budget", placeholder="£25 (the parent receives it less the fee)", max_length=30
-    )
-    estimate: discord.ui.TextInput[PostModal] = discord.ui.TextInput(
-        label="How long will it take?", placeholder="45m or 2h", max_length=30
-    )
+class PostModal(discord.ui.Modal):
+    """The post form's text fields, as many as a modal holds (core/forms.py); the rest came
+    as the /post command's options."""
 
     def __init__(self, deadline: str, urgent: bool) -> None:
-        super().__init__()
+        super().__init__(title=POST.title)
         self.deadline, self.urgent = deadline, urgent
+        self.boxes: dict[str, discord.ui.TextInput[PostModal]] = {}
+        for field in POST.in_a_modal():
+            box: discord.ui.TextInput[PostModal] = discord.ui.TextInput(
+                label=field.label,
+                placeholder=field.example[:100],
+                style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
+                max_length=min(field.max_length, 4000),
+            )
+            self.boxes[field.name] = box
+            self.add_item(box)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        typed = {
-            "title": self.work_title.value,
-            "description": self.description.value,
-            "skills": self.skills.value,
-            "budget": self.budget.value,
-            "estimate": self.estimate.value,
-        }
+        typed = {name: box.value for name, box in self.boxes.items()}
 
         async def act(actor: Actor) -> str | tuple[str, list[Action]]:
             try:

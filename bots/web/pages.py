@@ -12,16 +12,7 @@ from core import read_models, statements
 from core.actors import Actor
 from core.answers import Answer, answer
 from core.errors import DomainError, explain_invalid
-
-POST_FIELDS = ("title", "description", "skills", "budget", "estimate", "deadline")
-POST_LABELS = {
-    "title": "Title",
-    "description": "What needs doing, and what good looks like",
-    "skills": "Skills (e.g. proofreading, or proofreading:expert)",
-    "budget": "Budget (e.g. £25)",
-    "estimate": "Roughly how long (e.g. 45m or 2h)",
-    "deadline": "Due (e.g. tomorrow 17:00, friday 3pm)",
-}
+from core.forms import POST
 
 
 def add_routes(app: web.Application) -> None:
@@ -96,16 +87,16 @@ async def answer_offer(request: web.Request, actor: Actor) -> web.StreamResponse
 
 async def post_form(request: web.Request, actor: Actor) -> web.StreamResponse:
     context = await page_context(request, actor)
-    context |= {"fields": POST_FIELDS, "labels": POST_LABELS, "typed": {}, "errors": {}}
+    context |= {"form": POST, "typed": {}, "errors": {}}
     return render(request, "post.html", context)
 
 
 async def post_work(request: web.Request, actor: Actor) -> web.StreamResponse:
     """The same checks as /post, each error next to its field; posted only when all pass."""
     form = await request.post()
-    typed = {name: str(form.get(name, "")).strip() for name in POST_FIELDS}
+    typed = {f.name: str(form.get(f.name, "")).strip() for f in POST.typed}
     errors: dict[str, str] = {}
-    for name in POST_FIELDS:
+    for name in typed:
         try:
             await request.app[BRAIN].handle(
                 c.CheckPostField(actor=actor, field=name, value=typed[name] or " ")
@@ -125,7 +116,7 @@ async def post_work(request: web.Request, actor: Actor) -> web.StreamResponse:
             await say_next(request, posted.message, posted.actions)
             raise _back(request, "items")
     context = await page_context(request, actor)
-    context |= {"fields": POST_FIELDS, "labels": POST_LABELS, "typed": typed, "errors": errors}
+    context |= {"form": POST, "typed": typed, "errors": errors}
     return render(request, "post.html", context, status=422)
 
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from core.commands import AnswerDialog, CheckPostField, PostWork, StartPostDialog, StopDialog
 from core.config import Settings
 from core.errors import DomainError, explain_invalid
+from core.forms import POST
 from core.handlers.common import member_of
 from core.handlers.work import check_post_field, post_work
 from core.models import Dialog
@@ -22,23 +23,11 @@ from core.notices import Action
 from core.ports import PaymentGateway
 from core.uow import UnitOfWork
 
-POST_STEPS = ("title", "description", "skills", "budget", "estimate", "deadline", "urgency")
-QUESTIONS = {
-    "title": "Let's post some work. What's a short title? (e.g. Proofread our spring menu)\n"
-    "Type /stop to give up.",
-    "description": "Describe the work in a few sentences: what, and what good looks like.",
-    "skills": "Which skills does it need? (e.g. proofreading, or proofreading:expert)",
-    "budget": "What's the budget? (e.g. £25) The parent receives it less the platform fee.",
-    "estimate": "Roughly how long will it take? (e.g. 45m or 2h)",
-    "deadline": "When is it due? (e.g. tomorrow 17:00, 48h or friday)",
-    "urgency": "Is it urgent? Urgent work is offered to several parents at once.",
-}
+POST_STEPS = POST.names
+QUESTIONS = {field.name: field.question for field in POST.fields}
 URGENCY_ANSWERS = {"normal": False, "no": False, "urgent": True, "yes": True}
 # The urgency buttons: the adapter sends the word as the answer.
-URGENCY_ACTIONS = [
-    Action(label="Normal", token="post:normal"),
-    Action(label="Urgent", token="post:urgent"),
-]
+URGENCY_ACTIONS = list(POST.field("urgency").choices)
 NOT_POSTED = "Nothing was posted; type /post to start again, or /stop."
 PUT_ASIDE = (
     "Your post from earlier waited more than {minutes:g} minutes for an answer, so I put it "

@@ -19,6 +19,7 @@ from core.actors import Role
 from core.catalogue import find
 from core.clock import ManualClock
 from core.communities import adopt_configured_community
+from core.forms import POST
 from tests.fakes import discord_api as fake_api
 from tests.fakes.discord_api import (
     APP_ID,
@@ -490,13 +491,7 @@ class DiscordDriver(HomeCommunity):
             return shown
         return shown + await self._submit_modal(
             name,
-            {
-                "Title": fields["title"],
-                "What needs doing": fields["description"],
-                "Skills needed": fields["skills"],
-                "Budget": fields["budget"],
-                "How long will it take?": fields["estimate"],
-            },
+            {field.label: fields[field.name] for field in POST.in_a_modal()},
         )
 
     def make_moderator(self, name: str) -> None:

@@ -24,6 +24,7 @@ from bots.web.signin import sign_for_tests
 from core.answers import SORRY
 from core.catalogue import Place, find
 from core.clock import ManualClock
+from core.forms import POST
 from tests.fakes.telegram_api import FakeTelegram
 from tests.scenarios.telegram_driver import MOD_CHAT, TelegramDriver
 
@@ -32,7 +33,6 @@ SAID = re.compile(
 )
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 BUTTON = re.compile(r'name="token" value="([^"]+)">\s*<button[^>]*>(.*?)</button>', re.S)
-POST_FIELDS = ("title", "description", "skills", "budget", "estimate", "deadline")
 
 
 def texts_in(page: str) -> list[str]:
@@ -193,7 +193,7 @@ class WebDriver(TelegramDriver):
         return await self._send(name, "press", {"token": token, "words": text})
 
     async def post(self, name: str, *, urgent: bool = False, **fields: str) -> list[str]:
-        form = {field: fields[field] for field in POST_FIELDS}
+        form = {field.name: fields[field.name] for field in POST.typed}
         if urgent:
             form["urgent"] = "on"
         return await self._send(name, "post", form)

@@ -1,0 +1,128 @@
+"""Forms declared once: each field's name, label, question, example and limits.
+
+Telegram asks a form one question at a time (a stored dialog, core/handlers/dialogs.py);
+Discord shows the text fields in a modal, up to its five boxes, and takes the rest as the
+command's options; the web shows every field in one form, each mistake beside its field.
+Limits are read from the command the form becomes, so they are written once, there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from core.commands import PostWork
+from core.notices import Action
+
+MODAL_BOXES = 5  # Discord's most text inputs in one modal
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str  # beside the box on the web, above it in a Discord modal (≤ 45 characters)
+    question: str  # asked in a chat, one at a time
+    example: str
+    long: bool = False  # a paragraph
+    choices: tuple[Action, ...] = ()  # answered with a button (a chat), a list (the web)
+    max_length: int = 0  # filled from the command's own limit
+
+
+@dataclass(frozen=True)
+class Form:
+    kind: str
+    title: str
+    fields: tuple[FormField, ...]
+
+    def field(self, name: str) -> FormField:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def typed(self) -> tuple[FormField, ...]:
+        """The fields answered in words, not by choosing."""
+        return tuple(f for f in self.fields if not f.choices)
+
+    def in_a_modal(self) -> tuple[FormField, ...]:
+        """What a Discord modal holds; the rest are the command's options."""
+        return self.typed[:MODAL_BOXES]
+
+    def as_options(self) -> tuple[FormField, ...]:
+        boxed = set(self.in_a_modal())
+        return tuple(f for f in self.fields if f not in boxed)
+
+
+def _limits(model: type[BaseModel], *fields: FormField) -> tuple[FormField, ...]:
+    """Each field's max_length, as the command checks it."""
+
+    def longest(info: FieldInfo) -> int:
+        return next((m.max_length for m in info.metadata if hasattr(m, "max_length")), 0)
+
+    return tuple(
+        FormField(**{**f.__dict__, "max_length": longest(model.model_fields[f.name])})
+        if f.name in model.model_fields
+        else f
+        for f in fields
+    )
+
+
+POST = Form(
+    "post",
+    "Post a piece of work",
+    _limits(
+        PostWork,
+        FormField(
+            "title",
+            "Title",
+            "Let's post some work. What's a short title? (e.g. Proofread our spring menu)\n"
+            "Type /stop to give up.",
+            "Proofread our spring menu",
+        ),
+        FormField(
+            "description",
+            "What needs doing, and what good looks like",
+            "Describe the work in a few sentences: what, and what good looks like.",
+            "Two pages; spelling and consistent prices",
+            long=True,
+        ),
+        FormField(
+            "skills",
+            "Skills (e.g. proofreading:expert)",
+            "Which skills does it need? (e.g. proofreading, or proofreading:expert)",
+            "proofreading, or proofreading:expert",
+        ),
+        FormField(
+            "budget",
+            "Budget (e.g. £25)",
+            "What's the budget? (e.g. £25) The parent receives it less the platform fee.",
+            "£25 (the parent receives it less the fee)",
+        ),
+        FormField(
+            "estimate",
+            "Roughly how long (e.g. 45m or 2h)",
+            "Roughly how long will it take? (e.g. 45m or 2h)",
+            "45m or 2h",
+        ),
+        FormField(
+            "deadline",
+            "Due (e.g. tomorrow 17:00, friday 3pm)",
+            "When is it due? (e.g. tomorrow 17:00, 48h or friday)",
+            "tomorrow 17:00, 48h or friday",
+        ),
+        FormField(
+            "urgency",
+            "Urgent: offer it to several parents at once",
+            "Is it urgent? Urgent work is offered to several parents at once.",
+            "normal",
+            choices=(
+                Action(label="Normal", token="post:normal"),
+                Action(label="Urgent", token="post:urgent"),
+            ),
+        ),
+    ),
+)
