@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from core.actors import Actor
 from core.errors import NotFound
@@ -280,8 +280,15 @@ class CheckPostField(Command):
     """Check one field of a post while the business is still typing it, step by step."""
 
     actor: Actor
-    field: str = Field(pattern="^(title|description|skills|budget|estimate|deadline)$")
+    field: str
     value: str = Field(max_length=4000)
+
+    @field_validator("field")
+    @classmethod
+    def _a_field_of_a_post(cls, name: str) -> str:
+        if name not in set(PostWork.model_fields) - {"actor", "urgent"}:
+            raise ValueError("it isn't a field of a post")
+        return name
 
 
 class WidenWork(Command):
