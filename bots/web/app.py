@@ -87,7 +87,12 @@ def build_web_app(
         ),
     )
     app.middlewares.append(answer_policy)  # inside the sessions', so what it says is kept
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        context_processors=[_root],  # every page's base href: links hold at any depth
+    )
     app.router.add_static("/static", HERE / "static")
     app.router.add_get("/", pages.home, name="home")
     app.router.add_get("/signin", signin_page, name="signin")

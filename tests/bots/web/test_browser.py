@@ -87,6 +87,26 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             width = await priyas.evaluate("document.documentElement.scrollWidth")
             assert width <= 360, "nothing runs off a phone's screen"
 
+            # Everything the chats can do is a link away; a command's form answers in place.
+            await priyas.get_by_role("link", name="Everything").click()
+            await priyas.get_by_role("link", name="/jobs").click()
+            await (
+                priyas.get_by_role("status").filter(has_text="Proofread our spring menu").wait_for()
+            )
+            await priyas.get_by_role("link", name="Everything you can do").click()
+            await priyas.get_by_role("link", name="/why").click()
+            await priyas.get_by_label("The offer's number").fill("abc")
+            await priyas.get_by_role("button", name="Send").click()
+            await (
+                priyas.get_by_role("alert")
+                .filter(has_text="Please give the offer number")
+                .wait_for()
+            )
+            assert await priyas.get_by_label("The offer's number").input_value() == "abc"
+            width = await priyas.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, "a command's page fits a phone too"
+            await snap(priyas, "parent-command")
+
             # Inside Telegram: the Mini App opens with its signed launch data in the fragment.
             user = json.dumps({"id": 5001, "first_name": "Priya"})
             launch = sign_for_tests(
