@@ -39,6 +39,7 @@ class MessageBus:
         meter: Meter | None = None,
     ) -> None:
         deps = dict(dependencies or {})
+        deps["within"] = self.within  # for a handler whose work ends in another command
         self.uow = uow
         self.meter: Meter = meter or NoMeter()
         self.command_handlers = {t: inject(h, deps) for t, h in command_handlers.items()}
@@ -80,6 +81,17 @@ class MessageBus:
                 command, "platform", "system"
             )
             self.meter.command(type(command).__name__, str(platform), outcome, seconds)
+
+    async def within(self, command: Command, uow: UnitOfWork) -> Any:
+        """Another command's handler, inside the caller's unit of work: a dialog's last
+        answer becoming the command it was asking for, so both commit together or neither."""
+        handler = self.command_handlers.get(type(command))
+        if handler is None:
+            raise LookupError(f"no handler for {type(command).__name__}")
+        result = await handler(command, uow)
+        if isinstance(command, MODERATOR_COMMANDS):
+            uow.session.add(audit_entry(command, uow.now()))
+        return result
 
     def _tell_meter(self, events: list[Event]) -> None:
         for event in events:

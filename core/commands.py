@@ -304,11 +304,22 @@ class StartPostDialog(Command):
     actor: Actor
 
 
-class AnswerDialog(Command):
-    """What a person typed (or pressed) while a dialog waits for an answer."""
+class StartDialog(Command):
+    """A question kept in the store until answered: where the moderators pay a parent, or
+    the words a pressed button needs (its token)."""
 
     actor: Actor
-    text: str = Field(max_length=4000)
+    form: str = Field(pattern="^(payoutdetails|words)$")
+    token: str = Field(default="", max_length=40)
+
+
+class AnswerDialog(Command):
+    """What a person typed (or pressed, or sent as files) while a dialog waits for an answer.
+    Secret, since it may be bank details: kept out of logs and reprs."""
+
+    actor: Actor
+    text: SecretStr = Field(max_length=4000)
+    files: list[FileRef] = Field(default_factory=list, max_length=FILES_PER_DELIVERY)
 
 
 class StopDialog(Command):

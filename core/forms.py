@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from core.commands import PostWork
+from core.commands import PostWork, SetPayoutDetails
 from core.notices import Action
 
 MODAL_BOXES = 5  # Discord's most text inputs in one modal
@@ -126,3 +126,32 @@ POST = Form(
         ),
     ),
 )
+
+PAYOUT_EXAMPLE = (
+    "the account holder's name, then a sort code and account number, like: "
+    "Jane Smith 11-22-33 44556677, or an IBAN, like: Jane Smith GB33 BUKB 2020 1555 5555 55"
+)
+
+PAYOUT_DETAILS = Form(
+    "payoutdetails",
+    "Where the moderators pay you",
+    _limits(
+        SetPayoutDetails,
+        FormField(
+            "details",
+            "Name, sort code and account number, or IBAN",
+            f"Where should the moderators pay you? Send {PAYOUT_EXAMPLE}. Or /cancel.",
+            "Jane Smith 11-22-33 44556677",
+        ),
+    ),
+)
+
+# The words a pressed button needs (a change asked for, a reason, the work itself); the
+# question is the button's own (core/tokens.py).
+WORDS = Form(
+    "words",
+    "A few words first",
+    (FormField("words", "Your answer", "", "", long=True, max_length=4000),),
+)
+
+FORMS = {form.kind: form for form in (POST, PAYOUT_DETAILS, WORDS)}

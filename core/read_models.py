@@ -15,7 +15,7 @@ from core.actors import Actor
 from core.files import listed
 from core.handlers.common import local_time_text, member_of
 from core.handlers.delivery import delivered_files, latest_delivery
-from core.models import Business, MemberSkill, PayoutDetails, WorkItem
+from core.models import Business, Dialog, MemberSkill, PayoutDetails, WorkItem
 from core.money import Money, parent_share
 from core.states import WorkStatus
 from core.uow import UnitOfWork
@@ -167,3 +167,9 @@ async def has_skills(uow: UnitOfWork, member_id: int) -> bool:
         select(MemberSkill.skill_code).where(MemberSkill.member_id == member_id).limit(1)
     )
     return found is not None
+
+
+async def waiting_question(uow: UnitOfWork, member_id: int) -> str | None:
+    """The kind of form whose question waits for this member's answer, if any."""
+    dialog = await uow.session.get(Dialog, member_id)
+    return dialog.kind if dialog is not None else None

@@ -33,6 +33,16 @@ def needs_moderator(token: str) -> bool:
     return token.split(":", 1)[0] in MODERATOR_KINDS
 
 
+# Where a form shows the question whole (a Discord modal): its title, and its box's label.
+TEXT_FORMS = {
+    "wc": ("Request changes", "What should change?"),
+    "wx": ("Open a dispute", "Why are you disputing it?"),
+    "ws": ("Submit your work", "Your work or a link"),
+    "pr": ("Reject a post", "Why isn't it approved?"),
+    "bx": ("Reject a business", "Why isn't the business approved?"),
+}
+
+
 @dataclass(frozen=True)
 class NeedsText:
     """The button needs a few words from the person before it can become a command."""
@@ -40,6 +50,19 @@ class NeedsText:
     kind: str
     work_id: int
     prompt: str
+
+    @property
+    def title(self) -> str:
+        return TEXT_FORMS[self.kind][0]
+
+    @property
+    def label(self) -> str:
+        return TEXT_FORMS[self.kind][1]
+
+    @property
+    def files_allowed(self) -> bool:
+        """Work may be files alone; every other answer needs words."""
+        return self.kind == "ws"
 
 
 def read(token: str, actor: Actor) -> c.Command | NeedsText:

@@ -13,9 +13,9 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from sqlalchemy import select
 
-from core.actors import Actor
 from core.commands import SetPayoutDetails
 from core.errors import DomainError
+from core.forms import PAYOUT_EXAMPLE
 from core.models import Member, Payout, PayoutDetails, WorkItem
 from core.money import Money
 from core.notices import MODERATORS, Notice
@@ -23,10 +23,7 @@ from core.ports import PaymentGateway
 from core.read_models import masked
 from core.uow import UnitOfWork
 
-EXAMPLE = (
-    "the account holder's name, then a sort code and account number, like: "
-    "Jane Smith 11-22-33 44556677, or an IBAN, like: Jane Smith GB33 BUKB 2020 1555 5555 55"
-)
+EXAMPLE = PAYOUT_EXAMPLE
 ERASE_WORDS = {"", "remove", "delete", "clear", "forget"}
 IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}\b", re.I)
 ACCOUNT_NUMBER = re.compile(r"(?<![\d-])\d{8}(?![\d-])")
@@ -119,17 +116,6 @@ async def _tell_moderators_owing(
                 f"Pay to: {holder}, {account}. Then type /paid {payout.id}.",
             )
         )
-
-
-async def ask_for_details(uow: UnitOfWork, actor: Actor) -> str:
-    """The question a dialog asks: what is stored (masked), and what to send."""
-    stored = await uow.session.get(PayoutDetails, actor.member_id)
-    if stored is None:
-        return f"Where should the moderators pay you? Send {EXAMPLE}. Or /cancel."
-    return (
-        f"The moderators pay you to {stored.holder}, {masked(stored.account)}. To change that, "
-        f"send {EXAMPLE}. Or /cancel."
-    )
 
 
 def how_to_give() -> str:

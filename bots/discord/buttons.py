@@ -11,6 +11,7 @@ import discord
 from core import tokens
 from core.actors import Actor
 from core.errors import DomainError
+from core.forms import WORDS
 
 STYLES = {
     "oa": discord.ButtonStyle.success,
@@ -64,35 +65,21 @@ class WordsModal(discord.ui.Modal):
     """One box for the words a button needs (changes to make, a dispute's reason, the work)."""
 
     def __init__(self, need: tokens.NeedsText) -> None:
-        titles = {
-            "wc": "Request changes",
-            "wx": "Open a dispute",
-            "ws": "Submit your work",
-            "pr": "Reject a post",
-            "bx": "Reject a business",
-        }
         super().__init__(
-            title=titles[need.kind], custom_id=f"pb-words:{need.kind}:{need.work_id}", timeout=None
+            title=need.title, custom_id=f"pb-words:{need.kind}:{need.work_id}", timeout=None
         )
         self.need = need
-        labels = {
-            "wc": "What should change?",
-            "wx": "Why are you disputing it?",
-            "ws": "Your work or a link",
-            "pr": "Why isn't it approved?",
-            "bx": "Why isn't the business approved?",
-        }
         self.words: discord.ui.TextInput[WordsModal] = discord.ui.TextInput(
-            label=labels[need.kind],
+            label=need.label,
             placeholder=need.prompt[:100],
             style=discord.TextStyle.paragraph,
-            max_length=4000,
+            max_length=WORDS.fields[0].max_length,
             custom_id="words",
-            required=need.kind != "ws",  # work may be files alone
+            required=not need.files_allowed,
         )
         self.add_item(self.words)
         self.files: discord.ui.FileUpload[WordsModal] | None = None
-        if need.kind == "ws":
+        if need.files_allowed:
             self.files = discord.ui.FileUpload(custom_id="files", required=False, max_values=10)
             self.add_item(discord.ui.Label(text="Files (optional)", component=self.files))
 

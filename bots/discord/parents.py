@@ -15,6 +15,7 @@ from bots.discord.common import brain_of, respond
 from bots.discord.deliveries import files_from
 from core import commands as c
 from core.actors import Actor
+from core.forms import PAYOUT_DETAILS
 from core.parsing import parse_number
 
 if TYPE_CHECKING:
@@ -96,12 +97,16 @@ class ProfileModal(discord.ui.Modal, title="Your Parent Brain profile"):
         await respond(interaction, act)
 
 
-class PayoutDetailsModal(discord.ui.Modal, title="Where the moderators pay you"):
-    details: discord.ui.TextInput[PayoutDetailsModal] = discord.ui.TextInput(
-        label="Name, sort code and account number, or IBAN",
-        placeholder="Jane Smith 11-22-33 44556677",
-        max_length=200,
-    )
+class PayoutDetailsModal(discord.ui.Modal):
+    """The payout details form (core/forms.py), in one box."""
+
+    def __init__(self) -> None:
+        super().__init__(title=PAYOUT_DETAILS.title)
+        field = PAYOUT_DETAILS.fields[0]
+        self.details: discord.ui.TextInput[PayoutDetailsModal] = discord.ui.TextInput(
+            label=field.label, placeholder=field.example, max_length=field.max_length
+        )
+        self.add_item(self.details)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await respond(

@@ -28,6 +28,7 @@ from bots.telegram import (
     buttons,
     communities,
     deliveries,
+    dialogs,
     moderation,
     onboarding,
     parents,
@@ -117,19 +118,20 @@ def build_application(
     application.add_handler(onboarding.onboarding_conversation())
     for post_handler in business.post_handlers():
         application.add_handler(post_handler)
-    application.add_handler(buttons.button_conversation())
-    application.add_handler(payout_details.payout_details_conversation())
-    application.add_handler(
-        CommandHandler(
-            "payoutdetails", payout_details.in_the_group, filters=filters.ChatType.GROUPS
-        )
-    )
+    for button_handler in buttons.button_handlers():
+        application.add_handler(button_handler)
+    for payout_handler in payout_details.payout_details_handlers():
+        application.add_handler(payout_handler)
     for name, handler in handlers.items():
         application.add_handler(CommandHandler(name, handler))
     application.add_handler(CommandHandler("start", handlers["help"]))  # /start in a group
     for file_handler in deliveries.file_handlers():
         application.add_handler(file_handler)
-    for dialog_handler in business.dialog_handlers():  # after every conversation above
+    moderators = filters.Chat(allow_empty=False)
+    if settings.telegram_moderator_chat_id is not None:
+        moderators.add_chat_ids(settings.telegram_moderator_chat_id)
+    application.bot_data[dialogs.MODERATOR_CHATS] = moderators
+    for dialog_handler in dialogs.dialog_handlers(moderators):  # after every command above
         application.add_handler(dialog_handler)
     application.add_handler(MessageHandler(filters.COMMAND, parents.unknown_command))  # last
     application.add_handler(CallbackQueryHandler(buttons.unknown_button))
@@ -227,6 +229,7 @@ class TelegramAdapter:
         if self.settings.telegram_moderator_chat_id is not None:
             chats = sorted({*chats, self.settings.telegram_moderator_chat_id})
         await publish_menus(self.application.bot, chats)
+        self.application.bot_data[dialogs.MODERATOR_CHATS].add_chat_ids(chats)
         web = self.settings.web_url
         if web and web.startswith("https://"):  # Telegram opens Mini Apps over HTTPS only
             await self.application.bot.set_chat_menu_button(

@@ -8,7 +8,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    MessageHandler,
     filters,
 )
 
@@ -17,7 +16,6 @@ from bots.telegram.common import (
     actor_of,
     brain,
     respond,
-    send,
     show,
 )
 from bots.telegram.render import keyboard
@@ -35,20 +33,6 @@ async def post_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return asked.text, asked.actions
 
     await respond(update, context, act)
-
-
-async def dialog_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Words typed in a DM: the answer to the dialog's question, if one is waiting."""
-    message = update.effective_message
-    assert message is not None
-    actor = await actor_of(update, context)
-    try:
-        reply = await brain(context).handle(c.AnswerDialog(actor=actor, text=message.text or ""))
-    except DomainError as err:
-        await message.reply_text(err.message)
-        return
-    if reply is not None:
-        await send(context, message.chat.id, reply.text, reply.actions)
 
 
 async def post_urgency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -69,16 +53,6 @@ async def post_urgency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await show(update, context, text, keyboard(actions) if actions else None)
 
 
-async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Leave the post being written: /stop."""
-
-    async def act(actor: Actor) -> Reply:
-        stopped = await brain(context).handle(c.StopDialog(actor=actor))
-        return stopped.text if stopped is not None else "There's nothing to stop."
-
-    await respond(update, context, act)
-
-
 async def post_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Posting happens in a DM, where the questions don't fill the group."""
 
@@ -95,10 +69,3 @@ def post_handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]
         CommandHandler("post", post_in_group, filters=filters.ChatType.GROUPS),
         CallbackQueryHandler(post_urgency, pattern=r"^post:(normal|urgent)$"),
     ]
-
-
-def dialog_handlers() -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]]:
-    """Plain words in a DM, and /stop; registered after every other conversation, so a
-    button's open question or the payout details dialog hears its answer (and /stop) first."""
-    words = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    return [MessageHandler(words, dialog_answer), CommandHandler("stop", stop)]

@@ -14,7 +14,6 @@ import logging
 import secrets
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from datetime import timedelta
 from typing import Any
 
 from cachetools import TTLCache
@@ -267,25 +266,6 @@ async def show(
         if "not modified" in err.message.lower():
             return
         await context.bot.send_message(chat_id=chat.id, text=text, reply_markup=markup)
-
-
-DIALOG_SINCE = "dialog since"  # user_data: when their open dialog last asked or heard something
-
-
-def dialog_touched(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The dialog asked a question or heard an answer now: its time-out starts again."""
-    if context.user_data is not None:
-        context.user_data[DIALOG_SINCE] = brain(context).clock.now()
-
-
-def dialog_went_stale(context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Whether the open dialog waited longer than PARENTBRAIN_DIALOG_TIMEOUT_MINUTES, so an
-    answer now is more likely meant for something else than for that old question."""
-    since = context.user_data.get(DIALOG_SINCE) if context.user_data is not None else None
-    if since is None:
-        return False
-    limit = timedelta(minutes=brain(context).settings.dialog_timeout_minutes)
-    return bool(brain(context).clock.now() - since > limit)
 
 
 REPLAY = "replay"

@@ -18,6 +18,7 @@ from bots.telegram.common import (
     send,
     text_after_command,
 )
+from bots.telegram.dialogs import moderator_chats
 from core import commands as c
 from core import communities
 from core.actors import Actor
@@ -78,7 +79,7 @@ async def _name_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, words: 
         if found is None or found.telegram_chat_id is None:
             raise DomainError(f"There is no community #{number} on Telegram.")
         status = await chat_status(context, found.telegram_chat_id, user.id)
-        return str(
+        said = str(
             await brain(context).handle(
                 c.SetCommunityChat(
                     actor=actor,
@@ -90,6 +91,9 @@ async def _name_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, words: 
                 )
             )
         )
+        if purpose == "moderators":  # their answers to the buttons' questions are read here
+            moderator_chats(context).add_chat_ids(chat.id)
+        return said
 
     await respond(update, context, act, private_details=False)
 

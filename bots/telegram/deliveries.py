@@ -17,7 +17,6 @@ from telegram.ext import ContextTypes, MessageHandler, filters
 from bots.telegram.common import Reply, brain, respond
 from core import commands as c
 from core.actors import Actor
-from core.errors import DomainError
 from core.files import TELEGRAM_DOWNLOAD_LIMIT, FileKind, FileRef
 from core.parsing import parse_number, without_control_characters
 
@@ -89,24 +88,9 @@ async def file_with_submit_caption(update: Update, context: ContextTypes.DEFAULT
     await respond(update, context, act)
 
 
-async def file_without_an_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A file sent in a DM with no question open and no /submit caption."""
-    message = update.effective_message
-    assert message is not None
-
-    async def act(actor: Actor) -> Reply:
-        raise DomainError(
-            "To deliver a file, send it again with the caption /submit followed by the item's "
-            "number (like: /submit 12), or press Submit work on the job first. /jobs lists them."
-        )
-
-    await respond(update, context, act)
-
-
 def file_handlers() -> list[MessageHandler[ContextTypes.DEFAULT_TYPE, None]]:
     private = filters.ChatType.PRIVATE
     captioned = filters.CaptionRegex(r"(?i)^/submit(@\w+)?(\s|$)")
     return [
         MessageHandler(private & ATTACHMENTS & captioned, file_with_submit_caption),
-        MessageHandler(private & ATTACHMENTS, file_without_an_item),
     ]

@@ -12,7 +12,7 @@ from core import read_models, statements
 from core.actors import Actor
 from core.answers import Answer, answer
 from core.errors import DomainError, explain_invalid
-from core.forms import POST
+from core.forms import PAYOUT_DETAILS, POST
 
 
 def add_routes(app: web.Application) -> None:
@@ -48,6 +48,7 @@ async def _home(request: web.Request, actor: Actor) -> web.StreamResponse:
     context |= {"name": day.name, "status": day.status, "offers": day.offers, "jobs": day.jobs}
     context |= {"earnings": day.earnings, "payout_details": day.payout_details}
     context |= {"by_hand": brain.gateway.confirms_by_hand, "hours": day.hours}
+    context |= {"payout_form": PAYOUT_DETAILS}
     return render(request, "home.html", context)
 
 

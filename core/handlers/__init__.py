@@ -46,6 +46,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.CheckPostField: work.check_post_field,
     c.WidenWork: work.widen_work,
     c.StartPostDialog: dialogs.start_post_dialog,
+    c.StartDialog: dialogs.start_dialog,
     c.AnswerDialog: dialogs.answer_dialog,
     c.StopDialog: dialogs.stop_dialog,
     c.ApprovePost: work.approve_post,

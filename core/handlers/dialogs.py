@@ -1,26 +1,41 @@
 """Dialogs: questions a person answers one at a time, kept in the store.
 
-Telegram asks for a post step by step in a DM; the steps, the draft and the time the last
+Telegram asks a form (core/forms.py) step by step: a post, where the moderators pay a parent,
+or the words a pressed button needs. The steps, the answers so far and the time the last
 question was asked live in `dialogs`, so a restart resumes where the person was, a question
-left too long is put aside with one sentence, and any adapter can drive the same steps.
+left too long is put aside with one sentence, and any adapter can drive the same steps. A
+dialog's last answer becomes its command in the same transaction that ends it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from pydantic import ValidationError
 
-from core.commands import AnswerDialog, CheckPostField, PostWork, StartPostDialog, StopDialog
+from core import tokens
+from core.commands import (
+    AnswerDialog,
+    CheckPostField,
+    Command,
+    PostWork,
+    SetPayoutDetails,
+    StartDialog,
+    StartPostDialog,
+    StopDialog,
+)
 from core.config import Settings
-from core.errors import DomainError, explain_invalid
-from core.forms import POST
+from core.errors import DomainError, StaleAction, explain_invalid
+from core.forms import FORMS, PAYOUT_DETAILS, PAYOUT_EXAMPLE, POST
 from core.handlers.common import member_of
 from core.handlers.work import check_post_field, post_work
-from core.models import Dialog
+from core.models import Dialog, PayoutDetails
 from core.notices import Action
 from core.ports import PaymentGateway
+from core.read_models import masked
 from core.uow import UnitOfWork
 
 POST_STEPS = POST.names
@@ -29,10 +44,20 @@ URGENCY_ANSWERS = {"normal": False, "no": False, "urgent": True, "yes": True}
 # The urgency buttons: the adapter sends the word as the answer.
 URGENCY_ACTIONS = list(POST.field("urgency").choices)
 NOT_POSTED = "Nothing was posted; type /post to start again, or /stop."
-PUT_ASIDE = (
-    "Your post from earlier waited more than {minutes:g} minutes for an answer, so I put it "
-    "aside and nothing was posted. Type /post to start again."
-)
+PUT_ASIDE = {
+    "post": "Your post from earlier waited more than {minutes:g} minutes for an answer, so I "
+    "put it aside and nothing was posted. Type /post to start again.",
+    "words": "That question waited more than {minutes:g} minutes, so I put it aside and "
+    "nothing was sent; press the button again if you still want to.",
+    "payoutdetails": "That question waited more than {minutes:g} minutes, so I put it aside "
+    "and saved nothing. Type /payoutdetails to give your bank details.",
+}
+STOPPED = {
+    "post": "Stopped. Nothing was posted.",
+    "words": "OK, nothing was sent.",
+    "payoutdetails": "OK, your payout details are unchanged.",
+}
+Within = Callable[[Command, UnitOfWork], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
@@ -66,19 +91,66 @@ async def start_post_dialog(
     return question("title")
 
 
+async def start_dialog(cmd: StartDialog, uow: UnitOfWork, settings: Settings) -> DialogReply:
+    """Ask a one-question form, and keep the question until it is answered."""
+    member = await member_of(uow, cmd.actor)
+    if cmd.form == "words":
+        need = tokens.read(cmd.token, cmd.actor)
+        if not isinstance(need, tokens.NeedsText):
+            raise StaleAction("That button needs no words; press it again.")
+        question, answers = f"{need.prompt} (or /stop)", {"token": cmd.token}
+    else:
+        question, answers = await payout_question(uow, member.id), {}
+    dialog = await uow.session.get(Dialog, member.id, with_for_update=True)
+    if dialog is not None and dialog.kind == "post" and not _put_aside(dialog, uow, settings):
+        raise DomainError(
+            "You're in the middle of a post: answer its last question, or type /stop to drop "
+            "it, then try again."
+        )
+    if dialog is None:
+        dialog = Dialog(member_id=member.id, kind=cmd.form, step="", answers={}, asked_at=uow.now())
+        uow.session.add(dialog)
+    dialog.kind, dialog.answers, dialog.asked_at = cmd.form, answers, uow.now()
+    dialog.step = FORMS[cmd.form].fields[0].name
+    return DialogReply(question)
+
+
+async def payout_question(uow: UnitOfWork, member_id: int) -> str:
+    """What is stored (masked), and what to send."""
+    stored = await uow.session.get(PayoutDetails, member_id)
+    if stored is None:
+        return PAYOUT_DETAILS.fields[0].question
+    return (
+        f"The moderators pay you to {stored.holder}, {masked(stored.account)}. To change that, "
+        f"send {PAYOUT_EXAMPLE}. Or /cancel."
+    )
+
+
+def _put_aside(dialog: Dialog, uow: UnitOfWork, settings: Settings) -> bool:
+    return uow.now() - dialog.asked_at > timedelta(minutes=settings.dialog_timeout_minutes)
+
+
 async def answer_dialog(
-    cmd: AnswerDialog, uow: UnitOfWork, settings: Settings, gateway: PaymentGateway
+    cmd: AnswerDialog,
+    uow: UnitOfWork,
+    settings: Settings,
+    gateway: PaymentGateway,
+    within: Within,
 ) -> DialogReply | None:
-    """Check one answer; ask again on a mistake, or ask the next question, or post. None when
-    no dialog is waiting for this person (the words were meant for nothing here)."""
+    """Check one answer; ask again on a mistake, or ask the next question, or finish. None
+    when no dialog is waiting for this person (the words were meant for nothing here)."""
     member = await member_of(uow, cmd.actor)
     dialog = await uow.session.get(Dialog, member.id, with_for_update=True)
     if dialog is None:
         return None
-    if uow.now() - dialog.asked_at > timedelta(minutes=settings.dialog_timeout_minutes):
+    if _put_aside(dialog, uow, settings):
         await uow.session.delete(dialog)
-        return DialogReply(PUT_ASIDE.format(minutes=settings.dialog_timeout_minutes), over=True)
-    step, typed = dialog.step, cmd.text.strip()
+        minutes = settings.dialog_timeout_minutes
+        return DialogReply(PUT_ASIDE[dialog.kind].format(minutes=minutes), over=True)
+    typed = cmd.text.get_secret_value().strip()
+    if dialog.kind != "post":
+        return await _finish_one_question(cmd, dialog, typed, uow, within)
+    step = dialog.step
     dialog.asked_at = uow.now()
     if step == "urgency":
         urgent = URGENCY_ANSWERS.get(typed.lower())
@@ -109,6 +181,32 @@ async def answer_dialog(
     return next_question
 
 
+async def _finish_one_question(
+    cmd: AnswerDialog, dialog: Dialog, typed: str, uow: UnitOfWork, within: Within
+) -> DialogReply:
+    """The answer becomes the form's command, in this transaction; a refused answer ends
+    the question with its sentence, and nothing of it is kept."""
+    await uow.session.delete(dialog)
+    events = len(uow.events)
+    try:
+        if dialog.kind == "words":
+            need = tokens.read(str(dialog.answers.get("token", "")), cmd.actor)
+            if not isinstance(need, tokens.NeedsText):
+                raise StaleAction("That button needs no words; press it again.")
+            command: Command = tokens.with_text(need, cmd.actor, typed, cmd.files)
+        else:
+            command = SetPayoutDetails(actor=cmd.actor, details=typed)
+        async with uow.session.begin_nested():
+            reply = await within(command, uow)
+    except (DomainError, ValidationError) as err:
+        del uow.events[events:]
+        refused = err.message if isinstance(err, DomainError) else explain_invalid(err)
+        return DialogReply(refused, over=True)
+    if isinstance(reply, tuple):
+        return DialogReply(str(reply[0]), list(reply[1]), over=True)
+    return DialogReply(str(reply), over=True)
+
+
 async def stop_dialog(cmd: StopDialog, uow: UnitOfWork) -> DialogReply | None:
     """Drop the dialog; None when there was none."""
     member = await member_of(uow, cmd.actor)
@@ -116,7 +214,7 @@ async def stop_dialog(cmd: StopDialog, uow: UnitOfWork) -> DialogReply | None:
     if dialog is None:
         return None
     await uow.session.delete(dialog)
-    return DialogReply("Stopped. Nothing was posted.", over=True)
+    return DialogReply(STOPPED.get(dialog.kind, STOPPED["post"]), over=True)
 
 
 async def waiting_dialog(uow: UnitOfWork, member_id: int) -> Dialog | None:

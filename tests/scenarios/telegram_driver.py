@@ -58,6 +58,9 @@ class TelegramDriver(HomeCommunity):
             self.brain.settings, self.brain, base_url=self.fake.url, rate_limit=self.rate_limit
         )
         await self.application.initialize()
+        self._send_through_this_application()
+
+    def _send_through_this_application(self) -> None:
         messenger = TelegramMessenger(
             self.application.bot,
             per_chat_interval=0,
@@ -76,6 +79,7 @@ class TelegramDriver(HomeCommunity):
             self.brain.settings, self.brain, base_url=self.fake.url, rate_limit=self.rate_limit
         )
         await self.application.initialize()
+        self._send_through_this_application()
 
     async def stop(self) -> None:
         for reply in self.application.bot_data.get(GROUP_REPLIES, set()):

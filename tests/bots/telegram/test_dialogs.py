@@ -51,3 +51,73 @@ async def test_commands_typed_inside_a_post_are_read_as_commands(tg: TelegramDri
     assert any("nothing to stop" in t for t in await tg.command("Mel", "stop"))
     async with tg.brain.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(WorkItem)) == 0
+
+
+async def priya_delivered_to_mel(tg: TelegramDriver) -> None:
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    await tg.command("Priya", "available", "3h")
+    await tg.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    await tg.post(
+        "Mel",
+        title="Proofread our menu",
+        description="Two pages.",
+        skills="proofreading",
+        budget="£25",
+        estimate="45m",
+        deadline="tomorrow 17:00",
+    )
+    tg.make_moderator("Kate")
+    await tg.command("Kate", "funded", "1")
+    await tg.press("Priya", "Accept")
+    await tg.command("Priya", "submit", "1 first version")
+
+
+async def test_a_buttons_question_survives_a_restart_and_its_answer_goes_through(
+    tg: TelegramDriver,
+) -> None:
+    await priya_delivered_to_mel(tg)
+    asked = await tg.press("Mel", "Request changes")
+    assert any("What should the parent change?" in text for text in asked), asked
+    await tg.restart()
+    answered = await tg.reply("Mel", "Please check the prices too")
+    assert any("Sent your notes to the parent." in t for t in answered), answered
+    assert any("Please check the prices too" in text for text in tg.dms("Priya"))
+    assert await tg.reply("Mel", "and the title") == []  # the question was answered once
+
+
+async def test_a_buttons_question_left_too_long_is_put_aside(tg: TelegramDriver) -> None:
+    await priya_delivered_to_mel(tg)
+    await tg.press("Mel", "Request changes")
+    await tg.tick(tg.brain.settings.dialog_timeout_minutes + 1)
+    said = await tg.reply("Mel", "Please check the prices too")
+    assert any("put it aside and nothing was sent" in text for text in said), said
+    assert not any("Please check the prices too" in text for text in tg.dms("Priya"))
+
+
+async def test_a_button_that_asks_while_a_post_is_half_written_keeps_the_post(
+    tg: TelegramDriver,
+) -> None:
+    await priya_delivered_to_mel(tg)
+    await tg.command("Mel", "post")
+    await tg.reply("Mel", "Second flyer")
+    refused = await tg.press("Mel", "Request changes")
+    assert any("You're in the middle of a post" in text for text in refused), refused
+    said = await tg.reply("Mel", "One page, bright colours.")
+    assert any("Which skills does it need?" in text for text in said), said
+
+
+async def test_bank_details_asked_for_wait_in_the_store_and_stay_out_of_logs(
+    tg: TelegramDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    asked = await tg.command("Priya", "payoutdetails")
+    assert any("Where should the moderators pay you?" in text for text in asked), asked
+    await tg.restart()
+    caplog.set_level("INFO")  # what PARENTBRAIN_LOG_LEVEL logs by default
+    saved = await tg.reply("Priya", "Priya Shah 11-22-33 12345678")
+    assert any("Saved: the moderators will pay you to Priya Shah" in t for t in saved), saved
+    assert "12345678" not in caplog.text
+    again = await tg.command("Priya", "payoutdetails")
+    assert any("pay you to Priya Shah, sort code ••-••-••, account ••••5678" in t for t in again)
+    assert any("unchanged" in text for text in await tg.command("Priya", "cancel"))
+    assert await tg.reply("Priya", "Someone Else 99-88-77 11112222") == []
