@@ -305,11 +305,11 @@ class StartPostDialog(Command):
 
 
 class StartDialog(Command):
-    """A question kept in the store until answered: where the moderators pay a parent, or
-    the words a pressed button needs (its token)."""
+    """Questions kept in the store until answered: a new member's first conversation, where
+    the moderators pay a parent, or the words a pressed button needs (its token)."""
 
     actor: Actor
-    form: str = Field(pattern="^(payoutdetails|words)$")
+    form: str = Field(pattern="^(onboarding|payoutdetails|words)$")
     token: str = Field(default="", max_length=40)
 
 

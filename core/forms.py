@@ -28,6 +28,7 @@ class FormField:
     long: bool = False  # a paragraph
     choices: tuple[Action, ...] = ()  # answered with a button (a chat), a list (the web)
     max_length: int = 0  # filled from the command's own limit
+    skip: str = ""  # the button that leaves it as it is, where it may be left
 
 
 @dataclass(frozen=True)
@@ -154,4 +155,62 @@ WORDS = Form(
     (FormField("words", "Your answer", "", "", long=True, max_length=4000),),
 )
 
-FORMS = {form.kind: form for form in (POST, PAYOUT_DETAILS, WORDS)}
+SKIP = "step:skip"  # the token of every field's skip button
+LEVELS = ("beginner", "intermediate", "expert")
+
+# A new member's first conversation in a chat (/start): what they can do and how well, then
+# the profile questions, each answered or skipped. The web and Discord ask the same things
+# on the profile form, all at once.
+ONBOARDING = Form(
+    "onboarding",
+    "Welcome to Parent Brain",
+    (
+        FormField(
+            "skills",
+            "What can you do?",
+            "Welcome to Parent Brain: paid work that fits around your family.\n"
+            "First, what can you do? Tap everything that fits, then Done.",
+            "proofreading, design",
+        ),
+        FormField(
+            "level",
+            "How experienced are you at these?",
+            "How experienced are you at these?",
+            "expert",
+            choices=tuple(
+                Action(label=name.title(), token=f"lv:{n}")
+                for n, name in enumerate(LEVELS, start=1)
+            ),
+        ),
+        FormField(
+            "years",
+            "Years of experience",
+            "How many years of experience do you have in these? Type a number, or tap Skip.",
+            "6",
+            skip="Skip",
+        ),
+        FormField(
+            "timezone",
+            "Timezone",
+            "Which timezone are you in? Tap {zone}, or type one like Europe/Dublin.",
+            "Europe/London",
+            skip="{zone}",
+        ),
+        FormField(
+            "rate",
+            "Lowest hourly rate you'd accept",
+            "What's the lowest hourly rate you'd accept? Type it like £15, or tap No minimum.",
+            "£15",
+            skip="No minimum",
+        ),
+        FormField(
+            "quiet",
+            "Quiet hours, when no offers come",
+            "Any hours when you never want offers? Type them like 22:00-07:00, or tap None.",
+            "22:00-07:00",
+            skip="None",
+        ),
+    ),
+)
+
+FORMS = {form.kind: form for form in (POST, PAYOUT_DETAILS, WORDS, ONBOARDING)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import secrets
-import warnings
 
 from aiohttp import web
 from telegram import Bot, MenuButtonWebApp, Update, WebAppInfo
@@ -20,7 +19,6 @@ from telegram.ext import (
     filters,
 )
 from telegram.helpers import create_deep_linked_url
-from telegram.warnings import PTBUserWarning
 
 from bots.app import ParentBrain
 from bots.telegram import (
@@ -51,10 +49,6 @@ from core.actors import Role
 from core.catalogue import all_commands
 from core.config import Settings
 from core.ports import Messenger
-
-# Our dialogs mix typed answers and button presses, tracked per chat and user, on purpose;
-# PTB warns that such button steps are not tracked per message, which is what we want.
-warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 # What Telegram carries out itself, for what core can't do alone: files, a reply to a
 # message, a platform user by @name, the chat a command is typed in. Everything else in the
@@ -115,7 +109,8 @@ def build_application(
         {name: handler for name, handler in handlers.items() if name in private_answers()}
     )
 
-    application.add_handler(onboarding.onboarding_conversation())
+    for first_conversation in onboarding.onboarding_handlers():
+        application.add_handler(first_conversation)
     for post_handler in business.post_handlers():
         application.add_handler(post_handler)
     for button_handler in buttons.button_handlers():

@@ -30,6 +30,7 @@ from core.commands import (
 from core.config import Settings
 from core.errors import DomainError, StaleAction, explain_invalid
 from core.forms import FORMS, PAYOUT_DETAILS, PAYOUT_EXAMPLE, POST
+from core.handlers import onboarding
 from core.handlers.common import member_of
 from core.handlers.work import check_post_field, post_work
 from core.models import Dialog, PayoutDetails
@@ -51,12 +52,24 @@ PUT_ASIDE = {
     "nothing was sent; press the button again if you still want to.",
     "payoutdetails": "That question waited more than {minutes:g} minutes, so I put it aside "
     "and saved nothing. Type /payoutdetails to give your bank details.",
+    "onboarding": "That question waited more than {minutes:g} minutes, so I put it aside. "
+    "Type /start to pick up again, or /profile to change anything.",
 }
 STOPPED = {
     "post": "Stopped. Nothing was posted.",
     "words": "OK, nothing was sent.",
     "payoutdetails": "OK, your payout details are unchanged.",
+    "onboarding": "OK. Type /start any time to pick up again.",
 }
+
+
+def no_longer_open(token: str) -> str:
+    """A dialog's button pressed when nothing is waiting for it (answered, or put aside)."""
+    if token.startswith("post:"):
+        return "That post is no longer open; type /post."
+    return "That question is no longer open; type /start to begin again."
+
+
 Within = Callable[[Command, UnitOfWork], Awaitable[Any]]
 
 
@@ -94,12 +107,13 @@ async def start_post_dialog(
 async def start_dialog(cmd: StartDialog, uow: UnitOfWork, settings: Settings) -> DialogReply:
     """Ask a one-question form, and keep the question until it is answered."""
     member = await member_of(uow, cmd.actor)
+    actions: list[Action] = []
     if cmd.form == "words":
         need = tokens.read(cmd.token, cmd.actor)
         if not isinstance(need, tokens.NeedsText):
             raise StaleAction("That button needs no words; press it again.")
         question, answers = f"{need.prompt} (or /stop)", {"token": cmd.token}
-    else:
+    elif cmd.form == "payoutdetails":
         question, answers = await payout_question(uow, member.id), {}
     dialog = await uow.session.get(Dialog, member.id, with_for_update=True)
     if dialog is not None and dialog.kind == "post" and not _put_aside(dialog, uow, settings):
@@ -110,9 +124,12 @@ async def start_dialog(cmd: StartDialog, uow: UnitOfWork, settings: Settings) ->
     if dialog is None:
         dialog = Dialog(member_id=member.id, kind=cmd.form, step="", answers={}, asked_at=uow.now())
         uow.session.add(dialog)
-    dialog.kind, dialog.answers, dialog.asked_at = cmd.form, answers, uow.now()
-    dialog.step = FORMS[cmd.form].fields[0].name
-    return DialogReply(question)
+    dialog.kind, dialog.asked_at = cmd.form, uow.now()
+    if cmd.form == "onboarding":
+        question, actions = await onboarding.first_question(uow, dialog)
+    else:
+        dialog.answers, dialog.step = answers, FORMS[cmd.form].fields[0].name
+    return DialogReply(question, actions)
 
 
 async def payout_question(uow: UnitOfWork, member_id: int) -> str:
@@ -148,12 +165,15 @@ async def answer_dialog(
         minutes = settings.dialog_timeout_minutes
         return DialogReply(PUT_ASIDE[dialog.kind].format(minutes=minutes), over=True)
     typed = cmd.text.get_secret_value().strip()
+    dialog.asked_at = uow.now()
+    if dialog.kind == "onboarding":
+        said, actions, over = await onboarding.answer(cmd, dialog, typed, uow, settings, within)
+        return DialogReply(said, actions, over=over)
     if dialog.kind != "post":
         return await _finish_one_question(cmd, dialog, typed, uow, within)
     step = dialog.step
-    dialog.asked_at = uow.now()
     if step == "urgency":
-        urgent = URGENCY_ANSWERS.get(typed.lower())
+        urgent = URGENCY_ANSWERS.get(typed.lower().removeprefix("post:"))
         if urgent is None:
             return DialogReply("Answer normal or urgent.", URGENCY_ACTIONS)
         # A refusal raises, so nothing of the post is kept; the draft stays until /post or /stop.

@@ -121,3 +121,30 @@ async def test_bank_details_asked_for_wait_in_the_store_and_stay_out_of_logs(
     assert any("pay you to Priya Shah, sort code ••-••-••, account ••••5678" in t for t in again)
     assert any("unchanged" in text for text in await tg.command("Priya", "cancel"))
     assert await tg.reply("Priya", "Someone Else 99-88-77 11112222") == []
+
+
+async def test_a_first_conversation_interrupted_by_a_restart_carries_on(tg: TelegramDriver) -> None:
+    await tg.command("Priya", "start")
+    await tg.press("Priya", "Proofreading")
+    await tg.press("Priya", "Design")
+    await tg.restart()
+    ticked = await tg.press("Priya", "✓ Design")  # untick it: the choice was kept
+    assert not any(
+        "✓ Design" in label for label, _ in tg.fake.find(tg.uid("Priya"), "Done").buttons
+    )
+    assert ticked, "the keyboard was redrawn"
+    await tg.press("Priya", "Done")
+    saved = await tg.press("Priya", "Expert")
+    assert any("Saved: proofreading (expert)" in text for text in saved), saved
+    await tg.restart()
+    wrong = await tg.reply("Priya", "lots")
+    assert any("Type a number of years" in text for text in wrong), wrong
+    await tg.press("Priya", "Skip")
+    await tg.restart()
+    await tg.press("Priya", tg.brain.settings.default_timezone)
+    await tg.reply("Priya", "£15")
+    done = await tg.press("Priya", "None")
+    assert any("All set! Type /available 2h" in text for text in done), done
+    profile = await tg.command("Priya", "profile")
+    assert any("proofreading (expert)" in t and "£15.00" in t for t in profile), profile
+    assert any("Welcome back!" in text for text in await tg.command("Priya", "start"))
