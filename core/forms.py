@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from core.commands import PostWork, SetPayoutDetails
+from core.commands import PostWork, SetPayoutDetails, SetSkills, UpdateProfile
 from core.notices import Action
 
 MODAL_BOXES = 5  # Discord's most text inputs in one modal
@@ -210,6 +210,21 @@ ONBOARDING = Form(
             "22:00-07:00",
             skip="None",
         ),
+    ),
+)
+
+# A parent's profile all at once (the web's page, Discord's /profile form): every field may
+# be left empty, and what is typed is saved by save_profile (core/profiles.py).
+PROFILE = Form(
+    "profile",
+    "Your Parent Brain profile",
+    _limits(SetSkills, FormField("skills", "What can you do?", "", "proofreading:expert, design"))
+    + _limits(
+        UpdateProfile,
+        FormField("timezone", "Timezone", "", "Europe/London"),
+        FormField("rate_floor", "Lowest hourly rate you'd accept", "", "£15 (empty: none)"),
+        FormField("quiet_hours", "Quiet hours, when no offers come", "", "22:00-07:00, or none"),
+        FormField("bio", "A line about you", "", "", long=True),
     ),
 )
 

@@ -15,8 +15,9 @@ from bots.discord.common import brain_of, respond
 from bots.discord.deliveries import files_from
 from core import commands as c
 from core.actors import Actor
-from core.forms import PAYOUT_DETAILS
+from core.forms import PAYOUT_DETAILS, PROFILE
 from core.parsing import parse_number
+from core.profiles import save_profile
 
 if TYPE_CHECKING:
     from bots.discord.bot import ParentBrainBot
@@ -57,44 +58,26 @@ async def zone_choices(
     return [app_commands.Choice(name=z, value=z) for z in (starts + contains)[:25]]
 
 
-class ProfileModal(discord.ui.Modal, title="Your Parent Brain profile"):
-    skills: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
-        label="What can you do?", placeholder="proofreading:expert, design, emails", max_length=500
-    )
-    timezone: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
-        label="Timezone", placeholder="Europe/London", required=False, max_length=64
-    )
-    rate: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
-        label="Lowest hourly rate you'd accept",
-        placeholder="£15 (leave empty for none)",
-        required=False,
-    )
-    quiet: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
-        label="Quiet hours", placeholder="22:00-07:00, or none", required=False
-    )
-    bio: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
-        label="A line about you", style=discord.TextStyle.paragraph, required=False, max_length=500
-    )
+class ProfileModal(discord.ui.Modal):
+    """The profile form (core/forms.py), every box optional; saved as the web saves it."""
+
+    def __init__(self) -> None:
+        super().__init__(title=PROFILE.title)
+        self.boxes: dict[str, discord.ui.TextInput[ProfileModal]] = {}
+        for field in PROFILE.in_a_modal():
+            box: discord.ui.TextInput[ProfileModal] = discord.ui.TextInput(
+                label=field.label,
+                placeholder=field.example[:100] or None,
+                style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
+                max_length=field.max_length or None,
+                required=False,
+            )
+            self.boxes[field.name] = box
+            self.add_item(box)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        async def act(actor: Actor) -> str:
-            handle = brain_of(interaction).handle
-            said = [await handle(c.SetSkills(actor=actor, skills=self.skills.value))]
-            extra = {
-                k: v
-                for k, v in {
-                    "timezone": self.timezone.value,
-                    "rate_floor": self.rate.value,
-                    "quiet_hours": self.quiet.value,
-                    "bio": self.bio.value,
-                }.items()
-                if v.strip()
-            }
-            if extra:
-                said.append(await handle(c.UpdateProfile(actor=actor, **extra)))
-            return " ".join(said)
-
-        await respond(interaction, act)
+        typed = {name: box.value for name, box in self.boxes.items()}
+        await respond(interaction, lambda actor: save_profile(brain_of(interaction), actor, typed))
 
 
 class PayoutDetailsModal(discord.ui.Modal):

@@ -131,3 +131,28 @@ async def test_a_refused_form_elsewhere_is_a_sentence_on_its_page_not_a_500(site
             assert page.status == 200 and page.url.path.endswith("/profile")
             said = html.unescape(await page.text())
         assert re.search(r'class="said"[^>]*>The window', said), said
+
+
+async def test_the_profile_form_comes_from_its_declaration_and_refuses_in_words(
+    site: Site,
+) -> None:
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url("profile")) as page:
+            form = await page.text()
+        assert '<label for="rate_floor">Lowest hourly rate you&#39;d accept</label>' in form
+        assert 'maxlength="500"' in form  # the bio's limit, as UpdateProfile has it
+        token = csrf_in(form)
+        async with browser.post(site.url("profile"), data={"csrf": token}) as page:
+            assert "Nothing to change: fill in what you&#39;d like to." in await page.text()
+        async with browser.post(
+            site.url("profile"), data={"bio": "x" * 600, "csrf": token}
+        ) as page:
+            assert page.status == 200
+            said = html.unescape(await page.text())
+        assert "The bio doesn't look right" in said, said
+        async with browser.post(
+            site.url("profile"), data={"skills": "proofreading:expert", "csrf": token}
+        ) as page:
+            assert "Saved: proofreading (expert)" in html.unescape(await page.text())
