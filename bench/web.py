@@ -47,6 +47,9 @@ class TelegramSays:
     async def moderates(self, external_id: str, community_id: int) -> bool | None:
         return external_id == "1"
 
+    async def unreachable_because(self, external_id: str) -> str | None:
+        return None
+
 
 async def main(url: str, members: int, runs: int) -> dict[str, Any]:
     await build(url, members, 1000, random.Random(7))
@@ -76,7 +79,10 @@ async def main(url: str, members: int, runs: int) -> dict[str, Any]:
     await server.start_server()
     report: dict[str, Any] = {"members": members, "runs": runs}
     try:
-        for who, pages in (("1", ["", "moderate"]), ("2", ["items", "post"])):
+        for who, pages in (
+            ("1", ["", "moderate", "do", "do/status", "do/offers", "do/why"]),
+            ("2", ["items", "post"]),
+        ):
             fields = {"id": who, "first_name": f"P{who}", "auth_date": str(int(time.time()))}
             link = server.make_url(
                 f"/web/auth/telegram?{sign_for_tests(fields, TOKEN, mini_app=False)}"
