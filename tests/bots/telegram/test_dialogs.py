@@ -11,6 +11,7 @@ from bots.app import ParentBrain
 from core.clock import ManualClock
 from core.models import WorkItem
 from tests.fakes.telegram_api import FakeTelegram
+from tests.scenarios.steps import an_offer_waiting_for_priya
 from tests.scenarios.telegram_driver import TelegramDriver
 
 
@@ -54,20 +55,7 @@ async def test_commands_typed_inside_a_post_are_read_as_commands(tg: TelegramDri
 
 
 async def priya_delivered_to_mel(tg: TelegramDriver) -> None:
-    await tg.onboard("Priya", ["Proofreading"], "expert")
-    await tg.command("Priya", "available", "3h")
-    await tg.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
-    await tg.post(
-        "Mel",
-        title="Proofread our menu",
-        description="Two pages.",
-        skills="proofreading",
-        budget="£25",
-        estimate="45m",
-        deadline="tomorrow 17:00",
-    )
-    tg.make_moderator("Kate")
-    await tg.command("Kate", "funded", "1")
+    await an_offer_waiting_for_priya(tg)
     await tg.press("Priya", "Accept")
     await tg.command("Priya", "submit", "1 first version")
 

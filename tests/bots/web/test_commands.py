@@ -7,9 +7,20 @@ import html
 import re
 
 from core import commands as c
+from core.actors import Actor
 from core.states import OfferStatus, WorkStatus
 from tests.bots.web.conftest import Site
 from tests.bots.web.test_web import csrf_in
+
+
+async def an_offer_for_priya(site: Site) -> tuple[Actor, int, int]:
+    """Priya proofreads and is free; a funded item's offer is hers: (Priya, item, offer)."""
+    priya = await site.person(5001, "Priya")
+    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    await site.world.app.handle(c.GoAvailable(actor=priya, window="3h"))
+    work_id = await site.world.funded(await site.world.business())
+    [offer] = await site.world.offers(work_id)
+    return priya, work_id, offer.id
 
 
 async def test_everything_lists_what_this_person_may_do_from_the_catalogue(site: Site) -> None:
@@ -27,20 +38,16 @@ async def test_everything_lists_what_this_person_may_do_from_the_catalogue(site:
 
 
 async def test_a_read_answers_at_once_and_its_buttons_work_on_the_page(site: Site) -> None:
-    priya = await site.person(5001, "Priya")
-    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
-    await site.world.app.handle(c.GoAvailable(actor=priya, window="3h"))
-    work_id = await site.world.funded(await site.world.business())
-    [offer] = await site.world.offers(work_id)
+    _, work_id, offer = await an_offer_for_priya(site)
     browser = await site.signed_in(5001, "Priya")
     async with browser:
         async with browser.get(site.url("do/offers")) as page:
             shown = html.unescape(await page.text())
-        assert f'#{offer.id} "Proofread a flyer": you receive £21.25' in shown
-        assert f'value="oa:{offer.id}"' in shown
+        assert f'#{offer} "Proofread a flyer": you receive £21.25' in shown
+        assert f'value="oa:{offer}"' in shown
         async with browser.post(
             site.url("press"),
-            data={"token": f"oa:{offer.id}", "csrf": csrf_in(shown)},
+            data={"token": f"oa:{offer}", "csrf": csrf_in(shown)},
             headers={"Referer": site.url("do/offers")},
         ) as page:
             assert "is yours" in html.unescape(await page.text())
@@ -48,17 +55,13 @@ async def test_a_read_answers_at_once_and_its_buttons_work_on_the_page(site: Sit
 
 
 async def test_a_foreign_or_forged_button_is_one_sentence_and_changes_nothing(site: Site) -> None:
-    priya = await site.person(5001, "Priya")
+    _, work_id, offer = await an_offer_for_priya(site)
     await site.person(5003, "Aisha")
-    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
-    await site.world.app.handle(c.GoAvailable(actor=priya, window="3h"))
-    work_id = await site.world.funded(await site.world.business())
-    [offer] = await site.world.offers(work_id)
     aisha = await site.signed_in(5003, "Aisha")
     async with aisha:
         async with aisha.get(site.url("do")) as page:
             token = csrf_in(await page.text())
-        for pressed, said in ((f"oa:{offer.id}", "sent to someone else"), ("zz:1", "no longer")):
+        for pressed, said in ((f"oa:{offer}", "sent to someone else"), ("zz:1", "no longer")):
             async with aisha.post(
                 site.url("press"), data={"token": pressed, "csrf": token}
             ) as page:
@@ -91,13 +94,8 @@ async def test_a_form_built_from_the_options_answers_a_mistake_beside_it(site: S
 
 async def test_a_button_that_asks_for_words_asks_for_them_on_the_page(site: Site) -> None:
     world = site.world
-    priya = await site.person(5001, "Priya")
-    await world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
-    await world.app.handle(c.GoAvailable(actor=priya, window="3h"))
-    shop = await world.business()
-    work_id = await world.funded(shop)
-    [offer] = await world.offers(work_id)
-    await world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer.id))
+    priya, work_id, offer = await an_offer_for_priya(site)
+    await world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer))
     browser = await site.signed_in(5001, "Priya")
     async with browser:
         async with browser.get(site.url("do")) as page:
