@@ -14,7 +14,7 @@ from core import tokens
 from core.actors import Actor
 from core.answers import Answer, answer
 from core.catalogue import Entry, Place, find, usable
-from core.catalogue.table import changes_nothing
+from core.catalogue.runners import changes_nothing
 
 
 def add_routes(app: web.Application) -> None:

@@ -7,154 +7,23 @@ page, and /help and "did you mean" know it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from core import commands as c
 from core import views
-from core.actors import Actor, Role
-from core.answers import Reply
+from core.actors import Role
 from core.audit import audit_view
+from core.catalogue import runners
 from core.catalogue.shapes import (
     IN_THE_COMMUNITY,
     Entry,
     Option,
     Place,
-    Runner,
-    Services,
-    Typed,
 )
-from core.errors import DomainError
-from core.handlers.common import catalogue as skill_catalogue
-from core.handlers.dialogs import waiting_dialog
 from core.owed import money_owed
-from core.parsing import parse_number
-from core.uow import UnitOfWork
-
-
-def sends(make: Callable[[Actor, Typed], c.Command]) -> Runner:
-    """A command carried out by the bus; its answer is what the handler says."""
-
-    async def run(services: Services, actor: Actor, typed: Typed) -> Reply:
-        reply: Reply = await services.handle(make(actor, typed))
-        return reply if isinstance(reply, tuple) or reply is None else str(reply)
-
-    return run
-
-
-_READS: set[Runner] = set()
-
-
-def reads(view: Callable[[UnitOfWork, Actor, Typed], Awaitable[Reply]]) -> Runner:
-    """A read of the store: nothing changes."""
-
-    async def run(services: Services, actor: Actor, typed: Typed) -> Reply:
-        async with services.uow() as uow:
-            return await view(uow, actor, typed)
-
-    _READS.add(run)
-    return run
-
-
-def changes_nothing(entry: Entry) -> bool:
-    """Whether carrying the command out only reads, so a web page may do it on opening."""
-    return entry.run in _READS or entry.name == "help"
-
-
-def _number(typed: Typed, option: str, what: str, example: str) -> int:
-    return parse_number(typed.get(option, ""), what, example)
-
 
 ITEM = Option("item", "the work item's number", "12", required=True)
 OFFER = Option("offer", "the offer's number", "12", required=True)
 REFERENCE = Option("reference", "the bank reference", "<bank ref>")
 SKILL = Option("skill", "one skill, or leave empty for all", "proofreading", suggests="skills")
-
-
-async def _schedule(services: Services, actor: Actor, typed: Typed) -> Reply:
-    hours = typed.get("hours", "").strip()
-    if not hours:
-        async with services.uow() as uow:
-            return await views.status(uow, actor)
-    if hours.lower() == "clear":
-        return str(await services.handle(c.ClearSchedule(actor=actor)))
-    return str(await services.handle(c.AddWeeklyWindow(actor=actor, spec=hours)))
-
-
-def _other_app(actor: Actor) -> str:
-    return "Discord" if actor.platform == "telegram" else "Telegram"
-
-
-async def _link(services: Services, actor: Actor, typed: Typed) -> Reply:
-    code = typed.get("code", "").strip()
-    if code:
-        await services.handle(c.CompleteLink(actor=actor, code=code))
-        return "Linked! Offers now come to whichever app you used last."
-    made = await services.handle(c.StartLink(actor=actor))
-    return f"On {_other_app(actor)}, type /link {made} within 15 minutes to join your accounts."
-
-
-async def _skills(uow: UnitOfWork, actor: Actor, typed: Typed) -> Reply:
-    listing = (await skill_catalogue(uow)).listing()
-    how = (
-        "/profile skills proofreading:expert, design"
-        if actor.platform == "telegram"
-        else "/profile"
-    )
-    return f"Skills: {listing}.\nAdd yours with {how}"
-
-
-async def _learn(services: Services, actor: Actor, typed: Typed) -> Reply:
-    from core import skill_checks  # after core.handlers, which it needs loaded first
-
-    async with services.uow() as uow:
-        return await skill_checks.learn(
-            uow, services.settings, typed.get("skill", ""), actor.community_id
-        )
-
-
-async def _quiz(services: Services, actor: Actor, typed: Typed) -> Reply:
-    skill = typed.get("skill", "").strip()
-    if not skill:
-        return "Which skill? For example: /quiz proofreading. /learn lists the checks."
-    reply: Reply = await services.handle(c.StartQuiz(actor=actor, skill=skill))
-    return reply
-
-
-async def _help(services: Services, actor: Actor, typed: Typed) -> Reply:
-    from core.catalogue.lookups import help_text  # the table is what help reads
-
-    return help_text(actor)
-
-
-async def _cancel(services: Services, actor: Actor, typed: Typed) -> Reply:
-    """/cancel <item#>; alone, it leaves a post being written."""
-    if not typed.get("item", "").strip():
-        stopped = await services.handle(c.StopDialog(actor=actor))
-        if stopped is not None:
-            return str(stopped.text)
-    work_id = _number(typed, "item", "item", "/cancel 12")
-    said = str(await services.handle(c.CancelWork(actor=actor, work_id=work_id)))
-    async with services.uow() as uow:
-        writing = await waiting_dialog(uow, actor.member_id)
-    if writing is not None:
-        said += "\nYour new post is still open: answer the last question, or /stop to drop it."
-    return said
-
-
-async def _business(services: Services, actor: Actor, typed: Typed) -> Reply:
-    name, contact = typed.get("name", "").strip(), typed.get("contact", "").strip()
-    if not name or not contact:
-        raise DomainError("Type it like: /business Bloom Bakery, mel@bloom.example")
-    return str(await services.handle(c.RegisterBusiness(actor=actor, name=name, contact=contact)))
-
-
-def _block(undo: bool) -> Runner:
-    example = "/unblock 12" if undo else "/block 12"
-    return sends(
-        lambda a, t: c.BlockOtherSide(
-            actor=a, work_id=_number(t, "item", "item", example), undo=undo
-        )
-    )
 
 
 PARENTS = (
@@ -175,7 +44,7 @@ PARENTS = (
         Role.PARENT,
         "stop getting offers",
         menu=True,
-        run=sends(lambda a, t: c.GoUnavailable(actor=a)),
+        run=runners.sends(lambda a, t: c.GoUnavailable(actor=a)),
         web_page="home",
     ),
     Entry(
@@ -190,7 +59,7 @@ PARENTS = (
                 "mon-fri 20:00-22:00",
             ),
         ),
-        run=_schedule,
+        run=runners.schedule,
     ),
     Entry(
         "profile",
@@ -213,7 +82,7 @@ PARENTS = (
         Role.PARENT,
         "whether you're available, your jobs and your offers",
         menu=True,
-        run=reads(lambda uow, a, t: views.status(uow, a)),
+        run=runners.reads(lambda uow, a, t: views.status(uow, a)),
         web_page="home",
     ),
     Entry(
@@ -221,7 +90,7 @@ PARENTS = (
         Role.PARENT,
         "offers waiting for your answer",
         menu=True,
-        run=reads(lambda uow, a, t: views.offers(uow, a)),
+        run=runners.reads(lambda uow, a, t: views.offers(uow, a)),
         web_page="home",
     ),
     Entry(
@@ -229,7 +98,7 @@ PARENTS = (
         Role.PARENT,
         "work you're doing",
         menu=True,
-        run=reads(lambda uow, a, t: views.jobs(uow, a)),
+        run=runners.reads(lambda uow, a, t: views.jobs(uow, a)),
         web_page="home",
     ),
     Entry(
@@ -237,7 +106,7 @@ PARENTS = (
         Role.PARENT,
         "what you've been paid and what is owed to you",
         menu=True,
-        run=reads(lambda uow, a, t: views.earnings(uow, a)),
+        run=runners.reads(lambda uow, a, t: views.earnings(uow, a)),
         web_page="home",
     ),
     Entry(
@@ -246,7 +115,9 @@ PARENTS = (
         "why an offer came to you",
         "<offer#>",
         (OFFER,),
-        run=reads(lambda uow, a, t: views.why(uow, a, _number(t, "offer", "offer", "/why 12"))),
+        run=runners.reads(
+            lambda uow, a, t: views.why(uow, a, runners.number(t, "offer", "offer", "/why 12"))
+        ),
     ),
     Entry(
         "submit",
@@ -263,7 +134,7 @@ PARENTS = (
         "skills",
         Role.PARENT,
         "the skills work can ask for",
-        run=reads(_skills),
+        run=runners.reads(runners.skills),
     ),
     Entry(
         "link",
@@ -276,13 +147,13 @@ PARENTS = (
             ),
         ),
         places=frozenset({Place.GROUP, Place.PRIVATE}),
-        run=_link,
+        run=runners.link,
     ),
     Entry(
         "payouts",
         Role.PARENT,
         "set up how you get paid",
-        run=sends(lambda a, t: c.SetUpPayouts(actor=a)),
+        run=runners.sends(lambda a, t: c.SetUpPayouts(actor=a)),
     ),
     Entry(
         "payoutdetails",
@@ -296,7 +167,7 @@ PARENTS = (
         "never be matched with that item's other side again (/unblock undoes it)",
         "<item#>",
         (ITEM,),
-        run=_block(undo=False),
+        run=runners.block(undo=False),
     ),
     Entry(
         "unblock",
@@ -304,7 +175,7 @@ PARENTS = (
         "undo a block",
         "<item#>",
         (ITEM,),
-        run=_block(undo=True),
+        run=runners.block(undo=True),
     ),
     Entry(
         "report",
@@ -333,7 +204,7 @@ PARENTS = (
         "skill checks and their courses",
         "[skill]",
         (SKILL,),
-        run=_learn,
+        run=runners.learn,
     ),
     Entry(
         "quiz",
@@ -342,7 +213,7 @@ PARENTS = (
         "<skill>",
         (Option("skill", "which skill", "proofreading", required=True, suggests="skills"),),
         places=frozenset({Place.GROUP, Place.PRIVATE}),
-        run=_quiz,
+        run=runners.quiz,
     ),
     Entry(
         "mydata",
@@ -357,7 +228,7 @@ PARENTS = (
         "[yes]",
         (Option("confirm", "type yes to go ahead", "yes"),),
         places=frozenset({Place.GROUP, Place.PRIVATE}),  # not the web: it ends the session's person
-        run=sends(lambda a, t: c.ForgetMe(actor=a, confirm=t.get("confirm", ""))),
+        run=runners.sends(lambda a, t: c.ForgetMe(actor=a, confirm=t.get("confirm", ""))),
     ),
     Entry(
         "business",
@@ -369,7 +240,7 @@ PARENTS = (
             Option("contact", "an email or phone for the moderators", "<contact>", required=True),
         ),
         separator=",",
-        run=_business,
+        run=runners.business,
     ),
     Entry(
         "help",
@@ -377,7 +248,7 @@ PARENTS = (
         "everything you can type",
         menu=True,
         private_answer=False,
-        run=_help,
+        run=runners.help,
     ),
 )
 
@@ -397,14 +268,14 @@ BUSINESSES = (
         "myitems",
         Role.BUSINESS,
         "your posted work and where each item is",
-        run=reads(lambda uow, a, t: views.my_items(uow, a)),
+        run=runners.reads(lambda uow, a, t: views.my_items(uow, a)),
         web_page="items",
     ),
     Entry(
         "statement",
         Role.BUSINESS,
         "what you've paid and what came back, item by item",
-        run=reads(lambda uow, a, t: views.statement(uow, a)),
+        run=runners.reads(lambda uow, a, t: views.statement(uow, a)),
     ),
     Entry(
         "cancel",
@@ -412,16 +283,9 @@ BUSINESSES = (
         "cancel work before a parent accepts it",
         "<item#>",
         (Option("item", "the work item's number", "12"),),
-        run=_cancel,
+        run=runners.cancel,
     ),
 )
-
-
-def _by_hand(make: Callable[[Actor, int, str], c.Command], what: str, example: str) -> Runner:
-    option = "payout" if what == "payout" else "item"
-    return sends(
-        lambda a, t: make(a, _number(t, option, what, example), t.get("reference", "").strip())
-    )
 
 
 MODERATORS = (
@@ -433,7 +297,7 @@ MODERATORS = (
         (ITEM, REFERENCE),
         places=IN_THE_COMMUNITY,
         private_answer=False,
-        run=_by_hand(
+        run=runners.by_hand(
             lambda a, n, ref: c.ConfirmFunding(actor=a, work_id=n, reference=ref),
             "item",
             "/funded 12 bank ref 0302",
@@ -445,7 +309,7 @@ MODERATORS = (
         "payouts owed to parents and refunds owed to businesses",
         places=IN_THE_COMMUNITY,
         private_answer=False,
-        run=reads(lambda uow, a, t: money_owed(uow, a)),
+        run=runners.reads(lambda uow, a, t: money_owed(uow, a)),
         web_page="moderate",
     ),
     Entry(
@@ -456,7 +320,7 @@ MODERATORS = (
         (Option("payout", "the payout's number", "3", required=True), REFERENCE),
         places=IN_THE_COMMUNITY,
         private_answer=False,
-        run=_by_hand(
+        run=runners.by_hand(
             lambda a, n, ref: c.ConfirmPayout(actor=a, payout_id=n, reference=ref),
             "payout",
             "/paid 3 transfer 0302-1",
@@ -470,7 +334,7 @@ MODERATORS = (
         (ITEM, REFERENCE),
         places=IN_THE_COMMUNITY,
         private_answer=False,
-        run=_by_hand(
+        run=runners.by_hand(
             lambda a, n, ref: c.ConfirmRefund(actor=a, work_id=n, reference=ref),
             "item",
             "/refunded 12 transfer 0302-7",
@@ -484,9 +348,9 @@ MODERATORS = (
         (Option("business", "the business's number", "4", required=True),),
         places=IN_THE_COMMUNITY,
         private_answer=False,
-        run=sends(
+        run=runners.sends(
             lambda a, t: c.VerifyBusiness(
-                actor=a, business_id=_number(t, "business", "business", "/verify 4")
+                actor=a, business_id=runners.number(t, "business", "business", "/verify 4")
             )
         ),
     ),
@@ -496,7 +360,7 @@ MODERATORS = (
         "open disputes, with what was delivered",
         places=IN_THE_COMMUNITY,
         private_answer=False,
-        run=reads(lambda uow, a, t: views.disputes(uow, a)),
+        run=runners.reads(lambda uow, a, t: views.disputes(uow, a)),
         web_page="moderate",
     ),
     Entry(
@@ -517,10 +381,10 @@ MODERATORS = (
         ),
         places=IN_THE_COMMUNITY,
         private_answer=False,
-        run=sends(
+        run=runners.sends(
             lambda a, t: c.ResolveDispute(
                 actor=a,
-                work_id=_number(t, "item", "item", "/resolve 12 split £10"),
+                work_id=runners.number(t, "item", "item", "/resolve 12 split £10"),
                 outcome=t.get("decision", "").strip(),
                 parent_amount=t.get("amount", "").strip(),
             )
@@ -556,7 +420,7 @@ MODERATORS = (
         "how the community is doing",
         places=IN_THE_COMMUNITY,
         private_answer=False,
-        run=reads(lambda uow, a, t: views.stats(uow, a)),
+        run=runners.reads(lambda uow, a, t: views.stats(uow, a)),
         web_page="moderate",
     ),
     Entry(
@@ -565,7 +429,7 @@ MODERATORS = (
         "the latest moderator actions, reports and money movements",
         places=IN_THE_COMMUNITY,
         private_answer=False,
-        run=reads(lambda uow, a, t: audit_view(uow, a)),
+        run=runners.reads(lambda uow, a, t: audit_view(uow, a)),
         web_page="moderate",
     ),
     Entry(

@@ -8,7 +8,7 @@ import pytest
 
 from core import commands as c
 from core.actors import Role
-from core.catalogue import Entry, Option, find, table
+from core.catalogue import Entry, Option, find, runners, table
 from tests.scenarios.driver import Driver
 from tests.scenarios.test_journeys import said
 
@@ -18,7 +18,7 @@ PAUSE = Entry(
     "stop offers for now, with a note to yourself",
     "[why]",
     (Option("why", "a note to yourself", "school run"),),
-    run=table.sends(lambda actor, typed: c.GoUnavailable(actor=actor)),
+    run=runners.sends(lambda actor, typed: c.GoUnavailable(actor=actor)),
 )
 
 

@@ -1,0 +1,144 @@
+"""How the catalogue's commands are carried out by core alone: a command sent to the bus, a
+read of the store, or a few lines that choose between them by what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from core import commands as c
+from core import views
+from core.actors import Actor
+from core.answers import Reply
+from core.catalogue.shapes import Entry, Runner, Services, Typed
+from core.errors import DomainError
+from core.handlers.common import catalogue as skill_catalogue
+from core.handlers.dialogs import waiting_dialog
+from core.parsing import parse_number
+from core.uow import UnitOfWork
+
+
+def sends(make: Callable[[Actor, Typed], c.Command]) -> Runner:
+    """A command carried out by the bus; its answer is what the handler says."""
+
+    async def run(services: Services, actor: Actor, typed: Typed) -> Reply:
+        reply: Reply = await services.handle(make(actor, typed))
+        return reply if isinstance(reply, tuple) or reply is None else str(reply)
+
+    return run
+
+
+_READS: set[Runner] = set()
+
+
+def reads(view: Callable[[UnitOfWork, Actor, Typed], Awaitable[Reply]]) -> Runner:
+    """A read of the store: nothing changes."""
+
+    async def run(services: Services, actor: Actor, typed: Typed) -> Reply:
+        async with services.uow() as uow:
+            return await view(uow, actor, typed)
+
+    _READS.add(run)
+    return run
+
+
+def changes_nothing(entry: Entry) -> bool:
+    """Whether carrying the command out only reads, so a web page may do it on opening."""
+    return entry.run in _READS or entry.name == "help"
+
+
+def number(typed: Typed, option: str, what: str, example: str) -> int:
+    return parse_number(typed.get(option, ""), what, example)
+
+
+async def schedule(services: Services, actor: Actor, typed: Typed) -> Reply:
+    hours = typed.get("hours", "").strip()
+    if not hours:
+        async with services.uow() as uow:
+            return await views.status(uow, actor)
+    if hours.lower() == "clear":
+        return str(await services.handle(c.ClearSchedule(actor=actor)))
+    return str(await services.handle(c.AddWeeklyWindow(actor=actor, spec=hours)))
+
+
+def other_app(actor: Actor) -> str:
+    return "Discord" if actor.platform == "telegram" else "Telegram"
+
+
+async def link(services: Services, actor: Actor, typed: Typed) -> Reply:
+    code = typed.get("code", "").strip()
+    if code:
+        await services.handle(c.CompleteLink(actor=actor, code=code))
+        return "Linked! Offers now come to whichever app you used last."
+    made = await services.handle(c.StartLink(actor=actor))
+    return f"On {other_app(actor)}, type /link {made} within 15 minutes to join your accounts."
+
+
+async def skills(uow: UnitOfWork, actor: Actor, typed: Typed) -> Reply:
+    listing = (await skill_catalogue(uow)).listing()
+    how = (
+        "/profile skills proofreading:expert, design"
+        if actor.platform == "telegram"
+        else "/profile"
+    )
+    return f"Skills: {listing}.\nAdd yours with {how}"
+
+
+async def learn(services: Services, actor: Actor, typed: Typed) -> Reply:
+    from core import skill_checks  # after core.handlers, which it needs loaded first
+
+    async with services.uow() as uow:
+        return await skill_checks.learn(
+            uow, services.settings, typed.get("skill", ""), actor.community_id
+        )
+
+
+async def quiz(services: Services, actor: Actor, typed: Typed) -> Reply:
+    skill = typed.get("skill", "").strip()
+    if not skill:
+        return "Which skill? For example: /quiz proofreading. /learn lists the checks."
+    reply: Reply = await services.handle(c.StartQuiz(actor=actor, skill=skill))
+    return reply
+
+
+async def help(services: Services, actor: Actor, typed: Typed) -> Reply:
+    from core.catalogue.lookups import help_text  # the table is what help reads
+
+    return help_text(actor)
+
+
+async def cancel(services: Services, actor: Actor, typed: Typed) -> Reply:
+    """/cancel <item#>; alone, it leaves a post being written."""
+    if not typed.get("item", "").strip():
+        stopped = await services.handle(c.StopDialog(actor=actor))
+        if stopped is not None:
+            return str(stopped.text)
+    work_id = number(typed, "item", "item", "/cancel 12")
+    said = str(await services.handle(c.CancelWork(actor=actor, work_id=work_id)))
+    async with services.uow() as uow:
+        writing = await waiting_dialog(uow, actor.member_id)
+    if writing is not None:
+        said += "\nYour new post is still open: answer the last question, or /stop to drop it."
+    return said
+
+
+async def business(services: Services, actor: Actor, typed: Typed) -> Reply:
+    name, contact = typed.get("name", "").strip(), typed.get("contact", "").strip()
+    if not name or not contact:
+        raise DomainError("Type it like: /business Bloom Bakery, mel@bloom.example")
+    return str(await services.handle(c.RegisterBusiness(actor=actor, name=name, contact=contact)))
+
+
+def block(undo: bool) -> Runner:
+    example = "/unblock 12" if undo else "/block 12"
+    return sends(
+        lambda a, t: c.BlockOtherSide(
+            actor=a, work_id=number(t, "item", "item", example), undo=undo
+        )
+    )
+
+
+def by_hand(make: Callable[[Actor, int, str], c.Command], what: str, example: str) -> Runner:
+    option = "payout" if what == "payout" else "item"
+    return sends(
+        lambda a, t: make(a, number(t, option, what, example), t.get("reference", "").strip())
+    )
