@@ -128,6 +128,7 @@ PARENTS = (
             ITEM,
             Option("work", "your work, or a link to it", "<your work or a link>", long=True),
         ),
+        web_page="home",  # each job on the day's page has its own delivery form
         notes={"telegram": "or send a file with that caption", "discord": "or attach a file"},
     ),
     Entry(
@@ -188,6 +189,7 @@ PARENTS = (
                 "message_link", "the message's link (right click, Copy Message Link)", "<its link>"
             ),
         ),
+        places=frozenset({Place.GROUP, Place.PRIVATE}),  # about a message in the chats
         notes={"telegram": "reply to a message to include it"},
     ),
     Entry(
