@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from core import views
 from core.actors import Actor
 from core.files import listed
-from core.handlers.common import local_time_text, member_of
+from core.handlers.availability import as_window, live_availability, weekly_windows
+from core.handlers.common import ACTIVE_JOB, local_time_text, member_of, zone
 from core.handlers.delivery import delivered_files, latest_delivery
-from core.models import Business, Dialog, MemberSkill, PayoutDetails, WorkItem
+from core.models import Business, Dialog, MemberSkill, Offer, Payout, WorkItem
 from core.money import Money, parent_share
-from core.states import WorkStatus
+from core.states import STATUS_WORDS, OfferStatus, WorkStatus
 from core.uow import UnitOfWork
 
 
@@ -35,6 +35,7 @@ class OfferShown:
     pay: Money
     due: str
     answer_by: str
+    minutes_left: int
     description: str
 
 
@@ -47,53 +48,113 @@ class JobShown:
 
 
 @dataclass(frozen=True)
-class ParentDay:
-    """A parent's day: availability, offers, jobs, earnings, how they're paid, their hours."""
-
-    name: str
-    status: str
-    offers: list[OfferShown]
-    jobs: list[JobShown]
-    earnings: str
-    payout_details: str
-    hours: str
+class PayoutShown:
+    work_id: int
+    title: str
+    amount: Money
+    paid: bool
 
 
-async def parent_day(uow: UnitOfWork, actor: Actor) -> ParentDay:
+@dataclass(frozen=True)
+class Earnings:
+    paid: Money
+    owed: Money
+    latest: list[PayoutShown]  # the five newest
+
+
+@dataclass(frozen=True)
+class ParentStatus:
+    available_until: str | None  # a local time, while they are available
+    jobs: int
+    offers: int
+    regular_hours: list[str]
+
+
+async def pending_offers(uow: UnitOfWork, member_id: int) -> list[tuple[Offer, WorkItem]]:
+    rows = await uow.session.execute(
+        select(Offer, WorkItem)
+        .join(WorkItem, WorkItem.id == Offer.work_id)
+        .where(Offer.member_id == member_id, Offer.status == OfferStatus.PENDING)
+        .order_by(Offer.expires_at)
+    )
+    return [(o, w) for o, w in rows.all()]
+
+
+async def current_jobs(uow: UnitOfWork, member_id: int) -> list[WorkItem]:
+    rows = await uow.session.scalars(
+        select(WorkItem).where(
+            WorkItem.assignee_member_id == member_id, WorkItem.status.in_(ACTIVE_JOB)
+        )
+    )
+    return list(rows.all())
+
+
+async def offers_waiting(uow: UnitOfWork, actor: Actor) -> list[OfferShown]:
+    """Offers waiting for this parent's answer, soonest to expire first."""
     member = await member_of(uow, actor)
-    offers = [
+    return [
         OfferShown(
             id=offer.id,
             title=item.title,
             pay=Money(parent_share(item.budget_minor, item.fee_bps), item.currency),
             due=local_time_text(item.deadline, member),
             answer_by=local_time_text(offer.expires_at, member),
+            minutes_left=max(0, int((offer.expires_at - uow.now()).total_seconds() // 60)),
             description=item.description,
         )
-        for offer, item in await views.pending_offers(uow, actor.member_id)
+        for offer, item in await pending_offers(uow, member.id)
     ]
-    jobs = [
+
+
+async def jobs_on_the_go(uow: UnitOfWork, actor: Actor) -> list[JobShown]:
+    member = await member_of(uow, actor)
+    return [
         JobShown(
             id=job.id,
             title=job.title,
             due=local_time_text(job.deadline, member),
             delivered=job.status == WorkStatus.SUBMITTED,
         )
-        for job in await views.current_jobs(uow, actor.member_id)
+        for job in await current_jobs(uow, member.id)
     ]
-    details = await uow.session.get(PayoutDetails, actor.member_id)
-    return ParentDay(
-        name=member.display_name,
-        status=await views.status(uow, actor),
-        offers=offers,
-        jobs=jobs,
-        earnings=await views.earnings(uow, actor),
-        payout_details=(
-            f"Now: {details.holder}, {masked(details.account)}. Send new ones to change them."
-            if details is not None
-            else "Not given yet: the moderators need them to pay you."
-        ),
-        hours=await views.schedule_text(uow, actor),
+
+
+async def earnings(uow: UnitOfWork, actor: Actor) -> Earnings | None:
+    """What this parent has been paid and is owed; None before their first payout."""
+    payouts = (
+        await uow.session.scalars(
+            select(Payout).where(Payout.member_id == actor.member_id).order_by(Payout.id.desc())
+        )
+    ).all()
+    if not payouts:
+        return None
+    currency = payouts[0].currency
+    latest = []
+    for payout in payouts[:5]:
+        item = await uow.session.get_one(WorkItem, payout.work_id)
+        amount = Money(payout.amount_minor, payout.currency)
+        latest.append(PayoutShown(item.id, item.title, amount, payout.status == "sent"))
+    return Earnings(
+        paid=Money(sum(p.amount_minor for p in payouts if p.status == "sent"), currency),
+        owed=Money(sum(p.amount_minor for p in payouts if p.status != "sent"), currency),
+        latest=latest,
+    )
+
+
+async def regular_hours(uow: UnitOfWork, actor: Actor) -> list[str]:
+    """Each of the parent's regular windows, in words."""
+    return [as_window(w).describe() for w in await weekly_windows(uow, actor.member_id)]
+
+
+async def parent_status(uow: UnitOfWork, actor: Actor) -> ParentStatus:
+    member = await member_of(uow, actor)
+    live = await live_availability(uow, member.id, uow.now())
+    until = max(a.until for a in live).astimezone(zone(member)) if live else None
+    return ParentStatus(
+        available_until=f"{until:%H:%M}" if until is not None else None,
+        jobs=len(await current_jobs(uow, member.id)),
+        offers=len(await pending_offers(uow, member.id)),
+        regular_hours=await regular_hours(uow, actor),
     )
 
 
@@ -139,26 +200,13 @@ async def business_items(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Busi
                 id=item.id,
                 title=item.title,
                 budget=Money(item.budget_minor, item.currency),
-                status=views.STATUS_WORDS[WorkStatus(item.status)],
+                status=STATUS_WORDS[WorkStatus(item.status)],
                 code=item.status,
                 pay=item.checkout_url if item.status == WorkStatus.AWAITING_PAYMENT else None,
                 delivered=delivered,
             )
         )
     return BusinessItems(int(business), shown)
-
-
-@dataclass(frozen=True)
-class ProfileShown:
-    summary: str  # the chats' /profile, less its last line (how to change it by command)
-    timezone: str
-    bio: str
-
-
-async def profile_shown(uow: UnitOfWork, actor: Actor, currency: str) -> ProfileShown:
-    member = await member_of(uow, actor)
-    summary = await views.profile(uow, actor, currency)
-    return ProfileShown(summary.rsplit("\n", 1)[0], member.timezone, member.bio or "")
 
 
 async def has_skills(uow: UnitOfWork, member_id: int) -> bool:

@@ -106,3 +106,20 @@ def _verb(target: WorkStatus) -> str:
         W.REFUNDED: "refunded",
         W.DISPUTED: "disputed",
     }.get(target, target.value)
+
+
+# Where an item is, in a business's words.
+STATUS_WORDS: dict[str, str] = {
+    WorkStatus.AWAITING_PAYMENT: "waiting for payment",
+    WorkStatus.OPEN: "looking for a parent",
+    WorkStatus.OFFERED: "offered to a parent",
+    WorkStatus.ASSIGNED: "being worked on",
+    WorkStatus.SUBMITTED: "delivered: waiting for your approval",
+    WorkStatus.APPROVED: "approved; parent being paid",
+    WorkStatus.PAID: "done and paid",
+    WorkStatus.CANCELLED: "cancelled",
+    WorkStatus.EXPIRED: "expired",
+    WorkStatus.REFUNDED: "refunded",
+    WorkStatus.DISPUTED: "in dispute",
+    WorkStatus.DRAFT: "draft",
+}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
+from core import read_models
 from core.actors import Actor
 from core.errors import NotFound
 from core.files import listed
-from core.handlers.availability import as_window, live_availability, weekly_windows
-from core.handlers.common import ACTIVE_JOB, catalogue, local_time_text, member_of, zone
+from core.handlers.common import catalogue, member_of
 from core.handlers.delivery import delivered_files
 from core.models import (
     Business,
@@ -17,57 +19,38 @@ from core.models import (
     LedgerTransaction,
     MemberSkill,
     Offer,
-    Payout,
+    PayoutDetails,
     WorkItem,
 )
-from core.money import Money, parent_share
+from core.money import Money
 from core.notices import Action
 from core.skills import describe
-from core.states import OfferStatus, WorkStatus
+from core.states import WorkStatus
 from core.stats import stats as stats  # /stats lives with the numbers /metrics shares
 from core.uow import UnitOfWork
 
-STATUS_WORDS = {
-    WorkStatus.AWAITING_PAYMENT: "waiting for payment",
-    WorkStatus.OPEN: "looking for a parent",
-    WorkStatus.OFFERED: "offered to a parent",
-    WorkStatus.ASSIGNED: "being worked on",
-    WorkStatus.SUBMITTED: "delivered: waiting for your approval",
-    WorkStatus.APPROVED: "approved; parent being paid",
-    WorkStatus.PAID: "done and paid",
-    WorkStatus.CANCELLED: "cancelled",
-    WorkStatus.EXPIRED: "expired",
-    WorkStatus.REFUNDED: "refunded",
-    WorkStatus.DISPUTED: "in dispute",
-    WorkStatus.DRAFT: "draft",
-}
-
 
 async def status(uow: UnitOfWork, actor: Actor) -> str:
-    member = await member_of(uow, actor)
-    now = uow.now()
-    lines = []
-    live = await live_availability(uow, member.id, now)
-    if live:
-        until = max(a.until for a in live)
-        lines.append(f"You're available until {until.astimezone(zone(member)):%H:%M}.")
-    else:
-        lines.append("You're not available right now; type /available 2h to start.")
-    jobs = await current_jobs(uow, member.id)
-    pending = await pending_offers(uow, member.id)
-    lines.append(f"Jobs on the go: {len(jobs)}. Offers waiting for you: {len(pending)}.")
-    windows = await weekly_windows(uow, member.id)
-    if windows:
-        lines.append("Regular hours: " + "; ".join(as_window(w).describe() for w in windows) + ".")
+    return status_text(await read_models.parent_status(uow, actor))
+
+
+def status_text(now: read_models.ParentStatus) -> str:
+    lines = [
+        f"You're available until {now.available_until}."
+        if now.available_until is not None
+        else "You're not available right now; type /available 2h to start.",
+        f"Jobs on the go: {now.jobs}. Offers waiting for you: {now.offers}.",
+    ]
+    if now.regular_hours:
+        lines.append("Regular hours: " + "; ".join(now.regular_hours) + ".")
     return "\n".join(lines)
 
 
-async def schedule_text(uow: UnitOfWork, actor: Actor) -> str:
+def hours_text(hours: list[str]) -> str:
     """Regular hours in words, or how to set some."""
-    windows = await weekly_windows(uow, actor.member_id)
-    if not windows:
+    if not hours:
         return "None yet: add the hours you're usually free, and offers come by themselves then."
-    return "; ".join(as_window(w).describe() for w in windows) + "."
+    return "; ".join(hours) + "."
 
 
 async def profile(uow: UnitOfWork, actor: Actor, currency: str) -> str:
@@ -86,35 +69,15 @@ async def profile(uow: UnitOfWork, actor: Actor, currency: str) -> str:
     )
 
 
-async def pending_offers(uow: UnitOfWork, member_id: int) -> list[tuple[Offer, WorkItem]]:
-    rows = await uow.session.execute(
-        select(Offer, WorkItem)
-        .join(WorkItem, WorkItem.id == Offer.work_id)
-        .where(Offer.member_id == member_id, Offer.status == OfferStatus.PENDING)
-        .order_by(Offer.expires_at)
-    )
-    return [(o, w) for o, w in rows.all()]
-
-
-async def current_jobs(uow: UnitOfWork, member_id: int) -> list[WorkItem]:
-    rows = await uow.session.scalars(
-        select(WorkItem).where(
-            WorkItem.assignee_member_id == member_id, WorkItem.status.in_(ACTIVE_JOB)
-        )
-    )
-    return list(rows.all())
-
-
 async def offers(uow: UnitOfWork, actor: Actor) -> tuple[str, list[Action]]:
-    pending = await pending_offers(uow, actor.member_id)
-    if not pending:
+    waiting = await read_models.offers_waiting(uow, actor)
+    if not waiting:
         return "No offers waiting. Type /available when you're free and they'll come here.", []
     lines, actions = [], []
-    for offer, item in pending:
-        minutes = max(0, int((offer.expires_at - uow.now()).total_seconds() // 60))
-        share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
+    for offer in waiting:
         lines.append(
-            f'#{offer.id} "{item.title}": you receive {share}; answer within {minutes} min'
+            f'#{offer.id} "{offer.title}": you receive {offer.pay}; '
+            f"answer within {offer.minutes_left} min"
         )
         actions += [
             Action(label=f"Accept #{offer.id}", token=f"oa:{offer.id}"),
@@ -124,33 +87,30 @@ async def offers(uow: UnitOfWork, actor: Actor) -> tuple[str, list[Action]]:
 
 
 async def jobs(uow: UnitOfWork, actor: Actor) -> str:
-    member = await member_of(uow, actor)
-    current = await current_jobs(uow, member.id)
+    current = await read_models.jobs_on_the_go(uow, actor)
     if not current:
         return "No jobs on the go. Type /offers to see offers waiting for you."
     return "\n".join(
-        f'#{j.id} "{j.title}": {"delivered, waiting for approval" if j.status == WorkStatus.SUBMITTED else "due " + local_time_text(j.deadline, member) + f"; send it with /submit {j.id}"}'
+        f'#{j.id} "{j.title}": '
+        + (
+            "delivered, waiting for approval"
+            if j.delivered
+            else f"due {j.due}; send it with /submit {j.id}"
+        )
         for j in current
     )
 
 
 async def earnings(uow: UnitOfWork, actor: Actor) -> str:
-    payouts = (
-        await uow.session.scalars(
-            select(Payout).where(Payout.member_id == actor.member_id).order_by(Payout.id.desc())
-        )
-    ).all()
-    if not payouts:
+    return earnings_text(await read_models.earnings(uow, actor))
+
+
+def earnings_text(earned: read_models.Earnings | None) -> str:
+    if earned is None:
         return "No earnings yet. Your first paid job is one /available away."
-    currency = payouts[0].currency
-    paid = sum(p.amount_minor for p in payouts if p.status == "sent")
-    owed = sum(p.amount_minor for p in payouts if p.status != "sent")
-    lines = [f"Paid to you: {Money(paid, currency)}. Owed to you: {Money(owed, currency)}."]
-    for p in payouts[:5]:
-        item = await uow.session.get_one(WorkItem, p.work_id)
-        lines.append(
-            f'#{item.id} "{item.title}": {Money(p.amount_minor, p.currency)} ({"paid" if p.status == "sent" else "owed"})'
-        )
+    lines = [f"Paid to you: {earned.paid}. Owed to you: {earned.owed}."]
+    for p in earned.latest:
+        lines.append(f'#{p.work_id} "{p.title}": {p.amount} ({"paid" if p.paid else "owed"})')
     return "\n".join(lines)
 
 
@@ -162,25 +122,12 @@ async def why(uow: UnitOfWork, actor: Actor, offer_id: int) -> str:
 
 
 async def my_items(uow: UnitOfWork, actor: Actor) -> str:
-    business = await uow.session.scalar(
-        select(Business).where(Business.owner_member_id == actor.member_id)
-    )
-    if business is None:
+    mine = await read_models.business_items(uow, actor, limit=15)
+    if mine.business_id is None:
         return "You haven't registered a business yet: type /business."
-    items = (
-        await uow.session.scalars(
-            select(WorkItem)
-            .where(WorkItem.business_id == business.id)
-            .order_by(WorkItem.id.desc())
-            .limit(15)
-        )
-    ).all()
-    if not items:
+    if not mine.items:
         return "No work posted yet. Type /post to post your first item."
-    return "\n".join(
-        f'#{i.id} "{i.title}" {Money(i.budget_minor, i.currency)}: {STATUS_WORDS[WorkStatus(i.status)]}'
-        for i in items
-    )
+    return "\n".join(f'#{i.id} "{i.title}" {i.budget}: {i.status}' for i in mine.items)
 
 
 async def disputes(uow: UnitOfWork, actor: Actor) -> str:
@@ -250,3 +197,49 @@ async def statement(uow: UnitOfWork, actor: Actor) -> str:
     currency = rows[0][0].currency
     lines.append(f"Total paid {Money(paid_in, currency)}, refunded {Money(back, currency)}.")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ParentDay:
+    """A parent's day as the web shows it: the reads, with the chats' own sentences for where
+    they are, what they've earned and their regular hours."""
+
+    name: str
+    status: str
+    offers: list[read_models.OfferShown]
+    jobs: list[read_models.JobShown]
+    earnings: str
+    payout_details: str
+    hours: str
+
+
+async def parent_day(uow: UnitOfWork, actor: Actor) -> ParentDay:
+    member = await member_of(uow, actor)
+    details = await uow.session.get(PayoutDetails, actor.member_id)
+    return ParentDay(
+        name=member.display_name,
+        status=await status(uow, actor),
+        offers=await read_models.offers_waiting(uow, actor),
+        jobs=await read_models.jobs_on_the_go(uow, actor),
+        earnings=await earnings(uow, actor),
+        payout_details=(
+            f"Now: {details.holder}, {read_models.masked(details.account)}. Send new ones to "
+            "change them."
+            if details is not None
+            else "Not given yet: the moderators need them to pay you."
+        ),
+        hours=hours_text(await read_models.regular_hours(uow, actor)),
+    )
+
+
+@dataclass(frozen=True)
+class ProfileShown:
+    summary: str  # the chats' /profile, less its last line (how to change it by command)
+    timezone: str
+    bio: str
+
+
+async def profile_shown(uow: UnitOfWork, actor: Actor, currency: str) -> ProfileShown:
+    member = await member_of(uow, actor)
+    summary = await profile(uow, actor, currency)
+    return ProfileShown(summary.rsplit("\n", 1)[0], member.timezone, member.bio or "")

@@ -17,9 +17,8 @@ from core.audit import audit_lines
 from core.communities import community_settings
 from core.money import Money
 from core.queues import moderator_queues
-from core.states import WorkStatus
+from core.states import STATUS_WORDS, WorkStatus
 from core.stats import CommunityStats, Week, community_stats, weekly
-from core.views import STATUS_WORDS
 
 # Counting a large community's members takes tens of milliseconds, and the numbers needn't be
 # to the second: each community's are kept a minute, so the queue itself stays quick.

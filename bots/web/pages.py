@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from bots.web.app import BRAIN, page_context, render, say_next, signed_in, why_unreachable
 from core import commands as c
-from core import read_models, statements
+from core import read_models, statements, views
 from core.actors import Actor
 from core.answers import Answer, answer
 from core.errors import DomainError, explain_invalid
@@ -43,7 +43,7 @@ def _back(request: web.Request, name: str = "home") -> web.HTTPSeeOther:
 async def _home(request: web.Request, actor: Actor) -> web.StreamResponse:
     brain = request.app[BRAIN]
     async with brain.uow() as uow:
-        day = await read_models.parent_day(uow, actor)
+        day = await views.parent_day(uow, actor)
     context = await page_context(request, actor)
     context |= {"name": day.name, "status": day.status, "offers": day.offers, "jobs": day.jobs}
     context |= {"earnings": day.earnings, "payout_details": day.payout_details}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bots.web.app import BRAIN, page_context, render, say_next, signed_in
-from core import read_models
+from core import views
 from core.actors import Actor
 from core.answers import answer
 from core.forms import PROFILE
@@ -21,7 +21,7 @@ def add_routes(app: web.Application) -> None:
 async def show(request: web.Request, actor: Actor) -> web.StreamResponse:
     brain = request.app[BRAIN]
     async with brain.uow() as uow:
-        shown = await read_models.profile_shown(uow, actor, brain.settings.currency)
+        shown = await views.profile_shown(uow, actor, brain.settings.currency)
     current = {"timezone": shown.timezone, "bio": shown.bio}
     context = await page_context(request, actor)
     context |= {"summary": shown.summary, "form": PROFILE, "current": current}
