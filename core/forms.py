@@ -158,9 +158,35 @@ WORDS = Form(
 SKIP = "step:skip"  # the token of every field's skip button
 LEVELS = ("beginner", "intermediate", "expert")
 
+# The profile's fields, each with the question a chat asks for it and the button that skips
+# it there: the profile form shows them all at once, the first conversation one at a time.
+TIMEZONE, RATE, QUIET = _limits(
+    UpdateProfile,
+    FormField(
+        "timezone",
+        "Timezone",
+        "Which timezone are you in? Tap {zone}, or type one like Europe/Dublin.",
+        "Europe/London",
+        skip="{zone}",
+    ),
+    FormField(
+        "rate_floor",
+        "Lowest hourly rate you'd accept",
+        "What's the lowest hourly rate you'd accept? Type it like £15, or tap No minimum.",
+        "£15 (empty: none)",
+        skip="No minimum",
+    ),
+    FormField(
+        "quiet_hours",
+        "Quiet hours, when no offers come",
+        "Any hours when you never want offers? Type them like 22:00-07:00, or tap None.",
+        "22:00-07:00, or none",
+        skip="None",
+    ),
+)
+
 # A new member's first conversation in a chat (/start): what they can do and how well, then
-# the profile questions, each answered or skipped. The web and Discord ask the same things
-# on the profile form, all at once.
+# the profile's questions, each answered or skipped.
 ONBOARDING = Form(
     "onboarding",
     "Welcome to Parent Brain",
@@ -189,27 +215,9 @@ ONBOARDING = Form(
             "6",
             skip="Skip",
         ),
-        FormField(
-            "timezone",
-            "Timezone",
-            "Which timezone are you in? Tap {zone}, or type one like Europe/Dublin.",
-            "Europe/London",
-            skip="{zone}",
-        ),
-        FormField(
-            "rate",
-            "Lowest hourly rate you'd accept",
-            "What's the lowest hourly rate you'd accept? Type it like £15, or tap No minimum.",
-            "£15",
-            skip="No minimum",
-        ),
-        FormField(
-            "quiet",
-            "Quiet hours, when no offers come",
-            "Any hours when you never want offers? Type them like 22:00-07:00, or tap None.",
-            "22:00-07:00",
-            skip="None",
-        ),
+        TIMEZONE,
+        RATE,
+        QUIET,
     ),
 )
 
@@ -218,13 +226,12 @@ ONBOARDING = Form(
 PROFILE = Form(
     "profile",
     "Your Parent Brain profile",
-    _limits(SetSkills, FormField("skills", "What can you do?", "", "proofreading:expert, design"))
-    + _limits(
-        UpdateProfile,
-        FormField("timezone", "Timezone", "", "Europe/London"),
-        FormField("rate_floor", "Lowest hourly rate you'd accept", "", "£15 (empty: none)"),
-        FormField("quiet_hours", "Quiet hours, when no offers come", "", "22:00-07:00, or none"),
-        FormField("bio", "A line about you", "", "", long=True),
+    (
+        *_limits(SetSkills, FormField("skills", "What can you do?", "", "proofreading:expert")),
+        TIMEZONE,
+        RATE,
+        QUIET,
+        *_limits(UpdateProfile, FormField("bio", "A line about you", "", "", long=True)),
     ),
 )
 

@@ -24,7 +24,7 @@ ALL_SET = (
     "All set! Type /available 2h whenever you're free and offers will come here.\n"
     "/profile changes any of this; /help lists everything."
 )
-PROFILE_STEPS = ("years", "timezone", "rate", "quiet")
+PROFILE_STEPS = tuple(f.name for f in ONBOARDING.fields[2:])  # years, then the profile's own
 
 
 async def first_question(uow: UnitOfWork, dialog: Dialog) -> tuple[str, list[Action]]:
@@ -114,5 +114,4 @@ def _profile_command(cmd: AnswerDialog, step: str, typed: str, levelled: str) ->
     if step == "years":
         years = parse_whole_number(typed, 0, 80, "Type a number of years, like 5, or tap Skip.")
         return SetSkills(actor=cmd.actor, skills=levelled, years=min(years, 60))
-    field = {"timezone": "timezone", "rate": "rate_floor", "quiet": "quiet_hours"}[step]
-    return UpdateProfile(actor=cmd.actor, **{field: typed})
+    return UpdateProfile(actor=cmd.actor, **{step: typed})  # the profile's own field
