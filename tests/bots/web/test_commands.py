@@ -154,3 +154,34 @@ async def test_the_profile_form_comes_from_its_declaration_and_refuses_in_words(
             site.url("profile"), data={"skills": "proofreading:expert", "csrf": token}
         ) as page:
             assert "Saved: proofreading (expert)" in html.unescape(await page.text())
+
+
+async def test_everyday_mistakes_on_any_form_are_sentences_and_change_nothing(
+    site: Site,
+) -> None:
+    """Forms that build their command before running it (a rating, a dispute's note, a
+    suspension) are answered by the same policy: a sentence on the page, never a 500."""
+    await site.person(5009, "Kate")
+    site.telegram.admins.add("5009")
+    browser = await site.signed_in(5009, "Kate")
+    async with browser:
+        async with browser.get(site.url("moderate")) as page:
+            token = csrf_in(await page.text())
+        for path, fields, sentence in (
+            ("items/1/rate", {"stars": "9"}, "The stars doesn't look right"),
+            ("items/1/dispute", {"note": ""}, "The reason doesn't look right"),
+            ("moderate/ban", {"who": "", "platform": "telegram"}, "The who doesn't look right"),
+            ("payout-details", {"details": "x" * 400}, "The details doesn't look right"),
+        ):
+            async with browser.post(
+                site.url(path),
+                data={**fields, "csrf": token},
+                headers={"Referer": site.url("moderate")},
+            ) as page:
+                shown = html.unescape(await page.text())
+                assert page.status == 200 and page.url.path.endswith("/moderate"), path
+            assert sentence in shown, (path, texts(shown))
+
+
+def texts(page: str) -> list[str]:
+    return re.findall(r'<p class="said"[^>]*>(.*?)</p>', page, re.S)
