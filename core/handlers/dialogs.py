@@ -105,16 +105,17 @@ async def start_post_dialog(
 
 
 async def start_dialog(cmd: StartDialog, uow: UnitOfWork, settings: Settings) -> DialogReply:
-    """Ask a one-question form, and keep the question until it is answered."""
+    """Ask a form's first question (the first conversation, bank details, a button's words),
+    and keep it until it is answered."""
     member = await member_of(uow, cmd.actor)
     actions: list[Action] = []
     if cmd.form == "words":
         need = tokens.read(cmd.token, cmd.actor)
         if not isinstance(need, tokens.NeedsText):
             raise StaleAction("That button needs no words; press it again.")
-        question, answers = f"{need.prompt} (or /stop)", {"token": cmd.token}
+        asked, answers = f"{need.prompt} (or /stop)", {"token": cmd.token}
     elif cmd.form == "payoutdetails":
-        question, answers = await payout_question(uow, member.id), {}
+        asked, answers = await payout_question(uow, member.id), {}
     dialog = await uow.session.get(Dialog, member.id, with_for_update=True)
     if dialog is not None and dialog.kind == "post" and not _put_aside(dialog, uow, settings):
         raise DomainError(
@@ -126,10 +127,10 @@ async def start_dialog(cmd: StartDialog, uow: UnitOfWork, settings: Settings) ->
         uow.session.add(dialog)
     dialog.kind, dialog.asked_at = cmd.form, uow.now()
     if cmd.form == "onboarding":
-        question, actions = await onboarding.first_question(uow, dialog)
+        asked, actions = await onboarding.first_question(uow, dialog)
     else:
         dialog.answers, dialog.step = answers, FORMS[cmd.form].fields[0].name
-    return DialogReply(question, actions)
+    return DialogReply(asked, actions)
 
 
 async def payout_question(uow: UnitOfWork, member_id: int) -> str:
