@@ -16,6 +16,12 @@ from core.uow import UnitOfWork
 HEADINGS = ["date", "item", "title", "movement", "amount", "currency"]
 
 
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @, or a tab or return first) is
+    kept as text, with a leading apostrophe (OWASP's advice for CSV injection)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _decimal(minor: int) -> str:
     units, cents = divmod(abs(minor), 100)
     return f"{'-' if minor < 0 else ''}{units}.{cents:02d}"
@@ -48,5 +54,6 @@ async def statement_csv(uow: UnitOfWork, actor: Actor) -> str:
     sheet.writerow(HEADINGS)
     for at, work_id, title, kind, amount, currency in rows:
         # A credit to escrow is the business's money coming in; a debit, money going out.
-        sheet.writerow([f"{at:%Y-%m-%d %H:%M}", work_id, title, kind, _decimal(-amount), currency])
+        row = [f"{at:%Y-%m-%d %H:%M}", work_id, spreadsheet_safe(title), kind]
+        sheet.writerow([*row, _decimal(-amount), currency])
     return out.getvalue()
