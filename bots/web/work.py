@@ -13,6 +13,7 @@ from bots.web.pages import say_outcome
 from core import commands as c
 from core.actors import Actor
 from core.files import FILES_PER_DELIVERY, TELEGRAM_UPLOAD_LIMIT, FileKind, FileRef
+from core.handlers.delivery import may_deliver
 from core.parsing import without_control_characters
 
 UPLOAD_LIMIT = TELEGRAM_UPLOAD_LIMIT  # what any reader could receive; core checks per reader
@@ -41,7 +42,11 @@ def kind_of(content_type: str) -> FileKind:
 
 
 async def deliver(request: web.Request, actor: Actor) -> web.StreamResponse:
-    """Words and files for a job: the files go to the file store first, then one command."""
+    """Words and files for a job: checked first, so nothing is stored for a job that isn't
+    theirs; then the files go to the file store, then one command."""
+    work_id = int(request.match_info["work"])
+    async with request.app[BRAIN].uow() as uow:
+        await may_deliver(uow, actor, work_id)  # refused: its sentence, and nothing stored
     form = await request.post()
     uploads = [f for f in form.getall("files", []) if isinstance(f, FileField) and f.filename]
     if len(uploads) > FILES_PER_DELIVERY:
@@ -69,7 +74,7 @@ async def deliver(request: web.Request, actor: Actor) -> web.StreamResponse:
         files.append(file)
     command = c.SubmitDelivery(
         actor=actor,
-        work_id=int(request.match_info["work"]),
+        work_id=work_id,
         body=str(form.get("body", "")).strip(),
         files=files,
     )

@@ -10,7 +10,7 @@ from core.actors import Actor
 from core.commands import ApproveDelivery, OpenDispute, RateWork, RequestChanges, SubmitDelivery
 from core.config import Settings
 from core.content import concerns
-from core.errors import DomainError, NotAllowed, StaleAction
+from core.errors import DomainError, NotAllowed, NotFound, StaleAction
 from core.events import DeliveryApproved, DeliverySubmitted, WorkRated
 from core.files import FileRef, listed, why_it_cannot_reach
 from core.handlers.common import owned_item, owner_member_id
@@ -49,11 +49,25 @@ async def delivered_files(uow: UnitOfWork, delivery: Delivery) -> list[FileRef]:
     ]
 
 
+def check_may_deliver(item: WorkItem, actor: Actor) -> None:
+    """Only the parent doing the work delivers it, and only while it waits for delivery."""
+    if item.assignee_member_id != actor.member_id:
+        raise NotAllowed(f"Work item #{item.id} isn't assigned to you.")
+    check_work_move(item.status, WorkStatus.SUBMITTED, item.title)
+
+
+async def may_deliver(uow: UnitOfWork, actor: Actor, work_id: int) -> None:
+    """The same check before anything is stored (a front end's uploads, say); raises the
+    sentence that says why not."""
+    item = await uow.session.get(WorkItem, work_id)
+    if item is None:
+        raise NotFound(f"There is no work item #{work_id}.")
+    check_may_deliver(item, actor)
+
+
 async def submit_delivery(cmd: SubmitDelivery, uow: UnitOfWork, settings: Settings) -> str:
     item = await uow.work_for_update(cmd.work_id)
-    if item.assignee_member_id != cmd.actor.member_id:
-        raise NotAllowed(f"Work item #{cmd.work_id} isn't assigned to you.")
-    check_work_move(item.status, WorkStatus.SUBMITTED, item.title)
+    check_may_deliver(item, cmd.actor)
     owner = await uow.session.get_one(Member, await owner_member_id(uow, item))
     for file in cmd.files:  # every file must reach the business, or nothing is submitted
         if (why := why_it_cannot_reach(file, owner.last_platform)) is not None:

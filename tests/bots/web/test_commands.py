@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
+
+import aiohttp
 
 from core import commands as c
 from core.actors import Actor
@@ -185,3 +188,30 @@ async def test_everyday_mistakes_on_any_form_are_sentences_and_change_nothing(
 
 def texts(page: str) -> list[str]:
     return re.findall(r'<p class="said"[^>]*>(.*?)</p>', page, re.S)
+
+
+async def test_an_upload_to_someone_elses_job_is_refused_before_anything_is_stored(
+    site: Site,
+) -> None:
+    priya, work_id, offer = await an_offer_for_priya(site)
+    await site.world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer))
+    await site.person(5003, "Aisha")
+    aisha = await site.signed_in(5003, "Aisha")
+    async with aisha:
+        async with aisha.get(site.url()) as page:
+            token = csrf_in(await page.text())
+        form = aiohttp.FormData()
+        form.add_field("csrf", token)
+        form.add_field("body", "mine now")
+        form.add_field("files", b"%PDF " + b"x" * 1000, filename="menu.pdf")
+        async with aisha.post(site.url(f"jobs/{work_id}/deliver"), data=form) as page:
+            assert page.status == 200
+            assert f"Work item #{work_id} isn't assigned to you." in html.unescape(
+                await page.text()
+            )
+    assert stored_files(site.world.app.settings.files_dir) == []
+    assert (await site.world.item(work_id)).status == WorkStatus.ASSIGNED
+
+
+def stored_files(folder: str) -> list[Path]:
+    return [p for p in Path(folder).rglob("*") if p.is_file()]
