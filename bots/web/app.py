@@ -87,6 +87,7 @@ def build_web_app(
         ),
     )
     app.middlewares.append(answer_policy)  # inside the sessions', so what it says is kept
+    app.on_response_prepare.append(page_headers)
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -97,6 +98,7 @@ def build_web_app(
     app.router.add_get("/", pages.home, name="home")
     app.router.add_get("/signin", signin_page, name="signin")
     app.router.add_get("/auth/telegram", telegram_login)
+    app.router.add_post("/auth/telegram", telegram_login)
     app.router.add_post("/auth/mini-app", mini_app_login)
     app.router.add_get("/app", mini_app_page)
     app.router.add_get("/auth/discord", discord_login)
@@ -129,6 +131,25 @@ async def answer_policy(
             return render(request, "message.html", {"text": answered.text}, status=422)
         await say_next(request, answered.text)
         raise web.HTTPSeeOther(came_from(request)) from None
+
+
+# Scripts and styles from this site only; only Telegram's web client may frame a page (the
+# Mini App); forms post here alone.
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'self' https://web.telegram.org"
+)
+
+
+async def page_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Every page: the content policy, no referrer beyond this site, no type sniffing; and
+    nothing a signed-in person saw kept in a cache (Back after sign-out shows nothing)."""
+    response.headers.setdefault("Content-Security-Policy", POLICY)
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if "/static/" not in request.path:
+        response.headers["Cache-Control"] = "no-store"
 
 
 def came_from(request: web.Request) -> str:
@@ -293,6 +314,7 @@ async def signin_page(request: web.Request) -> web.Response:
         {
             "telegram_link": telegram_link(settings),
             "discord": settings.discord_client_id is not None,
+            "signed_out": request.query.get("out") == "1",
         },
     )
 
@@ -316,14 +338,17 @@ def telegram_link(settings: Settings) -> str | None:
 
 
 async def telegram_login(request: web.Request) -> web.StreamResponse:
-    """Telegram's sign-in comes back here: its fields in the fragment (turned into the query
-    by the page), or in the query as the Login Widget sends them."""
+    """Telegram's sign-in comes back here: its fields in the fragment (posted by the page, so
+    they stay out of addresses and logs), or in the query as the Login Widget sends them."""
     settings = request.app[SETTINGS]
-    if "hash" not in request.query:
+    fields = dict(await request.post()) if request.method == "POST" else dict(request.query)
+    if "hash" not in fields:
         return render(request, "telegram_return.html", {})
     try:
         identity = login_widget_identity(
-            dict(request.query), _token(request), settings.web_signin_max_age_seconds
+            {k: str(v) for k, v in fields.items()},
+            _token(request),
+            settings.web_signin_max_age_seconds,
         )
     except SignInRefused as err:
         return _refused(request, err)
@@ -380,8 +405,8 @@ async def discord_callback(request: web.Request) -> web.StreamResponse:
 
 
 async def signout(request: web.Request) -> web.StreamResponse:
+    """Signing out always signs out, whatever the form's token (a second tab's sign-in may
+    have changed it): ending a session harms nobody."""
     session = await get_session(request)
-    form = await request.post()
-    if secrets.compare_digest(str(form.get("csrf", "")), session.get("csrf", "-")):
-        session.invalidate()
-    raise web.HTTPSeeOther(request.app.router["signin"].url_for())
+    session.invalidate()
+    raise web.HTTPSeeOther(request.app.router["signin"].url_for().with_query(out="1"))

@@ -42,11 +42,10 @@ def kind_of(content_type: str) -> FileKind:
 
 
 async def deliver(request: web.Request, actor: Actor) -> web.StreamResponse:
-    """Words and files for a job: checked first, so nothing is stored for a job that isn't
-    theirs; then the files go to the file store, then one command."""
+    """Words and files for a job. Everything is checked before a file is stored (the files'
+    count and size, the words, whose job it is), so a refusal leaves nothing behind; then
+    the files go to the file store, then one command."""
     work_id = int(request.match_info["work"])
-    async with request.app[BRAIN].uow() as uow:
-        await may_deliver(uow, actor, work_id)  # refused: its sentence, and nothing stored
     form = await request.post()
     uploads = [f for f in form.getall("files", []) if isinstance(f, FileField) and f.filename]
     if len(uploads) > FILES_PER_DELIVERY:
@@ -54,7 +53,8 @@ async def deliver(request: web.Request, actor: Actor) -> web.StreamResponse:
             request, f"Send at most {FILES_PER_DELIVERY} files at once. Nothing was sent."
         )
         raise _back(request, "home")
-    files = []
+    contents: list[bytes] = []
+    files: list[FileRef] = []
     for upload in uploads:
         content = upload.file.read(UPLOAD_LIMIT + 1)
         if len(content) > UPLOAD_LIMIT:
@@ -62,22 +62,23 @@ async def deliver(request: web.Request, actor: Actor) -> web.StreamResponse:
                 request, f"{upload.filename} is over 50 MB; share it as a link. Nothing was sent."
             )
             raise _back(request, "home")
-        file = FileRef(
-            platform="web",
-            ref=f"web:{uuid.uuid4().hex}",
-            name=without_control_characters(upload.filename)[:200] or "file",
-            kind=kind_of(upload.content_type or ""),
-            size_bytes=len(content),
-            stored=True,
+        contents.append(content)
+        files.append(
+            FileRef(
+                platform="web",
+                ref=f"web:{uuid.uuid4().hex}",
+                name=without_control_characters(upload.filename)[:200] or "file",
+                kind=kind_of(upload.content_type or ""),
+                size_bytes=len(content),
+                stored=True,
+            )
         )
+    body = str(form.get("body", "")).strip()
+    command = c.SubmitDelivery(actor=actor, work_id=work_id, body=body, files=files)
+    async with request.app[BRAIN].uow() as uow:
+        await may_deliver(uow, actor, work_id)  # someone else's job: refused, nothing stored
+    for file, content in zip(files, contents, strict=True):
         await request.app[BRAIN].files.put(file.key, content)
-        files.append(file)
-    command = c.SubmitDelivery(
-        actor=actor,
-        work_id=work_id,
-        body=str(form.get("body", "")).strip(),
-        files=files,
-    )
     await say_outcome(request, command)
     raise _back(request, "home")
 

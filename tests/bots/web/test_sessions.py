@@ -1,0 +1,59 @@
+"""Signing out, and what every page tells the browser: the content policy, who may frame it,
+no referrer beyond the site, and nothing a signed-in person saw kept in a cache."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qsl
+
+import aiohttp
+
+from bots.web.signin import sign_for_tests
+from tests.bots.web.conftest import TOKEN, Site
+
+
+async def test_every_page_sends_the_policy_and_signed_in_pages_are_not_cached(
+    site: Site,
+) -> None:
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        for path in ("", "profile", "do", "do/why", "signin", "no-such-page"):
+            async with browser.get(site.url(path)) as page:
+                policy = page.headers.get("Content-Security-Policy", "")
+                assert "script-src 'self'" in policy and "object-src 'none'" in policy, path
+                assert "frame-ancestors 'self' https://web.telegram.org" in policy, path
+                assert page.headers.get("Referrer-Policy") == "same-origin", path
+                assert page.headers.get("X-Content-Type-Options") == "nosniff", path
+                assert page.headers.get("Cache-Control") == "no-store", path
+        async with browser.get(site.url("static/style.css")) as sheet:
+            assert sheet.status == 200 and "no-store" not in sheet.headers.get("Cache-Control", "")
+        async with browser.get(site.url("app")) as page:
+            mini_app = await page.text()
+        assert '<script src="static/mini_app.js"' in mini_app and "<script>" not in mini_app
+
+
+async def test_sign_out_signs_out_even_with_a_stale_form(site: Site) -> None:
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.post(site.url("signout"), data={"csrf": "from-another-tab"}) as page:
+            assert page.url.path == "/web/signin", page.url
+            shown = await page.text()
+            assert "You're signed out." in shown
+        async with browser.get(site.url()) as page:
+            assert page.url.path == "/web/signin"  # nobody is signed in any more
+
+
+async def test_telegrams_sign_in_answer_is_posted_not_put_in_an_address(site: Site) -> None:
+    await site.person(5004, "Mel")
+    fields = {"id": "5004", "first_name": "Mel", "auth_date": str(int(time.time()))}
+    signed = dict(parse_qsl(sign_for_tests(fields, TOKEN, mini_app=False)))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        async with browser.get(site.url("auth/telegram")) as page:
+            returned = await page.text()
+        assert 'method="post" action="auth/telegram"' in returned
+        assert '<script src="static/telegram_return.js"' in returned
+        async with browser.post(site.url("auth/telegram"), data=signed) as page:
+            assert "Hello, Mel" in await page.text()
+            assert "hash" not in page.url.query  # the signature never reached an address
