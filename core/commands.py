@@ -412,6 +412,12 @@ class AskCommunity(Command):
     anonymous: bool = False
 
 
+class EndWebSessions(Command):
+    """Sign out of the web everywhere: every session begun before now is over."""
+
+    actor: Actor
+
+
 class ExportMyData(Command):
     """/mydata: everything stored about the person, as JSON."""
 

@@ -83,6 +83,8 @@ class Member(Base):
     # (core/handlers/learning.py); routing reads ratings net of it.
     rating_offset: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     created_at: Mapped[datetime]
+    # Web sessions begun before this are over: signing out, /forgetme or a ban ends them all.
+    web_signed_out_at: Mapped[datetime | None]
 
 
 class Community(Base):

@@ -7,6 +7,7 @@ ends never reach the ORM. The chats' sentences (core/views.py) read the same row
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -15,7 +16,7 @@ from core.files import listed
 from core.handlers.availability import as_window, live_availability, weekly_windows
 from core.handlers.common import ACTIVE_JOB, local_time_text, member_of, zone
 from core.handlers.delivery import delivered_files, latest_delivery
-from core.models import Business, Dialog, MemberSkill, Offer, Payout, WorkItem
+from core.models import Business, Dialog, Member, MemberSkill, Offer, Payout, WorkItem
 from core.money import Money, parent_share
 from core.states import STATUS_WORDS, OfferStatus, WorkStatus
 from core.uow import UnitOfWork
@@ -221,3 +222,12 @@ async def waiting_question(uow: UnitOfWork, member_id: int) -> str | None:
     """The kind of form whose question waits for this member's answer, if any."""
     dialog = await uow.session.get(Dialog, member_id)
     return dialog.kind if dialog is not None else None
+
+
+async def web_sessions_ended_at(uow: UnitOfWork, member_id: int) -> datetime | None:
+    """Web sessions this member began before this moment are over (signed out, forgotten,
+    or banned)."""
+    found: datetime | None = await uow.session.scalar(
+        select(Member.web_signed_out_at).where(Member.id == member_id)
+    )
+    return found

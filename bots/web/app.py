@@ -33,6 +33,7 @@ from bots.web.signin import (
     mini_app_identity,
 )
 from core import commands as c
+from core import read_models
 from core.actors import Actor, Role
 from core.answers import explain
 from core.catalogue import all_commands
@@ -40,6 +41,7 @@ from core.config import Settings
 from core.notices import Action
 
 ADMIN_CACHE_SECONDS = 300
+IDLE_SECONDS = 7 * 24 * 3600  # a session unused for a week is over
 
 Moderates = Callable[[str, int], Awaitable[bool | None]]  # (account id, community) -> answer
 Unreachable = Callable[[str], Awaitable[str | None]]  # account id -> why it can't be messaged
@@ -177,7 +179,12 @@ async def actor_for(request: web.Request) -> Actor | None:
     who = session.get("who")
     if not who:
         return None
-    actor: Actor = await request.app[BRAIN].handle(
+    brain = request.app[BRAIN]
+    now = brain.clock.now().timestamp()
+    if now - float(session.get("seen", 0)) > IDLE_SECONDS:
+        session.invalidate()  # left unused too long: sign in again
+        return None
+    actor: Actor = await brain.handle(
         c.RegisterAccount(
             platform=who["platform"],
             external_id=who["external_id"],
@@ -185,6 +192,15 @@ async def actor_for(request: web.Request) -> Actor | None:
             handle=who.get("handle"),
         )
     )
+    async with brain.uow() as uow:
+        ended = await read_models.web_sessions_ended_at(uow, actor.member_id)
+    since = float(session.get("since", 0))
+    if session.setdefault("member", actor.member_id) != actor.member_id or (
+        ended is not None and since < ended.timestamp()
+    ):
+        session.invalidate()  # signed out (on any device), forgotten, or suspended
+        return None
+    session["seen"] = now
     if actor.community_id is not None and await _moderates(request, who, actor.community_id):
         actor = actor.model_copy(update={"roles": actor.roles | {Role.MODERATOR}})
     return actor
@@ -292,6 +308,7 @@ async def _begin(request: web.Request, identity: Identity) -> web.StreamResponse
         "handle": identity.handle,
     }
     session["csrf"] = secrets.token_urlsafe(32)
+    session["since"] = session["seen"] = request.app[BRAIN].clock.now().timestamp()
     raise web.HTTPSeeOther(request.app.router["home"].url_for())
 
 
@@ -406,7 +423,11 @@ async def discord_callback(request: web.Request) -> web.StreamResponse:
 
 async def signout(request: web.Request) -> web.StreamResponse:
     """Signing out always signs out, whatever the form's token (a second tab's sign-in may
-    have changed it): ending a session harms nobody."""
+    have changed it): ending a session harms nobody. It ends on the server too, so a copy of
+    the cookie opens nothing afterwards."""
+    actor = await actor_for(request)
+    if actor is not None:  # every session of theirs, on every device, ends here
+        await request.app[BRAIN].handle(c.EndWebSessions(actor=actor))
     session = await get_session(request)
     session.invalidate()
     raise web.HTTPSeeOther(request.app.router["signin"].url_for().with_query(out="1"))

@@ -67,6 +67,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.BlockOtherSide: trust.block_other_side,
     c.ReportMessage: trust.report_message,
     c.AskCommunity: trust.ask_community,
+    c.EndWebSessions: members.end_web_sessions,
     c.ExportMyData: privacy.export_my_data,
     c.ForgetMe: privacy.forget_me,
     c.StartQuiz: skill_checks.start_quiz,

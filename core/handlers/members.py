@@ -13,6 +13,7 @@ from core.actors import Actor, Role
 from core.commands import (
     AddSkill,
     CompleteLink,
+    EndWebSessions,
     RegisterAccount,
     SetReachable,
     SetSkills,
@@ -110,6 +111,12 @@ async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Sett
 async def set_reachable(cmd: SetReachable, uow: UnitOfWork) -> None:
     member = await member_of(uow, cmd.actor)
     member.reachable = cmd.reachable
+
+
+async def end_web_sessions(cmd: EndWebSessions, uow: UnitOfWork) -> str:
+    member = await member_of(uow, cmd.actor)
+    member.web_signed_out_at = uow.now()
+    return "You're signed out."
 
 
 async def start_link(cmd: StartLink, uow: UnitOfWork) -> str:

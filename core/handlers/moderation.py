@@ -54,6 +54,7 @@ async def ban_member(cmd: BanMember, uow: UnitOfWork) -> str:
     span = parse_duration(cmd.duration, limit=timedelta(days=3650)) if cmd.duration else None
     here.banned_until = now + span if span else FOREVER
     here.ban_reason = cmd.reason or None
+    member.web_signed_out_at = now  # their web sessions end too
     pending = (
         await uow.session.scalars(
             select(Offer)

@@ -141,6 +141,7 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork, files: FileStore) -> str:
     for table in (OpenSkill, Availability, MemberSkill, WeeklyWindowRow, LinkCode, Account):
         await s.execute(delete(table).where(table.member_id == member.id))
     await s.execute(delete(Block).where(Block.member_id == member.id))
+    member.web_signed_out_at = uow.now()  # a web session of theirs ends with their data
     if business is not None:
         await s.execute(delete(Block).where(Block.business_id == business.id))
     await s.execute(delete(PayeeAccount).where(PayeeAccount.member_id == member.id))

@@ -7,8 +7,10 @@ import time
 from urllib.parse import parse_qsl
 
 import aiohttp
+from yarl import URL
 
 from bots.web.signin import sign_for_tests
+from core import commands as c
 from tests.bots.web.conftest import TOKEN, Site
 
 
@@ -57,3 +59,54 @@ async def test_telegrams_sign_in_answer_is_posted_not_put_in_an_address(site: Si
         async with browser.post(site.url("auth/telegram"), data=signed) as page:
             assert "Hello, Mel" in await page.text()
             assert "hash" not in page.url.query  # the signature never reached an address
+
+
+async def test_a_copied_cookie_opens_nothing_after_sign_out_and_a_ban_ends_sessions(
+    site: Site,
+) -> None:
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    copied = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    copied.cookie_jar.update_cookies(
+        {c.key: c.value for c in browser.cookie_jar}, response_url=URL(site.url())
+    )
+    site.world.clock.advance(minutes=1)
+    async with browser, copied:
+        async with copied.get(site.url()) as page:
+            assert "Hello, Priya" in await page.text()  # the copy works while she is in
+        async with browser.post(site.url("signout"), data={}) as page:
+            assert "You're signed out." in await page.text()
+        async with copied.get(site.url()) as page:
+            assert page.url.path == "/web/signin"  # and not after she signed out
+    site.world.clock.advance(minutes=1)
+    again = await site.signed_in(5001, "Priya")  # signing in again works at once
+    async with again:
+        site.world.clock.advance(minutes=1)
+        kate = await site.world.moderator()
+        await site.world.app.handle(
+            c.BanMember(actor=kate, platform="telegram", who="5001", reason="spam")
+        )
+        async with again.get(site.url()) as page:
+            assert page.url.path == "/web/signin"  # a suspension ends her sessions
+
+
+async def test_a_session_left_unused_for_a_week_is_over(site: Site) -> None:
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        site.world.clock.advance(days=6)
+        async with browser.get(site.url()) as page:
+            assert "Hello, Priya" in await page.text()
+        site.world.clock.advance(days=7, minutes=1)
+        async with browser.get(site.url()) as page:
+            assert page.url.path == "/web/signin"
+
+
+async def test_forgetting_a_person_ends_their_web_session(site: Site) -> None:
+    priya = await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        site.world.clock.advance(minutes=1)
+        await site.world.app.handle(c.ForgetMe(actor=priya, confirm="yes"))
+        async with browser.get(site.url()) as page:
+            assert page.url.path == "/web/signin"
