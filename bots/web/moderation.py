@@ -156,18 +156,19 @@ def bars(rows: list[tuple[str, float, str]], title: str, chart_id: str) -> Marku
     """A horizontal bar per row (label, value, the value as said), as accessible inline SVG."""
     if not any(value for _, value, _ in rows):
         return Markup(f"<p>{escape(title)}: nothing yet.</p>")
-    most, row, width = max(value for _, value, _ in rows), 26, 320
+    # Each label has a line of its own above its bar, so no label runs into a bar at any width.
+    most, row, width = max(value for _, value, _ in rows), 36, 320
     parts = [
         f'<figure><svg role="img" aria-labelledby="{chart_id}" width="100%" '
-        f'viewBox="0 0 {width} {row * len(rows) + 8}" xmlns="http://www.w3.org/2000/svg">',
+        f'viewBox="0 0 {width} {row * len(rows) + 4}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}">{escape(title)}</title>',
     ]
     for n, (label, value, said) in enumerate(rows):
-        y, length = n * row + 4, int((width - 215) * value / most) if value else 0
+        y, length = n * row + 2, int((width - 70) * value / most) if value else 0
         parts.append(
-            f'<text x="0" y="{y + 15}" font-size="12">{escape(label)}</text>'
-            f'<rect x="150" y="{y + 3}" width="{length}" height="16" fill="#1f6f5c"></rect>'
-            f'<text x="{154 + length}" y="{y + 15}" font-size="12">{escape(said)}</text>'
+            f'<text x="0" y="{y + 12}" font-size="12">{escape(label)}</text>'
+            f'<rect x="0" y="{y + 16}" width="{length}" height="14" fill="#1f6f5c"></rect>'
+            f'<text x="{length + 4}" y="{y + 28}" font-size="12">{escape(said)}</text>'
         )
     parts.append(f"</svg><figcaption>{escape(title)}</figcaption></figure>")
     return Markup("".join(parts))

@@ -107,6 +107,34 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             assert width <= 360, "a command's page fits a phone too"
             await snap(priyas, "parent-command")
 
+            # At 320 px, the narrowest phone in use, no page is wider than the screen.
+            narrow = {"width": 320, "height": 640}
+            await site.world.app.handle(
+                c.PostWork(
+                    actor=mel,
+                    title="Supercalifragilisticexpialidocious" * 3,
+                    description="Averyveryveryveryveryveryveryveryveryverylongwordindeed.",
+                    skills="proofreading",
+                    budget="£25",
+                    estimate="45m",
+                    deadline="tomorrow 17:00",
+                )
+            )
+            for page, paths in (
+                (mels, ["", "items", "post", "profile", "do", "do/cancel"]),
+                (kates, ["moderate", "do", "do/funded"]),
+                (priyas, ["", "profile", "do", "do/status", "do/why", "signin"]),
+            ):
+                await page.set_viewport_size(narrow)
+                for path in paths:
+                    await page.goto(site.url(path))
+                    wide = await page.evaluate(
+                        "document.documentElement.scrollWidth - window.innerWidth"
+                    )
+                    assert wide <= 0, f"/web/{path} is {wide}px wider than a 320px screen"
+            await kates.goto(site.url("moderate"))
+            await snap(kates, "moderator-queue-320")
+
             # Inside Telegram: the Mini App opens with its signed launch data in the fragment.
             user = json.dumps({"id": 5001, "first_name": "Priya"})
             launch = sign_for_tests(
