@@ -232,6 +232,7 @@ PROFILE = Form(
         RATE,
         QUIET,
         *_limits(UpdateProfile, FormField("bio", "A line about you", "", "", long=True)),
+        FormField("max_jobs", "Jobs at once (1 to 5)", "", "1"),
     ),
 )
 

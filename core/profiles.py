@@ -13,11 +13,29 @@ from core.forms import PROFILE
 NOTHING_TYPED = "Nothing to change: fill in what you'd like to."
 
 
-async def save_profile(services: Services, actor: Actor, typed: Mapping[str, str]) -> str:
-    given = {f.name: typed.get(f.name, "").strip() for f in PROFILE.fields}
-    given = {name: value for name, value in given.items() if value}
+# What an emptied field means, where a field can be emptied: no minimum, no quiet hours, no bio.
+CLEARED = {"rate_floor": "none", "quiet_hours": "none", "bio": ""}
+
+
+async def save_profile(
+    services: Services,
+    actor: Actor,
+    typed: Mapping[str, str],
+    saved: Mapping[str, str] | None = None,
+) -> str:
+    """Save what was typed. Given what is `saved` now (a form shown filled in), only what
+    changed is saved, and a field emptied is cleared."""
+    given: dict[str, str | None] = {}
+    for field in PROFILE.fields:
+        value = typed.get(field.name, "").strip()
+        if saved is not None and value == saved.get(field.name, "").strip():
+            continue  # unchanged
+        if value:
+            given[field.name] = value
+        elif saved is not None and saved.get(field.name) and field.name in CLEARED:
+            given[field.name] = CLEARED[field.name]
     said = []
-    skills = given.pop("skills", "")
+    skills = given.pop("skills", None)
     if skills:
         said.append(str(await services.handle(c.SetSkills(actor=actor, skills=skills))))
     if given:

@@ -60,9 +60,11 @@ async def profile(uow: UnitOfWork, actor: Actor, currency: str) -> str:
     ).all()
     skills = describe({r.skill_code: r.level for r in rows}, await catalogue(uow)) or "none yet"
     quiet = f"{member.quiet_start}-{member.quiet_end}" if member.quiet_start else "none"
+    floor = member.rate_floor_minor
+    rate = f"{Money(floor, currency)} an hour" if floor else "none"
     return (
         f"{member.display_name}\nSkills: {skills}\n"
-        f"Minimum rate: {Money(member.rate_floor_minor, currency) if member.rate_floor_minor else 'none'} an hour\n"
+        f"Minimum rate: {rate}\n"
         f"Timezone: {member.timezone} · quiet hours: {quiet} · up to {member.max_jobs} job(s) at once\n"
         "Change with /profile skills proofreading:expert, /profile rate £15, /profile timezone "
         "Europe/London, /profile quiet 22:00-07:00"
@@ -235,11 +237,19 @@ async def parent_day(uow: UnitOfWork, actor: Actor) -> ParentDay:
 @dataclass(frozen=True)
 class ProfileShown:
     summary: str  # the chats' /profile, less its last line (how to change it by command)
-    timezone: str
-    bio: str
+    saved: dict[str, str]  # the profile form's fields as saved now, by name
 
 
 async def profile_shown(uow: UnitOfWork, actor: Actor, currency: str) -> ProfileShown:
     member = await member_of(uow, actor)
     summary = await profile(uow, actor, currency)
-    return ProfileShown(summary.rsplit("\n", 1)[0], member.timezone, member.bio or "")
+    saved = {
+        "timezone": member.timezone,
+        "rate_floor": str(Money(member.rate_floor_minor, currency))
+        if member.rate_floor_minor
+        else "",
+        "quiet_hours": f"{member.quiet_start}-{member.quiet_end}" if member.quiet_start else "",
+        "bio": member.bio or "",
+        "max_jobs": str(member.max_jobs),
+    }
+    return ProfileShown(summary.rsplit("\n", 1)[0], saved)

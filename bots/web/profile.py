@@ -22,9 +22,8 @@ async def show(request: web.Request, actor: Actor) -> web.StreamResponse:
     brain = request.app[BRAIN]
     async with brain.uow() as uow:
         shown = await views.profile_shown(uow, actor, brain.settings.currency)
-    current = {"timezone": shown.timezone, "bio": shown.bio}
     context = await page_context(request, actor)
-    context |= {"summary": shown.summary, "form": PROFILE, "current": current}
+    context |= {"summary": shown.summary, "form": PROFILE, "current": shown.saved}
     return render(request, "profile.html", context)
 
 
@@ -32,6 +31,13 @@ async def change(request: web.Request, actor: Actor) -> web.StreamResponse:
     """What was typed, saved as the chats save it; the answers said back together."""
     form = await request.post()
     typed = {f.name: str(form.get(f.name, "")) for f in PROFILE.fields}
-    answered = await answer(lambda: save_profile(request.app[BRAIN], actor, typed), who="web")
+    brain = request.app[BRAIN]
+
+    async def save() -> str:
+        async with brain.uow() as uow:  # the form showed what was saved: change only that
+            shown = await views.profile_shown(uow, actor, brain.settings.currency)
+        return await save_profile(brain, actor, typed, shown.saved)
+
+    answered = await answer(save, who="web")
     await say_next(request, answered.text)
     raise web.HTTPSeeOther(request.app.router["profile"].url_for())

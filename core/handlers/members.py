@@ -233,13 +233,19 @@ async def set_skills(cmd: SetSkills, uow: UnitOfWork) -> str:
     return f"Saved: {describe(levels, skills)}. Type /available when you're free to work."
 
 
+NO_MINIMUM = ("none", "no minimum", "no")
+
+
 async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, settings: Settings) -> str:
     member = await member_of(uow, cmd.actor)
     changed: list[str] = []
     if cmd.timezone is not None:
         member.timezone = parse_timezone(cmd.timezone).key
         changed.append(f"timezone {member.timezone}")
-    if cmd.rate_floor is not None:
+    if cmd.rate_floor is not None and cmd.rate_floor.strip().lower() in NO_MINIMUM:
+        member.rate_floor_minor = 0
+        changed.append("no minimum rate")
+    elif cmd.rate_floor is not None:
         floor = parse_money(cmd.rate_floor, settings.currency)
         if floor.currency != settings.currency:
             raise DomainError(f"This community works in {settings.currency}; give your rate in it.")

@@ -215,3 +215,26 @@ async def test_an_upload_to_someone_elses_job_is_refused_before_anything_is_stor
 
 def stored_files(folder: str) -> list[Path]:
     return [p for p in Path(folder).rglob("*") if p.is_file()]
+
+
+async def test_the_profile_shows_what_is_saved_and_an_emptied_field_is_cleared(
+    site: Site,
+) -> None:
+    await site.person(5001, "Priya")
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url("profile")) as page:
+            token = csrf_in(await page.text())
+        fields = {"rate_floor": "£15", "quiet_hours": "22:00-07:00", "max_jobs": "2"}
+        async with browser.post(site.url("profile"), data={**fields, "csrf": token}) as page:
+            saved = html.unescape(await page.text())
+        assert "minimum rate £15.00 an hour" in saved and "up to 2 job(s) at once" in saved
+        assert 'name="rate_floor" value="£15.00"' in saved  # shown as saved
+        assert 'name="max_jobs" value="2"' in saved
+        shown = {"timezone": "Europe/London", "quiet_hours": "22:00-07:00", "max_jobs": "2"}
+        async with browser.post(
+            site.url("profile"), data={**shown, "rate_floor": "", "csrf": token}
+        ) as page:
+            cleared = html.unescape(await page.text())
+        assert "Updated no minimum rate." in cleared, texts(cleared)
+        assert "Minimum rate: none\n" in cleared and "none an hour" not in cleared
