@@ -106,6 +106,7 @@ def build_web_app(
     app.router.add_get("/auth/discord", discord_login)
     app.router.add_get("/auth/discord/callback", discord_callback)
     app.router.add_post("/signout", signout)
+    app.router.add_get("/welcome", signed_in(_welcome), name="welcome")
     pages.add_routes(app)
     moderation.add_routes(app)
     work.add_routes(app)
@@ -289,6 +290,7 @@ async def page_context(request: web.Request, actor: Actor) -> dict[str, Any]:
     said = session.pop("said", [])
     return {
         "actor": actor,
+        "signed_in_as": session.get("who", {}).get("name", ""),
         "csrf": session["csrf"],
         "said": said,
         "roles": set(actor.roles),
@@ -309,7 +311,20 @@ async def _begin(request: web.Request, identity: Identity) -> web.StreamResponse
     }
     session["csrf"] = secrets.token_urlsafe(32)
     session["since"] = session["seen"] = request.app[BRAIN].clock.now().timestamp()
-    raise web.HTTPSeeOther(request.app.router["home"].url_for())
+    raise web.HTTPSeeOther(request.app.router["welcome"].url_for())
+
+
+async def _welcome(request: web.Request, actor: Actor) -> web.StreamResponse:
+    """Where someone lands after signing in: a moderator on the queue, a business on its
+    items, a parent on their day."""
+    page = (
+        "moderate"
+        if Role.MODERATOR in actor.roles
+        else "items"
+        if Role.BUSINESS in actor.roles
+        else "home"
+    )
+    raise web.HTTPSeeOther(request.app.router[page].url_for())
 
 
 def _refused(request: web.Request, err: SignInRefused) -> web.Response:

@@ -105,7 +105,7 @@ class WebDriver(TelegramDriver):
             browser = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
             async with browser.get(self.url(f"auth/telegram?{signed}")) as page:
                 shown = await page.text()
-                assert page.status == 200 and f"Hello, {name}" in shown, shown
+                assert page.status == 200 and f"Signed in as {name}" in shown, shown
             found = CSRF.search(shown)
             assert found is not None
             self.browsers[name], self.csrf[name] = browser, found.group(1)

@@ -83,7 +83,7 @@ class Site:
     async def signed_in(self, telegram_id: int, name: str) -> aiohttp.ClientSession:
         browser = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
         async with browser.get(self.login_link(telegram_id, name)) as page:
-            assert page.status == 200 and f"Hello, {name}" in await page.text()
+            assert page.status == 200 and f"Signed in as {name}" in await page.text()
         return browser
 
 

@@ -57,7 +57,7 @@ async def test_telegrams_sign_in_answer_is_posted_not_put_in_an_address(site: Si
         assert 'method="post" action="auth/telegram"' in returned
         assert '<script src="static/telegram_return.js"' in returned
         async with browser.post(site.url("auth/telegram"), data=signed) as page:
-            assert "Hello, Mel" in await page.text()
+            assert "Signed in as Mel" in await page.text()
             assert "hash" not in page.url.query  # the signature never reached an address
 
 
@@ -110,3 +110,22 @@ async def test_forgetting_a_person_ends_their_web_session(site: Site) -> None:
         await site.world.app.handle(c.ForgetMe(actor=priya, confirm="yes"))
         async with browser.get(site.url()) as page:
             assert page.url.path == "/web/signin"
+
+
+async def test_each_person_lands_where_their_work_is(site: Site) -> None:
+    await site.person(5001, "Priya")
+    mel = await site.person(5004, "Mel")
+    await site.world.app.handle(
+        c.RegisterBusiness(actor=mel, name="Bloom Bakery", contact="mel@bloom.example")
+    )
+    await site.person(5009, "Kate")
+    site.telegram.admins.add("5009")
+    for telegram_id, name, landing in (
+        (5001, "Priya", "/web/"),
+        (5004, "Mel", "/web/items"),
+        (5009, "Kate", "/web/moderate"),
+    ):
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+            async with browser.get(site.login_link(telegram_id, name)) as page:
+                assert page.url.path == landing, (name, page.url)
+                assert f"Signed in as {name}" in await page.text()
