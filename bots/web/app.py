@@ -251,6 +251,23 @@ def render(
     return aiohttp_jinja2.render_template(template, request, context, status=status)
 
 
+async def ask_first(request: web.Request, actor: Actor, question: str) -> web.Response | None:
+    """Money moves only after a yes: the question, with the form's own fields and a Yes that
+    sends them again; None once the person has said yes."""
+    form = await request.post()
+    if form.get("confirmed") == "yes":
+        return None
+    fields = {
+        name: value
+        for name, value in form.items()
+        if isinstance(value, str) and name not in ("csrf", "confirmed")
+    }
+    context = await page_context(request, actor)
+    context |= {"question": question, "action": request.path, "fields": fields}
+    context |= {"back": came_from(request)}
+    return render(request, "confirm.html", context)
+
+
 async def why_unreachable(request: web.Request) -> str | None:
     """Why offers can't reach the signed-in person in their chat, and what to do; None
     when they can, or the platform can't tell."""

@@ -9,12 +9,26 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bots.web.app import BRAIN, came_from, page_context, render, say_next, signed_in
+from bots.web.app import (
+    BRAIN,
+    ask_first,
+    came_from,
+    page_context,
+    render,
+    say_next,
+    signed_in,
+)
 from core import tokens
 from core.actors import Actor
 from core.answers import Answer, answer
 from core.catalogue import Entry, Place, find, usable
 from core.catalogue.runners import changes_nothing
+
+MONEY_BUTTONS = {
+    "wa": "Approve item #{}? The parent is paid their share.",
+    "dp": "Decide the dispute over item #{}: the parent is paid?",
+    "dr": "Decide the dispute over item #{}: the business is refunded?",
+}
 
 
 def add_routes(app: web.Application) -> None:
@@ -104,6 +118,11 @@ async def press(request: web.Request, actor: Actor) -> web.StreamResponse:
     form = await request.post()
     token = str(form.get("token", ""))
     words = form.get("words")
+    question = MONEY_BUTTONS.get(token.split(":", 1)[0])
+    if question is not None:  # money moves only after a yes
+        asked = await ask_first(request, actor, question.format(token.split(":", 1)[-1]))
+        if asked is not None:
+            return asked
     need: list[tokens.NeedsText] = []
 
     async def pressed() -> object:

@@ -9,7 +9,7 @@ from aiohttp import web
 from cachetools import TTLCache
 from markupsafe import Markup, escape
 
-from bots.web.app import BRAIN, page_context, render, signed_in
+from bots.web.app import BRAIN, ask_first, page_context, render, signed_in
 from bots.web.pages import say_outcome
 from core import commands as c
 from core.actors import Actor
@@ -73,6 +73,14 @@ async def money(request: web.Request, actor: Actor) -> web.StreamResponse:
     form = await request.post()
     number, reference = int(request.match_info["number"]), str(form.get("reference", ""))[:100]
     act = request.match_info["act"]
+    questions = {
+        "funded": f"Record that the payment for item #{number} arrived? It opens to parents.",
+        "paid": f"Record that payout #{number} was paid to the parent?",
+        "refunded": f"Record that item #{number} was refunded to the business?",
+    }
+    asked = await ask_first(request, actor, questions[act])
+    if asked is not None:
+        return asked
     command: c.Command
     if act == "funded":
         command = c.ConfirmFunding(actor=actor, work_id=number, reference=reference)
@@ -123,6 +131,11 @@ async def _decide(
 
 
 async def resolve(request: web.Request, actor: Actor) -> web.StreamResponse:
+    number, outcome = request.match_info["number"], request.match_info["outcome"]
+    side = "the parent is paid" if outcome == "pay" else "the business is refunded"
+    asked = await ask_first(request, actor, f"Decide the dispute over item #{number}: {side}?")
+    if asked is not None:
+        return asked
     command = c.ResolveDispute(
         actor=actor,
         work_id=int(request.match_info["number"]),

@@ -8,7 +8,7 @@ import uuid
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-from bots.web.app import BRAIN, say_next, signed_in
+from bots.web.app import BRAIN, ask_first, say_next, signed_in
 from bots.web.pages import say_outcome
 from core import commands as c
 from core.actors import Actor
@@ -110,6 +110,11 @@ async def decide(request: web.Request, actor: Actor) -> web.StreamResponse:
     decision = request.match_info["decision"]
     command: c.Command
     if decision == "approve":
+        asked = await ask_first(
+            request, actor, f"Approve item #{work_id}? The parent is paid their share."
+        )
+        if asked is not None:
+            return asked
         command = c.ApproveDelivery(actor=actor, work_id=work_id)
     elif decision == "changes":
         command = c.RequestChanges(actor=actor, work_id=work_id, note=note)

@@ -130,6 +130,11 @@ class WebDriver(TelegramDriver):
         async with browser.post(self.url(path), data=data) as page:
             shown = await page.text()
             assert page.status != 500, shown
+        if 'name="confirmed" value="yes"' in shown:  # "Are you sure?": yes, as they meant it
+            again = data if isinstance(data, dict) else {}
+            async with browser.post(self.url(path), data={**again, "confirmed": "yes"}) as page:
+                shown = await page.text()
+                assert page.status != 500, shown
         said = texts_in(shown)
         seen = [(html.unescape(label), token) for token, label in BUTTON.findall(shown)]
         self.buttons[name] = [*self.buttons.get(name, []), *seen]  # Back shows them again

@@ -70,6 +70,7 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             await kates.get_by_role("link", name="Moderate").click()
             await kates.get_by_label("Bank reference").fill("BT 0302")
             await kates.get_by_role("button", name="It arrived").click()
+            await kates.get_by_role("button", name="Yes, go ahead").click()  # money: asked first
             await kates.get_by_text("Funding of £25.00 recorded").wait_for()
             await snap(kates, "moderator-queue")
 

@@ -208,7 +208,9 @@ async def test_moderators_work_their_queue_and_others_may_not(site: Site) -> Non
             assert page.status == 403 and "Only the community" in await page.text()
         async with aisha.get(site.url()) as page:
             token = csrf_in(await page.text())
-        async with aisha.post(site.url(f"moderate/funded/{work_id}"), data={"csrf": token}) as page:
+        async with aisha.post(
+            site.url(f"moderate/funded/{work_id}"), data={"csrf": token, "confirmed": "yes"}
+        ) as page:
             assert "Only the community" in await page.text()
     assert (await site.world.item(work_id)).status == WorkStatus.AWAITING_PAYMENT
 
@@ -223,9 +225,14 @@ async def test_moderators_work_their_queue_and_others_may_not(site: Site) -> Non
         )
         assert "<svg" in queue and "Items by where they are" in queue
         assert "Earned by parents, week by week" in queue
+        arrived = {"csrf": csrf_in(queue), "reference": "BT 0302"}
+        async with browser.post(site.url(f"moderate/funded/{work_id}"), data=arrived) as page:
+            asked = html.unescape(await page.text())
+        assert "Are you sure?" in asked and f"payment for item #{work_id} arrived" in asked
+        assert 'name="reference" value="BT 0302"' in asked  # what was typed goes with the yes
+        assert (await site.world.item(work_id)).status == WorkStatus.AWAITING_PAYMENT
         async with browser.post(
-            site.url(f"moderate/funded/{work_id}"),
-            data={"csrf": csrf_in(queue), "reference": "BT 0302"},
+            site.url(f"moderate/funded/{work_id}"), data={**arrived, "confirmed": "yes"}
         ) as page:
             assert "Funding of £25.00 recorded" in await page.text()
     assert (await site.world.item(work_id)).status == WorkStatus.OPEN
@@ -304,7 +311,7 @@ async def test_a_parent_delivers_a_file_and_the_business_approves_and_rates_on_t
         assert "Delivered: Fixed 12 typos" in items and "menu-v2.pdf" in items
         token = csrf_in(items)
         async with business.post(
-            site.url(f"items/{work_id}/approve"), data={"csrf": token}
+            site.url(f"items/{work_id}/approve"), data={"csrf": token, "confirmed": "yes"}
         ) as page:
             assert "The parent is being paid" in html.unescape(await page.text())
         async with business.post(
@@ -339,7 +346,7 @@ async def test_a_business_cannot_decide_on_another_business_item(site: Site) -> 
         async with business.get(site.url("items")) as page:
             token = csrf_in(await page.text())
         async with business.post(
-            site.url(f"items/{work_id}/approve"), data={"csrf": token}
+            site.url(f"items/{work_id}/approve"), data={"csrf": token, "confirmed": "yes"}
         ) as page:
             assert "belongs to another business" in await page.text()
     assert (await site.world.item(work_id)).status == WorkStatus.AWAITING_PAYMENT
