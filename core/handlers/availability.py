@@ -11,7 +11,7 @@ from core.commands import AddWeeklyWindow, ClearSchedule, GoAvailable, GoUnavail
 from core.config import Settings
 from core.errors import DomainError, NotAllowed
 from core.events import MemberAvailable
-from core.handlers.common import catalogue, member_of, zone
+from core.handlers.common import active_jobs, catalogue, member_of, zone
 from core.models import (
     Availability,
     Member,
@@ -22,6 +22,7 @@ from core.models import (
 )
 from core.parsing import (
     WeeklyWindow,
+    in_quiet_hours,
     merge_weekly,
     parse_weekly,
     parse_window,
@@ -140,10 +141,32 @@ async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) ->
             f"{until.astimezone(tz):%H:%M} ({tz.key}); offers start then. "
             "Type /unavailable to cancel."
         )
-    return (
-        f"You're available{what} until {until.astimezone(tz):%H:%M} ({tz.key}). "
-        "Offers will arrive here as messages; type /unavailable to stop."
+    held = await _why_offers_wait(uow, member, now)
+    return f"You're available{what} until {until.astimezone(tz):%H:%M} ({tz.key}). " + (
+        held or "Offers will arrive here as messages; type /unavailable to stop."
     )
+
+
+async def _why_offers_wait(uow: UnitOfWork, member: Member, now: datetime) -> str | None:
+    """What keeps offers from coming now, though the parent is available: as many jobs as
+    they take at once, or their quiet hours."""
+    jobs = await active_jobs(uow, member.id)
+    if jobs >= member.max_jobs:
+        return (
+            f"You're doing {jobs} job(s), as many as you take at once, so offers come again "
+            "once you deliver; /profile jobs 2 takes more at once."
+        )
+    quiet = (
+        (time.fromisoformat(member.quiet_start), time.fromisoformat(member.quiet_end))
+        if member.quiet_start and member.quiet_end
+        else None
+    )
+    if in_quiet_hours(quiet, now.astimezone(zone(member)).time()):
+        return (
+            f"It's your quiet time ({member.quiet_start}-{member.quiet_end}), so offers wait "
+            "until it ends; /profile quiet none turns it off."
+        )
+    return None
 
 
 async def go_unavailable(cmd: GoUnavailable, uow: UnitOfWork) -> str:

@@ -107,3 +107,20 @@ async def test_regular_hours_say_back_what_was_stored_with_overlaps_joined(world
     assert reply.endswith(
         "mon,tue,thu,fri 20:00-22:00; wed 20:00-23:00. I'll switch you on and off then."
     )
+
+
+async def test_available_says_why_offers_wait_at_the_job_limit_or_in_quiet_hours(
+    world: World,
+) -> None:
+    priya = await world.parent("Priya")
+    work_id = await world.funded(await world.business())
+    offer_id = await world.pending_offer(work_id, priya)
+    await world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer_id))
+    reply = await world.app.handle(c.GoAvailable(actor=priya, window="2h"))
+    assert "You're doing 1 job(s), as many as you take at once" in reply
+    assert "Offers will arrive here" not in reply
+
+    tom = await world.parent("Tom")
+    await world.app.handle(c.UpdateProfile(actor=tom, quiet_hours="08:00-10:00"))  # it's 09:00
+    reply = await world.app.handle(c.GoAvailable(actor=tom, window="2h"))
+    assert "It's your quiet time (08:00-10:00), so offers wait until it ends" in reply
