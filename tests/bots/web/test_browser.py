@@ -57,6 +57,8 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             await mels.get_by_role("button", name="Post it").click()
             budget = mels.get_by_label("Budget")
             assert await budget.get_attribute("aria-invalid") == "true"
+            focused = await mels.evaluate("document.activeElement.id")
+            assert focused == "budget", "the first mistake has the focus"
             await budget.fill("£25")
             await mels.get_by_role("button", name="Post it").click()
             await mels.get_by_text("Posted #1").wait_for()
