@@ -46,6 +46,8 @@ class JobShown:
     title: str
     due: str
     delivered: bool
+    brief: str = ""  # what the business asked for
+    business: str = ""  # who for
 
 
 @dataclass(frozen=True)
@@ -109,14 +111,21 @@ async def offers_waiting(uow: UnitOfWork, actor: Actor) -> list[OfferShown]:
 
 async def jobs_on_the_go(uow: UnitOfWork, actor: Actor) -> list[JobShown]:
     member = await member_of(uow, actor)
+    jobs = await current_jobs(uow, member.id)
+    rows = await uow.session.execute(
+        select(Business.id, Business.name).where(Business.id.in_({j.business_id for j in jobs}))
+    )
+    names = {business_id: name for business_id, name in rows.all()}
     return [
         JobShown(
             id=job.id,
             title=job.title,
             due=local_time_text(job.deadline, member),
             delivered=job.status == WorkStatus.SUBMITTED,
+            brief=job.description,
+            business=names.get(job.business_id, ""),
         )
-        for job in await current_jobs(uow, member.id)
+        for job in jobs
     ]
 
 

@@ -238,3 +238,14 @@ async def test_the_profile_shows_what_is_saved_and_an_emptied_field_is_cleared(
             cleared = html.unescape(await page.text())
         assert "Updated no minimum rate." in cleared, texts(cleared)
         assert "Minimum rate: none\n" in cleared and "none an hour" not in cleared
+
+
+async def test_a_job_card_keeps_the_brief_and_who_it_is_for(site: Site) -> None:
+    priya, work_id, offer = await an_offer_for_priya(site)
+    await site.world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer))
+    browser = await site.signed_in(5001, "Priya")
+    async with browser:
+        async with browser.get(site.url()) as page:
+            day = html.unescape(await page.text())
+    assert f"#{work_id} Proofread a flyer" in day
+    assert "For Bloom Ltd · due" in day and "One page, 300 words." in day
