@@ -54,6 +54,34 @@ HERE = Path(__file__).parent
 Page = Callable[[web.Request, Actor], Awaitable[web.StreamResponse]]
 
 
+def session_cookies(key: bytes, secure: bool) -> EncryptedCookieStorage:
+    """Encrypted, HTTP-only session cookies. Over HTTPS they are also SameSite=None and
+    partitioned (CHIPS): Telegram's web clients embed the Mini App in a cross-site iframe,
+    where a Lax cookie is never sent; a partitioned cookie is kept for that embedding alone,
+    so no other site can carry it (and every form still needs its CSRF token)."""
+    storage = EncryptedCookieStorage(
+        key,
+        cookie_name="parentbrain",
+        httponly=True,
+        samesite="None" if secure else "Lax",
+        secure=secure,
+        max_age=30 * 24 * 3600,
+    )
+    return storage
+
+
+def partitioned(response: web.StreamResponse) -> None:
+    """Mark the session cookie Partitioned. Python's cookies before 3.14 don't know the
+    attribute, so it is added to the header aiohttp has written for it."""
+    cookies = response.headers.getall("Set-Cookie", [])
+    if not any(c.startswith("parentbrain=") for c in cookies):
+        return
+    del response.headers["Set-Cookie"]
+    for cookie in cookies:
+        marked = cookie.startswith("parentbrain=") and "Partitioned" not in cookie
+        response.headers.add("Set-Cookie", f"{cookie}; Partitioned" if marked else cookie)
+
+
 def cookie_key(settings: Settings) -> bytes:
     if settings.web_secret is None:
         return base64.urlsafe_b64decode(Fernet.generate_key())
@@ -79,14 +107,7 @@ def build_web_app(
     secure = (settings.web_url or "").startswith("https://")
     setup_sessions(
         app,
-        EncryptedCookieStorage(
-            cookie_key(settings),
-            cookie_name="parentbrain",
-            httponly=True,
-            samesite="Lax",
-            secure=secure,
-            max_age=30 * 24 * 3600,
-        ),
+        session_cookies(cookie_key(settings), secure),
     )
     app.middlewares.append(answer_policy)  # inside the sessions', so what it says is kept
     app.on_response_prepare.append(page_headers)
@@ -151,6 +172,8 @@ async def page_headers(request: web.Request, response: web.StreamResponse) -> No
     response.headers.setdefault("Content-Security-Policy", POLICY)
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if (request.app[SETTINGS].web_url or "").startswith("https://"):
+        partitioned(response)
     if "/static/" not in request.path:
         response.headers["Cache-Control"] = "no-store"
 

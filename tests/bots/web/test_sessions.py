@@ -7,8 +7,12 @@ import time
 from urllib.parse import parse_qsl
 
 import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from yarl import URL
 
+from bots.run import web_app
+from bots.web.app import partitioned, session_cookies
 from bots.web.signin import sign_for_tests
 from core import commands as c
 from tests.bots.web.conftest import TOKEN, Site
@@ -129,3 +133,39 @@ async def test_each_person_lands_where_their_work_is(site: Site) -> None:
             async with browser.get(site.login_link(telegram_id, name)) as page:
                 assert page.url.path == landing, (name, page.url)
                 assert f"Signed in as {name}" in await page.text()
+
+
+async def test_over_https_the_session_cookie_can_live_in_telegrams_iframe(site: Site) -> None:
+    """Telegram's web clients embed the Mini App in a cross-site iframe: over HTTPS the
+    cookie is SameSite=None, Secure and Partitioned (kept for that embedding alone)."""
+    secure = session_cookies(b"k" * 32, secure=True).cookie_params
+    assert secure["samesite"] == "None" and secure["secure"] is True
+    assert session_cookies(b"k" * 32, secure=False).cookie_params["samesite"] == "Lax"
+    response = web.Response()
+    response.headers.add("Set-Cookie", "parentbrain=sealed; HttpOnly; SameSite=None; Secure")
+    response.headers.add("Set-Cookie", "other=1")
+    partitioned(response)
+    assert response.headers.getall("Set-Cookie") == [
+        "parentbrain=sealed; HttpOnly; SameSite=None; Secure; Partitioned",
+        "other=1",
+    ]
+
+
+async def test_signing_in_over_https_sets_a_partitioned_cookie(site: Site) -> None:
+    app = site.world.app
+    app.settings.web_url = "https://pb.example/web"
+    server = TestServer(web_app(app, {"telegram": site.telegram}))  # type: ignore[dict-item]
+    await server.start_server()
+    try:
+        await site.person(5001, "Priya")
+        fields = {"id": "5001", "first_name": "Priya", "auth_date": str(int(time.time()))}
+        signed = sign_for_tests(fields, TOKEN, mini_app=False)
+        async with aiohttp.ClientSession() as browser:
+            link = server.make_url(f"/web/auth/telegram?{signed}")
+            async with browser.get(link, allow_redirects=False) as page:
+                [cookie] = page.headers.getall("Set-Cookie")
+        assert cookie.startswith("parentbrain=") and cookie.endswith("; Partitioned")
+        assert "SameSite=None" in cookie and "Secure" in cookie
+    finally:
+        await server.close()
+        app.settings.web_url = "http://127.0.0.1/web"
