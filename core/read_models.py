@@ -16,7 +16,16 @@ from core.files import listed
 from core.handlers.availability import as_window, live_availability, weekly_windows
 from core.handlers.common import ACTIVE_JOB, local_time_text, member_of, zone
 from core.handlers.delivery import delivered_files, latest_delivery
-from core.models import Business, Dialog, Member, MemberSkill, Offer, Payout, WorkItem
+from core.models import (
+    Business,
+    Dialog,
+    Member,
+    MemberSkill,
+    Offer,
+    Payout,
+    Rating,
+    WorkItem,
+)
 from core.money import Money, parent_share
 from core.states import STATUS_WORDS, OfferStatus, WorkStatus
 from core.uow import UnitOfWork
@@ -177,6 +186,7 @@ class ItemShown:
     code: str  # the state, for the page to choose what to offer
     pay: str | None  # where to pay, while it waits for payment
     delivered: str  # what was delivered, while it waits for approval
+    rated: bool = False  # the business has rated the parent's work
 
 
 @dataclass(frozen=True)
@@ -197,8 +207,19 @@ async def business_items(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Busi
         .order_by(WorkItem.id.desc())
         .limit(limit)
     )
+    items = rows.all()
+    rated = set(
+        (
+            await uow.session.scalars(
+                select(Rating.work_id).where(
+                    Rating.work_id.in_([i.id for i in items]),
+                    Rating.rater_member_id == actor.member_id,
+                )
+            )
+        ).all()
+    )
     shown = []
-    for item in rows.all():
+    for item in items:
         delivered = ""
         if item.status == WorkStatus.SUBMITTED:
             delivery = await latest_delivery(uow, item.id)
@@ -214,6 +235,7 @@ async def business_items(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Busi
                 code=item.status,
                 pay=item.checkout_url if item.status == WorkStatus.AWAITING_PAYMENT else None,
                 delivered=delivered,
+                rated=item.id in rated,
             )
         )
     return BusinessItems(int(business), shown)

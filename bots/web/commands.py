@@ -28,6 +28,7 @@ MONEY_BUTTONS = {
     "wa": "Approve item #{}? The parent is paid their share.",
     "dp": "Decide the dispute over item #{}: the parent is paid?",
     "dr": "Decide the dispute over item #{}: the business is refunded?",
+    "wn": "Cancel item #{}? If it was paid for, the money goes back to you.",
 }
 
 

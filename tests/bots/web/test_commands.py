@@ -249,3 +249,27 @@ async def test_a_job_card_keeps_the_brief_and_who_it_is_for(site: Site) -> None:
             day = html.unescape(await page.text())
     assert f"#{work_id} Proofread a flyer" in day
     assert "For Bloom Ltd · due" in day and "One page, 300 words." in day
+
+
+async def test_a_business_cancels_from_its_items_after_saying_yes(site: Site) -> None:
+    mel = await site.person(5004, "Mel")
+    await site.world.app.handle(
+        c.RegisterBusiness(actor=mel, name="Bloom Bakery", contact="mel@bloom.example")
+    )
+    work_id = await site.world.post(mel)
+    browser = await site.signed_in(5004, "Mel")
+    async with browser:
+        async with browser.get(site.url("items")) as page:
+            items = await page.text()
+        assert f'value="wn:{work_id}"' in items and "Cancel it" in items
+        cancel = {"token": f"wn:{work_id}", "csrf": csrf_in(items)}
+        async with browser.post(site.url("press"), data=cancel) as page:
+            assert f"Cancel item #{work_id}?" in html.unescape(await page.text())
+        assert (await site.world.item(work_id)).status == WorkStatus.AWAITING_PAYMENT
+        async with browser.post(
+            site.url("press"),
+            data={**cancel, "confirmed": "yes"},
+            headers={"Referer": site.url("items")},
+        ) as page:
+            assert "Cancelled" in html.unescape(await page.text())
+    assert (await site.world.item(work_id)).status == WorkStatus.CANCELLED

@@ -317,7 +317,9 @@ async def test_a_parent_delivers_a_file_and_the_business_approves_and_rates_on_t
         async with business.post(
             site.url(f"items/{work_id}/rate"), data={"csrf": token, "stars": "5"}
         ) as page:
-            assert "Thanks!" in await page.text()
+            rated = await page.text()
+            assert "Thanks!" in rated
+        assert "You rated this work." in rated and f"items/{work_id}/rate" not in rated
     assert (await site.world.item(work_id)).status == WorkStatus.APPROVED
 
     # Priya's payout details, given on her page, reach the moderators only masked to her.
