@@ -33,7 +33,12 @@ from bots.telegram import (
     payout_details,
     trust,
 )
-from bots.telegram.catalogue import Handler, carried_out_by_core, publish_menus
+from bots.telegram.catalogue import (
+    Handler,
+    carried_out_by_core,
+    publish_menus,
+    publish_moderator_menus,
+)
 from bots.telegram.common import (
     ADMIN_STATUSES,
     BRAIN,
@@ -185,6 +190,7 @@ class TelegramAdapter:
             files=brain.files,
         )
         self.webhook_secret = secrets.token_urlsafe(24)
+        self._moderator_menus: asyncio.Task[None] | None = None
 
     def routes(self) -> list[web.RouteDef]:
         return (
@@ -223,7 +229,10 @@ class TelegramAdapter:
             chats = await communities_lookup.moderator_chats(uow)
         if self.settings.telegram_moderator_chat_id is not None:
             chats = sorted({*chats, self.settings.telegram_moderator_chat_id})
-        await publish_menus(self.application.bot, chats)
+        await publish_menus(self.application.bot)
+        self._moderator_menus = asyncio.create_task(
+            publish_moderator_menus(self.application.bot, chats)
+        )
         self.application.bot_data[dialogs.MODERATOR_CHATS].add_chat_ids(chats)
         web = self.settings.web_url
         if web and web.startswith("https://"):  # Telegram opens Mini Apps over HTTPS only
@@ -244,6 +253,8 @@ class TelegramAdapter:
         return self.application.running
 
     async def stop(self) -> None:
+        if self._moderator_menus is not None:
+            self._moderator_menus.cancel()
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         await self.application.stop()

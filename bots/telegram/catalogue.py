@@ -51,15 +51,20 @@ def _commands(place: Place, *roles: Role) -> list[BotCommand]:
     return [BotCommand(name, summary) for name, summary in menu(place, *roles)]
 
 
-async def publish_menus(bot: Bot, moderator_chats: list[int]) -> None:
-    """Telegram's command menus: parents' and businesses' in private chats and groups, and
-    the moderators' own in each moderators' chat."""
+async def publish_menus(bot: Bot) -> None:
+    """Telegram's command menus for everyone: parents' and businesses' in private chats and
+    in groups."""
     private = _commands(Place.PRIVATE, Role.PARENT, Role.BUSINESS)
     await bot.set_my_commands(private, scope=BotCommandScopeDefault())
     await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
     await bot.set_my_commands(
         _commands(Place.GROUP, Role.PARENT, Role.BUSINESS), scope=BotCommandScopeAllGroupChats()
     )
+
+
+async def publish_moderator_menus(bot: Bot, moderator_chats: list[int]) -> None:
+    """The moderators' own menu in each moderators' chat: one call a chat, so a deployment
+    of many communities runs this in the background rather than before it starts."""
     moderators = _commands(Place.GROUP, Role.PARENT, Role.MODERATOR)
     for chat in moderator_chats:
         try:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bots.app import ParentBrain
 from bots.telegram.app import TelegramAdapter
-from bots.telegram.catalogue import publish_menus
+from bots.telegram.catalogue import publish_menus, publish_moderator_menus
 from bots.telegram.messenger import TelegramMessenger
 from core import commands as c
 from core.answers import SORRY
@@ -323,7 +323,8 @@ async def test_an_abandoned_post_is_put_aside_with_a_sentence_after_the_time_out
 async def test_command_menus_are_set_per_kind_of_chat_from_the_catalogue(
     tg: TelegramDriver,
 ) -> None:
-    await publish_menus(tg.application.bot, [MOD_CHAT])
+    await publish_menus(tg.application.bot)
+    await publish_moderator_menus(tg.application.bot, [MOD_CHAT])
     menus = {
         json.dumps(params.get("scope"), sort_keys=True): [c["command"] for c in params["commands"]]
         for method, params in tg.fake.calls
