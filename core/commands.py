@@ -462,3 +462,29 @@ MODERATOR_COMMANDS: tuple[type[Command], ...] = (
     SetCommunityChat,
     ChangeCommunitySetting,
 )
+
+
+class ShareRecord(Command):
+    """/record share: a public address for the parent's work record."""
+
+    actor: Actor
+
+
+class StopSharingRecord(Command):
+    """/record stop: the public address stops working at once."""
+
+    actor: Actor
+
+
+class ShowEarningsOnRecord(Command):
+    """/record earnings on|off: whether the work record shows what the parent earned."""
+
+    actor: Actor
+    show: bool
+
+
+class NameBusinessInRecords(Command):
+    """/showname on|off: whether parents' records and credentials may name the business."""
+
+    actor: Actor
+    named: bool

@@ -27,6 +27,14 @@ class CommunitySettings(BaseModel):
     offer_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     urgent_offer_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     skill_checks: bool | None = None
+    milestones: list[int] | None = Field(default=None, max_length=5)
+
+    @field_validator("milestones")
+    @classmethod
+    def _sensible_milestones(cls, value: list[int] | None) -> list[int] | None:
+        if value is not None and any(not 1 <= n <= 1000 for n in value):
+            raise ValueError("each milestone is a number of jobs from 1 to 1000")
+        return sorted(set(value)) if value is not None else None
 
     @field_validator("timezone")
     @classmethod
@@ -46,6 +54,7 @@ OVERRIDES = {
     "offer_minutes": "offer_timeout_minutes",
     "urgent_offer_minutes": "urgent_offer_timeout_minutes",
     "skill_checks": "skill_checks",
+    "milestones": "credential_milestones",
 }
 
 SETTING_HELP = {
@@ -57,6 +66,7 @@ SETTING_HELP = {
     "offer_minutes": "how long a parent has to answer an offer, e.g. /settings offer_minutes 10",
     "urgent_offer_minutes": "the same for urgent work, e.g. /settings urgent_offer_minutes 5",
     "skill_checks": "whether members here take skill checks: on or off",
+    "milestones": "approved jobs in a skill that earn a credential, e.g. /settings milestones 5, 25",
 }
 
 
@@ -88,6 +98,8 @@ def read_setting(name: str, value: str) -> dict[str, Any]:
         raw = [w for w in raw if w]
     elif key == "skill_checks":
         raw = {"on": True, "yes": True, "off": False, "no": False}.get(raw.lower(), raw)
+    elif key == "milestones":
+        raw = [w.strip() for w in raw.replace(" ", ",").split(",") if w.strip()]
     elif key in ("offer_minutes", "urgent_offer_minutes"):
         raw = raw.removesuffix("m").removesuffix("min").strip()
     try:
@@ -121,4 +133,5 @@ def describe_settings(settings: Settings) -> list[str]:
         f"offer_minutes: {settings.offer_timeout_minutes}",
         f"urgent_offer_minutes: {settings.urgent_offer_timeout_minutes}",
         f"skill_checks: {'on' if settings.skill_checks else 'off'}",
+        f"milestones: {', '.join(map(str, settings.credential_milestones)) or 'none'}",
     ]

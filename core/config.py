@@ -114,6 +114,20 @@ class Settings(BaseSettings):
     auto_approve_days: int = Field(default=3, ge=1)
     rating_window_days: int = Field(default=7, ge=1)
 
+    # Credentials (core/credentials): the key communities sign with is made on first start and
+    # kept in the store, encrypted with the passphrase; unset, a passphrase is made once and
+    # kept in this file (readable by the owner only). Or the operator gives a PEM key file.
+    issuer_key_file: str | None = None
+    issuer_key_passphrase: SecretStr | None = None
+    issuer_passphrase_file: str = Field(
+        default_factory=lambda: str(Path.cwd() / "parentbrain-issuer-passphrase")
+    )
+    # Work milestones that earn a credential: this many approved jobs in a skill, rated this
+    # well on average (ratings already shown); a community may choose its own.
+    credential_milestones: list[int] = Field(default_factory=lambda: [5, 25])
+    credential_min_stars: float = Field(default=4.5, ge=1, le=5)
+    credential_valid_days: int = Field(default=0, ge=0)  # 0: they don't expire
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -72,6 +72,12 @@ class WorkRated(Event):
     stars: int
 
 
+class RatingsShown(Event):
+    """The ratings of a finished item are visible now (both rated, or the window passed)."""
+
+    work_id: int
+
+
 class PayoutSent(Event):
     payout_id: int
     work_id: int

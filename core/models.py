@@ -246,6 +246,9 @@ class Business(Base):
     name: Mapped[str] = mapped_column(String(120))
     contact: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # Whether parents' work records and credentials may name this business and its items;
+    # off until the business says so (/showname on).
+    named_in_records: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class CommunityBusiness(Base):
@@ -496,3 +499,53 @@ class WebhookEvent(Base):
     type: Mapped[str] = mapped_column(String(80))
     received_at: Mapped[datetime]
     applied_at: Mapped[datetime | None]
+
+
+class WorkRecordSettings(Base):
+    """A parent's choices about their work record: the address it is shared at (none until
+    they ask), whether it shows earnings, and the id their credentials name them by."""
+
+    __tablename__ = "work_records"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(60), unique=True)  # urn:uuid:...
+    share_token: Mapped[str | None] = mapped_column(String(60), unique=True)
+    shared_at: Mapped[datetime | None]
+    shows_earnings: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IssuerKey(Base):
+    """A key the communities sign credentials with. The newest unretired key signs; every key
+    stays published, so credentials signed before a rotation still verify."""
+
+    __tablename__ = "issuer_keys"
+    kid: Mapped[str] = mapped_column(String(60), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(10))
+    public_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    private_pem: Mapped[str] = mapped_column(Text)  # PKCS#8, encrypted with the passphrase
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+
+class IssuedCredential(Base):
+    """An Open Badges credential a community issued to a parent, as signed (a VC-JWT), with
+    its place in the community's revocation list."""
+
+    __tablename__ = "issued_credentials"
+    __table_args__ = (
+        UniqueConstraint("community_id", "status_index"),
+        # One credential for each achievement: issuing is safe to try twice.
+        UniqueConstraint("member_id", "community_id", "achievement"),
+    )
+    id: Mapped[str] = mapped_column(String(60), primary_key=True)  # urn:uuid:...
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    achievement: Mapped[str] = mapped_column(
+        String(80)
+    )  # "check:proofreading", "jobs:proofreading:5"
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"))
+    name: Mapped[str] = mapped_column(String(200))
+    status_index: Mapped[int] = mapped_column(Integer)
+    jwt: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[datetime]
+    valid_until: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

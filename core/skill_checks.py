@@ -13,7 +13,9 @@ from sqlalchemy import select
 from core.commands import AnswerQuiz, StartQuiz
 from core.communities import community_settings
 from core.config import Settings
+from core.credentials.issuing import award_skill_check
 from core.errors import DomainError, NotAllowed, StaleAction
+from core.files import FileStore
 from core.handlers.common import catalogue, local_time_text, member_of
 from core.models import MemberSkill, QuizAttempt
 from core.notices import Action
@@ -158,7 +160,7 @@ def _question(
 
 
 async def answer_quiz(
-    cmd: AnswerQuiz, uow: UnitOfWork, settings: Settings
+    cmd: AnswerQuiz, uow: UnitOfWork, settings: Settings, files: FileStore
 ) -> tuple[str, list[Action]]:
     attempt = await uow.session.get(QuizAttempt, cmd.attempt_id)
     if attempt is None:
@@ -190,8 +192,19 @@ async def answer_quiz(
         MemberSkill, {"member_id": attempt.member_id, "skill_code": attempt.skill_code}
     )
     owned.verified_at = uow.now()
+    issued = await award_skill_check(
+        uow,
+        settings,
+        files,
+        member_id=attempt.member_id,
+        skill_code=attempt.skill_code,
+        community_id=cmd.actor.community_id,
+        right=right,
+        total=len(check.questions),
+    )
+    credential = " Your credential for it is on its way in a message." if issued else ""
     return (
         f"{right} of {len(check.questions)} right: you passed! Your {name} is now verified, "
-        "and offers for it will count that.",
+        f"and offers for it will count that.{credential}",
         [],
     )

@@ -22,6 +22,9 @@ if os.environ.get("CI") and not POSTGRES_URL:
 
 BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
+# The credential signing key's passphrase, so no test writes a passphrase file where it runs.
+os.environ.setdefault("PARENTBRAIN_ISSUER_KEY_PASSPHRASE", "a passphrase for the tests")
+
 
 async def reset_postgres(url: str) -> None:
     engine = make_engine(url)

@@ -97,7 +97,7 @@ def build_web_app(
     """The pages; `moderates` asks each chat platform whether someone moderates a community,
     as the chats do, since a moderator is whoever the platform says (never the page);
     `unreachable` asks whether the bot can message someone there, where offers arrive."""
-    from bots.web import commands, moderation, pages, profile, work  # they use these helpers
+    from bots.web import commands, moderation, pages, profile, records, work  # use these helpers
 
     app = web.Application()
     app[BRAIN], app[SETTINGS] = brain, settings
@@ -133,6 +133,7 @@ def build_web_app(
     work.add_routes(app)
     profile.add_routes(app)
     commands.add_routes(app)
+    records.add_routes(app)
     return app
 
 
@@ -314,6 +315,7 @@ PAGE_NAMES = {
     "moderate": "Moderate",
     "post": "Post work",
     "items": "My items",
+    "record": "My record",
     "everything": "Everything",
 }
 

@@ -142,3 +142,38 @@ def by_hand(make: Callable[[Actor, int, str], c.Command], what: str, example: st
     return sends(
         lambda a, t: make(a, number(t, option, what, example), t.get("reference", "").strip())
     )
+
+
+RECORD_CHOICES = ("share", "stop", "earnings on", "earnings off")
+
+
+async def record(services: Services, actor: Actor, typed: Typed) -> Reply:
+    """/record alone shows the work record; share, stop and earnings on|off change it."""
+    from core.credentials.words import my_record  # after core.handlers, which it needs
+
+    what = " ".join(typed.get("what", "").lower().split())
+    if what in ("", "show"):
+        async with services.uow() as uow:
+            return await my_record(uow, actor, services.settings)
+    if what == "share":
+        return str(await services.handle(c.ShareRecord(actor=actor)))
+    if what == "stop":
+        return str(await services.handle(c.StopSharingRecord(actor=actor)))
+    if what in ("earnings on", "earnings off"):
+        return str(
+            await services.handle(c.ShowEarningsOnRecord(actor=actor, show=what.endswith("on")))
+        )
+    raise DomainError(
+        "Type /record to see your work record, /record share for an address to put on your "
+        "CV, /record stop to take it down, or /record earnings on (or off)."
+    )
+
+
+async def showname(services: Services, actor: Actor, typed: Typed) -> Reply:
+    said = typed.get("choice", "").strip().lower()
+    if said not in ("on", "off"):
+        raise DomainError(
+            "Type /showname on to let parents' work records name your business and its items, "
+            'or /showname off to keep it to "a business".'
+        )
+    return str(await services.handle(c.NameBusinessInRecords(actor=actor, named=said == "on")))

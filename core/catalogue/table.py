@@ -218,6 +218,23 @@ PARENTS = (
         run=runners.quiz,
     ),
     Entry(
+        "record",
+        Role.PARENT,
+        "your work record and credentials, to share with anyone",
+        "[share|stop|earnings on|earnings off]",
+        (
+            Option(
+                "what",
+                "empty to see it; share, stop, or earnings on/off",
+                "share",
+                choices=runners.RECORD_CHOICES,
+            ),
+        ),
+        menu=True,
+        run=runners.record,
+        web_page="record",
+    ),
+    Entry(
         "mydata",
         Role.PARENT,
         "everything stored about you, as a file",
@@ -286,6 +303,14 @@ BUSINESSES = (
         "<item#>",
         (Option("item", "the work item's number", "12"),),
         run=runners.cancel,
+    ),
+    Entry(
+        "showname",
+        Role.BUSINESS,
+        "whether parents' work records and credentials may name your business",
+        "on|off",
+        (Option("choice", "on or off", "on", required=True, choices=("on", "off")),),
+        run=runners.showname,
     ),
 )
 

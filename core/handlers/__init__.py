@@ -19,6 +19,7 @@ from core.handlers import (
     moderation,
     offers,
     privacy,
+    records,
     trust,
     work,
 )
@@ -72,6 +73,10 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.ForgetMe: privacy.forget_me,
     c.StartQuiz: skill_checks.start_quiz,
     c.AnswerQuiz: skill_checks.answer_quiz,
+    c.ShareRecord: records.share_record,
+    c.StopSharingRecord: records.stop_sharing_record,
+    c.ShowEarningsOnRecord: records.show_earnings_on_record,
+    c.NameBusinessInRecords: records.name_business_in_records,
 }
 
 EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {
@@ -80,4 +85,6 @@ EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {
     e.OfferExpired: [offers.route_after],
     e.MemberAvailable: [offers.route_waiting_items],
     e.WorkRated: [learning.learn_rater_offset],
+    e.RatingsShown: [records.milestones_after],
+    e.DeliveryApproved: [records.milestones_after],
 }

@@ -11,7 +11,7 @@ from core.commands import ApproveDelivery, OpenDispute, RateWork, RequestChanges
 from core.config import Settings
 from core.content import concerns
 from core.errors import DomainError, NotAllowed, NotFound, StaleAction
-from core.events import DeliveryApproved, DeliverySubmitted, WorkRated
+from core.events import DeliveryApproved, DeliverySubmitted, RatingsShown, WorkRated
 from core.files import FileRef, listed, why_it_cannot_reach
 from core.handlers.common import owned_item, owner_member_id
 from core.models import DeliveredFile, Delivery, Member, Rating, WorkItem
@@ -264,6 +264,7 @@ async def reveal_ratings(uow: UnitOfWork, item: WorkItem) -> None:
         .where(Rating.work_id == item.id, Rating.visible.is_(False))
         .values(visible=True)
     )
+    uow.emit(RatingsShown(work_id=item.id))
     for rating in (
         await uow.session.scalars(select(Rating).where(Rating.work_id == item.id))
     ).all():

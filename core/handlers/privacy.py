@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, or_, select, update
 
 from core.commands import ExportMyData, ForgetMe
+from core.credentials.issuing import revoke_all
 from core.errors import DomainError
 from core.files import FileStore
 from core.handlers.common import ACTIVE_JOB, member_of
@@ -38,6 +39,7 @@ from core.models import (
     Refund,
     WeeklyWindowRow,
     WorkItem,
+    WorkRecordSettings,
 )
 from core.states import WorkStatus
 from core.uow import UnitOfWork
@@ -188,6 +190,9 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork, files: FileStore) -> str:
         .values(ban_reason=None, active=False)
     )
     await s.execute(delete(OpenSkill).where(OpenSkill.member_id == member.id))
+    # Their credentials read as revoked to any verifier; their record's address is gone.
+    await revoke_all(uow, member.id)
+    await s.execute(delete(WorkRecordSettings).where(WorkRecordSettings.member_id == member.id))
     return (
         "Done: your personal details are erased. The ledger keeps its amounts under a number "
         "only. Thank you for being part of the community."
