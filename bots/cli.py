@@ -1,4 +1,4 @@
-"""The `parentbrain` command: run, db upgrade, demo, ledger check."""
+"""The `parentbrain` command: run, db upgrade, demo, ledger check, credentials."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import migrations
+from bots import credentials_cli
 from bots.logs import configure_logging
 from bots.settings_check import BadSettings, load_settings, unknown_settings
 from core.config import Settings
@@ -56,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit.add_argument("--csv", action="store_true", help="everything, as CSV on stdout")
     led = sub.add_parser("ledger", help="money checks")
     led.add_argument("action", choices=["check"], help="check: verify every ledger invariant")
+    credentials_cli.add_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -77,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(
             _skills(settings, args.action, getattr(args, "name", ""), getattr(args, "alias", []))
         )
-    if args.command in ("payouts", "ledger", "audit"):
+    if args.command in ("payouts", "ledger", "audit") or (
+        args.command == "credentials" and credentials_cli.needs_store(args)
+    ):
         missing = no_database(settings)
         if missing:
             print(missing, file=sys.stderr)
@@ -88,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_ledger_check(settings))
     if args.command == "audit":
         return asyncio.run(_audit(settings, args.csv))
+    if args.command == "credentials":
+        return asyncio.run(credentials_cli.run(settings, args))
     if not settings.platforms_configured():
         print(NO_PLATFORM, file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ from bots.metrics import CONTENT_TYPE
 from core.config import Settings
 from core.db import listen
 from core.doorbell import NOTIFY_CHANNEL
+from core.errors import DomainError
 from core.models import OutboxNotice
 from core.ports import Messenger
 
@@ -159,6 +160,15 @@ def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] | None = None) -
     return app
 
 
+async def _signing_key_ready(brain: ParentBrain) -> None:
+    """The key credentials are signed with, made on first start (core/credentials/keys.py)."""
+    from core.credentials.keys import signing_key
+
+    async with brain.uow() as uow:
+        await signing_key(uow, brain.settings)
+        await uow.commit()
+
+
 def adapters_for(settings: Settings, brain: ParentBrain) -> dict[str, Adapter]:
     built: dict[str, Adapter] = {}
     for platform in settings.platforms_configured():
@@ -224,6 +234,12 @@ async def serve(
             "_SORT_CODE and _ACCOUNT_NUMBER, or _IBAN), so businesses are told the "
             "moderators will message them where to pay"
         )
+    try:
+        await _signing_key_ready(brain)
+    except DomainError as err:  # a passphrase or key file that doesn't open: say which
+        print(err.message, file=sys.stderr)
+        await brain.close()
+        return 2
     brain.messengers.update(messengers or {p: adapter.messenger for p, adapter in adapters.items()})
     brain.outbox.messengers = dict(brain.messengers)
     stop = stop or asyncio.Event()

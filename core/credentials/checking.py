@@ -20,12 +20,24 @@ from core.uow import UnitOfWork
 MAX_CREDENTIAL_BYTES = 64 * 1024
 
 
+def _claims(token: str) -> dict[str, Any]:
+    payload = token.strip().split(".")[1]
+    found = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return found if isinstance(found, dict) else {}
+
+
+def status_list_id(signed: str) -> str | None:
+    """The address a signed status list says it is (checked when it is used)."""
+    try:
+        return str(_claims(signed)["id"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
 def _status_address(token: str) -> str | None:
     """Where an unverified credential says its status list is (verified once fetched)."""
     try:
-        payload = token.strip().split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        return str(claims["credentialStatus"]["statusListCredential"])
+        return str(_claims(token)["credentialStatus"]["statusListCredential"])
     except (IndexError, KeyError, TypeError, ValueError):
         return None
 

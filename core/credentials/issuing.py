@@ -9,7 +9,7 @@ import logging
 import re
 import secrets
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -258,16 +258,15 @@ async def award_milestones(
     ).all()
     if not rows:
         return []
-    stars = dict(
-        await uow.session.execute(
-            select(Rating.work_id, Rating.stars).where(
-                Rating.ratee_member_id == member_id,
-                Rating.visible.is_(True),
-                Rating.work_id.in_({item.id for item, *_ in rows}),
-            )
+    ratings = await uow.session.execute(
+        select(Rating.work_id, Rating.stars).where(
+            Rating.ratee_member_id == member_id,
+            Rating.visible.is_(True),
+            Rating.work_id.in_({item.id for item, *_ in rows}),
         )
     )
-    by_skill: dict[str, list[tuple[WorkItem, Business, object, bool]]] = defaultdict(list)
+    stars: dict[int, int] = {work_id: given for work_id, given in ratings.all()}
+    by_skill: dict[str, list[tuple[WorkItem, Business, datetime, bool]]] = defaultdict(list)
     for item, code, business, delivered_at, on_time in rows:
         by_skill[code].append((item, business, delivered_at, on_time))
     base = issuer_url(settings, community_id)
@@ -288,7 +287,7 @@ async def award_milestones(
                         else "A business"
                     )
                     + f", {skill.lower()}",
-                    narrative=f"Approved, {month_of(delivered_at)}"  # type: ignore[arg-type]
+                    narrative=f"Approved, {month_of(delivered_at)}"
                     + (", delivered on time" if on_time else "")
                     + (f", rated {stars[item.id]}★" if item.id in stars else "")
                     + ".",

@@ -72,8 +72,10 @@ def _from_file(settings: Settings) -> SigningKey | None:
     )
     try:
         pem = Path(settings.issuer_key_file).read_bytes()
-        key = RSAKey.import_key(pem, password=passphrase)
-    except (OSError, ValueError) as err:
+        # Encrypted with the passphrase, or kept plain by the operator's own secret store.
+        encrypted = b"ENCRYPTED" in pem
+        key = RSAKey.import_key(pem, password=passphrase if encrypted else None)
+    except (OSError, ValueError, TypeError) as err:
         # Never the file's content: only where it is and what kind of problem.
         raise DomainError(
             f"The issuer key file {settings.issuer_key_file} can't be read as an RSA private "

@@ -17,6 +17,7 @@ from playwright.async_api import Page, async_playwright
 from bots.web.signin import sign_for_tests
 from core import commands as c
 from tests.bots.web.conftest import TOKEN, Site
+from tests.core.credentials.helpers import issued, pass_check
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -163,5 +164,37 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             back = await browser.new_page(viewport=phone)
             await back.goto(site.url("auth/telegram") + f"#tgAuthResult={result}")
             await back.get_by_role("heading", name="My items").wait_for()  # a business lands here
+
+            # Priya's work record: she shares it from her page; anyone opens the address on a
+            # phone and on a desktop, checks a credential, and it is gone the moment she stops.
+            await pass_check(site.world, priya)
+            await priyas.set_viewport_size(phone)
+            await priyas.goto(site.url("record"))
+            await priyas.get_by_role("button", name="Share my record").click()
+            await priyas.get_by_role("status").filter(has_text="is shared at").wait_for()
+            address = await priyas.locator("main a[href*='/r/']").get_attribute("href")
+            assert address is not None
+            shared = site.url(address.split("/web/", 1)[1])
+            anyone = await browser.new_page(viewport=phone)
+            opened = await anyone.goto(shared)
+            assert opened is not None and opened.status == 200
+            await anyone.get_by_role("heading", name="Priya's work record").wait_for()
+            await anyone.get_by_text("Verified", exact=True).first.wait_for()
+            assert await anyone.get_by_role("button", name="Stop sharing").count() == 0
+            wide = await anyone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, "the shared record fits a phone"
+            await snap(anyone, "record-shared-360")
+            await anyone.set_viewport_size({"width": 1280, "height": 800})
+            await anyone.reload()
+            await snap(anyone, "record-shared-1280")
+            token = (await issued(site.world, priya))[0].jwt
+            await anyone.get_by_role("link", name="Check a credential").click()
+            await anyone.get_by_label("Or paste it").fill(token)
+            await anyone.get_by_role("button", name="Check").click()
+            await anyone.get_by_role("status").filter(has_text="signed by its issuer").wait_for()
+            await priyas.get_by_role("button", name="Stop sharing").click()
+            await priyas.get_by_role("status").filter(has_text="no longer shows").wait_for()
+            gone = await anyone.goto(shared)
+            assert gone is not None and gone.status == 404
         finally:
             await browser.close()
