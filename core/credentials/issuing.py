@@ -9,7 +9,7 @@ import logging
 import re
 import secrets
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
@@ -17,18 +17,13 @@ from core.communities import active_communities, community_row, community_settin
 from core.config import Settings
 from core.credentials import badges, keys, status_list, vcjwt
 from core.credentials.badges import Achievement, Evidence, Issuer
-from core.credentials.record import DONE, month_of
+from core.credentials.record import Job, approved_jobs, month_of
 from core.files import FileRef, FileStore
 from core.models import (
-    Business,
-    Delivery,
     IssuedCredential,
     Member,
-    Rating,
     SkillRow,
-    WorkItem,
     WorkRecordSettings,
-    WorkSkill,
 )
 from core.notices import Notice
 from core.uow import UnitOfWork
@@ -235,44 +230,15 @@ async def award_milestones(
     chosen = await community_settings(uow, settings, community_id)
     if not chosen.credential_milestones:
         return []
-    rows = (
-        await uow.session.execute(
-            select(
-                WorkItem, WorkSkill.skill_code, Business, Delivery.submitted_at, Delivery.on_time
-            )
-            .join(WorkSkill, WorkSkill.work_id == WorkItem.id)
-            .join(Business, Business.id == WorkItem.business_id)
-            .join(
-                Delivery,
-                (Delivery.work_id == WorkItem.id)
-                & (Delivery.member_id == member_id)
-                & (Delivery.status == "approved"),
-            )
-            .where(
-                WorkItem.community_id == community_id,
-                WorkItem.assignee_member_id == member_id,
-                WorkItem.status.in_(DONE),
-            )
-            .order_by(Delivery.submitted_at, WorkItem.id)
-        )
-    ).all()
-    if not rows:
-        return []
-    ratings = await uow.session.execute(
-        select(Rating.work_id, Rating.stars).where(
-            Rating.ratee_member_id == member_id,
-            Rating.visible.is_(True),
-            Rating.work_id.in_({item.id for item, *_ in rows}),
-        )
-    )
-    stars: dict[int, int] = {work_id: given for work_id, given in ratings.all()}
-    by_skill: dict[str, list[tuple[WorkItem, Business, datetime, bool]]] = defaultdict(list)
-    for item, code, business, delivered_at, on_time in rows:
-        by_skill[code].append((item, business, delivered_at, on_time))
+    oldest_first = list(reversed(await approved_jobs(uow, member_id, community_id)))
+    by_skill: dict[str, list[Job]] = defaultdict(list)
+    for job in oldest_first:
+        for code in job.codes:
+            by_skill[code].append(job)
     base = issuer_url(settings, community_id)
     issued = []
     for code, jobs in by_skill.items():
-        shown = [stars[item.id] for item, *_ in jobs if item.id in stars]
+        shown = [job.stars for job in jobs if job.stars is not None]
         if not shown or sum(shown) / len(shown) < settings.credential_min_stars:
             continue
         skill = await _skill_name(uow, code)
@@ -281,18 +247,13 @@ async def award_milestones(
                 break
             evidence = [
                 Evidence(
-                    name=(
-                        f"{business.name}: {item.title}"
-                        if business.named_in_records
-                        else "A business"
-                    )
-                    + f", {skill.lower()}",
-                    narrative=f"Approved, {month_of(delivered_at)}"
-                    + (", delivered on time" if on_time else "")
-                    + (f", rated {stars[item.id]}★" if item.id in stars else "")
+                    name=f"{job.done_for[0].upper()}{job.done_for[1:]}, {skill.lower()}",
+                    narrative=f"Approved, {job.month}"
+                    + (", delivered on time" if job.on_time else "")
+                    + (f", rated {job.stars}★" if job.stars is not None else "")
                     + ".",
                 )
-                for item, business, delivered_at, on_time in jobs[:count]
+                for job in jobs[:count]
             ]
             made = await issue(
                 uow,

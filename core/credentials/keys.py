@@ -24,6 +24,8 @@ log = logging.getLogger("parentbrain.credentials")
 ALGORITHM = "RS256"  # Open Badges 3.0 requires verifiers to support it; the widest reach
 KEY_BITS = 2048
 FILE_KID = "operator"  # the kid of a key read from PARENTBRAIN_ISSUER_KEY_FILE
+_OPENED: dict[tuple[str, str], RSAKey] = {}  # keys opened in this process, by kid and passphrase
+_FROM_FILE: dict[str, tuple[tuple[int, int], RSAKey]] = {}  # the operator's file, while unchanged
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,16 @@ def _from_file(settings: Settings) -> SigningKey | None:
         else None
     )
     try:
-        pem = Path(settings.issuer_key_file).read_bytes()
+        path = Path(settings.issuer_key_file)
+        seen = path.stat()
+        cached = _FROM_FILE.get(str(path))
+        if cached is not None and cached[0] == (seen.st_mtime_ns, seen.st_size):
+            return SigningKey(FILE_KID, cached[1])
+        pem = path.read_bytes()
         # Encrypted with the passphrase, or kept plain by the operator's own secret store.
         encrypted = b"ENCRYPTED" in pem
         key = RSAKey.import_key(pem, password=passphrase if encrypted else None)
+        _FROM_FILE[str(path)] = ((seen.st_mtime_ns, seen.st_size), key)
     except (OSError, ValueError, TypeError) as err:
         # Never the file's content: only where it is and what kind of problem.
         raise DomainError(
@@ -118,14 +126,19 @@ async def signing_key(uow: UnitOfWork, settings: Settings) -> SigningKey:
     )
     if newest is None:
         return await _add_key(uow, settings)
-    try:
-        key = RSAKey.import_key(newest.private_pem.encode(), password=_passphrase(settings))
-    except ValueError:
-        raise DomainError(
-            "The credential signing key can't be opened with this passphrase; check "
-            "PARENTBRAIN_ISSUER_KEY_PASSPHRASE (or the passphrase file)."
-        ) from None
-    return SigningKey(newest.kid, key)
+    passphrase = _passphrase(settings)
+    # Opening the key is slow on purpose (the PEM's key derivation); once per process is enough.
+    opened = _OPENED.get((newest.kid, passphrase))
+    if opened is None:
+        try:
+            opened = RSAKey.import_key(newest.private_pem.encode(), password=passphrase)
+        except ValueError:
+            raise DomainError(
+                "The credential signing key can't be opened with this passphrase; check "
+                "PARENTBRAIN_ISSUER_KEY_PASSPHRASE (or the passphrase file)."
+            ) from None
+        _OPENED[(newest.kid, passphrase)] = opened
+    return SigningKey(newest.kid, opened)
 
 
 async def rotate(uow: UnitOfWork, settings: Settings) -> str:

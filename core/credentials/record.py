@@ -35,7 +35,9 @@ class Job:
     """One approved job, as the record shows it."""
 
     work_id: int
+    delivered_at: datetime
     month: str  # "March 2027"
+    codes: tuple[str, ...]
     skills: tuple[str, ...]
     done_for: str  # "Bloom Bakery: Proofread menu", or "a business" where it didn't agree
     named: bool
@@ -98,27 +100,37 @@ def month_of(moment: datetime) -> str:
     return f"{moment:%B %Y}"
 
 
-async def work_record(uow: UnitOfWork, member_id: int) -> WorkRecord:
+async def approved_jobs(
+    uow: UnitOfWork, member_id: int, community_id: int | None = None
+) -> list[Job]:
+    """The parent's approved jobs, newest first, with their skills and the ratings shown."""
     s = uow.session
-    member = await s.get_one(Member, member_id)
-    settings = await s.get(WorkRecordSettings, member_id)
     names = dict((await s.execute(select(SkillRow.code, SkillRow.name))).all())
-    rows = (
-        await s.execute(
-            select(WorkItem, Business, Community.title, Delivery.submitted_at, Delivery.on_time)
-            .join(Business, Business.id == WorkItem.business_id)
-            .join(Community, Community.id == WorkItem.community_id)
-            .join(
-                Delivery,
-                (Delivery.work_id == WorkItem.id)
-                & (Delivery.member_id == member_id)
-                & (Delivery.status == "approved"),
-            )
-            .where(WorkItem.assignee_member_id == member_id, WorkItem.status.in_(DONE))
-            .order_by(Delivery.submitted_at.desc(), WorkItem.id.desc())
+    query = (
+        select(
+            WorkItem.id,
+            WorkItem.title,
+            Business.name,
+            Business.named_in_records,
+            Community.title,
+            Delivery.submitted_at,
+            Delivery.on_time,
         )
-    ).all()
-    ids = [item.id for item, *_ in rows]
+        .join(Business, Business.id == WorkItem.business_id)
+        .join(Community, Community.id == WorkItem.community_id)
+        .join(
+            Delivery,
+            (Delivery.work_id == WorkItem.id)
+            & (Delivery.member_id == member_id)
+            & (Delivery.status == "approved"),
+        )
+        .where(WorkItem.assignee_member_id == member_id, WorkItem.status.in_(DONE))
+        .order_by(Delivery.submitted_at.desc(), WorkItem.id.desc())
+    )
+    if community_id is not None:
+        query = query.where(WorkItem.community_id == community_id)
+    rows = (await s.execute(query)).all()
+    ids = [row[0] for row in rows]
     skills_of: dict[int, list[str]] = defaultdict(list)
     stars_of: dict[int, int] = {}
     if ids:
@@ -134,6 +146,32 @@ async def work_record(uow: UnitOfWork, member_id: int) -> WorkRecord:
             )
         ):
             stars_of[work_id] = stars
+    jobs = []
+    for work_id, title, business, named, community, delivered_at, on_time in rows:
+        codes = tuple(sorted(skills_of.get(work_id, [])))
+        jobs.append(
+            Job(
+                work_id=work_id,
+                delivered_at=delivered_at,
+                month=month_of(delivered_at),
+                codes=codes,
+                skills=tuple(names.get(c, c) for c in codes),
+                done_for=f"{business}: {title}" if named else "a business",
+                named=bool(named),
+                on_time=bool(on_time),
+                stars=stars_of.get(work_id),
+                community=community,
+            )
+        )
+    return jobs
+
+
+async def work_record(uow: UnitOfWork, member_id: int) -> WorkRecord:
+    s = uow.session
+    member = await s.get_one(Member, member_id)
+    settings = await s.get(WorkRecordSettings, member_id)
+    names = dict((await s.execute(select(SkillRow.code, SkillRow.name))).all())
+    jobs = await approved_jobs(uow, member_id)
     lines: dict[str, SkillLine] = {}
     for owned in await s.scalars(select(MemberSkill).where(MemberSkill.member_id == member_id)):
         line = lines.setdefault(
@@ -141,31 +179,17 @@ async def work_record(uow: UnitOfWork, member_id: int) -> WorkRecord:
             SkillLine(names.get(owned.skill_code, owned.skill_code), owned.skill_code),
         )
         line.verified = owned.verified_at is not None
-    jobs, months, communities = [], set(), []
-    for item, business, community, delivered_at, on_time in rows:
-        codes = sorted(skills_of.get(item.id, []))
-        for code in codes:
-            line = lines.setdefault(code, SkillLine(names.get(code, code), code))
+    months, communities = set(), []
+    for job in jobs:
+        for code, name in zip(job.codes, job.skills, strict=True):
+            line = lines.setdefault(code, SkillLine(name, code))
             line.jobs += 1
-            line.on_time += bool(on_time)
-            if item.id in stars_of:
-                line.stars.append(stars_of[item.id])
-        months.add((delivered_at.year, delivered_at.month))
-        if community not in communities:
-            communities.append(community)
-        named = business.named_in_records
-        jobs.append(
-            Job(
-                work_id=item.id,
-                month=month_of(delivered_at),
-                skills=tuple(names.get(c, c) for c in codes),
-                done_for=f"{business.name}: {item.title}" if named else "a business",
-                named=named,
-                on_time=bool(on_time),
-                stars=stars_of.get(item.id),
-                community=community,
-            )
-        )
+            line.on_time += job.on_time
+            if job.stars is not None:
+                line.stars.append(job.stars)
+        months.add((job.delivered_at.year, job.delivered_at.month))
+        if job.community not in communities:
+            communities.append(job.community)
     credentials = tuple(
         CredentialLine(row.id, row.name, title, row.issued_at, row.revoked_at is not None)
         for row, title in (

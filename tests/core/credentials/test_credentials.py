@@ -267,3 +267,20 @@ async def test_an_operator_key_file_signs_and_is_published(world: World, tmp_pat
         assert "not a key" not in str(err.value)
     finally:
         world.app.settings.issuer_key_file = None
+
+
+async def test_a_community_sets_its_own_milestones(world: World) -> None:
+    await world.town()
+    kate = await world.moderator("Kate")
+    said = await world.app.handle(
+        c.ChangeCommunitySetting(actor=kate, name="milestones", value="2, 10")
+    )
+    assert "milestones: 2, 10" in said
+    for absurd in ("0", "lots", "5000"):
+        with pytest.raises(DomainError, match="milestones"):
+            await world.app.handle(
+                c.ChangeCommunitySetting(actor=kate, name="milestones", value=absurd)
+            )
+    priya = await world.parent("Priya")
+    await jobs_done(world, priya, await world.business("Bloom"), 2)
+    assert [r.name for r in await issued(world, priya)] == ["Proofreading: 2 jobs well done"]
