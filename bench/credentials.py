@@ -85,10 +85,18 @@ async def a_long_record(app: Any, jobs: int) -> Actor:
             insert(WorkItem),
             [
                 {
-                    "id": i, "community_id": 1, "business_id": 1, "title": f"Job {i}",
-                    "description": "Done.", "budget_minor": 2500, "currency": "GBP",
-                    "fee_bps": 1500, "estimated_minutes": 45, "deadline": w,
-                    "status": WorkStatus.PAID, "assignee_member_id": parent.member_id,
+                    "id": i,
+                    "community_id": 1,
+                    "business_id": 1,
+                    "title": f"Job {i}",
+                    "description": "Done.",
+                    "budget_minor": 2500,
+                    "currency": "GBP",
+                    "fee_bps": 1500,
+                    "estimated_minutes": 45,
+                    "deadline": w,
+                    "status": WorkStatus.PAID,
+                    "assignee_member_id": parent.member_id,
                     "created_at": w,
                 }
                 for i, w in zip(ids, when, strict=True)
@@ -102,8 +110,12 @@ async def a_long_record(app: Any, jobs: int) -> Actor:
             insert(Delivery),
             [
                 {
-                    "work_id": i, "member_id": parent.member_id, "body": "link",
-                    "status": "approved", "submitted_at": w, "auto_approve_at": w,
+                    "work_id": i,
+                    "member_id": parent.member_id,
+                    "body": "link",
+                    "status": "approved",
+                    "submitted_at": w,
+                    "auto_approve_at": w,
                     "on_time": i % 7 != 0,
                 }
                 for i, w in zip(ids, when, strict=True)
@@ -113,8 +125,11 @@ async def a_long_record(app: Any, jobs: int) -> Actor:
             insert(Rating),
             [
                 {
-                    "work_id": i, "rater_member_id": shop.member_id,
-                    "ratee_member_id": parent.member_id, "stars": 4 + i % 2, "visible": True,
+                    "work_id": i,
+                    "rater_member_id": shop.member_id,
+                    "ratee_member_id": parent.member_id,
+                    "stars": 4 + i % 2,
+                    "visible": True,
                     "created_at": w,
                 }
                 for i, w in zip(ids, when, strict=True)
@@ -124,8 +139,12 @@ async def a_long_record(app: Any, jobs: int) -> Actor:
             insert(Payout),
             [
                 {
-                    "work_id": i, "member_id": parent.member_id, "amount_minor": 2125,
-                    "currency": "GBP", "status": "sent", "created_at": w,
+                    "work_id": i,
+                    "member_id": parent.member_id,
+                    "amount_minor": 2125,
+                    "currency": "GBP",
+                    "status": "sent",
+                    "created_at": w,
                 }
                 for i, w in zip(ids, when, strict=True)
             ],
