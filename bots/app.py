@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import migrations
 from bots.file_store import choose_file_store
 from bots.metrics import PrometheusMeter
+from bots.moodle import MoodleSites
 from core.bus import Handler, MessageBus
 from core.clock import Clock, SystemClock
 from core.commands import Command, MoveOffersOn
@@ -23,6 +24,9 @@ from core.doorbell import Doorbell
 from core.events import Event
 from core.files import FileStore, NoFileStore
 from core.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
+from core.lms.connecting import adopt_configured_site
+from core.lms.site import LearningSites, NoLearningSites
+from core.lms.syncing import SyncReport, sync_learning_sites
 from core.outbox import OutboxDispatcher
 from core.ports import Messenger, PaymentGateway, Router
 from core.sweeps import SweepReport, sweep
@@ -92,6 +96,13 @@ class ParentBrain:
     messengers: dict[str, Messenger] = field(default_factory=dict)
     meter: PrometheusMeter = field(default_factory=PrometheusMeter)
     files: FileStore = field(default_factory=NoFileStore)
+    lms: LearningSites = field(default_factory=NoLearningSites)
+
+    async def sync_learning(self, *, everything: bool = False) -> SyncReport:
+        """Completions from each community's learning site that is due a read."""
+        return await sync_learning_sites(
+            self.uow, self.lms, self.settings, self.files, everything=everything
+        )
 
     def stripe_webhook(self) -> StripeWebhook | None:
         """The webhook receiver, when Stripe is the gateway."""
@@ -126,6 +137,9 @@ class ParentBrain:
         return report
 
     async def close(self) -> None:
+        closing = getattr(self.lms, "close", None)
+        if closing is not None:
+            await closing()
         await self.engine.dispose()
 
 
@@ -139,9 +153,11 @@ async def bootstrap(
     engine: AsyncEngine | None = None,
     schema: str = "migrate",  # "migrate" (Alembic), "create" (tests), or "none"
     files: FileStore | None = None,
+    lms: LearningSites | None = None,
 ) -> ParentBrain:
     clock = clock or SystemClock()
     files = files or choose_file_store(settings)
+    lms = lms or MoodleSites(settings.lms_timeout_seconds)
     gateway = gateway or choose_gateway(settings)
     engine = engine or make_engine(settings.database_url)
     if schema == "migrate":
@@ -169,11 +185,13 @@ async def bootstrap(
             "router": router or choose_router(settings),
             "clock": clock,
             "files": files,
+            "lms": lms,
         },
         meter=meter,
     )
     async with uow() as work:
-        await adopt_configured_community(work, settings)
+        community_id = await adopt_configured_community(work, settings)
+        await adopt_configured_site(work, settings, community_id)
         await work.commit()
     messengers = dict(messengers or {})
     return ParentBrain(
@@ -193,4 +211,5 @@ async def bootstrap(
         messengers=messengers,
         meter=meter,
         files=files,
+        lms=lms,
     )

@@ -263,6 +263,19 @@ async def serve(
         coalesce=True,
         next_run_time=brain.clock.now(),
     )
+    learning = asyncio.Lock()  # one read of the learning sites at a time
+
+    async def sync_learning() -> None:
+        async with learning:
+            report = await brain.sync_learning()
+            if report.completions or report.failed:
+                log.info(
+                    "learning sites: %s completions recorded, %s sites failed",
+                    report.completions,
+                    len(report.failed),
+                )
+
+    scheduler.add_job(sync_learning, "interval", seconds=60, max_instances=1, coalesce=True)
     served = web_app(brain, adapters)
     served[READINESS]["sweeper"] = lambda: scheduler.running
     runner = web.AppRunner(served)

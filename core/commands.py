@@ -488,3 +488,62 @@ class NameBusinessInRecords(Command):
 
     actor: Actor
     named: bool
+
+
+class ConnectLearningSite(Command):
+    """/lms connect <url>: a moderator starts connecting the community's Moodle site; the
+    token is asked for privately (/lmstoken)."""
+
+    actor: Actor
+    url: str = Field(min_length=1, max_length=300)
+
+
+class GiveLearningToken(Command):
+    """/lmstoken <token>, in private: the web-service token a /lms connect is waiting for."""
+
+    actor: Actor
+    token: SecretStr = Field(max_length=200)
+
+
+class DisconnectLearningSite(Command):
+    actor: Actor
+
+
+class MapCourse(Command):
+    """/lms map <course id> <skill> [level]: the course counts for the skill at that level."""
+
+    actor: Actor
+    course_id: int = Field(ge=1, le=10**12)
+    skill: str = Field(min_length=1, max_length=80)
+    level: str = Field(default="", max_length=20)
+
+
+class UnmapCourse(Command):
+    actor: Actor
+    course_id: int = Field(ge=1, le=10**12)
+
+
+class LinkLearningAccount(Command):
+    """/lms link <username or email>: a code is sent to that account through the site."""
+
+    actor: Actor
+    who: str = Field(min_length=1, max_length=200)
+
+
+class ConfirmLearningCode(Command):
+    """/lms code <code>: the code the site's message gave, proving the account is theirs."""
+
+    actor: Actor
+    code: str = Field(min_length=1, max_length=20)
+
+
+class SyncLearningSite(Command):
+    """/lms sync: read the community's learning site's completions now."""
+
+    actor: Actor
+
+
+class ListSiteCourses(Command):
+    """/lms courses: the site's courses, and which count for which skill."""
+
+    actor: Actor

@@ -128,6 +128,13 @@ class Settings(BaseSettings):
     credential_min_stars: float = Field(default=4.5, ge=1, le=5)
     credential_valid_days: int = Field(default=0, ge=0)  # 0: they don't expire
 
+    # A learning system (Moodle) for the first community, set by the operator; others connect
+    # theirs with /lms connect. Completions are read every this many minutes.
+    lms_url: str | None = None
+    lms_token: SecretStr | None = None
+    lms_sync_minutes: float = Field(default=15, gt=0)
+    lms_timeout_seconds: float = Field(default=10, gt=0, le=120)
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -549,3 +549,59 @@ class IssuedCredential(Base):
     issued_at: Mapped[datetime]
     valid_until: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class LearningSite(Base):
+    """A community's learning system (a Moodle site): its address and web-service token,
+    the token sealed at rest (core/sealed.py); and how its last sync went."""
+
+    __tablename__ = "lms_sites"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(300))
+    sealed_token: Mapped[str | None] = mapped_column(Text)  # None: waiting for the token
+    site_name: Mapped[str] = mapped_column(String(200), default="")
+    # Who connected it (None: the operator, in settings); only they may give its token.
+    connected_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    asked_at: Mapped[datetime]
+    connected_at: Mapped[datetime | None]
+    last_sync_at: Mapped[datetime | None]
+    last_sync_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class LearningCourse(Base):
+    """A course on the community's site that counts for a skill, at a level."""
+
+    __tablename__ = "lms_courses"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    course_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"))
+    level: Mapped[int] = mapped_column(Integer)
+
+
+class LearningAccount(Base):
+    """A parent's account on the community's site, proved with a code sent there."""
+
+    __tablename__ = "lms_accounts"
+    __table_args__ = (UniqueConstraint("community_id", "lms_user_id"),)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True, index=True)
+    lms_user_id: Mapped[int | None] = mapped_column(BigInteger)  # set once the code is typed
+    username: Mapped[str] = mapped_column(String(200))
+    pending_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    code_expires_at: Mapped[datetime | None]
+    wrong_codes: Mapped[int] = mapped_column(Integer, default=0)
+    linked_at: Mapped[datetime | None]
+
+
+class CourseCompletion(Base):
+    """A mapped course a parent completed, recorded once: it verified their skill."""
+
+    __tablename__ = "lms_completions"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True, index=True)
+    course_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    course_name: Mapped[str] = mapped_column(String(300))
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"))
+    recorded_at: Mapped[datetime]

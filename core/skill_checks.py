@@ -17,9 +17,9 @@ from core.credentials.issuing import award_skill_check
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.files import FileStore
 from core.handlers.common import catalogue, local_time_text, member_of
-from core.models import MemberSkill, QuizAttempt
+from core.models import LearningCourse, MemberSkill, QuizAttempt
 from core.notices import Action
-from core.skills import SkillCatalogue
+from core.skills import LEVEL_NAMES, SkillCatalogue
 from core.uow import UnitOfWork
 
 DEFAULT_FILE = Path(__file__).with_name("skill_checks.yaml")
@@ -89,17 +89,19 @@ async def learn(
 ) -> str:
     """/learn: the skill checks there are, with their courses (none where a community has
     switched them off)."""
+    courses = await mapped_courses(uow, community_id, skill)
     if not (await community_settings(uow, settings, community_id)).skill_checks:
-        return NO_CHECKS_HERE
+        return "\n".join([NO_CHECKS_HERE, *courses])
     skills = await catalogue(uow)
     checks = by_code(load_checks(settings.skill_checks_file), skills)
     if skill.strip():
         code = skills.resolve(skill)
         if code not in checks:
-            return f"There's no skill check for {skills.name(code).lower()} yet."
+            none = f"There's no skill check for {skills.name(code).lower()} yet."
+            return "\n".join([none, *courses])
         checks = {code: checks[code]}
     if not checks:
-        return "There are no skill checks yet; moderators can add them."
+        return "\n".join(["There are no skill checks yet; moderators can add them.", *courses])
     lines = ["Skill checks (pass one to show a verified badge; offers count it):"]
     for code, check in sorted(checks.items()):
         course = f" Course: {check.course}" if check.course else ""
@@ -107,7 +109,32 @@ async def learn(
             f"• {skills.name(code)}: {len(check.questions)} questions, pass with "
             f"{check.pass_mark}. Type /quiz {skills.name(code).lower()}.{course}"
         )
-    return "\n".join(lines)
+    return "\n".join([*lines, *courses])
+
+
+async def mapped_courses(uow: UnitOfWork, community_id: int | None, skill: str = "") -> list[str]:
+    """The community's learning-site courses that count for a skill, as /learn lists them."""
+    from core.lms.connecting import connected_site  # the learning site is optional
+    from core.lms.site import course_link
+
+    site = await connected_site(uow, community_id)
+    if site is None:
+        return []
+    query = select(LearningCourse).where(LearningCourse.community_id == site.community_id)
+    skills = await catalogue(uow)
+    if skill.strip():
+        query = query.where(LearningCourse.skill_code == skills.resolve(skill))
+    rows = (await uow.session.scalars(query.order_by(LearningCourse.skill_code))).all()
+    if not rows:
+        return []
+    lines = [f"Courses on {site.site_name} that count (finish one to be verified):"]
+    lines += [
+        f"• {skills.name(row.skill_code)}: {row.name} ({LEVEL_NAMES[row.level]}) "
+        f"{course_link(site.url, row.course_id)}"
+        for row in rows
+    ]
+    lines.append("Link your account there with /lms link <username or email>.")
+    return lines
 
 
 async def start_quiz(

@@ -97,7 +97,9 @@ class ParentBrainBot(commands.Bot):
         )
         for cog in cogs:
             await self.add_cog(cog)
-        for entry in runnable(Place.GROUP):  # everything core carries out by itself
+        # Everything core carries out by itself, in the server or (a secret) in a DM only.
+        chat = {e.name: e for e in [*runnable(Place.GROUP), *runnable(Place.PRIVATE)]}
+        for entry in chat.values():
             self.tree.add_command(carried_out_by_core(entry))
         for command in self.tree.get_commands():
             if isinstance(command, app_commands.Command):

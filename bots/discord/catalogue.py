@@ -11,10 +11,11 @@ from discord import app_commands
 
 from bots.discord.common import brain_of, respond
 from core.actors import Role
-from core.catalogue import Entry, find
+from core.catalogue import Entry, Place, find
 from core.handlers.common import catalogue as skill_catalogue
 
 IN_THE_SERVER = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+IN_A_DM = app_commands.AppCommandContext(guild=False, dm_channel=True, private_channel=False)
 IN_THE_SERVER_OR_DM = app_commands.AppCommandContext(
     guild=True, dm_channel=True, private_channel=False
 )
@@ -112,5 +113,7 @@ def place(command: app_commands.Command[Any, ..., Any]) -> None:
     if entry.role is Role.MODERATOR:
         command.allowed_contexts = IN_THE_SERVER
         command.default_permissions = discord.Permissions(manage_guild=True)
+    elif Place.GROUP not in entry.places:  # a secret, say: typed to the bot alone
+        command.allowed_contexts = IN_A_DM
     else:
         command.allowed_contexts = IN_THE_SERVER_OR_DM

@@ -10,6 +10,7 @@ from core import views
 from core.actors import Actor
 from core.answers import answer
 from core.forms import PROFILE
+from core.lms.linking import linked_courses
 from core.profiles import save_profile
 
 
@@ -22,8 +23,10 @@ async def show(request: web.Request, actor: Actor) -> web.StreamResponse:
     brain = request.app[BRAIN]
     async with brain.uow() as uow:
         shown = await views.profile_shown(uow, actor, brain.settings.currency)
+        learning = await linked_courses(uow, actor.member_id)
     context = await page_context(request, actor)
     context |= {"summary": shown.summary, "form": PROFILE, "current": shown.saved}
+    context |= {"learning": learning}
     return render(request, "profile.html", context)
 
 

@@ -177,3 +177,75 @@ async def showname(services: Services, actor: Actor, typed: Typed) -> Reply:
             'or /showname off to keep it to "a business".'
         )
     return str(await services.handle(c.NameBusinessInRecords(actor=actor, named=said == "on")))
+
+
+LMS_CHOICES = ("link", "code", "connect", "courses", "map", "unmap", "sync", "disconnect")
+
+
+def _course_number(details: str, example: str) -> int:
+    return parse_number(details.split()[0] if details.split() else "", "course", example)
+
+
+async def lms(services: Services, actor: Actor, typed: Typed) -> Reply:
+    """/lms: the community's learning site. Parents link their account (link, code);
+    moderators connect it and map its courses (connect, courses, map, unmap, sync, disconnect)."""
+    from core.lms import connecting, linking  # after core.handlers, which they need
+
+    what = typed.get("what", "").strip().lower()
+    details = typed.get("details", "").strip()
+    if not what:
+        async with services.uow() as uow:
+            if actor.is_moderator and actor.community_id is not None:
+                return await connecting.site_state(uow, actor.community_id)
+            return await linking.parents_learning(uow, actor)
+    if what == "link":
+        if not details:
+            raise DomainError(
+                "Type your username or email on the site: /lms link priya@example.com"
+            )
+        return str(await services.handle(c.LinkLearningAccount(actor=actor, who=details)))
+    if what == "code":
+        if not details:
+            raise DomainError("Type the code from your message on the site: /lms code 123456")
+        return str(await services.handle(c.ConfirmLearningCode(actor=actor, code=details)))
+    if what == "connect":
+        if not details:
+            raise DomainError("Type the site's address: /lms connect https://learn.example.org")
+        return str(await services.handle(c.ConnectLearningSite(actor=actor, url=details)))
+    if what == "courses":
+        return str(await services.handle(c.ListSiteCourses(actor=actor)))
+    if what == "map":
+        words = details.split()
+        number = _course_number(details, "/lms map 12 proofreading intermediate")
+        level = words[-1] if len(words) > 2 and words[-1].lower() in LEVEL_WORDS else ""
+        skill = " ".join(words[1 : len(words) - (1 if level else 0)])
+        if not skill:
+            raise DomainError(
+                "Say which skill it counts for: /lms map 12 proofreading intermediate"
+            )
+        return str(
+            await services.handle(
+                c.MapCourse(actor=actor, course_id=number, skill=skill, level=level)
+            )
+        )
+    if what == "unmap":
+        number = _course_number(details, "/lms unmap 12")
+        return str(await services.handle(c.UnmapCourse(actor=actor, course_id=number)))
+    if what == "sync":
+        return str(await services.handle(c.SyncLearningSite(actor=actor)))
+    if what == "disconnect":
+        return str(await services.handle(c.DisconnectLearningSite(actor=actor)))
+    raise DomainError(
+        "Type /lms link <your username or email> to link your account on the learning site; "
+        "moderators: /lms connect <address>, /lms courses, /lms map, /lms sync or /lms disconnect."
+    )
+
+
+LEVEL_WORDS = ("beginner", "intermediate", "expert", "1", "2", "3")
+
+
+async def lms_token(services: Services, actor: Actor, typed: Typed) -> Reply:
+    token = typed.get("token", "").strip()
+    if not token:
+        raise DomainError("Type the site's web-service token after the command: /lmstoken <token>")
+    return str(await services.handle(c.GiveLearningToken(actor=actor, token=token)))

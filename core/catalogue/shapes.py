@@ -52,6 +52,8 @@ class Option:
     choices: tuple[str, ...] = ()  # the only values it takes, offered as a list where that fits
     suggests: str | None = None  # what to suggest while typing: "skills"
     long: bool = False  # a paragraph rather than a line, on forms
+    secret: bool = False  # never shown back (a password box on the web)
+    max_length: int = 300  # what a form lets be typed (the command checks its own limit too)
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,14 @@ class Entry:
     separator: str = " "  # what parts the words typed in a chat, as in "/business Name, email"
     # Said only where the platform works that way: Telegram's step-by-step questions, say.
     notes: Mapping[str, str] = field(default_factory=dict)
+    # Anyone may use it, and moderators can do more with it: the front end asks the platform
+    # whether the person moderates, as for a moderator's command.
+    moderators_too: bool = False
 
     @property
     def asks_platform_about_moderators(self) -> bool:
         """Whether the front end must ask the platform if the person moderates, first."""
-        return self.role is Role.MODERATOR or self.name == "help"
+        return self.role is Role.MODERATOR or self.name == "help" or self.moderators_too
 
     def for_role(self, roles: frozenset[Role]) -> bool:
         if self.role is Role.PARENT:

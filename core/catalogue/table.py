@@ -218,6 +218,37 @@ PARENTS = (
         run=runners.quiz,
     ),
     Entry(
+        "lms",
+        Role.PARENT,
+        "the community's courses (Moodle): link your account; moderators connect and map",
+        "[link <username or email>|code <code>|connect <address>|courses|map <course> <skill> "
+        "[level]|unmap <course>|sync|disconnect]",
+        (
+            Option(
+                "what",
+                "empty to see it; link or code; moderators: connect, courses, map, unmap, sync…",
+                "link",
+                choices=runners.LMS_CHOICES,
+            ),
+            Option("details", "what goes with it: a username, a code, an address, a course", "<…>"),
+        ),
+        run=runners.lms,
+        moderators_too=True,
+    ),
+    Entry(
+        "lmstoken",
+        Role.PARENT,
+        "give the learning site's token a /lms connect asked you for (privately)",
+        "<token>",
+        (
+            Option(
+                "token", "the site's web-service token", "<token>", required=True, secret=True
+            ),
+        ),
+        places=frozenset({Place.PRIVATE, Place.WEB}),
+        run=runners.lms_token,
+    ),
+    Entry(
         "record",
         Role.PARENT,
         "your work record and credentials, to share with anyone",

@@ -223,6 +223,49 @@ async def award_skill_check(
     )
 
 
+async def award_course(
+    uow: UnitOfWork,
+    settings: Settings,
+    files: FileStore,
+    *,
+    member_id: int,
+    community_id: int,
+    course_id: int,
+    course_name: str,
+    skill_code: str,
+    level: str,
+) -> str:
+    """A course completed on the community's learning site; the skill's name, for words."""
+    skill = await _skill_name(uow, skill_code)
+    base = issuer_url(settings, community_id)
+    await issue(
+        uow,
+        settings,
+        files,
+        member_id=member_id,
+        community_id=community_id,
+        key=f"course:{course_id}",
+        skill_code=skill_code,
+        achievement=Achievement(
+            id=f"{base}/achievements/course-{course_id}",
+            name=f"{skill}: {course_name}",
+            description=f'Completed the course "{course_name}", which the community counts '
+            f"for {skill.lower()} at {level} level.",
+            criteria=f'Complete "{course_name}" on the community\'s learning site, as the '
+            "site's own course completion criteria define.",
+            achievement_type="Course",
+            skill=skill,
+        ),
+        evidence=[
+            Evidence(
+                name=course_name,
+                narrative=f"Completed, as its learning site reported, {month_of(uow.now())}.",
+            )
+        ],
+    )
+    return skill
+
+
 async def award_milestones(
     uow: UnitOfWork, settings: Settings, files: FileStore, member_id: int, community_id: int
 ) -> list[IssuedCredential]:

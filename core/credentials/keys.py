@@ -5,8 +5,6 @@ rotated so that every earlier public key stays published."""
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from sqlalchemy import select
 from core.config import Settings
 from core.errors import DomainError
 from core.models import IssuerKey
+from core.sealed import passphrase
 from core.uow import UnitOfWork
 
 log = logging.getLogger("parentbrain.credentials")
@@ -45,29 +44,10 @@ def keys_url(settings: Settings) -> str:
     return f"{base_url(settings)}/credentials/keys.json"
 
 
-def _passphrase(settings: Settings) -> str:
-    if settings.issuer_key_passphrase is not None:
-        return settings.issuer_key_passphrase.get_secret_value()
-    path = Path(settings.issuer_passphrase_file)
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    made = secrets.token_urlsafe(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        out.write(made)
-    log.warning(
-        "Made a passphrase for the credential signing key in %s (owner-only). Keep it with "
-        "your backups, or set PARENTBRAIN_ISSUER_KEY_PASSPHRASE instead.",
-        path,
-    )
-    return made
-
-
 def _from_file(settings: Settings) -> SigningKey | None:
     if not settings.issuer_key_file:
         return None
-    passphrase = (
+    given = (
         settings.issuer_key_passphrase.get_secret_value()
         if settings.issuer_key_passphrase
         else None
@@ -81,7 +61,7 @@ def _from_file(settings: Settings) -> SigningKey | None:
         pem = path.read_bytes()
         # Encrypted with the passphrase, or kept plain by the operator's own secret store.
         encrypted = b"ENCRYPTED" in pem
-        key = RSAKey.import_key(pem, password=passphrase if encrypted else None)
+        key = RSAKey.import_key(pem, password=given if encrypted else None)
         _FROM_FILE[str(path)] = ((seen.st_mtime_ns, seen.st_size), key)
     except (OSError, ValueError, TypeError) as err:
         # Never the file's content: only where it is and what kind of problem.
@@ -105,7 +85,7 @@ async def _add_key(uow: UnitOfWork, settings: Settings) -> SigningKey:
             kid=kid,
             algorithm=ALGORITHM,
             public_jwk=public,
-            private_pem=key.as_pem(private=True, password=_passphrase(settings)).decode(),
+            private_pem=key.as_pem(private=True, password=passphrase(settings)).decode(),
             created_at=uow.now(),
         )
     )
@@ -126,18 +106,18 @@ async def signing_key(uow: UnitOfWork, settings: Settings) -> SigningKey:
     )
     if newest is None:
         return await _add_key(uow, settings)
-    passphrase = _passphrase(settings)
+    secret = passphrase(settings)
     # Opening the key is slow on purpose (the PEM's key derivation); once per process is enough.
-    opened = _OPENED.get((newest.kid, passphrase))
+    opened = _OPENED.get((newest.kid, secret))
     if opened is None:
         try:
-            opened = RSAKey.import_key(newest.private_pem.encode(), password=passphrase)
+            opened = RSAKey.import_key(newest.private_pem.encode(), password=secret)
         except ValueError:
             raise DomainError(
                 "The credential signing key can't be opened with this passphrase; check "
                 "PARENTBRAIN_ISSUER_KEY_PASSPHRASE (or the passphrase file)."
             ) from None
-        _OPENED[(newest.kid, passphrase)] = opened
+        _OPENED[(newest.kid, secret)] = opened
     return SigningKey(newest.kid, opened)
 
 

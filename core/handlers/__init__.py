@@ -23,6 +23,9 @@ from core.handlers import (
     trust,
     work,
 )
+from core.lms import connecting as lms_connecting
+from core.lms import linking as lms_linking
+from core.lms import syncing as lms_syncing
 
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterAccount: members.register_account,
@@ -77,6 +80,15 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.StopSharingRecord: records.stop_sharing_record,
     c.ShowEarningsOnRecord: records.show_earnings_on_record,
     c.NameBusinessInRecords: records.name_business_in_records,
+    c.ConnectLearningSite: lms_connecting.connect_learning_site,
+    c.GiveLearningToken: lms_connecting.give_learning_token,
+    c.DisconnectLearningSite: lms_connecting.disconnect_learning_site,
+    c.ListSiteCourses: lms_connecting.list_site_courses,
+    c.MapCourse: lms_connecting.map_course,
+    c.UnmapCourse: lms_connecting.unmap_course,
+    c.LinkLearningAccount: lms_linking.link_learning_account,
+    c.ConfirmLearningCode: lms_linking.confirm_learning_code,
+    c.SyncLearningSite: lms_syncing.sync_now,
 }
 
 EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {

@@ -24,8 +24,10 @@ from core.models import (
     Base,
     Block,
     Business,
+    CourseCompletion,
     DeliveredFile,
     Delivery,
+    LearningAccount,
     LedgerEntry,
     LinkCode,
     Membership,
@@ -193,6 +195,8 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork, files: FileStore) -> str:
     # Their credentials read as revoked to any verifier; their record's address is gone.
     await revoke_all(uow, member.id)
     await s.execute(delete(WorkRecordSettings).where(WorkRecordSettings.member_id == member.id))
+    for learning in (LearningAccount, CourseCompletion):
+        await s.execute(delete(learning).where(learning.member_id == member.id))
     return (
         "Done: your personal details are erased. The ledger keeps its amounts under a number "
         "only. Thank you for being part of the community."

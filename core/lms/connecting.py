@@ -1,0 +1,301 @@
+"""Connecting a community's learning site, mapping its courses to skills, and what the
+moderators see of it. The token is asked for in private and kept sealed (core/sealed.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, func, select
+
+from core.actors import Actor
+from core.commands import (
+    ConnectLearningSite,
+    DisconnectLearningSite,
+    GiveLearningToken,
+    ListSiteCourses,
+    MapCourse,
+    UnmapCourse,
+)
+from core.config import Settings
+from core.errors import DomainError
+from core.handlers.common import catalogue, member_of
+from core.lms.site import NEEDED_FUNCTIONS, LearningSites
+from core.models import Community, LearningAccount, LearningCourse, LearningSite
+from core.notices import MODERATORS, Notice
+from core.sealed import seal, unseal
+from core.skills import LEVEL_NAMES, LEVELS
+from core.uow import UnitOfWork
+
+TOKEN_PURPOSE = "lms token"
+TOKEN_WAIT = timedelta(minutes=15)
+HOW_TO_MAKE_A_TOKEN = (
+    "In Moodle: Site administration > Server > Web services > Manage tokens (see the README "
+    "for the service's functions)."
+)
+
+
+def _here(actor: Actor) -> int:
+    actor.require_moderator()
+    if actor.community_id is None:
+        raise DomainError("Do this from your community's chat, where you moderate.")
+    return actor.community_id
+
+
+def site_address(typed: str) -> str:
+    """The site's address as people copy it from the browser, checked and tidied."""
+    address = typed.strip().rstrip("/")
+    for ending in ("/login/index.php", "/my", "/index.php"):
+        address = address.removesuffix(ending)
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in address:
+        raise DomainError(
+            "That isn't a web address; type it like: /lms connect https://learn.example.org"
+        )
+    if parts.query or parts.fragment:
+        raise DomainError("Give the site's address alone, like https://learn.example.org")
+    return address
+
+
+async def connected_site(uow: UnitOfWork, community_id: int | None) -> LearningSite | None:
+    if community_id is None:
+        return None
+    site = await uow.session.get(LearningSite, community_id)
+    return site if site is not None and site.sealed_token is not None else None
+
+
+def token_of(settings: Settings, site: LearningSite) -> str:
+    assert site.sealed_token is not None
+    return unseal(settings, TOKEN_PURPOSE, site.sealed_token)
+
+
+async def connect_learning_site(cmd: ConnectLearningSite, uow: UnitOfWork) -> str:
+    community_id = _here(cmd.actor)
+    address = site_address(cmd.url)
+    site = await uow.session.get(LearningSite, community_id)
+    if site is not None and site.sealed_token is not None:
+        raise DomainError(
+            f"This community is connected to {site.site_name or site.url} already; "
+            "/lms disconnect first to connect another site."
+        )
+    if site is None:
+        site = LearningSite(community_id=community_id, site_name="")
+        uow.session.add(site)
+    site.url, site.connected_by_member_id, site.asked_at = address, cmd.actor.member_id, uow.now()
+    await uow.notify(
+        Notice(
+            to=cmd.actor.member_id,
+            text=f"To connect {address}, send me its web-service token here, privately: type "
+            "/lmstoken followed by the token, within 15 minutes. It is kept encrypted and never "
+            f"shown again. {HOW_TO_MAKE_A_TOKEN}",
+        )
+    )
+    return (
+        "I've asked you for the site's token in a private message. Never paste a token in a group."
+    )
+
+
+async def give_learning_token(
+    cmd: GiveLearningToken, uow: UnitOfWork, settings: Settings, lms: LearningSites
+) -> str:
+    site = await uow.session.scalar(
+        select(LearningSite)
+        .where(
+            LearningSite.connected_by_member_id == cmd.actor.member_id,
+            LearningSite.sealed_token.is_(None),
+            LearningSite.asked_at >= uow.now() - TOKEN_WAIT,
+        )
+        .order_by(LearningSite.asked_at.desc())
+        .limit(1)
+    )
+    if site is None:
+        raise DomainError(
+            "No site is waiting for a token from you (or it waited over 15 minutes); a "
+            "moderator starts with /lms connect <address> in the community."
+        )
+    token = cmd.token.get_secret_value().strip()
+    if not token:
+        raise DomainError("Type the token after the command: /lmstoken <token>")
+    info = await lms.site_info(site.url, token)
+    missing = [f for f in NEEDED_FUNCTIONS if info.functions and f not in info.functions]
+    if missing:
+        raise DomainError(
+            f"The token works, but its service doesn't allow {', '.join(missing)}; add them "
+            "to the service in Moodle and send the token again."
+        )
+    site.sealed_token = seal(settings, TOKEN_PURPOSE, token)
+    site.site_name, site.connected_at, site.last_sync_error = info.name[:200], uow.now(), None
+    member = await member_of(uow, cmd.actor)
+    await uow.notify(
+        Notice(
+            to=MODERATORS,
+            community_id=site.community_id,
+            text=f"{member.display_name} connected the learning site {info.name} ({site.url}). "
+            "Map its courses to skills with /lms courses and /lms map.",
+        )
+    )
+    return (
+        f"Connected to {info.name}. Next, map its courses to skills: /lms courses lists them, "
+        "then /lms map <course id> <skill> [level]."
+    )
+
+
+async def disconnect_learning_site(cmd: DisconnectLearningSite, uow: UnitOfWork) -> str:
+    community_id = _here(cmd.actor)
+    site = await uow.session.get(LearningSite, community_id)
+    if site is None:
+        return "This community isn't connected to a learning site."
+    for table in (LearningCourse, LearningAccount):
+        await uow.session.execute(delete(table).where(table.community_id == community_id))
+    await uow.session.delete(site)
+    return (
+        "Disconnected: the token is deleted, course mappings and linked accounts are gone. "
+        "Completions already recorded stay on parents' records."
+    )
+
+
+def _level(typed: str) -> int:
+    word = typed.strip().lower()
+    if not word:
+        return LEVELS["intermediate"]
+    if word in LEVELS:
+        return LEVELS[word]
+    if word in ("1", "2", "3"):
+        return int(word)
+    raise DomainError("The level is beginner, intermediate or expert.")
+
+
+async def map_course(
+    cmd: MapCourse, uow: UnitOfWork, settings: Settings, lms: LearningSites
+) -> str:
+    community_id = _here(cmd.actor)
+    site = await connected_site(uow, community_id)
+    if site is None:
+        raise DomainError("Connect the community's learning site first: /lms connect <address>.")
+    level = _level(cmd.level)
+    skills = await catalogue(uow)
+    code = skills.resolve(cmd.skill)
+    courses = {c.id: c for c in await lms.courses(site.url, token_of(settings, site))}
+    course = courses.get(cmd.course_id)
+    if course is None:
+        raise DomainError(
+            f"{site.site_name or 'The site'} has no course {cmd.course_id}; /lms courses "
+            "lists them."
+        )
+    mapped = await uow.session.get(LearningCourse, (community_id, course.id))
+    if mapped is None:
+        mapped = LearningCourse(community_id=community_id, course_id=course.id)
+        uow.session.add(mapped)
+    mapped.name, mapped.skill_code, mapped.level = course.name[:300], code, level
+    return (
+        f'Done: "{course.name}" counts for {skills.name(code).lower()} at '
+        f"{LEVEL_NAMES[level]} level. Parents who complete it are verified, and /learn lists it."
+    )
+
+
+async def unmap_course(cmd: UnmapCourse, uow: UnitOfWork) -> str:
+    community_id = _here(cmd.actor)
+    mapped = await uow.session.get(LearningCourse, (community_id, cmd.course_id))
+    if mapped is None:
+        raise DomainError(f"Course {cmd.course_id} isn't mapped to a skill here.")
+    await uow.session.delete(mapped)
+    return f'"{mapped.name}" no longer counts for a skill. Completions already recorded stay.'
+
+
+async def site_state(uow: UnitOfWork, community_id: int) -> str:
+    """/lms for moderators: the connection, its last sync and its mappings."""
+    site = await uow.session.get(LearningSite, community_id)
+    if site is None:
+        return (
+            "No learning site is connected. A moderator connects Moodle with "
+            "/lms connect <address>."
+        )
+    if site.sealed_token is None:
+        return (
+            f"Waiting for the token for {site.url}: the moderator who asked types /lmstoken "
+            "<token> in a private chat with me."
+        )
+    mapped = await uow.session.scalar(
+        select(func.count()).where(LearningCourse.community_id == community_id)
+    )
+    linked = await uow.session.scalar(
+        select(func.count()).where(
+            LearningAccount.community_id == community_id,
+            LearningAccount.lms_user_id.is_not(None),
+        )
+    )
+    synced = (
+        f"last read {site.last_sync_at:%d %b %H:%M} UTC" if site.last_sync_at else "not read yet"
+    )
+    lines = [
+        f"Connected to {site.site_name} ({site.url}); completions {synced}.",
+        f"{mapped} course{'s' if mapped != 1 else ''} mapped to skills, {linked} parent"
+        f"{'s' if linked != 1 else ''} linked.",
+    ]
+    if site.last_sync_error:
+        lines.append(f"The last read had a problem: {site.last_sync_error}")
+    return "\n".join(lines)
+
+
+async def list_site_courses(
+    cmd: ListSiteCourses, uow: UnitOfWork, settings: Settings, lms: LearningSites
+) -> str:
+    community_id = _here(cmd.actor)
+    site = await connected_site(uow, community_id)
+    if site is None:
+        raise DomainError("Connect the community's learning site first: /lms connect <address>.")
+    courses = await lms.courses(site.url, token_of(settings, site))
+    if not courses:
+        return f"{site.site_name} has no courses yet."
+    mapped = {
+        row.course_id: row
+        for row in await uow.session.scalars(
+            select(LearningCourse).where(LearningCourse.community_id == community_id)
+        )
+    }
+    skills = await catalogue(uow)
+    lines = [f"Courses on {site.site_name}:"]
+    for course in courses[:40]:
+        row = mapped.get(course.id)
+        counts = (
+            f" → {skills.name(row.skill_code).lower()} ({LEVEL_NAMES[row.level]})"
+            if row
+            else " (not mapped)"
+        )
+        lines.append(f"• {course.id}: {course.name}{counts}")
+    if len(courses) > 40:
+        lines.append(f"…and {len(courses) - 40} more.")
+    lines.append("Map one with /lms map <course id> <skill> [level].")
+    return "\n".join(lines)
+
+
+async def adopt_configured_site(
+    uow: UnitOfWork, settings: Settings, community_id: int | None
+) -> None:
+    """The operator's learning site (PARENTBRAIN_LMS_URL and _TOKEN) for the first community,
+    kept sealed like one a moderator connects; it is read at the first sync."""
+    if not (settings.lms_url and settings.lms_token) or community_id is None:
+        return
+    site = await uow.session.get(LearningSite, community_id)
+    token = settings.lms_token.get_secret_value()
+    if (
+        site is not None
+        and site.sealed_token
+        and unseal(settings, TOKEN_PURPOSE, site.sealed_token) == token
+        and site.url == site_address(settings.lms_url)
+    ):
+        return
+    creator = await uow.session.scalar(
+        select(Community.created_by_member_id).where(Community.id == community_id)
+    )
+    if site is None:
+        site = LearningSite(community_id=community_id, site_name="")
+        uow.session.add(site)
+    site.url, site.asked_at, site.connected_at = (
+        site_address(settings.lms_url),
+        uow.now(),
+        uow.now(),
+    )
+    site.sealed_token = seal(settings, TOKEN_PURPOSE, token)
+    site.site_name = site.site_name or site.url
+    site.connected_by_member_id = creator

@@ -1,0 +1,197 @@
+"""A parent proves an account on the community's learning site is theirs: a one-time code is
+sent to that account through the site's own messages, and typed back here. Codes expire,
+work once, and five wrong ones end the attempt, so nobody claims another person's courses
+by typing their email."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.actors import Actor
+from core.commands import ConfirmLearningCode, LinkLearningAccount
+from core.communities import active_communities
+from core.config import Settings
+from core.errors import DomainError
+from core.lms.connecting import connected_site, token_of
+from core.lms.site import LearningSites
+from core.models import CourseCompletion, LearningAccount, LearningSite
+from core.uow import UnitOfWork
+
+CODE_LIFE = timedelta(minutes=15)
+RESEND_AFTER = timedelta(minutes=1)
+WRONG_CODES = 5
+
+
+def _hashed(member_id: int, code: str) -> str:
+    return hashlib.sha256(f"{member_id}:{code}".encode()).hexdigest()
+
+
+async def parents_site(uow: UnitOfWork, actor: Actor) -> LearningSite:
+    """The learning site of the community the parent is in (from a DM, their first with one)."""
+    places = [actor.community_id] if actor.community_id else []
+    places += await active_communities(uow, actor.member_id)
+    for community_id in places:
+        site = await connected_site(uow, community_id)
+        if site is not None:
+            return site
+    raise DomainError("Your community hasn't connected a learning site yet; ask the moderators.")
+
+
+async def link_learning_account(
+    cmd: LinkLearningAccount, uow: UnitOfWork, settings: Settings, lms: LearningSites
+) -> str:
+    site = await parents_site(uow, cmd.actor)
+    key = (site.community_id, cmd.actor.member_id)
+    account = await uow.session.get(LearningAccount, key)
+    if account is not None and account.lms_user_id is not None:
+        return (
+            f"You're linked to {site.site_name} as {account.username} already. Your completed "
+            "courses are read from there by themselves."
+        )
+    now = uow.now()
+    if (
+        account is not None
+        and account.code_expires_at is not None
+        and account.code_expires_at - CODE_LIFE + RESEND_AFTER > now
+    ):
+        raise DomainError(
+            f"A code was sent to your {site.site_name} messages a moment ago; type "
+            "/lms code <code> with it, or ask again in a minute."
+        )
+    who = cmd.who.strip()
+    user = await lms.find_user(site.url, token_of(settings, site), who)
+    if user is None:
+        raise DomainError(
+            f"There's no account with that username or email on {site.site_name}; type it as "
+            "you sign in there."
+        )
+    taken = await uow.session.scalar(
+        select(LearningAccount.member_id).where(
+            LearningAccount.community_id == site.community_id,
+            LearningAccount.lms_user_id == user.id,
+        )
+    )
+    if taken is not None and taken != cmd.actor.member_id:
+        raise DomainError(
+            "That account is linked to someone else here; if it's yours, ask the moderators."
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    await lms.send_message(
+        site.url,
+        token_of(settings, site),
+        user.id,
+        f"Your Parent Brain code is {code}. To link this account, type /lms code {code} in "
+        "the chat within 15 minutes. If you didn't ask for it, ignore this message.",
+    )
+    if account is None:
+        account = LearningAccount(community_id=site.community_id, member_id=cmd.actor.member_id)
+        uow.session.add(account)
+    account.username, account.pending_user_id = user.username[:200], user.id
+    account.code_hash, account.code_expires_at = _hashed(cmd.actor.member_id, code), now + CODE_LIFE
+    account.wrong_codes = 0
+    return (
+        f"I've sent a code to your messages on {site.site_name}. Type /lms code <code> here "
+        "within 15 minutes."
+    )
+
+
+async def confirm_learning_code(cmd: ConfirmLearningCode, uow: UnitOfWork) -> str:
+    """Right: linked. Wrong: said, and counted (so this answers rather than raises)."""
+    site = await parents_site(uow, cmd.actor)
+    account = await uow.session.get(LearningAccount, (site.community_id, cmd.actor.member_id))
+    if account is None or account.code_hash is None or account.code_expires_at is None:
+        raise DomainError(
+            "No code is waiting for you; type /lms link <your username or email> first."
+        )
+    if uow.now() >= account.code_expires_at:
+        account.code_hash = account.code_expires_at = None
+        return "That code has expired. Type /lms link again for a new one."
+    typed = "".join(ch for ch in cmd.code if ch.isdigit())
+    if not hmac.compare_digest(_hashed(cmd.actor.member_id, typed), account.code_hash):
+        account.wrong_codes += 1
+        left = WRONG_CODES - account.wrong_codes
+        if left <= 0:
+            account.code_hash = account.code_expires_at = None
+            return "That isn't the code, and that was the last try. Type /lms link for a new one."
+        return f"That isn't the code. {left} tr{'ies' if left != 1 else 'y'} left."
+    taken = await uow.session.scalar(
+        select(LearningAccount.member_id).where(
+            LearningAccount.community_id == site.community_id,
+            LearningAccount.lms_user_id == account.pending_user_id,
+        )
+    )
+    if taken is not None and taken != cmd.actor.member_id:
+        raise DomainError("That account was linked to someone else meanwhile; ask the moderators.")
+    account.lms_user_id, account.linked_at = account.pending_user_id, uow.now()
+    account.code_hash = account.code_expires_at = account.pending_user_id = None
+    return (
+        f"Linked: {account.username} on {site.site_name} is yours here. Completed courses that "
+        "count for a skill verify it (and earn a credential) within the next sync."
+    )
+
+
+async def parents_learning(uow: UnitOfWork, actor: Actor) -> str:
+    """/lms for a parent: their account and the courses that counted."""
+    try:
+        site = await parents_site(uow, actor)
+    except DomainError as err:
+        return err.message
+    account = await uow.session.get(LearningAccount, (site.community_id, actor.member_id))
+    if account is None or account.lms_user_id is None:
+        return (
+            f"Your community's courses are on {site.site_name}. Link your account there: "
+            "/lms link <your username or email>."
+        )
+    done = (
+        await uow.session.scalars(
+            select(CourseCompletion.course_name).where(
+                CourseCompletion.community_id == site.community_id,
+                CourseCompletion.member_id == actor.member_id,
+            )
+        )
+    ).all()
+    lines = [f"Linked to {site.site_name} as {account.username}."]
+    if done:
+        lines.append("Courses that count: " + ", ".join(done) + ".")
+    else:
+        lines.append("No completed course that counts yet; /learn lists the ones that do.")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LinkedCourses:
+    """A parent's account on a community's learning site, and the courses that counted."""
+
+    site: str
+    username: str
+    completed: tuple[str, ...]
+
+
+async def linked_courses(uow: UnitOfWork, member_id: int) -> list[LinkedCourses]:
+    rows = (
+        await uow.session.execute(
+            select(LearningAccount.community_id, LearningAccount.username, LearningSite.site_name)
+            .join(LearningSite, LearningSite.community_id == LearningAccount.community_id)
+            .where(LearningAccount.member_id == member_id, LearningAccount.lms_user_id.is_not(None))
+        )
+    ).all()
+    found = []
+    for community_id, username, site in rows:
+        done = (
+            await uow.session.scalars(
+                select(CourseCompletion.course_name)
+                .where(
+                    CourseCompletion.community_id == community_id,
+                    CourseCompletion.member_id == member_id,
+                )
+                .order_by(CourseCompletion.recorded_at)
+            )
+        ).all()
+        found.append(LinkedCourses(site, username, tuple(done)))
+    return found
