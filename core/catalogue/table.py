@@ -240,11 +240,7 @@ PARENTS = (
         Role.PARENT,
         "give the learning site's token a /lms connect asked you for (privately)",
         "<token>",
-        (
-            Option(
-                "token", "the site's web-service token", "<token>", required=True, secret=True
-            ),
-        ),
+        (Option("token", "the site's web-service token", "<token>", required=True, secret=True),),
         places=frozenset({Place.PRIVATE, Place.WEB}),
         run=runners.lms_token,
     ),

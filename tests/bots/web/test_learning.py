@@ -29,9 +29,7 @@ async def test_the_profile_shows_linked_courses(site: Site) -> None:
         async with browser:
             async with browser.get(site.url("profile")) as page:
                 assert "Courses" not in await page.text()  # not linked yet: nothing to show
-            await world.app.handle(
-                c.ConfirmLearningCode(actor=priya, code=moodle.code_sent_to(41))
-            )
+            await world.app.handle(c.ConfirmLearningCode(actor=priya, code=moodle.code_sent_to(41)))
             async with browser.get(site.url("profile")) as page:
                 text = html.unescape(await page.text())
             assert "On Town Learning as priya." in text and "No completed course" in text

@@ -243,3 +243,28 @@ async def test_a_broken_site_never_delays_another_community(
         assert said.count("couldn't be reached") == 1  # told once, not at every read
     finally:
         await other.stop()
+
+
+async def test_the_operators_site_and_forgetme(
+    world: World, moodle: FakeMoodle, app: ParentBrain
+) -> None:
+    town = await world.town()
+    app.settings.lms_url, app.settings.lms_token = moodle.url, SecretStr(moodle.token)
+    from core.lms.connecting import adopt_configured_site
+
+    async with app.uow() as uow:
+        await adopt_configured_site(uow, app.settings, town)
+        await uow.commit()
+    kate = await world.moderator("Kate")
+    assert "Connected to" in await _lms(world, kate)
+    await world.app.handle(c.MapCourse(actor=kate, course_id=7, skill="proofreading"))
+    priya = await linked(world, moodle, "Priya", 41)
+    moodle.users[41].enrolled.add(7)
+    moodle.users[41].completed.add(7)
+    assert (await app.sync_learning()).completions == 1
+
+    await world.app.handle(c.ForgetMe(actor=priya, confirm="yes"))
+    async with app.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(CourseCompletion)) == 0
+    assert "no account" not in await world.app.handle(c.DisconnectLearningSite(actor=kate))
+    assert "isn't connected" in await world.app.handle(c.DisconnectLearningSite(actor=kate))
