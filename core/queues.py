@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from core.actors import Actor
-from core.files import FileRef
-from core.handlers.delivery import delivered_files, latest_delivery
+from core.downloads import Download, downloads
+from core.handlers.delivery import latest_delivery
 from core.models import Business, CommunityBusiness, Member, Payout, Refund, WorkItem
 from core.money import Money, payment_reference
 from core.owed import pay_to
@@ -26,7 +26,7 @@ class Waiting:
     number: int
     line: str
     detail: str = ""
-    files: list[FileRef] = field(default_factory=list)
+    files: list[Download] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ async def moderator_queues(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Mo
                 f'#{item.id} "{item.title}" ({Money(item.budget_minor, item.currency)}) '
                 f"for {business}",
                 delivery.body if delivery else "Nothing was delivered.",
-                await delivered_files(uow, delivery) if delivery else [],
+                await downloads(uow, delivery.id) if delivery else [],
             )
         )
     owed = (

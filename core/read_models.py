@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.actors import Actor
-from core.files import listed
+from core.downloads import Download, downloads
 from core.handlers.availability import as_window, live_availability, weekly_windows
 from core.handlers.common import ACTIVE_JOB, local_time_text, member_of, zone
-from core.handlers.delivery import delivered_files, latest_delivery
+from core.handlers.delivery import latest_delivery
 from core.models import (
     Business,
     Dialog,
@@ -187,6 +187,7 @@ class ItemShown:
     pay: str | None  # where to pay, while it waits for payment
     delivered: str  # what was delivered, while it waits for approval
     rated: bool = False  # the business has rated the parent's work
+    files: tuple[Download, ...] = ()  # the files delivered with it, to download
 
 
 @dataclass(frozen=True)
@@ -221,11 +222,12 @@ async def business_items(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Busi
     shown = []
     for item in items:
         delivered = ""
+        files: tuple[Download, ...] = ()
         if item.status == WorkStatus.SUBMITTED:
             delivery = await latest_delivery(uow, item.id)
             if delivery is not None:
-                files = listed(await delivered_files(uow, delivery))
-                delivered = "\n".join(p for p in (delivery.body, files) if p)
+                delivered = delivery.body
+                files = tuple(await downloads(uow, delivery.id))
         shown.append(
             ItemShown(
                 id=item.id,
@@ -236,6 +238,7 @@ async def business_items(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Busi
                 pay=item.checkout_url if item.status == WorkStatus.AWAITING_PAYMENT else None,
                 delivered=delivered,
                 rated=item.id in rated,
+                files=files,
             )
         )
     return BusinessItems(int(business), shown)

@@ -8,6 +8,8 @@ phone gets finished HTML and no script is needed to use them.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
@@ -50,6 +52,7 @@ SETTINGS = web.AppKey("settings", Settings)
 MODERATES = web.AppKey("moderates", dict[str, Moderates])
 UNREACHABLE = web.AppKey("unreachable", dict[str, Unreachable])
 ASKED = web.AppKey("asked", TTLCache[tuple[str, str, int], bool])
+LINK_KEY = web.AppKey("link_key", bytes)  # signs download links; from the cookie key
 HERE = Path(__file__).parent
 Page = Callable[[web.Request, Actor], Awaitable[web.StreamResponse]]
 
@@ -97,7 +100,15 @@ def build_web_app(
     """The pages; `moderates` asks each chat platform whether someone moderates a community,
     as the chats do, since a moderator is whoever the platform says (never the page);
     `unreachable` asks whether the bot can message someone there, where offers arrive."""
-    from bots.web import commands, moderation, pages, profile, records, work  # use these helpers
+    from bots.web import (  # they use these helpers
+        commands,
+        downloads,
+        moderation,
+        pages,
+        profile,
+        records,
+        work,
+    )
 
     app = web.Application()
     app[BRAIN], app[SETTINGS] = brain, settings
@@ -105,10 +116,9 @@ def build_web_app(
     app[UNREACHABLE] = dict(unreachable or {})
     app[ASKED] = TTLCache(maxsize=10_000, ttl=ADMIN_CACHE_SECONDS)
     secure = (settings.web_url or "").startswith("https://")
-    setup_sessions(
-        app,
-        session_cookies(cookie_key(settings), secure),
-    )
+    key = cookie_key(settings)
+    app[LINK_KEY] = hashlib.sha256(b"parentbrain download links" + key).digest()
+    setup_sessions(app, session_cookies(key, secure))
     app.middlewares.append(answer_policy)  # inside the sessions', so what it says is kept
     app.on_response_prepare.append(page_headers)
     aiohttp_jinja2.setup(
@@ -134,6 +144,7 @@ def build_web_app(
     profile.add_routes(app)
     commands.add_routes(app)
     records.add_routes(app)
+    downloads.add_routes(app)
     return app
 
 
@@ -332,12 +343,28 @@ async def page_context(request: web.Request, actor: Actor) -> dict[str, Any]:
     said = session.pop("said", [])
     return {
         "actor": actor,
+        "download": lambda file_id: download_link(request, actor, file_id),
         "signed_in_as": session.get("who", {}).get("name", ""),
         "csrf": session["csrf"],
         "said": said,
         "roles": set(actor.roles),
         "navigation": navigation(request, actor),
     }
+
+
+DOWNLOAD_SECONDS = 15 * 60  # a download link works this long, for the person it was made for
+
+
+def link_signature(request: web.Request, member_id: int, file_id: int, until: int) -> str:
+    message = f"{member_id}:{file_id}:{until}".encode()
+    return hmac.new(request.app[LINK_KEY], message, hashlib.sha256).hexdigest()[:32]
+
+
+def download_link(request: web.Request, actor: Actor, file_id: int) -> str:
+    """A link to a delivered file that works for this person alone, for a quarter of an hour."""
+    until = int(request.app[BRAIN].clock.now().timestamp()) + DOWNLOAD_SECONDS
+    signature = link_signature(request, actor.member_id, file_id, until)
+    return f"files/{file_id}?until={until}&sig={signature}"
 
 
 # Signing in -------------------------------------------------------------------------------

@@ -309,6 +309,14 @@ async def test_a_parent_delivers_a_file_and_the_business_approves_and_rates_on_t
         async with business.get(site.url("items")) as page:
             items = html.unescape(await page.text())
         assert "Delivered: Fixed 12 typos" in items and "menu-v2.pdf" in items
+        link = re.search(r'href="(files/\d+\?until=\d+&amp;sig=\w+)"', await page.text())
+        assert link, "each delivered file is a link for the business"
+        address = html.unescape(link[1])
+        async with business.get(site.url(address)) as got:
+            assert got.status == 200 and await got.read() == b"%PDF menu"
+            assert got.headers["Content-Disposition"] == 'attachment; filename="menu-v2.pdf"'
+        async with business.get(site.url(address.replace("sig=", "sig=0"))) as forged:
+            assert forged.status == 403
         token = csrf_in(items)
         async with business.post(
             site.url(f"items/{work_id}/approve"), data={"csrf": token, "confirmed": "yes"}
@@ -321,6 +329,13 @@ async def test_a_parent_delivers_a_file_and_the_business_approves_and_rates_on_t
             assert "Thanks!" in rated
         assert "You rated this work." in rated and f"items/{work_id}/rate" not in rated
     assert (await site.world.item(work_id)).status == WorkStatus.APPROVED
+
+    # The link is Mel's alone: another person's session gets nothing from it, and it expires.
+    async with await site.signed_in(5001, "Priya") as other, other.get(site.url(address)) as got:
+        assert got.status == 403 and "isn't yours" in html.unescape(await got.text())
+    site.world.clock.advance(minutes=16)
+    async with await site.signed_in(5004, "Mel") as again, again.get(site.url(address)) as got:
+        assert got.status == 403 and "expired" in await got.text()
 
     # Priya's payout details, given on her page, reach the moderators only masked to her.
     parent = await site.signed_in(5001, "Priya")
