@@ -107,6 +107,7 @@ def build_web_app(
         pages,
         profile,
         records,
+        words,
         work,
     )
 
@@ -145,6 +146,14 @@ def build_web_app(
     commands.add_routes(app)
     records.add_routes(app)
     downloads.add_routes(app)
+    where: dict[str, str] = {}  # filled at the first page: the addresses under /web by then
+
+    def web_words(text: object) -> Any:
+        if not where:
+            where.update(words.addresses(app.router))
+        return words.speak_web(str(text), where)
+
+    aiohttp_jinja2.get_env(app).filters["web_words"] = web_words
     return app
 
 

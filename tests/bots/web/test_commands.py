@@ -85,7 +85,8 @@ async def test_a_form_built_from_the_options_answers_a_mistake_beside_it(site: S
         ) as page:
             assert page.status == 422
             answered = html.unescape(await page.text())
-        assert "Please give the offer number, like: /why 12" in answered
+        # The command it mentions is a link to where the web does it.
+        assert 'Please give the offer number, like: <a href="/web/do/why">/why</a> 12' in answered
         assert 'value="abc"' in answered  # what was typed stays
         async with browser.post(
             site.url("do/funded"), data={"item": "1", "csrf": csrf_in(form)}
@@ -273,3 +274,18 @@ async def test_a_business_cancels_from_its_items_after_saying_yes(site: Site) ->
         ) as page:
             assert "Cancelled" in html.unescape(await page.text())
     assert (await site.world.item(work_id)).status == WorkStatus.CANCELLED
+
+
+def test_sentences_speak_web_with_links_where_the_chats_say_type() -> None:
+    from bots.web.words import speak_web
+
+    where = {"unavailable": "/web/do/unavailable", "submit": "/web/"}
+    said = speak_web(
+        "Offers will arrive here; type /unavailable to stop. Deliver with /submit 5. "
+        "Type /quiz in the chat. See https://learn.example/course/view.php?id=7 <b>",
+        where,
+    )
+    assert 'use <a href="/web/do/unavailable">/unavailable</a> to stop' in said
+    assert 'with <a href="/web/">/submit</a> 5' in said
+    assert "Type /quiz in the chat" in said  # a chat-only command stays as words
+    assert "view.php?id=7 &lt;b&gt;" in said  # an address is left alone, the rest escaped
