@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     # unset: a new one each start, which signs everyone out).
     web_url: str | None = None
     web_secret: SecretStr | None = None
+    # Who may frame the pages (the Mini App): Telegram's web clients, as CSP sources.
+    web_frame_ancestors: list[str] = Field(default_factory=lambda: ["https://web.telegram.org"])
     web_signin_max_age_seconds: int = Field(default=24 * 3600, ge=60)  # Telegram's signed data
     discord_client_id: str | None = None  # for "Sign in with Discord" (OAuth2, identify)
     discord_client_secret: SecretStr | None = None

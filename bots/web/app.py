@@ -178,19 +178,20 @@ async def answer_policy(
         raise web.HTTPSeeOther(came_from(request)) from None
 
 
-# Scripts and styles from this site only; only Telegram's web client may frame a page (the
+# Scripts and styles from this site only; only Telegram's web clients may frame a page (the
 # Mini App); forms post here alone.
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'self' https://web.telegram.org"
+    "frame-ancestors 'self'"  # and PARENTBRAIN_WEB_FRAME_ANCESTORS (Telegram's web clients)
 )
 
 
 async def page_headers(request: web.Request, response: web.StreamResponse) -> None:
     """Every page: the content policy, no referrer beyond this site, no type sniffing; and
     nothing a signed-in person saw kept in a cache (Back after sign-out shows nothing)."""
-    response.headers.setdefault("Content-Security-Policy", POLICY)
+    ancestors = " ".join(request.app[SETTINGS].web_frame_ancestors)
+    response.headers.setdefault("Content-Security-Policy", f"{POLICY} {ancestors}".rstrip())
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
     if (request.app[SETTINGS].web_url or "").startswith("https://"):

@@ -12,11 +12,14 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
-from playwright.async_api import Page, async_playwright
+from aiohttp import web
+from playwright.async_api import Browser, Page, async_playwright
 
+from bots.web.app import build_web_app
 from bots.web.signin import sign_for_tests
 from core import commands as c
 from tests.bots.web.conftest import TOKEN, Site
+from tests.bots.web.tls import server_context
 from tests.core.credentials.helpers import issued, pass_check
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -34,7 +37,7 @@ async def snap(page: Page, name: str) -> None:
 
 
 @needs_chromium
-async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> None:
+async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site, tmp_path: Path) -> None:
     priya = await site.person(5001, "Priya")
     await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
     mel = await site.person(5004, "Mel")
@@ -42,7 +45,11 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
         c.RegisterBusiness(actor=mel, name="Bloom Bakery", contact="mel@bloom.example")
     )
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            # Two made-up sites on this machine, for the Mini App inside another site's frame.
+            args=["--host-resolver-rules=MAP pb.test 127.0.0.1, MAP tg.test 127.0.0.1"],
+        )
         phone = {"width": 360, "height": 740}
         try:
             # Mel posts from her phone: a mistake is shown by its field, then it posts.
@@ -165,6 +172,10 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             await back.goto(site.url("auth/telegram") + f"#tgAuthResult={result}")
             await back.get_by_role("heading", name="My items").wait_for()  # a business lands here
 
+            # As Telegram's web clients embed it: the Mini App over HTTPS inside another
+            # site's frame signs in, and stays signed in from page to page in that frame.
+            await _inside_another_sites_frame(site, browser, tmp_path)
+
             # Priya's work record: she shares it from her page; anyone opens the address on a
             # phone and on a desktop, checks a credential, and it is gone the moment she stops.
             await pass_check(site.world, priya)
@@ -198,3 +209,50 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site) -> N
             assert gone is not None and gone.status == 404
         finally:
             await browser.close()
+
+
+async def _inside_another_sites_frame(site: Site, browser: Browser, folder: Path) -> None:
+    secure = site.world.app.settings.model_copy(
+        update={"web_url": "https://pb.test/web", "web_frame_ancestors": ["https://tg.test:*"]}
+    )
+    tls = server_context(folder, "pb.test", "tg.test")
+    mini_app = web.Application()
+    mini_app.add_subapp("/web", build_web_app(site.world.app, secure, {}, {}))
+    user = json.dumps({"id": 5001, "first_name": "Priya"})
+    launch = sign_for_tests(
+        {"auth_date": str(int(time.time())), "user": user}, TOKEN, mini_app=True
+    )
+    frame_page = web.Application()
+    framed: list[str] = []
+
+    async def telegram_web(request: web.Request) -> web.Response:
+        """Telegram's web client, as far as it matters here: a page framing the Mini App."""
+        frame = f'<iframe src="{framed[0]}" width="360" height="640" title="Mini App"></iframe>'
+        return web.Response(text=f"<!doctype html>{frame}", content_type="text/html")
+
+    frame_page.router.add_get("/", telegram_web)
+    runners = []
+    try:
+        ports = []
+        for served in (mini_app, frame_page):
+            runner = web.AppRunner(served)
+            await runner.setup()
+            where = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls)
+            await where.start()
+            runners.append(runner)
+            ports.append(where._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        framed.append(f"https://pb.test:{ports[0]}/web/app#" + urlencode({"tgWebAppData": launch}))
+        context = await browser.new_context(ignore_https_errors=True)
+        page = await context.new_page()
+        await page.goto(f"https://tg.test:{ports[1]}/")
+        inside = page.frame_locator("iframe")
+        await inside.get_by_role("heading", name="Hello, Priya").wait_for()
+        await inside.get_by_role("link", name="Profile").click()
+        await inside.get_by_text("Signed in as Priya").wait_for()
+        await inside.get_by_role("heading", name="Your profile").wait_for()
+        cookies = await context.cookies(f"https://pb.test:{ports[0]}/web/")
+        assert [(k["sameSite"], k["secure"]) for k in cookies] == [("None", True)]
+        await context.close()
+    finally:
+        for runner in runners:
+            await runner.cleanup()
