@@ -154,6 +154,7 @@ def build_web_app(
         return words.speak_web(str(text), where)
 
     aiohttp_jinja2.get_env(app).filters["web_words"] = web_words
+    aiohttp_jinja2.get_env(app).globals["limit"] = limit
     return app
 
 
@@ -360,6 +361,16 @@ async def page_context(request: web.Request, actor: Actor) -> dict[str, Any]:
         "roles": set(actor.roles),
         "navigation": navigation(request, actor),
     }
+
+
+def limit(command: str, field: str) -> str:
+    """A form box's attributes from the command it becomes: its longest answer, and whether
+    it may be left empty (the limits are written once, on the command)."""
+    info = getattr(c, command).model_fields[field]
+    longest = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), 0)
+    shortest = next((m.min_length for m in info.metadata if getattr(m, "min_length", None)), 0)
+    attributes = f'maxlength="{longest}"' if longest else ""
+    return attributes + (" required" if shortest else "")
 
 
 DOWNLOAD_SECONDS = 15 * 60  # a download link works this long, for the person it was made for

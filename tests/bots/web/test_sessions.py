@@ -169,3 +169,41 @@ async def test_signing_in_over_https_sets_a_partitioned_cookie(site: Site) -> No
     finally:
         await server.close()
         app.settings.web_url = "http://127.0.0.1/web"
+
+
+async def test_every_box_on_every_page_has_the_commands_limit(site: Site) -> None:
+    """A typed answer the command would refuse for its length can't be typed at all."""
+    import re
+
+    priya = await site.person(5001, "Priya")
+    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    await site.world.app.handle(c.GoAvailable(actor=priya, window="3h"))
+    mel = await site.person(5004, "Mel")
+    await site.world.app.handle(
+        c.RegisterBusiness(actor=mel, name="Bloom Bakery", contact="mel@bloom.example")
+    )
+    work_id = await site.world.funded(mel)
+    [offer] = await site.world.offers(work_id)
+    await site.world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer.id))
+    await site.world.app.handle(c.SubmitDelivery(actor=priya, work_id=work_id, body="Done"))
+    site.telegram.admins.add("5009")
+    await site.person(5009, "Kate")
+    pages = {
+        (5001, "Priya"): ["", "profile", "do", "do/why", "do/available", "record"],
+        (5004, "Mel"): ["items", "post", "do/cancel"],
+        (5009, "Kate"): ["moderate", "do/funded", "do/resolve"],
+    }
+    for (number, name), paths in pages.items():
+        async with await site.signed_in(number, name) as browser:
+            for path in paths:
+                async with browser.get(site.url(path)) as page:
+                    shown = await page.text()
+                boxes = re.findall(r"<(?:input|textarea)\b[^>]*>", shown)
+                typed = [
+                    b
+                    for b in boxes
+                    if not re.search(r'type="(hidden|file|checkbox|radio|password)"', b)
+                ]
+                assert typed or path in ("do", "record"), path  # lists, no boxes
+                for box in typed:
+                    assert "maxlength=" in box, (path, box)
