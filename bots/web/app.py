@@ -167,6 +167,10 @@ async def answer_policy(
     with an error id, never a stack trace."""
     try:
         return await handler(request)
+    except web.HTTPRequestEntityTooLarge:
+        # Stopped while reading, before anything was stored: said in a sentence, not a code.
+        text = "That was too much to send at once (over 60 MB); share large files as links."
+        return render(request, "message.html", {"text": text}, status=413)
     except web.HTTPException:
         raise
     except Exception as err:

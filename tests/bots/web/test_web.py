@@ -6,6 +6,7 @@ import html
 import json
 import re
 import time
+from pathlib import Path
 
 import aiohttp
 from pydantic import SecretStr
@@ -427,3 +428,18 @@ async def test_a_parent_changes_their_profile_on_the_page(site: Site) -> None:
             refused = html.unescape(await page.text())
         assert "Mars/Olympus" in refused.split("Your profile")[0]  # said why, above
         assert "Timezone: Europe/Dublin" in refused  # and nothing changed
+
+
+async def test_an_upload_over_the_limit_is_stopped_while_read_and_said_in_words(
+    site: Site,
+) -> None:
+    priya = await site.person(5001, "Priya")
+    files_before = sorted(p.name for p in Path(site.world.app.settings.files_dir).glob("*"))
+    async with await site.signed_in(5001, "Priya") as browser:
+        form = aiohttp.FormData()
+        form.add_field("files", b"x" * (61 * 1024 * 1024), filename="huge.mov")
+        async with browser.post(site.url("jobs/1/deliver"), data=form) as page:
+            assert page.status == 413
+            assert "over 60 MB" in html.unescape(await page.text())
+    assert sorted(p.name for p in Path(site.world.app.settings.files_dir).glob("*")) == files_before
+    assert priya.member_id
