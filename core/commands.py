@@ -547,3 +547,41 @@ class ListSiteCourses(Command):
     """/lms courses: the site's courses, and which count for which skill."""
 
     actor: Actor
+
+
+class InviteToHousehold(Command):
+    """/household invite @partner: they get an invitation only they can accept."""
+
+    actor: Actor
+    who: str = Field(min_length=1, max_length=100)
+
+
+class AnswerHouseholdInvite(Command):
+    actor: Actor
+    invite_id: int
+    accept: bool
+
+
+class LeaveHousehold(Command):
+    actor: Actor
+
+
+class ChooseForHousehold(Command):
+    """/household one|both, and earnings on|off: how the household plans together."""
+
+    actor: Actor
+    choice: str = Field(max_length=20)
+
+
+class SetWeekNote(Command):
+    """/week on|off: the week's summary every Sunday evening."""
+
+    actor: Actor
+    on: bool
+
+
+class ResetCalendar(Command):
+    """/calendar (a private address for the family calendar) and /calendar reset."""
+
+    actor: Actor
+    reset: bool = False

@@ -605,3 +605,43 @@ class CourseCompletion(Base):
     course_name: Mapped[str] = mapped_column(String(300))
     skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"))
     recorded_at: Mapped[datetime]
+
+
+class FamilySettings(Base):
+    """A person's family-time choices: their calendar's private address (None until asked,
+    a new one after a reset) and the weekly note on Sunday evenings."""
+
+    __tablename__ = "family_settings"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    calendar_token: Mapped[str | None] = mapped_column(String(60), unique=True)
+    week_note: Mapped[bool] = mapped_column(Boolean, default=False)
+    week_note_sent_for: Mapped[str | None] = mapped_column(String(10))  # "2026-W49", local
+
+
+class Household(Base):
+    """Partners who plan together: they see each other's availability and jobs, and may ask
+    routing for one of them at a time."""
+
+    __tablename__ = "households"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    one_at_a_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class HouseholdMember(Base):
+    __tablename__ = "household_members"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    shares_earnings: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[datetime]
+
+
+class HouseholdInvite(Base):
+    """An invitation to one person: theirs alone to accept, once, before it expires."""
+
+    __tablename__ = "household_invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    to_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    expires_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]

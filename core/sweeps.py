@@ -39,6 +39,7 @@ class SweepReport:
     switched_on: list[int] = field(default_factory=list)
     money_finished: int = 0  # movements a crash left half-way, finished (payments.recovery)
     payments_chased: list[int] = field(default_factory=list)  # offline items unpaid too long
+    week_notes: list[int] = field(default_factory=list)  # members sent their Sunday note
 
 
 async def _due_ids(uow: UnitOfWork, query: Select[Any]) -> list[int]:

@@ -16,7 +16,9 @@ from core.errors import NotFound, StaleAction
 from core.files import FileRef
 from core.parsing import LARGEST_ID
 
-_TOKEN = re.compile(r"(oa|od|wa|wc|wx|ws|wl|wn|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):([0-9]{1,12})")
+# Every kind of button, once: the chats' adapters route presses by it too.
+KINDS = r"oa|od|wa|wc|wx|ws|wl|wn|pa|pr|dp|dr|bv|bx|hj|hn|r[1-5]|q[1-4]"
+_TOKEN = re.compile(rf"({KINDS}):([0-9]{{1,12}})")
 MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr", "bv", "bx"})
 
 TEXT_PROMPTS = {
@@ -92,6 +94,8 @@ def read(token: str, actor: Actor) -> c.Command | NeedsText:
         )
     if kind == "bv":
         return c.VerifyBusiness(actor=actor, business_id=number)
+    if kind in ("hj", "hn"):
+        return c.AnswerHouseholdInvite(actor=actor, invite_id=number, accept=kind == "hj")
     if kind == "pa":
         return c.ApprovePost(actor=actor, work_id=number)
     if kind in ("dp", "dr"):

@@ -17,12 +17,15 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Float, Integer, String, bindparam, cast, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from core.handlers.common import ACTIVE_JOB
 from core.models import (
     Availability,
     Block,
     Business,
+    Household,
+    HouseholdMember,
     Member,
     Membership,
     MemberSkill,
@@ -35,7 +38,7 @@ from core.models import (
 )
 from core.money import parent_share
 from core.parsing import in_quiet_hours, parse_timezone
-from core.states import OfferStatus
+from core.states import OfferStatus, WorkStatus
 from core.uow import UnitOfWork
 
 WINDOW = 1000  # parents with the lead skill read per sample, at most
@@ -62,6 +65,20 @@ class Need:
 
 def param(name: str, kind: Any = Integer) -> Any:
     return bindparam(name, type_=kind)
+
+
+def partner_on_a_job() -> Any:
+    """In a household that takes one job at a time, a partner is on a job now."""
+    mine, theirs = aliased(HouseholdMember), aliased(HouseholdMember)
+    return exists().where(
+        mine.member_id == Member.id,
+        Household.id == mine.household_id,
+        Household.one_at_a_time.is_(True),
+        theirs.household_id == mine.household_id,
+        theirs.member_id != Member.id,
+        WorkItem.assignee_member_id == theirs.member_id,
+        WorkItem.status == WorkStatus.ASSIGNED,
+    )
 
 
 @cache
@@ -105,6 +122,7 @@ def eligible_shape(
         ~exists().where(Offer.work_id == param("work_id"), Offer.member_id == Member.id),
         ~exists().where(Block.business_id == param("business_id"), Block.member_id == Member.id),
         busy + asked < Member.max_jobs,
+        ~partner_on_a_job(),
         Member.rate_floor_minor * param("minutes") <= param("share_per_hour"),
     ]
     if not skills:

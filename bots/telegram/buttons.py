@@ -18,7 +18,7 @@ from core import commands as c
 from core import tokens
 from core.answers import answer
 
-TOKEN_PATTERN = r"^(oa|od|wa|wc|wx|ws|wl|wn|pa|pr|dp|dr|bv|bx|r[1-5]|q[1-4]):"
+TOKEN_PATTERN = rf"^({tokens.KINDS}):"
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -103,6 +103,7 @@ def build_web_app(
     from bots.web import (  # they use these helpers
         commands,
         downloads,
+        family,
         moderation,
         pages,
         profile,
@@ -146,6 +147,7 @@ def build_web_app(
     commands.add_routes(app)
     records.add_routes(app)
     downloads.add_routes(app)
+    family.add_routes(app)
     where: dict[str, str] = {}  # filled at the first page: the addresses under /web by then
 
     def web_words(text: object) -> Any:
@@ -342,6 +344,7 @@ PAGE_NAMES = {
     "post": "Post work",
     "items": "My items",
     "record": "My record",
+    "week": "My week",
     "everything": "Everything",
 }
 

@@ -249,3 +249,43 @@ async def lms_token(services: Services, actor: Actor, typed: Typed) -> Reply:
     if not token:
         raise DomainError("Type the site's web-service token after the command: /lmstoken <token>")
     return str(await services.handle(c.GiveLearningToken(actor=actor, token=token)))
+
+
+async def week(services: Services, actor: Actor, typed: Typed) -> Reply:
+    """/week shows the parent's week; /week on|off, the Sunday note."""
+    from core.family.words import my_week  # after core.handlers, which it needs
+
+    said = typed.get("note", "").strip().lower()
+    if said in ("on", "off"):
+        return str(await services.handle(c.SetWeekNote(actor=actor, on=said == "on")))
+    if said:
+        raise DomainError("Type /week to see your week, or /week on (or off) for a Sunday note.")
+    async with services.uow() as uow:
+        return await my_week(uow, actor, services.settings)
+
+
+async def calendar(services: Services, actor: Actor, typed: Typed) -> Reply:
+    said = typed.get("reset", "").strip().lower()
+    if said not in ("", "reset"):
+        raise DomainError("Type /calendar for your calendar's address, or /calendar reset.")
+    return str(await services.handle(c.ResetCalendar(actor=actor, reset=said == "reset")))
+
+
+async def household(services: Services, actor: Actor, typed: Typed) -> Reply:
+    """/household: see it; invite @partner, leave, one or both, earnings on|off."""
+    from core.family.words import my_household
+
+    what = typed.get("what", "").strip().lower()
+    who = typed.get("who", "").strip()
+    if not what:
+        async with services.uow() as uow:
+            return await my_household(uow, actor)
+    if what == "invite":
+        if not who:
+            raise DomainError("Say who: /household invite @their_username")
+        return str(await services.handle(c.InviteToHousehold(actor=actor, who=who)))
+    if what == "leave":
+        return str(await services.handle(c.LeaveHousehold(actor=actor)))
+    return str(
+        await services.handle(c.ChooseForHousehold(actor=actor, choice=f"{what} {who}".strip()))
+    )

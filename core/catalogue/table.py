@@ -218,6 +218,46 @@ PARENTS = (
         run=runners.quiz,
     ),
     Entry(
+        "week",
+        Role.PARENT,
+        "your week: hours free and working, what's due, what you earned",
+        "[on|off]",
+        (
+            Option(
+                "note",
+                "on or off: the week's summary on Sunday evenings",
+                "on",
+                choices=("on", "off"),
+            ),
+        ),
+        run=runners.week,
+        web_page="week",
+    ),
+    Entry(
+        "calendar",
+        Role.PARENT,
+        "a private address for your family calendar (Google, Apple, Outlook)",
+        "[reset]",
+        (Option("reset", "reset: a new address, the old one stops", "reset", choices=("reset",)),),
+        run=runners.calendar,
+    ),
+    Entry(
+        "household",
+        Role.PARENT,
+        "plan with your partner: see each other's hours and jobs",
+        "[invite @partner|leave|one|both|earnings on|earnings off]",
+        (
+            Option(
+                "what",
+                "empty to see it; invite, leave, one, both, earnings",
+                "invite",
+                choices=("invite", "leave", "one", "both", "earnings"),
+            ),
+            Option("who", "their @username (invite), or on/off (earnings)", "@sam"),
+        ),
+        run=runners.household,
+    ),
+    Entry(
         "lms",
         Role.PARENT,
         "the community's courses (Moodle): link your account; moderators connect and map",

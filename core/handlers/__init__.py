@@ -8,6 +8,8 @@ from core import commands as c
 from core import events as e
 from core import skill_checks
 from core.bus import Handler
+from core.family import calendar as family_calendar
+from core.family import households, notes
 from core.handlers import (
     availability,
     businesses,
@@ -89,6 +91,12 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.LinkLearningAccount: lms_linking.link_learning_account,
     c.ConfirmLearningCode: lms_linking.confirm_learning_code,
     c.SyncLearningSite: lms_syncing.sync_now,
+    c.InviteToHousehold: households.invite_to_household,
+    c.AnswerHouseholdInvite: households.answer_household_invite,
+    c.LeaveHousehold: households.leave_household,
+    c.ChooseForHousehold: households.choose_for_household,
+    c.SetWeekNote: notes.set_week_note,
+    c.ResetCalendar: family_calendar.reset_calendar,
 }
 
 EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {

@@ -24,6 +24,7 @@ from core.events import (
     WorkAssigned,
     WorkFunded,
 )
+from core.family.households import partner_busy
 from core.handlers.common import (
     active_jobs,
     catalogue,
@@ -214,6 +215,8 @@ async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> str:
     check_work_move(item.status, WorkStatus.ASSIGNED, item.title)
     if await active_jobs(uow, member.id) >= member.max_jobs:
         raise DomainError("You already have as many jobs as your profile allows; finish one first.")
+    if (busy := await partner_busy(uow, member.id)) is not None:
+        raise DomainError(busy)
     offer.status = OfferStatus.ACCEPTED
     offer.responded_at = now
     item.status = WorkStatus.ASSIGNED

@@ -15,6 +15,7 @@ from sqlalchemy import Table, delete, func, or_, select, update
 from core.commands import ExportMyData, ForgetMe
 from core.credentials.issuing import revoke_all
 from core.errors import DomainError
+from core.family.households import leave_quietly
 from core.files import FileStore
 from core.handlers.common import ACTIVE_JOB, member_of
 from core.models import (
@@ -27,6 +28,8 @@ from core.models import (
     CourseCompletion,
     DeliveredFile,
     Delivery,
+    FamilySettings,
+    HouseholdInvite,
     LearningAccount,
     LedgerEntry,
     LinkCode,
@@ -197,6 +200,17 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork, files: FileStore) -> str:
     await s.execute(delete(WorkRecordSettings).where(WorkRecordSettings.member_id == member.id))
     for learning in (LearningAccount, CourseCompletion):
         await s.execute(delete(learning).where(learning.member_id == member.id))
+    # Their calendar address stops, and their household goes on without them.
+    await s.execute(delete(FamilySettings).where(FamilySettings.member_id == member.id))
+    await s.execute(
+        delete(HouseholdInvite).where(
+            or_(
+                HouseholdInvite.from_member_id == member.id,
+                HouseholdInvite.to_member_id == member.id,
+            )
+        )
+    )
+    await leave_quietly(uow, member.id)
     return (
         "Done: your personal details are erased. The ledger keeps its amounts under a number "
         "only. Thank you for being part of the community."

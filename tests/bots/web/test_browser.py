@@ -172,6 +172,17 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site, tmp_
             await back.goto(site.url("auth/telegram") + f"#tgAuthResult={result}")
             await back.get_by_role("heading", name="My items").wait_for()  # a business lands here
 
+            # Priya's week at a phone's width: the chart, what's due, the suggestion.
+            await priyas.set_viewport_size(phone)
+            await priyas.goto(site.url("week"))
+            await priyas.get_by_role("heading", name="My week").wait_for()
+            await priyas.get_by_role(
+                "img", name="Hours free (light) and working (dark), day by day"
+            ).wait_for()
+            wide = await priyas.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, "the week fits a phone"
+            await snap(priyas, "week-360")
+
             # As Telegram's web clients embed it: the Mini App over HTTPS inside another
             # site's frame signs in, and stays signed in from page to page in that frame.
             await _inside_another_sites_frame(site, browser, tmp_path)

@@ -1,0 +1,290 @@
+"""A household: partners who see each other's availability and jobs in progress (earnings
+only if each chooses), and may ask for "one of us at a time", so routing never gives both
+of them work at once. An invitation is for one person, once, for two days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+
+from core.actors import Actor
+from core.commands import (
+    AnswerHouseholdInvite,
+    ChooseForHousehold,
+    InviteToHousehold,
+    LeaveHousehold,
+)
+from core.errors import DomainError, NotAllowed, StaleAction
+from core.handlers.common import local_time_text, member_of
+from core.models import Household, HouseholdInvite, HouseholdMember, Member, Payout, WorkItem
+from core.money import Money
+from core.notices import Action, Notice
+from core.states import WorkStatus
+from core.uow import UnitOfWork
+
+INVITE_LIFE = timedelta(days=2)
+
+
+async def household_of(uow: UnitOfWork, member_id: int) -> HouseholdMember | None:
+    return await uow.session.get(HouseholdMember, member_id)
+
+
+async def partners(uow: UnitOfWork, member_id: int) -> list[Member]:
+    """The others in their household (none when they have no household)."""
+    mine = await household_of(uow, member_id)
+    if mine is None:
+        return []
+    return list(
+        (
+            await uow.session.scalars(
+                select(Member)
+                .join(HouseholdMember, HouseholdMember.member_id == Member.id)
+                .where(
+                    HouseholdMember.household_id == mine.household_id,
+                    Member.id != member_id,
+                )
+                .order_by(Member.id)
+            )
+        ).all()
+    )
+
+
+async def invite_to_household(cmd: InviteToHousehold, uow: UnitOfWork) -> str:
+    from core.handlers.moderation import find_member  # who an @name is, as a ban finds them
+
+    me = await member_of(uow, cmd.actor)
+    them = await find_member(uow, cmd.actor.platform, cmd.who)
+    if them.id == me.id:
+        raise DomainError("Invite your partner, by their @username.")
+    if await household_of(uow, them.id) is not None:
+        raise DomainError(f"{them.display_name} is in a household already.")
+    mine = await household_of(uow, me.id)
+    if mine is not None and len(await partners(uow, me.id)) >= 5:
+        raise DomainError("A household has six people at most.")
+    pending = await uow.session.scalar(
+        select(HouseholdInvite.id).where(
+            HouseholdInvite.from_member_id == me.id,
+            HouseholdInvite.to_member_id == them.id,
+            HouseholdInvite.answered_at.is_(None),
+            HouseholdInvite.expires_at > uow.now(),
+        )
+    )
+    if pending is not None:
+        return f"{them.display_name} has your invitation already; it waits for their answer."
+    invite = HouseholdInvite(
+        from_member_id=me.id, to_member_id=them.id, expires_at=uow.now() + INVITE_LIFE
+    )
+    uow.session.add(invite)
+    await uow.session.flush()
+    await uow.notify(
+        Notice(
+            to=them.id,
+            text=f"{me.display_name} invites you to plan as a household: you'd see each other's "
+            "availability and jobs in progress (not earnings, unless each of you turns that "
+            "on), and could choose to take one job at a time. Either of you can leave any time.",
+            actions=[
+                Action(label="Join", token=f"hj:{invite.id}"),
+                Action(label="No thanks", token=f"hn:{invite.id}"),
+            ],
+            ref=f"invite:{invite.id}",
+        )
+    )
+    return f"Invitation sent to {them.display_name}; it lasts two days."
+
+
+async def answer_household_invite(cmd: AnswerHouseholdInvite, uow: UnitOfWork) -> str:
+    invite = await uow.session.get(HouseholdInvite, cmd.invite_id)
+    if invite is None:
+        raise StaleAction("That invitation is no longer open.")
+    if invite.to_member_id != cmd.actor.member_id:
+        raise NotAllowed("That invitation is for someone else.")
+    if invite.answered_at is not None:
+        raise StaleAction("You've answered that invitation already.")
+    if uow.now() >= invite.expires_at:
+        raise StaleAction("That invitation has expired; ask for a new one.")
+    invite.answered_at = uow.now()
+    inviter = await uow.session.get_one(Member, invite.from_member_id)
+    me = await member_of(uow, cmd.actor)
+    if not cmd.accept:
+        await uow.notify(
+            Notice(to=inviter.id, text=f"{me.display_name} said no thanks to the household.")
+        )
+        return "OK, no household. Nothing changes."
+    if await household_of(uow, me.id) is not None:
+        raise DomainError("You're in a household already; /household leave first.")
+    theirs = await household_of(uow, inviter.id)
+    if theirs is None:
+        household = Household(one_at_a_time=False, created_at=uow.now())
+        uow.session.add(household)
+        await uow.session.flush()
+        uow.session.add(
+            HouseholdMember(member_id=inviter.id, household_id=household.id, joined_at=uow.now())
+        )
+        household_id = household.id
+    else:
+        household_id = theirs.household_id
+    uow.session.add(
+        HouseholdMember(member_id=me.id, household_id=household_id, joined_at=uow.now())
+    )
+    await uow.notify(
+        Notice(
+            to=inviter.id,
+            text=f"{me.display_name} joined your household. Type /household to see it.",
+        )
+    )
+    return (
+        f"You and {inviter.display_name} are a household now. /household shows you both; "
+        "/household one asks for one job at a time between you."
+    )
+
+
+async def leave_household(cmd: LeaveHousehold, uow: UnitOfWork) -> str:
+    mine = await household_of(uow, cmd.actor.member_id)
+    if mine is None:
+        return "You're not in a household."
+    others = await partners(uow, cmd.actor.member_id)
+    await uow.session.delete(mine)
+    me = await member_of(uow, cmd.actor)
+    for other in others:
+        await uow.notify(Notice(to=other.id, text=f"{me.display_name} left the household."))
+    if len(others) <= 1:  # one person alone isn't a household
+        await uow.session.execute(
+            delete(HouseholdMember).where(HouseholdMember.household_id == mine.household_id)
+        )
+    return "You've left the household; they no longer see your availability or jobs."
+
+
+async def leave_quietly(uow: UnitOfWork, member_id: int) -> None:
+    """Out of their household without a word (their data is being erased)."""
+    mine = await household_of(uow, member_id)
+    if mine is None:
+        return
+    others = await partners(uow, member_id)
+    await uow.session.delete(mine)
+    if len(others) <= 1:
+        await uow.session.execute(
+            delete(HouseholdMember).where(HouseholdMember.household_id == mine.household_id)
+        )
+
+
+async def choose_for_household(cmd: ChooseForHousehold, uow: UnitOfWork) -> str:
+    mine = await household_of(uow, cmd.actor.member_id)
+    if mine is None:
+        raise DomainError(
+            "You're not in a household; invite your partner with /household invite @them."
+        )
+    household = await uow.session.get_one(Household, mine.household_id)
+    choice = " ".join(cmd.choice.lower().split())
+    if choice == "one":
+        household.one_at_a_time = True
+        said = "One job at a time: you'll never both be offered work at once."
+    elif choice == "both":
+        household.one_at_a_time = False
+        said = "You can both take work at the same time again."
+    elif choice in ("earnings on", "earnings off"):
+        mine.shares_earnings = choice.endswith("on")
+        return (
+            "Your household sees what you've earned."
+            if mine.shares_earnings
+            else "Your earnings are yours alone again."
+        )
+    else:
+        raise DomainError(
+            "Type /household one (one job at a time), /household both, or /household "
+            "earnings on (or off)."
+        )
+    me = await member_of(uow, cmd.actor)
+    for other in await partners(uow, me.id):
+        await uow.notify(
+            Notice(to=other.id, text=f"{me.display_name} chose for your household: {said}")
+        )
+    return said
+
+
+async def partner_busy(uow: UnitOfWork, member_id: int) -> str | None:
+    """Why they may not take a job now (their household takes one at a time, and a partner
+    is on one), or None. The household row is locked, so two partners accepting at the same
+    moment take turns, and the second sees the first's job."""
+    mine = await household_of(uow, member_id)
+    if mine is None:
+        return None
+    household = await uow.session.scalar(
+        select(Household).where(Household.id == mine.household_id).with_for_update()
+    )
+    if household is None or not household.one_at_a_time:
+        return None
+    busy = (
+        await uow.session.execute(
+            select(Member, WorkItem.deadline)
+            .join(WorkItem, WorkItem.assignee_member_id == Member.id)
+            .join(HouseholdMember, HouseholdMember.member_id == Member.id)
+            .where(
+                HouseholdMember.household_id == household.id,
+                Member.id != member_id,
+                WorkItem.status == WorkStatus.ASSIGNED,
+            )
+            .limit(1)
+        )
+    ).first()
+    if busy is None:
+        return None
+    partner, deadline = busy
+    member = await uow.session.get_one(Member, member_id)
+    return (
+        f"Your household takes one job at a time, and {partner.display_name} is on one until "
+        f"{local_time_text(deadline, member)}. (/household both changes that.)"
+    )
+
+
+@dataclass(frozen=True)
+class PartnerShown:
+    name: str
+    status: str  # available or not, in words
+    jobs: tuple[str, ...]
+    earned: str | None  # only if they share it
+
+
+async def household_view(uow: UnitOfWork, actor: Actor) -> tuple[bool, list[PartnerShown]] | None:
+    """What a household member sees of the others; None without a household."""
+    from core import read_models  # the same status line the parent's own page reads
+
+    mine = await household_of(uow, actor.member_id)
+    if mine is None:
+        return None
+    household = await uow.session.get_one(Household, mine.household_id)
+    shown = []
+    for partner in await partners(uow, actor.member_id):
+        theirs = await uow.session.get_one(HouseholdMember, partner.id)
+        status = await read_models.parent_status(
+            uow, Actor(member_id=partner.id, platform=actor.platform)
+        )
+        jobs = tuple(
+            f'"{item.title}", due {local_time_text(item.deadline, partner)}'
+            for item in await uow.session.scalars(
+                select(WorkItem).where(
+                    WorkItem.assignee_member_id == partner.id,
+                    WorkItem.status.in_((WorkStatus.ASSIGNED, WorkStatus.SUBMITTED)),
+                )
+            )
+        )
+        earned = None
+        if theirs.shares_earnings:
+            totals = (
+                await uow.session.execute(
+                    select(Payout.currency, func.sum(Payout.amount_minor))
+                    .where(Payout.member_id == partner.id)
+                    .group_by(Payout.currency)
+                )
+            ).all()
+            earned = (
+                ", ".join(str(Money(int(total), cur)) for cur, total in totals) or "nothing yet"
+            )
+        free = (
+            f"available until {status.available_until} their time"
+            if status.available_until
+            else "not available now"
+        )
+        shown.append(PartnerShown(partner.display_name, free, jobs, earned))
+    return household.one_at_a_time, shown
