@@ -16,6 +16,7 @@ from core.commands import (
     InviteToHousehold,
     LeaveHousehold,
 )
+from core.communities import active_communities
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.handlers.common import local_time_text, member_of
 from core.models import Household, HouseholdInvite, HouseholdMember, Member, Payout, WorkItem
@@ -254,6 +255,7 @@ async def household_view(uow: UnitOfWork, actor: Actor) -> tuple[bool, list[Part
     if mine is None:
         return None
     household = await uow.session.get_one(Household, mine.household_id)
+    mine_here = await active_communities(uow, actor.member_id)  # no other community's work
     shown = []
     for partner in await partners(uow, actor.member_id):
         theirs = await uow.session.get_one(HouseholdMember, partner.id)
@@ -266,6 +268,7 @@ async def household_view(uow: UnitOfWork, actor: Actor) -> tuple[bool, list[Part
                 select(WorkItem).where(
                     WorkItem.assignee_member_id == partner.id,
                     WorkItem.status.in_((WorkStatus.ASSIGNED, WorkStatus.SUBMITTED)),
+                    WorkItem.community_id.in_(mine_here),
                 )
             )
         )

@@ -220,3 +220,50 @@ async def test_one_of_us_at_a_time_holds_in_routing_and_in_a_race(world: World) 
             await uow.session.scalars(select(Offer.member_id).where(Offer.work_id == third))
         ).all()
     assert not set(asked) & set(actors), "the other partner is not offered it"
+
+
+async def test_the_suggestion_reads_the_communitys_offers_and_a_partners_other_community_stays_private(
+    world: World,
+) -> None:
+    await world.town()
+    priya = await world.parent("Priya", window=None)  # type: ignore[arg-type]
+    bloom = await world.business("Bloom")
+    for day in range(3):  # three weekday mornings of proofreading work
+        world.clock.set(datetime(2026, 3, 2 + day, 9, 0, tzinfo=UTC))
+        await world.funded(bloom, title=f"Proofread {day}", deadline="tomorrow 17:00")
+    for day in range(2):  # Priya is free on weekday evenings
+        world.clock.set(datetime(2026, 3, 2 + day, 19, 0, tzinfo=UTC))
+        await world.app.handle(c.GoAvailable(actor=priya, window="2h"))
+    world.clock.set(datetime(2026, 3, 6, 12, 0, tzinfo=UTC))
+    async with world.app.uow() as uow:
+        week = await parents_week(uow, priya.member_id)
+    assert week.suggestion == (
+        "Most proofreading offers here arrive on weekday mornings; you're usually free on "
+        "weekday evenings."
+    )
+
+    # Sam, in Priya's household, also works in a community Priya isn't part of.
+    valley = await world.community("Valley", group=-2002)
+    sam = await world.join("Sam", community=valley)
+    await world.app.handle(c.SetSkills(actor=sam, skills="proofreading:expert"))
+    await world.app.handle(c.GoAvailable(actor=sam, window="3h"))
+    await _household(world, priya, sam)
+    shop = await world.join("Vince", community=valley)
+    await world.app.handle(
+        c.RegisterBusiness(actor=shop, name="Valley Print", contact="v@p.example")
+    )
+    shop = await world.join("Vince", community=valley)
+    secret = await world.post(shop, title="Valley secret")
+    await world.app.handle(
+        c.ConfirmFunding(actor=await world.moderator("Vera", community=valley), work_id=secret)
+    )
+    await world.app.handle(
+        c.AcceptOffer(actor=sam, offer_id=await world.pending_offer(secret, sam))
+    )
+    seen = await _view(world, priya)
+    assert "• Sam:" in seen and "Valley secret" not in seen
+
+    await world.app.handle(c.ForgetMe(actor=priya, confirm="yes"))
+    async with world.app.uow() as uow:
+        assert await uow.session.get(FamilySettings, priya.member_id) is None
+    assert "not in a household" in await _view(world, sam)
