@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core.commands import AnswerQuiz, StartQuiz
 from core.communities import community_settings
 from core.config import Settings
-from core.credentials.issuing import award_skill_check
+from core.credentials.awards import award_skill_check
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.files import FileStore
 from core.handlers.common import catalogue, local_time_text, member_of

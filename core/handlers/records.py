@@ -4,7 +4,7 @@ or once ratings show; sharing and privacy choices as commands."""
 from __future__ import annotations
 
 from core.config import Settings
-from core.credentials.issuing import award_milestones
+from core.credentials.awards import award_milestones
 from core.credentials.sharing import (
     name_business_in_records,
     share_record,

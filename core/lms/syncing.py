@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from core.commands import SyncLearningSite
 from core.config import Settings
-from core.credentials.issuing import award_course
+from core.credentials.awards import award_course
 from core.errors import DomainError
 from core.files import FileStore
 from core.lms.connecting import token_of
