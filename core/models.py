@@ -625,6 +625,8 @@ class Household(Base):
     __tablename__ = "households"
     id: Mapped[int] = mapped_column(primary_key=True)
     one_at_a_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether a partner hears that an offer went to the other ("/household offers on").
+    tells_offers: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime]
 
 

@@ -245,15 +245,15 @@ PARENTS = (
         "household",
         Role.PARENT,
         "plan with your partner: see each other's hours and jobs",
-        "[invite @partner|leave|one|both|earnings on|earnings off]",
+        "[invite @partner|leave|one|both|offers on|off|earnings on|off]",
         (
             Option(
                 "what",
                 "empty to see it; invite, leave, one, both, earnings",
                 "invite",
-                choices=("invite", "leave", "one", "both", "earnings"),
+                choices=("invite", "leave", "one", "both", "offers", "earnings"),
             ),
-            Option("who", "their @username (invite), or on/off (earnings)", "@sam"),
+            Option("who", "their @username (invite), or on/off (offers, earnings)", "@sam"),
         ),
         run=runners.household,
     ),

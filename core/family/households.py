@@ -18,6 +18,7 @@ from core.commands import (
 )
 from core.communities import active_communities
 from core.errors import DomainError, NotAllowed, StaleAction
+from core.events import OfferMade
 from core.handlers.common import local_time_text, member_of
 from core.models import Household, HouseholdInvite, HouseholdMember, Member, Payout, WorkItem
 from core.money import Money
@@ -184,6 +185,13 @@ async def choose_for_household(cmd: ChooseForHousehold, uow: UnitOfWork) -> str:
     elif choice == "both":
         household.one_at_a_time = False
         said = "You can both take work at the same time again."
+    elif choice in ("offers on", "offers off"):
+        household.tells_offers = choice.endswith("on")
+        said = (
+            "When an offer goes to one of you, the others hear of it."
+            if household.tells_offers
+            else "Offers to one of you are no longer told to the others."
+        )
     elif choice in ("earnings on", "earnings off"):
         mine.shares_earnings = choice.endswith("on")
         return (
@@ -193,8 +201,8 @@ async def choose_for_household(cmd: ChooseForHousehold, uow: UnitOfWork) -> str:
         )
     else:
         raise DomainError(
-            "Type /household one (one job at a time), /household both, or /household "
-            "earnings on (or off)."
+            "Type /household one (one job at a time), /household both, /household offers on "
+            "(or off), or /household earnings on (or off)."
         )
     me = await member_of(uow, cmd.actor)
     for other in await partners(uow, me.id):
@@ -291,3 +299,23 @@ async def household_view(uow: UnitOfWork, actor: Actor) -> tuple[bool, list[Part
         )
         shown.append(PartnerShown(partner.display_name, free, jobs, earned))
     return household.one_at_a_time, shown
+
+
+async def tell_partners_of_offer(event: OfferMade, uow: UnitOfWork) -> None:
+    """A partner hears an offer went to the other, where the household chose to."""
+    mine = await household_of(uow, event.member_id)
+    if mine is None:
+        return
+    household = await uow.session.get_one(Household, mine.household_id)
+    if not household.tells_offers:
+        return
+    member = await uow.session.get_one(Member, event.member_id)
+    item = await uow.session.get_one(WorkItem, event.work_id)
+    for partner in await partners(uow, event.member_id):
+        if item.community_id not in await active_communities(uow, partner.id):
+            continue  # never another community's work
+        await uow.notify(
+            Notice(
+                to=partner.id, text=f'An offer for "{item.title}" went to {member.display_name}.'
+            )
+        )

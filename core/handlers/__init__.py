@@ -106,5 +106,6 @@ EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {
     e.MemberAvailable: [offers.route_waiting_items],
     e.WorkRated: [learning.learn_rater_offset],
     e.RatingsShown: [records.milestones_after],
+    e.OfferMade: [households.tell_partners_of_offer],
     e.DeliveryApproved: [records.milestones_after],
 }

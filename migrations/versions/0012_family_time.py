@@ -35,6 +35,7 @@ def upgrade() -> None:
         "households",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("one_at_a_time", sa.Boolean(), nullable=False),
+        sa.Column("tells_offers", sa.Boolean(), server_default="0", nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_households")),
     )

@@ -267,3 +267,22 @@ async def test_the_suggestion_reads_the_communitys_offers_and_a_partners_other_c
     async with world.app.uow() as uow:
         assert await uow.session.get(FamilySettings, priya.member_id) is None
     assert "not in a household" in await _view(world, sam)
+
+
+async def test_a_partner_hears_of_an_offer_only_if_the_household_chose_to(world: World) -> None:
+    await world.town()
+    ann, ben = await world.parent("Ann"), await world.parent("Ben", window=None)  # type: ignore[arg-type]
+    await _household(world, ann, ben)
+    bloom = await world.business("Bloom")
+    flyer = await world.funded(bloom, title="Proofread a flyer")
+    assert not any("went to Ann" in n.text for n in await world.inbox("Ben"))
+    await world.app.handle(
+        c.DeclineOffer(actor=ann, offer_id=await world.pending_offer(flyer, ann))
+    )
+    assert "the others hear of it" in await world.app.handle(
+        c.ChooseForHousehold(actor=ben, choice="offers on")
+    )
+    await world.funded(bloom, title="Proofread a menu")
+    assert 'An offer for "Proofread a menu" went to Ann.' in [
+        n.text for n in await world.inbox("Ben")
+    ]
