@@ -38,7 +38,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bots, sweepers and outbox for a real community")
     db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"], help="upgrade: apply every migration")
+    db.add_argument(
+        "action",
+        choices=["upgrade", "backup"],
+        help="upgrade: apply every migration; backup FILE: a consistent copy of the SQLite "
+        "store, taken while it runs",
+    )
+    db.add_argument("file", nargs="?", type=Path, help="where the backup goes (backup only)")
     demo = sub.add_parser("demo", help="play a small community's whole journey, offline")
     demo.add_argument(
         "--keep", type=Path, metavar="FILE", help="keep the demo's SQLite database here"
@@ -73,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(err, file=sys.stderr)
         return 2
     configure_logging(settings)
+    if args.command == "db" and args.action == "backup":
+        return backup(settings, args.file)
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))
     if args.command == "skills":
@@ -156,6 +164,48 @@ async def _skills(settings: Settings, action: str, name: str, aliases: list[str]
         return 0
     finally:
         await brain.close()
+
+
+def backup(settings: Settings, target: Path | None) -> int:
+    """A consistent copy of the SQLite store with SQLite's online backup API, while the bot
+    runs (writers wait only while each step is copied); PostgreSQL has its own tools."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        print(
+            "For PostgreSQL, back up with pg_dump (or your highly available pair's own "
+            'backups); see README, "Running it in production".',
+            file=sys.stderr,
+        )
+        return 2
+    if target is None:
+        print("Say where the copy goes: parentbrain db backup FILE", file=sys.stderr)
+        return 2
+    source = Path(url.database or "")
+    if not source.exists():
+        print(f"There is no Parent Brain database at {source}.", file=sys.stderr)
+        return 2
+    if target.exists():
+        print(
+            f"{target} exists already; choose a new file, so no backup is overwritten.",
+            file=sys.stderr,
+        )
+        return 2
+    live, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        live.backup(copy, pages=256)  # step by step: the bot's writes go on between steps
+        checked = copy.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        live.close()
+        copy.close()
+    if checked != "ok":
+        print(f"The copy failed its integrity check ({checked}).", file=sys.stderr)
+        return 1
+    print(f"Backed up {source} to {target} ({target.stat().st_size:,} bytes), checked.")
+    return 0
 
 
 def no_database(settings: Settings) -> str | None:

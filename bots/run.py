@@ -7,7 +7,7 @@ import gc
 import logging
 import signal
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from typing import Protocol
 
@@ -140,8 +140,29 @@ async def stripe_done(request: web.Request) -> web.Response:
     return web.Response(text="Thank you! You can close this page and go back to the chat.")
 
 
+KB, MB = 1024, 1024 * 1024
+# How much of a body each route reads, at most: a delivery's files on the web; what Stripe and
+# Telegram send (1 MB is generous for both); a pasted credential; and a form for the rest.
+# More is a 413, read no further than the limit (aiohttp stops while reading).
+BODY_LIMITS = (
+    ("/web/jobs/", 60 * MB),
+    ("/stripe/webhook", 1 * MB),
+    ("/telegram/webhook", 1 * MB),
+    ("/web/credentials/check", 128 * KB),
+)
+FORM_LIMIT = 256 * KB
+
+
+@web.middleware
+async def body_limit(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    limit = next((n for prefix, n in BODY_LIMITS if request.path.startswith(prefix)), FORM_LIMIT)
+    return await handler(request.clone(client_max_size=limit))
+
+
 def web_app(brain: ParentBrain, adapters: Mapping[str, Adapter] | None = None) -> web.Application:
-    app = web.Application(client_max_size=60 * 1024 * 1024)  # room for files delivered on /web
+    app = web.Application(client_max_size=FORM_LIMIT, middlewares=[body_limit])
     app[BRAIN] = brain
     app[READINESS] = {f"{name} connection": a.connected for name, a in (adapters or {}).items()}
     app.router.add_get("/healthz", healthz)

@@ -171,7 +171,10 @@ async def answer_policy(
         return await handler(request)
     except web.HTTPRequestEntityTooLarge:
         # Stopped while reading, before anything was stored: said in a sentence, not a code.
-        text = "That was too much to send at once (over 60 MB); share large files as links."
+        text = (
+            "That was more than this page takes at once, so nothing was read or kept; share "
+            "large files as links, and keep words shorter."
+        )
         return render(request, "message.html", {"text": text}, status=413)
     except web.HTTPException:
         raise

@@ -172,3 +172,47 @@ def test_the_package_says_what_it_is() -> None:
         assert resources.files(package).joinpath("py.typed").is_file()
     licence = Path(__file__).parents[2] / "LICENSE"
     assert licence.read_text().startswith("MIT License")
+
+
+def test_the_sqlite_store_is_backed_up_while_it_is_written(tmp_path: Path) -> None:
+    import sqlite3
+    import threading
+
+    live = tmp_path / "pb.sqlite3"
+    env = {"PARENTBRAIN_DATABASE_URL": f"sqlite+aiosqlite:///{live}"}
+    assert parentbrain("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
+    stop = threading.Event()
+
+    def keep_writing() -> None:  # the running bot, as far as the file can tell
+        with sqlite3.connect(live, timeout=30) as db:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                db.execute(
+                    "INSERT INTO skills (code, name, aliases) VALUES (?, ?, '[]')",
+                    (f"s{n}", f"S{n}"),
+                )
+                db.commit()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        done = parentbrain("db", "backup", "copy.sqlite3", cwd=tmp_path, env=env)
+    finally:
+        stop.set()
+        writer.join()
+    assert done.returncode == 0, done.stderr
+    assert "checked" in done.stdout
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT count(*) FROM skills").fetchone()[0] >= 1
+    again = parentbrain("db", "backup", "copy.sqlite3", cwd=tmp_path, env=env)
+    assert again.returncode == 2 and "exists already" in again.stderr
+    postgres = parentbrain(
+        "db",
+        "backup",
+        "x",
+        cwd=tmp_path,
+        env={"PARENTBRAIN_DATABASE_URL": "postgresql+asyncpg://h/db"},
+    )
+    assert postgres.returncode == 2 and "pg_dump" in postgres.stderr

@@ -441,6 +441,27 @@ async def test_an_upload_over_the_limit_is_stopped_while_read_and_said_in_words(
         form.add_field("files", b"x" * (61 * 1024 * 1024), filename="huge.mov")
         async with browser.post(site.url("jobs/1/deliver"), data=form) as page:
             assert page.status == 413
-            assert "over 60 MB" in html.unescape(await page.text())
+            assert "more than this page takes at once" in html.unescape(await page.text())
     assert sorted(p.name for p in kept.glob("*")) == files_before  # noqa: ASYNC240
     assert priya.member_id
+
+
+async def test_each_route_reads_only_the_body_it_needs(site: Site) -> None:
+    """A form takes 256 KB, a pasted credential 128 KB; more is a 413 with a sentence."""
+    await site.person(5001, "Priya")
+    async with await site.signed_in(5001, "Priya") as browser:
+        async with browser.get(site.url("profile")) as page:
+            token = csrf_in(await page.text())
+        async with browser.post(
+            site.url("profile"), data={"csrf": token, "bio": "x" * (300 * 1024)}
+        ) as page:
+            assert page.status == 413
+            assert "more than this page takes" in html.unescape(await page.text())
+        async with browser.post(
+            site.url("credentials/check"), data={"credential": "x" * (200 * 1024)}
+        ) as page:
+            assert page.status == 413
+        async with browser.post(
+            site.url("credentials/check"), data={"credential": "x" * (100 * 1024)}
+        ) as page:
+            assert page.status == 422  # read, and refused for what it is
