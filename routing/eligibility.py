@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Float, Integer, String, bindparam, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from core.handlers.common import ACTIVE_JOB
+from core.handlers.common import IN_HAND
 from core.models import (
     Availability,
     Block,
@@ -97,7 +97,7 @@ def eligible_shape(
     now = param("now", UTCDateTime())
     busy = (
         select(func.count())
-        .where(WorkItem.assignee_member_id == Member.id, WorkItem.status.in_(ACTIVE_JOB))
+        .where(WorkItem.assignee_member_id == Member.id, WorkItem.status.in_(IN_HAND))
         .scalar_subquery()
     )
     asked = (  # offers waiting on an answer count against capacity too

@@ -104,6 +104,7 @@ EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {
     e.OfferDeclined: [offers.route_after],
     e.OfferExpired: [offers.route_after],
     e.MemberAvailable: [offers.route_waiting_items],
+    e.DeliverySubmitted: [offers.route_after_delivery],
     e.WorkRated: [learning.learn_rater_offset],
     e.RatingsShown: [records.milestones_after],
     e.OfferMade: [households.tell_partners_of_offer],

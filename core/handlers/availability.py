@@ -154,7 +154,8 @@ async def _why_offers_wait(uow: UnitOfWork, member: Member, now: datetime) -> st
     if jobs >= member.max_jobs:
         return (
             f"You're doing {jobs} job(s), as many as you take at once, so offers come again "
-            "once you deliver; /profile jobs 2 takes more at once."
+            "once you deliver (a delivery waiting for approval doesn't count); /profile jobs 2 "
+            "takes more at once."
         )
     quiet = (
         (time.fromisoformat(member.quiet_start), time.fromisoformat(member.quiet_end))

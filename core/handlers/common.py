@@ -16,6 +16,9 @@ from core.states import OfferStatus, WorkStatus
 from core.uow import UnitOfWork
 
 ACTIVE_JOB = (WorkStatus.ASSIGNED, WorkStatus.SUBMITTED)
+# What holds a parent's slot: work accepted and not yet delivered. A delivery waiting for the
+# business's approval doesn't keep them from the next offer.
+IN_HAND = (WorkStatus.ASSIGNED,)
 
 
 async def member_of(uow: UnitOfWork, actor: Actor) -> Member:
@@ -76,10 +79,11 @@ async def owner_member_id(uow: UnitOfWork, item: WorkItem) -> int:
 
 
 async def active_jobs(uow: UnitOfWork, member_id: int) -> int:
+    """Jobs holding their slots: accepted and not yet delivered."""
     count = await uow.session.scalar(
         select(func.count())
         .select_from(WorkItem)
-        .where(WorkItem.assignee_member_id == member_id, WorkItem.status.in_(ACTIVE_JOB))
+        .where(WorkItem.assignee_member_id == member_id, WorkItem.status.in_(IN_HAND))
     )
     return int(count or 0)
 

@@ -16,6 +16,7 @@ from core.commands import AcceptOffer, DeclineOffer, ExpireOffer, MoveOffersOn, 
 from core.config import Settings
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.events import (
+    DeliverySubmitted,
     FirstOfferMade,
     MemberAvailable,
     OfferDeclined,
@@ -338,3 +339,16 @@ async def route_waiting_items(
     room = member.max_jobs - await active_jobs(uow, member.id) - int(asked or 0)
     for work_id in await router.waiting_for(uow, member.id, uow.now(), room):
         await route(uow, work_id, router, settings)
+
+
+async def route_after_delivery(
+    event: DeliverySubmitted, uow: UnitOfWork, router: Router, settings: Settings
+) -> None:
+    """A delivered job frees its slot while the business reviews it: open items that fit the
+    parent get a try, as when they become available."""
+    item = await uow.session.get(WorkItem, event.work_id)
+    if item is None or item.assignee_member_id is None:
+        return
+    await route_waiting_items(
+        MemberAvailable(member_id=item.assignee_member_id), uow, router, settings
+    )

@@ -215,3 +215,23 @@ async def test_after_rounds_without_a_taker_the_net_widens_and_people_hear(
     assert (await world.item(work_id)).status == WorkStatus.OPEN
     assert "Everyone who fits" in await world.last_text("Bloom")
     assert "full refund" in await world.last_text("Bloom")
+
+
+async def test_a_delivery_waiting_for_approval_frees_the_slot_for_the_next_offer(
+    world: World,
+) -> None:
+    priya = await world.parent("Priya")
+    shop = await world.business()
+    first = await world.funded(shop, title="Proofread a flyer")
+    await world.app.handle(
+        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(first, priya))
+    )
+    second = await world.funded(shop, title="Proofread a menu")
+    assert not [o for o in await world.offers(second) if o.member_id == priya.member_id]
+    await world.app.handle(c.SubmitDelivery(actor=priya, work_id=first, body="Done: link"))
+    # The flyer waits for the business; the menu comes to Priya at once.
+    assert await world.pending_offer(second, priya)
+    said = await world.app.handle(
+        c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(second, priya))
+    )
+    assert "is yours" in said
