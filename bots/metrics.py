@@ -86,6 +86,11 @@ class PrometheusMeter:
             ["status"],
             registry=r,
         )
+        self.retries = Counter(
+            "parentbrain_database_retries",
+            "Units of work tried again after the database connection was lost (a failover).",
+            registry=r,
+        )
         self._gauges = _Gauges(r)
 
     # The core's Meter ------------------------------------------------------------------
@@ -93,6 +98,9 @@ class PrometheusMeter:
     def command(self, name: str, platform: str, outcome: str, seconds: float) -> None:
         self.commands.labels(platform, name, outcome).inc()
         self.command_seconds.labels(platform).observe(seconds)
+
+    def retried(self) -> None:
+        self.retries.inc()
 
     def event(self, event: object) -> None:
         if isinstance(event, FirstOfferMade):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import time
@@ -9,6 +10,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError
 
 from core.audit import audit_entry
 from core.commands import MODERATOR_COMMANDS, Command
@@ -18,6 +21,27 @@ from core.ports import Meter, NoMeter
 from core.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+
+# A unit of work cut off by a lost connection (a failover, a restarted server) is tried again
+# on a fresh one after each of these pauses: about 15 s in all, the time a failover takes.
+RETRY_PAUSES = (0.1, 0.5, 1.0, 2.0, 4.0, 8.0)
+LOST = ("08", "57P01", "57P02", "57P03")  # SQLSTATE: connection exceptions, server shutdown
+
+
+def connection_lost(err: BaseException) -> bool:
+    """Whether the database connection broke under the work (not the work failing)."""
+    if isinstance(err, DBAPIError):
+        if err.connection_invalidated:
+            return True
+        cause: BaseException | None = err.orig
+        while cause is not None:
+            code = str(getattr(cause, "sqlstate", "") or "")
+            if code.startswith(LOST):
+                return True
+            cause = cause.__cause__
+        return False
+    return isinstance(err, ConnectionError)
+
 
 Handler = Callable[..., Awaitable[Any]]
 Claim = Callable[[UnitOfWork], Awaitable[None]]
@@ -59,14 +83,33 @@ class MessageBus:
             raise LookupError(f"no handler for {type(command).__name__}")
         started, outcome = time.perf_counter(), "failed"
         try:
-            async with self.uow() as uow:
-                if once is not None:
-                    await once(uow)
-                result = await handler(command, uow)
-                if isinstance(command, MODERATOR_COMMANDS):
-                    uow.session.add(audit_entry(command, uow.now()))
-                await uow.commit()
-                queue = uow.collect_events()
+            for pause in (*RETRY_PAUSES, None):
+                committing = False
+                try:
+                    async with self.uow() as uow:
+                        if once is not None:
+                            await once(uow)
+                        result = await handler(command, uow)
+                        if isinstance(command, MODERATOR_COMMANDS):
+                            uow.session.add(audit_entry(command, uow.now()))
+                        committing = True
+                        await uow.commit()
+                        queue = uow.collect_events()
+                    break
+                except Exception as err:
+                    # Cut off by a failover: nothing was applied unless the commit itself was
+                    # cut off; then only a claimed cause (`once`) can tell, so it is retried
+                    # and anything else goes to the person as the one apology.
+                    retry = connection_lost(err) and (not committing or once is not None)
+                    if not retry or pause is None:
+                        raise
+                    self.meter.retried()
+                    log.warning(
+                        "%s: the database connection was lost; trying again in %g s",
+                        type(command).__name__,
+                        pause,
+                    )
+                    await asyncio.sleep(pause)
             self._tell_meter(queue)
             await self._run_events(queue)
             outcome = "done"

@@ -127,6 +127,9 @@ class Meter(Protocol):
 
     def notice(self, platform: str, outcome: str, waited_seconds: float | None) -> None: ...
 
+    def retried(self) -> None:
+        """A unit of work tried again after its database connection was lost."""
+
 
 class NoMeter:
     """Counts nothing: for tests, the demo and tools that have no /metrics."""
@@ -138,4 +141,7 @@ class NoMeter:
         return None
 
     def notice(self, platform: str, outcome: str, waited_seconds: float | None) -> None:
+        return None
+
+    def retried(self) -> None:
         return None

@@ -1,0 +1,89 @@
+"""A unit of work cut off by a lost database connection (as in a failover) is tried again on a
+fresh connection and applied once; a failure of the work itself is not retried."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select, text
+
+from bots.app import ParentBrain
+from core import commands as c
+from core.bus import MessageBus, connection_lost
+from core.db import make_engine
+from core.errors import DomainError
+from core.models import Availability
+from core.uow import UnitOfWork
+from tests.conftest import POSTGRES_URL
+from tests.world import World
+
+
+class Counting:
+    def __init__(self) -> None:
+        self.retries = 0
+
+    def command(self, *args: object) -> None: ...
+
+    def event(self, event: object) -> None: ...
+
+    def notice(self, *args: object) -> None: ...
+
+    def retried(self) -> None:
+        self.retries += 1
+
+
+@pytest.mark.parametrize("database_url", ["postgres"] if POSTGRES_URL else [], indirect=True)
+async def test_a_terminated_connection_is_retried_and_applied_once(
+    world: World, app: ParentBrain, database_url: str
+) -> None:
+    priya = await world.parent("Priya", window=None)  # type: ignore[arg-type]
+    killer = make_engine(database_url)
+    tries: list[int] = []
+
+    async def go_available_after_a_cut(cmd: c.GoAvailable, uow: UnitOfWork) -> str:
+        pid = (await uow.session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        tries.append(pid)
+        if len(tries) == 1:  # the server ends this connection under the work, once
+            async with killer.connect() as other:
+                await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                await other.commit()
+        from core.handlers.availability import go_available
+
+        return await go_available(cmd, uow, app.settings)
+
+    meter = Counting()
+    bus = MessageBus(
+        app.uow,
+        {c.GoAvailable: go_available_after_a_cut},
+        {},
+        meter=meter,
+    )
+    try:
+        said = await bus.handle(c.GoAvailable(actor=priya, window="2h"))
+    finally:
+        await killer.dispose()
+    assert "You're available" in said
+    assert len(tries) == 2 and tries[0] != tries[1]  # a fresh connection the second time
+    assert meter.retries == 1
+    async with app.uow() as uow:
+        live = await uow.session.scalar(
+            select(func.count()).where(
+                Availability.member_id == priya.member_id, Availability.ended_at.is_(None)
+            )
+        )
+    assert live == 1  # applied once
+
+
+async def test_only_a_lost_connection_is_retried(world: World, app: ParentBrain) -> None:
+    priya = await world.parent("Priya", window=None)  # type: ignore[arg-type]
+    attempts: list[int] = []
+
+    async def refuses(cmd: c.GoAvailable, uow: UnitOfWork) -> str:
+        attempts.append(1)
+        raise DomainError("No.")
+
+    bus = MessageBus(app.uow, {c.GoAvailable: refuses}, {})
+    with pytest.raises(DomainError):
+        await bus.handle(c.GoAvailable(actor=priya, window="2h"))
+    assert attempts == [1]
+    assert not connection_lost(ValueError("a bug"))
+    assert connection_lost(ConnectionResetError("reset by peer"))
