@@ -19,7 +19,7 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bots.telegram.common import brain, respond, text_after_command
+from bots.telegram.common import brain, in_group, respond, text_after_command
 from core.actors import Role
 from core.catalogue import Entry, Place, menu
 
@@ -35,6 +35,13 @@ def carried_out_by_core(entry: Entry) -> Handler:
 
     async def catalogue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command from the catalogue, carried out by core."""
+        if Place.GROUP not in entry.places and in_group(update) and update.effective_message:
+            # Typed to the bot alone (a secret, say): never used from a group.
+            await update.effective_message.reply_text(
+                f"/{entry.name} works in a private chat with me, so I didn't use that. If it "
+                "held a secret, delete the message here and make a new one."
+            )
+            return
         typed = entry.read_typed(text_after_command(update, context))
         await respond(
             update,

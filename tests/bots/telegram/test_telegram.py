@@ -337,3 +337,11 @@ async def test_command_menus_are_set_per_kind_of_chat_from_the_catalogue(
     assert "funded" not in menus[json.dumps({"type": "all_group_chats"})]
     moderators = menus[json.dumps({"chat_id": MOD_CHAT, "type": "chat"}, sort_keys=True)]
     assert {"funded", "paid", "owed", "disputes", "resolve", "ban", "help"} <= set(moderators)
+
+
+async def test_a_private_command_typed_in_the_group_is_not_used(tg: TelegramDriver) -> None:
+    """/lmstoken carries a secret: from a group it is refused, with a word to replace it."""
+    await tg.onboard("Kate", ["Design"], "expert")
+    said = await tg.command("Kate", "lmstoken", "a-secret-token", where="group")
+    assert any("works in a private chat with me, so I didn't use that" in t for t in said)
+    assert any("delete the message here" in t for t in said)
