@@ -120,10 +120,12 @@ class ParentBrain:
     async def sweep(self) -> SweepReport:
         report = await sweep(self.bus, self.uow, timedelta(days=self.settings.rating_window_days))
         report.money_finished = (await finish_money(self.bus, self.uow, self.gateway.name)).total
+        from core import requests
         from core.family.notes import send_week_notes  # core.handlers first, which it needs
 
         async with self.uow() as unit:
             report.week_notes = await send_week_notes(unit, self.settings)
+            await requests.forget_old(unit)
             await unit.commit()
         if self.gateway.confirms_by_hand:
             async with self.uow() as unit:

@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
+from core import requests
 from core.audit import audit_entry
-from core.commands import MODERATOR_COMMANDS, Command
+from core.commands import MODERATOR_COMMANDS, Command, RegisterAccount
 from core.errors import DomainError
 from core.events import Event
+from core.models import AppliedRequest
 from core.ports import Meter, NoMeter
 from core.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 # on a fresh one after each of these pauses: about 15 s in all, the time a failover takes.
 RETRY_PAUSES = (0.1, 0.5, 1.0, 2.0, 4.0, 8.0)
 LOST = ("08", "57P01", "57P02", "57P03")  # SQLSTATE: connection exceptions, server shutdown
+UNKEYED = (RegisterAccount,)  # who is asking, asked at every request: no effect to guard
 
 
 def connection_lost(err: BaseException) -> bool:
@@ -82,11 +85,16 @@ class MessageBus:
         if handler is None:
             raise LookupError(f"no handler for {type(command).__name__}")
         started, outcome = time.perf_counter(), "failed"
+        key = None if isinstance(command, UNKEYED) else requests.take()
         try:
             for pause in (*RETRY_PAUSES, None):
                 committing = False
                 try:
                     async with self.uow() as uow:
+                        if key is not None:
+                            if await uow.session.get(AppliedRequest, key) is not None:
+                                raise requests.AlreadyApplied("That's done already.")
+                            uow.session.add(AppliedRequest(key=key, applied_at=uow.now()))
                         if once is not None:
                             await once(uow)
                         result = await handler(command, uow)
@@ -98,9 +106,10 @@ class MessageBus:
                     break
                 except Exception as err:
                     # Cut off by a failover: nothing was applied unless the commit itself was
-                    # cut off; then only a claimed cause (`once`) can tell, so it is retried
-                    # and anything else goes to the person as the one apology.
-                    retry = connection_lost(err) and (not committing or once is not None)
+                    # cut off; then only a recorded cause (`once`, or the request's id) can
+                    # tell, so it is retried, and anything else is the one apology.
+                    safe = not committing or once is not None or key is not None
+                    retry = connection_lost(err) and safe
                     if not retry or pause is None:
                         raise
                     self.meter.retried()

@@ -647,3 +647,13 @@ class HouseholdInvite(Base):
     to_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     expires_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class AppliedRequest(Base):
+    """A person's request that changed something, by the platform's own id for it (a Telegram
+    update, a Discord interaction, a web form): written with its effects, so a redelivered
+    or retried request is recognised and not applied twice."""
+
+    __tablename__ = "applied_requests"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(index=True)

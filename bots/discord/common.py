@@ -14,7 +14,7 @@ import discord
 
 from bots.app import ParentBrain
 from bots.discord.render import split_text, view_for
-from core import communities
+from core import communities, requests
 from core.actors import Actor
 from core.answers import answer
 from core.commands import RegisterAccount
@@ -170,7 +170,8 @@ async def respond(
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     async with bot_of(interaction).turns.of(interaction.user.id):  # this person's, in order
-        return await _act_and_answer(interaction, act, ephemeral, check_moderator)
+        with requests.request(f"dc:{interaction.id}"):  # a repeated interaction, recognised
+            return await _act_and_answer(interaction, act, ephemeral, check_moderator)
 
 
 async def _act_and_answer(

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from contextlib import nullcontext
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bots.turns import PersonTurns
+from core import requests
 
 WORKING_AT_ONCE = 256  # updates being handled at the same moment
 QUEUED_AT_MOST = 100_000  # PTB's own bound; waiting behind one's own earlier update is cheap
@@ -34,12 +36,14 @@ class PerPersonUpdates(BaseUpdateProcessor):
         if self._working is None:
             self._working = asyncio.Semaphore(self._working_at_once)
         person = _person_of(update)
-        if person is None:
-            async with self._working:
+        key = f"tg:{update.update_id}" if isinstance(update, Update) else None
+        with requests.request(key) if key else nullcontext():  # a redelivery, recognised
+            if person is None:
+                async with self._working:
+                    await coroutine
+                return
+            async with self._people.of(person), self._working:
                 await coroutine
-            return
-        async with self._people.of(person), self._working:
-            await coroutine
 
     def busy(self, person: int) -> bool:
         """Whether an update of this person's is being handled (its reply may be on its way)."""

@@ -35,7 +35,7 @@ from bots.web.signin import (
     mini_app_identity,
 )
 from core import commands as c
-from core import read_models
+from core import read_models, requests
 from core.actors import Actor, Role
 from core.answers import explain
 from core.catalogue import all_commands
@@ -157,6 +157,8 @@ def build_web_app(
 
     aiohttp_jinja2.get_env(app).filters["web_words"] = web_words
     aiohttp_jinja2.get_env(app).globals["limit"] = limit
+    # Each form shown gets its own id: sent twice (a double tap, a retry), it is applied once.
+    aiohttp_jinja2.get_env(app).globals["once"] = lambda: secrets.token_urlsafe(12)
     return app
 
 
@@ -286,15 +288,19 @@ def signed_in(page: Page) -> Callable[[web.Request], Awaitable[web.StreamRespons
         if request.method == "POST":
             session = await get_session(request)
             form = await request.post()
-            if not secrets.compare_digest(str(form.get("csrf", "")), session.get("csrf", "-")):
-                return render(
-                    request,
-                    "message.html",
-                    {
-                        "text": "That form is out of date, so nothing was done. Go back and try again."
-                    },
-                    status=403,
-                )
+            once = str(form.get("once", ""))[:40]
+            if once:  # this form, shown once: its commands know it (core/requests.py)
+                with requests.request(f"web:{actor.member_id}:{once}"):
+                    return await _checked(request, actor, form, session)
+            return await _checked(request, actor, form, session)
+        return await page(request, actor)
+
+    async def _checked(
+        request: web.Request, actor: Actor, form: Any, session: Session
+    ) -> web.StreamResponse:
+        if not secrets.compare_digest(str(form.get("csrf", "")), session.get("csrf", "-")):
+            text = "That form is out of date, so nothing was done. Go back and try again."
+            return render(request, "message.html", {"text": text}, status=403)
         return await page(request, actor)
 
     return handler

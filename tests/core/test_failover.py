@@ -87,3 +87,32 @@ async def test_only_a_lost_connection_is_retried(world: World, app: ParentBrain)
     assert attempts == [1]
     assert not connection_lost(ValueError("a bug"))
     assert connection_lost(ConnectionResetError("reset by peer"))
+
+
+async def test_a_request_sent_again_is_recognised_and_changes_nothing(
+    world: World, app: ParentBrain
+) -> None:
+    from core import requests
+
+    priya = await world.parent("Priya", window=None)  # type: ignore[arg-type]
+    for attempt in range(2):
+        with requests.request("tg:4242"):
+            await app.handle(
+                c.RegisterAccount(platform="telegram", external_id="te-priya", display_name="Priya")
+            )
+            if attempt == 0:
+                assert "You're available" in await app.handle(
+                    c.GoAvailable(actor=priya, window="2h")
+                )
+            else:
+                with pytest.raises(requests.AlreadyApplied, match="done already"):
+                    await app.handle(c.GoAvailable(actor=priya, window="2h"))
+    with requests.request("tg:4243"):  # another request: applied
+        await app.handle(c.GoUnavailable(actor=priya))
+    async with app.uow() as uow:
+        live = await uow.session.scalar(
+            select(func.count()).where(
+                Availability.member_id == priya.member_id, Availability.ended_at.is_(None)
+            )
+        )
+    assert live == 0

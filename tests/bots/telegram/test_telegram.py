@@ -345,3 +345,27 @@ async def test_a_private_command_typed_in_the_group_is_not_used(tg: TelegramDriv
     said = await tg.command("Kate", "lmstoken", "a-secret-token", where="group")
     assert any("works in a private chat with me, so I didn't use that" in t for t in said)
     assert any("delete the message here" in t for t in said)
+
+
+async def test_an_update_delivered_twice_is_applied_once(tg: TelegramDriver) -> None:
+    """Telegram sends a webhook update again when it heard no answer: the second is
+    recognised by its update_id, recorded with the first's effects, and changes nothing."""
+    from sqlalchemy import func, select
+    from telegram import Update
+
+    from core.models import Availability
+
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    await tg.belongs("Priya")
+    sent = tg.message_update("Priya", "/available 2h")
+    update = Update.de_json(sent, tg.application.bot)
+    processor = tg.application.update_processor
+    for _ in range(2):
+        await processor.process_update(update, tg.application.process_update(update))
+    await tg.brain.outbox.drain()
+    texts = [m.text for m in tg.fake.chats[tg.uid("Priya")]]
+    assert sum("You're available" in t for t in texts) == 1
+    assert any("That's done already." in t for t in texts)
+    async with tg.brain.uow() as uow:
+        live = await uow.session.scalar(select(func.count()).where(Availability.ended_at.is_(None)))
+    assert live == 1

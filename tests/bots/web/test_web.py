@@ -465,3 +465,27 @@ async def test_each_route_reads_only_the_body_it_needs(site: Site) -> None:
             site.url("credentials/check"), data={"credential": "x" * (100 * 1024)}
         ) as page:
             assert page.status == 422  # read, and refused for what it is
+
+
+async def test_a_form_sent_twice_is_applied_once(site: Site) -> None:
+    """A double tap, or a browser sending a form again, carries the form's own id: the
+    second is told it's done, and nothing happens twice."""
+    from sqlalchemy import func, select
+
+    from core.models import Availability
+
+    priya = await site.person(5001, "Priya")
+    await site.world.app.handle(c.SetSkills(actor=priya, skills="proofreading:expert"))
+    async with await site.signed_in(5001, "Priya") as browser:
+        async with browser.get(site.url()) as page:
+            home = await page.text()
+        once = re.search(r'name="once" value="([^"]+)"', home)
+        assert once, "every form carries its own id"
+        form = {"window": "2h", "csrf": csrf_in(home), "once": once[1]}
+        async with browser.post(site.url("available"), data=form) as page:
+            assert "You're available" in html.unescape(await page.text())
+        async with browser.post(site.url("available"), data=form) as page:
+            assert "That's done already." in html.unescape(await page.text())
+    async with site.world.app.uow() as uow:
+        live = await uow.session.scalar(select(func.count()).where(Availability.ended_at.is_(None)))
+    assert live == 1
