@@ -324,10 +324,31 @@ async def starvation(url: str, count: int) -> dict[str, float]:
         for seen in attempts.values()
         for earlier, later in itertools.pairwise(seen)
     ]
+    # Then someone becomes free: every item is tried again within this bound (simulated s).
+    changed_at = clock.now()
+    await parents(brain, 500_000, 1)
+    retried_within = 0.0
+    for _ in range(2 * math.ceil(count / ROUTE_BATCH) + 1):
+        started = time.perf_counter()
+        await brain.sweep()
+        clock.advance(seconds=max(SWEEP_SECONDS, time.perf_counter() - started))
+        async with brain.uow() as uow:
+            waiting = await uow.session.scalar(
+                select(func.count()).where(
+                    WorkItem.status == WorkStatus.OPEN, WorkItem.routed_at < changed_at
+                )
+            )
+        if not waiting:
+            retried_within = (clock.now() - changed_at).total_seconds()
+            break
     await brain.close()
+    quiet = durations[math.ceil(count / ROUTE_BATCH) :] or durations
     return {
         "open_items": count,
         "longest_wait_s": round(max(gaps, default=0.0), 1),
         "sweep_s_p50": round(sorted(durations)[len(durations) // 2], 2),
         "sweep_s_max": round(max(durations), 2),
+        "quiet_sweep_s_p50": round(sorted(quiet)[len(quiet) // 2], 3),
+        "quiet_sweep_s_max": round(max(quiet), 3),
+        "all_retried_after_a_change_s": round(retried_within, 1),
     }

@@ -107,6 +107,10 @@ class Community(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)  # overrides of the defaults
     created_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime]
+    # Who could be offered work here now, as a fingerprint (core/roster.py), and a number
+    # that moves on whenever it changes: an open item tried at this number waits for the next.
+    roster_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    roster_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Membership(Base):
@@ -298,6 +302,8 @@ class WorkItem(Base):
     payment_chased_at: Mapped[datetime | None]
     # When routing last looked at it; sweeps take the longest-waiting first, so none starves.
     routed_at: Mapped[datetime | None]
+    # The community's roster version it was last tried at: a sweep skips it until that moves.
+    routed_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class WorkSkill(Base):

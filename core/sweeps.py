@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, or_, select
 
+from core import roster
 from core.actors import Actor
 from core.bus import MessageBus
 from core.commands import ApproveDelivery, Command, ExpireOffer, RouteWork
 from core.errors import DomainError
 from core.handlers.availability import apply_weekly_windows
 from core.handlers.delivery import remind_before_auto_approval, reveal_ratings
-from core.models import Delivery, Offer, Rating, WorkItem
+from core.models import Community, Delivery, Offer, Rating, WorkItem
 from core.states import OfferStatus, WorkStatus
 from core.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -72,13 +73,26 @@ async def sweep(
     # Open items retry routing (someone may have become eligible), those whose last try is
     # oldest first, so every open item is looked at again within ceil(open / ROUTE_BATCH)
     # sweeps. Anything past its deadline expires inside the same handler.
+    # Only those whose community's roster changed since their last try (core/roster.py):
+    # otherwise nobody new could fit them. One past its deadline is always taken.
+    async with uow() as unit:
+        await roster.refresh(unit, now)
+        await unit.commit()
     due_items = await _due_ids(
         uow(),
         select(WorkItem.id)
-        .where(WorkItem.status == WorkStatus.OPEN)
+        .join(Community, Community.id == WorkItem.community_id)
+        .where(
+            WorkItem.status == WorkStatus.OPEN,
+            or_(
+                WorkItem.routed_version.is_(None),
+                WorkItem.routed_version < Community.roster_version,
+                WorkItem.deadline <= now,
+            ),
+        )
         .order_by(WorkItem.routed_at, WorkItem.id)
         .limit(ROUTE_BATCH)
-        .with_for_update(skip_locked=True),
+        .with_for_update(skip_locked=True, of=WorkItem),
     )
     due_items += await _due_ids(
         uow(),

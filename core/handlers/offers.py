@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from core import communities
+from core import communities, roster
 from core.commands import AcceptOffer, DeclineOffer, ExpireOffer, MoveOffersOn, RouteWork
 from core.config import Settings
 from core.errors import DomainError, NotAllowed, StaleAction
@@ -56,6 +56,7 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
     if item.status not in ROUTABLE:
         return []
     item.routed_at = now  # sweeps take the items waiting longest since their last try first
+    item.routed_version = await roster.current_version(uow, item.community_id)
     if now >= item.deadline:
         await expire_item(uow, item, await owner_member_id(uow, item))
         return []
