@@ -116,3 +116,23 @@ async def test_a_request_sent_again_is_recognised_and_changes_nothing(
             )
         )
     assert live == 0
+
+
+@pytest.mark.parametrize("database_url", ["postgres"] if POSTGRES_URL else [], indirect=True)
+async def test_several_hosts_in_the_url_reach_the_writable_one(database_url: str) -> None:
+    """A highly available pair is named host by host; a host that is down is passed over."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    hosts = f"host=127.0.0.1:1&host={url.host or '127.0.0.1'}:{url.port or 5432}"
+    several = (
+        f"postgresql+asyncpg://{url.username or 'postgres'}@/{url.database}"
+        f"?{hosts}&target_session_attrs=read-write"
+    )
+    engine = make_engine(several)
+    try:
+        async with engine.connect() as conn:
+            writable = (await conn.execute(text("SELECT NOT pg_is_in_recovery()"))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert writable is True
