@@ -134,7 +134,7 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site, tmp_
             for page, paths in (
                 (mels, ["", "items", "post", "profile", "do", "do/cancel"]),
                 (kates, ["moderate", "do", "do/funded"]),
-                (priyas, ["", "profile", "do", "do/status", "do/why", "signin"]),
+                (priyas, ["", "profile", "do", "do/status", "do/why", "signin", "record", "week"]),
             ):
                 await page.set_viewport_size(narrow)
                 for path in paths:
