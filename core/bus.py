@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core import requests
 from core.audit import audit_entry
@@ -104,6 +104,11 @@ class MessageBus:
                         await uow.commit()
                         queue = uow.collect_events()
                     break
+                except IntegrityError as err:
+                    if key is not None and "applied_requests" in str(err.orig):
+                        # The same request, applied at this moment by another process.
+                        raise requests.AlreadyApplied("That's done already.") from None
+                    raise
                 except Exception as err:
                     # Cut off by a failover: nothing was applied unless the commit itself was
                     # cut off; then only a recorded cause (`once`, or the request's id) can

@@ -136,3 +136,30 @@ async def test_several_hosts_in_the_url_reach_the_writable_one(database_url: str
     finally:
         await engine.dispose()
     assert writable is True
+
+
+async def test_the_same_request_at_the_same_moment_is_applied_once(
+    world: World, app: ParentBrain
+) -> None:
+    """A double tap reaching two processes at once: one applies it, the other is told."""
+    import asyncio
+
+    from core import requests
+
+    priya = await world.parent("Priya", window=None)  # type: ignore[arg-type]
+    bus = MessageBus(app.uow, app.bus.command_handlers, {})
+
+    async def tap() -> object:
+        with requests.request("web:1:same-form"):
+            return await bus.handle(c.GoAvailable(actor=priya, window="2h"))
+
+    results = await asyncio.gather(tap(), tap(), return_exceptions=True)
+    assert sum(isinstance(r, str) for r in results) == 1, results
+    assert sum(isinstance(r, requests.AlreadyApplied) for r in results) == 1, results
+    async with app.uow() as uow:
+        live = await uow.session.scalar(
+            select(func.count()).where(
+                Availability.member_id == priya.member_id, Availability.ended_at.is_(None)
+            )
+        )
+    assert live == 1
