@@ -499,10 +499,14 @@ class ConnectLearningSite(Command):
 
 
 class GiveLearningToken(Command):
-    """/lmstoken <token>, in private: the web-service token a /lms connect is waiting for."""
+    """/lmstoken <token>, in private: the web-service token a /lms connect is waiting for,
+    with what the site answered to it (asked before, outside any transaction)."""
 
     actor: Actor
+    url: str = Field(max_length=300)
     token: SecretStr = Field(max_length=200)
+    site_name: str = Field(max_length=200)
+    functions: list[str] = Field(default_factory=list)
 
 
 class DisconnectLearningSite(Command):
@@ -510,10 +514,12 @@ class DisconnectLearningSite(Command):
 
 
 class MapCourse(Command):
-    """/lms map <course id> <skill> [level]: the course counts for the skill at that level."""
+    """/lms map <course id> <skill> [level]: the course (as the site names it) counts for the
+    skill at that level."""
 
     actor: Actor
     course_id: int = Field(ge=1, le=10**12)
+    course_name: str = Field(min_length=1, max_length=300)
     skill: str = Field(min_length=1, max_length=80)
     level: str = Field(default="", max_length=20)
 
@@ -524,10 +530,14 @@ class UnmapCourse(Command):
 
 
 class LinkLearningAccount(Command):
-    """/lms link <username or email>: a code is sent to that account through the site."""
+    """/lms link <username or email>: the account found on the site and the code sent to it
+    there, kept (hashed) until the parent types it back."""
 
     actor: Actor
-    who: str = Field(min_length=1, max_length=200)
+    community_id: int
+    user_id: int = Field(ge=1)
+    username: str = Field(max_length=200)
+    code: SecretStr = Field(max_length=20)
 
 
 class ConfirmLearningCode(Command):
@@ -535,18 +545,6 @@ class ConfirmLearningCode(Command):
 
     actor: Actor
     code: str = Field(min_length=1, max_length=20)
-
-
-class SyncLearningSite(Command):
-    """/lms sync: read the community's learning site's completions now."""
-
-    actor: Actor
-
-
-class ListSiteCourses(Command):
-    """/lms courses: the site's courses, and which count for which skill."""
-
-    actor: Actor
 
 
 class InviteToHousehold(Command):

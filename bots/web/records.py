@@ -10,9 +10,9 @@ from typing import Any
 from aiohttp import web
 
 from bots.web.app import BRAIN, SETTINGS, page_context, render, say_next, signed_in
-from bots.web.pages import run
-from core import commands as c
 from core.actors import Actor
+from core.answers import answer
+from core.catalogue.runners import RECORD_CHOICES, record
 from core.credentials import checking, keys
 from core.credentials.badges import Issuer
 from core.credentials.issuing import issuer, signed_status_list
@@ -69,19 +69,14 @@ async def my_record(request: web.Request, actor: Actor) -> web.StreamResponse:
     return render(request, "record.html", context)
 
 
-CHANGES = {
-    "share": lambda a: c.ShareRecord(actor=a),
-    "stop": lambda a: c.StopSharingRecord(actor=a),
-    "earnings on": lambda a: c.ShowEarningsOnRecord(actor=a, show=True),
-    "earnings off": lambda a: c.ShowEarningsOnRecord(actor=a, show=False),
-}
-
-
 async def change_record(request: web.Request, actor: Actor) -> web.StreamResponse:
+    """The page's buttons are /record share, stop and earnings on|off, as the chats type them."""
     what = str((await request.post()).get("what", ""))
-    if what not in CHANGES:
+    if what not in RECORD_CHOICES:
         raise DomainError("Choose one of the buttons on the page.")
-    answered = await run(request, CHANGES[what](actor))
+    answered = await answer(
+        lambda: record(request.app[BRAIN], actor, {"what": what}), who="web /record"
+    )
     await say_next(request, answered.text)
     raise web.HTTPSeeOther(request.app.router["record"].url_for())
 

@@ -188,8 +188,9 @@ def _course_number(details: str, example: str) -> int:
 
 async def lms(services: Services, actor: Actor, typed: Typed) -> Reply:
     """/lms: the community's learning site. Parents link their account (link, code);
-    moderators connect it and map its courses (connect, courses, map, unmap, sync, disconnect)."""
-    from core.lms import connecting, linking  # after core.handlers, which they need
+    moderators connect it and map its courses (connect, courses, map, unmap, sync, disconnect).
+    What the site must be asked is asked outside any transaction (core/lms/asking.py)."""
+    from core.lms import asking, connecting, linking  # after core.handlers, which they need
 
     what = typed.get("what", "").strip().lower()
     details = typed.get("details", "").strip()
@@ -203,7 +204,7 @@ async def lms(services: Services, actor: Actor, typed: Typed) -> Reply:
             raise DomainError(
                 "Type your username or email on the site: /lms link priya@example.com"
             )
-        return str(await services.handle(c.LinkLearningAccount(actor=actor, who=details)))
+        return await asking.send_code(services, actor, details)
     if what == "code":
         if not details:
             raise DomainError("Type the code from your message on the site: /lms code 123456")
@@ -213,26 +214,31 @@ async def lms(services: Services, actor: Actor, typed: Typed) -> Reply:
             raise DomainError("Type the site's address: /lms connect https://learn.example.org")
         return str(await services.handle(c.ConnectLearningSite(actor=actor, url=details)))
     if what == "courses":
-        return str(await services.handle(c.ListSiteCourses(actor=actor)))
+        return await asking.list_courses(services, actor)
     if what == "map":
         words = details.split()
         number = _course_number(details, "/lms map 12 proofreading intermediate")
-        level = words[-1] if len(words) > 2 and words[-1].lower() in LEVEL_WORDS else ""
-        skill = " ".join(words[1 : len(words) - (1 if level else 0)])
+        level = words[-1] if len(words) > 2 else ""
+        skill = " ".join(words[1:-1] if level else words[1:])
         if not skill:
             raise DomainError(
                 "Say which skill it counts for: /lms map 12 proofreading intermediate"
             )
-        return str(
-            await services.handle(
-                c.MapCourse(actor=actor, course_id=number, skill=skill, level=level)
-            )
-        )
+        if level and level.lower() not in LEVEL_WORDS:
+            async with services.uow() as uow:
+                known = await skill_catalogue(uow)
+            try:
+                known.resolve(f"{skill} {level}")  # a skill of several words, no level
+                skill, level = f"{skill} {level}", ""
+            except DomainError:
+                pass  # then it was meant as a level, and level_of says what one may be
+        connecting.level_of(level)  # a wrong level is said before the site is asked
+        return await asking.map_course(services, actor, number, skill, level)
     if what == "unmap":
         number = _course_number(details, "/lms unmap 12")
         return str(await services.handle(c.UnmapCourse(actor=actor, course_id=number)))
     if what == "sync":
-        return str(await services.handle(c.SyncLearningSite(actor=actor)))
+        return await asking.read_now(services, actor)
     if what == "disconnect":
         return str(await services.handle(c.DisconnectLearningSite(actor=actor)))
     raise DomainError(
@@ -248,7 +254,9 @@ async def lms_token(services: Services, actor: Actor, typed: Typed) -> Reply:
     token = typed.get("token", "").strip()
     if not token:
         raise DomainError("Type the site's web-service token after the command: /lmstoken <token>")
-    return str(await services.handle(c.GiveLearningToken(actor=actor, token=token)))
+    from core.lms import asking
+
+    return await asking.give_token(services, actor, token)
 
 
 async def week(services: Services, actor: Actor, typed: Typed) -> Reply:

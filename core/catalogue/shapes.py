@@ -11,6 +11,8 @@ from core.actors import Actor, Role
 from core.answers import Reply
 from core.commands import Command
 from core.config import Settings
+from core.files import FileStore
+from core.lms.site import LearningSites
 from core.uow import UnitOfWorkFactory
 
 
@@ -32,6 +34,12 @@ class Services(Protocol):
 
     @property
     def uow(self) -> UnitOfWorkFactory: ...
+
+    @property
+    def lms(self) -> LearningSites: ...
+
+    @property
+    def files(self) -> FileStore: ...
 
     async def handle(self, command: Command) -> Any: ...
 

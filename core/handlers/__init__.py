@@ -27,7 +27,6 @@ from core.handlers import (
 )
 from core.lms import connecting as lms_connecting
 from core.lms import linking as lms_linking
-from core.lms import syncing as lms_syncing
 
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterAccount: members.register_account,
@@ -85,12 +84,10 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.ConnectLearningSite: lms_connecting.connect_learning_site,
     c.GiveLearningToken: lms_connecting.give_learning_token,
     c.DisconnectLearningSite: lms_connecting.disconnect_learning_site,
-    c.ListSiteCourses: lms_connecting.list_site_courses,
     c.MapCourse: lms_connecting.map_course,
     c.UnmapCourse: lms_connecting.unmap_course,
     c.LinkLearningAccount: lms_linking.link_learning_account,
     c.ConfirmLearningCode: lms_linking.confirm_learning_code,
-    c.SyncLearningSite: lms_syncing.sync_now,
     c.InviteToHousehold: households.invite_to_household,
     c.AnswerHouseholdInvite: households.answer_household_invite,
     c.LeaveHousehold: households.leave_household,

@@ -13,14 +13,13 @@ from core.commands import (
     ConnectLearningSite,
     DisconnectLearningSite,
     GiveLearningToken,
-    ListSiteCourses,
     MapCourse,
     UnmapCourse,
 )
 from core.config import Settings
 from core.errors import DomainError
 from core.handlers.common import catalogue, member_of
-from core.lms.site import NEEDED_FUNCTIONS, LearningSites
+from core.lms.site import NEEDED_FUNCTIONS, Course
 from core.models import Community, LearningAccount, LearningCourse, LearningSite
 from core.notices import MODERATORS, Notice
 from core.sealed import seal, unseal
@@ -35,7 +34,7 @@ HOW_TO_MAKE_A_TOKEN = (
 )
 
 
-def _here(actor: Actor) -> int:
+def moderated_here(actor: Actor) -> int:
     actor.require_moderator()
     if actor.community_id is None:
         raise DomainError("Do this from your community's chat, where you moderate.")
@@ -70,7 +69,7 @@ def token_of(settings: Settings, site: LearningSite) -> str:
 
 
 async def connect_learning_site(cmd: ConnectLearningSite, uow: UnitOfWork) -> str:
-    community_id = _here(cmd.actor)
+    community_id = moderated_here(cmd.actor)
     address = site_address(cmd.url)
     site = await uow.session.get(LearningSite, community_id)
     if site is not None and site.sealed_token is not None:
@@ -95,13 +94,12 @@ async def connect_learning_site(cmd: ConnectLearningSite, uow: UnitOfWork) -> st
     )
 
 
-async def give_learning_token(
-    cmd: GiveLearningToken, uow: UnitOfWork, settings: Settings, lms: LearningSites
-) -> str:
+async def waiting_site(uow: UnitOfWork, actor: Actor) -> LearningSite:
+    """The site a /lms connect by this person waits to get a token for."""
     site = await uow.session.scalar(
         select(LearningSite)
         .where(
-            LearningSite.connected_by_member_id == cmd.actor.member_id,
+            LearningSite.connected_by_member_id == actor.member_id,
             LearningSite.sealed_token.is_(None),
             LearningSite.asked_at >= uow.now() - TOKEN_WAIT,
         )
@@ -113,35 +111,40 @@ async def give_learning_token(
             "No site is waiting for a token from you (or it waited over 15 minutes); a "
             "moderator starts with /lms connect <address> in the community."
         )
-    token = cmd.token.get_secret_value().strip()
-    if not token:
-        raise DomainError("Type the token after the command: /lmstoken <token>")
-    info = await lms.site_info(site.url, token)
-    missing = [f for f in NEEDED_FUNCTIONS if info.functions and f not in info.functions]
+    return site
+
+
+async def give_learning_token(cmd: GiveLearningToken, uow: UnitOfWork, settings: Settings) -> str:
+    """Keep the token the site accepted (core/lms/asking.py asked it, outside this
+    transaction), sealed."""
+    site = await waiting_site(uow, cmd.actor)
+    if site.url != cmd.url:
+        raise DomainError("That site is no longer the one waiting; type /lmstoken again.")
+    missing = [f for f in NEEDED_FUNCTIONS if cmd.functions and f not in cmd.functions]
     if missing:
         raise DomainError(
             f"The token works, but its service doesn't allow {', '.join(missing)}; add them "
             "to the service in Moodle and send the token again."
         )
-    site.sealed_token = seal(settings, TOKEN_PURPOSE, token)
-    site.site_name, site.connected_at, site.last_sync_error = info.name[:200], uow.now(), None
+    site.sealed_token = seal(settings, TOKEN_PURPOSE, cmd.token.get_secret_value())
+    site.site_name, site.connected_at, site.last_sync_error = cmd.site_name, uow.now(), None
     member = await member_of(uow, cmd.actor)
     await uow.notify(
         Notice(
             to=MODERATORS,
             community_id=site.community_id,
-            text=f"{member.display_name} connected the learning site {info.name} ({site.url}). "
-            "Map its courses to skills with /lms courses and /lms map.",
+            text=f"{member.display_name} connected the learning site {cmd.site_name} "
+            f"({site.url}). Map its courses to skills with /lms courses and /lms map.",
         )
     )
     return (
-        f"Connected to {info.name}. Next, map its courses to skills: /lms courses lists them, "
-        "then /lms map <course id> <skill> [level]."
+        f"Connected to {cmd.site_name}. Next, map its courses to skills: /lms courses lists "
+        "them, then /lms map <course id> <skill> [level]."
     )
 
 
 async def disconnect_learning_site(cmd: DisconnectLearningSite, uow: UnitOfWork) -> str:
-    community_id = _here(cmd.actor)
+    community_id = moderated_here(cmd.actor)
     site = await uow.session.get(LearningSite, community_id)
     if site is None:
         return "This community isn't connected to a learning site."
@@ -154,7 +157,7 @@ async def disconnect_learning_site(cmd: DisconnectLearningSite, uow: UnitOfWork)
     )
 
 
-def _level(typed: str) -> int:
+def level_of(typed: str) -> int:
     word = typed.strip().lower()
     if not word:
         return LEVELS["intermediate"]
@@ -165,36 +168,27 @@ def _level(typed: str) -> int:
     raise DomainError("The level is beginner, intermediate or expert.")
 
 
-async def map_course(
-    cmd: MapCourse, uow: UnitOfWork, settings: Settings, lms: LearningSites
-) -> str:
-    community_id = _here(cmd.actor)
-    site = await connected_site(uow, community_id)
-    if site is None:
+async def map_course(cmd: MapCourse, uow: UnitOfWork) -> str:
+    """The course (found on the site by core/lms/asking.py) counts for a skill here."""
+    community_id = moderated_here(cmd.actor)
+    if await connected_site(uow, community_id) is None:
         raise DomainError("Connect the community's learning site first: /lms connect <address>.")
-    level = _level(cmd.level)
+    level = level_of(cmd.level)
     skills = await catalogue(uow)
     code = skills.resolve(cmd.skill)
-    courses = {c.id: c for c in await lms.courses(site.url, token_of(settings, site))}
-    course = courses.get(cmd.course_id)
-    if course is None:
-        raise DomainError(
-            f"{site.site_name or 'The site'} has no course {cmd.course_id}; /lms courses "
-            "lists them."
-        )
-    mapped = await uow.session.get(LearningCourse, (community_id, course.id))
+    mapped = await uow.session.get(LearningCourse, (community_id, cmd.course_id))
     if mapped is None:
-        mapped = LearningCourse(community_id=community_id, course_id=course.id)
+        mapped = LearningCourse(community_id=community_id, course_id=cmd.course_id)
         uow.session.add(mapped)
-    mapped.name, mapped.skill_code, mapped.level = course.name[:300], code, level
+    mapped.name, mapped.skill_code, mapped.level = cmd.course_name[:300], code, level
     return (
-        f'Done: "{course.name}" counts for {skills.name(code).lower()} at '
+        f'Done: "{cmd.course_name}" counts for {skills.name(code).lower()} at '
         f"{LEVEL_NAMES[level]} level. Parents who complete it are verified, and /learn lists it."
     )
 
 
 async def unmap_course(cmd: UnmapCourse, uow: UnitOfWork) -> str:
-    community_id = _here(cmd.actor)
+    community_id = moderated_here(cmd.actor)
     mapped = await uow.session.get(LearningCourse, (community_id, cmd.course_id))
     if mapped is None:
         raise DomainError(f"Course {cmd.course_id} isn't mapped to a skill here.")
@@ -237,16 +231,12 @@ async def site_state(uow: UnitOfWork, community_id: int) -> str:
     return "\n".join(lines)
 
 
-async def list_site_courses(
-    cmd: ListSiteCourses, uow: UnitOfWork, settings: Settings, lms: LearningSites
+async def course_lines(
+    uow: UnitOfWork, community_id: int, site_name: str, courses: list[Course]
 ) -> str:
-    community_id = _here(cmd.actor)
-    site = await connected_site(uow, community_id)
-    if site is None:
-        raise DomainError("Connect the community's learning site first: /lms connect <address>.")
-    courses = await lms.courses(site.url, token_of(settings, site))
+    """/lms courses: the site's courses (asked of it already), and what each counts for."""
     if not courses:
-        return f"{site.site_name} has no courses yet."
+        return f"{site_name} has no courses yet."
     mapped = {
         row.course_id: row
         for row in await uow.session.scalars(
@@ -254,7 +244,7 @@ async def list_site_courses(
         )
     }
     skills = await catalogue(uow)
-    lines = [f"Courses on {site.site_name}:"]
+    lines = [f"Courses on {site_name}:"]
     for course in courses[:40]:
         row = mapped.get(course.id)
         counts = (

@@ -16,10 +16,8 @@ from sqlalchemy import select
 from core.actors import Actor
 from core.commands import ConfirmLearningCode, LinkLearningAccount
 from core.communities import active_communities
-from core.config import Settings
 from core.errors import DomainError
-from core.lms.connecting import connected_site, token_of
-from core.lms.site import LearningSites
+from core.lms.connecting import connected_site
 from core.models import CourseCompletion, LearningAccount, LearningSite
 from core.uow import UnitOfWork
 
@@ -43,58 +41,64 @@ async def parents_site(uow: UnitOfWork, actor: Actor) -> LearningSite:
     raise DomainError("Your community hasn't connected a learning site yet; ask the moderators.")
 
 
-async def link_learning_account(
-    cmd: LinkLearningAccount, uow: UnitOfWork, settings: Settings, lms: LearningSites
-) -> str:
-    site = await parents_site(uow, cmd.actor)
-    key = (site.community_id, cmd.actor.member_id)
-    account = await uow.session.get(LearningAccount, key)
+async def ready_to_link(uow: UnitOfWork, actor: Actor) -> LearningSite:
+    """The site a parent may link an account on now; a sentence when not (linked already, or
+    a code sent a moment ago)."""
+    site = await parents_site(uow, actor)
+    account = await uow.session.get(LearningAccount, (site.community_id, actor.member_id))
     if account is not None and account.lms_user_id is not None:
-        return (
+        raise DomainError(
             f"You're linked to {site.site_name} as {account.username} already. Your completed "
             "courses are read from there by themselves."
         )
-    now = uow.now()
     if (
         account is not None
         and account.code_expires_at is not None
-        and account.code_expires_at - CODE_LIFE + RESEND_AFTER > now
+        and account.code_expires_at - CODE_LIFE + RESEND_AFTER > uow.now()
     ):
         raise DomainError(
             f"A code was sent to your {site.site_name} messages a moment ago; type "
             "/lms code <code> with it, or ask again in a minute."
         )
-    who = cmd.who.strip()
-    user = await lms.find_user(site.url, token_of(settings, site), who)
-    if user is None:
-        raise DomainError(
-            f"There's no account with that username or email on {site.site_name}; type it as "
-            "you sign in there."
-        )
+    return site
+
+
+async def linked_to_someone_else(
+    uow: UnitOfWork, community_id: int, user_id: int, member_id: int
+) -> bool:
     taken = await uow.session.scalar(
         select(LearningAccount.member_id).where(
-            LearningAccount.community_id == site.community_id,
-            LearningAccount.lms_user_id == user.id,
+            LearningAccount.community_id == community_id,
+            LearningAccount.lms_user_id == user_id,
         )
     )
-    if taken is not None and taken != cmd.actor.member_id:
+    return taken is not None and taken != member_id
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+async def link_learning_account(cmd: LinkLearningAccount, uow: UnitOfWork) -> str:
+    """Keep the code sent to the account (core/lms/asking.py found it and sent it, outside
+    this transaction), hashed, until the parent types it back."""
+    site = await connected_site(uow, cmd.community_id)
+    if site is None:
+        raise DomainError(
+            "Your community hasn't connected a learning site yet; ask the moderators."
+        )
+    if await linked_to_someone_else(uow, site.community_id, cmd.user_id, cmd.actor.member_id):
         raise DomainError(
             "That account is linked to someone else here; if it's yours, ask the moderators."
         )
-    code = f"{secrets.randbelow(10**6):06d}"
-    await lms.send_message(
-        site.url,
-        token_of(settings, site),
-        user.id,
-        f"Your Parent Brain code is {code}. To link this account, type /lms code {code} in "
-        "the chat within 15 minutes. If you didn't ask for it, ignore this message.",
-    )
+    key = (site.community_id, cmd.actor.member_id)
+    account = await uow.session.get(LearningAccount, key)
     if account is None:
         account = LearningAccount(community_id=site.community_id, member_id=cmd.actor.member_id)
         uow.session.add(account)
-    account.username, account.pending_user_id = user.username[:200], user.id
-    account.code_hash, account.code_expires_at = _hashed(cmd.actor.member_id, code), now + CODE_LIFE
-    account.wrong_codes = 0
+    account.username, account.pending_user_id = cmd.username[:200], cmd.user_id
+    account.code_hash = _hashed(cmd.actor.member_id, cmd.code.get_secret_value())
+    account.code_expires_at, account.wrong_codes = uow.now() + CODE_LIFE, 0
     return (
         f"I've sent a code to your messages on {site.site_name}. Type /lms code <code> here "
         "within 15 minutes."

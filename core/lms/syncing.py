@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.commands import SyncLearningSite
 from core.config import Settings
 from core.credentials.awards import award_course
 from core.errors import DomainError
@@ -79,6 +78,8 @@ async def sync_learning_sites(
         return_exceptions=True,
     )
     for community_id, outcome in zip(due, outcomes, strict=True):
+        if isinstance(outcome, DomainError):
+            continue  # the site said why; kept as its last problem, told to the moderators
         if isinstance(outcome, BaseException):
             report.failed.append(community_id)
             why = (
@@ -90,7 +91,7 @@ async def sync_learning_sites(
                 log.error("learning site of community %s", community_id, exc_info=outcome)
             await _record_outcome(uow, community_id, f"The site couldn't be read: {why}.")
         else:
-            report.completions += outcome
+            report.completions += outcome[0]
     return report
 
 
@@ -172,22 +173,24 @@ async def sync_site(
     settings: Settings,
     files: FileStore,
     community_id: int,
-) -> int:
-    """One site: asked first (no transaction held while it answers), then written at once."""
+) -> tuple[int, str]:
+    """One site: asked first (no transaction held while it answers), then written at once.
+    A site that can't be read says why (kept as its last problem, told to the moderators)."""
     async with uow() as unit:
         plan = await read_site(unit, settings, community_id)
     if plan is None:
-        return 0
+        raise DomainError("Connect the community's learning site first: /lms connect <address>.")
     try:
         finished, problem = await ask_site(lms, plan)
     except LearningSiteError as err:
         await _record_outcome(uow, community_id, err.message)
-        return 0
+        raise
     async with uow() as unit:
         recorded = await write_site(unit, settings, files, community_id, finished)
         await unit.commit()
     await _record_outcome(uow, community_id, problem)
-    return recorded
+    said = f"Read {plan.name}: {recorded} new completion{'s' if recorded != 1 else ''} recorded."
+    return recorded, said + (f" One problem: {problem}" if problem else "")
 
 
 async def _record(
@@ -259,19 +262,3 @@ async def note_outcome(unit: UnitOfWork, community_id: int, problem: str | None)
             )
         )
     site.last_sync_at, site.last_sync_error = unit.now(), (problem[:300] if problem else None)
-
-
-async def sync_now(
-    cmd: SyncLearningSite, uow: UnitOfWork, settings: Settings, lms: LearningSites, files: FileStore
-) -> str:
-    """/lms sync: a moderator reads the site now, in this one transaction."""
-    community_id = cmd.actor.community_id
-    cmd.actor.require_moderator()
-    plan = await read_site(uow, settings, community_id) if community_id else None
-    if plan is None or community_id is None:
-        raise DomainError("Connect the community's learning site first: /lms connect <address>.")
-    finished, problem = await ask_site(lms, plan)
-    recorded = await write_site(uow, settings, files, community_id, finished)
-    await note_outcome(uow, community_id, problem)
-    said = f"Read {plan.name}: {recorded} new completion{'s' if recorded != 1 else ''} recorded."
-    return said + (f" One problem: {problem}" if problem else "")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import html
 
-from pydantic import SecretStr
-
 from core import commands as c
 from tests.bots.web.conftest import Site
+from tests.core.lms.test_learning_sites import ask
 from tests.fakes.moodle_api import FakeMoodle
 
 
@@ -20,11 +19,11 @@ async def test_the_profile_shows_linked_courses(site: Site) -> None:
         world = site.world
         kate = await world.join("Kate", moderator=True)
         await world.app.handle(c.ConnectLearningSite(actor=kate, url=moodle.url))
-        await world.app.handle(c.GiveLearningToken(actor=kate, token=SecretStr(moodle.token)))
-        await world.app.handle(c.MapCourse(actor=kate, course_id=7, skill="proofreading"))
+        await ask(world, kate, "token", moodle.token)
+        await ask(world, kate, "map", "7 proofreading")
         priya = await site.person(5001, "Priya")
         moodle.add_user(41, "priya", "priya@example.com", "Priya")
-        await world.app.handle(c.LinkLearningAccount(actor=priya, who="priya"))
+        await ask(world, priya, "link", "priya")
         browser = await site.signed_in(5001, "Priya")
         async with browser:
             async with browser.get(site.url("profile")) as page:

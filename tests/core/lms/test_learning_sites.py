@@ -21,6 +21,15 @@ from tests.fakes.moodle_api import FakeMoodle
 from tests.world import World
 
 
+async def ask(world: World, actor: Actor, what: str, details: str = "") -> str:
+    """/lms (or /lmstoken) as every front end carries it out: the catalogue's runner."""
+    from core.catalogue.runners import lms, lms_token
+
+    if what == "token":
+        return str(await lms_token(world.app, actor, {"token": details}))
+    return str(await lms(world.app, actor, {"what": what, "details": details}))
+
+
 @pytest.fixture
 async def moodle() -> AsyncIterator[FakeMoodle]:
     site = FakeMoodle()
@@ -34,7 +43,7 @@ async def moodle() -> AsyncIterator[FakeMoodle]:
 async def connected(world: World, site: FakeMoodle, community: int | None = None) -> Actor:
     kate = await world.join(f"Kate{community or ''}", moderator=True, community=community)
     await world.app.handle(c.ConnectLearningSite(actor=kate, url=site.url + "/login/index.php"))
-    said = await world.app.handle(c.GiveLearningToken(actor=kate, token=SecretStr(site.token)))
+    said = await ask(world, kate, "token", site.token)
     assert said.startswith(f"Connected to {site.name}")
     return kate
 
@@ -42,7 +51,7 @@ async def connected(world: World, site: FakeMoodle, community: int | None = None
 async def linked(world: World, site: FakeMoodle, name: str, user_id: int) -> Actor:
     parent = await world.parent(name)
     site.add_user(user_id, name.lower(), f"{name.lower()}@example.com", name)
-    await world.app.handle(c.LinkLearningAccount(actor=parent, who=f"{name.lower()}@example.com"))
+    await ask(world, parent, "link", f"{name.lower()}@example.com")
     said = await world.app.handle(
         c.ConfirmLearningCode(actor=parent, code=site.code_sent_to(user_id))
     )
@@ -59,12 +68,12 @@ async def test_a_wrong_token_is_one_sentence_and_a_right_one_is_kept_sealed(
     assert "private message" in asked and "Never paste a token in a group" in asked
     assert "/lmstoken" in await world.last_text("Kate")
     with pytest.raises(DomainError, match="didn't accept that token"):
-        await world.app.handle(c.GiveLearningToken(actor=kate, token=SecretStr("wrong")))
+        await ask(world, kate, "token", "wrong")
     moodle.functions.remove("core_message_send_instant_messages")
     with pytest.raises(DomainError, match="core_message_send_instant_messages"):
-        await world.app.handle(c.GiveLearningToken(actor=kate, token=SecretStr(moodle.token)))
+        await ask(world, kate, "token", moodle.token)
     moodle.functions.append("core_message_send_instant_messages")
-    said = await world.app.handle(c.GiveLearningToken(actor=kate, token=SecretStr(moodle.token)))
+    said = await ask(world, kate, "token", moodle.token)
     assert said.startswith("Connected to Town Learning")
 
     async with world.app.uow() as uow:
@@ -78,7 +87,7 @@ async def test_a_wrong_token_is_one_sentence_and_a_right_one_is_kept_sealed(
     with pytest.raises(NotAllowed):
         await world.app.handle(c.ConnectLearningSite(actor=priya, url=moodle.url))
     with pytest.raises(DomainError, match="No site is waiting for a token"):
-        await world.app.handle(c.GiveLearningToken(actor=priya, token=SecretStr("x")))
+        await ask(world, priya, "token", "x")
     with pytest.raises(DomainError, match="isn't a web address"):
         await world.app.handle(c.ConnectLearningSite(actor=kate, url="moodle please"))
 
@@ -86,23 +95,21 @@ async def test_a_wrong_token_is_one_sentence_and_a_right_one_is_kept_sealed(
 async def test_courses_map_to_skills_and_learn_lists_them(world: World, moodle: FakeMoodle) -> None:
     await world.town()
     kate = await connected(world, moodle)
-    listed = await world.app.handle(c.ListSiteCourses(actor=kate))
+    listed = await ask(world, kate, "courses")
     assert "• 7: Editing for the web (not mapped)" in listed and "Town Learning" in listed
     assert "• 1:" not in listed  # the site's front page isn't a course
-    said = await world.app.handle(
-        c.MapCourse(actor=kate, course_id=7, skill="proofreading", level="expert")
-    )
+    said = await ask(world, kate, "map", "7 proofreading expert")
     assert 'Editing for the web" counts for proofreading at expert level' in said
     with pytest.raises(DomainError, match="no course 99"):
-        await world.app.handle(c.MapCourse(actor=kate, course_id=99, skill="proofreading"))
+        await ask(world, kate, "map", "99 proofreading")
     with pytest.raises(DomainError, match="beginner, intermediate or expert"):
-        await world.app.handle(c.MapCourse(actor=kate, course_id=7, skill="design", level="guru"))
+        await ask(world, kate, "map", "7 design guru")
     async with world.app.uow() as uow:
         listing = await learn(uow, world.app.settings, "", await world.town())
     assert (
         f"• Proofreading: Editing for the web (expert) {moodle.url}/course/view.php?id=7" in listing
     )
-    assert "→ proofreading (expert)" in await world.app.handle(c.ListSiteCourses(actor=kate))
+    assert "→ proofreading (expert)" in await ask(world, kate, "courses")
 
 
 async def test_a_parent_proves_their_account_with_a_code(world: World, moodle: FakeMoodle) -> None:
@@ -111,12 +118,12 @@ async def test_a_parent_proves_their_account_with_a_code(world: World, moodle: F
     priya = await world.parent("Priya")
     moodle.add_user(41, "priya", "priya@example.com", "Priya Shah")
     with pytest.raises(DomainError, match="no account with that username or email"):
-        await world.app.handle(c.LinkLearningAccount(actor=priya, who="nobody@example.com"))
-    said = await world.app.handle(c.LinkLearningAccount(actor=priya, who="Priya@example.com"))
+        await ask(world, priya, "link", "nobody@example.com")
+    said = await ask(world, priya, "link", "Priya@example.com")
     assert "sent a code to your messages on Town Learning" in said
     code = moodle.code_sent_to(41)
     with pytest.raises(DomainError, match="a moment ago"):
-        await world.app.handle(c.LinkLearningAccount(actor=priya, who="priya"))
+        await ask(world, priya, "link", "priya")
 
     wrong = "000000" if code != "000000" else "111111"
     assert "4 tries left" in await world.app.handle(c.ConfirmLearningCode(actor=priya, code=wrong))
@@ -127,14 +134,14 @@ async def test_a_parent_proves_their_account_with_a_code(world: World, moodle: F
         await world.app.handle(c.ConfirmLearningCode(actor=priya, code=code))  # spent
 
     world.clock.advance(minutes=2)
-    await world.app.handle(c.LinkLearningAccount(actor=priya, who="priya"))
+    await ask(world, priya, "link", "priya")
     world.clock.advance(seconds=CODE_LIFE.total_seconds())
     expired = await world.app.handle(
         c.ConfirmLearningCode(actor=priya, code=moodle.code_sent_to(41))
     )
     assert "expired" in expired
 
-    await world.app.handle(c.LinkLearningAccount(actor=priya, who="priya"))
+    await ask(world, priya, "link", "priya")
     linked_said = await world.app.handle(
         c.ConfirmLearningCode(actor=priya, code=moodle.code_sent_to(41))
     )
@@ -143,7 +150,7 @@ async def test_a_parent_proves_their_account_with_a_code(world: World, moodle: F
     # Someone typing Priya's email gets nowhere: the account is hers.
     eve = await world.parent("Eve")
     with pytest.raises(DomainError, match="linked to someone else"):
-        await world.app.handle(c.LinkLearningAccount(actor=eve, who="priya@example.com"))
+        await ask(world, eve, "link", "priya@example.com")
 
 
 async def test_a_completion_is_imported_once_across_syncs_and_a_restart(
@@ -151,10 +158,8 @@ async def test_a_completion_is_imported_once_across_syncs_and_a_restart(
 ) -> None:
     await world.town()
     kate = await connected(world, moodle)
-    await world.app.handle(
-        c.MapCourse(actor=kate, course_id=7, skill="proofreading", level="expert")
-    )
-    await world.app.handle(c.MapCourse(actor=kate, course_id=8, skill="design"))
+    await ask(world, kate, "map", "7 proofreading expert")
+    await ask(world, kate, "map", "8 design")
     priya = await linked(world, moodle, "Priya", 41)
     moodle.users[41].enrolled |= {7, 8}
     assert (await app.sync_learning()).completions == 0  # enrolled, nothing finished yet
@@ -182,7 +187,7 @@ async def test_a_completion_is_imported_once_across_syncs_and_a_restart(
     # Unmapped, a course counts no more; what was recorded stays.
     await world.app.handle(c.UnmapCourse(actor=kate, course_id=8))
     moodle.users[41].completed.add(8)
-    assert "0 new completions" in await world.app.handle(c.SyncLearningSite(actor=kate))
+    assert "0 new completions" in await ask(world, kate, "sync")
     assert "Courses that count: Editing for the web." in await _lms(world, priya)
 
 
@@ -204,12 +209,12 @@ async def test_a_broken_site_never_delays_another_community(
     try:
         kate = await connected(world, moodle)
         vera = await connected(world, other, valley)
-        await world.app.handle(c.MapCourse(actor=kate, course_id=7, skill="proofreading"))
-        await world.app.handle(c.MapCourse(actor=vera, course_id=3, skill="proofreading"))
+        await ask(world, kate, "map", "7 proofreading")
+        await ask(world, vera, "map", "3 proofreading")
         await linked(world, moodle, "Priya", 41)
         omar = await world.join("Omar", community=valley)
         other.add_user(5, "omar", "omar@example.com", "Omar")
-        await world.app.handle(c.LinkLearningAccount(actor=omar, who="omar"))
+        await ask(world, omar, "link", "omar")
         await world.app.handle(c.ConfirmLearningCode(actor=omar, code=other.code_sent_to(5)))
         moodle.users[41].enrolled.add(7)
         other.users[5].enrolled.add(3)
@@ -222,7 +227,7 @@ async def test_a_broken_site_never_delays_another_community(
             site = await uow.session.get_one(LearningSite, town)
             assert site.last_sync_error and "couldn't be reached" in site.last_sync_error
         with pytest.raises(DomainError, match="couldn't be reached"):
-            await world.app.handle(c.SyncLearningSite(actor=kate))
+            await ask(world, kate, "sync")
 
         # A slow site is cut off at its own limit while the other is read.
         moodle.down, moodle.slow = False, 1.0
@@ -257,7 +262,7 @@ async def test_the_operators_site_and_forgetme(
         await uow.commit()
     kate = await world.moderator("Kate")
     assert "Connected to" in await _lms(world, kate)
-    await world.app.handle(c.MapCourse(actor=kate, course_id=7, skill="proofreading"))
+    await ask(world, kate, "map", "7 proofreading")
     priya = await linked(world, moodle, "Priya", 41)
     moodle.users[41].enrolled.add(7)
     moodle.users[41].completed.add(7)
