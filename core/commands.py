@@ -173,6 +173,39 @@ class CancelWork(Command):
     work_id: int
 
 
+class PostProject(Command):
+    """Larger work in two to ten milestones, one per line: what is delivered | amount | due."""
+
+    actor: Actor
+    title: str = Field(min_length=3, max_length=120)
+    description: str = Field(min_length=3, max_length=4000)
+    skills: str = Field(min_length=1, max_length=300)
+    estimate: str = Field(min_length=1, max_length=30)  # each milestone's work, roughly
+    milestones: str = Field(min_length=1, max_length=3000)
+
+
+class CheckProjectField(Command):
+    """Check one field of a project while the business is still typing it."""
+
+    actor: Actor
+    field: str
+    value: str = Field(max_length=4000)
+
+
+class CancelProject(Command):
+    """Refund funded milestones not yet delivered, drop unfunded ones; approved stay paid."""
+
+    actor: Actor
+    project_id: int
+
+
+class ReofferProject(Command):
+    """The parent left: offer the milestones not yet delivered to another parent."""
+
+    actor: Actor
+    project_id: int
+
+
 class RouteWork(Command):
     """Offer an open item to the next parents, or expire it at its deadline."""
 
@@ -309,7 +342,7 @@ class StartDialog(Command):
     the moderators pay a parent, or the words a pressed button needs (its token)."""
 
     actor: Actor
-    form: str = Field(pattern="^(onboarding|payoutdetails|words)$")
+    form: str = Field(pattern="^(onboarding|payoutdetails|words|project)$")
     token: str = Field(default="", max_length=40)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from core.commands import PostWork, SetPayoutDetails, SetSkills, UpdateProfile
+from core.commands import PostProject, PostWork, SetPayoutDetails, SetSkills, UpdateProfile
 from core.notices import Action
 
 MODAL_BOXES = 5  # Discord's most text inputs in one modal
@@ -128,6 +128,45 @@ POST = Form(
     ),
 )
 
+# A project: what a post asks, less the budget and the date, which each milestone has.
+PROJECT = Form(
+    "project",
+    "Post a project in milestones",
+    _limits(
+        PostProject,
+        FormField(
+            "title",
+            "Project title",
+            "Let's post a project: larger work in milestones, each paid on its own. What's a "
+            "short title? (e.g. Rewrite our website's copy)\nType /stop to give up.",
+            "Rewrite our website's copy",
+        ),
+        FormField(
+            "description",
+            "What the project is, and what good looks like",
+            "Describe the project in a few sentences: what, and what good looks like.",
+            "Five pages, friendly and short; our tone guide is attached",
+            long=True,
+        ),
+        POST.field("skills"),
+        FormField(
+            "estimate",
+            "How long each milestone takes (e.g. 4h)",
+            "Roughly how long will each milestone take? (e.g. 4h)",
+            "4h",
+        ),
+        FormField(
+            "milestones",
+            "Milestones, one per line: what | amount | due",
+            "Now the milestones, 2 to 10, one per line: what is delivered | amount | due. "
+            "Like:\nHome page copy | £120 | friday 17:00\nAbout and team pages | £150 | "
+            "in 2 weeks\nEach is paid for on its own, before work on it starts.",
+            "Home page copy | £120 | friday 17:00",
+            long=True,
+        ),
+    ),
+)
+
 PAYOUT_EXAMPLE = (
     "the account holder's name, then a sort code and account number, like: "
     "Jane Smith 11-22-33 44556677, or an IBAN, like: Jane Smith GB33 BUKB 2020 1555 5555 55"
@@ -236,4 +275,4 @@ PROFILE = Form(
     ),
 )
 
-FORMS = {form.kind: form for form in (POST, PAYOUT_DETAILS, WORDS, ONBOARDING)}
+FORMS = {form.kind: form for form in (POST, PROJECT, PAYOUT_DETAILS, WORDS, ONBOARDING)}

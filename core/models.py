@@ -304,6 +304,31 @@ class WorkItem(Base):
     routed_at: Mapped[datetime | None]
     # The community's roster version it was last tried at: a sweep skips it until that moves.
     routed_version: Mapped[int | None] = mapped_column(Integer)
+    # A milestone of a project (core/projects/): its project, and its place in it (1, 2, ...).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    milestone_no: Mapped[int | None] = mapped_column(Integer)
+
+
+class Project(Base):
+    """Larger work paid milestone by milestone: one parent for all of it.
+
+    Each milestone is a work item of its own (its own payment, delivery, approval, payout and
+    dispute, exactly as a single item); the project ties them to one parent. While nobody has
+    it, `lead_work_id` is the milestone routing offers, standing for the whole project.
+    """
+
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open|under_way|done|cancelled
+    assignee_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    lead_work_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
 
 
 class WorkSkill(Base):

@@ -45,6 +45,8 @@ class CheckoutRequest:
     amount_minor: int
     currency: str
     business_id: int
+    project_id: int | None = None  # a milestone's: its money is grouped by project
+    attempt: int = 0  # a later link for the same item (a milestone's first one expired)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class TransferRequest:
     currency: str
     destination: str | None = None  # the parent's payee account, if they have one ready
     source: str | None = None  # the business's payment this money came from
+    project_id: int | None = None
 
 
 @dataclass(frozen=True)

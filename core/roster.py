@@ -12,7 +12,7 @@ from datetime import datetime, time
 
 from sqlalchemy import func, or_, select
 
-from core.handlers.common import IN_HAND
+from core.handlers.common import SLOT_HOLDING, SLOTS
 from core.models import (
     Availability,
     Block,
@@ -71,8 +71,11 @@ async def fingerprint(uow: UnitOfWork, community_id: int, now: datetime) -> str:
     busy = dict(
         (
             await s.execute(
-                select(WorkItem.assignee_member_id, func.count())
-                .where(WorkItem.assignee_member_id.in_(members), WorkItem.status.in_(IN_HAND))
+                select(WorkItem.assignee_member_id, SLOTS)
+                .where(
+                    WorkItem.assignee_member_id.in_(members),
+                    WorkItem.status.in_(SLOT_HOLDING),
+                )
                 .group_by(WorkItem.assignee_member_id)
             )
         ).all()

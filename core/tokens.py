@@ -17,7 +17,7 @@ from core.files import FileRef
 from core.parsing import LARGEST_ID
 
 # Every kind of button, once: the chats' adapters route presses by it too.
-KINDS = r"oa|od|wa|wc|wx|ws|wl|wn|pa|pr|dp|dr|bv|bx|hj|hn|r[1-5]|q[1-4]"
+KINDS = r"oa|od|wa|wc|wx|ws|wl|wn|pa|pr|dp|dr|bv|bx|hj|hn|jr|jc|r[1-5]|q[1-4]"
 _TOKEN = re.compile(rf"({KINDS}):([0-9]{{1,12}})")
 MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr", "bv", "bx"})
 
@@ -98,6 +98,10 @@ def read(token: str, actor: Actor) -> c.Command | NeedsText:
         return c.AnswerHouseholdInvite(actor=actor, invite_id=number, accept=kind == "hj")
     if kind == "pa":
         return c.ApprovePost(actor=actor, work_id=number)
+    if kind == "jr":  # a project's number
+        return c.ReofferProject(actor=actor, project_id=number)
+    if kind == "jc":
+        return c.CancelProject(actor=actor, project_id=number)
     if kind in ("dp", "dr"):
         return c.ResolveDispute(
             actor=actor, work_id=number, outcome="pay" if kind == "dp" else "refund"

@@ -16,7 +16,8 @@ from core.handlers.common import owner_member_id
 from core.models import Business, WorkItem
 from core.money import Money, payment_reference
 from core.notices import MODERATORS, Notice
-from core.ports import PaymentGateway
+from core.ports import CheckoutRequest, PaymentGateway
+from core.projects import progress as projects
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
 from payments import ledger
@@ -46,12 +47,10 @@ async def confirm_funding(cmd: ConfirmFunding, uow: UnitOfWork) -> str:
     item.funded_at = now
     item.charge_ref = cmd.charge or item.charge_ref
     budget = Money(item.budget_minor, item.currency)
-    await uow.notify(
-        Notice(
-            to=await owner_member_id(uow, item),
-            text=f'Payment of {budget} received for "{item.title}". We\'re finding a parent now.',
-        )
-    )
+    said = f'Payment of {budget} received for "{item.title}". We\'re finding a parent now.'
+    if item.project_id is not None:
+        said = projects.funded_words(item, await projects.project_of(uow, item))
+    await uow.notify(Notice(to=await owner_member_id(uow, item), text=said))
     uow.emit(WorkFunded(work_id=item.id))
     return f'Funding of {budget} recorded for #{item.id} "{item.title}".'
 
@@ -71,11 +70,29 @@ async def refund_unused(
     item.status = WorkStatus.REFUNDED
 
 
-async def checkout_expired(cmd: CheckoutExpired, uow: UnitOfWork) -> None:
-    """Nobody paid within a day: the item closes, with nothing to refund."""
+async def checkout_expired(cmd: CheckoutExpired, uow: UnitOfWork, gateway: PaymentGateway) -> None:
+    """Nobody paid within a day: the item closes, with nothing to refund. A project's
+    milestone is often funded weeks later, so it gets a fresh payment link instead."""
     item = await uow.work_for_update(cmd.work_id)
     if item.status != WorkStatus.AWAITING_PAYMENT:
         return
+    if item.project_id is not None:
+        project = await projects.project_of(uow, item)
+        if project.status not in ("done", "cancelled"):
+            asked = item.payment_asked_at or item.created_at
+            item.checkout_url = await gateway.create_checkout(
+                CheckoutRequest(
+                    item.id,
+                    item.title,
+                    item.budget_minor,
+                    item.currency,
+                    item.business_id,
+                    project_id=item.project_id,
+                    attempt=int(asked.timestamp()),
+                )
+            )
+            item.payment_asked_at = uow.now()
+            return
     item.status = WorkStatus.CANCELLED
     await uow.notify(
         Notice(

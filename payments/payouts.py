@@ -135,6 +135,7 @@ def transfer_request(
         payout.currency,
         destination=destination,
         source=item.charge_ref,
+        project_id=item.project_id,
     )
 
 

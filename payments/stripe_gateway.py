@@ -18,8 +18,9 @@ from core.ports import CheckoutRequest, PayeeAccountLink, RefundRequest, Transfe
 CHECKOUT_LIFETIME_SECONDS = 24 * 3600
 
 
-def transfer_group(work_id: int) -> str:
-    return f"work-{work_id}"
+def transfer_group(work_id: int, project_id: int | None = None) -> str:
+    """A project's milestones share one group, so its charges and transfers read together."""
+    return f"project-{project_id}" if project_id is not None else f"work-{work_id}"
 
 
 class StripeGateway:
@@ -46,14 +47,17 @@ class StripeGateway:
                 ],
                 "metadata": {"work_id": str(request.work_id)},
                 "payment_intent_data": {
-                    "transfer_group": transfer_group(request.work_id),
+                    "transfer_group": transfer_group(request.work_id, request.project_id),
                     "metadata": {"work_id": str(request.work_id)},
                 },
                 "expires_at": int(time.time()) + CHECKOUT_LIFETIME_SECONDS,
                 "success_url": f"{self.return_url}/stripe/done?paid=1",
                 "cancel_url": f"{self.return_url}/stripe/done?paid=0",
             },
-            {"idempotency_key": f"checkout-work-{request.work_id}"},
+            {
+                "idempotency_key": f"checkout-work-{request.work_id}"
+                + (f"-{request.attempt}" if request.attempt else "")
+            },
         )
         return f"pay here: {session.url}"
 
@@ -70,7 +74,7 @@ class StripeGateway:
             "amount": request.amount_minor,
             "currency": request.currency.lower(),
             "destination": request.destination,
-            "transfer_group": transfer_group(request.work_id),
+            "transfer_group": transfer_group(request.work_id, request.project_id),
             "metadata": {"work_id": str(request.work_id), "payout_id": str(request.payout_id)},
         }
         if request.source:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Float, Integer, String, bindparam, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from core.handlers.common import IN_HAND
+from core.handlers.common import SLOT_HOLDING, SLOTS
 from core.models import (
     Availability,
     Block,
@@ -96,8 +96,8 @@ def eligible_shape(
     """
     now = param("now", UTCDateTime())
     busy = (
-        select(func.count())
-        .where(WorkItem.assignee_member_id == Member.id, WorkItem.status.in_(IN_HAND))
+        select(SLOTS)
+        .where(WorkItem.assignee_member_id == Member.id, WorkItem.status.in_(SLOT_HOLDING))
         .scalar_subquery()
     )
     asked = (  # offers waiting on an answer count against capacity too

@@ -22,6 +22,7 @@ from core.models import (
     Membership,
     MemberSkill,
     Offer,
+    Project,
     WorkItem,
     WorkSkill,
 )
@@ -77,6 +78,15 @@ async def open_items_for(uow: UnitOfWork, member_id: int, now: datetime, limit: 
             and_(Business.id == WorkItem.business_id, Business.owner_member_id == member_id)
         ),
         ~lacks_a_skill,
+        # A project is offered through its lead milestone alone, and only while nobody has it.
+        or_(
+            WorkItem.project_id.is_(None),
+            WorkItem.id.in_(
+                select(Project.lead_work_id).where(
+                    Project.status == "open", Project.lead_work_id.is_not(None)
+                )
+            ),
+        ),
     ]
     rows = await uow.session.scalars(
         select(WorkItem.id).where(*rules).order_by(WorkItem.deadline).limit(limit)

@@ -13,7 +13,7 @@ from bots.discord.common import actor_of, brain_of, respond
 from core import commands as c
 from core.actors import Actor
 from core.errors import DomainError
-from core.forms import POST
+from core.forms import POST, PROJECT
 from core.notices import Action
 
 if TYPE_CHECKING:
@@ -57,6 +57,39 @@ class PostModal(discord.ui.Modal):
         await respond(interaction, act)
 
 
+class ProjectModal(discord.ui.Modal):
+    """The project form (core/forms.py): its five boxes fill one modal."""
+
+    def __init__(self) -> None:
+        super().__init__(title=PROJECT.title)
+        self.boxes: dict[str, discord.ui.TextInput[ProjectModal]] = {}
+        for field in PROJECT.in_a_modal():
+            box: discord.ui.TextInput[ProjectModal] = discord.ui.TextInput(
+                label=field.label[:45],
+                placeholder=field.example[:100],
+                style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
+                max_length=min(field.max_length, 4000),
+            )
+            self.boxes[field.name] = box
+            self.add_item(box)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        typed = {name: box.value for name, box in self.boxes.items()}
+
+        async def act(actor: Actor) -> str | tuple[str, list[Action]]:
+            try:
+                posted = await brain_of(interaction).handle(c.PostProject(actor=actor, **typed))
+            except DomainError as err:
+                kept = "\n".join(f"{k}: {v}" for k, v in typed.items())
+                raise DomainError(
+                    f"{err.message} Nothing was posted; type /postproject again.\n"
+                    f"You typed:\n{kept}"
+                ) from err
+            return (str(posted.message), posted.actions) if posted.actions else str(posted.message)
+
+        await respond(interaction, act)
+
+
 class Businesses(commands.Cog):
     def __init__(self, bot: ParentBrainBot) -> None:
         self.bot = bot
@@ -79,3 +112,17 @@ class Businesses(commands.Cog):
             )
             return
         await interaction.response.send_modal(PostModal(deadline, urgent))
+
+    @catalogued
+    async def postproject(self, interaction: discord.Interaction[Any]) -> None:
+        actor = await actor_of(interaction)
+        try:  # may this person post here at all, before the form is filled in
+            await brain_of(interaction).handle(
+                c.CheckProjectField(actor=actor, field="title", value="Checking")
+            )
+        except DomainError as err:
+            await interaction.response.send_message(
+                err.message, ephemeral=interaction.guild_id is not None
+            )
+            return
+        await interaction.response.send_modal(ProjectModal())

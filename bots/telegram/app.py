@@ -70,7 +70,7 @@ OWN_HANDLERS: dict[str, Handler] = {
     "setup": communities.setup,
     "settings": communities.settings,
 }
-DIALOGS = {"post", "payoutdetails"}  # conversations, registered before the commands
+DIALOGS = {"post", "postproject", "payoutdetails"}  # conversations, registered before the commands
 
 
 def private_answers() -> set[str]:

@@ -99,6 +99,7 @@ def build_web_app(
         moderation,
         pages,
         profile,
+        projects,
         records,
         signing_in,
         words,
@@ -133,6 +134,7 @@ def build_web_app(
     records.add_routes(app)
     downloads.add_routes(app)
     family.add_routes(app)
+    projects.add_routes(app)
     where: dict[str, str] = {}  # filled at the first page: the addresses under /web by then
 
     def web_words(text: object) -> Any:
@@ -337,6 +339,8 @@ PAGE_NAMES = {
     "moderate": "Moderate",
     "post": "Post work",
     "items": "My items",
+    "project_form": "Post a project",
+    "projects": "Projects",
     "record": "My record",
     "week": "My week",
     "everything": "Everything",

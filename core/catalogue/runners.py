@@ -297,3 +297,21 @@ async def household(services: Services, actor: Actor, typed: Typed) -> Reply:
     return str(
         await services.handle(c.ChooseForHousehold(actor=actor, choice=f"{what} {who}".strip()))
     )
+
+
+async def project(services: Services, actor: Actor, typed: Typed) -> Reply:
+    """/project alone lists a person's projects; /project <n> shows one; /project <n> cancel."""
+    from core.projects.reading import my_projects, show_project
+
+    which = typed.get("project", "").strip()
+    if not which:
+        async with services.uow() as uow:
+            return await my_projects(uow, actor)
+    project_id = number(typed, "project", "project", "/project 3")
+    choice = typed.get("choice", "").strip().lower()
+    if choice == "cancel":
+        return str(await services.handle(c.CancelProject(actor=actor, project_id=project_id)))
+    if choice:
+        raise DomainError(f"Type /project {project_id} to see it, or /project {project_id} cancel.")
+    async with services.uow() as uow:
+        return await show_project(uow, actor, project_id)

@@ -351,6 +351,30 @@ BUSINESSES = (
         },
     ),
     Entry(
+        "postproject",
+        Role.BUSINESS,
+        "post larger work in milestones, each paid on its own",
+        web_page="project_form",
+        notes={
+            "telegram": "you'll be asked step by step; /stop drops it",
+            "discord": "a form opens",
+        },
+    ),
+    Entry(
+        "project",
+        Role.PARENT,
+        "your projects; with a number, where each milestone stands (add cancel to cancel)",
+        "[<project#> [cancel]]",
+        (
+            Option("project", "the project's number (empty: all yours)", "3"),
+            Option(
+                "choice", "cancel, to cancel what isn't delivered", "cancel", choices=("cancel",)
+            ),
+        ),
+        run=runners.project,
+        web_page="projects",
+    ),
+    Entry(
         "myitems",
         Role.BUSINESS,
         "your posted work and where each item is",

@@ -27,6 +27,8 @@ from core.handlers import (
 )
 from core.lms import connecting as lms_connecting
 from core.lms import linking as lms_linking
+from core.projects import posting as project_posting
+from core.projects import progress as project_progress
 
 COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.RegisterAccount: members.register_account,
@@ -57,6 +59,10 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.ApprovePost: work.approve_post,
     c.RejectPost: work.reject_post,
     c.CancelWork: work.cancel_work,
+    c.PostProject: project_posting.post_project,
+    c.CheckProjectField: project_posting.check_project_field,
+    c.CancelProject: project_progress.cancel_project,
+    c.ReofferProject: project_progress.reoffer_project,
     c.RouteWork: offers.route_work,
     c.AcceptOffer: offers.accept_offer,
     c.DeclineOffer: offers.decline_offer,

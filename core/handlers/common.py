@@ -19,6 +19,11 @@ ACTIVE_JOB = (WorkStatus.ASSIGNED, WorkStatus.SUBMITTED)
 # What holds a parent's slot: work accepted and not yet delivered. A delivery waiting for the
 # business's approval doesn't keep them from the next offer.
 IN_HAND = (WorkStatus.ASSIGNED,)
+# What counts against a parent's capacity: work in hand, and a project they have taken on
+# (its milestones waiting for funding are theirs too), each project once, whatever its
+# milestones' state.
+SLOT_HOLDING = (WorkStatus.ASSIGNED, WorkStatus.AWAITING_PAYMENT)
+SLOTS = func.count(func.distinct(func.coalesce(-WorkItem.project_id, WorkItem.id)))
 
 
 async def member_of(uow: UnitOfWork, actor: Actor) -> Member:
@@ -79,11 +84,11 @@ async def owner_member_id(uow: UnitOfWork, item: WorkItem) -> int:
 
 
 async def active_jobs(uow: UnitOfWork, member_id: int) -> int:
-    """Jobs holding their slots: accepted and not yet delivered."""
+    """Jobs holding their slots: accepted and not yet delivered (a project counts once)."""
     count = await uow.session.scalar(
-        select(func.count())
-        .select_from(WorkItem)
-        .where(WorkItem.assignee_member_id == member_id, WorkItem.status.in_(IN_HAND))
+        select(SLOTS).where(
+            WorkItem.assignee_member_id == member_id, WorkItem.status.in_(SLOT_HOLDING)
+        )
     )
     return int(count or 0)
 

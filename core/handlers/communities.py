@@ -14,6 +14,7 @@ from core.handlers.availability import reindex_open_skills
 from core.handlers.common import member_of
 from core.models import Account, Community, Offer, WorkItem
 from core.notices import Notice
+from core.projects import progress as projects
 from core.states import OfferStatus
 from core.uow import UnitOfWork
 
@@ -121,6 +122,7 @@ async def leave_community(cmd: LeaveCommunity, uow: UnitOfWork) -> str:
     ):
         return "Nothing to do."
     await withdraw_offers(uow, member_id, cmd.community_id, "you left the community")
+    await projects.parent_gone(uow, cmd.community_id, member_id)
     await reindex_open_skills(uow, member_id)
     return "They no longer take part."
 

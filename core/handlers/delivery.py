@@ -16,6 +16,7 @@ from core.files import FileRef, listed, why_it_cannot_reach
 from core.handlers.common import owned_item, owner_member_id
 from core.models import DeliveredFile, Delivery, Member, Rating, WorkItem
 from core.notices import MODERATORS, Action, Notice
+from core.projects import progress as projects
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
 
@@ -136,6 +137,8 @@ async def approve_delivery(cmd: ApproveDelivery, uow: UnitOfWork) -> str:
     check_work_move(item.status, WorkStatus.APPROVED, item.title)
     if item.status == WorkStatus.DISPUTED:
         cmd.actor.require_moderator_of(item.community_id)
+    if item.project_id is not None:
+        await projects.check_in_order(uow, item)
     delivery = await latest_delivery(uow, item.id)
     if delivery is not None:
         delivery.status = "approved"
@@ -143,6 +146,10 @@ async def approve_delivery(cmd: ApproveDelivery, uow: UnitOfWork) -> str:
     assert item.assignee_member_id is not None  # only assigned work can be submitted
     owner = await owner_member_id(uow, item)
     automatic = cmd.actor.platform == "system"
+    uow.emit(DeliveryApproved(work_id=item.id, member_id=item.assignee_member_id))
+    if item.project_id is not None:
+        await projects.after_approval(uow, item, automatic, rating_actions(item.id))
+        return f'Approved "{item.title}". The parent is being paid for this milestone.'
     await uow.notify(
         Notice(
             to=item.assignee_member_id,
@@ -161,7 +168,6 @@ async def approve_delivery(cmd: ApproveDelivery, uow: UnitOfWork) -> str:
             replaces=f"delivery:{item.id}",
         )
     )
-    uow.emit(DeliveryApproved(work_id=item.id, member_id=item.assignee_member_id))
     return f'Approved "{item.title}". The parent is being paid.'
 
 
@@ -231,6 +237,8 @@ async def rate_work(cmd: RateWork, uow: UnitOfWork) -> str:
     if item is None:
         raise StaleAction(f"There is no work item #{cmd.work_id}.")
     ratee = await _counterpart(uow, cmd.actor, item)
+    if item.project_id is not None:  # a project is rated once, as a whole, at its end
+        item = await projects.rated_milestone(uow, item)
     if item.status not in (WorkStatus.APPROVED, WorkStatus.PAID):
         raise StaleAction("You can rate once the work has been approved.")
     already = await uow.session.scalar(

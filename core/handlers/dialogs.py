@@ -20,7 +20,9 @@ from core import tokens
 from core.commands import (
     AnswerDialog,
     CheckPostField,
+    CheckProjectField,
     Command,
+    PostProject,
     PostWork,
     SetPayoutDetails,
     StartDialog,
@@ -29,13 +31,14 @@ from core.commands import (
 )
 from core.config import Settings
 from core.errors import DomainError, StaleAction, explain_invalid
-from core.forms import FORMS, PAYOUT_DETAILS, PAYOUT_EXAMPLE, POST
+from core.forms import FORMS, PAYOUT_DETAILS, PAYOUT_EXAMPLE, POST, PROJECT
 from core.handlers import onboarding
 from core.handlers.common import member_of
 from core.handlers.work import check_post_field, post_work
 from core.models import Dialog, PayoutDetails
 from core.notices import Action
 from core.ports import PaymentGateway
+from core.projects.posting import check_project_field, post_project
 from core.read_models import masked
 from core.uow import UnitOfWork
 
@@ -54,13 +57,18 @@ PUT_ASIDE = {
     "and saved nothing. Type /payoutdetails to give your bank details.",
     "onboarding": "That question waited more than {minutes:g} minutes, so I put it aside. "
     "Type /start to pick up again, or /profile to change anything.",
+    "project": "Your project from earlier waited more than {minutes:g} minutes for an answer, "
+    "so I put it aside and nothing was posted. Type /postproject to start again.",
 }
 STOPPED = {
     "post": "Stopped. Nothing was posted.",
     "words": "OK, nothing was sent.",
     "payoutdetails": "OK, your payout details are unchanged.",
     "onboarding": "OK. Type /start any time to pick up again.",
+    "project": "Stopped. Nothing was posted.",
 }
+PROJECT_STEPS = PROJECT.names
+NOT_POSTED_PROJECT = "Nothing was posted; type /postproject to start again, or /stop."
 
 
 def no_longer_open(token: str) -> str:
@@ -116,8 +124,14 @@ async def start_dialog(cmd: StartDialog, uow: UnitOfWork, settings: Settings) ->
         asked, answers = f"{need.prompt} (or /stop)", {"token": cmd.token}
     elif cmd.form == "payoutdetails":
         asked, answers = await payout_question(uow, member.id), {}
+    elif cmd.form == "project":
+        await check_project_field(  # may this person post here at all, before any question
+            CheckProjectField(actor=cmd.actor, field="title", value="Checking"), uow, settings
+        )
+        asked, answers = PROJECT.fields[0].question, {}
     dialog = await uow.session.get(Dialog, member.id, with_for_update=True)
-    if dialog is not None and dialog.kind == "post" and not _put_aside(dialog, uow, settings):
+    writing = dialog is not None and dialog.kind in ("post", "project")
+    if writing and dialog is not None and not _put_aside(dialog, uow, settings):
         raise DomainError(
             "You're in the middle of a post: answer its last question, or type /stop to drop "
             "it, then try again."
@@ -170,6 +184,8 @@ async def answer_dialog(
     if dialog.kind == "onboarding":
         said, actions, over = await onboarding.answer(cmd, dialog, typed, uow, settings, within)
         return DialogReply(said, actions, over=over)
+    if dialog.kind == "project":
+        return await _answer_project(cmd, dialog, typed, uow, settings, gateway)
     if dialog.kind != "post":
         return await _finish_one_question(cmd, dialog, typed, uow, within)
     step = dialog.step
@@ -200,6 +216,51 @@ async def answer_dialog(
     if step in ("skills", "budget", "estimate", "deadline"):
         return DialogReply(f"Got it: {understood}.\n{next_question.text}", next_question.actions)
     return next_question
+
+
+async def _answer_project(
+    cmd: AnswerDialog,
+    dialog: Dialog,
+    typed: str,
+    uow: UnitOfWork,
+    settings: Settings,
+    gateway: PaymentGateway,
+) -> DialogReply:
+    """A project's questions, one at a time; the milestones, its last, post it."""
+    step = dialog.step
+    asked = PROJECT.field(step).question
+    if step == "milestones":
+        try:  # the lines themselves: a mistake asks them again, keeping the rest
+            await check_project_field(
+                CheckProjectField(actor=cmd.actor, field=step, value=typed), uow, settings
+            )
+        except DomainError as err:
+            return DialogReply(f"{err.message}\n{asked}")
+        try:
+            posted = await post_project(
+                PostProject(actor=cmd.actor, **dialog.answers, milestones=typed),
+                uow,
+                settings,
+                gateway,
+            )
+        except DomainError as err:
+            raise DomainError(f"{err.message} {NOT_POSTED_PROJECT}") from None
+        except ValidationError as err:
+            raise DomainError(f"{explain_invalid(err)} {NOT_POSTED_PROJECT}") from None
+        await uow.session.delete(dialog)
+        return DialogReply(posted.message, posted.actions, over=True)
+    try:
+        understood = await check_project_field(
+            CheckProjectField(actor=cmd.actor, field=step, value=typed), uow, settings
+        )
+    except DomainError as err:
+        return DialogReply(f"{err.message}\n{asked}")
+    dialog.answers = {**dialog.answers, step: typed}
+    dialog.step = PROJECT_STEPS[PROJECT_STEPS.index(step) + 1]
+    following = PROJECT.field(dialog.step).question
+    if step in ("skills", "estimate"):
+        return DialogReply(f"Got it: {understood}.\n{following}")
+    return DialogReply(following)
 
 
 async def _finish_one_question(

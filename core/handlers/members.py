@@ -41,6 +41,7 @@ from core.models import (
 )
 from core.money import Money
 from core.parsing import parse_money, parse_quiet_hours, parse_timezone
+from core.projects import progress as projects
 from core.skills import describe, normalise
 from core.uow import UnitOfWork
 
@@ -93,6 +94,7 @@ async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Sett
                 await reindex_open_skills(uow, member.id)
         elif await communities.mark_left(uow, community_id, member.id, now):
             await withdraw_offers(uow, member.id, community_id, "you left the community")
+            await projects.parent_gone(uow, community_id, member.id)
             await reindex_open_skills(uow, member.id)
     if community_id is None:
         mine = await communities.active_communities(uow, member.id)

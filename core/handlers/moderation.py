@@ -14,6 +14,7 @@ from core.events import OfferExpired
 from core.models import Account, Member, Membership, Offer, WorkItem
 from core.notices import Notice
 from core.parsing import parse_duration
+from core.projects import progress as projects
 from core.states import OfferStatus
 from core.uow import UnitOfWork
 
@@ -79,6 +80,7 @@ async def ban_member(cmd: BanMember, uow: UnitOfWork) -> str:
         )
         # The cascade moves on exactly as after a time-out.
         uow.emit(OfferExpired(offer_id=offer.id, work_id=offer.work_id, member_id=member.id))
+    await projects.parent_gone(uow, here.community_id, member.id)
     until = "until a moderator lifts it" if span is None else f"for {cmd.duration.strip()}"
     reason = f" Reason: {cmd.reason}" if cmd.reason else ""
     title = (await communities.community_row(uow, here.community_id)).title

@@ -40,6 +40,8 @@ from core.money import Money, parent_share
 from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration
 from core.ports import Router
+from core.projects import progress as projects
+from core.projects.offers import project_offer
 from core.states import OfferStatus, WorkStatus, check_offer_move, check_work_move
 from core.uow import UnitOfWork
 
@@ -55,10 +57,15 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         return []
     if item.status not in ROUTABLE:
         return []
+    if item.project_id is not None and not await projects.routes(uow, item):
+        item.routed_version = await roster.current_version(uow, item.community_id)
+        return []  # a milestone the project's lead stands for, or started for its parent
     item.routed_at = now  # sweeps take the items waiting longest since their last try first
     item.routed_version = await roster.current_version(uow, item.community_id)
     if now >= item.deadline:
         await expire_item(uow, item, await owner_member_id(uow, item))
+        if item.project_id is not None:
+            await projects.lead_expired(uow, item)
         return []
     if await pending_offers(uow, item.id):
         return []
@@ -166,6 +173,8 @@ async def tell_about_widening(uow: UnitOfWork, item: WorkItem, owner: int) -> No
 
 async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
     member = await uow.session.get_one(Member, offer.member_id)
+    if item.project_id is not None:
+        return await project_offer(uow, item, offer, member)
     skills = await catalogue(uow)
     needed = (
         await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))
@@ -225,6 +234,10 @@ async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> str:
     item.assignee_member_id = member.id
     item.assigned_at = now
     await rescind_pending(uow, item, "another parent took this one. Thanks, more will come!")
+    if item.project_id is not None:
+        said = await projects.take_on(uow, item, member, offer.id)
+        uow.emit(WorkAssigned(work_id=item.id, member_id=member.id))
+        return said
     due = local_time_text(item.deadline, member)
     await uow.notify(
         Notice(

@@ -37,6 +37,7 @@ from core.models import (
     Member,
     Membership,
     MemberSkill,
+    Project,
     WorkItem,
     WorkSkill,
 )
@@ -310,7 +311,14 @@ async def open_for_payment(uow: UnitOfWork, item: WorkItem, gateway: PaymentGate
     check_work_move(item.status, WorkStatus.AWAITING_PAYMENT, item.title)
     item.status = WorkStatus.AWAITING_PAYMENT
     item.checkout_url = await gateway.create_checkout(
-        CheckoutRequest(item.id, item.title, item.budget_minor, item.currency, item.business_id)
+        CheckoutRequest(
+            item.id,
+            item.title,
+            item.budget_minor,
+            item.currency,
+            item.business_id,
+            project_id=item.project_id,
+        )
     )
     item.payment_asked_at = uow.now()
     if gateway.confirms_by_hand:
@@ -339,6 +347,18 @@ async def approve_post(cmd: ApprovePost, uow: UnitOfWork, gateway: PaymentGatewa
     business = await uow.session.get_one(Business, item.business_id)
     here = await communities.standing(uow, item.community_id, business.id)
     here.verified = True  # a business whose post passed review here is trusted here from now on
+    if item.project_id is not None:  # a project is reviewed once, through its first milestone
+        for milestone in await drafts_of_project(uow, item.project_id):
+            await open_for_payment(uow, milestone, gateway)
+        await uow.notify(
+            Notice(
+                to=business.owner_member_id,
+                text=f"A moderator approved your project (project {item.project_id}). To open "
+                f"it to parents, fund milestone 1: {item.checkout_url}.\n"
+                f"/project {item.project_id} shows each milestone's payment.",
+            )
+        )
+        return f"Approved project {item.project_id}; {business.name} has the payment links."
     checkout = await open_for_payment(uow, item, gateway)
     share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
     await uow.notify(
@@ -360,6 +380,11 @@ async def reject_post(cmd: RejectPost, uow: UnitOfWork) -> str:
             f'"{item.title}" (#{item.id}) {WORK_STATE_SENTENCES[item.status]}, so there is nothing to review.'
         )
     item.status = WorkStatus.CANCELLED
+    if item.project_id is not None:
+        for milestone in await drafts_of_project(uow, item.project_id):
+            milestone.status = WorkStatus.CANCELLED
+        project = await uow.session.get_one(Project, item.project_id)
+        project.status, project.ended_at, project.lead_work_id = "cancelled", uow.now(), None
     await uow.notify(
         Notice(
             to=await owner_member_id(uow, item),
@@ -369,8 +394,25 @@ async def reject_post(cmd: RejectPost, uow: UnitOfWork) -> str:
     return f'Rejected #{item.id} "{item.title}"; the business has your reason.'
 
 
+async def drafts_of_project(uow: UnitOfWork, project_id: int) -> list[WorkItem]:
+    """A project's milestones still waiting for review, locked, in order."""
+    ids = (
+        await uow.session.scalars(
+            select(WorkItem.id)
+            .where(WorkItem.project_id == project_id, WorkItem.status == WorkStatus.DRAFT)
+            .order_by(WorkItem.milestone_no)
+        )
+    ).all()
+    return [await uow.work_for_update(work_id) for work_id in ids]
+
+
 async def cancel_work(cmd: CancelWork, uow: UnitOfWork) -> str:
     item = await owned_item(uow, cmd.actor, cmd.work_id)
+    if item.project_id is not None:
+        raise DomainError(
+            f"#{item.id} is a milestone of project {item.project_id}; to cancel, type "
+            f"/project {item.project_id} cancel."
+        )
     check_work_move(item.status, WorkStatus.CANCELLED, item.title)
     await rescind_pending(uow, item, "The business cancelled this work, so the offer is withdrawn.")
     was_funded = item.funded_at is not None

@@ -1,0 +1,62 @@
+"""A project offered as a whole: every milestone, what the parent receives in all, the dates,
+and what is already paid in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.handlers.common import catalogue, local_time_text
+from core.models import Member, Offer, Project, WorkItem, WorkSkill
+from core.money import Money, parent_share
+from core.notices import Action, Notice
+from core.parsing import format_duration
+from core.states import WorkStatus
+from core.uow import UnitOfWork
+
+
+async def project_offer(uow: UnitOfWork, item: WorkItem, offer: Offer, member: Member) -> Notice:
+    project = await uow.session.get_one(Project, item.project_id)
+    parts = (
+        await uow.session.scalars(
+            select(WorkItem)
+            .where(WorkItem.project_id == project.id, WorkItem.status.not_in(_GONE))
+            .order_by(WorkItem.milestone_no)
+        )
+    ).all()
+    skills = await catalogue(uow)
+    needed = (
+        await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))
+    ).all()
+    total = Money(sum(parent_share(p.budget_minor, p.fee_bps) for p in parts), item.currency)
+    lines = "\n".join(
+        f"{p.milestone_no}. {p.title.rsplit(': ', 1)[-1]}: "
+        f"{Money(parent_share(p.budget_minor, p.fee_bps), p.currency)} for you, due "
+        f"{local_time_text(p.deadline, member)}"
+        + (" (funded)" if p.funded_at is not None else " (not funded yet)")
+        for p in parts
+    )
+    minutes = max(1, int((offer.expires_at - offer.made_at).total_seconds() // 60))
+    text = (
+        f'New paid project: "{project.title}" ({len(parts)} milestones)\n'
+        f"{', '.join(skills.name(s.skill_code) for s in needed)} · about "
+        f"{format_duration(timedelta(minutes=item.estimated_minutes))} per milestone\n"
+        f"{project.description[:600]}\n{lines}\n"
+        f"You receive {total} in all, milestone by milestone as each is approved. Accepting "
+        "takes on the whole project; each milestone starts once it is funded.\n"
+        + (f"Why you: {offer.why}\n" if offer.why else "")
+        + f"Please answer within {minutes} minutes."
+    )
+    return Notice(
+        to=member.id,
+        text=text,
+        actions=[
+            Action(label="Accept", token=f"oa:{offer.id}"),
+            Action(label="Decline", token=f"od:{offer.id}"),
+        ],
+        ref=f"offer:{offer.id}",
+    )
+
+
+_GONE = (WorkStatus.CANCELLED, WorkStatus.EXPIRED, WorkStatus.REFUNDED)

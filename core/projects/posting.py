@@ -1,0 +1,226 @@
+"""A business posts a project: its milestones read from lines, each checked as /post checks
+an item, and each made a work item of its own with its own payment."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from core import communities
+from core.audit import audit_entry
+from core.commands import CheckProjectField, PostProject
+from core.config import Settings
+from core.content import concerns
+from core.errors import DomainError
+from core.handlers.common import business_of, catalogue, local_time_text, member_of, zone
+from core.handlers.work import (
+    _allowed,
+    _budget,
+    _estimate,
+    open_for_payment,
+    posting_community,
+    read_field,
+    skills_nobody_here_has,
+)
+from core.models import Member, Project, WorkItem, WorkSkill
+from core.money import Money, platform_fee
+from core.notices import MODERATORS, Action, Notice
+from core.parsing import format_duration, parse_deadline
+from core.ports import PaymentGateway
+from core.projects.words import milestone_title
+from core.states import WorkStatus
+from core.uow import UnitOfWork
+
+FEWEST, MOST = 2, 10
+EXAMPLE = "Home page copy | £120 | friday 17:00"
+_PARTS = re.compile(r"\s*[|;]\s*")
+
+
+@dataclass(frozen=True)
+class Milestone:
+    what: str
+    amount: Money
+    due: datetime
+
+
+@dataclass(frozen=True)
+class ProjectPosted:
+    project_id: int
+    message: str
+    actions: list[Action] = field(default_factory=list)
+
+
+def read_milestones(
+    text: str, settings: Settings, now: datetime, owner: Member, estimate: timedelta
+) -> list[Milestone]:
+    """One milestone per line, "what is delivered | amount | due", checked as /post checks
+    an item; a mistake names its line."""
+    lines = [line.strip(" -•*\t") for line in text.splitlines() if line.strip(" -•*\t")]
+    if not FEWEST <= len(lines) <= MOST:
+        raise DomainError(
+            f"A project has {FEWEST} to {MOST} milestones, one per line, like: {EXAMPLE}"
+        )
+    read: list[Milestone] = []
+    for n, line in enumerate(lines, start=1):
+        parts = _PARTS.split(line)
+        if len(parts) != 3 or not all(parts):
+            raise DomainError(
+                f"Milestone {n} needs what is delivered, its amount and its due date, "
+                f"separated by |, like: {EXAMPLE}"
+            )
+        what, amount, due = parts
+        if not 3 <= len(what) <= 100:
+            raise DomainError(f"Milestone {n}: say what is delivered in 3 to 100 characters.")
+        try:
+            money = _budget(amount, settings)
+            when = parse_deadline(due, now, zone(owner))
+        except DomainError as err:
+            raise DomainError(f"Milestone {n}: {err.message}") from None
+        if when < now + estimate:
+            raise DomainError(
+                f"Milestone {n} is due sooner than its work would take; allow more time."
+            )
+        if read and when < read[-1].due:
+            raise DomainError(
+                f"Milestone {n} is due before milestone {n - 1}; list them in the order "
+                "they are due."
+            )
+        read.append(Milestone(_allowed(what, settings), money, when))
+    return read
+
+
+def totals(milestones: list[Milestone], fee_bps: int) -> tuple[Money, Money, Money]:
+    """The whole, the parent's share and the fee, each summed milestone by milestone (each
+    milestone's fee is rounded as an item's is, so the sums are what the ledger holds)."""
+    currency = milestones[0].amount.currency
+    whole = sum(m.amount.minor for m in milestones)
+    fee = sum(platform_fee(m.amount.minor, fee_bps) for m in milestones)
+    return Money(whole, currency), Money(whole - fee, currency), Money(fee, currency)
+
+
+async def check_project_field(cmd: CheckProjectField, uow: UnitOfWork, settings: Settings) -> str:
+    """One field as typed, while the project is being written: how it was understood."""
+    business = await business_of(uow, cmd.actor)
+    here = await posting_community(uow, cmd.actor, business)
+    settings = await communities.community_settings(uow, settings, here.community_id)
+    owner = await member_of(uow, cmd.actor)
+    if cmd.field != "milestones":
+        return await read_field(uow, settings, owner, cmd.field, cmd.value)
+    read = read_milestones(cmd.value, settings, uow.now(), owner, timedelta(minutes=5))
+    whole, share, fee = totals(read, settings.platform_fee_bps)
+    return f"{len(read)} milestones, {whole} in all (the parent receives {share}, the fee is {fee})"
+
+
+async def post_project(
+    cmd: PostProject, uow: UnitOfWork, settings: Settings, gateway: PaymentGateway
+) -> ProjectPosted:
+    business = await business_of(uow, cmd.actor)
+    owner = await member_of(uow, cmd.actor)
+    here = await posting_community(uow, cmd.actor, business)
+    settings = await communities.community_settings(uow, settings, here.community_id)
+    now = uow.now()
+    required = (await catalogue(uow)).resolve_levelled_min(cmd.skills)
+    _allowed(f"{cmd.title}\n{cmd.description}", settings)
+    estimate = _estimate(cmd.estimate)
+    milestones = read_milestones(cmd.milestones, settings, now, owner, estimate)
+    project = Project(
+        community_id=here.community_id,
+        business_id=business.id,
+        title=cmd.title,
+        description=cmd.description,
+        currency=milestones[0].amount.currency,
+        status="open",
+        created_at=now,
+    )
+    uow.session.add(project)
+    await uow.session.flush()
+    items = []
+    for n, milestone in enumerate(milestones, start=1):
+        item = WorkItem(
+            community_id=here.community_id,
+            business_id=business.id,
+            title=milestone_title(project.title, n, milestone.what),
+            description=f"{cmd.description}\n\nMilestone {n}: {milestone.what}",
+            budget_minor=milestone.amount.minor,
+            currency=milestone.amount.currency,
+            fee_bps=settings.platform_fee_bps,
+            estimated_minutes=int(estimate.total_seconds() // 60),
+            deadline=milestone.due,
+            status=WorkStatus.DRAFT,
+            created_at=now,
+            routed_at=now,
+            project_id=project.id,
+            milestone_no=n,
+        )
+        uow.session.add(item)
+        items.append(item)
+    await uow.session.flush()
+    project.lead_work_id = items[0].id
+    for item in items:
+        for code, level in required.items():
+            uow.session.add(WorkSkill(work_id=item.id, skill_code=code, min_level=level))
+    uow.session.add(audit_entry(cmd, now, action="PostProject"))
+    whole, share, fee = totals(milestones, settings.platform_fee_bps)
+    missing = await skills_nobody_here_has(uow, items[0], required, owner.id)
+    heads_up = (
+        f"\nHeads-up: nobody in this community lists {' or '.join(missing)} yet, so it may "
+        f"wait. To drop it, /project {project.id} cancel."
+        if missing
+        else ""
+    )
+    plan = "\n".join(
+        f"{n}. {m.what}: {m.amount}, due {local_time_text(m.due, owner)}"
+        for n, m in enumerate(milestones, start=1)
+    )
+    flagged = concerns(project.title, project.description)
+    review = (
+        bool(flagged)
+        or settings.moderate_posts == "all"
+        or (settings.moderate_posts == "first" and not here.verified)
+    )
+    if review:
+        why = f"\nFlagged: it seems to hold {flagged.describe()}." if flagged else ""
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=here.community_id,
+                text=f'New project to review from {business.name}: "{project.title}" '
+                f"(project {project.id}), {len(items)} milestones, {whole} in all{why}\n"
+                f"{project.description[:1200]}\n{plan}",
+                actions=[
+                    Action(label="Approve post", token=f"pa:{items[0].id}"),
+                    Action(label="Reject post", token=f"pr:{items[0].id}"),
+                ],
+            )
+        )
+        return ProjectPosted(
+            project.id,
+            f'Thanks! Project {project.id} "{project.title}" goes to a moderator first; '
+            f"you'll get the payment links here as soon as it's approved.\n{plan}{heads_up}",
+        )
+    first = await open_milestones_for_payment(uow, project, items, gateway)
+    return ProjectPosted(
+        project.id,
+        f'Posted project {project.id} "{project.title}": {len(items)} milestones, '
+        f"{whole} in all; the parent receives {share} and the platform fee is {fee}.\n"
+        f"{plan}\n"
+        f"Each milestone is paid for on its own, before work on it starts. To open the "
+        f"project to parents, fund milestone 1: {first}.\n"
+        f"Fund the others now or later: /project {project.id} shows each one's payment."
+        f"{heads_up}",
+    )
+
+
+async def open_milestones_for_payment(
+    uow: UnitOfWork, project: Project, items: list[WorkItem], gateway: PaymentGateway
+) -> str:
+    """Every milestone gets its own payment (a checkout, or bank details); the first's is
+    returned, as it opens the project to parents."""
+    for item in items:
+        await open_for_payment(uow, item, gateway)
+    return items[0].checkout_url or ""
+
+
+def estimate_text(item: WorkItem) -> str:
+    return format_duration(timedelta(minutes=item.estimated_minutes))
