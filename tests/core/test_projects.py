@@ -13,6 +13,7 @@ from core.actors import Actor
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.handlers.common import active_jobs
 from core.models import Payout, Project, Refund, WorkItem
+from core.projects.reading import show_project
 from core.states import WorkStatus
 from payments import ledger
 from tests.world import World
@@ -268,9 +269,8 @@ async def test_a_parent_who_leaves_mid_way_lets_the_business_offer_the_rest_agai
 
 
 async def test_only_the_business_and_its_parent_see_a_project(world: World) -> None:
-    priya, shop, project_id, ids = await taken(world)
+    priya, shop, project_id, _ = await taken(world)
     rival = await world.business("Rex")
-    from core.projects.reading import show_project
 
     async with world.app.uow() as uow:
         mine = await show_project(uow, shop, project_id)

@@ -19,7 +19,7 @@ from core.actors import Role
 from core.catalogue import find
 from core.clock import ManualClock
 from core.communities import adopt_configured_community
-from core.forms import POST
+from core.forms import POST, PROJECT
 from tests.fakes import discord_api as fake_api
 from tests.fakes.discord_api import (
     APP_ID,
@@ -492,6 +492,16 @@ class DiscordDriver(HomeCommunity):
         return shown + await self._submit_modal(
             name,
             {field.label: fields[field.name] for field in POST.in_a_modal()},
+        )
+
+    async def post_project(self, name: str, **fields: str) -> list[str]:
+        shown = await self._interact(
+            name, 2, {"id": str(self.fake.next_id()), "name": "postproject", "type": 1}
+        )
+        if self.uid(name) not in self.fake.modals:
+            return shown
+        return shown + await self._submit_modal(
+            name, {field.label: fields[field.name] for field in PROJECT.in_a_modal()}
         )
 
     def make_moderator(self, name: str) -> None:

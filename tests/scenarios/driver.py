@@ -50,6 +50,10 @@ class Driver(Protocol):
 
     async def post(self, name: str, *, urgent: bool = False, **fields: str) -> list[str]: ...
 
+    async def post_project(self, name: str, **fields: str) -> list[str]:
+        """/postproject: a dialog on Telegram, a form on Discord and the web."""
+        ...
+
     def make_moderator(self, name: str) -> None: ...
 
     def cannot_dm(self, name: str) -> None:

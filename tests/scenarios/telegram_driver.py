@@ -17,6 +17,7 @@ from bots.telegram.common import GROUP_REPLIES, deep_payload
 from bots.telegram.messenger import TelegramMessenger
 from core.clock import ManualClock
 from core.communities import adopt_configured_community
+from core.forms import PROJECT
 from tests.fakes.telegram_api import FakeTelegram
 from tests.scenarios.membership import HomeCommunity
 
@@ -282,6 +283,12 @@ class TelegramDriver(HomeCommunity):
         for field in ("title", "description", "skills", "budget", "estimate", "deadline"):
             seen += await self.reply(name, fields[field])
         seen += await self.press(name, "Urgent" if urgent else "Normal")
+        return seen
+
+    async def post_project(self, name: str, **fields: str) -> list[str]:
+        seen = await self.command(name, "postproject")
+        for field in PROJECT.names:
+            seen += await self.reply(name, fields[field])
         return seen
 
     def make_moderator(self, name: str) -> None:

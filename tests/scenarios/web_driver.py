@@ -24,7 +24,7 @@ from bots.web.signin import sign_for_tests
 from core.answers import SORRY
 from core.catalogue import Place, find
 from core.clock import ManualClock
-from core.forms import POST
+from core.forms import POST, PROJECT
 from tests.fakes.telegram_api import FakeTelegram
 from tests.scenarios.telegram_driver import MOD_CHAT, TelegramDriver
 
@@ -202,6 +202,10 @@ class WebDriver(TelegramDriver):
         if urgent:
             form["urgent"] = "on"
         return await self._send(name, "post", form)
+
+    async def post_project(self, name: str, **fields: str) -> list[str]:
+        form = {field.name: fields[field.name] for field in PROJECT.typed}
+        return await self._send(name, "projects/new", form)
 
     async def onboard(self, name: str, skills: list[str], level: str) -> list[str]:
         """The profile page, filled in as the chats' first conversation asks."""

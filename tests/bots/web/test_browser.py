@@ -118,6 +118,30 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site, tmp_
             assert width <= 360, "a command's page fits a phone too"
             await snap(priyas, "parent-command")
 
+            # Mel posts a project: a wrong milestone line is shown by its field, everything
+            # typed is kept, and the posted project's page shows each milestone and its money.
+            await mels.get_by_role("link", name="Post a project").click()
+            await mels.get_by_label("Project title").fill("Rewrite our website copy")
+            await mels.get_by_label("What the project is").fill("Three pages, short.")
+            await mels.get_by_label("Skills").fill("proofreading")
+            await mels.get_by_label("How long each milestone takes").fill("1h")
+            plan = "Home page copy | £120 | tomorrow 17:00\nAbout page | £150"
+            await mels.get_by_label("Milestones").fill(plan)
+            await mels.get_by_role("button", name="Post it").click()
+            lines = mels.get_by_label("Milestones")
+            assert await lines.get_attribute("aria-invalid") == "true"
+            await mels.get_by_text("Milestone 2 needs what is delivered").wait_for()
+            assert await lines.input_value() == plan
+            assert (
+                await mels.get_by_label("Project title").input_value() == "Rewrite our website copy"
+            )
+            await lines.fill(plan + " | in 3 days")
+            await mels.get_by_role("button", name="Post it").click()
+            await mels.get_by_role("heading", name="Project 1: Rewrite our website copy").wait_for()
+            await mels.get_by_role("heading", name="2. About page").wait_for()
+            assert await mels.get_by_text("not funded yet", exact=True).count() == 2
+            await snap(mels, "project-360")
+
             # At 320 px, the narrowest phone in use, no page is wider than the screen.
             narrow = {"width": 320, "height": 640}
             await site.world.app.handle(
@@ -132,7 +156,10 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site, tmp_
                 )
             )
             for page, paths in (
-                (mels, ["", "items", "post", "profile", "do", "do/cancel"]),
+                (
+                    mels,
+                    ["", "items", "post", "profile", "do", "do/cancel", "projects", "projects/1"],
+                ),
                 (kates, ["moderate", "do", "do/funded"]),
                 (priyas, ["", "profile", "do", "do/status", "do/why", "signin", "record", "week"]),
             ):
