@@ -4,7 +4,7 @@ items are named only where the business agreed; earnings only where the parent c
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from core.models import (
     Payout,
     Rating,
     SkillRow,
+    Project,
     WorkItem,
     WorkRecordSettings,
     WorkSkill,
@@ -44,11 +45,13 @@ class Job:
     on_time: bool
     stars: int | None  # the business's rating, once shown
     community: str
+    milestones: int = 1  # a project is one piece of work of this many milestones
 
     @property
     def words(self) -> str:
-        """ "a business, proofreading, March 2027" """
-        return f"{self.done_for}, {', '.join(s.lower() for s in self.skills)}, {self.month}"
+        """ "a business, proofreading, March 2027"; a project says its size """
+        size = f", a project of {self.milestones} milestones" if self.milestones > 1 else ""
+        return f"{self.done_for}{size}, {', '.join(s.lower() for s in self.skills)}, {self.month}"
 
 
 @dataclass
@@ -115,8 +118,11 @@ async def approved_jobs(
             Community.title,
             Delivery.submitted_at,
             Delivery.on_time,
+            WorkItem.project_id,
+            Project.title,
         )
         .join(Business, Business.id == WorkItem.business_id)
+        .outerjoin(Project, Project.id == WorkItem.project_id)
         .join(Community, Community.id == WorkItem.community_id)
         .join(
             Delivery,
@@ -146,9 +152,24 @@ async def approved_jobs(
             )
         ):
             stars_of[work_id] = stars
-    jobs = []
-    for work_id, title, business, named, community, delivered_at, on_time in rows:
+    jobs: list[Job] = []
+    projects: dict[int, int] = {}  # project id -> its place in jobs
+    for row in rows:
+        work_id, title, business, named, community, delivered_at, on_time, project, whole = row
         codes = tuple(sorted(skills_of.get(work_id, [])))
+        if project is not None and project in projects:  # an earlier milestone of a job listed
+            at = projects[project]
+            job = jobs[at]
+            jobs[at] = replace(
+                job,
+                on_time=job.on_time and bool(on_time),
+                stars=job.stars if job.stars is not None else stars_of.get(work_id),
+                milestones=job.milestones + 1,
+            )
+            continue
+        if project is not None:
+            projects[project] = len(jobs)
+            title = whole
         jobs.append(
             Job(
                 work_id=work_id,

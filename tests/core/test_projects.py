@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core import commands as c
 from core.actors import Actor
+from core.credentials.record import work_record
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.handlers.common import active_jobs
 from core.models import Payout, Project, Refund, WorkItem
@@ -185,6 +186,12 @@ async def test_milestones_are_approved_in_order_each_paying_its_own_share(world:
     with pytest.raises(StaleAction, match="already rated"):
         await world.app.handle(c.RateWork(actor=shop, work_id=ids[1], stars=1))
     await ledger_is_clean(world)
+    async with world.app.uow() as uow:  # one piece of work in her record, with its size
+        record = await work_record(uow, priya.member_id)
+    [job] = record.jobs
+    assert job.milestones == 3 and job.stars == 5
+    assert "a project of 3 milestones, content creation" in job.words
+    assert [(line.skill, line.jobs) for line in record.skills] == [("Content creation", 1)]
 
 
 async def test_cancelling_mid_way_refunds_funded_work_drops_the_rest_and_keeps_what_was_paid(
