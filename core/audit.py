@@ -18,14 +18,18 @@ from core.money import Money
 from core.uow import UnitOfWork
 
 
-def audit_entry(command: Command, now: datetime, action: str | None = None) -> AuditEntry:
-    """The command as an audit row: who, what (its name unless `action` says), its fields."""
+def audit_entry(
+    command: Command, now: datetime, action: str | None = None, community_id: int | None = None
+) -> AuditEntry:
+    """The command as an audit row: who, what (its name unless `action` says), its fields;
+    in `community_id`'s audit where the command's place isn't where it belongs."""
     actor = getattr(command, "actor", None)
     member_id = actor.member_id if actor is not None and actor.member_id > 0 else None
     return AuditEntry(
         at=now,
         actor_member_id=member_id,
-        community_id=getattr(command, "community_id", None)
+        community_id=community_id
+        or getattr(command, "community_id", None)
         or (actor.community_id if actor is not None else None),
         action=action or type(command).__name__,
         detail=command.model_dump_json(exclude={"actor", "platform_says_admin"}),
@@ -48,6 +52,9 @@ ACTION_WORDS = {
     "SetCommunityChat": "named a chat",
     "ChangeCommunitySetting": "looked at or changed the settings",
     "Report": "reported",
+    "PostProject": "posted a project",
+    "CancelProject": "cancelled a project",
+    "ReofferProject": "offered a project's remaining milestones again",
     # The ledger's own movements
     "fund": "recorded money paid in for",
     "settle": "split a payment between the parent and the fee for",

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.actors import Actor
-from core.models import Availability, Member, Membership, Offer, Payout, WorkItem
+from core.models import Availability, Member, Membership, Offer, Payout, Project, WorkItem
 from core.money import Money
 from core.states import OfferStatus, WorkStatus
 from core.uow import UnitOfWork
@@ -160,8 +160,18 @@ def _or_na(value: float | None, unit: str) -> str:
 
 async def stats(uow: UnitOfWork, actor: Actor) -> str:
     """/stats for moderators."""
-    n = await community_stats(uow, actor.moderated_community())
+    community_id = actor.moderated_community()
+    n = await community_stats(uow, community_id)
     items, offers = n.items_by_status, n.offers_by_status
+    projects = dict(
+        (
+            await uow.session.execute(
+                select(Project.status, func.count())
+                .where(Project.community_id == community_id)
+                .group_by(Project.status)
+            )
+        ).all()
+    )
     working = items.get(WorkStatus.ASSIGNED, 0) + items.get(WorkStatus.SUBMITTED, 0)
     earned = ", ".join(str(Money(v, c)) for c, v in n.earned_this_month.items()) or "nothing yet"
     rate = "n/a" if n.completion_rate is None else f"{n.completion_rate:.0%}"
@@ -176,6 +186,14 @@ async def stats(uow: UnitOfWork, actor: Actor) -> str:
         f"Median time from payment to first offer: {_or_na(n.minutes_to_first_offer, 'min')}; "
         f"to a parent accepting: {_or_na(n.minutes_to_accept, 'min')}.\n"
         f"Completion rate: {rate}. Earned by parents this month: {earned}."
+        + (
+            f"\nProjects: {projects.get('open', 0)} looking for a parent, "
+            f"{projects.get('under_way', 0) + projects.get('parent_gone', 0)} under way, "
+            f"{projects.get('done', 0)} done, {projects.get('cancelled', 0)} cancelled "
+            "(each milestone also counts above as an item)."
+            if projects
+            else ""
+        )
     )
 
 

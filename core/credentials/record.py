@@ -17,9 +17,9 @@ from core.models import (
     Member,
     MemberSkill,
     Payout,
+    Project,
     Rating,
     SkillRow,
-    Project,
     WorkItem,
     WorkRecordSettings,
     WorkSkill,
@@ -49,7 +49,7 @@ class Job:
 
     @property
     def words(self) -> str:
-        """ "a business, proofreading, March 2027"; a project says its size """
+        """ "a business, proofreading, March 2027"; a project says its size"""
         size = f", a project of {self.milestones} milestones" if self.milestones > 1 else ""
         return f"{self.done_for}{size}, {', '.join(s.lower() for s in self.skills)}, {self.month}"
 

@@ -70,24 +70,24 @@ async def read_field(
     if field == "title":
         if not 3 <= len(text) <= 120:
             raise DomainError("A title is 3 to 120 characters, like: Proofread our spring menu.")
-        return _allowed(text, settings)
+        return checked_words(text, settings)
     if field == "description":
         if len(text) < 3:
             raise DomainError("Please describe the work in a sentence or two.")
-        return _allowed(text[:4000], settings)
+        return checked_words(text[:4000], settings)
     if field == "skills":
         skills = await catalogue(uow)
         return describe(skills.resolve_levelled_min(text), skills)
     if field == "budget":
-        return str(_budget(text, settings))
+        return str(checked_budget(text, settings))
     if field == "estimate":
-        return format_duration(_estimate(text))
+        return format_duration(checked_estimate(text))
     if field == "deadline":
         return local_time_text(parse_deadline(text, now, zone(owner)), owner)
     raise DomainError(f"There is no field called {field}.")
 
 
-def _budget(text: str, settings: Settings) -> Money:
+def checked_budget(text: str, settings: Settings) -> Money:
     budget = parse_money(text, settings.currency)
     if budget.currency != settings.currency:
         raise DomainError(f"This community pays in {settings.currency}; give the budget in it.")
@@ -103,7 +103,7 @@ def _budget(text: str, settings: Settings) -> Money:
     return budget
 
 
-def _allowed(text: str, settings: Settings) -> str:
+def checked_words(text: str, settings: Settings) -> str:
     banned = banned_in(text, settings.banned_words)
     if banned:
         raise DomainError(
@@ -112,7 +112,7 @@ def _allowed(text: str, settings: Settings) -> str:
     return text
 
 
-def _estimate(text: str) -> timedelta:
+def checked_estimate(text: str) -> timedelta:
     estimate = parse_duration(text, limit=MAX_ESTIMATE)
     if estimate < MIN_ESTIMATE:
         raise DomainError("Estimates start at 5 minutes; try 15m or 1h.")
@@ -167,9 +167,9 @@ async def post_work(
     settings = await communities.community_settings(uow, settings, here.community_id)
     now = uow.now()
     required = (await catalogue(uow)).resolve_levelled_min(cmd.skills)
-    _allowed(f"{cmd.title}\n{cmd.description}", settings)
-    budget = _budget(cmd.budget, settings)
-    estimate = _estimate(cmd.estimate)
+    checked_words(f"{cmd.title}\n{cmd.description}", settings)
+    budget = checked_budget(cmd.budget, settings)
+    estimate = checked_estimate(cmd.estimate)
     deadline = parse_deadline(cmd.deadline, now, zone(owner))
     if deadline < now + estimate:
         raise DomainError("The deadline is sooner than the work would take; allow more time.")

@@ -15,9 +15,9 @@ from core.content import concerns
 from core.errors import DomainError
 from core.handlers.common import business_of, catalogue, local_time_text, member_of, zone
 from core.handlers.work import (
-    _allowed,
-    _budget,
-    _estimate,
+    checked_budget,
+    checked_estimate,
+    checked_words,
     open_for_payment,
     posting_community,
     read_field,
@@ -73,7 +73,7 @@ def read_milestones(
         if not 3 <= len(what) <= 100:
             raise DomainError(f"Milestone {n}: say what is delivered in 3 to 100 characters.")
         try:
-            money = _budget(amount, settings)
+            money = checked_budget(amount, settings)
             when = parse_deadline(due, now, zone(owner))
         except DomainError as err:
             raise DomainError(f"Milestone {n}: {err.message}") from None
@@ -86,7 +86,7 @@ def read_milestones(
                 f"Milestone {n} is due before milestone {n - 1}; list them in the order "
                 "they are due."
             )
-        read.append(Milestone(_allowed(what, settings), money, when))
+        read.append(Milestone(checked_words(what, settings), money, when))
     return read
 
 
@@ -121,8 +121,8 @@ async def post_project(
     settings = await communities.community_settings(uow, settings, here.community_id)
     now = uow.now()
     required = (await catalogue(uow)).resolve_levelled_min(cmd.skills)
-    _allowed(f"{cmd.title}\n{cmd.description}", settings)
-    estimate = _estimate(cmd.estimate)
+    checked_words(f"{cmd.title}\n{cmd.description}", settings)
+    estimate = checked_estimate(cmd.estimate)
     milestones = read_milestones(cmd.milestones, settings, now, owner, estimate)
     project = Project(
         community_id=here.community_id,
@@ -160,7 +160,7 @@ async def post_project(
     for item in items:
         for code, level in required.items():
             uow.session.add(WorkSkill(work_id=item.id, skill_code=code, min_level=level))
-    uow.session.add(audit_entry(cmd, now, action="PostProject"))
+    uow.session.add(audit_entry(cmd, uow.now(), "PostProject", project.community_id))
     whole, share, fee = totals(milestones, settings.platform_fee_bps)
     missing = await skills_nobody_here_has(uow, items[0], required, owner.id)
     heads_up = (

@@ -290,7 +290,7 @@ async def cancel_project(cmd: CancelProject, uow: UnitOfWork) -> str:
         elif item.status in (W.SUBMITTED, W.DISPUTED):
             delivered.append(item)
     project.status, project.ended_at, project.lead_work_id = "cancelled", now, None
-    uow.session.add(audit_entry(cmd, now, action="CancelProject"))
+    uow.session.add(audit_entry(cmd, uow.now(), "CancelProject", project.community_id))
     back = Money(sum(i.budget_minor for i in refunded), project.currency)
     if project.assignee_member_id is not None:
         await uow.notify(
@@ -372,7 +372,7 @@ async def reoffer_project(cmd: ReofferProject, uow: UnitOfWork) -> str:
         )
     lead = remaining[0]
     project.status, project.assignee_member_id, project.lead_work_id = "open", None, lead.id
-    uow.session.add(audit_entry(cmd, uow.now(), action="ReofferProject"))
+    uow.session.add(audit_entry(cmd, uow.now(), "ReofferProject", project.community_id))
     if lead.status == W.OPEN:
         uow.emit(WorkFunded(work_id=lead.id))
         return (

@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from core import commands as c
 from core.actors import Actor
+from core.audit import audit_view
 from core.credentials.record import work_record
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.handlers.common import active_jobs
 from core.models import Payout, Project, Refund, WorkItem
 from core.projects.reading import show_project
 from core.states import WorkStatus
+from core.stats import stats
 from payments import ledger
 from tests.world import World
 
@@ -220,6 +222,13 @@ async def test_cancelling_mid_way_refunds_funded_work_drops_the_rest_and_keeps_w
     with pytest.raises(StaleAction, match="nothing to cancel"):
         await world.app.handle(c.CancelProject(actor=shop, project_id=project_id))
     await ledger_is_clean(world)
+    kate = await world.moderator()
+    async with world.app.uow() as uow:  # the moderators see it in /stats and the audit
+        assert "Projects: 0 looking for a parent, 0 under way, 0 done, 1 cancelled" in (
+            await stats(uow, kate)
+        )
+        audit = await audit_view(uow, kate)
+    assert "posted a project" in audit and "cancelled a project" in audit
 
 
 async def test_a_dispute_on_one_milestone_is_split_and_the_others_carry_on(world: World) -> None:

@@ -76,3 +76,12 @@ async def test_a_business_cancels_a_project_half_way_and_gets_back_what_was_not_
     assert said(driver.dms("Priya"), "The business cancelled project")
     assert said(await driver.command("Mel", "project", "1"), "cancelled", "refunded")
     assert said(await driver.command("Rex", "project", "1"), "another business")
+
+
+async def test_a_wrong_milestone_line_is_explained_and_nothing_is_posted(driver: Driver) -> None:
+    await driver.command("Mel", "business", "Bloom Bakery, mel@bloom.example")
+    wrong = WEBSITE | {"milestones": "Home page copy | £120 | tomorrow 17:00\nAbout page | £150"}
+    answered = await driver.post_project("Mel", **wrong)
+    assert said(answered, "Milestone 2 needs what is delivered, its amount and its due date")
+    assert said(await driver.command("Mel", "project"), "You have no projects yet")
+    assert said(await driver.command("Priya", "postproject"), "Register your business first")
