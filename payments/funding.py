@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core.commands import (
     CheckoutExpired,
@@ -113,6 +113,9 @@ async def chase_overdue_payments(uow: UnitOfWork, overdue: timedelta) -> list[in
                 WorkItem.status == WorkStatus.AWAITING_PAYMENT,
                 WorkItem.payment_asked_at <= cutoff,
                 WorkItem.payment_chased_at.is_(None),
+                # A project's later milestones are funded as the work reaches them; the
+                # business is reminded then (core/projects/progress.py), not chased now.
+                or_(WorkItem.project_id.is_(None), WorkItem.milestone_no == 1),
             )
             .order_by(WorkItem.payment_asked_at)
             .limit(200)

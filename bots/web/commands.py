@@ -29,6 +29,8 @@ MONEY_BUTTONS = {
     "dp": "Decide the dispute over item #{}: the parent is paid?",
     "dr": "Decide the dispute over item #{}: the business is refunded?",
     "wn": "Cancel item #{}? If it was paid for, the money goes back to you.",
+    "jc": "Cancel project {}? Funded milestones not yet delivered are refunded; unfunded ones "
+    "are dropped.",
 }
 
 
