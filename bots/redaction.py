@@ -23,12 +23,15 @@ def secrets_of(settings: Settings) -> list[str]:
         settings.discord_token,
         settings.stripe_api_key,
         settings.stripe_webhook_secret,
+        settings.telegram_webhook_secret,
     ):
         if secret is not None:
             value = secret.get_secret_value()
             found.append(value)
             if ":" in value:  # a Telegram token: its part after the colon is the secret
                 found.append(value.split(":", 1)[1])
+    if settings.telegram_token is not None:  # the webhook's secret, made from it
+        found.append(settings.telegram_webhook_secret_value())
     password = urlsplit(settings.database_url).password
     if password:
         found.append(password)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default_factory=lambda: f"sqlite+aiosqlite:///{Path.cwd() / DEFAULT_DATABASE_FILE}"
     )
+    # How many `parentbrain run` processes share the database (behind a load balancer, on
+    # PostgreSQL). Above 1, each person's Telegram updates keep their order across them.
+    processes: int = Field(default=1, ge=1, le=64)
     http_host: str = "127.0.0.1"
     http_port: int = 8080
 
@@ -34,6 +38,9 @@ class Settings(BaseSettings):
     telegram_moderator_chat_id: int | None = None
     telegram_help_chat_id: int | None = None  # where /ask posts; default: the community chat
     telegram_webhook_url: str | None = None
+    # What Telegram sends with each webhook call. Every process behind one webhook must expect
+    # the same one, so by default it is made from the bot's token, never at random.
+    telegram_webhook_secret: SecretStr | None = None
     telegram_api_url: str | None = None
 
     discord_token: SecretStr | None = None
@@ -161,6 +168,14 @@ class Settings(BaseSettings):
                 f"account {self.bank_account_number}"
             )
         return None
+
+    def telegram_webhook_secret_value(self) -> str:
+        """The webhook's secret: the one set, or one made from the token (letters, digits,
+        as Telegram allows), the same in every process."""
+        if self.telegram_webhook_secret is not None:
+            return self.telegram_webhook_secret.get_secret_value()
+        token = self.telegram_token.get_secret_value() if self.telegram_token else ""
+        return hmac.new(token.encode(), b"parentbrain telegram webhook", "sha256").hexdigest()
 
     def telegram_help_chat(self) -> int | None:
         return self.telegram_help_chat_id or self.telegram_community_chat_id

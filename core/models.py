@@ -309,6 +309,16 @@ class WorkItem(Base):
     milestone_no: Mapped[int | None] = mapped_column(Integer)
 
 
+class UpdateTicket(Base):
+    """A platform update waiting its turn behind the same person's earlier ones, when several
+    processes share the store (core/person_order.py)."""
+
+    __tablename__ = "update_tickets"
+    person: Mapped[str] = mapped_column(String(40), primary_key=True)
+    number: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    arrived_at: Mapped[datetime]
+
+
 class Project(Base):
     """Larger work paid milestone by milestone: one parent for all of it.
 

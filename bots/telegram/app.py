@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import secrets
 
 from aiohttp import web
 from telegram import Bot, MenuButtonWebApp, Update, WebAppInfo
@@ -53,6 +52,7 @@ from core import communities as communities_lookup
 from core.actors import Role
 from core.catalogue import all_commands
 from core.config import Settings
+from core.person_order import PersonOrder
 from core.ports import Messenger
 
 # What Telegram carries out itself, for what core can't do alone: files, a reply to a
@@ -106,7 +106,12 @@ def build_application(
     if rate_limit:
         counted = FairRateLimiter(on_rate_limited=lambda: brain.meter.saw_rate_limit("telegram"))
         builder = builder.rate_limiter(counted)  # type: ignore[arg-type]
-    builder = builder.concurrent_updates(PerPersonUpdates())
+    across = (
+        PersonOrder(settings.database_url)
+        if settings.processes > 1 and not settings.database_url.startswith("sqlite")
+        else None
+    )
+    builder = builder.concurrent_updates(PerPersonUpdates(across=across))
     application = builder.build()
     application.bot_data[BRAIN] = brain
     handlers = command_handlers()
@@ -189,7 +194,7 @@ class TelegramAdapter:
             updates=updates if isinstance(updates, PerPersonUpdates) else None,
             files=brain.files,
         )
-        self.webhook_secret = secrets.token_urlsafe(24)
+        self.webhook_secret = settings.telegram_webhook_secret_value()
         self._moderator_menus: asyncio.Task[None] | None = None
 
     def routes(self) -> list[web.RouteDef]:

@@ -1,4 +1,5 @@
-"""projects: larger work paid milestone by milestone; work_items.project_id and milestone_no
+"""projects: larger work paid milestone by milestone; work_items.project_id and milestone_no;
+update_tickets: each person's updates in order across processes
 
 Revision ID: 0015
 Revises: 0014
@@ -33,6 +34,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
     )
+    op.create_table(
+        "update_tickets",
+        sa.Column("person", sa.String(length=40), primary_key=True),
+        sa.Column("number", sa.BigInteger(), primary_key=True),
+        sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=False),
+    )
     op.create_index("ix_projects_community_id", "projects", ["community_id"])
     op.create_index("ix_projects_business_id", "projects", ["business_id"])
     op.create_index("ix_projects_assignee_member_id", "projects", ["assignee_member_id"])
@@ -52,3 +59,4 @@ def downgrade() -> None:
         batch_op.drop_column("milestone_no")
         batch_op.drop_column("project_id")
     op.drop_table("projects")
+    op.drop_table("update_tickets")

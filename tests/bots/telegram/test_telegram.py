@@ -168,6 +168,10 @@ async def test_webhook_mode_accepts_only_telegrams_secret(app: ParentBrain) -> N
         assert any(
             m == "setWebhook" and p["secret_token"] == adapter.webhook_secret for m, p in fake.calls
         )
+        # A second process behind the same webhook expects the very same secret.
+        assert TelegramAdapter(app.settings, app, base_url=fake.url).webhook_secret == (
+            adapter.webhook_secret
+        )
         async with aiohttp.ClientSession() as http:
             url = f"http://127.0.0.1:{port}/telegram/webhook"
             async with http.post(

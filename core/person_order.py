@@ -1,0 +1,109 @@
+"""Each person's updates applied in the order the platform numbered them, whichever process
+received them (several `parentbrain run` behind one webhook, on PostgreSQL).
+
+An update takes a ticket (its person and number, committed at once), waits a moment for an
+earlier update of theirs that may be arriving at another process, then takes the person's
+transaction-level advisory lock and goes only when its ticket is the lowest of the person's
+waiting tickets. The lock is held while the update is handled, and its ticket is removed in
+the transaction that releases it. A ticket older than `STALE` (its process died) no longer
+holds anyone up; an update waits at most `GIVE_UP` seconds and then goes anyway, since
+handling it late is better than not at all. One process, or SQLite, needs none of this: the
+in-process turns (bots/turns.py) keep the order there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select
+
+from core.db import make_engine
+from core.models import UpdateTicket
+
+log = logging.getLogger("parentbrain.person_order")
+
+STALE = timedelta(seconds=30)
+GIVE_UP = 5.0  # seconds an update waits for an earlier one that doesn't come
+POLL = 0.01
+
+
+def lock_key(person: str) -> int:
+    """A signed 64-bit key for pg_advisory_xact_lock, the same in every process."""
+    digest = hashlib.blake2b(person.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class PersonOrder:
+    """The turns, on connections of their own: a turn holds one while its update is
+    handled, so it must never wait for the connections the handling needs."""
+
+    def __init__(self, url: str, *, connections: int = 16, settle: float = 0.05) -> None:
+        # At most `connections` people's updates are being handled at once in this process;
+        # the rest wait for a connection here, holding none of the store's.
+        self.engine = make_engine(url, pool_size=connections, max_overflow=0)
+        self.settle = settle  # how long an update waits for an earlier one on its way
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def turn(self, person: str, number: int) -> AsyncIterator[None]:
+        """Wait until this person's earlier waiting updates are handled, then hold their
+        turn while this one is."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                insert(UpdateTicket).values(
+                    person=person, number=number, arrived_at=datetime.now(UTC)
+                )
+            )
+        await asyncio.sleep(self.settle)
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + GIVE_UP
+        while True:
+            conn = await self.engine.connect()
+            transaction = await conn.begin()
+            try:
+                await conn.execute(select(func.pg_advisory_xact_lock(lock_key(person))))
+                first = await conn.scalar(
+                    select(func.min(UpdateTicket.number)).where(
+                        UpdateTicket.person == person,
+                        UpdateTicket.arrived_at > datetime.now(UTC) - STALE,
+                    )
+                )
+                if first is None or first >= number or loop.time() >= give_up_at:
+                    if first is not None and first < number:
+                        log.warning(
+                            "update %s of %s went before %s, which never came",
+                            number,
+                            person,
+                            first,
+                        )
+                    break
+            except BaseException:
+                await transaction.rollback()
+                await conn.close()
+                raise
+            await transaction.rollback()  # someone earlier is waiting: let them go first
+            await conn.close()
+            await asyncio.sleep(POLL)
+        try:
+            yield
+        finally:
+            try:
+                await conn.execute(
+                    delete(UpdateTicket).where(
+                        (UpdateTicket.person == person)
+                        & (
+                            (UpdateTicket.number == number)
+                            | (UpdateTicket.arrived_at <= datetime.now(UTC) - STALE)
+                        )
+                    )
+                )
+                await transaction.commit()
+            finally:
+                await conn.close()
