@@ -26,8 +26,11 @@ log = logging.getLogger(__name__)
 
 # A unit of work cut off by a lost connection (a failover, a restarted server) is tried again
 # on a fresh one after each of these pauses: about 15 s in all, the time a failover takes.
-RETRY_PAUSES = (0.1, 0.5, 1.0, 2.0, 4.0, 8.0)
+RETRY_PAUSES = (0.1, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0)  # about 24 s: a failover's length
 LOST = ("08", "57P01", "57P02", "57P03")  # SQLSTATE: connection exceptions, server shutdown
+# What the driver raises while a failover is under way (asyncpg, with several hosts): no
+# host is the writable one yet.
+BETWEEN_SERVERS = frozenset({"TargetServerAttributeNotMatched"})
 UNKEYED = (RegisterAccount,)  # who is asking, asked at every request: no effect to guard
 
 
@@ -39,11 +42,16 @@ def connection_lost(err: BaseException) -> bool:
         cause: BaseException | None = err.orig
         while cause is not None:
             code = str(getattr(cause, "sqlstate", "") or "")
-            if code.startswith(LOST):
+            if code.startswith(LOST) or _between_servers(cause):
                 return True
             cause = cause.__cause__
         return False
-    return isinstance(err, ConnectionError)
+    return _between_servers(err)
+
+
+def _between_servers(err: BaseException) -> bool:
+    """Mid-failover: every host refused, or none is the writable one yet."""
+    return isinstance(err, ConnectionError) or type(err).__name__ in BETWEEN_SERVERS
 
 
 Handler = Callable[..., Awaitable[Any]]

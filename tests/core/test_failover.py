@@ -163,3 +163,17 @@ async def test_the_same_request_at_the_same_moment_is_applied_once(
             )
         )
     assert live == 1
+
+
+def test_a_failover_under_way_counts_as_a_lost_connection() -> None:
+    """No host writable yet, or every host refusing: retried. The work failing: not."""
+    from asyncpg.exceptions import TargetServerAttributeNotMatched
+    from sqlalchemy.exc import DBAPIError
+
+    from core.bus import connection_lost
+
+    between = TargetServerAttributeNotMatched("None of the hosts match read-write")
+    assert connection_lost(DBAPIError("connect", {}, between))
+    assert connection_lost(ConnectionRefusedError(111, "Connection refused"))
+    assert not connection_lost(DBAPIError("insert", {}, ValueError("bad value")))
+    assert not connection_lost(ValueError("a handler's own mistake"))
