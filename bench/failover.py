@@ -110,7 +110,8 @@ class HighlyAvailable:
             ["pg_autoctl", "run", "--pgdata", str(self.folder / "monitor")], logs
         )
         await until(self._monitor_up, 30, "the monitor")
-        for setting, value in (  # notice a dead primary in a few seconds, not the default 20
+        for setting, value in (  # notice a dead primary in seconds, not the default 20 + 30
+            ("primary_demote_timeout", 3000),
             ("health_check_period", 1000),
             ("health_check_timeout", 1000),
             ("health_check_max_retries", 1),
@@ -161,7 +162,7 @@ class HighlyAvailable:
             nodes = json.loads(shown[shown.index("[") :])
         except ValueError:
             return False
-        return any(node.get("reported_state") == "secondary" for node in nodes)
+        return any(node.get("current_group_state") == "secondary" for node in nodes)
 
     async def primary(self) -> int:
         for port in NODE_PORTS:
@@ -217,8 +218,8 @@ class Telegram:
     redelivered: int = 0
     message_id: int = 1
 
-    async def send(self, update: dict[str, Any]) -> None:
-        update["update_id"] = self.next_id
+    async def send(self, update: dict[str, Any]) -> int:
+        update["update_id"] = number = self.next_id
         self.next_id += 1
         for attempt in range(200):
             port = APP_PORTS[(self.turn + attempt) % len(APP_PORTS)]
@@ -231,7 +232,7 @@ class Telegram:
                 ) as answer:
                     if answer.status == 200:
                         self.turn += 1
-                        return
+                        return number
             except (TimeoutError, aiohttp.ClientError):
                 pass
             self.redelivered += 1
@@ -241,7 +242,7 @@ class Telegram:
     def _user(self, uid: int) -> dict[str, Any]:
         return {"id": uid, "is_bot": False, "first_name": f"P{uid}", "username": f"p{uid}"}
 
-    async def say(self, uid: int, text: str, chat: int | None = None) -> None:
+    async def say(self, uid: int, text: str, chat: int | None = None) -> int:
         where = chat if chat is not None else uid
         kind = "private" if where > 0 else "supergroup"
         message: dict[str, Any] = {
@@ -256,13 +257,13 @@ class Telegram:
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
             ]
-        await self.send({"message": message})
+        return await self.send({"message": message})
 
-    async def press(self, uid: int, data: str) -> None:
+    async def press(self, uid: int, data: str) -> int:
         sent = next(
             m for m in reversed(self.fake.chats[uid]) if any(d == data for _, d in m.buttons)
         )
-        await self.send(
+        return await self.send(
             {
                 "callback_query": {
                     "id": str(self.next_id),
@@ -282,7 +283,8 @@ class Telegram:
                 if all(f in message.text for f in fragments):
                     return message.text
             await asyncio.sleep(0.05)
-        raise RuntimeError(f"{uid} never got {fragments!r}")
+        last = [m.text[:80] for m in self.fake.chats[uid][-4:]]
+        raise RuntimeError(f"{uid} never got {fragments!r}; last: {last}")
 
     def button(self, uid: int, prefix: str, seen: set[str]) -> str | None:
         for message in self.fake.chats[uid]:
@@ -295,18 +297,33 @@ class Telegram:
 @dataclass
 class Load:
     telegram: Telegram
-    asked: dict[str, float] = field(default_factory=dict)  # question -> when sent
+    sent: dict[int, int] = field(default_factory=dict)  # a note's update id -> its parent
+    answer_ms: list[float] = field(default_factory=list)
     items_done: int = 0
     stopped: bool = False
 
-    async def questions(self) -> None:
+    async def notes(self, parent: int) -> None:
+        """A parent changes the line about them, and waits for the answer, again and again."""
         n = 0
         while not self.stopped:
             n += 1
-            question = f"q-{n:05d}"
-            self.asked[question] = time.monotonic()
-            await self.telegram.say(PARENTS[n % len(PARENTS)], f"/ask {question}", GROUP)
-            await asyncio.sleep(0.2)
+            answered = self._answers(parent)
+            sent = time.monotonic()
+            self.sent[await self.telegram.say(parent, f"/profile bio note {n}")] = parent
+            if await self._answered(parent, answered, sent + 90):
+                self.answer_ms.append((time.monotonic() - sent) * 1000)
+            await asyncio.sleep(0.1)
+
+    async def _answered(self, parent: int, before: int, deadline: float) -> bool:
+        """Whether the parent got a new answer before the deadline (the fake is polled)."""
+        for _ in range(int((deadline - time.monotonic()) / 0.02) + 1):
+            if self._answers(parent) > before:
+                return True
+            await asyncio.sleep(0.02)
+        return False
+
+    def _answers(self, parent: int) -> int:
+        return sum(m.text.startswith("Updated bio") for m in self.telegram.fake.chats[parent])
 
     async def items(self) -> None:
         t, taken = self.telegram, set[str]()
@@ -386,7 +403,8 @@ async def main(seconds: float, kill_at: float, folder: Path) -> dict[str, Any]:
             await telegram.say(BUSINESS, "/business Bloom Bakery, mel@bloom.example")
             await telegram.reply_to(BUSINESS, "Bloom Bakery")
             load = Load(telegram)
-            running = [asyncio.create_task(load.questions()), asyncio.create_task(load.items())]
+            running = [asyncio.create_task(load.notes(p)) for p in PARENTS]
+            running.append(asyncio.create_task(load.items()))
             await asyncio.sleep(kill_at)
             victim = await ha.primary()
             killed = time.monotonic()
@@ -413,7 +431,8 @@ async def main(seconds: float, kill_at: float, folder: Path) -> dict[str, Any]:
                 "ledger_ok": ledger_ok,
                 "killed_primary_port": victim,
                 "items_completed": load.items_done,
-                "questions_asked": len(load.asked),
+                "updates_sent": telegram.next_id - 1,
+                "notes_sent": len(load.sent),
                 "deliveries_retried_by_telegram": telegram.redelivered,
                 "load_failures": failures,
             }
@@ -439,34 +458,35 @@ async def _healthy(port: int) -> bool:
 
 
 async def _count(load: Load, fake: FakeTelegram) -> dict[str, Any]:
-    """What was applied (the store's outbox) and what reached Telegram (the fake), per
-    question; every apology anyone was sent."""
+    """What was applied (each update's id recorded with its effects), what each person was
+    answered, what the outbox never sent or sent twice, and every apology anyone got."""
     conn = await asyncpg.connect(DSN.format(*NODE_PORTS), timeout=10)
     try:
-        rows = await conn.fetch("SELECT text FROM outbox_notices WHERE text LIKE '%asks: q-%'")
+        keys = {r["key"] for r in await conn.fetch("SELECT key FROM applied_requests")}
+        unsent = await conn.fetchval("SELECT count(*) FROM outbox WHERE status <> 'sent'")
     finally:
         await conn.close()
-    applied: dict[str, int] = {}
-    for row in rows:
-        question = row["text"].split("asks: ", 1)[1][:7]
-        applied[question] = applied.get(question, 0) + 1
-    delivered: dict[str, int] = {}
-    arrived: dict[str, float] = {}
-    for message in fake.chats[GROUP]:
-        if "asks: q-" in message.text:
-            question = message.text.split("asks: ", 1)[1][:7]
-            delivered[question] = delivered.get(question, 0) + 1
-            arrived.setdefault(question, message.at)
-    apologies = sum(SORRY in m.text for chat in fake.chats.values() for m in chat)
+    answers: dict[int, int] = {}
+    for parent in PARENTS:
+        answers[parent] = sum(m.text.startswith("Updated bio") for m in fake.chats[parent])
+    notes_per_parent: dict[int, int] = {}
+    for parent in load.sent.values():
+        notes_per_parent[parent] = notes_per_parent.get(parent, 0) + 1
+    seen: dict[tuple[int, str], int] = {}
+    for chat, messages in fake.chats.items():
+        for message in messages:
+            if '"Menu ' in message.text:
+                seen[(chat, message.text)] = seen.get((chat, message.text), 0) + 1
     return {
-        "updates_lost": sum(1 for q in load.asked if q not in applied),
-        "updates_applied_twice": sum(1 for n in applied.values() if n > 1),
-        "notices_lost": sum(1 for q in applied if q not in delivered),
-        "notices_sent_twice": sum(1 for n in delivered.values() if n > 1),
-        "apologies": apologies,
-        "answer_ms": percentiles(
-            [(arrived[q] - sent) * 1000 for q, sent in load.asked.items() if q in arrived]
+        "updates_lost": sum(1 for number in load.sent if f"tg:{number}" not in keys),
+        "updates_applied_twice": sum(
+            max(0, answers[p] - notes_per_parent.get(p, 0)) for p in PARENTS
         ),
+        "notices_lost": int(unsent or 0),
+        "notices_sent_twice": sum(1 for n in seen.values() if n > 1),
+        "apologies": sum(SORRY in m.text for chat in fake.chats.values() for m in chat),
+        "answer_ms": percentiles(load.answer_ms)
+        | {"max": round(max(load.answer_ms, default=0.0), 1)},
     }
 
 
@@ -474,7 +494,14 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--kill-at", type=float, default=20)
+    parser.add_argument("--logs", help="a folder to keep the processes' logs in")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         os.chmod(folder, 0o755)
-        print(json.dumps(asyncio.run(main(args.seconds, args.kill_at, Path(folder))), indent=1))
+        try:
+            print(json.dumps(asyncio.run(main(args.seconds, args.kill_at, Path(folder))), indent=1))
+        finally:
+            if args.logs:
+                Path(args.logs).mkdir(parents=True, exist_ok=True)
+                for log in Path(folder).glob("*.log"):
+                    shutil.copy(log, args.logs)

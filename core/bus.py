@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # A unit of work cut off by a lost connection (a failover, a restarted server) is tried again
 # on a fresh one after each of these pauses: about 15 s in all, the time a failover takes.
-RETRY_PAUSES = (0.1, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0)  # about 24 s: a failover's length
+RETRY_PAUSES = (0.1, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0)  # about 40 s: a failover
 LOST = ("08", "57P01", "57P02", "57P03")  # SQLSTATE: connection exceptions, server shutdown
 # What the driver raises while a failover is under way (asyncpg, with several hosts): no
 # host is the writable one yet.

@@ -20,8 +20,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncTransaction
 
+from core.bus import RETRY_PAUSES, connection_lost
 from core.db import make_engine
 from core.models import UpdateTicket
 
@@ -54,12 +57,36 @@ class PersonOrder:
     @asynccontextmanager
     async def turn(self, person: str, number: int) -> AsyncIterator[None]:
         """Wait until this person's earlier waiting updates are handled, then hold their
-        turn while this one is."""
+        turn while this one is. If the store can't be reached even after a failover's
+        length, the update goes without the order rather than not at all."""
+        held = await self._take(person, number)
+        try:
+            yield
+        finally:
+            if held is not None:
+                await self._give_back(held, person, number)
+
+    async def _take(
+        self, person: str, number: int
+    ) -> tuple[AsyncConnection, AsyncTransaction] | None:
+        for pause in (*RETRY_PAUSES, None):
+            try:
+                return await self._queue_and_wait(person, number)
+            except Exception as err:
+                if not connection_lost(err) or pause is None:
+                    log.warning("update %s of %s went without its turn: %r", number, person, err)
+                    return None
+                await asyncio.sleep(pause)
+        return None
+
+    async def _queue_and_wait(
+        self, person: str, number: int
+    ) -> tuple[AsyncConnection, AsyncTransaction]:
         async with self.engine.begin() as conn:
             await conn.execute(
-                insert(UpdateTicket).values(
-                    person=person, number=number, arrived_at=datetime.now(UTC)
-                )
+                pg_insert(UpdateTicket)
+                .values(person=person, number=number, arrived_at=datetime.now(UTC))
+                .on_conflict_do_nothing()  # taken before a failover cut us off
             )
         await asyncio.sleep(self.settle)
         loop = asyncio.get_running_loop()
@@ -75,35 +102,40 @@ class PersonOrder:
                         UpdateTicket.arrived_at > datetime.now(UTC) - STALE,
                     )
                 )
-                if first is None or first >= number or loop.time() >= give_up_at:
-                    if first is not None and first < number:
-                        log.warning(
-                            "update %s of %s went before %s, which never came",
-                            number,
-                            person,
-                            first,
-                        )
-                    break
             except BaseException:
-                await transaction.rollback()
                 await conn.close()
                 raise
+            if first is None or first >= number or loop.time() >= give_up_at:
+                if first is not None and first < number:
+                    log.warning(
+                        "update %s of %s went before %s, which never came", number, person, first
+                    )
+                return conn, transaction
             await transaction.rollback()  # someone earlier is waiting: let them go first
             await conn.close()
             await asyncio.sleep(POLL)
+
+    async def _give_back(
+        self, held: tuple[AsyncConnection, AsyncTransaction], person: str, number: int
+    ) -> None:
+        conn, transaction = held
         try:
-            yield
-        finally:
-            try:
-                await conn.execute(
-                    delete(UpdateTicket).where(
-                        (UpdateTicket.person == person)
-                        & (
-                            (UpdateTicket.number == number)
-                            | (UpdateTicket.arrived_at <= datetime.now(UTC) - STALE)
-                        )
+            await conn.execute(
+                delete(UpdateTicket).where(
+                    (UpdateTicket.person == person)
+                    & (
+                        (UpdateTicket.number == number)
+                        | (UpdateTicket.arrived_at <= datetime.now(UTC) - STALE)
                     )
                 )
-                await transaction.commit()
-            finally:
-                await conn.close()
+            )
+            await transaction.commit()
+        except Exception as err:  # a failover meanwhile: the ticket goes stale by itself
+            log.warning(
+                "the turn of update %s of %s ended without its ticket removed: %r",
+                number,
+                person,
+                err,
+            )
+        finally:
+            await conn.close()
