@@ -2,8 +2,9 @@
 monitor and two nodes with synchronous replication on local ports, run as `postgres`), two
 `parentbrain run` processes against it in Telegram webhook mode behind a round-robin "load
 balancer" (this script, which also plays Telegram through the fake Bot API), a steady load of
-people (questions in the group; items posted step by step, funded, offered, accepted,
-delivered and approved), and the primary killed (`kill -9` of its postgres and keeper) in
+people (parents changing their profile; items posted step by step, paid through Stripe's
+fake with each webhook sent to both processes, offered, accepted, delivered and approved),
+and the primary killed (`kill -9` of its postgres and keeper) in
 the middle of it.
 
     sudo apt-get install postgresql-15-auto-failover   # once
@@ -38,11 +39,13 @@ from pydantic import SecretStr
 from bench.live_setup import percentiles
 from core.answers import SORRY
 from core.config import Settings
+from tests.fakes.stripe_api import FakeStripe, sign
 from tests.fakes.telegram_api import FakeTelegram
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 MONITOR_PORT, NODE_PORTS, APP_PORTS = 6100, (6101, 6102), (8101, 8102)
 TOKEN = "123:FAILOVER"
+STRIPE_SECRET = "whsec_failover"
 GROUP, MODERATORS = -100, -200
 PARENTS = [2001 + n for n in range(8)]
 BUSINESS, MODERATOR = 3001, 4001
@@ -185,7 +188,7 @@ class HighlyAvailable:
         subprocess.run(["pkill", "-9", "-f", str(self.folder)], check=False)
 
 
-def app_env(port: int, folder: Path, fake_url: str) -> dict[str, str]:
+def app_env(port: int, folder: Path, fake_url: str, stripe_url: str) -> dict[str, str]:
     url = (
         f"postgresql+asyncpg://postgres@/app?host=127.0.0.1:{NODE_PORTS[0]}"
         f"&host=127.0.0.1:{NODE_PORTS[1]}&target_session_attrs=read-write"
@@ -202,6 +205,10 @@ def app_env(port: int, folder: Path, fake_url: str) -> dict[str, str]:
         "PARENTBRAIN_PROCESSES": "2",
         "PARENTBRAIN_ISSUER_KEY_PASSPHRASE": "bench",
         "PARENTBRAIN_FILES_DIR": str(folder / "files"),
+        "PARENTBRAIN_STRIPE_API_KEY": "sk_test_failover",
+        "PARENTBRAIN_STRIPE_WEBHOOK_SECRET": STRIPE_SECRET,
+        "PARENTBRAIN_STRIPE_API_URL": stripe_url,
+        "PARENTBRAIN_STRIPE_RETURN_URL": "https://bench.invalid",
     }
 
 
@@ -213,6 +220,7 @@ class Telegram:
     fake: FakeTelegram
     http: aiohttp.ClientSession
     secret: str
+    stripe: FakeStripe
     next_id: int = 1
     turn: int = 0
     redelivered: int = 0
@@ -238,6 +246,35 @@ class Telegram:
             self.redelivered += 1
             await asyncio.sleep(0.25)
         raise RuntimeError("no process took the update")
+
+    async def pay(self, work_id: str) -> None:
+        """Stripe says the item's checkout was paid, to each process (a delivery and its
+        replay), until one takes it."""
+        session = next(
+            obj
+            for obj in self.stripe.objects.values()
+            if obj.get("object") == "checkout.session"
+            and obj.get("metadata", {}).get("work_id") == work_id
+        )
+        event = self.stripe.event("checkout.session.completed", self.stripe.paid(session["id"]))
+        taken = False
+        for _ in range(200):
+            for port in APP_PORTS:
+                try:
+                    async with self.http.post(
+                        f"http://127.0.0.1:{port}/stripe/webhook",
+                        data=event.encode(),
+                        headers={"Stripe-Signature": sign(event, STRIPE_SECRET)},
+                        timeout=aiohttp.ClientTimeout(total=10),
+                    ) as answer:
+                        taken = taken or answer.status == 200
+                except (aiohttp.ClientError, TimeoutError):
+                    pass
+            if taken:
+                return
+            self.redelivered += 1
+            await asyncio.sleep(0.25)
+        raise RuntimeError(f"no process took the payment of {work_id}")
 
     def _user(self, uid: int) -> dict[str, Any]:
         return {"id": uid, "is_bot": False, "first_name": f"P{uid}", "username": f"p{uid}"}
@@ -338,7 +375,7 @@ class Load:
             await t.press(BUSINESS, "post:normal")
             posted = await t.reply_to(BUSINESS, "Posted #", f'"Menu {k}"')
             number = posted.split("#", 1)[1].split()[0].strip('"')
-            await t.say(MODERATOR, f"/funded {number} ref {k}", GROUP)
+            await t.pay(number)
             offer = None
             deadline = time.monotonic() + 90
             while offer is None and time.monotonic() < deadline:
@@ -378,8 +415,9 @@ async def resume_after(kill_at: float) -> float:
 async def main(seconds: float, kill_at: float, folder: Path) -> dict[str, Any]:
     ha = HighlyAvailable(folder / "pg")
     processes: list[subprocess.Popen[bytes]] = []
-    fake = FakeTelegram()
+    fake, stripe = FakeTelegram(), FakeStripe()
     await fake.start()
+    await stripe.start()
     fake.admins[GROUP].add(MODERATOR)
     try:
         await ha.build()
@@ -388,7 +426,7 @@ async def main(seconds: float, kill_at: float, folder: Path) -> dict[str, Any]:
                 processes.append(
                     subprocess.Popen(  # noqa: ASYNC220 - started once, before the load
                         [str(Path(sys.executable).parent / "parentbrain"), "run"],
-                        env=app_env(port, folder, fake.url),
+                        env=app_env(port, folder, fake.url, stripe.url),
                         stdout=log,
                         stderr=subprocess.STDOUT,
                     )
@@ -396,7 +434,7 @@ async def main(seconds: float, kill_at: float, folder: Path) -> dict[str, Any]:
             await until(lambda p=port: _healthy(p), 60, f"the process on {port}")
         secret = Settings(telegram_token=SecretStr(TOKEN)).telegram_webhook_secret_value()
         async with aiohttp.ClientSession() as http:
-            telegram = Telegram(fake, http, secret)
+            telegram = Telegram(fake, http, secret, stripe)
             for parent in PARENTS:
                 await telegram.say(parent, "/profile skills proofreading:expert")
                 await telegram.say(parent, "/available 8h")
@@ -419,7 +457,7 @@ async def main(seconds: float, kill_at: float, folder: Path) -> dict[str, Any]:
             ledger_ok = (
                 subprocess.run(  # noqa: ASYNC221 - after the load, nothing else runs
                     [str(Path(sys.executable).parent / "parentbrain"), "ledger", "check"],
-                    env=app_env(APP_PORTS[0], folder, fake.url),
+                    env=app_env(APP_PORTS[0], folder, fake.url, stripe.url),
                     capture_output=True,
                     check=False,
                 ).returncode
@@ -446,6 +484,7 @@ async def main(seconds: float, kill_at: float, folder: Path) -> dict[str, Any]:
                 process.kill()
         ha.stop()
         await fake.stop()
+        await stripe.stop()
 
 
 async def _healthy(port: int) -> bool:
@@ -463,6 +502,10 @@ async def _count(load: Load, fake: FakeTelegram) -> dict[str, Any]:
     conn = await asyncpg.connect(DSN.format(*NODE_PORTS), timeout=10)
     try:
         keys = {r["key"] for r in await conn.fetch("SELECT key FROM applied_requests")}
+        funded_twice = await conn.fetchval(
+            "SELECT count(*) FROM (SELECT work_id FROM ledger_transactions WHERE kind = 'fund' "
+            "GROUP BY work_id HAVING count(*) > 1) AS twice"
+        )
         unsent = await conn.fetchval("SELECT count(*) FROM outbox WHERE status <> 'sent'")
     finally:
         await conn.close()
@@ -482,8 +525,10 @@ async def _count(load: Load, fake: FakeTelegram) -> dict[str, Any]:
         "updates_applied_twice": sum(
             max(0, answers[p] - notes_per_parent.get(p, 0)) for p in PARENTS
         ),
+        "payments_applied_twice": int(funded_twice or 0),
         "notices_lost": int(unsent or 0),
         "notices_sent_twice": sum(1 for n in seen.values() if n > 1),
+        "sent_twice": [f"{chat}: {text[:70]}" for (chat, text), n in seen.items() if n > 1],
         "apologies": sum(SORRY in m.text for chat in fake.chats.values() for m in chat),
         "answer_ms": percentiles(load.answer_ms)
         | {"max": round(max(load.answer_ms, default=0.0), 1)},

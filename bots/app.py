@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
@@ -182,6 +183,8 @@ async def bootstrap(
         Turns() if engine.dialect.name == "sqlite" else None,
     )
     meter = PrometheusMeter()
+    # Every connection opened is counted: beyond the pool's first few, each is a reconnect.
+    event.listen(engine.sync_engine, "connect", lambda *_: meter.connected())
     bus = MessageBus(
         uow,
         command_handlers={**COMMAND_HANDLERS, **money.COMMAND_HANDLERS},

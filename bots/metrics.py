@@ -91,6 +91,12 @@ class PrometheusMeter:
             "Units of work tried again after the database connection was lost (a failover).",
             registry=r,
         )
+        self.connections = Counter(
+            "parentbrain_database_connections",
+            "Connections opened to the database. Beyond the pool's first few, each is a "
+            "reconnect: after a failover, a restarted server, or a connection found dead.",
+            registry=r,
+        )
         self._gauges = _Gauges(r)
 
     # The core's Meter ------------------------------------------------------------------
@@ -101,6 +107,16 @@ class PrometheusMeter:
 
     def retried(self) -> None:
         self.retries.inc()
+
+    def connected(self) -> None:
+        self.connections.inc()
+
+    def database_counts(self) -> dict[str, int]:
+        """For /readyz: connections opened and units of work retried, since the start."""
+        return {
+            "connections_opened": int(self.connections._value.get()),
+            "retried": int(self.retries._value.get()),
+        }
 
     def event(self, event: object) -> None:
         if isinstance(event, FirstOfferMade):

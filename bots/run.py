@@ -112,9 +112,12 @@ async def readyz(request: web.Request) -> web.Response:
         limit = brain.settings.ready_notice_age_seconds
         if oldest is not None and (now - oldest).total_seconds() > limit:
             failing.append(f"outbox (a notice has waited {int((now - oldest).total_seconds())} s)")
+    database = brain.meter.database_counts()
     if failing:
-        return web.json_response({"ready": False, "failing": failing}, status=503)
-    return web.json_response({"ready": True})
+        return web.json_response(
+            {"ready": False, "failing": failing, "database": database}, status=503
+        )
+    return web.json_response({"ready": True, "database": database})
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_only
 
 from core.models import Base
 
@@ -21,7 +23,39 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _serialise_sqlite_writers(engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_async_engine(url, pool_pre_ping=True, **kwargs)
+    _connect_through_failovers(engine)
+    return engine
+
+
+# While a highly available pair fails over, every host refuses or none is writable yet, for a
+# few seconds: a new connection waits that out (about 40 s at most, as the bus does), so a
+# read outside any command, or a command's first connection, is slower rather than failed.
+CONNECT_PAUSES = (0.1, 0.25, 0.5, 1.0, *(2.0,) * 19)
+BETWEEN_SERVERS = frozenset({"TargetServerAttributeNotMatched", "CannotConnectNowError"})
+
+
+def failover_under_way(err: BaseException | None) -> bool:
+    """Whether connecting failed because no server is there to take it (yet)."""
+    seen = 0
+    while err is not None and seen < 10:
+        if isinstance(err, ConnectionError) or type(err).__name__ in BETWEEN_SERVERS:
+            return True
+        err, seen = err.__cause__ or err.__context__, seen + 1
+    return False
+
+
+def _connect_through_failovers(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        for pause in (*CONNECT_PAUSES, None):
+            try:
+                return dialect.connect(*cargs, **cparams)
+            except Exception as err:
+                if pause is None or not failover_under_way(err):
+                    raise
+                await_only(asyncio.sleep(pause))
+        return None  # not reached: the last try raises
 
 
 def _serialise_sqlite_writers(engine: AsyncEngine) -> None:

@@ -6,8 +6,8 @@ earlier update of theirs that may be arriving at another process, then takes the
 transaction-level advisory lock and goes only when its ticket is the lowest of the person's
 waiting tickets. The lock is held while the update is handled, and its ticket is removed in
 the transaction that releases it. A ticket older than `STALE` (its process died) no longer
-holds anyone up; an update waits at most `GIVE_UP` seconds and then goes anyway, since
-handling it late is better than not at all. One process, or SQLite, needs none of this: the
+holds anyone up. Through a failover every waiting update tries again on one short beat and
+then waits longer than that beat before looking, so the order holds then too. One process, or SQLite, needs none of this: the
 in-process turns (bots/turns.py) keep the order there.
 """
 
@@ -24,15 +24,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncTransaction
 
-from core.bus import RETRY_PAUSES, connection_lost
+from core.bus import connection_lost
 from core.db import make_engine
 from core.models import UpdateTicket
 
 log = logging.getLogger("parentbrain.person_order")
 
-STALE = timedelta(seconds=30)
-GIVE_UP = 5.0  # seconds an update waits for an earlier one that doesn't come
+# A ticket older than this no longer holds anyone up: its update went on without removing it
+# (its process died, or lost the store at that moment). An update still being handled holds
+# the person's lock anyway, so the next one waits for it regardless.
+STALE = timedelta(seconds=5)
 POLL = 0.01
+BEAT = 0.25  # how often a waiting update tries again while the store is unreachable
+WAIT_OUT_FAILOVER = 40.0  # seconds, as the bus waits (core/bus.py RETRY_PAUSES)
 
 
 def lock_key(person: str) -> int:
@@ -69,18 +73,26 @@ class PersonOrder:
     async def _take(
         self, person: str, number: int
     ) -> tuple[AsyncConnection, AsyncTransaction] | None:
-        for pause in (*RETRY_PAUSES, None):
+        # Mid-failover every process's waiting updates try again on the same short beat, and
+        # once the store is back each waits longer than that beat before looking, so all the
+        # person's tickets are in by then and the order holds across the failover too.
+        settle = self.settle
+        for _ in range(int(WAIT_OUT_FAILOVER / BEAT)):
             try:
-                return await self._queue_and_wait(person, number)
+                return await self._queue_and_wait(person, number, settle)
             except Exception as err:
-                if not connection_lost(err) or pause is None:
+                if not connection_lost(err):
                     log.warning("update %s of %s went without its turn: %r", number, person, err)
                     return None
-                await asyncio.sleep(pause)
+                settle = BEAT * 4
+                await asyncio.sleep(BEAT)
+        log.warning(
+            "update %s of %s went without its turn: the store is unreachable", number, person
+        )
         return None
 
     async def _queue_and_wait(
-        self, person: str, number: int
+        self, person: str, number: int, settle: float
     ) -> tuple[AsyncConnection, AsyncTransaction]:
         async with self.engine.begin() as conn:
             await conn.execute(
@@ -88,9 +100,7 @@ class PersonOrder:
                 .values(person=person, number=number, arrived_at=datetime.now(UTC))
                 .on_conflict_do_nothing()  # taken before a failover cut us off
             )
-        await asyncio.sleep(self.settle)
-        loop = asyncio.get_running_loop()
-        give_up_at = loop.time() + GIVE_UP
+        await asyncio.sleep(settle)
         while True:
             conn = await self.engine.connect()
             transaction = await conn.begin()
@@ -105,11 +115,7 @@ class PersonOrder:
             except BaseException:
                 await conn.close()
                 raise
-            if first is None or first >= number or loop.time() >= give_up_at:
-                if first is not None and first < number:
-                    log.warning(
-                        "update %s of %s went before %s, which never came", number, person, first
-                    )
+            if first is None or first >= number:
                 return conn, transaction
             await transaction.rollback()  # someone earlier is waiting: let them go first
             await conn.close()
@@ -130,12 +136,23 @@ class PersonOrder:
                 )
             )
             await transaction.commit()
-        except Exception as err:  # a failover meanwhile: the ticket goes stale by itself
-            log.warning(
-                "the turn of update %s of %s ended without its ticket removed: %r",
-                number,
-                person,
-                err,
-            )
+        except Exception:  # the store was lost meanwhile: remove it on a fresh connection
+            await self._remove_later(person, number)
         finally:
             await conn.close()
+
+    async def _remove_later(self, person: str, number: int) -> None:
+        for _ in range(int(WAIT_OUT_FAILOVER / BEAT)):
+            try:
+                async with self.engine.begin() as conn:
+                    await conn.execute(
+                        delete(UpdateTicket).where(
+                            (UpdateTicket.person == person) & (UpdateTicket.number == number)
+                        )
+                    )
+                return
+            except Exception as err:
+                if not connection_lost(err):
+                    break
+                await asyncio.sleep(BEAT)
+        log.warning("the ticket of update %s of %s is left to go stale", number, person)

@@ -177,3 +177,51 @@ def test_a_failover_under_way_counts_as_a_lost_connection() -> None:
     assert connection_lost(ConnectionRefusedError(111, "Connection refused"))
     assert not connection_lost(DBAPIError("insert", {}, ValueError("bad value")))
     assert not connection_lost(ValueError("a handler's own mistake"))
+
+
+@pytest.mark.parametrize("database_url", ["postgres"] if POSTGRES_URL else [], indirect=True)
+async def test_the_operator_sees_reconnects_and_retries_on_readyz(
+    world: World, app: ParentBrain, database_url: str
+) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bots.run import web_app
+    from core.handlers.availability import go_available
+
+    priya = await world.parent("Priya", window=None)  # type: ignore[arg-type]
+    killer = make_engine(database_url)
+    cut: list[int] = []
+
+    async def cut_once(cmd: c.GoAvailable, uow: UnitOfWork) -> str:
+        if not cut:
+            pid = (await uow.session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            cut.append(pid)
+            async with killer.connect() as other:
+                await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                await other.commit()
+        return await go_available(cmd, uow, app.settings)
+
+    before = app.meter.database_counts()
+    app.bus.command_handlers[c.GoAvailable] = cut_once
+    try:
+        assert "You're available" in await app.handle(c.GoAvailable(actor=priya, window="2h"))
+    finally:
+        await killer.dispose()
+    async with TestClient(TestServer(web_app(app, {}))) as http:
+        shown = (await (await http.get("/readyz")).json())["database"]
+    assert shown["retried"] == before["retried"] + 1
+    assert shown["connections_opened"] > before["connections_opened"]  # the reconnect
+
+
+def test_a_new_connection_waits_out_a_failover_but_not_a_refusal_of_another_kind() -> None:
+    """Connecting while no server takes it (refused, or none writable yet) is tried again;
+    a wrong password or database is not."""
+    from asyncpg.exceptions import InvalidPasswordError, TargetServerAttributeNotMatched
+
+    from core.db import failover_under_way
+
+    wrapped = RuntimeError("could not connect")
+    wrapped.__cause__ = TargetServerAttributeNotMatched("None of the hosts is read-write")
+    assert failover_under_way(wrapped)
+    assert failover_under_way(ConnectionRefusedError(111, "Connection refused"))
+    assert not failover_under_way(InvalidPasswordError("password authentication failed"))
