@@ -13,10 +13,11 @@ from core.commands import (
 from core.errors import StaleAction
 from core.events import WorkCancelled, WorkExpired, WorkFunded
 from core.handlers.common import owner_member_id
+from core.handlers.work import checkout_request
 from core.models import Business, WorkItem
 from core.money import Money, payment_reference
 from core.notices import MODERATORS, Notice
-from core.ports import CheckoutRequest, PaymentGateway
+from core.ports import PaymentGateway
 from core.projects import progress as projects
 from core.states import WorkStatus, check_work_move
 from core.uow import UnitOfWork
@@ -81,15 +82,7 @@ async def checkout_expired(cmd: CheckoutExpired, uow: UnitOfWork, gateway: Payme
         if project.status not in ("done", "cancelled"):
             asked = item.payment_asked_at or item.created_at
             item.checkout_url = await gateway.create_checkout(
-                CheckoutRequest(
-                    item.id,
-                    item.title,
-                    item.budget_minor,
-                    item.currency,
-                    item.business_id,
-                    project_id=item.project_id,
-                    attempt=int(asked.timestamp()),
-                )
+                checkout_request(item, attempt=int(asked.timestamp()))
             )
             item.payment_asked_at = uow.now()
             return

@@ -13,11 +13,26 @@ from bots.discord.common import actor_of, brain_of, respond
 from core import commands as c
 from core.actors import Actor
 from core.errors import DomainError
-from core.forms import POST, PROJECT
+from core.forms import POST, PROJECT, Form
 from core.notices import Action
 
 if TYPE_CHECKING:
     from bots.discord.bot import ParentBrainBot
+
+
+def boxes_of(modal: discord.ui.Modal, form: Form) -> dict[str, discord.ui.TextInput[Any]]:
+    """The form's text fields as the modal's boxes (as many as a modal holds), by name."""
+    boxes: dict[str, discord.ui.TextInput[Any]] = {}
+    for field in form.in_a_modal():
+        box: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=field.label[:45],
+            placeholder=field.example[:100],
+            style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
+            max_length=min(field.max_length, 4000),
+        )
+        boxes[field.name] = box
+        modal.add_item(box)
+    return boxes
 
 
 class PostModal(discord.ui.Modal):
@@ -27,16 +42,7 @@ class PostModal(discord.ui.Modal):
     def __init__(self, deadline: str, urgent: bool) -> None:
         super().__init__(title=POST.title)
         self.deadline, self.urgent = deadline, urgent
-        self.boxes: dict[str, discord.ui.TextInput[PostModal]] = {}
-        for field in POST.in_a_modal():
-            box: discord.ui.TextInput[PostModal] = discord.ui.TextInput(
-                label=field.label,
-                placeholder=field.example[:100],
-                style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
-                max_length=min(field.max_length, 4000),
-            )
-            self.boxes[field.name] = box
-            self.add_item(box)
+        self.boxes = boxes_of(self, POST)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         typed = {name: box.value for name, box in self.boxes.items()}
@@ -62,16 +68,7 @@ class ProjectModal(discord.ui.Modal):
 
     def __init__(self) -> None:
         super().__init__(title=PROJECT.title)
-        self.boxes: dict[str, discord.ui.TextInput[ProjectModal]] = {}
-        for field in PROJECT.in_a_modal():
-            box: discord.ui.TextInput[ProjectModal] = discord.ui.TextInput(
-                label=field.label[:45],
-                placeholder=field.example[:100],
-                style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
-                max_length=min(field.max_length, 4000),
-            )
-            self.boxes[field.name] = box
-            self.add_item(box)
+        self.boxes = boxes_of(self, PROJECT)
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         typed = {name: box.value for name, box in self.boxes.items()}

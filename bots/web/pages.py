@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 from pydantic import ValidationError
 
@@ -96,16 +98,9 @@ async def post_work(request: web.Request, actor: Actor) -> web.StreamResponse:
     """The same checks as /post, each error next to its field; posted only when all pass."""
     form = await request.post()
     typed = {f.name: str(form.get(f.name, "")).strip() for f in POST.typed}
-    errors: dict[str, str] = {}
-    for name in typed:
-        try:
-            await request.app[BRAIN].handle(
-                c.CheckPostField(actor=actor, field=name, value=typed[name] or " ")
-            )
-        except DomainError as err:
-            errors[name] = err.message
-        except ValidationError as err:
-            errors[name] = explain_invalid(err)
+    errors = await mistakes(
+        request, typed, lambda name, value: c.CheckPostField(actor=actor, field=name, value=value)
+    )
     if not errors:
         try:
             posted = await request.app[BRAIN].handle(
@@ -119,6 +114,21 @@ async def post_work(request: web.Request, actor: Actor) -> web.StreamResponse:
     context = await page_context(request, actor)
     context |= {"form": POST, "typed": typed, "errors": errors}
     return render(request, "post.html", context, status=422)
+
+
+async def mistakes(
+    request: web.Request, typed: dict[str, str], check: Callable[[str, str], c.Command]
+) -> dict[str, str]:
+    """Each field checked as its command checks it: the sentence beside each wrong one."""
+    errors: dict[str, str] = {}
+    for name, value in typed.items():
+        try:
+            await request.app[BRAIN].handle(check(name, value or " "))
+        except DomainError as err:
+            errors[name] = err.message
+        except ValidationError as err:
+            errors[name] = explain_invalid(err)
+    return errors
 
 
 async def items(request: web.Request, actor: Actor) -> web.StreamResponse:

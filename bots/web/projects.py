@@ -8,7 +8,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bots.web.app import BRAIN, page_context, render, say_next, signed_in
-from bots.web.pages import say_outcome
+from bots.web.pages import mistakes, say_outcome
 from core import commands as c
 from core.actors import Actor
 from core.errors import DomainError, explain_invalid
@@ -43,16 +43,11 @@ async def post_project(request: web.Request, actor: Actor) -> web.StreamResponse
     pass."""
     form = await request.post()
     typed = {f.name: str(form.get(f.name, "")).strip() for f in PROJECT.typed}
-    errors: dict[str, str] = {}
-    for name in typed:
-        try:
-            await request.app[BRAIN].handle(
-                c.CheckProjectField(actor=actor, field=name, value=typed[name] or " ")
-            )
-        except DomainError as err:
-            errors[name] = err.message
-        except ValidationError as err:
-            errors[name] = explain_invalid(err)
+    errors = await mistakes(
+        request,
+        typed,
+        lambda name, value: c.CheckProjectField(actor=actor, field=name, value=value),
+    )
     if not errors:
         try:
             posted = await request.app[BRAIN].handle(c.PostProject(actor=actor, **typed))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from core.actors import Actor
 from core.errors import NotAllowed, NotFound
 from core.models import Business, CommunityBusiness, Member, Offer, SkillRow, WorkItem
+from core.notices import Action, Notice
 from core.parsing import parse_timezone
 from core.skills import SkillCatalogue
 from core.states import OfferStatus, WorkStatus
@@ -100,3 +101,20 @@ async def pending_offers(uow: UnitOfWork, work_id: int) -> list[Offer]:
         .execution_options(populate_existing=True)
     )
     return list(rows.all())
+
+
+def offer_message(offer: Offer, body: str) -> Notice:
+    """An offer as its parent reads it: what is offered (`body`), why them, how long they
+    have, and Accept and Decline; edited in place once answered."""
+    minutes = max(1, int((offer.expires_at - offer.made_at).total_seconds() // 60))
+    return Notice(
+        to=offer.member_id,
+        text=body
+        + (f"Why you: {offer.why}\n" if offer.why else "")
+        + f"Please answer within {minutes} minutes.",
+        actions=[
+            Action(label="Accept", token=f"oa:{offer.id}"),
+            Action(label="Decline", token=f"od:{offer.id}"),
+        ],
+        ref=f"offer:{offer.id}",
+    )

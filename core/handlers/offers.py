@@ -31,6 +31,7 @@ from core.handlers.common import (
     catalogue,
     local_time_text,
     member_of,
+    offer_message,
     owner_member_id,
     pending_offers,
 )
@@ -180,25 +181,14 @@ async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
         await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))
     ).all()
     share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
-    minutes = max(1, int((offer.expires_at - offer.made_at).total_seconds() // 60))
-    text = (
+    return offer_message(
+        offer,
         f'New paid work: "{item.title}" (#{item.id})\n'
         f"{', '.join(skills.name(s.skill_code) for s in needed)} · about "
         f"{format_duration(timedelta(minutes=item.estimated_minutes))} · "
         f"due {local_time_text(item.deadline, member)}\n"
         f"{item.description[:600]}\n"
-        f"You receive {share}.\n"
-        + (f"Why you: {offer.why}\n" if offer.why else "")
-        + f"Please answer within {minutes} minutes."
-    )
-    return Notice(
-        to=member.id,
-        text=text,
-        actions=[
-            Action(label="Accept", token=f"oa:{offer.id}"),
-            Action(label="Decline", token=f"od:{offer.id}"),
-        ],
-        ref=f"offer:{offer.id}",
+        f"You receive {share}.\n",
     )
 
 

@@ -18,7 +18,7 @@ from core.commands import (
     WidenWork,
 )
 from core.config import Settings
-from core.content import banned_in, concerns
+from core.content import Concerns, banned_in, concerns
 from core.errors import DomainError, StaleAction
 from core.events import WorkCancelled, WorkExpired
 from core.handlers.common import (
@@ -209,24 +209,12 @@ async def post_work(
         else []
     )
     flagged = concerns(item.title, item.description)
-    review = (
-        bool(flagged)
-        or settings.moderate_posts == "all"
-        or (settings.moderate_posts == "first" and not here.verified)
-    )
-    if review:
-        why = f"\nFlagged: it seems to hold {flagged.describe()}." if flagged else ""
-        await uow.notify(
-            Notice(
-                to=MODERATORS,
-                community_id=item.community_id,
-                text=f'New post to review from {business.name}: "{item.title}" (#{item.id}), '
-                f"budget {budget}{why}\n{item.description[:1500]}",
-                actions=[
-                    Action(label="Approve post", token=f"pa:{item.id}"),
-                    Action(label="Reject post", token=f"pr:{item.id}"),
-                ],
-            )
+    if for_review(settings, here, flagged):
+        await ask_moderators_to_review(
+            uow,
+            item,
+            f'New post to review from {business.name}: "{item.title}" (#{item.id}), '
+            f"budget {budget}{flagged_words(flagged)}\n{item.description[:1500]}",
         )
         because = (
             " because it seems to hold contact details or a payment arrangement outside "
@@ -250,6 +238,47 @@ async def post_work(
         f"To open it to parents, {checkout}.{heads_up}"
     )
     return Posted(item.id, checkout, message, choices)
+
+
+def for_review(settings: Settings, here: CommunityBusiness, flagged: Concerns) -> bool:
+    """Whether a moderator reviews a post (an item or a project) before it is paid for."""
+    return (
+        bool(flagged)
+        or settings.moderate_posts == "all"
+        or (settings.moderate_posts == "first" and not here.verified)
+    )
+
+
+def flagged_words(flagged: Concerns) -> str:
+    return f"\nFlagged: it seems to hold {flagged.describe()}." if flagged else ""
+
+
+async def ask_moderators_to_review(uow: UnitOfWork, item: WorkItem, text: str) -> None:
+    """The moderators' review, with its buttons on the item (a project's first milestone)."""
+    await uow.notify(
+        Notice(
+            to=MODERATORS,
+            community_id=item.community_id,
+            text=text,
+            actions=[
+                Action(label="Approve post", token=f"pa:{item.id}"),
+                Action(label="Reject post", token=f"pr:{item.id}"),
+            ],
+        )
+    )
+
+
+def checkout_request(item: WorkItem, attempt: int = 0) -> CheckoutRequest:
+    """What the gateway is asked for an item's payment (a later `attempt`: a new link)."""
+    return CheckoutRequest(
+        item.id,
+        item.title,
+        item.budget_minor,
+        item.currency,
+        item.business_id,
+        project_id=item.project_id,
+        attempt=attempt,
+    )
 
 
 async def widen_work(cmd: WidenWork, uow: UnitOfWork) -> str:
@@ -310,16 +339,7 @@ async def open_for_payment(uow: UnitOfWork, item: WorkItem, gateway: PaymentGate
     """Ask the gateway how the business pays, and wait for the money."""
     check_work_move(item.status, WorkStatus.AWAITING_PAYMENT, item.title)
     item.status = WorkStatus.AWAITING_PAYMENT
-    item.checkout_url = await gateway.create_checkout(
-        CheckoutRequest(
-            item.id,
-            item.title,
-            item.budget_minor,
-            item.currency,
-            item.business_id,
-            project_id=item.project_id,
-        )
-    )
+    item.checkout_url = await gateway.create_checkout(checkout_request(item))
     item.payment_asked_at = uow.now()
     if gateway.confirms_by_hand:
         business = await uow.session.get_one(Business, item.business_id)

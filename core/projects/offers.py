@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.handlers.common import catalogue, local_time_text
+from core.handlers.common import catalogue, local_time_text, offer_message
 from core.models import Member, Offer, Project, WorkItem, WorkSkill
 from core.money import Money, parent_share
-from core.notices import Action, Notice
+from core.notices import Notice
 from core.parsing import format_duration
 from core.states import WorkStatus
 from core.uow import UnitOfWork
@@ -37,25 +37,14 @@ async def project_offer(uow: UnitOfWork, item: WorkItem, offer: Offer, member: M
         + (" (funded)" if p.funded_at is not None else " (not funded yet)")
         for p in parts
     )
-    minutes = max(1, int((offer.expires_at - offer.made_at).total_seconds() // 60))
-    text = (
+    return offer_message(
+        offer,
         f'New paid project: "{project.title}" ({len(parts)} milestones)\n'
         f"{', '.join(skills.name(s.skill_code) for s in needed)} · about "
         f"{format_duration(timedelta(minutes=item.estimated_minutes))} per milestone\n"
         f"{project.description[:600]}\n{lines}\n"
         f"You receive {total} in all, milestone by milestone as each is approved. Accepting "
-        "takes on the whole project; each milestone starts once it is funded.\n"
-        + (f"Why you: {offer.why}\n" if offer.why else "")
-        + f"Please answer within {minutes} minutes."
-    )
-    return Notice(
-        to=member.id,
-        text=text,
-        actions=[
-            Action(label="Accept", token=f"oa:{offer.id}"),
-            Action(label="Decline", token=f"od:{offer.id}"),
-        ],
-        ref=f"offer:{offer.id}",
+        "takes on the whole project; each milestone starts once it is funded.\n",
     )
 
 

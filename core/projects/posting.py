@@ -15,9 +15,12 @@ from core.content import concerns
 from core.errors import DomainError
 from core.handlers.common import business_of, catalogue, local_time_text, member_of, zone
 from core.handlers.work import (
+    ask_moderators_to_review,
     checked_budget,
     checked_estimate,
     checked_words,
+    flagged_words,
+    for_review,
     open_for_payment,
     posting_community,
     read_field,
@@ -25,7 +28,7 @@ from core.handlers.work import (
 )
 from core.models import Member, Project, WorkItem, WorkSkill
 from core.money import Money, platform_fee
-from core.notices import MODERATORS, Action, Notice
+from core.notices import Action
 from core.parsing import format_duration, parse_deadline
 from core.ports import PaymentGateway
 from core.projects.words import milestone_title
@@ -174,25 +177,13 @@ async def post_project(
         for n, m in enumerate(milestones, start=1)
     )
     flagged = concerns(project.title, project.description)
-    review = (
-        bool(flagged)
-        or settings.moderate_posts == "all"
-        or (settings.moderate_posts == "first" and not here.verified)
-    )
-    if review:
-        why = f"\nFlagged: it seems to hold {flagged.describe()}." if flagged else ""
-        await uow.notify(
-            Notice(
-                to=MODERATORS,
-                community_id=here.community_id,
-                text=f'New project to review from {business.name}: "{project.title}" '
-                f"(project {project.id}), {len(items)} milestones, {whole} in all{why}\n"
-                f"{project.description[:1200]}\n{plan}",
-                actions=[
-                    Action(label="Approve post", token=f"pa:{items[0].id}"),
-                    Action(label="Reject post", token=f"pr:{items[0].id}"),
-                ],
-            )
+    if for_review(settings, here, flagged):
+        await ask_moderators_to_review(
+            uow,
+            items[0],
+            f'New project to review from {business.name}: "{project.title}" '
+            f"(project {project.id}), {len(items)} milestones, {whole} in all"
+            f"{flagged_words(flagged)}\n{project.description[:1200]}\n{plan}",
         )
         return ProjectPosted(
             project.id,
