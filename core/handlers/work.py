@@ -158,13 +158,25 @@ async def posting_community(uow: UnitOfWork, actor: Actor, business: Business) -
     return here
 
 
+async def poster(
+    uow: UnitOfWork, actor: Actor, settings: Settings
+) -> tuple[Business, Member, CommunityBusiness, Settings]:
+    """Who posts (their business and themselves), where, and that community's settings."""
+    business = await business_of(uow, actor)
+    owner = await member_of(uow, actor)
+    here = await posting_community(uow, actor, business)
+    return (
+        business,
+        owner,
+        here,
+        await communities.community_settings(uow, settings, here.community_id),
+    )
+
+
 async def post_work(
     cmd: PostWork, uow: UnitOfWork, settings: Settings, gateway: PaymentGateway
 ) -> Posted:
-    business = await business_of(uow, cmd.actor)
-    owner = await member_of(uow, cmd.actor)
-    here = await posting_community(uow, cmd.actor, business)
-    settings = await communities.community_settings(uow, settings, here.community_id)
+    business, owner, here, settings = await poster(uow, cmd.actor, settings)
     now = uow.now()
     required = (await catalogue(uow)).resolve_levelled_min(cmd.skills)
     checked_words(f"{cmd.title}\n{cmd.description}", settings)

@@ -22,6 +22,7 @@ from core.handlers.work import (
     flagged_words,
     for_review,
     open_for_payment,
+    poster,
     posting_community,
     read_field,
     skills_nobody_here_has,
@@ -118,10 +119,7 @@ async def check_project_field(cmd: CheckProjectField, uow: UnitOfWork, settings:
 async def post_project(
     cmd: PostProject, uow: UnitOfWork, settings: Settings, gateway: PaymentGateway
 ) -> ProjectPosted:
-    business = await business_of(uow, cmd.actor)
-    owner = await member_of(uow, cmd.actor)
-    here = await posting_community(uow, cmd.actor, business)
-    settings = await communities.community_settings(uow, settings, here.community_id)
+    business, owner, here, settings = await poster(uow, cmd.actor, settings)
     now = uow.now()
     required = (await catalogue(uow)).resolve_levelled_min(cmd.skills)
     checked_words(f"{cmd.title}\n{cmd.description}", settings)
