@@ -347,13 +347,15 @@ async def skills_nobody_here_has(
     return missing
 
 
-async def open_for_payment(uow: UnitOfWork, item: WorkItem, gateway: PaymentGateway) -> str:
+async def open_for_payment(
+    uow: UnitOfWork, item: WorkItem, gateway: PaymentGateway, *, tell_moderators: bool = True
+) -> str:
     """Ask the gateway how the business pays, and wait for the money."""
     check_work_move(item.status, WorkStatus.AWAITING_PAYMENT, item.title)
     item.status = WorkStatus.AWAITING_PAYMENT
     item.checkout_url = await gateway.create_checkout(checkout_request(item))
     item.payment_asked_at = uow.now()
-    if gateway.confirms_by_hand:
+    if gateway.confirms_by_hand and tell_moderators:
         business = await uow.session.get_one(Business, item.business_id)
         await uow.notify(
             Notice(
@@ -368,6 +370,33 @@ async def open_for_payment(uow: UnitOfWork, item: WorkItem, gateway: PaymentGate
     return item.checkout_url
 
 
+async def open_project_for_payment(
+    uow: UnitOfWork, items: list[WorkItem], gateway: PaymentGateway
+) -> None:
+    """Each milestone of a project gets its own payment; offline, the moderators hear of
+    every transfer to expect in one message rather than one each."""
+    for item in items:
+        await open_for_payment(uow, item, gateway, tell_moderators=False)
+    if not gateway.confirms_by_hand or not items:
+        return
+    business = await uow.session.get_one(Business, items[0].business_id)
+    expected = "\n".join(
+        f'• #{item.id} "{item.title}": {Money(item.budget_minor, item.currency)}, quoting '
+        f"{payment_reference(item.id)}"
+        for item in items
+    )
+    await uow.notify(
+        Notice(
+            to=MODERATORS,
+            community_id=items[0].community_id,
+            text=f"Project {items[0].project_id} from {business.name} is paid milestone by "
+            f"milestone, each by its own bank transfer, often weeks apart:\n{expected}\n"
+            "When one arrives, type /funded followed by its item number and your bank "
+            "reference.",
+        )
+    )
+
+
 async def approve_post(cmd: ApprovePost, uow: UnitOfWork, gateway: PaymentGateway) -> str:
     cmd.actor.require_moderator()
     item = await uow.work_for_update(cmd.work_id)
@@ -380,8 +409,7 @@ async def approve_post(cmd: ApprovePost, uow: UnitOfWork, gateway: PaymentGatewa
     here = await communities.standing(uow, item.community_id, business.id)
     here.verified = True  # a business whose post passed review here is trusted here from now on
     if item.project_id is not None:  # a project is reviewed once, through its first milestone
-        for milestone in await drafts_of_project(uow, item.project_id):
-            await open_for_payment(uow, milestone, gateway)
+        await open_project_for_payment(uow, await drafts_of_project(uow, item.project_id), gateway)
         await uow.notify(
             Notice(
                 to=business.owner_member_id,
@@ -460,12 +488,13 @@ async def expire_item(uow: UnitOfWork, item: WorkItem, owner_id: int) -> None:
     check_work_move(item.status, WorkStatus.EXPIRED, item.title)
     await rescind_pending(uow, item, "This work reached its deadline, so the offer is closed.")
     item.status = WorkStatus.EXPIRED
-    await uow.notify(  # a funded item's refund follows as its own message, said once
-        Notice(
-            to=owner_id,
-            text=f'Nobody could take "{item.title}" before its deadline, so it has expired.',
+    said = f'Nobody could take "{item.title}" before its deadline, so it has expired.'
+    if item.project_id is not None and not was_funded:
+        said = (
+            f'"{item.title}" wasn\'t funded by its date, so this milestone was dropped. '
+            f"/project {item.project_id} shows the rest."
         )
-    )
+    await uow.notify(Notice(to=owner_id, text=said))  # a refund follows as its own message
     uow.emit(WorkExpired(work_id=item.id, was_funded=was_funded))
 
 

@@ -21,7 +21,7 @@ from core.handlers.work import (
     checked_words,
     flagged_words,
     for_review,
-    open_for_payment,
+    open_project_for_payment,
     poster,
     posting_community,
     read_field,
@@ -30,7 +30,7 @@ from core.handlers.work import (
 from core.models import Member, Project, WorkItem, WorkSkill
 from core.money import Money, platform_fee
 from core.notices import Action
-from core.parsing import format_duration, parse_deadline
+from core.parsing import parse_deadline
 from core.ports import PaymentGateway
 from core.projects.words import milestone_title
 from core.states import WorkStatus
@@ -188,7 +188,8 @@ async def post_project(
             f'Thanks! Project {project.id} "{project.title}" goes to a moderator first; '
             f"you'll get the payment links here as soon as it's approved.\n{plan}{heads_up}",
         )
-    first = await open_milestones_for_payment(uow, project, items, gateway)
+    await open_project_for_payment(uow, items, gateway)
+    first = items[0].checkout_url or ""
     return ProjectPosted(
         project.id,
         f'Posted project {project.id} "{project.title}": {len(items)} milestones, '
@@ -199,17 +200,3 @@ async def post_project(
         f"Fund the others now or later: /project {project.id} shows each one's payment."
         f"{heads_up}",
     )
-
-
-async def open_milestones_for_payment(
-    uow: UnitOfWork, project: Project, items: list[WorkItem], gateway: PaymentGateway
-) -> str:
-    """Every milestone gets its own payment (a checkout, or bank details); the first's is
-    returned, as it opens the project to parents."""
-    for item in items:
-        await open_for_payment(uow, item, gateway)
-    return items[0].checkout_url or ""
-
-
-def estimate_text(item: WorkItem) -> str:
-    return format_duration(timedelta(minutes=item.estimated_minutes))

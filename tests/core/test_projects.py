@@ -297,3 +297,29 @@ async def test_only_the_business_and_its_parent_see_a_project(world: World) -> N
     assert "£102.00 for you" in str(theirs) and "To cancel" not in str(theirs)
     with pytest.raises(NotAllowed):
         await world.app.handle(c.CancelProject(actor=rival, project_id=project_id))
+
+
+async def test_offline_the_moderators_hear_of_every_transfer_to_expect_in_one_message(
+    world: World,
+) -> None:
+    chat = await world.moderators_chat()
+    shop = await world.business()
+    posted = await post_project(world, shop)
+    ids = [m.id for m in await milestones(world, posted.project_id)]
+    await world.app.outbox.drain()
+    expecting = [n.text for n in world.messenger().to(chat) if "bank transfer" in n.text]
+    assert len(expecting) == 1
+    assert all(f"#{i}" in expecting[0] and f"PB-{i}" in expecting[0] for i in ids)
+    assert "/funded" in expecting[0]
+
+
+async def test_a_milestone_left_unfunded_past_its_date_is_dropped_in_those_words(
+    world: World,
+) -> None:
+    _, _, project_id, ids = await taken(world)
+    world.clock.advance(days=30)
+    await world.app.sweep()
+    parts = await milestones(world, project_id)
+    assert parts[2].status in (WorkStatus.EXPIRED, WorkStatus.REFUNDED)
+    assert await told(world, "Bloom", "wasn't funded by its date, so this milestone was dropped")
+    assert (await world.item(ids[0])).status == WorkStatus.ASSIGNED  # Priya's work goes on
