@@ -130,8 +130,11 @@ async def start_dialog(cmd: StartDialog, uow: UnitOfWork, settings: Settings) ->
         )
         asked, answers = PROJECT.fields[0].question, {}
     dialog = await uow.session.get(Dialog, member.id, with_for_update=True)
-    writing = dialog is not None and dialog.kind in ("post", "project")
-    if writing and dialog is not None and not _put_aside(dialog, uow, settings):
+    if (
+        dialog is not None
+        and dialog.kind in ("post", "project")
+        and not _put_aside(dialog, uow, settings)
+    ):
         raise DomainError(
             "You're in the middle of a post: answer its last question, or type /stop to drop "
             "it, then try again."

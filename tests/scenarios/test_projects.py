@@ -85,3 +85,7 @@ async def test_a_wrong_milestone_line_is_explained_and_nothing_is_posted(driver:
     assert said(answered, "Milestone 2 needs what is delivered, its amount and its due date")
     assert said(await driver.command("Mel", "project"), "You have no projects yet")
     assert said(await driver.command("Priya", "postproject"), "Register your business first")
+    assert said(await driver.command("Mel", "project", "abc"), "project number")
+    assert said(await driver.command("Mel", "project", "99"), "There is no project 99")
+    assert said(await driver.forge("Mel", "jr:99"), "There is no project 99")
+    assert said(await driver.forge("Mel", "jc:99"), "There is no project 99")
