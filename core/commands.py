@@ -129,6 +129,13 @@ class GoUnavailable(Command):
     actor: Actor
 
 
+class ChooseLanguage(Command):
+    """/language es: what they read from now on; "auto" goes back to their app's language."""
+
+    actor: Actor
+    language: str = Field(default="", max_length=20)
+
+
 class AddWeeklyWindow(Command):
     actor: Actor
     spec: str = Field(max_length=80)  # "weekdays 20:00-22:00"

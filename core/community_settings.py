@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.config import Settings
 from core.errors import DomainError
+from core.language import LANGUAGES, N_, _, supported
 from core.models import Community
 from core.parsing import parse_timezone
 
@@ -28,6 +29,7 @@ class CommunitySettings(BaseModel):
     urgent_offer_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     skill_checks: bool | None = None
     milestones: list[int] | None = Field(default=None, max_length=5)
+    language: str | None = Field(default=None, pattern="^(en|es)$")
 
     @field_validator("milestones")
     @classmethod
@@ -55,18 +57,27 @@ OVERRIDES = {
     "urgent_offer_minutes": "urgent_offer_timeout_minutes",
     "skill_checks": "skill_checks",
     "milestones": "credential_milestones",
+    "language": "default_language",
 }
 
 SETTING_HELP = {
-    "fee": "the platform's cut, e.g. /settings fee 12.5%",
-    "currency": "what work is paid in, e.g. /settings currency GBP",
-    "timezone": "the community's clock, e.g. /settings timezone Europe/London",
-    "moderation": "which posts a moderator reviews: none, first or all",
-    "banned_words": "words refused in posts, e.g. /settings banned_words crypto, forex",
-    "offer_minutes": "how long a parent has to answer an offer, e.g. /settings offer_minutes 10",
-    "urgent_offer_minutes": "the same for urgent work, e.g. /settings urgent_offer_minutes 5",
-    "skill_checks": "whether members here take skill checks: on or off",
-    "milestones": "approved jobs in a skill that earn a credential, e.g. /settings milestones 5, 25",
+    "fee": N_("the platform's cut, e.g. /settings fee 12.5%"),
+    "currency": N_("what work is paid in, e.g. /settings currency GBP"),
+    "timezone": N_("the community's clock, e.g. /settings timezone Europe/London"),
+    "moderation": N_("which posts a moderator reviews: none, first or all"),
+    "banned_words": N_("words refused in posts, e.g. /settings banned_words crypto, forex"),
+    "offer_minutes": N_(
+        "how long a parent has to answer an offer, e.g. /settings offer_minutes 10"
+    ),
+    "urgent_offer_minutes": N_("the same for urgent work, e.g. /settings urgent_offer_minutes 5"),
+    "skill_checks": N_("whether members here take skill checks: on or off"),
+    "milestones": N_(
+        "approved jobs in a skill that earn a credential, e.g. /settings milestones 5, 25"
+    ),
+    "language": N_(
+        "what members read when they haven't chosen and their app doesn't say: en or es, "
+        "e.g. /settings language es"
+    ),
 }
 
 
@@ -86,13 +97,19 @@ def read_setting(name: str, value: str) -> dict[str, Any]:
     key = name.strip().lower().replace("-", "_")
     if key not in OVERRIDES:
         raise DomainError(
-            f'There is no setting called "{name}". You can change: {", ".join(OVERRIDES)}.'
+            _(
+                'There is no setting called "{name}". You can change: {names}.',
+                name=name,
+                names=", ".join(OVERRIDES),
+            )
         )
     raw: Any = value.strip()
     if key == "fee":
         raw = _fee_bps(raw)
     elif key == "currency":
         raw = raw.upper()
+    elif key == "language":
+        raw = supported(raw) or raw
     elif key == "banned_words":
         raw = [] if raw.lower() in ("", "none") else [w.strip().lower() for w in raw.split(",")]
         raw = [w for w in raw if w]
@@ -106,7 +123,11 @@ def read_setting(name: str, value: str) -> dict[str, Any]:
         checked = CommunitySettings.model_validate({key: raw})
     except (ValidationError, DomainError):  # the person needs the example, not pydantic's words
         raise DomainError(
-            f"That isn't a valid {key.replace('_', ' ')}: {SETTING_HELP[key]}."
+            _(
+                "That isn't a valid {setting}: {help}.",
+                setting=key.replace("_", " "),
+                help=_(SETTING_HELP[key]),
+            )
         ) from None
     return {key: getattr(checked, key)}
 
@@ -115,15 +136,17 @@ def _fee_bps(text: str) -> int:
     try:
         percent = float(text.removesuffix("%").strip())
     except ValueError:
-        raise DomainError(f"That isn't a valid fee: {SETTING_HELP['fee']}.") from None
+        raise DomainError(
+            _("That isn't a valid {setting}: {help}.", setting="fee", help=_(SETTING_HELP["fee"]))
+        ) from None
     if not 0 <= percent <= 50:
-        raise DomainError("The fee must be between 0% and 50%.")
+        raise DomainError(_("The fee must be between 0% and 50%."))
     return round(percent * 100)
 
 
 def describe_settings(settings: Settings) -> list[str]:
     """The community's settings as a moderator reads them."""
-    words = ", ".join(settings.banned_words) or "none"
+    words = ", ".join(settings.banned_words) or _("none")
     return [
         f"fee: {settings.platform_fee_bps / 100:g}%",
         f"currency: {settings.currency}",
@@ -132,6 +155,7 @@ def describe_settings(settings: Settings) -> list[str]:
         f"banned_words: {words}",
         f"offer_minutes: {settings.offer_timeout_minutes}",
         f"urgent_offer_minutes: {settings.urgent_offer_timeout_minutes}",
-        f"skill_checks: {'on' if settings.skill_checks else 'off'}",
-        f"milestones: {', '.join(map(str, settings.credential_milestones)) or 'none'}",
+        f"skill_checks: {_('on') if settings.skill_checks else _('off')}",
+        f"milestones: {', '.join(map(str, settings.credential_milestones)) or _('none')}",
+        f"language: {settings.default_language} ({LANGUAGES[settings.default_language]})",
     ]

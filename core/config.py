@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     platform_fee_bps: int = Field(default=1500, ge=0, le=10_000)
     currency: str = Field(default="GBP", min_length=3, max_length=3)
     default_timezone: str = "Europe/London"
+    # What people read when neither they nor their chat app or browser has said (core/language).
+    default_language: str = Field(default="en", pattern="^(en|es)$")
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     log_format: str = Field(default="text", pattern="^(text|json)$")  # json: one object a line
     # Reaching Telegram or Discord at start: this many tries, waiting this long and then twice

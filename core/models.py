@@ -71,6 +71,10 @@ class Member(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     roles: Mapped[list[str]] = mapped_column(default=list)
     timezone: Mapped[str] = mapped_column(String(64))
+    # What they chose with /language, and what their chat app or browser last said; the
+    # community's language and English come after (core/language).
+    language: Mapped[str | None] = mapped_column(String(8))
+    platform_language: Mapped[str | None] = mapped_column(String(8))
     bio: Mapped[str] = mapped_column(Text, default="")
     preferred_skills: Mapped[list[str]] = mapped_column(default=list)
     rate_floor_minor: Mapped[int] = mapped_column(Integer, default=0)  # per hour

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import DomainError
+from core.language import formatting
 
 # Currencies we show with a symbol; all have two decimal places.
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
@@ -31,7 +32,8 @@ class Money:
         units, cents = divmod(abs(self.minor), 100)
         symbol = SYMBOLS.get(self.currency)
         amount = f"{units:,}.{cents:02d}"
-        return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {self.currency}"
+        english = f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {self.currency}"
+        return formatting.money(self.minor, self.currency, english)
 
 
 def platform_fee(budget_minor: int, fee_bps: int) -> int:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import DomainError, NotFound
+from core.language import formatting
 from core.money import KNOWN_CURRENCIES, SYMBOLS, Money
 
 # Ids are 32-bit integer columns on PostgreSQL; a larger number can name nothing.
@@ -66,14 +67,9 @@ def parse_duration(text: str, *, limit: timedelta = timedelta(days=60)) -> timed
 
 
 def format_duration(span: timedelta) -> str:
-    """Whole minutes as '2h', '45m', '1h30m', '2d3h'."""
-    minutes = int(span.total_seconds() // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    out = (
-        (f"{days}d" if days else "") + (f"{hours}h" if hours else "") + (f"{mins}m" if mins else "")
-    )
-    return out or "0m"
+    """Whole minutes as '2h', '45m', '1h30m', '2d3h' (in English; as the reader's language
+    writes it otherwise)."""
+    return formatting.duration(span)
 
 
 _CLOCK = re.compile(r"([0-9]{1,2})(?:[:.h]([0-9]{2}))?\s*(am|pm)?")

@@ -22,6 +22,7 @@ from bots.discord.catalogue import carried_out_by_core, place
 from bots.discord.common import ADMIN_CACHE_SECONDS, DMS_CLOSED, moderates_on_discord
 from bots.discord.communities import CommunitySetup
 from bots.discord.deliveries import uploads
+from bots.discord.language import CatalogueTranslator, SpeakingTree
 from bots.discord.moderation import Moderation
 from bots.discord.parents import Parents
 from bots.discord.render import split_text, view_for
@@ -69,6 +70,7 @@ class ParentBrainBot(commands.Bot):
             chunk_guilds_at_startup=False,
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,  # how long READY waits for GUILD_CREATE
+            tree_cls=SpeakingTree,  # every command answered in its person's language
         )
         self.brain = brain
         self.settings = settings
@@ -106,7 +108,9 @@ class ParentBrainBot(commands.Bot):
                 place(command)
         missing = {e.name for e in all_commands()} - {cmd.name for cmd in self.tree.get_commands()}
         assert not missing, f"catalogue commands Discord doesn't offer: {missing}"
-        # Global commands, so that parents can type /submit in the DM where their offer sits.
+        # Global commands, so that parents can type /submit in the DM where their offer sits;
+        # described in each shipped language, from the catalogues.
+        await self.tree.set_translator(CatalogueTranslator())
         await self.tree.sync()
         if self.settings.discord_guild_id is not None:
             # Older builds synced copies to the server; an empty set removes them.

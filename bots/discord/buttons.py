@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bots.discord.language import speak_their_language
 from core import tokens
 from core.actors import Actor
 from core.errors import DomainError
@@ -45,6 +46,7 @@ class TokenButton(
         """Turn the press into a command, or ask for the words it needs in a modal."""
         from bots.discord.common import actor_of, brain_of, respond
 
+        await speak_their_language(interaction)
         actor = await actor_of(interaction, check_moderator=tokens.needs_moderator(self.token))
         try:
             action = tokens.read(self.token, actor)

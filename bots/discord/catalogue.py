@@ -10,9 +10,11 @@ import discord
 from discord import app_commands
 
 from bots.discord.common import brain_of, respond
+from bots.discord.language import translatable
 from core.actors import Role
 from core.catalogue import Entry, Place, find
 from core.handlers.common import catalogue as skill_catalogue
+from core.language import _
 
 IN_THE_SERVER = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 IN_A_DM = app_commands.AppCommandContext(guild=False, dm_channel=True, private_channel=False)
@@ -40,9 +42,24 @@ async def skill_choices(
 SUGGESTIONS = {"skills": skill_choices}
 
 
-def description(entry: Entry) -> str:
-    said = entry.summary[:1].upper() + entry.summary[1:]
-    return f"Moderators: {said}"[:100] if entry.role is Role.MODERATOR else said
+def described(entry: Entry) -> str:
+    """The command's description in the current language, within Discord's 100 characters."""
+    summary = _(entry.summary)
+    said = summary[:1].upper() + summary[1:]
+    return _("Moderators: {said}", said=said)[:100] if entry.role is Role.MODERATOR else said[:100]
+
+
+def description(entry: Entry) -> app_commands.locale_str:
+    return translatable(lambda: described(entry))
+
+
+def option_descriptions(entry: Entry, only: Any = None) -> dict[str, app_commands.locale_str]:
+    """Each option's description, in every shipped language."""
+    return {
+        o.name: translatable(lambda o=o: _(o.describe)[:100])
+        for o in entry.options
+        if only is None or o.name in only
+    }
 
 
 def carried_out_by_core(entry: Entry) -> app_commands.Command[Any, ..., None]:
@@ -71,9 +88,7 @@ def carried_out_by_core(entry: Entry) -> app_commands.Command[Any, ..., None]:
         ),
     ]
     catalogue_command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    callback: Any = app_commands.describe(**{o.name: o.describe for o in entry.options})(
-        catalogue_command
-    )
+    callback: Any = app_commands.describe(**option_descriptions(entry))(catalogue_command)
     listed = {
         o.name: [app_commands.Choice(name=choice, value=choice) for choice in o.choices]
         for o in entry.options
@@ -98,9 +113,9 @@ def catalogued(callback: Any) -> Any:
     entry = find(name)
     assert entry is not None, f"/{name} is not in the catalogue (core/catalogue)"
     own = inspect.signature(callback).parameters
-    described = {o.name: o.describe for o in entry.options if o.name in own}
-    if described:
-        callback = app_commands.describe(**described)(callback)
+    options = option_descriptions(entry, own)
+    if options:
+        callback = app_commands.describe(**options)(callback)
     return app_commands.command(name=name, description=description(entry))(callback)
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bots.app import ParentBrain
+from bots.discord.language import speak_their_language
 from bots.discord.render import split_text, view_for
 from core import communities, requests
 from core.actors import Actor
@@ -167,6 +168,7 @@ async def respond(
 ) -> Actor | None:
     """Defer, run `act` for the person, and follow up where only they can see it."""
     ephemeral = interaction.guild_id is not None
+    await speak_their_language(interaction)
     if not interaction.response.is_done():
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     async with bot_of(interaction).turns.of(interaction.user.id):  # this person's, in order

@@ -26,6 +26,7 @@ from bots.telegram import (
     communities,
     deliveries,
     dialogs,
+    language,
     moderation,
     onboarding,
     parents,
@@ -119,6 +120,7 @@ def build_application(
         {name: handler for name, handler in handlers.items() if name in private_answers()}
     )
 
+    application.add_handler(language.language_handler(), group=language.FIRST)
     for first_conversation in onboarding.onboarding_handlers():
         application.add_handler(first_conversation)
     for post_handler in business.post_handlers():

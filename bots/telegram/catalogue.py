@@ -22,6 +22,7 @@ from telegram.ext import ContextTypes
 from bots.telegram.common import brain, in_group, respond, text_after_command
 from core.actors import Role
 from core.catalogue import Entry, Place, menu
+from core.language import LANGUAGES, _, deployment_default, speaking
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -38,8 +39,11 @@ def carried_out_by_core(entry: Entry) -> Handler:
         if Place.GROUP not in entry.places and in_group(update) and update.effective_message:
             # Typed to the bot alone (a secret, say): never used from a group.
             await update.effective_message.reply_text(
-                f"/{entry.name} works in a private chat with me, so I didn't use that. If it "
-                "held a secret, delete the message here and make a new one."
+                _(
+                    "/{name} works in a private chat with me, so I didn't use that. If it "
+                    "held a secret, delete the message here and make a new one.",
+                    name=entry.name,
+                )
             )
             return
         typed = entry.read_typed(text_after_command(update, context))
@@ -58,23 +62,39 @@ def _commands(place: Place, *roles: Role) -> list[BotCommand]:
     return [BotCommand(name, summary) for name, summary in menu(place, *roles)]
 
 
+def _languages() -> list[tuple[str | None, str]]:
+    """Each menu's language_code and the language it is written in: the deployment's own
+    for people whose app's language has no menu of its own, then every shipped language."""
+    return [(None, deployment_default()), *((code, code) for code in LANGUAGES)]
+
+
 async def publish_menus(bot: Bot) -> None:
-    """Telegram's command menus for everyone: parents' and businesses' in private chats and
-    in groups."""
-    private = _commands(Place.PRIVATE, Role.PARENT, Role.BUSINESS)
-    await bot.set_my_commands(private, scope=BotCommandScopeDefault())
-    await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
-    await bot.set_my_commands(
-        _commands(Place.GROUP, Role.PARENT, Role.BUSINESS), scope=BotCommandScopeAllGroupChats()
-    )
+    """Telegram's command menus for everyone, in each shipped language: parents' and
+    businesses' in private chats and in groups."""
+    for language_code, language in _languages():
+        with speaking(language):
+            private = _commands(Place.PRIVATE, Role.PARENT, Role.BUSINESS)
+            group = _commands(Place.GROUP, Role.PARENT, Role.BUSINESS)
+        for scope in (BotCommandScopeDefault(), BotCommandScopeAllPrivateChats()):
+            await bot.set_my_commands(private, scope=scope, language_code=language_code)
+        await bot.set_my_commands(
+            group, scope=BotCommandScopeAllGroupChats(), language_code=language_code
+        )
 
 
 async def publish_moderator_menus(bot: Bot, moderator_chats: list[int]) -> None:
-    """The moderators' own menu in each moderators' chat: one call a chat, so a deployment
-    of many communities runs this in the background rather than before it starts."""
-    moderators = _commands(Place.GROUP, Role.PARENT, Role.MODERATOR)
+    """The moderators' own menu in each moderators' chat, in each shipped language: a few
+    calls a chat, so a deployment of many communities runs this in the background rather
+    than before it starts."""
+    menus = []
+    for language_code, language in _languages():
+        with speaking(language):
+            menus.append((language_code, _commands(Place.GROUP, Role.PARENT, Role.MODERATOR)))
     for chat in moderator_chats:
         try:
-            await bot.set_my_commands(moderators, scope=BotCommandScopeChat(chat))
+            for language_code, moderators in menus:
+                await bot.set_my_commands(
+                    moderators, scope=BotCommandScopeChat(chat), language_code=language_code
+                )
         except TelegramError as err:  # the bot was removed from that chat, say
             log.warning("no command menu for moderators' chat %s: %s", chat, err)

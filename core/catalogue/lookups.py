@@ -7,11 +7,12 @@ import difflib
 from core.actors import Actor, Role
 from core.catalogue import table
 from core.catalogue.shapes import Entry, Place
+from core.language import N_, _
 
 HEADINGS = {
-    Role.PARENT: "What you can type:",
-    Role.BUSINESS: "For businesses:",
-    Role.MODERATOR: "For moderators:",
+    Role.PARENT: N_("What you can type:"),
+    Role.BUSINESS: N_("For businesses:"),
+    Role.MODERATOR: N_("For moderators:"),
 }
 
 
@@ -43,7 +44,7 @@ def help_text(actor: Actor) -> str:
         entries = [e for e in entries if e.name != "help" and not e.places <= {Place.WEB}]
         if entries:
             lines = [e.help_line(actor.platform) for e in entries]
-            parts.append("\n".join([heading, *lines]))
+            parts.append("\n".join([_(heading), *lines]))
     return "\n\n".join(parts)
 
 
@@ -53,13 +54,17 @@ def unknown_command(typed: str, extra: frozenset[str] = frozenset()) -> str:
     known = sorted({*(e.name for e in all_commands()), *extra})
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     if close:
-        options = " or ".join(f"/{c}" for c in close)
-        return f"There's no /{name} here. Did you mean {options}? /help lists everything."
-    return f"There's no /{name} here. Type /help to see what you can type."
+        options = _(" or ").join(f"/{c}" for c in close)
+        return _(
+            "There's no /{name} here. Did you mean {options}? /help lists everything.",
+            name=name,
+            options=options,
+        )
+    return _("There's no /{name} here. Type /help to see what you can type.", name=name)
 
 
 def menu(place: Place, *roles: Role) -> list[tuple[str, str]]:
     """(name, summary) for a command menu: the ones marked for it, and every moderators'
     command for moderators, whose chat is for them."""
     entries = [e for e in usable(place, *roles) if e.menu or e.role is Role.MODERATOR]
-    return [(e.name, e.summary) for e in entries]
+    return [(e.name, _(e.summary)) for e in entries]

@@ -12,6 +12,7 @@ from core.answers import Reply
 from core.commands import Command
 from core.config import Settings
 from core.files import FileStore
+from core.language import _
 from core.lms.site import LearningSites
 from core.uow import UnitOfWorkFactory
 
@@ -111,7 +112,7 @@ class Entry:
             shown = self.usage
         note = self.notes.get(platform)
         head = f"/{self.name} {shown}".rstrip()
-        return f"{head}: {self.summary}" + (f" ({note})" if note else "")
+        return f"{head}: {_(self.summary)}" + (f" ({_(note)})" if note else "")
 
     def read_typed(self, text: str) -> dict[str, str]:
         """Words typed after the name in a chat, as options: one word each, in order, the

@@ -18,23 +18,24 @@ from core.catalogue.shapes import (
     Option,
     Place,
 )
+from core.language import N_
 from core.owed import money_owed
 
-ITEM = Option("item", "the work item's number", "12", required=True)
-OFFER = Option("offer", "the offer's number", "12", required=True)
-REFERENCE = Option("reference", "the bank reference", "<bank ref>")
-SKILL = Option("skill", "one skill, or leave empty for all", "proofreading", suggests="skills")
+ITEM = Option("item", N_("the work item's number"), "12", required=True)
+OFFER = Option("offer", N_("the offer's number"), "12", required=True)
+REFERENCE = Option("reference", N_("the bank reference"), "<bank ref>")
+SKILL = Option("skill", N_("one skill, or leave empty for all"), "proofreading", suggests="skills")
 
 
 PARENTS = (
     Entry(
         "available",
         Role.PARENT,
-        "get paid work offers by DM for a while",
+        N_("get paid work offers by DM for a while"),
         "[2h | until 15:00 | tonight] [for proofreading]",
         (
-            Option("when", "2h, until 15:00 or tonight (empty: 2 hours)", "2h"),
-            Option("skills", "only these skills", "proofreading", suggests="skills"),
+            Option("when", N_("2h, until 15:00 or tonight (empty: 2 hours)"), "2h"),
+            Option("skills", N_("only these skills"), "proofreading", suggests="skills"),
         ),
         menu=True,
         web_page="home",
@@ -42,7 +43,7 @@ PARENTS = (
     Entry(
         "unavailable",
         Role.PARENT,
-        "stop getting offers",
+        N_("stop getting offers"),
         menu=True,
         run=runners.sends(lambda a, t: c.GoUnavailable(actor=a)),
         web_page="home",
@@ -50,12 +51,12 @@ PARENTS = (
     Entry(
         "schedule",
         Role.PARENT,
-        "regular hours that switch offers on and off (/schedule clear removes them)",
+        N_("regular hours that switch offers on and off (/schedule clear removes them)"),
         "mon-fri 20:00-22:00",
         (
             Option(
                 "hours",
-                "like: weekdays 20:00-22:00, or clear (empty: show them)",
+                N_("like: weekdays 20:00-22:00, or clear (empty: show them)"),
                 "mon-fri 20:00-22:00",
             ),
         ),
@@ -64,23 +65,31 @@ PARENTS = (
     Entry(
         "profile",
         Role.PARENT,
-        "see or change your skills, rate, timezone and quiet hours",
+        N_("see or change your skills, rate, timezone and quiet hours"),
         "[skills | rate | timezone | quiet | jobs | bio | prefer] <value>",
         (
-            Option("timezone", "your timezone", "Europe/London"),
-            Option("rate", "lowest hourly rate, like £15", "£15"),
-            Option("quiet", "quiet hours, like 22:00-07:00", "22:00-07:00"),
-            Option("prefer", "work you'd rather get, like design, emails", "design"),
-            Option("jobs", "how many jobs at once (1-5)", "2"),
+            Option("timezone", N_("your timezone"), "Europe/London"),
+            Option("rate", N_("lowest hourly rate, like £15"), "£15"),
+            Option("quiet", N_("quiet hours, like 22:00-07:00"), "22:00-07:00"),
+            Option("prefer", N_("work you'd rather get, like design, emails"), "design"),
+            Option("jobs", N_("how many jobs at once (1-5)"), "2"),
         ),
         menu=True,
         web_page="profile",
-        notes={"discord": "a form opens when you give no options"},
+        notes={"discord": N_("a form opens when you give no options")},
+    ),
+    Entry(
+        "language",
+        Role.PARENT,
+        N_("the language you read: en (English) or es (Español)"),
+        "[en | es | auto]",
+        (Option("language", N_("en, es, or auto for your app's language"), "es"),),
+        run=runners.sends(lambda a, t: c.ChooseLanguage(actor=a, language=t["language"])),
     ),
     Entry(
         "status",
         Role.PARENT,
-        "whether you're available, your jobs and your offers",
+        N_("whether you're available, your jobs and your offers"),
         menu=True,
         run=runners.reads(lambda uow, a, t: views.status(uow, a)),
         web_page="home",
@@ -88,7 +97,7 @@ PARENTS = (
     Entry(
         "offers",
         Role.PARENT,
-        "offers waiting for your answer",
+        N_("offers waiting for your answer"),
         menu=True,
         run=runners.reads(lambda uow, a, t: views.offers(uow, a)),
         web_page="home",
@@ -96,7 +105,7 @@ PARENTS = (
     Entry(
         "jobs",
         Role.PARENT,
-        "work you're doing",
+        N_("work you're doing"),
         menu=True,
         run=runners.reads(lambda uow, a, t: views.jobs(uow, a)),
         web_page="home",
@@ -104,7 +113,7 @@ PARENTS = (
     Entry(
         "earnings",
         Role.PARENT,
-        "what you've been paid and what is owed to you",
+        N_("what you've been paid and what is owed to you"),
         menu=True,
         run=runners.reads(lambda uow, a, t: views.earnings(uow, a)),
         web_page="home",
@@ -112,7 +121,7 @@ PARENTS = (
     Entry(
         "why",
         Role.PARENT,
-        "why an offer came to you",
+        N_("why an offer came to you"),
         "<offer#>",
         (OFFER,),
         run=runners.reads(
@@ -122,29 +131,34 @@ PARENTS = (
     Entry(
         "submit",
         Role.PARENT,
-        "deliver your work",
+        N_("deliver your work"),
         "<item#> <your work or a link>",
         (
             ITEM,
-            Option("work", "your work, or a link to it", "<your work or a link>", long=True),
+            Option("work", N_("your work, or a link to it"), "<your work or a link>", long=True),
         ),
         web_page="home",  # each job on the day's page has its own delivery form
-        notes={"telegram": "or send a file with that caption", "discord": "or attach a file"},
+        notes={
+            "telegram": N_("or send a file with that caption"),
+            "discord": N_("or attach a file"),
+        },
     ),
     Entry(
         "skills",
         Role.PARENT,
-        "the skills work can ask for",
+        N_("the skills work can ask for"),
         run=runners.reads(runners.skills),
     ),
     Entry(
         "link",
         Role.PARENT,
-        "join your Telegram and Discord accounts",
+        N_("join your Telegram and Discord accounts"),
         "[code]",
         (
             Option(
-                "code", "the code from /link in the other app (empty: make a code here)", "<code>"
+                "code",
+                N_("the code from /link in the other app (empty: make a code here)"),
+                "<code>",
             ),
         ),
         places=frozenset({Place.GROUP, Place.PRIVATE}),
@@ -153,19 +167,19 @@ PARENTS = (
     Entry(
         "payouts",
         Role.PARENT,
-        "set up how you get paid",
+        N_("set up how you get paid"),
         run=runners.sends(lambda a, t: c.SetUpPayouts(actor=a)),
     ),
     Entry(
         "payoutdetails",
         Role.PARENT,
-        "the bank account the moderators pay you into (privately)",
+        N_("the bank account the moderators pay you into (privately)"),
         web_page="home",
     ),
     Entry(
         "block",
         Role.PARENT,
-        "never be matched with that item's other side again (/unblock undoes it)",
+        N_("never be matched with that item's other side again (/unblock undoes it)"),
         "<item#>",
         (ITEM,),
         run=runners.block(undo=False),
@@ -173,7 +187,7 @@ PARENTS = (
     Entry(
         "unblock",
         Role.PARENT,
-        "undo a block",
+        N_("undo a block"),
         "<item#>",
         (ITEM,),
         run=runners.block(undo=True),
@@ -181,29 +195,31 @@ PARENTS = (
     Entry(
         "report",
         Role.PARENT,
-        "tell the moderators about a message or a person",
+        N_("tell the moderators about a message or a person"),
         "<what happened>",
         (
-            Option("what", "what happened", "<what happened>", required=True, long=True),
+            Option("what", N_("what happened"), "<what happened>", required=True, long=True),
             Option(
-                "message_link", "the message's link (right click, Copy Message Link)", "<its link>"
+                "message_link",
+                N_("the message's link (right click, Copy Message Link)"),
+                "<its link>",
             ),
         ),
         places=frozenset({Place.GROUP, Place.PRIVATE}),  # about a message in the chats
-        notes={"telegram": "reply to a message to include it"},
+        notes={"telegram": N_("reply to a message to include it")},
     ),
     Entry(
         "ask",
         Role.PARENT,
-        "ask the community's help channel",
+        N_("ask the community's help channel"),
         "[anonymously] <question>",
-        (Option("question", "your question", "<question>", required=True, long=True),),
+        (Option("question", N_("your question"), "<question>", required=True, long=True),),
         places=frozenset({Place.GROUP, Place.PRIVATE}),
     ),
     Entry(
         "learn",
         Role.PARENT,
-        "skill checks and their courses",
+        N_("skill checks and their courses"),
         "[skill]",
         (SKILL,),
         run=runners.learn,
@@ -211,21 +227,21 @@ PARENTS = (
     Entry(
         "quiz",
         Role.PARENT,
-        "take a skill check for a verified badge",
+        N_("take a skill check for a verified badge"),
         "<skill>",
-        (Option("skill", "which skill", "proofreading", required=True, suggests="skills"),),
+        (Option("skill", N_("which skill"), "proofreading", required=True, suggests="skills"),),
         places=frozenset({Place.GROUP, Place.PRIVATE}),
         run=runners.quiz,
     ),
     Entry(
         "week",
         Role.PARENT,
-        "your week: hours free and working, what's due, what you earned",
+        N_("your week: hours free and working, what's due, what you earned"),
         "[on|off]",
         (
             Option(
                 "note",
-                "on or off: the week's summary on Sunday evenings",
+                N_("on or off: the week's summary on Sunday evenings"),
                 "on",
                 choices=("on", "off"),
             ),
@@ -236,41 +252,49 @@ PARENTS = (
     Entry(
         "calendar",
         Role.PARENT,
-        "a private address for your family calendar (Google, Apple, Outlook)",
+        N_("a private address for your family calendar (Google, Apple, Outlook)"),
         "[reset]",
-        (Option("reset", "reset: a new address, the old one stops", "reset", choices=("reset",)),),
+        (
+            Option(
+                "reset", N_("reset: a new address, the old one stops"), "reset", choices=("reset",)
+            ),
+        ),
         run=runners.calendar,
     ),
     Entry(
         "household",
         Role.PARENT,
-        "plan with your partner: see each other's hours and jobs",
+        N_("plan with your partner: see each other's hours and jobs"),
         "[invite @partner|leave|one|both|offers on|off|earnings on|off]",
         (
             Option(
                 "what",
-                "empty to see it; invite, leave, one, both, earnings",
+                N_("empty to see it; invite, leave, one, both, earnings"),
                 "invite",
                 choices=("invite", "leave", "one", "both", "offers", "earnings"),
             ),
-            Option("who", "their @username (invite), or on/off (offers, earnings)", "@sam"),
+            Option("who", N_("their @username (invite), or on/off (offers, earnings)"), "@sam"),
         ),
         run=runners.household,
     ),
     Entry(
         "lms",
         Role.PARENT,
-        "the community's courses (Moodle): link your account; moderators connect and map",
+        N_("the community's courses (Moodle): link your account; moderators connect and map"),
         "[link <username or email>|code <code>|connect <address>|courses|map <course> <skill> "
         "[level]|unmap <course>|sync|disconnect]",
         (
             Option(
                 "what",
-                "empty to see it; link or code; moderators: connect, courses, map, unmap, sync…",
+                N_(
+                    "empty to see it; link or code; moderators: connect, courses, map, unmap, sync…"
+                ),
                 "link",
                 choices=runners.LMS_CHOICES,
             ),
-            Option("details", "what goes with it: a username, a code, an address, a course", "<…>"),
+            Option(
+                "details", N_("what goes with it: a username, a code, an address, a course"), "<…>"
+            ),
         ),
         run=runners.lms,
         moderators_too=True,
@@ -278,21 +302,25 @@ PARENTS = (
     Entry(
         "lmstoken",
         Role.PARENT,
-        "give the learning site's token a /lms connect asked you for (privately)",
+        N_("give the learning site's token a /lms connect asked you for (privately)"),
         "<token>",
-        (Option("token", "the site's web-service token", "<token>", required=True, secret=True),),
+        (
+            Option(
+                "token", N_("the site's web-service token"), "<token>", required=True, secret=True
+            ),
+        ),
         places=frozenset({Place.PRIVATE, Place.WEB}),
         run=runners.lms_token,
     ),
     Entry(
         "record",
         Role.PARENT,
-        "your work record and credentials, to share with anyone",
+        N_("your work record and credentials, to share with anyone"),
         "[share|stop|earnings on|earnings off]",
         (
             Option(
                 "what",
-                "empty to see it; share, stop, or earnings on/off",
+                N_("empty to see it; share, stop, or earnings on/off"),
                 "share",
                 choices=runners.RECORD_CHOICES,
             ),
@@ -304,26 +332,28 @@ PARENTS = (
     Entry(
         "mydata",
         Role.PARENT,
-        "everything stored about you, as a file",
+        N_("everything stored about you, as a file"),
         places=frozenset({Place.GROUP, Place.PRIVATE}),
     ),
     Entry(
         "forgetme",
         Role.PARENT,
-        "erase everything stored about you",
+        N_("erase everything stored about you"),
         "[yes]",
-        (Option("confirm", "type yes to go ahead", "yes"),),
+        (Option("confirm", N_("type yes to go ahead"), "yes"),),
         places=frozenset({Place.GROUP, Place.PRIVATE}),  # not the web: it ends the session's person
         run=runners.sends(lambda a, t: c.ForgetMe(actor=a, confirm=t.get("confirm", ""))),
     ),
     Entry(
         "business",
         Role.PARENT,
-        "register or update a business, to post work",
+        N_("register or update a business, to post work"),
         "<name>, <contact>",
         (
-            Option("name", "your business's name", "<name>", required=True),
-            Option("contact", "an email or phone for the moderators", "<contact>", required=True),
+            Option("name", N_("your business's name"), "<name>", required=True),
+            Option(
+                "contact", N_("an email or phone for the moderators"), "<contact>", required=True
+            ),
         ),
         separator=",",
         run=runners.business,
@@ -331,7 +361,7 @@ PARENTS = (
     Entry(
         "help",
         Role.PARENT,
-        "everything you can type",
+        N_("everything you can type"),
         menu=True,
         private_answer=False,
         run=runners.help,
@@ -342,33 +372,36 @@ BUSINESSES = (
     Entry(
         "post",
         Role.BUSINESS,
-        "post a piece of paid work",
+        N_("post a piece of paid work"),
         menu=True,
         web_page="post",
         notes={
-            "telegram": "you'll be asked step by step; /stop drops it",
-            "discord": "a form opens",
+            "telegram": N_("you'll be asked step by step; /stop drops it"),
+            "discord": N_("a form opens"),
         },
     ),
     Entry(
         "postproject",
         Role.BUSINESS,
-        "post larger work in milestones, each paid on its own",
+        N_("post larger work in milestones, each paid on its own"),
         web_page="project_form",
         notes={
-            "telegram": "you'll be asked step by step; /stop drops it",
-            "discord": "a form opens",
+            "telegram": N_("you'll be asked step by step; /stop drops it"),
+            "discord": N_("a form opens"),
         },
     ),
     Entry(
         "project",
         Role.PARENT,
-        "your projects; with a number, where each milestone stands (add cancel to cancel)",
+        N_("your projects; with a number, where each milestone stands (add cancel to cancel)"),
         "[<project#> [cancel]]",
         (
-            Option("project", "the project's number (empty: all yours)", "3"),
+            Option("project", N_("the project's number (empty: all yours)"), "3"),
             Option(
-                "choice", "cancel, to cancel what isn't delivered", "cancel", choices=("cancel",)
+                "choice",
+                N_("cancel, to cancel what isn't delivered"),
+                "cancel",
+                choices=("cancel",),
             ),
         ),
         run=runners.project,
@@ -377,30 +410,30 @@ BUSINESSES = (
     Entry(
         "myitems",
         Role.BUSINESS,
-        "your posted work and where each item is",
+        N_("your posted work and where each item is"),
         run=runners.reads(lambda uow, a, t: views.my_items(uow, a)),
         web_page="items",
     ),
     Entry(
         "statement",
         Role.BUSINESS,
-        "what you've paid and what came back, item by item",
+        N_("what you've paid and what came back, item by item"),
         run=runners.reads(lambda uow, a, t: views.statement(uow, a)),
     ),
     Entry(
         "cancel",
         Role.BUSINESS,
-        "cancel work before a parent accepts it",
+        N_("cancel work before a parent accepts it"),
         "<item#>",
-        (Option("item", "the work item's number", "12"),),
+        (Option("item", N_("the work item's number"), "12"),),
         run=runners.cancel,
     ),
     Entry(
         "showname",
         Role.BUSINESS,
-        "whether parents' work records and credentials may name your business",
+        N_("whether parents' work records and credentials may name your business"),
         "on|off",
-        (Option("choice", "on or off", "on", required=True, choices=("on", "off")),),
+        (Option("choice", N_("on or off"), "on", required=True, choices=("on", "off")),),
         run=runners.showname,
     ),
 )
@@ -410,7 +443,7 @@ MODERATORS = (
     Entry(
         "funded",
         Role.MODERATOR,
-        "a business's payment arrived",
+        N_("a business's payment arrived"),
         "<item#> [reference]",
         (ITEM, REFERENCE),
         places=IN_THE_COMMUNITY,
@@ -424,7 +457,7 @@ MODERATORS = (
     Entry(
         "owed",
         Role.MODERATOR,
-        "payouts owed to parents and refunds owed to businesses",
+        N_("payouts owed to parents and refunds owed to businesses"),
         places=IN_THE_COMMUNITY,
         private_answer=False,
         run=runners.reads(lambda uow, a, t: money_owed(uow, a)),
@@ -433,9 +466,9 @@ MODERATORS = (
     Entry(
         "paid",
         Role.MODERATOR,
-        "you paid a parent by hand",
+        N_("you paid a parent by hand"),
         "<payout#> [reference]",
-        (Option("payout", "the payout's number", "3", required=True), REFERENCE),
+        (Option("payout", N_("the payout's number"), "3", required=True), REFERENCE),
         places=IN_THE_COMMUNITY,
         private_answer=False,
         run=runners.by_hand(
@@ -447,7 +480,7 @@ MODERATORS = (
     Entry(
         "refunded",
         Role.MODERATOR,
-        "you refunded a business by hand",
+        N_("you refunded a business by hand"),
         "<item#> [reference]",
         (ITEM, REFERENCE),
         places=IN_THE_COMMUNITY,
@@ -461,9 +494,9 @@ MODERATORS = (
     Entry(
         "verify",
         Role.MODERATOR,
-        "verify a business",
+        N_("verify a business"),
         "<business#>",
-        (Option("business", "the business's number", "4", required=True),),
+        (Option("business", N_("the business's number"), "4", required=True),),
         places=IN_THE_COMMUNITY,
         private_answer=False,
         run=runners.sends(
@@ -475,7 +508,7 @@ MODERATORS = (
     Entry(
         "disputes",
         Role.MODERATOR,
-        "open disputes, with what was delivered",
+        N_("open disputes, with what was delivered"),
         places=IN_THE_COMMUNITY,
         private_answer=False,
         run=runners.reads(lambda uow, a, t: views.disputes(uow, a)),
@@ -484,18 +517,18 @@ MODERATORS = (
     Entry(
         "resolve",
         Role.MODERATOR,
-        "decide a dispute",
+        N_("decide a dispute"),
         "<item#> pay | refund | split £10",
         (
             ITEM,
             Option(
                 "decision",
-                "who it is decided for",
+                N_("who it is decided for"),
                 "pay",
                 required=True,
                 choices=("pay", "refund", "split"),
             ),
-            Option("amount", "for a split: the parent's part, like £10", "£10"),
+            Option("amount", N_("for a split: the parent's part, like £10"), "£10"),
         ),
         places=IN_THE_COMMUNITY,
         private_answer=False,
@@ -511,12 +544,12 @@ MODERATORS = (
     Entry(
         "ban",
         Role.MODERATOR,
-        "suspend a member",
+        N_("suspend a member"),
         "@username [7d] [reason]",
         (
-            Option("member", "who", "@username", required=True),
-            Option("duration", "like 7d (empty: until lifted)", "7d"),
-            Option("reason", "told to them", "<reason>"),
+            Option("member", N_("who"), "@username", required=True),
+            Option("duration", N_("like 7d (empty: until lifted)"), "7d"),
+            Option("reason", N_("told to them"), "<reason>"),
         ),
         places=IN_THE_COMMUNITY,
         private_answer=False,
@@ -525,9 +558,9 @@ MODERATORS = (
     Entry(
         "unban",
         Role.MODERATOR,
-        "lift a suspension",
+        N_("lift a suspension"),
         "@username",
-        (Option("member", "who", "@username", required=True),),
+        (Option("member", N_("who"), "@username", required=True),),
         places=IN_THE_COMMUNITY,
         private_answer=False,
         web_page="moderate",
@@ -535,7 +568,7 @@ MODERATORS = (
     Entry(
         "stats",
         Role.MODERATOR,
-        "how the community is doing",
+        N_("how the community is doing"),
         places=IN_THE_COMMUNITY,
         private_answer=False,
         run=runners.reads(lambda uow, a, t: views.stats(uow, a)),
@@ -544,7 +577,7 @@ MODERATORS = (
     Entry(
         "audit",
         Role.MODERATOR,
-        "the latest moderator actions, reports and money movements",
+        N_("the latest moderator actions, reports and money movements"),
         places=IN_THE_COMMUNITY,
         private_answer=False,
         run=runners.reads(lambda uow, a, t: audit_view(uow, a)),
@@ -553,16 +586,18 @@ MODERATORS = (
     Entry(
         "settings",
         Role.MODERATOR,
-        "the community's fee, currency, timezone and moderation",
+        N_("the community's fee, currency, timezone and moderation"),
         "[name value]",
         (
             Option(
                 "name",
-                "fee, currency, timezone, moderation, banned_words, offer_minutes, "
-                "urgent_offer_minutes; empty: all",
+                N_(
+                    "fee, currency, timezone, moderation, banned_words, offer_minutes, "
+                    "urgent_offer_minutes; empty: all"
+                ),
                 "fee",
             ),
-            Option("value", "the new value, e.g. 12.5% for the fee", "12.5%"),
+            Option("value", N_("the new value, e.g. 12.5% for the fee"), "12.5%"),
         ),
         places=frozenset({Place.GROUP}),
         private_answer=False,
@@ -570,7 +605,7 @@ MODERATORS = (
     Entry(
         "setup",
         Role.MODERATOR,
-        "in a new group or server, make it a community (administrators)",
+        N_("in a new group or server, make it a community (administrators)"),
         places=frozenset({Place.GROUP}),
         private_answer=False,
     ),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core.actors import Actor
 from core.errors import NotAllowed, NotFound
+from core.language import formatting
 from core.models import Business, CommunityBusiness, Member, Offer, SkillRow, WorkItem
 from core.notices import Action, Notice
 from core.parsing import parse_timezone
@@ -39,7 +40,7 @@ def zone(member: Member) -> ZoneInfo:
 
 
 def local_time_text(moment: datetime, member: Member) -> str:
-    return f"{moment.astimezone(zone(member)):%a %d %b %H:%M}"
+    return formatting.local_moment(moment.astimezone(zone(member)))
 
 
 async def catalogue(uow: UnitOfWork) -> SkillCatalogue:

@@ -1,0 +1,49 @@
+"""Dates, times, durations and money as the reader's language writes them (Babel, CLDR).
+
+English keeps the short forms the product has always used ("Mon 07 Dec 15:00", "£25.00",
+"1h30m"), which people type back to the bot; other languages get CLDR's own forms.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from babel.dates import format_datetime, format_timedelta
+from babel.numbers import format_currency
+
+from core.language import ENGLISH, current
+
+
+def local_moment(moment: datetime) -> str:
+    """A moment already in the reader's timezone: weekday, day, month and time."""
+    if current() == ENGLISH:
+        return f"{moment:%a %d %b %H:%M}"
+    return format_datetime(moment, "EEE d MMM HH:mm", locale=current(), tzinfo=moment.tzinfo)
+
+
+def duration(span: timedelta) -> str:
+    """A length of time: "1h30m" in English, as typed; "1 h 30 min" in Spanish."""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if current() == ENGLISH:
+        out = (
+            (f"{days}d" if days else "")
+            + (f"{hours}h" if hours else "")
+            + (f"{mins}m" if mins else "")
+        )
+        return out or "0m"
+    parts = [
+        format_timedelta(timedelta(**{unit: amount}), format="short", locale=current())
+        for unit, amount in (("days", days), ("hours", hours), ("minutes", mins))
+        if amount
+    ]
+    return " ".join(parts) or format_timedelta(timedelta(0), format="short", locale=current())
+
+
+def money(minor: int, currency: str, english: str) -> str:
+    """An amount as the reader's language writes it; `english` is the product's own form."""
+    if current() == ENGLISH:
+        return english
+    return format_currency(Decimal(minor) / 100, currency, locale=current())
