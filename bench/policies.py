@@ -45,7 +45,7 @@ class OrderedRouter(LearningRouter):
     ) -> list[Candidate]:
         rows = await self._sample(uow, need, now)
         found = [row.id for row in rows if fits_now(row, need.skills, now)]
-        return [Candidate(m, "simulated") for m in self.order(found, need.skills)[:limit]]
+        return [Candidate(m, lambda: "simulated") for m in self.order(found, need.skills)[:limit]]
 
 
 def router_for(policy: str, world: World, rng: random.Random) -> Router:

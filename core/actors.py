@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from core.errors import NotAllowed
+from core.language import _
 
 
 class Role(StrEnum):
@@ -36,13 +37,15 @@ class Actor(BaseModel):
 
     def require_moderator(self) -> None:
         if not self.is_moderator:
-            raise NotAllowed("Only the community's moderators can do that.")
+            raise NotAllowed(_("Only the community's moderators can do that."))
 
     def require_moderator_of(self, community_id: int) -> None:
         """A moderator of this very community: another community's moderators may not act."""
         self.require_moderator()
         if Role.SYSTEM not in self.roles and self.community_id != community_id:
-            raise NotAllowed("Only that community's moderators can do that; act from its own chat.")
+            raise NotAllowed(
+                _("Only that community's moderators can do that; act from its own chat.")
+            )
 
     def moderated_community(self) -> int | None:
         """The community whose moderator this is (None for the system, which sees all)."""

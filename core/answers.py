@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from core.errors import DomainError, explain_invalid
+from core.language import N_, _
 from core.notices import Action
 
 log = logging.getLogger("parentbrain.answers")
 
-SORRY = (
+SORRY = N_(
     "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute."
 )
 
@@ -41,7 +42,9 @@ class Answer:
 
 
 def sorry(error_id: str) -> str:
-    return f"{SORRY} (Error {error_id}, if you tell the moderators.)"
+    return _(
+        "{sorry} (Error {error_id}, if you tell the moderators.)", sorry=_(SORRY), error_id=error_id
+    )
 
 
 def as_answer(reply: object, *, nothing: str = "") -> Answer:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from core.actors import Actor
 from core.commands import Command
+from core.language import N_, _
 from core.models import AuditEntry, LedgerEntry, LedgerTransaction, Member, WorkItem
 from core.money import Money
 from core.uow import UnitOfWork
@@ -38,29 +39,29 @@ def audit_entry(
 
 # What each audited action reads as, for people; the CSV keeps the names.
 ACTION_WORDS = {
-    "VerifyBusiness": "verified a business",
-    "RejectBusiness": "rejected a business",
-    "AddSkill": "added a skill",
-    "ApprovePost": "approved a post",
-    "RejectPost": "rejected a post",
-    "BanMember": "suspended a member",
-    "UnbanMember": "lifted a suspension",
-    "ConfirmFunding": "confirmed a payment arrived",
-    "ConfirmPayout": "recorded a payout as paid",
-    "ResolveDispute": "decided a dispute",
-    "SetUpCommunity": "set up the community",
-    "SetCommunityChat": "named a chat",
-    "ChangeCommunitySetting": "looked at or changed the settings",
+    "VerifyBusiness": N_("verified a business"),
+    "RejectBusiness": N_("rejected a business"),
+    "AddSkill": N_("added a skill"),
+    "ApprovePost": N_("approved a post"),
+    "RejectPost": N_("rejected a post"),
+    "BanMember": N_("suspended a member"),
+    "UnbanMember": N_("lifted a suspension"),
+    "ConfirmFunding": N_("confirmed a payment arrived"),
+    "ConfirmPayout": N_("recorded a payout as paid"),
+    "ResolveDispute": N_("decided a dispute"),
+    "SetUpCommunity": N_("set up the community"),
+    "SetCommunityChat": N_("named a chat"),
+    "ChangeCommunitySetting": N_("looked at or changed the settings"),
     "Report": "reported",
-    "PostProject": "posted a project",
-    "CancelProject": "cancelled a project",
-    "ReofferProject": "offered a project's remaining milestones again",
+    "PostProject": N_("posted a project"),
+    "CancelProject": N_("cancelled a project"),
+    "ReofferProject": N_("offered a project's remaining milestones again"),
     # The ledger's own movements
-    "fund": "recorded money paid in for",
-    "settle": "split a payment between the parent and the fee for",
-    "split": "split a disputed payment for",
-    "payout": "recorded a payout for",
-    "refund": "recorded a refund for",
+    "fund": N_("recorded money paid in for"),
+    "settle": N_("split a payment between the parent and the fee for"),
+    "split": N_("split a disputed payment for"),
+    "payout": N_("recorded a payout for"),
+    "refund": N_("recorded a refund for"),
 }
 
 
@@ -91,7 +92,7 @@ class AuditLine:
     detail: str
 
     def text(self) -> str:
-        said = ACTION_WORDS.get(self.action, self.action)
+        said = _(ACTION_WORDS.get(self.action, self.action))
         return f"{self.at:%d %b %H:%M} · {self.who} {said} · {plain_detail(self.detail)}"
 
 
@@ -129,7 +130,11 @@ async def audit_lines(
     lines = [
         AuditLine(
             row.at,
-            f"{names.get(row.actor_member_id, 'someone')} (member {row.actor_member_id})"
+            _(
+                "{names} (member {actor_member_id})",
+                names=names.get(row.actor_member_id, "someone"),
+                actor_member_id=row.actor_member_id,
+            )
             if row.actor_member_id
             else "system",
             row.action,
@@ -138,11 +143,11 @@ async def audit_lines(
         for row in rows
     ]
     for txn, moved, currency in (await s.execute(money)).all():
-        where = f"item #{txn.work_id} " if txn.work_id else ""
+        where = _("item #{work_id} ", work_id=txn.work_id) if txn.work_id else ""
         lines.append(
             AuditLine(
                 txn.created_at,
-                "the ledger",
+                _("the ledger"),
                 txn.kind,
                 f"{where}{Money(int(moved), currency)} {txn.memo}".strip(),
             )
@@ -164,9 +169,9 @@ async def audit_view(uow: UnitOfWork, actor: Actor, limit: int = 20) -> str:
     """/audit: the latest moderator actions, reports and money movements."""
     lines = await audit_lines(uow, limit, actor.moderated_community())
     if not lines:
-        return "Nothing has been recorded yet."
+        return _("Nothing has been recorded yet.")
     return (
-        f"The latest {len(lines)}, newest first:\n"
+        _("The latest {count}, newest first:\n", count=len(lines))
         + "\n".join(line.text() for line in lines)
-        + "\nThe whole log as CSV: run `parentbrain audit --csv` on the server."
+        + _("\nThe whole log as CSV: run `parentbrain audit --csv` on the server.")
     )

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 from core.actors import Actor
 from core.errors import NotFound
 from core.files import FILES_PER_DELIVERY, FileRef
+from core.language import _
 from core.parsing import LARGEST_ID, without_control_characters
 
 
@@ -35,7 +36,13 @@ class Command(BaseModel):
         database error."""
         for name, value in self:
             if name.endswith("_id") and isinstance(value, int) and not 0 < value <= LARGEST_ID:
-                raise NotFound(f"There is no {name[:-3].replace('_', ' ')} #{value}.")
+                raise NotFound(
+                    _(
+                        "There is no {replace} #{value}.",
+                        replace=name[:-3].replace("_", " "),
+                        value=value,
+                    )
+                )
         return self
 
 
@@ -248,7 +255,7 @@ class SubmitDelivery(Command):
     @model_validator(mode="after")
     def _something_delivered(self) -> SubmitDelivery:
         if not self.body.strip() and not self.files:
-            raise ValueError("send your work, a link or a file")
+            raise ValueError(_("send your work, a link or a file"))
         return self
 
 
@@ -327,7 +334,7 @@ class CheckPostField(Command):
     @classmethod
     def _a_field_of_a_post(cls, name: str) -> str:
         if name not in set(PostWork.model_fields) - {"actor", "urgent"}:
-            raise ValueError("it isn't a field of a post")
+            raise ValueError(_("it isn't a field of a post"))
         return name
 
 

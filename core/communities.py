@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from core.community_settings import settings_for
 from core.config import Settings
 from core.errors import NotAllowed, NotFound
+from core.language import _
 from core.models import Community, CommunityBusiness, Member, Membership
 from core.uow import UnitOfWork
 
@@ -66,7 +67,7 @@ async def sole_community(uow: UnitOfWork, platform: str) -> CommunityRef | None:
 async def community_row(uow: UnitOfWork, community_id: int) -> Community:
     row = await uow.session.get(Community, community_id)
     if row is None:
-        raise NotFound(f"There is no community #{community_id}.")
+        raise NotFound(_("There is no community #{community_id}.", community_id=community_id))
     return row
 
 
@@ -134,13 +135,18 @@ async def ensure_taking_part(uow: UnitOfWork, community_id: int, member_id: int)
     if found is None or not found.active:
         title = (await community_row(uow, community_id)).title
         raise NotAllowed(
-            f"Only members of {title} take part there; join its group or server first."
+            _(
+                "Only members of {title} take part there; join its group or server first.",
+                title=title,
+            )
         )
     if banned(found, uow.now()):
         assert found.banned_until is not None
         raise NotAllowed(
-            f"Your account is suspended in this community until {found.banned_until:%d %b %Y}; "
-            "ask a moderator if you think this is a mistake."
+            _(
+                "Your account is suspended in this community until {banned_until:%d %b %Y}; ask a moderator if you think this is a mistake.",
+                banned_until=found.banned_until,
+            )
         )
     return found
 
@@ -148,7 +154,7 @@ async def ensure_taking_part(uow: UnitOfWork, community_id: int, member_id: int)
 async def standing(uow: UnitOfWork, community_id: int, business_id: int) -> CommunityBusiness:
     found = await uow.session.get(CommunityBusiness, (community_id, business_id))
     if found is None:
-        raise NotFound("That business hasn't registered in this community.")
+        raise NotFound(_("That business hasn't registered in this community."))
     return found
 
 
@@ -177,7 +183,7 @@ async def adopt_configured_community(uow: UnitOfWork, settings: Settings) -> int
             .limit(1)
         )
     if row is None:
-        row = Community(title="Our community", settings={}, created_at=uow.now())
+        row = Community(title=_("Our community"), settings={}, created_at=uow.now())
         uow.session.add(row)
     chosen = {
         "telegram_chat_id": group,

@@ -35,7 +35,7 @@ class CommunitySettings(BaseModel):
     @classmethod
     def _sensible_milestones(cls, value: list[int] | None) -> list[int] | None:
         if value is not None and any(not 1 <= n <= 1000 for n in value):
-            raise ValueError("each milestone is a number of jobs from 1 to 1000")
+            raise ValueError(_("each milestone is a number of jobs from 1 to 1000"))
         return sorted(set(value)) if value is not None else None
 
     @field_validator("timezone")
@@ -145,8 +145,9 @@ def _fee_bps(text: str) -> int:
 
 
 def describe_settings(settings: Settings) -> list[str]:
-    """The community's settings as a moderator reads them."""
+    """The community's settings as a moderator reads them: each name as /settings takes it."""
     words = ", ".join(settings.banned_words) or _("none")
+    milestones = ", ".join(map(str, settings.credential_milestones)) or _("none")
     return [
         f"fee: {settings.platform_fee_bps / 100:g}%",
         f"currency: {settings.currency}",
@@ -156,6 +157,6 @@ def describe_settings(settings: Settings) -> list[str]:
         f"offer_minutes: {settings.offer_timeout_minutes}",
         f"urgent_offer_minutes: {settings.urgent_offer_timeout_minutes}",
         f"skill_checks: {_('on') if settings.skill_checks else _('off')}",
-        f"milestones: {', '.join(map(str, settings.credential_milestones)) or _('none')}",
+        f"milestones: {milestones}",
         f"language: {settings.default_language} ({LANGUAGES[settings.default_language]})",
     ]

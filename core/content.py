@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.language import _
+
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 PHONE = re.compile(r"(?<![\w£$€.,:/-])\+?\d(?: ?\d){9,13}(?![\w:.,/-])")
 CONTACT_WORDS = re.compile(
@@ -33,9 +35,11 @@ class Concerns:
     def describe(self) -> str:
         parts = []
         if self.contact:
-            parts.append(f"contact details ({', '.join(self.contact)})")
+            parts.append(_("contact details ({listing})", listing=", ".join(self.contact)))
         if self.payment:
-            parts.append(f"payment outside the platform ({', '.join(self.payment)})")
+            parts.append(
+                _("payment outside the platform ({listing})", listing=", ".join(self.payment))
+            )
         return " and ".join(parts)
 
 

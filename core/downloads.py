@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.actors import Actor
 from core.errors import NotAllowed, NotFound
 from core.files import size_in_words
+from core.language import _
 from core.models import Business, DeliveredFile, Delivery, WorkItem
 from core.uow import UnitOfWork
 
@@ -48,15 +49,20 @@ async def downloadable(uow: UnitOfWork, actor: Actor, file_id: int) -> Kept:
         )
     ).first()
     if found is None:
-        raise NotFound("There is no such file.")
+        raise NotFound(_("There is no such file."))
     file, community_id, owner = found
     if owner != actor.member_id:
         if not actor.is_moderator:
-            raise NotAllowed("Only the business the work was for, and the moderators, can open it.")
+            raise NotAllowed(
+                _("Only the business the work was for, and the moderators, can open it.")
+            )
         actor.require_moderator_of(community_id)
     if file.stored_key is None:
         raise NotFound(
-            f"{file.name} stayed on {file.platform.title()}, where it was sent to you; it "
-            "can't be downloaded here."
+            _(
+                "{name} stayed on {platform}, where it was sent to you; it can't be downloaded here.",
+                name=file.name,
+                platform=file.platform.title(),
+            )
         )
     return Kept(file.name, file.stored_key)

@@ -1,5 +1,7 @@
 """Errors a person may see: each carries one sentence that says what to do next."""
 
+from core.language import _
+
 
 class DomainError(Exception):
     """A request that cannot be carried out, explained in words a member can act on."""
@@ -31,5 +33,9 @@ def explain_invalid(error: Exception) -> str:
         first = details[0]
         where = first.get("loc") or ("that",)
         field = str(list(where)[-1]).replace("_", " ")  # type: ignore[call-overload]
-        return f"The {field} doesn't look right: {first.get('msg', 'please check it')}."
-    return "That doesn't look right; type /help to see what to type."
+        return _(
+            "The {field} doesn't look right: {first}.",
+            field=field,
+            first=first.get("msg", "please check it"),
+        )
+    return _("That doesn't look right; type /help to see what to type.")

@@ -12,6 +12,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.language import _
+
 MB = 1024 * 1024
 # Telegram lets a bot download files up to 20 MB (getFile) and upload up to 50 MB.
 TELEGRAM_DOWNLOAD_LIMIT = 20 * MB
@@ -50,21 +52,28 @@ def upload_limit(platform: str) -> int:
 def why_it_cannot_reach(file: FileRef, platform: str) -> str | None:
     """One sentence when this file can't be passed on to someone on `platform`; else None."""
     if file.name.lower().endswith(RUNNABLE):
-        return f"{file.name} is a program, which can't be delivered; send a document or a link."
+        return _(
+            "{name} is a program, which can't be delivered; send a document or a link.",
+            name=file.name,
+        )
     if file.platform == "telegram" and platform == "telegram":
         return None  # passed on by its file_id, whatever its size
     if not file.stored:
         if file.platform == "telegram" and file.size_bytes > TELEGRAM_DOWNLOAD_LIMIT:
-            return (
-                f"{file.name} is over Telegram's 20 MB limit for bots, so I can't pass it to "
-                "the business; share it as a link instead."
+            return _(
+                "{name} is over Telegram's 20 MB limit for bots, so I can't pass it to the business; share it as a link instead.",
+                name=file.name,
             )
-        return f"I couldn't fetch {file.name}; please send it again, or share it as a link."
+        return _(
+            "I couldn't fetch {name}; please send it again, or share it as a link.", name=file.name
+        )
     if file.size_bytes > upload_limit(platform):
         limit = upload_limit(platform) // MB
-        return (
-            f"{file.name} is over the {limit} MB a bot may send on {platform.title()}, where "
-            "the business reads; share it as a link instead."
+        return _(
+            "{name} is over the {limit} MB a bot may send on {platform}, where the business reads; share it as a link instead.",
+            name=file.name,
+            limit=limit,
+            platform=platform.title(),
         )
     return None
 
@@ -83,7 +92,7 @@ class NoFileStore:
     """Keeps nothing: every file stays on its own platform only."""
 
     async def put(self, key: str, content: bytes) -> None:
-        raise OSError("no file store is configured")
+        raise OSError(_("no file store is configured"))
 
     async def get(self, key: str) -> bytes | None:
         return None

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from core.commands import PostProject, PostWork, SetPayoutDetails, SetSkills, UpdateProfile
+from core.language import N_, _
 from core.notices import Action
 
 MODAL_BOXES = 5  # Discord's most text inputs in one modal
@@ -21,21 +22,50 @@ MODAL_BOXES = 5  # Discord's most text inputs in one modal
 
 @dataclass(frozen=True)
 class FormField:
+    """A field's words are kept in English, as written here, and read in the language of
+    whoever is shown the form (`label`, `question`, `example`, `skip`, `choices`)."""
+
     name: str
-    label: str  # beside the box on the web, above it in a Discord modal (≤ 45 characters)
-    question: str  # asked in a chat, one at a time
-    example: str
+    english_label: str  # beside the box on the web, above it in a Discord modal (≤ 45)
+    english_question: str  # asked in a chat, one at a time
+    english_example: str
     long: bool = False  # a paragraph
-    choices: tuple[Action, ...] = ()  # answered with a button (a chat), a list (the web)
+    english_choices: tuple[Action, ...] = ()  # answered with a button (a chat), a list (web)
     max_length: int = 0  # filled from the command's own limit
-    skip: str = ""  # the button that leaves it as it is, where it may be left
+    english_skip: str = ""  # the button that leaves it as it is, where it may be left
+
+    @property
+    def label(self) -> str:
+        return _(self.english_label)
+
+    @property
+    def question(self) -> str:
+        return _(self.english_question)
+
+    @property
+    def example(self) -> str:
+        return _(self.english_example) if self.english_example else ""
+
+    @property
+    def skip(self) -> str:
+        return _(self.english_skip) if self.english_skip else ""
+
+    @property
+    def choices(self) -> tuple[Action, ...]:
+        return tuple(
+            choice.model_copy(update={"label": _(choice.label)}) for choice in self.english_choices
+        )
 
 
 @dataclass(frozen=True)
 class Form:
     kind: str
-    title: str
+    english_title: str
     fields: tuple[FormField, ...]
+
+    @property
+    def title(self) -> str:
+        return _(self.english_title)
 
     def field(self, name: str) -> FormField:
         return next(f for f in self.fields if f.name == name)
@@ -47,7 +77,7 @@ class Form:
     @property
     def typed(self) -> tuple[FormField, ...]:
         """The fields answered in words, not by choosing."""
-        return tuple(f for f in self.fields if not f.choices)
+        return tuple(f for f in self.fields if not f.english_choices)
 
     def in_a_modal(self) -> tuple[FormField, ...]:
         """What a Discord modal holds; the rest are the command's options."""
@@ -74,55 +104,57 @@ def _limits(model: type[BaseModel], *fields: FormField) -> tuple[FormField, ...]
 
 POST = Form(
     "post",
-    "Post a piece of work",
+    N_("Post a piece of work"),
     _limits(
         PostWork,
         FormField(
             "title",
             "Title",
-            "Let's post some work. What's a short title? (e.g. Proofread our spring menu)\n"
-            "Type /stop to give up.",
-            "Proofread our spring menu",
+            N_(
+                "Let's post some work. What's a short title? (e.g. Proofread our spring menu)\n"
+                "Type /stop to give up."
+            ),
+            N_("Proofread our spring menu"),
         ),
         FormField(
             "description",
-            "What needs doing, and what good looks like",
-            "Describe the work in a few sentences: what, and what good looks like.",
-            "Two pages; spelling and consistent prices",
+            N_("What needs doing, and what good looks like"),
+            N_("Describe the work in a few sentences: what, and what good looks like."),
+            N_("Two pages; spelling and consistent prices"),
             long=True,
         ),
         FormField(
             "skills",
-            "Skills (e.g. proofreading:expert)",
-            "Which skills does it need? (e.g. proofreading, or proofreading:expert)",
-            "proofreading, or proofreading:expert",
+            N_("Skills (e.g. proofreading:expert)"),
+            N_("Which skills does it need? (e.g. proofreading, or proofreading:expert)"),
+            N_("proofreading, or proofreading:expert"),
         ),
         FormField(
             "budget",
             "Budget (e.g. £25)",
-            "What's the budget? (e.g. £25) The parent receives it less the platform fee.",
-            "£25 (the parent receives it less the fee)",
+            N_("What's the budget? (e.g. £25) The parent receives it less the platform fee."),
+            N_("£25 (the parent receives it less the fee)"),
         ),
         FormField(
             "estimate",
-            "Roughly how long (e.g. 45m or 2h)",
-            "Roughly how long will it take? (e.g. 45m or 2h)",
+            N_("Roughly how long (e.g. 45m or 2h)"),
+            N_("Roughly how long will it take? (e.g. 45m or 2h)"),
             "45m or 2h",
         ),
         FormField(
             "deadline",
             "Due (e.g. tomorrow 17:00, friday 3pm)",
-            "When is it due? (e.g. tomorrow 17:00, 48h or friday)",
-            "tomorrow 17:00, 48h or friday",
+            N_("When is it due? (e.g. tomorrow 17:00, 48h or friday)"),
+            N_("tomorrow 17:00, 48h or friday"),
         ),
         FormField(
             "urgency",
-            "Urgent: offer it to several parents at once",
-            "Is it urgent? Urgent work is offered to several parents at once.",
+            N_("Urgent: offer it to several parents at once"),
+            N_("Is it urgent? Urgent work is offered to several parents at once."),
             "normal",
-            choices=(
-                Action(label="Normal", token="post:normal"),
-                Action(label="Urgent", token="post:urgent"),
+            english_choices=(
+                Action(label=N_("Normal"), token="post:normal"),
+                Action(label=N_("Urgent"), token="post:urgent"),
             ),
         ),
     ),
@@ -131,57 +163,61 @@ POST = Form(
 # A project: what a post asks, less the budget and the date, which each milestone has.
 PROJECT = Form(
     "project",
-    "Post a project in milestones",
+    N_("Post a project in milestones"),
     _limits(
         PostProject,
         FormField(
             "title",
-            "Project title",
-            "Let's post a project: larger work in milestones, each paid on its own. What's a "
-            "short title? (e.g. Rewrite our website's copy)\nType /stop to give up.",
-            "Rewrite our website's copy",
+            N_("Project title"),
+            N_(
+                "Let's post a project: larger work in milestones, each paid on its own. What's a "
+                "short title? (e.g. Rewrite our website's copy)\nType /stop to give up."
+            ),
+            N_("Rewrite our website's copy"),
         ),
         FormField(
             "description",
-            "What the project is, and what good looks like",
-            "Describe the project in a few sentences: what, and what good looks like.",
-            "Five pages, friendly and short; our tone guide is attached",
+            N_("What the project is, and what good looks like"),
+            N_("Describe the project in a few sentences: what, and what good looks like."),
+            N_("Five pages, friendly and short; our tone guide is attached"),
             long=True,
         ),
         POST.field("skills"),
         FormField(
             "estimate",
-            "How long each milestone takes (e.g. 4h)",
-            "Roughly how long will each milestone take? (e.g. 4h)",
+            N_("How long each milestone takes (e.g. 4h)"),
+            N_("Roughly how long will each milestone take? (e.g. 4h)"),
             "4h",
         ),
         FormField(
             "milestones",
-            "Milestones, one per line: what | amount | due",
-            "Now the milestones, 2 to 10, one per line: what is delivered | amount | due. "
-            "Like:\nHome page copy | £120 | friday 17:00\nAbout and team pages | £150 | "
-            "in 2 weeks\nEach is paid for on its own, before work on it starts.",
-            "Home page copy | £120 | friday 17:00",
+            N_("Milestones, one per line: what | amount | due"),
+            N_(
+                "Now the milestones, 2 to 10, one per line: what is delivered | amount | due. "
+                "Like:\nHome page copy | £120 | friday 17:00\nAbout and team pages | £150 | "
+                "in 2 weeks\nEach is paid for on its own, before work on it starts."
+            ),
+            N_("Home page copy | £120 | friday 17:00"),
             long=True,
         ),
     ),
 )
 
-PAYOUT_EXAMPLE = (
+PAYOUT_EXAMPLE = N_(
     "the account holder's name, then a sort code and account number, like: "
     "Jane Smith 11-22-33 44556677, or an IBAN, like: Jane Smith GB33 BUKB 2020 1555 5555 55"
 )
 
 PAYOUT_DETAILS = Form(
     "payoutdetails",
-    "Where the moderators pay you",
+    N_("Where the moderators pay you"),
     _limits(
         SetPayoutDetails,
         FormField(
             "details",
-            "Name, sort code and account number, or IBAN",
-            f"Where should the moderators pay you? Send {PAYOUT_EXAMPLE}. Or /cancel.",
-            "Jane Smith 11-22-33 44556677",
+            N_("Name, sort code and account number, or IBAN"),
+            N_("Where should the moderators pay you? Send {example}. Or /cancel."),
+            N_("Jane Smith 11-22-33 44556677"),
         ),
     ),
 )
@@ -190,8 +226,8 @@ PAYOUT_DETAILS = Form(
 # question is the button's own (core/tokens.py).
 WORDS = Form(
     "words",
-    "A few words first",
-    (FormField("words", "Your answer", "", "", long=True, max_length=4000),),
+    N_("A few words first"),
+    (FormField("words", N_("Your answer"), "", "", long=True, max_length=4000),),
 )
 
 SKIP = "step:skip"  # the token of every field's skip button
@@ -204,23 +240,23 @@ TIMEZONE, RATE, QUIET = _limits(
     FormField(
         "timezone",
         "Timezone",
-        "Which timezone are you in? Tap {zone}, or type one like Europe/Dublin.",
+        N_("Which timezone are you in? Tap {zone}, or type one like Europe/Dublin."),
         "Europe/London",
-        skip="{zone}",
+        english_skip="{zone}",
     ),
     FormField(
         "rate_floor",
-        "Lowest hourly rate you'd accept",
-        "What's the lowest hourly rate you'd accept? Type it like £15, or tap No minimum.",
-        "£15 (empty: none)",
-        skip="No minimum",
+        N_("Lowest hourly rate you'd accept"),
+        N_("What's the lowest hourly rate you'd accept? Type it like £15, or tap No minimum."),
+        N_("£15 (empty: none)"),
+        english_skip=N_("No minimum"),
     ),
     FormField(
         "quiet_hours",
-        "Quiet hours, when no offers come",
-        "Any hours when you never want offers? Type them like 22:00-07:00, or tap None.",
-        "22:00-07:00, or none",
-        skip="None",
+        N_("Quiet hours, when no offers come"),
+        N_("Any hours when you never want offers? Type them like 22:00-07:00, or tap None."),
+        N_("22:00-07:00, or none"),
+        english_skip=N_("None"),
     ),
 )
 
@@ -228,31 +264,34 @@ TIMEZONE, RATE, QUIET = _limits(
 # the profile's questions, each answered or skipped.
 ONBOARDING = Form(
     "onboarding",
-    "Welcome to Parent Brain",
+    N_("Welcome to Parent Brain"),
     (
         FormField(
             "skills",
-            "What can you do?",
-            "Welcome to Parent Brain: paid work that fits around your family.\n"
-            "First, what can you do? Tap everything that fits, then Done.",
-            "proofreading, design",
+            N_("What can you do?"),
+            N_(
+                "Welcome to Parent Brain: paid work that fits around your family.\n"
+                "First, what can you do? Tap everything that fits, then Done."
+            ),
+            N_("proofreading, design"),
         ),
         FormField(
             "level",
-            "How experienced are you at these?",
-            "How experienced are you at these?",
+            N_("How experienced are you at these?"),
+            N_("How experienced are you at these?"),
             "expert",
-            choices=tuple(
-                Action(label=name.title(), token=f"lv:{n}")
-                for n, name in enumerate(LEVELS, start=1)
+            english_choices=(
+                Action(label=N_("Beginner"), token="lv:1"),
+                Action(label=N_("Intermediate"), token="lv:2"),
+                Action(label=N_("Expert"), token="lv:3"),
             ),
         ),
         FormField(
             "years",
-            "Years of experience",
-            "How many years of experience do you have in these? Type a number, or tap Skip.",
+            N_("Years of experience"),
+            N_("How many years of experience do you have in these? Type a number, or tap Skip."),
             "6",
-            skip="Skip",
+            english_skip=N_("Skip"),
         ),
         TIMEZONE,
         RATE,
@@ -264,14 +303,16 @@ ONBOARDING = Form(
 # be left empty, and what is typed is saved by save_profile (core/profiles.py).
 PROFILE = Form(
     "profile",
-    "Your Parent Brain profile",
+    N_("Your Parent Brain profile"),
     (
-        *_limits(SetSkills, FormField("skills", "What can you do?", "", "proofreading:expert")),
+        *_limits(
+            SetSkills, FormField("skills", N_("What can you do?"), "", N_("proofreading:expert"))
+        ),
         TIMEZONE,
         RATE,
         QUIET,
-        *_limits(UpdateProfile, FormField("bio", "A line about you", "", "", long=True)),
-        FormField("max_jobs", "Jobs at once (1 to 5)", "", "1"),
+        *_limits(UpdateProfile, FormField("bio", N_("A line about you"), "", "", long=True)),
+        FormField("max_jobs", N_("Jobs at once (1 to 5)"), "", "1"),
     ),
 )
 

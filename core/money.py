@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import DomainError
-from core.language import formatting
+from core.language import _, formatting
 
 # Currencies we show with a symbol; all have two decimal places.
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
@@ -25,7 +25,9 @@ class Money:
 
     def __post_init__(self) -> None:
         if self.currency not in KNOWN_CURRENCIES:
-            raise DomainError(f"Sorry, {self.currency} isn't a currency we handle yet.")
+            raise DomainError(
+                _("Sorry, {currency} isn't a currency we handle yet.", currency=self.currency)
+            )
 
     def __str__(self) -> str:
         sign = "-" if self.minor < 0 else ""
@@ -39,7 +41,7 @@ class Money:
 def platform_fee(budget_minor: int, fee_bps: int) -> int:
     """The platform's cut, rounded half up to a whole minor unit."""
     if budget_minor < 0 or not 0 <= fee_bps <= 10_000:
-        raise ValueError("budget must be non-negative and fee_bps within 0..10000")
+        raise ValueError(_("budget must be non-negative and fee_bps within 0..10000"))
     return (budget_minor * fee_bps + 5_000) // 10_000
 
 

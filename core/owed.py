@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.actors import Actor
+from core.language import _
 from core.models import Business, Community, Member, Payout, PayoutDetails, Refund, WorkItem
 from core.money import Money
 from core.uow import UnitOfWork
@@ -19,11 +20,10 @@ async def pay_to(uow: UnitOfWork, member_id: int) -> str:
     """Where a moderator pays this parent, or that they haven't said yet."""
     details = await uow.session.get(PayoutDetails, member_id)
     if details is None:
-        return (
-            "They haven't given their bank details yet; they've been asked to type "
-            "/payoutdetails, and you'll hear here when they do."
+        return _(
+            "They haven't given their bank details yet; they've been asked to type /payoutdetails, and you'll hear here when they do."
         )
-    return f"Pay to: {details.holder}, {details.account}."
+    return _("Pay to: {holder}, {account}.", holder=details.holder, account=details.account)
 
 
 async def money_owed(uow: UnitOfWork, actor: Actor) -> str:
@@ -54,9 +54,14 @@ async def money_owed(uow: UnitOfWork, actor: Actor) -> str:
             (
                 community_id,
                 title,
-                f"Payout #{payout.id}: {Money(payout.amount_minor, payout.currency)} to "
-                f"{member.display_name} for item #{payout.work_id}. "
-                f"{await pay_to(uow, member.id)} Confirm with /paid {payout.id}",
+                _(
+                    "Payout #{id}: {money} to {display_name} for item #{work_id}. {value} Confirm with /paid {id}",
+                    id=payout.id,
+                    money=Money(payout.amount_minor, payout.currency),
+                    display_name=member.display_name,
+                    work_id=payout.work_id,
+                    value=await pay_to(uow, member.id),
+                ),
             )
         )
     for refund, item, business, title in (await uow.session.execute(refunds)).all():
@@ -64,14 +69,18 @@ async def money_owed(uow: UnitOfWork, actor: Actor) -> str:
             (
                 item.community_id,
                 title,
-                f"Refund for item #{item.id}: {Money(refund.amount_minor, refund.currency)} "
-                f"back to {business}. Confirm with /refunded {item.id}",
+                _(
+                    "Refund for item #{id}: {money} back to {business}. Confirm with /refunded {id}",
+                    id=item.id,
+                    money=Money(refund.amount_minor, refund.currency),
+                    business=business,
+                ),
             )
         )
     if not lines:
-        return "No payouts or refunds are owed."
+        return _("No payouts or refunds are owed.")
     said, heading = [], None
-    for _, title, line in sorted(lines, key=lambda row: row[0]):
+    for _order, title, line in sorted(lines, key=lambda row: row[0]):
         if here is None and title != heading:
             heading = title
             said.append(f"{title}:")

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import DomainError, NotFound
-from core.language import formatting
+from core.language import N_, _, formatting
 from core.money import KNOWN_CURRENCIES, SYMBOLS, Money
 
 # Ids are 32-bit integer columns on PostgreSQL; a larger number can name nothing.
@@ -50,18 +50,23 @@ def parse_duration(text: str, *, limit: timedelta = timedelta(days=60)) -> timed
     parts = _DURATION_PART.findall(raw)
     leftover = _DURATION_PART.sub("", raw).replace("and", "").strip(" ,")
     if not parts or leftover:
-        raise DomainError(f'I couldn\'t read "{text.strip()}" as a length of time; try 2h or 45m.')
+        raise DomainError(
+            _('I couldn\'t read "{text}" as a length of time; try 2h or 45m.', text=text.strip())
+        )
     minutes = Decimal(0)
     for number, unit in parts:
         if unit not in _DURATION_UNITS:
-            raise DomainError(f'"{unit}" isn\'t a unit of time I know; use m, h or d.')
+            raise DomainError(_('"{unit}" isn\'t a unit of time I know; use m, h or d.', unit=unit))
         minutes += Decimal(number) * _DURATION_UNITS[unit]
     whole = int(minutes)
     if whole <= 0:
-        raise DomainError("That length of time is zero; try something like 30m or 2h.")
+        raise DomainError(_("That length of time is zero; try something like 30m or 2h."))
     if whole > limit.total_seconds() // 60:  # compared as numbers: timedelta overflows
         raise DomainError(
-            f"That's longer than {format_duration(limit)}; please pick something shorter."
+            _(
+                "That's longer than {duration}; please pick something shorter.",
+                duration=format_duration(limit),
+            )
         )
     return timedelta(minutes=whole)
 
@@ -84,16 +89,26 @@ def parse_clock_time(text: str) -> time:
         return time(0, 0)
     match = _CLOCK.fullmatch(raw)
     if not match:
-        raise DomainError(f'I couldn\'t read "{text.strip()}" as a time; try 15:00 or 3pm.')
+        raise DomainError(
+            _('I couldn\'t read "{text}" as a time; try 15:00 or 3pm.', text=text.strip())
+        )
     hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
     if half:
         if not 1 <= hour <= 12:
-            raise DomainError(f'"{text.strip()}" isn\'t a time; with am/pm the hour is 1 to 12.')
+            raise DomainError(
+                _('"{text}" isn\'t a time; with am/pm the hour is 1 to 12.', text=text.strip())
+            )
         hour = hour % 12 + (12 if half == "pm" else 0)
     elif match[2] is None:
-        raise DomainError(f'Is "{text.strip()}" am or pm? Try {hour}:00, {hour}am or {hour}pm.')
+        raise DomainError(
+            _(
+                'Is "{text}" am or pm? Try {hour}:00, {hour}am or {hour}pm.',
+                text=text.strip(),
+                hour=hour,
+            )
+        )
     if hour > 23 or minute > 59:
-        raise DomainError(f'"{text.strip()}" isn\'t a time of day; try 15:00.')
+        raise DomainError(_('"{text}" isn\'t a time of day; try 15:00.', text=text.strip()))
     return time(hour, minute)
 
 
@@ -111,7 +126,10 @@ def parse_timezone(text: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise DomainError(
-            f'I don\'t know the timezone "{text.strip()}"; try a name like Europe/London.'
+            _(
+                'I don\'t know the timezone "{text}"; try a name like Europe/London.',
+                text=text.strip(),
+            )
         ) from None
 
 
@@ -132,7 +150,7 @@ def parse_window(text: str, now: datetime, tz: ZoneInfo, default: timedelta) -> 
     if raw == "tonight":
         local_now = now.astimezone(tz)
         if local_now.time() >= TONIGHT_ENDS or local_now.time() < time(5, 0):
-            raise DomainError("It's already late; try /available 1h instead.")
+            raise DomainError(_("It's already late; try /available 1h instead."))
         return datetime.combine(local_now.date(), TONIGHT_ENDS, tzinfo=tz).astimezone(now.tzinfo)
     until_match = re.fullmatch(r"(?:until|till|til|to)\s+(.+)", raw)
     if until_match:
@@ -144,13 +162,15 @@ def parse_window(text: str, now: datetime, tz: ZoneInfo, default: timedelta) -> 
     except DomainError as err:
         if "longer than" in err.message:
             raise DomainError(
-                "That's more than a day; use /schedule for regular hours instead."
+                _("That's more than a day; use /schedule for regular hours instead.")
             ) from None
         if "zero" in err.message:
             raise
         raise DomainError(
-            f'I couldn\'t read "{text.strip()}". Try /available 2h, /available until 15:00 '
-            "or /available tonight."
+            _(
+                'I couldn\'t read "{text}". Try /available 2h, /available until 15:00 or /available tonight.',
+                text=text.strip(),
+            )
         ) from None
     return now + span
 
@@ -178,27 +198,29 @@ def parse_money(text: str, default_currency: str) -> Money:
     raw = text.strip()
     match = _MONEY.fullmatch(raw)
     if not match or (match["pre"] and match["post"]):
-        raise DomainError(f'I couldn\'t read "{raw}" as an amount; try £25 or 25.50.')
+        raise DomainError(_('I couldn\'t read "{raw}" as an amount; try £25 or 25.50.', raw=raw))
     code = default_currency
     marker = match["pre"] or match["post"]
     if marker:
         code = _SYMBOL_CURRENCY.get(marker) or marker.upper()
         if code not in KNOWN_CURRENCIES:
-            raise DomainError(f'"{marker}" isn\'t a currency I know; try £25 or 25 GBP.')
+            raise DomainError(
+                _('"{marker}" isn\'t a currency I know; try £25 or 25 GBP.', marker=marker)
+            )
     number = match["num"]
     if len(number) > MAX_AMOUNT_CHARS:
-        raise DomainError(f'"{raw}" is far more than any budget here; check the amount.')
+        raise DomainError(_('"{raw}" is far more than any budget here; check the amount.', raw=raw))
     if "," in number and not re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?", number):
-        raise DomainError(f'"{raw}" has commas in odd places; try 1200.50.')
+        raise DomainError(_('"{raw}" has commas in odd places; try 1200.50.', raw=raw))
     try:
         amount = Decimal(number.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
-        raise DomainError(f'I couldn\'t read "{raw}" as an amount.') from None
+        raise DomainError(_('I couldn\'t read "{raw}" as an amount.', raw=raw)) from None
     if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("Amounts can have at most two decimal places, like 25.50.")
+        raise DomainError(_("Amounts can have at most two decimal places, like 25.50."))
     minor = int(amount * 100)
     if minor <= 0:
-        raise DomainError("The amount must be more than zero.")
+        raise DomainError(_("The amount must be more than zero."))
     return Money(minor, code)
 
 
@@ -230,7 +252,7 @@ _DAY_GROUPS = {
     "every day": 0b1111111,
 }
 _DAY_GROUP_ALIASES = {"weekday": "weekdays", "weekend": "weekends", "all": "daily"}
-DAYS_EXAMPLE = "mon-fri, weekends, or mon, wed, fri"
+DAYS_EXAMPLE = N_("mon-fri, weekends, or mon, wed, fri")
 
 
 def _day_number(word: str) -> int | None:
@@ -245,7 +267,13 @@ def _day_number(word: str) -> int | None:
 def _day(word: str) -> int:
     found = _day_number(word)
     if found is None:
-        raise DomainError(f'"{word.strip()}" isn\'t a day; try {DAYS_EXAMPLE}.')
+        raise DomainError(
+            _(
+                '"{word}" isn\'t a day; try {DAYS_EXAMPLE}.',
+                word=word.strip(),
+                DAYS_EXAMPLE=_(DAYS_EXAMPLE),
+            )
+        )
     return found
 
 
@@ -263,7 +291,7 @@ def parse_days(text: str) -> int:
             mask |= group
             continue
         if "-" in part:
-            first, _, last = part.partition("-")
+            first, _sep, last = part.partition("-")
             day, stop = _day(first), _day(last)
             while True:
                 mask |= 1 << day
@@ -273,7 +301,9 @@ def parse_days(text: str) -> int:
             continue
         mask |= 1 << _day(part)
     if not mask:
-        raise DomainError(f"Say which days, for example {DAYS_EXAMPLE}.")
+        raise DomainError(
+            _("Say which days, for example {DAYS_EXAMPLE}.", DAYS_EXAMPLE=_(DAYS_EXAMPLE))
+        )
     return mask
 
 
@@ -320,12 +350,14 @@ def parse_weekly(text: str) -> WeeklyWindow:
     """'weekdays 20:00-22:00', 'mon-fri 9:00-11:30', 'mon, wed 9am-11:30'."""
     match = re.fullmatch(r"\s*(.+?)\s+(\S+?)\s*-\s*(\S+)\s*", text.lower())
     if not match:
-        raise DomainError('Try a form like "mon-fri 20:00-22:00" or "mon, wed 9:00-11:30".')
+        raise DomainError(_('Try a form like "mon-fri 20:00-22:00" or "mon, wed 9:00-11:30".'))
     days_text, start_text, end_text = match.groups()
     days = parse_days(days_text)
     start, end = parse_clock_time(start_text), parse_clock_time(end_text)
     if end <= start:
-        raise DomainError("The window must end after it starts on the same day; split it in two.")
+        raise DomainError(
+            _("The window must end after it starts on the same day; split it in two.")
+        )
     return WeeklyWindow(days, start, end)
 
 
@@ -357,10 +389,10 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
         return None
     match = re.fullmatch(r"(\S+)\s*-\s*(\S+)", raw)
     if not match:
-        raise DomainError('Type quiet hours like "22:00-07:00", or "none".')
+        raise DomainError(_('Type quiet hours like "22:00-07:00", or "none".'))
     start, end = parse_clock_time(match[1]), parse_clock_time(match[2])
     if start == end:
-        raise DomainError("Quiet hours must start and end at different times.")
+        raise DomainError(_("Quiet hours must start and end at different times."))
     return start, end
 
 
@@ -382,19 +414,20 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
         moment = _deadline_in_words(raw, now, tz)
     if moment is None:
         raise DomainError(
-            'I couldn\'t read that deadline; try "tomorrow 17:00", "friday 3pm", "5 March" '
-            'or "48h".'
+            _(
+                'I couldn\'t read that deadline; try "tomorrow 17:00", "friday 3pm", "5 March" or "48h".'
+            )
         )
     if moment <= now:
-        raise DomainError("That deadline has already passed; pick a time in the future.")
+        raise DomainError(_("That deadline has already passed; pick a time in the future."))
     if moment - now > timedelta(days=60):
-        raise DomainError("Deadlines can be at most 60 days away.")
+        raise DomainError(_("Deadlines can be at most 60 days away."))
     return moment
 
 
 def _strict_deadline(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     local_now = now.astimezone(tz)
-    day_part, _, time_part = raw.partition(" ")
+    day_part, _sep, time_part = raw.partition(" ")
     target: date | None = None
     if day_part in {"today", "tonight"}:
         target = local_now.date()
@@ -407,7 +440,7 @@ def _strict_deadline(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None:
         try:
             target = date.fromisoformat(day_part)
         except ValueError:
-            raise DomainError(f'"{day_part}" isn\'t a real date.') from None
+            raise DomainError(_('"{day_part}" isn\'t a real date.', day_part=day_part)) from None
     if target is None:
         try:
             return now + parse_duration(raw, limit=timedelta(days=60))
@@ -428,8 +461,14 @@ def _deadline_in_words(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None
     if two_way and two_way[1] != two_way[2] and max(int(two_way[1]), int(two_way[2])) <= 12:
         first, second = int(two_way[1]), int(two_way[2])
         raise DomainError(
-            f'"{two_way[0]}" could be {first} {_MONTHS[second - 1]} or {second} '
-            f"{_MONTHS[first - 1]}; write the month's name, like {first} {_MONTHS[second - 1]}."
+            _(
+                '"{two_way}" could be {first} {_MONTHS} or {second} {_MONTHS2}; write the month\'s name, like {first} {_MONTHS}.',
+                two_way=two_way[0],
+                first=first,
+                _MONTHS=_MONTHS[second - 1],
+                second=second,
+                _MONTHS2=_MONTHS[first - 1],
+            )
         )
     if len(raw) > 60:
         return None  # no deadline takes that many words
@@ -491,10 +530,12 @@ def parse_number(text: str, what: str, example: str) -> int:
     """
     token = text.strip().lstrip("#").split(maxsplit=1)[0] if text.strip() else ""
     if not is_whole_number(token) or len(token) > 12:
-        raise DomainError(f"Please give the {what} number, like: {example}")
+        raise DomainError(
+            _("Please give the {what} number, like: {example}", what=what, example=example)
+        )
     number = int(token)
     if not 0 < number <= LARGEST_ID:
-        raise NotFound(f"There is no {what} #{number}.")
+        raise NotFound(_("There is no {what} #{number}.", what=what, number=number))
     return number
 
 

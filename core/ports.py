@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -101,8 +102,15 @@ class PaymentGateway(Protocol):
 
 @dataclass(frozen=True)
 class Candidate:
+    """Someone to offer the item to, and why, written when asked: in the language of the
+    parent it is written for (core/language)."""
+
     member_id: int
-    why: str
+    explain: Callable[[], str]
+
+    @property
+    def why(self) -> str:
+        return self.explain()
 
 
 class Router(Protocol):

@@ -9,8 +9,9 @@ from core import commands as c
 from core.actors import Actor
 from core.catalogue.shapes import Services
 from core.forms import PROFILE
+from core.language import N_, _
 
-NOTHING_TYPED = "Nothing to change: fill in what you'd like to."
+NOTHING_TYPED = N_("Nothing to change: fill in what you'd like to.")
 
 
 # What an emptied field means, where a field can be emptied: no minimum, no quiet hours, no bio.
@@ -40,4 +41,4 @@ async def save_profile(
         said.append(str(await services.handle(c.SetSkills(actor=actor, skills=skills))))
     if given:
         said.append(str(await services.handle(c.UpdateProfile(actor=actor, **given))))
-    return " ".join(said) or NOTHING_TYPED
+    return " ".join(said) or _(NOTHING_TYPED)

@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 from core.actors import Actor
 from core.downloads import Download, downloads
 from core.handlers.delivery import latest_delivery
+from core.language import _
 from core.models import Business, CommunityBusiness, Member, Payout, Refund, WorkItem
 from core.money import Money, payment_reference
 from core.owed import pay_to
@@ -60,7 +61,13 @@ async def moderator_queues(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Mo
     posts = [
         Waiting(
             i.id,
-            f'#{i.id} "{i.title}" from {b}, {Money(i.budget_minor, i.currency)}',
+            _(
+                '#{id} "{title}" from {b}, {money}',
+                id=i.id,
+                title=i.title,
+                b=b,
+                money=Money(i.budget_minor, i.currency),
+            ),
             i.description,
         )
         for i, b in await rows(WorkStatus.DRAFT)
@@ -75,14 +82,24 @@ async def moderator_queues(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Mo
     if here is not None:
         newcomers = newcomers.where(CommunityBusiness.community_id == here)
     businesses = [
-        Waiting(b.id, f"Business #{b.id}: {b.name}", f"Contact: {b.contact}")
+        Waiting(
+            b.id,
+            _("Business #{id}: {name}", id=b.id, name=b.name),
+            _("Contact: {contact}", contact=b.contact),
+        )
         for b in (await uow.session.scalars(newcomers)).all()
     ]
     payments = [
         Waiting(
             i.id,
-            f'#{i.id} "{i.title}": {Money(i.budget_minor, i.currency)} from {b}, '
-            f"reference {payment_reference(i.id)}",
+            _(
+                '#{id} "{title}": {money} from {b}, reference {payment_reference}',
+                id=i.id,
+                title=i.title,
+                money=Money(i.budget_minor, i.currency),
+                b=b,
+                payment_reference=payment_reference(i.id),
+            ),
         )
         for i, b in await rows(WorkStatus.AWAITING_PAYMENT)
     ]
@@ -92,9 +109,14 @@ async def moderator_queues(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Mo
         disputes.append(
             Waiting(
                 item.id,
-                f'#{item.id} "{item.title}" ({Money(item.budget_minor, item.currency)}) '
-                f"for {business}",
-                delivery.body if delivery else "Nothing was delivered.",
+                _(
+                    '#{id} "{title}" ({money}) for {business}',
+                    id=item.id,
+                    title=item.title,
+                    money=Money(item.budget_minor, item.currency),
+                    business=business,
+                ),
+                delivery.body if delivery else _("Nothing was delivered."),
                 await downloads(uow, delivery.id) if delivery else [],
             )
         )
@@ -120,8 +142,13 @@ async def moderator_queues(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Mo
     payouts = [
         Waiting(
             payout.id,
-            f"Payout #{payout.id}: {Money(payout.amount_minor, payout.currency)} to {name} "
-            f"for item #{work_id}",
+            _(
+                "Payout #{id}: {money} to {name} for item #{work_id}",
+                id=payout.id,
+                money=Money(payout.amount_minor, payout.currency),
+                name=name,
+                work_id=work_id,
+            ),
             await pay_to(uow, payout.member_id),
         )
         for payout, name, work_id in (await uow.session.execute(owed)).all()
@@ -129,8 +156,13 @@ async def moderator_queues(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Mo
     refunds = [
         Waiting(
             refund.work_id,
-            f'Item #{refund.work_id} "{title}": {Money(refund.amount_minor, refund.currency)} '
-            f"back to {business}",
+            _(
+                'Item #{work_id} "{title}": {money} back to {business}',
+                work_id=refund.work_id,
+                title=title,
+                money=Money(refund.amount_minor, refund.currency),
+                business=business,
+            ),
         )
         for refund, title, business in (await uow.session.execute(refunds_owed)).all()
     ]

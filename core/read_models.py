@@ -16,6 +16,7 @@ from core.downloads import Download, downloads
 from core.handlers.availability import as_window, live_availability, weekly_windows
 from core.handlers.common import ACTIVE_JOB, local_time_text, member_of, zone
 from core.handlers.delivery import latest_delivery
+from core.language import _
 from core.models import (
     Business,
     Dialog,
@@ -233,7 +234,7 @@ async def business_items(uow: UnitOfWork, actor: Actor, limit: int = 50) -> Busi
                 id=item.id,
                 title=item.title,
                 budget=Money(item.budget_minor, item.currency),
-                status=STATUS_WORDS[WorkStatus(item.status)],
+                status=_(STATUS_WORDS[WorkStatus(item.status)]),
                 code=item.status,
                 pay=item.checkout_url if item.status == WorkStatus.AWAITING_PAYMENT else None,
                 delivered=delivered,

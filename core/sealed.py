@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from core.config import Settings
 from core.errors import DomainError
+from core.language import _
 
 log = logging.getLogger("parentbrain.sealed")
 
@@ -59,6 +60,7 @@ def unseal(settings: Settings, purpose: str, sealed: str) -> str:
         return _fernet(settings, purpose).decrypt(sealed.encode()).decode()
     except InvalidToken:
         raise DomainError(
-            "A secret kept in the store can't be opened with this passphrase; check "
-            "PARENTBRAIN_ISSUER_KEY_PASSPHRASE (or the passphrase file)."
+            _(
+                "A secret kept in the store can't be opened with this passphrase; check PARENTBRAIN_ISSUER_KEY_PASSPHRASE (or the passphrase file)."
+            )
         ) from None

@@ -17,6 +17,7 @@ from core.credentials.awards import award_skill_check
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.files import FileStore
 from core.handlers.common import catalogue, local_time_text, member_of
+from core.language import N_, _
 from core.models import LearningCourse, MemberSkill, QuizAttempt
 from core.notices import Action
 from core.skills import LEVEL_NAMES, SkillCatalogue
@@ -34,7 +35,13 @@ class Question(BaseModel):
     @model_validator(mode="after")
     def _answer_is_an_option(self) -> Question:
         if self.answer > len(self.options):
-            raise ValueError(f"answer {self.answer} but only {len(self.options)} options")
+            raise ValueError(
+                _(
+                    "answer {answer} but only {count} options",
+                    answer=self.answer,
+                    count=len(self.options),
+                )
+            )
         return self
 
 
@@ -46,7 +53,13 @@ class SkillCheck(BaseModel):
     @model_validator(mode="after")
     def _pass_mark_is_reachable(self) -> SkillCheck:
         if self.pass_mark > len(self.questions):
-            raise ValueError(f"pass_mark {self.pass_mark} but {len(self.questions)} questions")
+            raise ValueError(
+                _(
+                    "pass_mark {pass_mark} but {count} questions",
+                    pass_mark=self.pass_mark,
+                    count=len(self.questions),
+                )
+            )
         return self
 
 
@@ -60,7 +73,9 @@ def load_checks(path: str | Path | None = None) -> dict[str, SkillCheck]:
     try:
         raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
         if not isinstance(raw, dict):
-            raise SkillChecksFileError(f"{source}: expected skills at the top level")
+            raise SkillChecksFileError(
+                _("{source}: expected skills at the top level", source=source)
+            )
         return {str(name): SkillCheck.model_validate(check) for name, check in raw.items()}
     except (OSError, yaml.YAMLError) as err:
         raise SkillChecksFileError(f"{source}: {err}") from err
@@ -78,7 +93,7 @@ def by_code(checks: dict[str, SkillCheck], skills: SkillCatalogue) -> dict[str, 
     return found
 
 
-NO_CHECKS_HERE = (
+NO_CHECKS_HERE = N_(
     "This community doesn't run skill checks; your skills, your record and your ratings "
     "speak for you."
 )
@@ -91,23 +106,29 @@ async def learn(
     switched them off)."""
     courses = await mapped_courses(uow, community_id, skill)
     if not (await community_settings(uow, settings, community_id)).skill_checks:
-        return "\n".join([NO_CHECKS_HERE, *courses])
+        return "\n".join([_(NO_CHECKS_HERE), *courses])
     skills = await catalogue(uow)
     checks = by_code(load_checks(settings.skill_checks_file), skills)
     if skill.strip():
         code = skills.resolve(skill)
         if code not in checks:
-            none = f"There's no skill check for {skills.name(code).lower()} yet."
+            none = _("There's no skill check for {skills} yet.", skills=skills.name(code).lower())
             return "\n".join([none, *courses])
         checks = {code: checks[code]}
     if not checks:
-        return "\n".join(["There are no skill checks yet; moderators can add them.", *courses])
-    lines = ["Skill checks (pass one to show a verified badge; offers count it):"]
+        return "\n".join([_("There are no skill checks yet; moderators can add them."), *courses])
+    lines = [_("Skill checks (pass one to show a verified badge; offers count it):")]
     for code, check in sorted(checks.items()):
-        course = f" Course: {check.course}" if check.course else ""
+        course = _(" Course: {course}", course=check.course) if check.course else ""
         lines.append(
-            f"• {skills.name(code)}: {len(check.questions)} questions, pass with "
-            f"{check.pass_mark}. Type /quiz {skills.name(code).lower()}.{course}"
+            _(
+                "• {skills}: {count} questions, pass with {pass_mark}. Type /quiz {skills2}.{course}",
+                skills=skills.name(code),
+                count=len(check.questions),
+                pass_mark=check.pass_mark,
+                skills2=skills.name(code).lower(),
+                course=course,
+            )
         )
     return "\n".join([*lines, *courses])
 
@@ -127,13 +148,18 @@ async def mapped_courses(uow: UnitOfWork, community_id: int | None, skill: str =
     rows = (await uow.session.scalars(query.order_by(LearningCourse.skill_code))).all()
     if not rows:
         return []
-    lines = [f"Courses on {site.site_name} that count (finish one to be verified):"]
+    lines = [
+        _(
+            "Courses on {site_name} that count (finish one to be verified):",
+            site_name=site.site_name,
+        )
+    ]
     lines += [
-        f"• {skills.name(row.skill_code)}: {row.name} ({LEVEL_NAMES[row.level]}) "
+        f"• {skills.name(row.skill_code)}: {row.name} ({_(LEVEL_NAMES[row.level])}) "
         f"{course_link(site.url, row.course_id)}"
         for row in rows
     ]
-    lines.append("Link your account there with /lms link <username or email>.")
+    lines.append(_("Link your account there with /lms link <username or email>."))
     return lines
 
 
@@ -142,20 +168,20 @@ async def start_quiz(
 ) -> tuple[str, list[Action]]:
     member = await member_of(uow, cmd.actor)
     if not (await community_settings(uow, settings, cmd.actor.community_id)).skill_checks:
-        raise DomainError(NO_CHECKS_HERE)
+        raise DomainError(_(NO_CHECKS_HERE))
     skills = await catalogue(uow)
     code = skills.resolve(cmd.skill)
     check = by_code(load_checks(settings.skill_checks_file), skills).get(code)
     name = skills.name(code).lower()
     if check is None:
         raise DomainError(
-            f"There's no skill check for {name} yet; /learn lists the ones there are."
+            _("There's no skill check for {name} yet; /learn lists the ones there are.", name=name)
         )
     owned = await uow.session.get(MemberSkill, {"member_id": member.id, "skill_code": code})
     if owned is None:
-        raise DomainError(f"Add {name} to your profile first: /profile skills {name}.")
+        raise DomainError(_("Add {name} to your profile first: /profile skills {name}.", name=name))
     if owned.verified_at is not None:
-        return f"You're already verified in {name}. Nothing more to do!", []
+        return _("You're already verified in {name}. Nothing more to do!", name=name), []
     last = await uow.session.scalar(
         select(QuizAttempt)
         .where(QuizAttempt.member_id == member.id, QuizAttempt.skill_code == code)
@@ -166,13 +192,22 @@ async def start_quiz(
         again = last.finished_at + timedelta(hours=settings.quiz_retry_hours)
         if uow.now() < again:
             raise DomainError(
-                f"You can take the {name} check again from {local_time_text(again, member)}. "
-                + (f"Meanwhile: {check.course}" if check.course else "")
+                _(
+                    "You can take the {name} check again from {local_time_text}. ",
+                    name=name,
+                    local_time_text=local_time_text(again, member),
+                )
+                + (_("Meanwhile: {course}", course=check.course) if check.course else "")
             )
     attempt = QuizAttempt(member_id=member.id, skill_code=code, answers=[], started_at=uow.now())
     uow.session.add(attempt)
     await uow.session.flush()
-    return _question(attempt, check, 0, f"The {name} check: {check.pass_mark} right to pass.\n")
+    return _question(
+        attempt,
+        check,
+        0,
+        _("The {name} check: {pass_mark} right to pass.\n", name=name, pass_mark=check.pass_mark),
+    )
 
 
 def _question(
@@ -181,7 +216,13 @@ def _question(
     question = check.questions[n]
     number = attempt.id * QUESTIONS_PER_ATTEMPT + n
     return (
-        f"{before}Question {n + 1} of {len(check.questions)}: {question.ask}",
+        _(
+            "{before}Question {value} of {count}: {ask}",
+            before=before,
+            value=n + 1,
+            count=len(check.questions),
+            ask=question.ask,
+        ),
         [Action(label=o[:80], token=f"q{i}:{number}") for i, o in enumerate(question.options, 1)],
     )
 
@@ -191,15 +232,15 @@ async def answer_quiz(
 ) -> tuple[str, list[Action]]:
     attempt = await uow.session.get(QuizAttempt, cmd.attempt_id)
     if attempt is None:
-        raise StaleAction("That question is no longer open; type /learn to start a check.")
+        raise StaleAction(_("That question is no longer open; type /learn to start a check."))
     if attempt.member_id != cmd.actor.member_id:
-        raise NotAllowed("That skill check belongs to someone else.")
+        raise NotAllowed(_("That skill check belongs to someone else."))
     if attempt.finished_at is not None or cmd.question != len(attempt.answers):
-        raise StaleAction("You've already answered that question.")
+        raise StaleAction(_("You've already answered that question."))
     skills = await catalogue(uow)
     check = by_code(load_checks(settings.skill_checks_file), skills).get(attempt.skill_code)
     if check is None or cmd.question >= len(check.questions):
-        raise StaleAction("That skill check has changed; type /learn to start again.")
+        raise StaleAction(_("That skill check has changed; type /learn to start again."))
     attempt.answers = [*attempt.answers, cmd.option]
     if len(attempt.answers) < len(check.questions):
         return _question(attempt, check, len(attempt.answers))
@@ -209,10 +250,17 @@ async def answer_quiz(
     attempt.finished_at, attempt.passed = uow.now(), right >= check.pass_mark
     name = skills.name(attempt.skill_code).lower()
     if not attempt.passed:
-        course = f" This course may help: {check.course}." if check.course else ""
+        course = _(" This course may help: {course}.", course=check.course) if check.course else ""
         return (
-            f"{right} of {len(check.questions)} right; {check.pass_mark} pass.{course} "
-            f"You can try again in {settings.quiz_retry_hours:g} hours with /quiz {name}.",
+            _(
+                "{right} of {count} right; {pass_mark} pass.{course} You can try again in {quiz_retry_hours:g} hours with /quiz {name}.",
+                right=right,
+                count=len(check.questions),
+                pass_mark=check.pass_mark,
+                course=course,
+                quiz_retry_hours=settings.quiz_retry_hours,
+                name=name,
+            ),
             [],
         )
     owned = await uow.session.get_one(
@@ -229,9 +277,14 @@ async def answer_quiz(
         right=right,
         total=len(check.questions),
     )
-    credential = " Your credential for it is on its way in a message." if issued else ""
+    credential = _(" Your credential for it is on its way in a message.") if issued else ""
     return (
-        f"{right} of {len(check.questions)} right: you passed! Your {name} is now verified, "
-        f"and offers for it will count that.{credential}",
+        _(
+            "{right} of {count} right: you passed! Your {name} is now verified, and offers for it will count that.{credential}",
+            right=right,
+            count=len(check.questions),
+            name=name,
+            credential=credential,
+        ),
         [],
     )

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from core.errors import DomainError
+from core.language import N_, _
 
 # The founding text's list of work that can be done from home between school runs.
 SEED_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -62,7 +63,8 @@ def adjacent(code: str) -> list[str]:
 
 
 LEVELS = {"beginner": 1, "intermediate": 2, "expert": 3}
-LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+LEVEL_NAMES = {v: k for k, v in LEVELS.items()}  # shown through _(): each is in the catalogues
+N_("beginner"), N_("intermediate"), N_("expert")
 LEVEL_ALIASES = {
     "beginner": 1,
     "novice": 1,
@@ -77,6 +79,14 @@ LEVEL_ALIASES = {
     "senior": 3,
     "pro": 3,
     "3": 3,
+    # as a parent writing in Spanish types them
+    "principiante": 1,
+    "intermedio": 2,
+    "intermedia": 2,
+    "experto": 3,
+    "experta": 3,
+    "avanzado": 3,
+    "avanzada": 3,
 }
 
 
@@ -121,17 +131,21 @@ class SkillCatalogue:
         """One skill code for what was typed, or a DomainError with a suggestion."""
         key = normalise(text)
         if not key:
-            raise DomainError("Please name a skill, for example: proofreading.")
+            raise DomainError(_("Please name a skill, for example: proofreading."))
         if key in self._lookup:
             return self._lookup[key]
         close = difflib.get_close_matches(key, list(self._lookup), n=1, cutoff=0.75)
         if close:
             suggestion = self.skills[self._lookup[close[0]]].name.lower()
             raise DomainError(
-                f'I don\'t know the skill "{text.strip()}". Did you mean "{suggestion}"?'
+                _(
+                    'I don\'t know the skill "{text}". Did you mean "{suggestion}"?',
+                    text=text.strip(),
+                    suggestion=suggestion,
+                )
             )
         raise DomainError(
-            f'I don\'t know the skill "{text.strip()}". Type /skills to see the list.'
+            _('I don\'t know the skill "{text}". Type /skills to see the list.', text=text.strip())
         )
 
     def resolve_many(self, text: str) -> list[str]:
@@ -148,18 +162,23 @@ class SkillCatalogue:
         """'proofreading:expert, design' to {code: level}; a missing level means intermediate."""
         levelled: dict[str, int] = {}
         for part in (p for p in re.split(r",|;", text) if p.strip()):
-            name, _, level_text = part.partition(":")
+            name, _sep, level_text = part.partition(":")
             level = default_level
             if level_text.strip():
                 found = LEVEL_ALIASES.get(level_text.strip().lower())
                 if found is None:
                     raise DomainError(
-                        f'"{level_text.strip()}" isn\'t a level; use beginner, intermediate or expert.'
+                        _(
+                            '"{level_text}" isn\'t a level; use beginner, intermediate or expert.',
+                            level_text=level_text.strip(),
+                        )
                     )
                 level = found
             levelled[self.resolve(name)] = level
         if not levelled:
-            raise DomainError("Please list at least one skill, for example: proofreading:expert.")
+            raise DomainError(
+                _("Please list at least one skill, for example: proofreading:expert.")
+            )
         return levelled
 
     def resolve_levelled_min(self, text: str) -> dict[str, int]:
@@ -171,4 +190,6 @@ class SkillCatalogue:
 
 
 def describe(levels: Mapping[str, int], catalogue: SkillCatalogue) -> str:
-    return ", ".join(f"{catalogue.name(c).lower()} ({LEVEL_NAMES[lv]})" for c, lv in levels.items())
+    return ", ".join(
+        f"{catalogue.name(c).lower()} ({_(LEVEL_NAMES[lv])})" for c, lv in levels.items()
+    )

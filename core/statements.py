@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.actors import Actor
 from core.errors import NotAllowed
+from core.language import _
 from core.models import Business, LedgerEntry, LedgerTransaction, WorkItem
 from core.uow import UnitOfWork
 
@@ -32,7 +33,7 @@ async def statement_csv(uow: UnitOfWork, actor: Actor) -> str:
         select(Business.id).where(Business.owner_member_id == actor.member_id)
     )
     if business is None:
-        raise NotAllowed("Register your business first: type /business in the chat.")
+        raise NotAllowed(_("Register your business first: type /business in the chat."))
     rows = (
         await uow.session.execute(
             select(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from core.errors import StaleAction
+from core.language import N_, _
 
 
 class WorkStatus(StrEnum):
@@ -48,18 +49,18 @@ WORK_TRANSITIONS: dict[WorkStatus, frozenset[WorkStatus]] = {
 
 # Said to the person who tried to move an item out of this state in a way it can't go.
 WORK_STATE_SENTENCES: dict[WorkStatus, str] = {
-    W.DRAFT: "is still a draft",
-    W.AWAITING_PAYMENT: "is waiting for payment",
-    W.OPEN: "is open and looking for a parent",
-    W.OFFERED: "is being offered to parents",
-    W.ASSIGNED: "is being worked on",
-    W.SUBMITTED: "has been delivered and is waiting for approval",
-    W.APPROVED: "has been approved",
-    W.PAID: "has been paid",
-    W.CANCELLED: "was cancelled",
-    W.EXPIRED: "expired without a taker",
-    W.REFUNDED: "was refunded",
-    W.DISPUTED: "is in dispute with the moderators",
+    W.DRAFT: N_("is still a draft"),
+    W.AWAITING_PAYMENT: N_("is waiting for payment"),
+    W.OPEN: N_("is open and looking for a parent"),
+    W.OFFERED: N_("is being offered to parents"),
+    W.ASSIGNED: N_("is being worked on"),
+    W.SUBMITTED: N_("has been delivered and is waiting for approval"),
+    W.APPROVED: N_("has been approved"),
+    W.PAID: N_("has been paid"),
+    W.CANCELLED: N_("was cancelled"),
+    W.EXPIRED: N_("expired without a taker"),
+    W.REFUNDED: N_("was refunded"),
+    W.DISPUTED: N_("is in dispute with the moderators"),
 }
 
 OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
@@ -73,34 +74,43 @@ OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
 }
 
 OFFER_STATE_SENTENCES: dict[OfferStatus, str] = {
-    OfferStatus.ACCEPTED: "This offer was already accepted.",
-    OfferStatus.DECLINED: "You already declined this offer.",
-    OfferStatus.EXPIRED: "This offer has expired, so it is no longer open.",
-    OfferStatus.RESCINDED: "This offer is no longer open: someone else took it or it was withdrawn.",
+    OfferStatus.ACCEPTED: N_("This offer was already accepted."),
+    OfferStatus.DECLINED: N_("You already declined this offer."),
+    OfferStatus.EXPIRED: N_("This offer has expired, so it is no longer open."),
+    OfferStatus.RESCINDED: N_(
+        "This offer is no longer open: someone else took it or it was withdrawn."
+    ),
 }
 
 
 def check_work_move(current: WorkStatus, target: WorkStatus, title: str) -> None:
     if target not in WORK_TRANSITIONS[current]:
         raise StaleAction(
-            f'"{title}" {WORK_STATE_SENTENCES[current]}, so it can\'t be {_verb(target)} now.'
+            _(
+                '"{title}" {WORK_STATE_SENTENCES}, so it can\'t be {verb} now.',
+                title=title,
+                WORK_STATE_SENTENCES=_(WORK_STATE_SENTENCES[current]),
+                verb=_verb(target),
+            )
         )
 
 
 def check_offer_move(current: OfferStatus, target: OfferStatus) -> None:
     if target not in OFFER_TRANSITIONS[current]:
-        raise StaleAction(OFFER_STATE_SENTENCES.get(current, "This offer is no longer open."))
+        raise StaleAction(
+            _(OFFER_STATE_SENTENCES.get(current, N_("This offer is no longer open.")))
+        )
 
 
 def _verb(target: WorkStatus) -> str:
     return {
-        W.AWAITING_PAYMENT: "sent for payment",
-        W.OPEN: "opened to parents",
+        W.AWAITING_PAYMENT: _("sent for payment"),
+        W.OPEN: _("opened to parents"),
         W.OFFERED: "offered",
         W.ASSIGNED: "assigned",
         W.SUBMITTED: "delivered",
         W.APPROVED: "approved",
-        W.PAID: "paid out",
+        W.PAID: _("paid out"),
         W.CANCELLED: "cancelled",
         W.EXPIRED: "expired",
         W.REFUNDED: "refunded",
@@ -110,16 +120,16 @@ def _verb(target: WorkStatus) -> str:
 
 # Where an item is, in a business's words.
 STATUS_WORDS: dict[str, str] = {
-    WorkStatus.AWAITING_PAYMENT: "waiting for payment",
-    WorkStatus.OPEN: "looking for a parent",
-    WorkStatus.OFFERED: "offered to a parent",
-    WorkStatus.ASSIGNED: "being worked on",
-    WorkStatus.SUBMITTED: "delivered: waiting for your approval",
-    WorkStatus.APPROVED: "approved; parent being paid",
-    WorkStatus.PAID: "done and paid",
+    WorkStatus.AWAITING_PAYMENT: N_("waiting for payment"),
+    WorkStatus.OPEN: N_("looking for a parent"),
+    WorkStatus.OFFERED: N_("offered to a parent"),
+    WorkStatus.ASSIGNED: N_("being worked on"),
+    WorkStatus.SUBMITTED: N_("delivered: waiting for your approval"),
+    WorkStatus.APPROVED: N_("approved; parent being paid"),
+    WorkStatus.PAID: N_("done and paid"),
     WorkStatus.CANCELLED: "cancelled",
     WorkStatus.EXPIRED: "expired",
     WorkStatus.REFUNDED: "refunded",
-    WorkStatus.DISPUTED: "in dispute",
+    WorkStatus.DISPUTED: N_("in dispute"),
     WorkStatus.DRAFT: "draft",
 }

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.actors import Actor
+from core.language import _
 from core.models import Availability, Member, Membership, Offer, Payout, Project, WorkItem
 from core.money import Money
 from core.states import OfferStatus, WorkStatus
@@ -173,27 +174,35 @@ async def stats(uow: UnitOfWork, actor: Actor) -> str:
         ).all()
     )
     working = items.get(WorkStatus.ASSIGNED, 0) + items.get(WorkStatus.SUBMITTED, 0)
-    earned = ", ".join(str(Money(v, c)) for c, v in n.earned_this_month.items()) or "nothing yet"
+    earned = ", ".join(str(Money(v, c)) for c, v in n.earned_this_month.items()) or _("nothing yet")
     rate = "n/a" if n.completion_rate is None else f"{n.completion_rate:.0%}"
-    return (
-        f"Members: {n.members}, available now: {n.available_now}.\n"
-        f"Items looking for a parent: {n.items_open} (longest waiting "
-        f"{_or_na(n.oldest_open_hours, 'h')}); being worked on: {working}; "
-        f"paid: {items.get(WorkStatus.PAID, 0)}; disputes open: {n.disputes_open}.\n"
-        f"Offers made: {sum(offers.values())}, accepted: {offers.get(OfferStatus.ACCEPTED, 0)}, "
-        f"declined: {offers.get(OfferStatus.DECLINED, 0)}, "
-        f"timed out: {offers.get(OfferStatus.EXPIRED, 0)}.\n"
-        f"Median time from payment to first offer: {_or_na(n.minutes_to_first_offer, 'min')}; "
-        f"to a parent accepting: {_or_na(n.minutes_to_accept, 'min')}.\n"
-        f"Completion rate: {rate}. Earned by parents this month: {earned}."
-        + (
-            f"\nProjects: {projects.get('open', 0)} looking for a parent, "
-            f"{projects.get('under_way', 0) + projects.get('parent_gone', 0)} under way, "
-            f"{projects.get('done', 0)} done, {projects.get('cancelled', 0)} cancelled "
-            "(each milestone also counts above as an item)."
-            if projects
-            else ""
+    return _(
+        "Members: {members}, available now: {available_now}.\nItems looking for a parent: {items_open} (longest waiting {or_na}); being worked on: {working}; paid: {items}; disputes open: {disputes_open}.\nOffers made: {sum}, accepted: {offers}, declined: {offers2}, timed out: {offers3}.\nMedian time from payment to first offer: {or_na2}; to a parent accepting: {or_na3}.\nCompletion rate: {rate}. Earned by parents this month: {earned}.",
+        members=n.members,
+        available_now=n.available_now,
+        items_open=n.items_open,
+        or_na=_or_na(n.oldest_open_hours, "h"),
+        working=working,
+        items=items.get(WorkStatus.PAID, 0),
+        disputes_open=n.disputes_open,
+        sum=sum(offers.values()),
+        offers=offers.get(OfferStatus.ACCEPTED, 0),
+        offers2=offers.get(OfferStatus.DECLINED, 0),
+        offers3=offers.get(OfferStatus.EXPIRED, 0),
+        or_na2=_or_na(n.minutes_to_first_offer, "min"),
+        or_na3=_or_na(n.minutes_to_accept, "min"),
+        rate=rate,
+        earned=earned,
+    ) + (
+        _(
+            "\nProjects: {projects} looking for a parent, {value} under way, {projects2} done, {projects3} cancelled (each milestone also counts above as an item).",
+            projects=projects.get("open", 0),
+            value=projects.get("under_way", 0) + projects.get("parent_gone", 0),
+            projects2=projects.get("done", 0),
+            projects3=projects.get("cancelled", 0),
         )
+        if projects
+        else ""
     )
 
 

@@ -12,6 +12,7 @@ from core.errors import NotFound
 from core.files import listed
 from core.handlers.common import catalogue, member_of
 from core.handlers.delivery import delivered_files
+from core.language import _, ngettext
 from core.models import (
     Business,
     Delivery,
@@ -36,20 +37,24 @@ async def status(uow: UnitOfWork, actor: Actor) -> str:
 
 def status_text(now: read_models.ParentStatus) -> str:
     lines = [
-        f"You're available until {now.available_until}."
+        _("You're available until {available_until}.", available_until=now.available_until)
         if now.available_until is not None
-        else "You're not available right now; type /available 2h to start.",
-        f"Jobs on the go: {now.jobs}. Offers waiting for you: {now.offers}.",
+        else _("You're not available right now; type /available 2h to start."),
+        _(
+            "Jobs on the go: {jobs}. Offers waiting for you: {offers}.",
+            jobs=now.jobs,
+            offers=now.offers,
+        ),
     ]
     if now.regular_hours:
-        lines.append("Regular hours: " + "; ".join(now.regular_hours) + ".")
+        lines.append(_("Regular hours: ") + "; ".join(now.regular_hours) + ".")
     return "\n".join(lines)
 
 
 def hours_text(hours: list[str]) -> str:
     """Regular hours in words, or how to set some."""
     if not hours:
-        return "None yet: add the hours you're usually free, and offers come by themselves then."
+        return _("None yet: add the hours you're usually free, and offers come by themselves then.")
     return "; ".join(hours) + "."
 
 
@@ -58,32 +63,40 @@ async def profile(uow: UnitOfWork, actor: Actor, currency: str) -> str:
     rows = (
         await uow.session.scalars(select(MemberSkill).where(MemberSkill.member_id == member.id))
     ).all()
-    skills = describe({r.skill_code: r.level for r in rows}, await catalogue(uow)) or "none yet"
-    quiet = f"{member.quiet_start}-{member.quiet_end}" if member.quiet_start else "none"
+    skills = describe({r.skill_code: r.level for r in rows}, await catalogue(uow)) or _("none yet")
+    quiet = f"{member.quiet_start}-{member.quiet_end}" if member.quiet_start else _("none")
     floor = member.rate_floor_minor
-    rate = f"{Money(floor, currency)} an hour" if floor else "none"
-    return (
-        f"{member.display_name}\nSkills: {skills}\n"
-        f"Minimum rate: {rate}\n"
-        f"Timezone: {member.timezone} · quiet hours: {quiet} · up to {member.max_jobs} job(s) at once\n"
-        "Change with /profile skills proofreading:expert, /profile rate £15, /profile timezone "
-        "Europe/London, /profile quiet 22:00-07:00"
+    rate = _("{money} an hour", money=Money(floor, currency)) if floor else _("none")
+    return ngettext(
+        "{display_name}\nSkills: {skills}\nMinimum rate: {rate}\nTimezone: {timezone} · quiet hours: {quiet} · up to {n} job at once\nChange with /profile skills proofreading:expert, /profile rate £15, /profile timezone Europe/London, /profile quiet 22:00-07:00",
+        "{display_name}\nSkills: {skills}\nMinimum rate: {rate}\nTimezone: {timezone} · quiet hours: {quiet} · up to {n} jobs at once\nChange with /profile skills proofreading:expert, /profile rate £15, /profile timezone Europe/London, /profile quiet 22:00-07:00",
+        member.max_jobs,
+        display_name=member.display_name,
+        skills=skills,
+        rate=rate,
+        timezone=member.timezone,
+        quiet=quiet,
     )
 
 
 async def offers(uow: UnitOfWork, actor: Actor) -> tuple[str, list[Action]]:
     waiting = await read_models.offers_waiting(uow, actor)
     if not waiting:
-        return "No offers waiting. Type /available when you're free and they'll come here.", []
+        return _("No offers waiting. Type /available when you're free and they'll come here."), []
     lines, actions = [], []
     for offer in waiting:
         lines.append(
-            f'#{offer.id} "{offer.title}": you receive {offer.pay}; '
-            f"answer within {offer.minutes_left} min"
+            _(
+                '#{id} "{title}": you receive {pay}; answer within {minutes_left} min',
+                id=offer.id,
+                title=offer.title,
+                pay=offer.pay,
+                minutes_left=offer.minutes_left,
+            )
         )
         actions += [
-            Action(label=f"Accept #{offer.id}", token=f"oa:{offer.id}"),
-            Action(label=f"Decline #{offer.id}", token=f"od:{offer.id}"),
+            Action(label=_("Accept #{id}", id=offer.id), token=f"oa:{offer.id}"),
+            Action(label=_("Decline #{id}", id=offer.id), token=f"od:{offer.id}"),
         ]
     return "\n".join(lines), actions[:10]
 
@@ -91,13 +104,13 @@ async def offers(uow: UnitOfWork, actor: Actor) -> tuple[str, list[Action]]:
 async def jobs(uow: UnitOfWork, actor: Actor) -> str:
     current = await read_models.jobs_on_the_go(uow, actor)
     if not current:
-        return "No jobs on the go. Type /offers to see offers waiting for you."
+        return _("No jobs on the go. Type /offers to see offers waiting for you.")
     return "\n".join(
         f'#{j.id} "{j.title}": '
         + (
-            "delivered, waiting for approval"
+            _("delivered, waiting for approval")
             if j.delivered
-            else f"due {j.due}; send it with /submit {j.id}"
+            else _("due {due}; send it with /submit {id}", due=j.due, id=j.id)
         )
         for j in current
     )
@@ -109,8 +122,8 @@ async def earnings(uow: UnitOfWork, actor: Actor) -> str:
 
 def earnings_text(earned: read_models.Earnings | None) -> str:
     if earned is None:
-        return "No earnings yet. Your first paid job is one /available away."
-    lines = [f"Paid to you: {earned.paid}. Owed to you: {earned.owed}."]
+        return _("No earnings yet. Your first paid job is one /available away.")
+    lines = [_("Paid to you: {paid}. Owed to you: {owed}.", paid=earned.paid, owed=earned.owed)]
     for p in earned.latest:
         lines.append(f'#{p.work_id} "{p.title}": {p.amount} ({"paid" if p.paid else "owed"})')
     return "\n".join(lines)
@@ -119,16 +132,22 @@ def earnings_text(earned: read_models.Earnings | None) -> str:
 async def why(uow: UnitOfWork, actor: Actor, offer_id: int) -> str:
     offer = await uow.session.get(Offer, offer_id)
     if offer is None or offer.member_id != actor.member_id:
-        raise NotFound(f"You have no offer #{offer_id}; type /offers to see yours.")
-    return f"Why you got offer #{offer_id}: {offer.why or 'you were free and had the skills'}."
+        raise NotFound(
+            _("You have no offer #{offer_id}; type /offers to see yours.", offer_id=offer_id)
+        )
+    return _(
+        "Why you got offer #{offer_id}: {value}.",
+        offer_id=offer_id,
+        value=offer.why or "you were free and had the skills",
+    )
 
 
 async def my_items(uow: UnitOfWork, actor: Actor) -> str:
     mine = await read_models.business_items(uow, actor, limit=15)
     if mine.business_id is None:
-        return "You haven't registered a business yet: type /business."
+        return _("You haven't registered a business yet: type /business.")
     if not mine.items:
-        return "No work posted yet. Type /post to post your first item."
+        return _("No work posted yet. Type /post to post your first item.")
     return "\n".join(f'#{i.id} "{i.title}" {i.budget}: {i.status}' for i in mine.items)
 
 
@@ -140,7 +159,7 @@ async def disputes(uow: UnitOfWork, actor: Actor) -> str:
         query = query.where(WorkItem.community_id == here)
     items = (await uow.session.scalars(query)).all()
     if not items:
-        return "No disputes are open."
+        return _("No disputes are open.")
     lines = []
     for item in items:
         delivery = await uow.session.scalar(
@@ -150,11 +169,15 @@ async def disputes(uow: UnitOfWork, actor: Actor) -> str:
             .limit(1)
         )
         files = listed(await delivered_files(uow, delivery)) if delivery else ""
-        shown = f"{delivery.body[:300]} {files}".strip() if delivery else "nothing yet"
+        shown = f"{delivery.body[:300]} {files}".strip() if delivery else _("nothing yet")
         lines.append(
-            f'#{item.id} "{item.title}" ({Money(item.budget_minor, item.currency)})\n'
-            f"  Delivered: {shown}\n"
-            f"  Decide with /resolve {item.id} pay, /resolve {item.id} refund or /resolve {item.id} split £10"
+            _(
+                '#{id} "{title}" ({money})\n  Delivered: {shown}\n  Decide with /resolve {id} pay, /resolve {id} refund or /resolve {id} split £10',
+                id=item.id,
+                title=item.title,
+                money=Money(item.budget_minor, item.currency),
+                shown=shown,
+            )
         )
     return "\n".join(lines)
 
@@ -165,7 +188,7 @@ async def statement(uow: UnitOfWork, actor: Actor) -> str:
         select(Business).where(Business.owner_member_id == actor.member_id)
     )
     if business is None:
-        return "You haven't registered a business yet: type /business."
+        return _("You haven't registered a business yet: type /business.")
     rows = (
         await uow.session.execute(
             select(WorkItem, LedgerTransaction.kind, LedgerEntry.amount_minor)
@@ -180,24 +203,48 @@ async def statement(uow: UnitOfWork, actor: Actor) -> str:
         )
     ).all()
     if not rows:
-        return "Nothing has been paid yet. Items appear here once their payment arrives."
+        return _("Nothing has been paid yet. Items appear here once their payment arrives.")
     # A refund by hand is owed (its own posting) until a moderator sends it (a cash posting).
     sent_back = {item.id for item, kind, _ in rows if kind == "refund"}
-    lines, paid_in, back = [f"Statement for {business.name}:"], 0, 0
+    lines, paid_in, back = [_("Statement for {name}:", name=business.name)], 0, 0
     for item, kind, amount in rows:
         if kind == "fund":
             paid_in += amount
-            lines.append(f'#{item.id} "{item.title}": paid {Money(amount, item.currency)}')
+            lines.append(
+                _(
+                    '#{id} "{title}": paid {money}',
+                    id=item.id,
+                    title=item.title,
+                    money=Money(amount, item.currency),
+                )
+            )
         elif kind == "refund_owed" and item.id not in sent_back:
             lines.append(
-                f'#{item.id} "{item.title}": {Money(-amount, item.currency)} to be refunded '
-                "(the moderators send it by bank transfer)"
+                _(
+                    '#{id} "{title}": {money} to be refunded (the moderators send it by bank transfer)',
+                    id=item.id,
+                    title=item.title,
+                    money=Money(-amount, item.currency),
+                )
             )
         elif kind in ("refund", "split") and amount < 0:
             back += -amount
-            lines.append(f'#{item.id} "{item.title}": refunded {Money(-amount, item.currency)}')
+            lines.append(
+                _(
+                    '#{id} "{title}": refunded {money}',
+                    id=item.id,
+                    title=item.title,
+                    money=Money(-amount, item.currency),
+                )
+            )
     currency = rows[0][0].currency
-    lines.append(f"Total paid {Money(paid_in, currency)}, refunded {Money(back, currency)}.")
+    lines.append(
+        _(
+            "Total paid {money}, refunded {money2}.",
+            money=Money(paid_in, currency),
+            money2=Money(back, currency),
+        )
+    )
     return "\n".join(lines)
 
 
@@ -225,10 +272,13 @@ async def parent_day(uow: UnitOfWork, actor: Actor) -> ParentDay:
         jobs=await read_models.jobs_on_the_go(uow, actor),
         earnings=await earnings(uow, actor),
         payout_details=(
-            f"Now: {details.holder}, {read_models.masked(details.account)}. Send new ones to "
-            "change them."
+            _(
+                "Now: {holder}, {masked}. Send new ones to change them.",
+                holder=details.holder,
+                masked=read_models.masked(details.account),
+            )
             if details is not None
-            else "Not given yet: the moderators need them to pay you."
+            else _("Not given yet: the moderators need them to pay you.")
         ),
         hours=hours_text(await read_models.regular_hours(uow, actor)),
     )

@@ -14,6 +14,8 @@ from core.errors import StaleAction
 from core.events import WorkCancelled, WorkExpired, WorkFunded
 from core.handlers.common import owner_member_id
 from core.handlers.work import checkout_request
+from core.language import _
+from core.language.people import speaking_to
 from core.models import Business, WorkItem
 from core.money import Money, payment_reference
 from core.notices import MODERATORS, Notice
@@ -31,7 +33,7 @@ async def confirm_funding(cmd: ConfirmFunding, uow: UnitOfWork) -> str:
     item = await uow.work_for_update(cmd.work_id)
     cmd.actor.require_moderator_of(item.community_id)
     if item.funded_at is not None:
-        raise StaleAction(f'"{item.title}" (#{item.id}) is already funded.')
+        raise StaleAction(_('"{title}" (#{id}) is already funded.', title=item.title, id=item.id))
     check_work_move(item.status, WorkStatus.OPEN, item.title)
     now = uow.now()
     await ledger.post(
@@ -48,12 +50,22 @@ async def confirm_funding(cmd: ConfirmFunding, uow: UnitOfWork) -> str:
     item.funded_at = now
     item.charge_ref = cmd.charge or item.charge_ref
     budget = Money(item.budget_minor, item.currency)
-    said = f'Payment of {budget} received for "{item.title}". We\'re finding a parent now.'
+    said = _(
+        'Payment of {budget} received for "{title}". We\'re finding a parent now.',
+        budget=budget,
+        title=item.title,
+    )
     if item.project_id is not None:
         said = projects.funded_words(item, await projects.project_of(uow, item))
-    await uow.notify(Notice(to=await owner_member_id(uow, item), text=said))
+    async with speaking_to(uow, await owner_member_id(uow, item)):
+        await uow.notify(Notice(to=await owner_member_id(uow, item), text=said))
     uow.emit(WorkFunded(work_id=item.id))
-    return f'Funding of {budget} recorded for #{item.id} "{item.title}".'
+    return _(
+        'Funding of {budget} recorded for #{id} "{title}".',
+        budget=budget,
+        id=item.id,
+        title=item.title,
+    )
 
 
 async def refund_unused(
@@ -87,12 +99,16 @@ async def checkout_expired(cmd: CheckoutExpired, uow: UnitOfWork, gateway: Payme
             item.payment_asked_at = uow.now()
             return
     item.status = WorkStatus.CANCELLED
-    await uow.notify(
-        Notice(
-            to=await owner_member_id(uow, item),
-            text=f'The payment link for "{item.title}" expired, so it was closed. Type /post to post it again.',
+    async with speaking_to(uow, await owner_member_id(uow, item)):
+        await uow.notify(
+            Notice(
+                to=await owner_member_id(uow, item),
+                text=_(
+                    'The payment link for "{title}" expired, so it was closed. Type /post to post it again.',
+                    title=item.title,
+                ),
+            )
         )
-    )
 
 
 async def chase_overdue_payments(uow: UnitOfWork, overdue: timedelta) -> list[int]:
@@ -119,21 +135,33 @@ async def chase_overdue_payments(uow: UnitOfWork, overdue: timedelta) -> list[in
         item.payment_chased_at = uow.now()
         business = await uow.session.get_one(Business, item.business_id)
         amount = Money(item.budget_minor, item.currency)
-        await uow.notify(
-            Notice(
-                to=MODERATORS,
-                community_id=item.community_id,
-                text=f'Payment overdue for item #{item.id} "{item.title}": {business.name} was '
-                f"asked for {amount} (reference {payment_reference(item.id)}) on "
-                f"{item.payment_asked_at:%d %b %H:%M} UTC. If it has arrived, type "
-                f"/funded {item.id}; if not, it closes unpaid on {item.deadline:%d %b %H:%M} UTC.",
+        async with speaking_to(uow, MODERATORS, item.community_id):
+            await uow.notify(
+                Notice(
+                    to=MODERATORS,
+                    community_id=item.community_id,
+                    text=_(
+                        'Payment overdue for item #{id} "{title}": {name} was asked for {amount} (reference {payment_reference}) on {payment_asked_at:%d %b %H:%M} UTC. If it has arrived, type /funded {id}; if not, it closes unpaid on {deadline:%d %b %H:%M} UTC.',
+                        id=item.id,
+                        title=item.title,
+                        name=business.name,
+                        amount=amount,
+                        payment_reference=payment_reference(item.id),
+                        payment_asked_at=item.payment_asked_at,
+                        deadline=item.deadline,
+                    ),
+                )
             )
-        )
-        await uow.notify(
-            Notice(
-                to=business.owner_member_id,
-                text=f'We haven\'t received your payment for "{item.title}" (#{item.id}) yet. '
-                f"To open it to parents, {item.checkout_url}.",
+        async with speaking_to(uow, business.owner_member_id):
+            await uow.notify(
+                Notice(
+                    to=business.owner_member_id,
+                    text=_(
+                        'We haven\'t received your payment for "{title}" (#{id}) yet. To open it to parents, {checkout_url}.',
+                        title=item.title,
+                        id=item.id,
+                        checkout_url=item.checkout_url,
+                    ),
+                )
             )
-        )
     return [item.id for item in items]

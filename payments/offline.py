@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.language import _
 from core.money import Money, payment_reference
 from core.ports import CheckoutRequest, PayeeAccountLink, RefundRequest, TransferRequest
 
@@ -17,13 +18,16 @@ class OfflineGateway:
         amount = Money(request.amount_minor, request.currency)
         reference = payment_reference(request.work_id)
         if self.pay_into is None:
-            return (
-                f"pay {amount} by bank transfer quoting {reference} as the reference; the "
-                "moderators will message you the account to pay into"
+            return _(
+                "pay {amount} by bank transfer quoting {reference} as the reference; the moderators will message you the account to pay into",
+                amount=amount,
+                reference=reference,
             )
-        return (
-            f"pay {amount} by bank transfer to {self.pay_into}, quoting {reference} as the "
-            "reference. A moderator confirms it when it arrives and you'll hear here"
+        return _(
+            "pay {amount} by bank transfer to {pay_into}, quoting {reference} as the reference. A moderator confirms it when it arrives and you'll hear here",
+            amount=amount,
+            pay_into=self.pay_into,
+            reference=reference,
         )
 
     async def transfer(self, request: TransferRequest) -> str | None:

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from core.commands import SetPayoutDetails
 from core.errors import DomainError
 from core.forms import PAYOUT_EXAMPLE
+from core.language import _
+from core.language.people import speaking_to
 from core.models import Member, Payout, PayoutDetails, WorkItem
 from core.money import Money
 from core.notices import MODERATORS, Notice
@@ -40,12 +42,20 @@ def read_bank_details(text: str) -> tuple[str, str]:
         rest_after_number = typed[: number.start()] + " " + typed[number.end() :] if number else ""
         sort = SORT_CODE.search(rest_after_number) if number else None
         if number is None or sort is None:
-            raise DomainError(f"That doesn't look like bank details. Send {EXAMPLE}.")
-        account = f"sort code {'-'.join(sort.groups())}, account {number.group(0)}"
+            raise DomainError(
+                _("That doesn't look like bank details. Send {EXAMPLE}.", EXAMPLE=_(EXAMPLE))
+            )
+        account = _(
+            "sort code {listing}, account {group}",
+            listing="-".join(sort.groups()),
+            group=number.group(0),
+        )
         rest = rest_after_number[: sort.start()] + " " + rest_after_number[sort.end() :]
     holder = " ".join(LABELS.sub(" ", rest).replace(",", " ").split()).strip(" .:;-")
     if not re.search(r"[^\W\d_]{2}", holder) or len(holder) > 100:
-        raise DomainError(f"Please include the account holder's name. Send {EXAMPLE}.")
+        raise DomainError(
+            _("Please include the account holder's name. Send {EXAMPLE}.", EXAMPLE=_(EXAMPLE))
+        )
     return holder, account
 
 
@@ -57,10 +67,13 @@ def _iban(typed: str) -> tuple[str | None, str]:
         iban = IBAN(found.group(0))
     except SchwiftyException:
         raise DomainError(
-            "That IBAN doesn't check out (a digit may be mistyped). Please copy it again from "
-            "your banking app."
+            _(
+                "That IBAN doesn't check out (a digit may be mistyped). Please copy it again from your banking app."
+            )
         ) from None
-    return f"IBAN {iban.formatted}", typed[: found.start()] + " " + typed[found.end() :]
+    return _("IBAN {formatted}", formatted=iban.formatted), typed[: found.start()] + " " + typed[
+        found.end() :
+    ]
 
 
 async def set_payout_details(
@@ -68,15 +81,15 @@ async def set_payout_details(
 ) -> str:
     """Store, change or erase where the moderators pay this parent."""
     if not gateway.confirms_by_hand:
-        return "Payouts here are sent automatically: type /payouts to set up how you're paid."
+        return _("Payouts here are sent automatically: type /payouts to set up how you're paid.")
     member_id = cmd.actor.member_id
     typed = cmd.details.get_secret_value().strip()
     stored = await uow.session.get(PayoutDetails, member_id)
     if typed.lower() in ERASE_WORDS:
         if stored is None:
-            return "You have no payout details stored. " + how_to_give()
+            return _("You have no payout details stored. ") + how_to_give()
         await uow.session.delete(stored)
-        return "Your payout details are erased. Type /payoutdetails to give new ones."
+        return _("Your payout details are erased. Type /payoutdetails to give new ones.")
     holder, account = read_bank_details(typed)
     if stored is None:
         uow.session.add(
@@ -85,10 +98,10 @@ async def set_payout_details(
     else:
         stored.holder, stored.account, stored.updated_at = holder, account, uow.now()
     await _tell_moderators_owing(uow, member_id, holder, account)
-    return (
-        f"Saved: the moderators will pay you to {holder}, {masked(account)}. Only they see "
-        "these details, and only when a payout to you is owed. To change them, type "
-        "/payoutdetails again; /payoutdetails remove erases them."
+    return _(
+        "Saved: the moderators will pay you to {holder}, {masked}. Only they see these details, and only when a payout to you is owed. To change them, type /payoutdetails again; /payoutdetails remove erases them.",
+        holder=holder,
+        masked=masked(account),
     )
 
 
@@ -107,16 +120,23 @@ async def _tell_moderators_owing(
         return
     parent = await uow.session.get_one(Member, member_id)
     for payout, item in owed:
-        await uow.notify(
-            Notice(
-                to=MODERATORS,
-                community_id=item.community_id,
-                text=f"{parent.display_name} gave their bank details for payout #{payout.id} "
-                f"({Money(payout.amount_minor, payout.currency)}, item #{item.id}). "
-                f"Pay to: {holder}, {account}. Then type /paid {payout.id}.",
+        async with speaking_to(uow, MODERATORS, item.community_id):
+            await uow.notify(
+                Notice(
+                    to=MODERATORS,
+                    community_id=item.community_id,
+                    text=_(
+                        "{display_name} gave their bank details for payout #{id} ({money}, item #{id2}). Pay to: {holder}, {account}. Then type /paid {id}.",
+                        display_name=parent.display_name,
+                        id=payout.id,
+                        money=Money(payout.amount_minor, payout.currency),
+                        id2=item.id,
+                        holder=holder,
+                        account=account,
+                    ),
+                )
             )
-        )
 
 
 def how_to_give() -> str:
-    return f"Type /payoutdetails followed by {EXAMPLE}."
+    return _("Type /payoutdetails followed by {EXAMPLE}.", EXAMPLE=_(EXAMPLE))

@@ -11,6 +11,8 @@ from core.commands import (
 )
 from core.errors import NotFound, StaleAction
 from core.events import DeliveryApproved, PayoutSent
+from core.language import _
+from core.language.people import speaking_to
 from core.models import Member, PayeeAccount, Payout, PayoutDetails, WorkItem
 from core.money import Money, parent_share, platform_fee
 from core.notices import MODERATORS, Notice
@@ -47,17 +49,27 @@ async def settle_approved(
         return  # still waiting on the same blocker; the parent was told the first time
     share = Money(payout.amount_minor, payout.currency)
     if not gateway.confirms_by_hand:
-        how = "Type /payouts to set up how you're paid, and it will be sent as soon as you have."
+        how = _("Type /payouts to set up how you're paid, and it will be sent as soon as you have.")
     elif await uow.session.get(PayoutDetails, event.member_id) is None:
-        how = (
-            "The moderators pay it by bank transfer: to tell them where, type /payoutdetails "
-            "followed by the account holder's name, sort code and account number (or IBAN)."
+        how = _(
+            "The moderators pay it by bank transfer: to tell them where, type /payoutdetails followed by the account holder's name, sort code and account number (or IBAN)."
         )
     else:
-        how = "The moderators pay it by bank transfer to the account you gave; you'll hear here when it's sent."
-    await uow.notify(
-        Notice(to=event.member_id, text=f'{share} is owed to you for "{item.title}". {how}')
-    )
+        how = _(
+            "The moderators pay it by bank transfer to the account you gave; you'll hear here when it's sent."
+        )
+    async with speaking_to(uow, event.member_id):
+        await uow.notify(
+            Notice(
+                to=event.member_id,
+                text=_(
+                    '{share} is owed to you for "{title}". {how}',
+                    share=share,
+                    title=item.title,
+                    how=how,
+                ),
+            )
+        )
     if gateway.confirms_by_hand:
         await tell_moderators_payout_owed(uow, item, payout)
 
@@ -66,16 +78,22 @@ async def tell_moderators_payout_owed(uow: UnitOfWork, item: WorkItem, payout: P
     """The item's moderators pay by hand: where to, how much, and how to say it's done."""
     parent = await uow.session.get_one(Member, payout.member_id)
     share = Money(payout.amount_minor, payout.currency)
-    await uow.notify(
-        Notice(
-            to=MODERATORS,
-            community_id=item.community_id,
-            text=f"Payout #{payout.id} owed: {share} to {parent.display_name} for item "
-            f'#{item.id} "{item.title}".\n{await pay_to(uow, payout.member_id)}\n'
-            f"Pay it by bank transfer, then type /paid {payout.id} followed by your bank "
-            "reference (the payout's number, not the item's).",
+    async with speaking_to(uow, MODERATORS, item.community_id):
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=item.community_id,
+                text=_(
+                    "Payout #{id} owed: {share} to {display_name} for item #{id2} \"{title}\".\n{value}\nPay it by bank transfer, then type /paid {id} followed by your bank reference (the payout's number, not the item's).",
+                    id=payout.id,
+                    share=share,
+                    display_name=parent.display_name,
+                    id2=item.id,
+                    title=item.title,
+                    value=await pay_to(uow, payout.member_id),
+                ),
+            )
         )
-    )
 
 
 async def _split(uow: UnitOfWork, item: WorkItem, member_id: int) -> Payout:
@@ -146,7 +164,7 @@ async def set_up_payouts(cmd: SetUpPayouts, uow: UnitOfWork, gateway: PaymentGat
         cmd.actor.member_id, account.account_ref if account else None
     )
     if link is None:
-        return (
+        return _(
             "Payouts here are made by bank transfer by the moderators; there's nothing to set up."
         )
     if account is None:
@@ -160,8 +178,8 @@ async def set_up_payouts(cmd: SetUpPayouts, uow: UnitOfWork, gateway: PaymentGat
             )
         )
     elif account.ready:
-        return "You're all set up to be paid. Open this link to change your details: " + link.url
-    return f"Set up how you're paid here (it takes a few minutes): {link.url}"
+        return _("You're all set up to be paid. Open this link to change your details: ") + link.url
+    return _("Set up how you're paid here (it takes a few minutes): {url}", url=link.url)
 
 
 async def payee_updated(cmd: PayeeUpdated, uow: UnitOfWork, gateway: PaymentGateway) -> int:
@@ -199,14 +217,18 @@ async def confirm_payout(cmd: ConfirmPayout, uow: UnitOfWork) -> str:
     cmd.actor.require_moderator()
     payout = await uow.session.get(Payout, cmd.payout_id)
     if payout is None:
-        raise NotFound(f"There is no payout #{cmd.payout_id}.")
+        raise NotFound(_("There is no payout #{payout_id}.", payout_id=cmd.payout_id))
     item = await uow.work_for_update(payout.work_id)
     cmd.actor.require_moderator_of(item.community_id)
     await uow.session.refresh(payout)
     if payout.status == "sent":
-        raise StaleAction(f"Payout #{payout.id} was already confirmed.")
+        raise StaleAction(_("Payout #{id} was already confirmed.", id=payout.id))
     await mark_paid(uow, item, payout, cmd.reference or f"manual:{payout.id}")
-    return f"Recorded payout #{payout.id} of {Money(payout.amount_minor, payout.currency)}."
+    return _(
+        "Recorded payout #{id} of {money}.",
+        id=payout.id,
+        money=Money(payout.amount_minor, payout.currency),
+    )
 
 
 async def mark_paid(uow: UnitOfWork, item: WorkItem, payout: Payout, reference: str) -> None:
@@ -227,11 +249,15 @@ async def mark_paid(uow: UnitOfWork, item: WorkItem, payout: Payout, reference: 
     payout.status, payout.gateway_ref, payout.sent_at = "sent", reference, now
     check_work_move(item.status, WorkStatus.PAID, item.title)
     item.status = WorkStatus.PAID
-    await uow.notify(
-        Notice(
-            to=payout.member_id,
-            text=f'You\'ve been paid {Money(payout.amount_minor, payout.currency)} for "{item.title}". '
-            "Thank you!",
+    async with speaking_to(uow, payout.member_id):
+        await uow.notify(
+            Notice(
+                to=payout.member_id,
+                text=_(
+                    'You\'ve been paid {money} for "{title}". Thank you!',
+                    money=Money(payout.amount_minor, payout.currency),
+                    title=item.title,
+                ),
+            )
         )
-    )
     uow.emit(PayoutSent(payout_id=payout.id, work_id=item.id))

@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from core.commands import ConfirmRefund
 from core.errors import NotFound, StaleAction
+from core.language import _
+from core.language.people import speaking_to
 from core.models import Business, LedgerTransaction, Refund, WorkItem
 from core.money import Money
 from core.notices import MODERATORS, Notice
@@ -59,35 +61,48 @@ async def refund_to_business(
         ],
         now=now,
         work_id=item.id,
-        memo=reference or "owed by hand",
+        memo=reference or _("owed by hand"),
     )
     await uow.session.flush()
     business = await uow.session.get_one(Business, item.business_id)
     money = Money(amount_minor, item.currency)
     if reference:
-        how = "It's on its way back to the card or account you paid with."
+        how = _("It's on its way back to the card or account you paid with.")
     else:
-        how = (
-            "The moderators will send it back by bank transfer to the account you paid from, "
-            "and you'll hear here when it's sent."
+        how = _(
+            "The moderators will send it back by bank transfer to the account you paid from, and you'll hear here when it's sent."
         )
-    await uow.notify(
-        Notice(
-            to=business.owner_member_id,
-            text=f'{why}{money} for "{item.title}" (#{item.id}) is being refunded to you. {how}',
-        )
-    )
-    if not reference:
-        paid_with = await _funding_reference(uow, item.id)
+    async with speaking_to(uow, business.owner_member_id):
         await uow.notify(
             Notice(
-                to=MODERATORS,
-                community_id=item.community_id,
-                text=f'Refund owed for item #{item.id} "{item.title}": {money} back to '
-                f"{business.name}{paid_with}. Send it by bank transfer, then type "
-                f"/refunded {item.id} followed by your bank reference.",
+                to=business.owner_member_id,
+                text=_(
+                    '{why}{money} for "{title}" (#{id}) is being refunded to you. {how}',
+                    why=why,
+                    money=money,
+                    title=item.title,
+                    id=item.id,
+                    how=how,
+                ),
             )
         )
+    if not reference:
+        paid_with = await _funding_reference(uow, item.id)
+        async with speaking_to(uow, MODERATORS, item.community_id):
+            await uow.notify(
+                Notice(
+                    to=MODERATORS,
+                    community_id=item.community_id,
+                    text=_(
+                        'Refund owed for item #{id} "{title}": {money} back to {name}{paid_with}. Send it by bank transfer, then type /refunded {id} followed by your bank reference.',
+                        id=item.id,
+                        title=item.title,
+                        money=money,
+                        name=business.name,
+                        paid_with=paid_with,
+                    ),
+                )
+            )
     return refund
 
 
@@ -95,7 +110,7 @@ async def _funding_reference(uow: UnitOfWork, work_id: int) -> str:
     memo = await uow.session.scalar(
         select(LedgerTransaction.memo).where(LedgerTransaction.key == f"fund:{work_id}")
     )
-    return f" (they paid with reference {memo!r})" if memo else ""
+    return _(" (they paid with reference {memo!r})", memo=memo) if memo else ""
 
 
 async def confirm_refund(cmd: ConfirmRefund, uow: UnitOfWork) -> str:
@@ -103,7 +118,7 @@ async def confirm_refund(cmd: ConfirmRefund, uow: UnitOfWork) -> str:
     cmd.actor.require_moderator()
     item = await uow.session.get(WorkItem, cmd.work_id)
     if item is None:
-        raise NotFound(f"There is no work item #{cmd.work_id}.")
+        raise NotFound(_("There is no work item #{work_id}.", work_id=cmd.work_id))
     item = await uow.work_for_update(cmd.work_id)  # the item's lock orders confirmations
     cmd.actor.require_moderator_of(item.community_id)
     refund = await uow.session.scalar(
@@ -111,14 +126,19 @@ async def confirm_refund(cmd: ConfirmRefund, uow: UnitOfWork) -> str:
     )
     if refund is None:
         raise NotFound(
-            f'Nothing is owed back to the business for #{item.id} "{item.title}"; '
-            "type /owed to see what is."
+            _(
+                'Nothing is owed back to the business for #{id} "{title}"; type /owed to see what is.',
+                id=item.id,
+                title=item.title,
+            )
         )
     money = Money(refund.amount_minor, refund.currency)
     if refund.status == "sent":
-        raise StaleAction(f"The {money} refund for #{item.id} was already confirmed.")
+        raise StaleAction(
+            _("The {money} refund for #{id} was already confirmed.", money=money, id=item.id)
+        )
     now = uow.now()
-    reference = cmd.reference or f"manual refund:{refund.id}"
+    reference = cmd.reference or _("manual refund:{id}", id=refund.id)
     await ledger.post(
         uow.session,
         key=f"refund_sent:{item.id}",
@@ -134,11 +154,22 @@ async def confirm_refund(cmd: ConfirmRefund, uow: UnitOfWork) -> str:
     )
     refund.status, refund.gateway_ref, refund.sent_at = "sent", reference, now
     business = await uow.session.get_one(Business, item.business_id)
-    await uow.notify(
-        Notice(
-            to=business.owner_member_id,
-            text=f'The moderators have sent back {money} for "{item.title}" (#{item.id}) '
-            "by bank transfer. It may take a day to show in your account.",
+    async with speaking_to(uow, business.owner_member_id):
+        await uow.notify(
+            Notice(
+                to=business.owner_member_id,
+                text=_(
+                    'The moderators have sent back {money} for "{title}" (#{id}) by bank transfer. It may take a day to show in your account.',
+                    money=money,
+                    title=item.title,
+                    id=item.id,
+                ),
+            )
         )
+    return _(
+        'Recorded the {money} refund to {name} for #{id} "{title}".',
+        money=money,
+        name=business.name,
+        id=item.id,
+        title=item.title,
     )
-    return f'Recorded the {money} refund to {business.name} for #{item.id} "{item.title}".'

@@ -13,6 +13,7 @@ import time
 
 import stripe
 
+from core.language import _
 from core.ports import CheckoutRequest, PayeeAccountLink, RefundRequest, TransferRequest
 
 CHECKOUT_LIFETIME_SECONDS = 24 * 3600
@@ -59,7 +60,7 @@ class StripeGateway:
                 + (f"-{request.attempt}" if request.attempt else "")
             },
         )
-        return f"pay here: {session.url}"
+        return _("pay here: {url}", url=session.url)
 
     async def charge_of(self, payment_intent: str) -> str | None:
         """The charge behind a payment, which transfers name as their source."""

@@ -23,6 +23,7 @@ from core.actors import Actor
 from core.bus import MessageBus, in_transaction
 from core.commands import CheckoutExpired, Command, ConfirmFunding, PayeeUpdated
 from core.errors import DomainError, NotFound
+from core.language import _
 from core.models import WebhookEvent
 from core.uow import UnitOfWork, UnitOfWorkFactory
 from payments.stripe_gateway import StripeGateway
@@ -53,14 +54,14 @@ class StripeWebhook:
                 payload.decode("utf-8"), signature or "", self.secret, tolerance=TOLERANCE_SECONDS
             )
         except (ValueError, stripe.SignatureVerificationError):
-            return Answer(400, "signature or payload not valid")
+            return Answer(400, _("signature or payload not valid"))
         answer = await self._receive(event, json.loads(payload)["data"]["object"])
         log.info("stripe event %s (%s): %s", event.id, event.type, answer.text)
         return answer
 
     async def _receive(self, event: stripe.Event, obj: dict[str, Any]) -> Answer:
         if await self._applied(event.id):
-            return Answer(200, "already applied")
+            return Answer(200, _("already applied"))
         once = partial(self._record, event.id, event.type)
         try:
             command = await self._command(event.type, obj, int(event.created))
@@ -69,7 +70,7 @@ class StripeWebhook:
             else:
                 await self.bus.handle(command, once=once)
         except AlreadyApplied:
-            return Answer(200, "already applied")
+            return Answer(200, _("already applied"))
         except DomainError as err:
             # Nothing changed and nothing ever will for this event (e.g. already funded).
             log.info("stripe %s %s needed no change: %s", event.type, event.id, err)
@@ -77,7 +78,7 @@ class StripeWebhook:
                 await in_transaction(self.uow(), once)
         except Exception:
             log.exception("stripe event %s (%s) failed; Stripe will retry", event.id, event.type)
-            return Answer(500, "not applied; try again")
+            return Answer(500, _("not applied; try again"))
         return Answer(200, "applied")
 
     async def _applied(self, event_id: str) -> bool:
@@ -127,4 +128,4 @@ def _work_id(obj: dict[str, Any]) -> int:
     try:
         return int(obj["metadata"]["work_id"])
     except (KeyError, TypeError, ValueError) as err:
-        raise NotFound("The event names no work item of ours.") from err
+        raise NotFound(_("The event names no work item of ours.")) from err

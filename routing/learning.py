@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import String, func, select
@@ -83,7 +83,10 @@ class LearningRouter:
         scored = [score(m, e, need.skills, self.rng, top, worth) for m, e in found.items()]
         scored.sort(key=lambda s: s.score, reverse=True)
         return [
-            Candidate(s.member_id, why(found[s.member_id], need.skills, s.terms, need.names))
+            Candidate(
+                s.member_id,
+                partial(why, found[s.member_id], need.skills, s.terms, need.names),
+            )
             for s in scored[:limit]
         ]
 

@@ -18,6 +18,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from core.language import N_, _, ngettext
+
 # Fairness carries 0.15 of the score. In the simulation's five worlds (bench/simulate.py,
 # 10 seeds; README, "Routing, measured") it still spreads earnings more evenly than
 # best-rated-first in every world; at 0.25 it spread them further but picked worse work in
@@ -44,7 +46,7 @@ SHARPNESS = 8.0
 # refusals, and a newcomer isn't ranked below someone merely for having had work before.
 ON_TIME = (3.4, 0.6)  # (on time, late) pseudo-counts
 ACCEPTS = (2.8, 1.2)  # (accepted, refused)
-LEVEL_WORDS = {1: "beginner", 2: "intermediate", 3: "expert"}
+LEVEL_WORDS = {1: N_("beginner"), 2: N_("intermediate"), 3: N_("expert")}
 
 
 @dataclass
@@ -192,30 +194,49 @@ def why(
 ) -> str:
     """A short line from the strongest reasons, in words a parent recognises."""
     parts = [
-        f"{LEVEL_WORDS.get(evidence.levels.get(s, 1), 'beginner')} in {names.get(s, s).lower()}"
-        + (" (verified)" if s in evidence.verified else "")
+        (
+            _(
+                "{level} in {skill} (verified)",
+                level=_(LEVEL_WORDS.get(evidence.levels.get(s, 1), LEVEL_WORDS[1])),
+                skill=names.get(s, s).lower(),
+            )
+            if s in evidence.verified
+            else _(
+                "{level} in {skill}",
+                level=_(LEVEL_WORDS.get(evidence.levels.get(s, 1), LEVEL_WORDS[1])),
+                skill=names.get(s, s).lower(),
+            )
+        )
         for s in skills
     ]
     if evidence.ratings:
         good = sum(evidence.good.values())
         average = 1 + 4 * good / max(good + sum(evidence.bad.values()), 1e-9)
         parts.append(
-            f"rated {average:.1f} from {evidence.ratings} job{'s' if evidence.ratings != 1 else ''}"
-            " (allowing for how strictly each business rates)"
+            ngettext(
+                "rated {average:.1f} from {n} job (allowing for how strictly each business rates)",
+                "rated {average:.1f} from {n} jobs (allowing for how strictly each business rates)",
+                evidence.ratings,
+                average=average,
+            )
         )
     elif evidence.all_good + evidence.all_bad >= STEPS:
         jobs = round((evidence.all_good + evidence.all_bad) / STEPS)
         average = 1 + 4 * evidence.all_good / (evidence.all_good + evidence.all_bad)
         parts.append(
-            f"rated {average:.1f} for {jobs} job{'s' if jobs != 1 else ''} in other skills, "
-            "which counts here too"
+            ngettext(
+                "rated {average:.1f} for {n} job in other skills, which counts here too",
+                "rated {average:.1f} for {n} jobs in other skills, which counts here too",
+                jobs,
+                average=average,
+            )
         )
     else:
-        parts.append("new here, so this is a chance to earn your first rating")
+        parts.append(_("new here, so this is a chance to earn your first rating"))
     if evidence.on_time >= 3 and terms["reliability"] >= 0.8:
-        parts.append("you deliver on time")
+        parts.append(_("you deliver on time"))
     if evidence.prefers:
-        parts.append("it's work you said you like")
+        parts.append(_("it's work you said you like"))
     if terms["fairness"] >= 0.9 and evidence.ratings:
-        parts.append("you've had less work lately")
+        parts.append(_("you've had less work lately"))
     return "; ".join(parts)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, select
 
+from core.language import _, ngettext
 from core.models import Member, MemberSkill, Rating, WorkItem
 from core.ports import Candidate
 from core.skills import LEVEL_NAMES
@@ -70,7 +72,10 @@ class SimpleRouter:
                 continue
             seen.add(row.id)
             chosen.append(
-                Candidate(row.id, _why(row.id, needed_codes, levels, row.stars, row.ratings))
+                Candidate(
+                    row.id,
+                    partial(_why, row.id, needed_codes, levels, row.stars, row.ratings),
+                )
             )
             if len(chosen) == limit:
                 break
@@ -85,13 +90,22 @@ def _why(
     ratings: int | None,
 ) -> str:
     skills = ", ".join(
-        f"{LEVEL_NAMES[levels[(member_id, c)]]} in {c.replace('_', ' ')}"
+        _(
+            "{level} in {skill}",
+            level=_(LEVEL_NAMES[levels[(member_id, c)]]),
+            skill=c.replace("_", " "),
+        )
         for c in sorted(codes)
         if (member_id, c) in levels
     )
     record = (
-        f"rated {float(stars):.1f} from {ratings} job{'s' if ratings != 1 else ''}"
+        ngettext(
+            "rated {stars:.1f} from {n} job",
+            "rated {stars:.1f} from {n} jobs",
+            ratings or 0,
+            stars=float(stars),
+        )
         if stars is not None
-        else "new here, so this is a chance to earn your first rating"
+        else _("new here, so this is a chance to earn your first rating")
     )
     return f"{skills}; {record}" if skills else record

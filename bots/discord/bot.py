@@ -36,14 +36,15 @@ from core.catalogue import Place, all_commands, runnable
 from core.commands import SetReachable
 from core.config import Settings
 from core.files import FileStore
+from core.language import N_, _
 from core.notices import Notice
 from core.ports import Messenger, RecipientUnreachable, RetryLater
 
 log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
 UNANSWERED_AFTER_SECONDS = 2.0  # Discord allows 3 s for the first answer
-OUT_OF_DATE = "This button is out of date. Type /help to see what you can do now."
-FORM_OUT_OF_DATE = "This form is out of date; please start again with the command."
+OUT_OF_DATE = N_("This button is out of date. Type /help to see what you can do now.")
+FORM_OUT_OF_DATE = N_("This form is out of date; please start again with the command.")
 
 
 # GUILDS (not privileged) fills discord.py's copy of the server: its roles and channels.
@@ -136,7 +137,7 @@ class ParentBrainBot(commands.Bot):
             data: dict[str, Any] = dict(interaction.data or {})
             custom_id = str(data.get("custom_id", ""))
             if TokenButton.__discord_ui_compiled_template__.fullmatch(custom_id) is None:
-                await interaction.response.send_message(OUT_OF_DATE, ephemeral=True)
+                await interaction.response.send_message(_(OUT_OF_DATE), ephemeral=True)
         elif interaction.type is discord.InteractionType.modal_submit:
             # A form shown before a restart has no handler left; its submission would
             # otherwise hang until Discord says "This interaction failed".
@@ -145,7 +146,7 @@ class ParentBrainBot(commands.Bot):
                 await asyncio.sleep(0.02)
                 if interaction.response.is_done():
                     return
-            await interaction.response.send_message(FORM_OUT_OF_DATE, ephemeral=True)
+            await interaction.response.send_message(_(FORM_OUT_OF_DATE), ephemeral=True)
 
     async def on_tree_error(
         self, interaction: discord.Interaction[Any], error: discord.app_commands.AppCommandError
@@ -169,12 +170,12 @@ class ParentBrainBot(commands.Bot):
         if interaction.user.id in self.dms_confirmed:
             return
         try:
-            await interaction.user.send("You'll get offers here, in our direct messages.")
+            await interaction.user.send(_("You'll get offers here, in our direct messages."))
         except discord.Forbidden as err:
             if err.code != DMS_CLOSED_CODE:
                 raise
             await self.brain.handle(SetReachable(actor=actor, reachable=False))
-            await interaction.followup.send(DMS_CLOSED, ephemeral=True)
+            await interaction.followup.send(_(DMS_CLOSED), ephemeral=True)
         else:
             self.dms_confirmed[interaction.user.id] = True
             await self.brain.handle(SetReachable(actor=actor, reachable=True))
@@ -227,7 +228,7 @@ class DiscordMessenger:
             return str(sent.id)
         except discord.Forbidden as err:
             if err.code == DMS_CLOSED_CODE:
-                raise RecipientUnreachable("DMs closed (50007)") from err
+                raise RecipientUnreachable(_("DMs closed (50007)")) from err
             raise
         except discord.HTTPException as err:
             if err.status == 429:
@@ -241,7 +242,9 @@ class DiscordMessenger:
             wanted = int(address.removeprefix("channel:"))
             channel = self.bot.get_channel(wanted) or await self.bot.fetch_channel(wanted)
             if not isinstance(channel, discord.TextChannel):
-                raise RecipientUnreachable(f"channel {wanted} is not a text channel")
+                raise RecipientUnreachable(
+                    _("channel {wanted} is not a text channel", wanted=wanted)
+                )
             return channel
         if address in ("moderators", "help"):
             channel_id, setting = (
@@ -250,7 +253,9 @@ class DiscordMessenger:
                 else (self.help_channel, "HELP_CHANNEL_ID")
             )
             if channel_id is None:
-                raise RecipientUnreachable(f"PARENTBRAIN_DISCORD_{setting} is not set")
+                raise RecipientUnreachable(
+                    _("PARENTBRAIN_DISCORD_{setting} is not set", setting=setting)
+                )
             found = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
             assert isinstance(found, discord.TextChannel)
             return found

@@ -14,6 +14,7 @@ from core import commands as c
 from core.actors import Actor
 from core.errors import DomainError
 from core.forms import POST, PROJECT, Form
+from core.language import _
 from core.notices import Action
 
 if TYPE_CHECKING:
@@ -56,7 +57,11 @@ class PostModal(discord.ui.Modal):
                 # A form can't be reopened from its own answer, so give back what was typed.
                 kept = "\n".join(f"{k}: {v}" for k, v in typed.items())
                 raise DomainError(
-                    f"{err.message} Nothing was posted; type /post again.\nYou typed:\n{kept}"
+                    _(
+                        "{value} Nothing was posted; type /post again.\nYou typed:\n{kept}",
+                        value=err.message,
+                        kept=kept,
+                    )
                 ) from err
             return (str(posted.message), posted.actions) if posted.actions else str(posted.message)
 
@@ -79,8 +84,11 @@ class ProjectModal(discord.ui.Modal):
             except DomainError as err:
                 kept = "\n".join(f"{k}: {v}" for k, v in typed.items())
                 raise DomainError(
-                    f"{err.message} Nothing was posted; type /postproject again.\n"
-                    f"You typed:\n{kept}"
+                    _(
+                        "{value} Nothing was posted; type /postproject again.\nYou typed:\n{kept}",
+                        value=err.message,
+                        kept=kept,
+                    )
                 ) from err
             return (str(posted.message), posted.actions) if posted.actions else str(posted.message)
 

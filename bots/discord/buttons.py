@@ -68,7 +68,9 @@ class WordsModal(discord.ui.Modal):
 
     def __init__(self, need: tokens.NeedsText) -> None:
         super().__init__(
-            title=need.title, custom_id=f"pb-words:{need.kind}:{need.work_id}", timeout=None
+            title=need.title,
+            custom_id=f"pb-words:{need.kind}:{need.work_id}",
+            timeout=None,
         )
         self.need = need
         self.words: discord.ui.TextInput[WordsModal] = discord.ui.TextInput(

@@ -20,6 +20,7 @@ from core.actors import Actor
 from core.answers import answer
 from core.commands import RegisterAccount
 from core.communities import CommunityRef
+from core.language import N_, _
 
 if TYPE_CHECKING:
     from bots.discord.bot import ParentBrainBot
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_SECONDS = 300
-DMS_CLOSED = (
+DMS_CLOSED = N_(
     "I can't send you direct messages, so offers can't reach you. In this server's menu open "
     "Privacy Settings, allow direct messages from server members, then type /available again."
 )
@@ -185,7 +186,9 @@ async def _act_and_answer(
         acting.append(await actor_of(interaction, check_moderator=check_moderator))
         return await act(acting[0])
 
-    answered = await answer(as_them, nothing="Done.", who=f"discord user {interaction.user.id}")
+    answered = await answer(
+        as_them, nothing=_("Done."), who=_("discord user {id}", id=interaction.user.id)
+    )
     if answered.error is not None:
         bot_of(interaction).errors.append(answered.error)
     actor = acting[0] if acting else None

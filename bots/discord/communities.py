@@ -14,6 +14,7 @@ from core import commands as c
 from core import communities
 from core.actors import Actor
 from core.errors import DomainError
+from core.language import _
 
 if TYPE_CHECKING:
     from bots.discord.bot import ParentBrainBot
@@ -39,14 +40,18 @@ class CommunitySetup(commands.Cog):
 
         async def act(actor: Actor) -> str:
             if guild is None:
-                raise DomainError("Type /setup in your community's server.")
+                raise DomainError(_("Type /setup in your community's server."))
             for channel in (moderators, help):
                 if channel is not None and channel.type is not discord.ChannelType.text:
-                    raise DomainError(f"#{channel.name} isn't a text channel; choose one that is.")
+                    raise DomainError(
+                        _("#{name} isn't a text channel; choose one that is.", name=channel.name)
+                    )
             async with brain_of(interaction).uow() as uow:
                 found = await communities.find_by_chat(uow, "discord", guild)
             if found is None:
-                name = interaction.guild.name if interaction.guild is not None else "Our community"
+                name = (
+                    interaction.guild.name if interaction.guild is not None else _("Our community")
+                )
                 return str(
                     await brain_of(interaction).handle(
                         c.SetUpCommunity(
@@ -75,7 +80,7 @@ class CommunitySetup(commands.Cog):
                 for purpose, channel in (("moderators", moderators), ("help", help))
                 if channel is not None
             ]
-            return f"{found.title} was set up already. " + " ".join(
+            return _("{title} was set up already. ", title=found.title) + " ".join(
                 reply.replace("This is now", "That channel is now") for reply in replies
             )
 

@@ -12,6 +12,7 @@ import logging
 import discord
 
 from core.files import FileKind, FileRef, FileStore, NoFileStore, why_it_cannot_reach
+from core.language import _
 from core.parsing import without_control_characters
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,11 @@ async def uploads(
         content = None if why else await store.get(file.key)
         if content is None:
             left_out.append(
-                f"({file.name} couldn't be attached here: {why or 'it is no longer kept'})"
+                _(
+                    "({name} couldn't be attached here: {value})",
+                    name=file.name,
+                    value=why or "it is no longer kept",
+                )
             )
             continue
         attached.append(discord.File(io.BytesIO(content), filename=file.name))

@@ -17,6 +17,7 @@ from bots.telegram.common import (
 )
 from core import commands as c
 from core.actors import Actor
+from core.language import _
 
 
 async def post_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -33,7 +34,7 @@ async def post_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Posting happens in a DM, where the questions don't fill the group."""
 
     async def act(actor: Actor) -> Reply:
-        return "Type /post here to post your work, step by step."
+        return _("Type /post here to post your work, step by step.")
 
     await respond(update, context, act)
 
@@ -52,7 +53,7 @@ async def project_in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Projects are written in a DM too."""
 
     async def act(actor: Actor) -> Reply:
-        return "Type /postproject here to post a project, step by step."
+        return _("Type /postproject here to post a project, step by step.")
 
     await respond(update, context, act)
 

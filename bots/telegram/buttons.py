@@ -17,6 +17,7 @@ from bots.telegram.common import (
 from core import commands as c
 from core import tokens
 from core.answers import answer
+from core.language import _
 
 TOKEN_PATTERN = rf"^({tokens.KINDS}):"
 
@@ -39,7 +40,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return asked.text
         return await brain(context).handle(action)
 
-    answered = await answer(press, nothing="Done.", who=f"telegram chat {chat_id}")
+    answered = await answer(
+        press, nothing=_("Done."), who=_("telegram chat {chat_id}", chat_id=chat_id)
+    )
     counted(context, answered)
     await send(context, chat_id, answered.text, answered.actions)
 
@@ -48,7 +51,7 @@ async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """A button from an old keyboard or a forged one."""
     query = update.callback_query
     assert query is not None
-    await query.answer("That button is no longer valid.", show_alert=False)
+    await query.answer(_("That button is no longer valid."), show_alert=False)
 
 
 def button_handlers() -> list[CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]]:

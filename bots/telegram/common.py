@@ -30,6 +30,7 @@ from core.actors import Actor
 from core.answers import Answer, Reply, answer, sorry
 from core.commands import RegisterAccount
 from core.communities import CommunityRef
+from core.language import _
 from core.notices import Action
 from core.parsing import parse_number
 
@@ -136,7 +137,7 @@ async def _registered(
         RegisterAccount(
             platform="telegram",
             external_id=str(user.id),
-            display_name=user.full_name[:100] or "Telegram user",
+            display_name=user.full_name[:100] or _("Telegram user"),
             handle=user.username,
             platform_says_moderator=check_moderator and status is not None and status[1],
             dm_open=True if not in_group(update) else None,
@@ -201,9 +202,9 @@ def _sent_or_logged(task: asyncio.Task[Any]) -> None:
 
 def cannot_message_yet(link: str) -> str:
     """For the web: offers go to a Telegram chat the person hasn't opened with the bot."""
-    return (
-        f"I can't message you on Telegram yet, so offers can't reach you. Open {link} and "
-        "press Start, then say you're available again."
+    return _(
+        "I can't message you on Telegram yet, so offers can't reach you. Open {link} and press Start, then say you're available again.",
+        link=link,
     )
 
 
@@ -227,15 +228,23 @@ async def respond(
             payload = deep_payload(message.text or "")
             link = create_deep_linked_url(context.bot.username, payload or "hello")
             await message.reply_text(
-                f"{user.first_name}, I can't message you yet. Open {link} and press Start; "
-                + ("I'll finish that for you there." if payload else "then type it again there.")
+                _(
+                    "{first_name}, I can't message you yet. Open {link} and press Start; ",
+                    first_name=user.first_name,
+                    link=link,
+                )
+                + (
+                    _("I'll finish that for you there.")
+                    if payload
+                    else _("then type it again there.")
+                )
             )
             return
 
     async def as_them() -> Reply:
         return await act(await actor_of(update, context, check_moderator=check_moderator))
 
-    answered = await answer(as_them, who=f"telegram user {user.id}")
+    answered = await answer(as_them, who=_("telegram user {id}", id=user.id))
     counted(context, answered)
     if not answered.text:
         return
@@ -244,7 +253,12 @@ async def respond(
         await send(context, user.id, text, actions)
         in_background(
             context,
-            message.reply_text(f"{user.first_name}: done, I've sent you the details by DM."),
+            message.reply_text(
+                _(
+                    "{first_name}: done, I've sent you the details by DM.",
+                    first_name=user.first_name,
+                )
+            ),
         )
     else:
         await send(context, chat.id, text, actions)

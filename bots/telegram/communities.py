@@ -23,6 +23,7 @@ from core import commands as c
 from core import communities
 from core.actors import Actor
 from core.errors import DomainError
+from core.language import _
 
 GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 
@@ -35,7 +36,9 @@ async def setup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(
             context,
             chat.id,
-            "Add me to your community's group, then type /setup there (group administrators only).",
+            _(
+                "Add me to your community's group, then type /setup there (group administrators only)."
+            ),
         )
         return
     words = text_after_command(update, context).split()
@@ -71,13 +74,15 @@ async def _name_chat(update: Update, context: ContextTypes.DEFAULT_TYPE, words: 
         number = words[1].lstrip("#") if len(words) > 1 else ""
         if not number.isdigit() or not number.isascii():
             raise DomainError(
-                f"Say which community, for example: /setup {purpose} 1 (its number is in the "
-                "reply to /setup in its group)."
+                _(
+                    "Say which community, for example: /setup {purpose} 1 (its number is in the reply to /setup in its group).",
+                    purpose=purpose,
+                )
             )
         async with brain(context).uow() as uow:
             found = await communities.find_by_id(uow, int(number))
         if found is None or found.telegram_chat_id is None:
-            raise DomainError(f"There is no community #{number} on Telegram.")
+            raise DomainError(_("There is no community #{number} on Telegram.", number=number))
         status = await chat_status(context, found.telegram_chat_id, user.id)
         said = str(
             await brain(context).handle(

@@ -18,6 +18,7 @@ from bots.telegram.common import Reply, brain, respond
 from core import commands as c
 from core.actors import Actor
 from core.files import TELEGRAM_DOWNLOAD_LIMIT, FileKind, FileRef
+from core.language import _
 from core.parsing import parse_number, without_control_characters
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,8 @@ async def file_with_submit_caption(update: Update, context: ContextTypes.DEFAULT
     typed = (found.group(1) or "") if found else ""
 
     async def act(actor: Actor) -> Reply:
-        head, _, words = typed.strip().lstrip("#").partition(" ")
-        work_id = parse_number(head, "item", "/submit 12 (as the file's caption)")
+        head, _sep, words = typed.strip().lstrip("#").partition(" ")
+        work_id = parse_number(head, "item", _("/submit 12 (as the file's caption)"))
         return str(
             await brain(context).handle(
                 c.SubmitDelivery(

@@ -13,9 +13,10 @@ from core import commands as c
 from core import read_models
 from core.actors import Actor
 from core.errors import DomainError
+from core.language import N_, _
 
 MODERATOR_CHATS = "moderators' chats"  # bot_data: a filters.Chat of them, kept up to date
-FILE_HINT = (
+FILE_HINT = N_(
     "To deliver a file, send it again with the caption /submit followed by the item's number "
     "(like: /submit 12), or press Submit work on the job first. /jobs lists them."
 )
@@ -49,12 +50,12 @@ async def file_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         async with brain(context).uow() as uow:
             waiting = await read_models.waiting_question(uow, actor.member_id)
         if waiting != "words":
-            raise DomainError(FILE_HINT)
+            raise DomainError(_(FILE_HINT))
         files = await files_in(message, context)
         reply = await brain(context).handle(
             c.AnswerDialog(actor=actor, text=message.caption or "", files=files)
         )
-        return (reply.text, reply.actions) if reply is not None else FILE_HINT
+        return (reply.text, reply.actions) if reply is not None else _(FILE_HINT)
 
     await respond(update, context, act, private_details=False)
 
@@ -64,7 +65,7 @@ async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     async def act(actor: Actor) -> Reply:
         stopped = await brain(context).handle(c.StopDialog(actor=actor))
-        return stopped.text if stopped is not None else "There's nothing to stop."
+        return stopped.text if stopped is not None else _("There's nothing to stop.")
 
     await respond(update, context, act, check_moderator=in_group(update), private_details=False)
 

@@ -19,6 +19,7 @@ from bots.telegram.ratelimit import NOTICE, FairRateLimiter, retry_after_seconds
 from bots.telegram.render import keyboard, split_text
 from bots.telegram.updates import PerPersonUpdates
 from core.files import FileRef, FileStore, NoFileStore, why_it_cannot_reach
+from core.language import _
 from core.notices import Notice
 from core.ports import RecipientUnreachable, RetryLater
 
@@ -75,11 +76,11 @@ class TelegramMessenger:
     async def deliver(self, address: str, notice: Notice, edit: str | None) -> str:
         if address == "moderators":
             if self.moderator_chat is None:
-                raise RecipientUnreachable("PARENTBRAIN_TELEGRAM_MODERATOR_CHAT_ID is not set")
+                raise RecipientUnreachable(_("PARENTBRAIN_TELEGRAM_MODERATOR_CHAT_ID is not set"))
             address = str(self.moderator_chat)
         elif address == "help":
             if self.help_chat is None:
-                raise RecipientUnreachable("no help chat: set PARENTBRAIN_TELEGRAM_HELP_CHAT_ID")
+                raise RecipientUnreachable(_("no help chat: set PARENTBRAIN_TELEGRAM_HELP_CHAT_ID"))
             address = str(self.help_chat)
         lock = self._locks.setdefault(address, asyncio.Lock())
         async with lock:
@@ -129,7 +130,11 @@ class TelegramMessenger:
             why = why_it_cannot_reach(file, "telegram")
             content = None if why else await self.files.get(file.key)
             if content is None:
-                return f"({file.name} couldn't be attached here: {why or 'it is no longer kept'})"
+                return _(
+                    "({name} couldn't be attached here: {value})",
+                    name=file.name,
+                    value=why or "it is no longer kept",
+                )
             source = InputFile(content, filename=file.name)
         await self._pace(address)
         chat = int(address)

@@ -9,6 +9,7 @@ from bots.telegram.common import Reply, brain, respond, text_after_command
 from core import commands as c
 from core.actors import Actor
 from core.errors import DomainError
+from core.language import _
 from core.parsing import is_whole_number
 
 
@@ -18,7 +19,7 @@ async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     async def act(actor: Actor) -> Reply:
         if not typed:
-            raise DomainError("Say who, like: /ban @username 7d spamming")
+            raise DomainError(_("Say who, like: /ban @username 7d spamming"))
         duration = typed[1] if len(typed) > 1 and is_whole_number(typed[1][:1]) else ""
         reason = " ".join(typed[2 if duration else 1 :])
         return str(
@@ -38,7 +39,7 @@ async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     async def act(actor: Actor) -> Reply:
         if not typed:
-            raise DomainError("Say who, like: /unban @username")
+            raise DomainError(_("Say who, like: /unban @username"))
         return str(
             await brain(context).handle(c.UnbanMember(actor=actor, platform="telegram", who=typed))
         )

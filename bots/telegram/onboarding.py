@@ -17,6 +17,7 @@ from core.actors import Actor
 from core.answers import answer
 from core.catalogue import help_text
 from core.handlers.dialogs import no_longer_open
+from core.language import _
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 REPLAYABLE: dict[str, Handler] = {}  # filled by the application: command name -> handler
@@ -43,7 +44,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         async with brain(context).uow() as uow:
             onboarded = await read_models.has_skills(uow, actor.member_id)
         if onboarded:
-            return "Welcome back!\n\n" + help_text(actor)
+            return _("Welcome back!\n\n") + help_text(actor)
         asked = await brain(context).handle(c.StartDialog(actor=actor, form="onboarding"))
         return asked.text, asked.actions
 
@@ -63,7 +64,7 @@ async def dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         reply = await brain(context).handle(c.AnswerDialog(actor=actor, text=token))
         return (reply.text, reply.actions) if reply is not None else no_longer_open(token)
 
-    answered = await answer(press, nothing="Done.", who="telegram dialog button")
+    answered = await answer(press, nothing=_("Done."), who=_("telegram dialog button"))
     await show(
         update, context, answered.text, keyboard(answered.actions) if answered.actions else None
     )

@@ -22,6 +22,7 @@ from core import views
 from core.actors import Actor
 from core.catalogue import unknown_command as unknown_command_text
 from core.errors import DomainError
+from core.language import _
 from core.parsing import parse_whole_number, split_available
 
 T = TypeVar("T")
@@ -64,7 +65,7 @@ PROFILE_FIELDS = {
 async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """See or change your profile: /profile skills|rate|timezone|quiet|jobs|bio|prefer <value>."""
     typed = text_after_command(update, context).strip()
-    field, _, value = typed.partition(" ")
+    field, _sep, value = typed.partition(" ")
     field = field.lower()
 
     async def act(actor: Actor) -> Reply:
@@ -75,18 +76,23 @@ async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 return await views.profile(uow, actor, currency)
         if not value.strip():
             raise DomainError(
-                f"Please add a value, like: /profile {field} …  (see /profile for examples)"
+                _(
+                    "Please add a value, like: /profile {field} …  (see /profile for examples)",
+                    field=field,
+                )
             )
         if field == "skills":
             return str(await handle(c.SetSkills(actor=actor, skills=value)))
         if field == "jobs":
             jobs = parse_whole_number(
-                value, 1, 5, "Say how many jobs at once, from 1 to 5, like: /profile jobs 2"
+                value, 1, 5, _("Say how many jobs at once, from 1 to 5, like: /profile jobs 2")
             )
             return str(await handle(c.UpdateProfile(actor=actor, max_jobs=jobs)))
         if field not in PROFILE_FIELDS:
             raise DomainError(
-                "You can change skills, rate, timezone, quiet, jobs, bio or prefer; see /profile."
+                _(
+                    "You can change skills, rate, timezone, quiet, jobs, bio or prefer; see /profile."
+                )
             )
         return str(await handle(c.UpdateProfile(actor=actor, **{PROFILE_FIELDS[field]: value})))
 
@@ -98,11 +104,14 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     typed = text_after_command(update, context)
 
     async def act(actor: Actor) -> Reply:
-        work_id = number(typed, "item", "/submit 12 https://docs.example/my-work")
+        work_id = number(typed, "item", _("/submit 12 https://docs.example/my-work"))
         body = typed.strip().lstrip("#").split(maxsplit=1)
         if len(body) < 2:
             raise DomainError(
-                f"Add your work after the number, like: /submit {work_id} https://link-to-it"
+                _(
+                    "Add your work after the number, like: /submit {work_id} https://link-to-it",
+                    work_id=work_id,
+                )
             )
         return str(
             await brain(context).handle(

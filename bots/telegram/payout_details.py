@@ -18,6 +18,7 @@ from bots.telegram.common import (
 )
 from core import commands as c
 from core.actors import Actor
+from core.language import _
 
 
 async def in_the_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -30,8 +31,9 @@ async def in_the_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         except TelegramError:
             pass
     await message.chat.send_message(
-        "Please send bank details to me privately, never in the group: open a chat with me "
-        "and type /payoutdetails there."
+        _(
+            "Please send bank details to me privately, never in the group: open a chat with me and type /payoutdetails there."
+        )
     )
 
 

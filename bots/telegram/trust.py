@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 from bots.telegram.common import Reply, brain, respond, text_after_command
 from core import commands as c
 from core.actors import Actor
+from core.language import _
 
 
 async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -21,9 +22,8 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     async def act(actor: Actor) -> Reply:
         if not reason:
-            return (
-                "Say what happened after /report, for example: /report asked me to pay outside "
-                "the platform. Reply to a message with it to include that message."
+            return _(
+                "Say what happened after /report, for example: /report asked me to pay outside the platform. Reply to a message with it to include that message."
             )
         return str(
             await brain(context).handle(
@@ -55,15 +55,14 @@ ANONYMOUS = ("anonymously", "anonymous", "anon")
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask the community: /ask <question>, or /ask anonymously <question>."""
     typed = text_after_command(update, context).strip()
-    first, _, rest = typed.partition(" ")
+    first, _sep, rest = typed.partition(" ")
     anonymous = first.lower() in ANONYMOUS
     question = rest.strip() if anonymous else typed
 
     async def act(actor: Actor) -> Reply:
         if not question:
-            return (
-                "Type your question after /ask, for example: /ask how do you invoice a business? "
-                "Start with /ask anonymously to leave your name out."
+            return _(
+                "Type your question after /ask, for example: /ask how do you invoice a business? Start with /ask anonymously to leave your name out."
             )
         return str(
             await brain(context).handle(

@@ -32,6 +32,7 @@ from core.actors import Actor, Role
 from core.answers import explain
 from core.catalogue import all_commands
 from core.config import Settings
+from core.language import N_, _
 from core.notices import Action
 
 ADMIN_CACHE_SECONDS = 300
@@ -96,6 +97,7 @@ def build_web_app(
         commands,
         downloads,
         family,
+        language,
         moderation,
         pages,
         profile,
@@ -115,6 +117,7 @@ def build_web_app(
     key = cookie_key(settings)
     app[LINK_KEY] = hashlib.sha256(b"parentbrain download links" + key).digest()
     setup_sessions(app, session_cookies(key, secure))
+    app.middlewares.append(language.speak_their_language)  # the sessions' say whose page
     app.middlewares.append(answer_policy)  # inside the sessions', so what it says is kept
     app.on_response_prepare.append(page_headers)
     aiohttp_jinja2.setup(
@@ -135,6 +138,8 @@ def build_web_app(
     downloads.add_routes(app)
     family.add_routes(app)
     projects.add_routes(app)
+    language.add_routes(app)
+    language.install(aiohttp_jinja2.get_env(app))
     where: dict[str, str] = {}  # filled at the first page: the addresses under /web by then
 
     def web_words(text: object) -> Any:
@@ -160,15 +165,16 @@ async def answer_policy(
         return await handler(request)
     except web.HTTPRequestEntityTooLarge:
         # Stopped while reading, before anything was stored: said in a sentence, not a code.
-        text = (
-            "That was more than this page takes at once, so nothing was read or kept; share "
-            "large files as links, and keep words shorter."
+        text = _(
+            "That was more than this page takes at once, so nothing was read or kept; share large files as links, and keep words shorter."
         )
         return render(request, "message.html", {"text": text}, status=413)
     except web.HTTPException:
         raise
     except Exception as err:
-        answered = explain(err, who=f"web {request.method} {request.path}")
+        answered = explain(
+            err, who=_("web {method} {path}", method=request.method, path=request.path)
+        )
         if not answered.refused:
             return render(request, "message.html", {"text": answered.text}, status=500)
         if request.method != "POST":
@@ -286,7 +292,7 @@ def signed_in(page: Page) -> Callable[[web.Request], Awaitable[web.StreamRespons
         request: web.Request, actor: Actor, form: Any, session: Session
     ) -> web.StreamResponse:
         if not secrets.compare_digest(str(form.get("csrf", "")), session.get("csrf", "-")):
-            text = "That form is out of date, so nothing was done. Go back and try again."
+            text = _("That form is out of date, so nothing was done. Go back and try again.")
             return render(request, "message.html", {"text": text}, status=403)
         return await page(request, actor)
 
@@ -334,16 +340,16 @@ async def say_next(request: web.Request, text: str, actions: Sequence[Action] = 
 
 
 PAGE_NAMES = {
-    "home": "Today",
-    "profile": "Profile",
-    "moderate": "Moderate",
-    "post": "Post work",
-    "items": "My items",
-    "project_form": "Post a project",
-    "projects": "Projects",
-    "record": "My record",
-    "week": "My week",
-    "everything": "Everything",
+    "home": N_("Today"),
+    "profile": N_("Profile"),
+    "moderate": N_("Moderate"),
+    "post": N_("Post work"),
+    "items": N_("My items"),
+    "project_form": N_("Post a project"),
+    "projects": N_("Projects"),
+    "record": N_("My record"),
+    "week": N_("My week"),
+    "everything": N_("Everything"),
 }
 
 
@@ -351,7 +357,7 @@ def navigation(request: web.Request, actor: Actor) -> list[tuple[str, str]]:
     """(address, name) of the pages this person's commands live on, from the catalogue."""
     pages = [e.web_page for e in all_commands() if e.web_page and e.for_role(actor.roles)]
     ordered = [*dict.fromkeys([*pages, "everything"])]
-    return [(str(request.app.router[name].url_for()), PAGE_NAMES[name]) for name in ordered]
+    return [(str(request.app.router[name].url_for()), _(PAGE_NAMES[name])) for name in ordered]
 
 
 async def page_context(request: web.Request, actor: Actor) -> dict[str, Any]:

@@ -23,14 +23,17 @@ from core.actors import Actor
 from core.answers import Answer, answer
 from core.catalogue import Entry, Place, find, usable
 from core.catalogue.runners import changes_nothing
+from core.language import N_, _
 
 MONEY_BUTTONS = {
-    "wa": "Approve item #{}? The parent is paid their share.",
-    "dp": "Decide the dispute over item #{}: the parent is paid?",
-    "dr": "Decide the dispute over item #{}: the business is refunded?",
-    "wn": "Cancel item #{}? If it was paid for, the money goes back to you.",
-    "jc": "Cancel project {}? Funded milestones not yet delivered are refunded; unfunded ones "
-    "are dropped.",
+    "wa": N_("Approve item #{number}? The parent is paid their share."),
+    "dp": N_("Decide the dispute over item #{number}: the parent is paid?"),
+    "dr": N_("Decide the dispute over item #{number}: the business is refunded?"),
+    "wn": N_("Cancel item #{number}? If it was paid for, the money goes back to you."),
+    "jc": N_(
+        "Cancel project {number}? Funded milestones not yet delivered are refunded; unfunded "
+        "ones are dropped."
+    ),
 }
 
 
@@ -95,7 +98,9 @@ async def _carry_out(
     run = entry.run
     assert run is not None
     return await answer(
-        lambda: run(request.app[BRAIN], actor, typed), nothing="Done.", who=f"web /{entry.name}"
+        lambda: run(request.app[BRAIN], actor, typed),
+        nothing=_("Done."),
+        who=_("web /{name}", name=entry.name),
     )
 
 
@@ -123,7 +128,7 @@ async def press(request: web.Request, actor: Actor) -> web.StreamResponse:
     words = form.get("words")
     question = MONEY_BUTTONS.get(token.split(":", 1)[0])
     if question is not None:  # money moves only after a yes
-        asked = await ask_first(request, actor, question.format(token.split(":", 1)[-1]))
+        asked = await ask_first(request, actor, _(question, number=token.split(":", 1)[-1]))
         if asked is not None:
             return asked
     need: list[tokens.NeedsText] = []
@@ -137,7 +142,7 @@ async def press(request: web.Request, actor: Actor) -> web.StreamResponse:
             return await request.app[BRAIN].handle(tokens.with_text(action, actor, str(words)))
         return await request.app[BRAIN].handle(action)
 
-    answered = await answer(pressed, nothing="Done.", who="web button")
+    answered = await answer(pressed, nothing=_("Done."), who=_("web button"))
     if need:
         context = await page_context(request, actor)
         context |= {"prompt": need[0].prompt, "token": token}

@@ -11,6 +11,7 @@ from aiohttp import web
 from bots.web.app import BRAIN, link_signature, render, signed_in
 from core.actors import Actor
 from core.downloads import downloadable
+from core.language import _
 
 
 def add_routes(app: web.Application) -> None:
@@ -28,20 +29,22 @@ async def download(request: web.Request, actor: Actor) -> web.StreamResponse:
     if not hmac.compare_digest(expected, request.query.get("sig", "")) or until < int(
         brain.clock.now().timestamp()
     ):
-        text = "That download link has expired or isn't yours; open the page again for a new one."
+        text = _(
+            "That download link has expired or isn't yours; open the page again for a new one."
+        )
         return render(request, "message.html", {"text": text}, status=403)
     async with brain.uow() as uow:
         kept = await downloadable(uow, actor, file_id)
     content = await brain.files.get(kept.key)
     if content is None:
-        text = f"{kept.name} is no longer kept here."
+        text = _("{name} is no longer kept here.", name=kept.name)
         return render(request, "message.html", {"text": text}, status=404)
     safe = "".join(ch for ch in kept.name if ch.isalnum() or ch in "._- ")[:120] or "file"
     return web.Response(
         body=content,
         content_type="application/octet-stream",  # downloaded, never shown as a page
         headers={
-            "Content-Disposition": f'attachment; filename="{safe}"',
-            "Content-Security-Policy": "sandbox; default-src 'none'",
+            "Content-Disposition": _('attachment; filename="{safe}"', safe=safe),
+            "Content-Security-Policy": _("sandbox; default-src 'none'"),
         },
     )

@@ -11,6 +11,8 @@ from core.actors import Actor
 from core.family.calendar import calendar_of
 from core.family.households import household_view
 from core.family.week import Day, parents_week
+from core.language import _
+from core.language.formatting import day_name
 
 
 def add_routes(app: web.Application) -> None:
@@ -26,7 +28,8 @@ def week_chart(days: tuple[Day, ...]) -> Markup:
     parts = [
         f'<figure><svg role="img" aria-labelledby="week-chart" width="100%" '
         f'viewBox="0 0 {width} {height + 34}" xmlns="http://www.w3.org/2000/svg">',
-        '<title id="week-chart">Hours free (light) and working (dark), day by day</title>',
+        f'<title id="week-chart">{escape(_("Hours free (light) and working (dark), day by day"))}'
+        "</title>",
     ]
     for n, day in enumerate(days):
         x = n * slot
@@ -37,10 +40,10 @@ def week_chart(days: tuple[Day, ...]) -> Markup:
             tall = round(height * hours / most, 1)
             parts.append(
                 f'<rect x="{x + offset:.1f}" y="{top + height - tall:.1f}" width="{slot / 2 - 3:.1f}" '
-                f'height="{tall}" fill="{colour}"><title>{escape(f"{day.day:%a %d %b}")}: '
+                f'height="{tall}" fill="{colour}"><title>{escape(day_name(day.day))}: '
                 f"{hours:g} h</title></rect>"
             )
-        weekday = f"{day.day:%a}"[:2]
+        weekday = day_name(day.day, "EEEEEE")
         parts.append(
             f'<text x="{x + slot / 2:.1f}" y="{top + height + 14}" font-size="10" '
             f'text-anchor="middle">{weekday}</text>'
@@ -53,12 +56,19 @@ def week_chart(days: tuple[Day, ...]) -> Markup:
     parts.append(
         f'<line x1="{split:.1f}" y1="0" x2="{split:.1f}" y2="{top + height}" stroke="#5b6570" '
         'stroke-dasharray="3 3"></line>'
-        f'<text x="{split - 4:.1f}" y="10" font-size="10" text-anchor="end">last 7 days</text>'
-        f'<text x="{split + 4:.1f}" y="10" font-size="10">coming week</text>'
+        f'<text x="{split - 4:.1f}" y="10" font-size="10" text-anchor="end">'
+        f"{escape(_('last 7 days'))}</text>"
+        f'<text x="{split + 4:.1f}" y="10" font-size="10">{escape(_("coming week"))}</text>'
     )
     parts.append(
-        "</svg><figcaption>Light: hours free (planned, from today). Dark: hours working "
-        "(from accepting a job to delivering it).</figcaption></figure>"
+        "</svg><figcaption>"
+        + escape(
+            _(
+                "Light: hours free (planned, from today). Dark: hours working "
+                "(from accepting a job to delivering it)."
+            )
+        )
+        + "</figcaption></figure>"
     )
     return Markup("".join(parts))
 
@@ -83,5 +93,5 @@ async def calendar(request: web.Request) -> web.StreamResponse:
         body=body,
         content_type="text/calendar",
         charset="utf-8",
-        headers={"Content-Disposition": 'inline; filename="parentbrain.ics"'},
+        headers={"Content-Disposition": _('inline; filename="parentbrain.ics"')},
     )

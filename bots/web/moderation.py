@@ -15,6 +15,7 @@ from core import commands as c
 from core.actors import Actor
 from core.audit import audit_lines
 from core.communities import community_settings
+from core.language import _
 from core.money import Money
 from core.queues import moderator_queues
 from core.states import STATUS_WORDS, WorkStatus
@@ -38,7 +39,7 @@ def add_routes(app: web.Application) -> None:
 async def queue(request: web.Request, actor: Actor) -> web.StreamResponse:
     if not actor.is_moderator or actor.community_id is None:
         context = await page_context(request, actor)
-        context["text"] = "Only the community's moderators can see this page."
+        context["text"] = _("Only the community's moderators can see this page.")
         return render(request, "message.html", context, status=403)
     brain = request.app[BRAIN]
     async with brain.uow() as uow:
@@ -74,9 +75,12 @@ async def money(request: web.Request, actor: Actor) -> web.StreamResponse:
     number, reference = int(request.match_info["number"]), str(form.get("reference", ""))[:100]
     act = request.match_info["act"]
     questions = {
-        "funded": f"Record that the payment for item #{number} arrived? It opens to parents.",
-        "paid": f"Record that payout #{number} was paid to the parent?",
-        "refunded": f"Record that item #{number} was refunded to the business?",
+        "funded": _(
+            "Record that the payment for item #{number} arrived? It opens to parents.",
+            number=number,
+        ),
+        "paid": _("Record that payout #{number} was paid to the parent?", number=number),
+        "refunded": _("Record that item #{number} was refunded to the business?", number=number),
     }
     asked = await ask_first(request, actor, questions[act])
     if asked is not None:
@@ -125,15 +129,19 @@ async def _decide(
     if request.match_info["act"] == yes:
         command = accept()
     else:
-        command = reject(str(form.get("reason", "")).strip() or "not right for this community")
+        command = reject(str(form.get("reason", "")).strip() or _("not right for this community"))
     await say_outcome(request, command)
     raise _back(request)
 
 
 async def resolve(request: web.Request, actor: Actor) -> web.StreamResponse:
     number, outcome = request.match_info["number"], request.match_info["outcome"]
-    side = "the parent is paid" if outcome == "pay" else "the business is refunded"
-    asked = await ask_first(request, actor, f"Decide the dispute over item #{number}: {side}?")
+    side = _("the parent is paid") if outcome == "pay" else _("the business is refunded")
+    asked = await ask_first(
+        request,
+        actor,
+        _("Decide the dispute over item #{number}: {side}?", number=number, side=side),
+    )
     if asked is not None:
         return asked
     command = c.ResolveDispute(
@@ -168,7 +176,7 @@ async def ban(request: web.Request, actor: Actor) -> web.StreamResponse:
 def bars(rows: list[tuple[str, float, str]], title: str, chart_id: str) -> Markup:
     """A horizontal bar per row (label, value, the value as said), as accessible inline SVG."""
     if not any(value for _, value, _ in rows):
-        return Markup(f"<p>{escape(title)}: nothing yet.</p>")
+        return Markup("<p>{}</p>").format(_("{title}: nothing yet.", title=title))
     # Each label has a line of its own above its bar, so no label runs into a bar at any width.
     most, row, width = max(value for _, value, _ in rows), 36, 320
     parts = [
@@ -190,7 +198,7 @@ def bars(rows: list[tuple[str, float, str]], title: str, chart_id: str) -> Marku
 def charts(numbers: CommunityStats, weeks: list[Week], currency: str) -> list[Markup]:
     """Items by where they are, then week by week: posted, time to fill, earnings, parents."""
     statuses = [
-        (STATUS_WORDS.get(WorkStatus(s), s), float(n), str(n))
+        (_(STATUS_WORDS.get(WorkStatus(s), s)), float(n), str(n))
         for s, n in sorted(numbers.items_by_status.items())
         if n
     ]
@@ -199,10 +207,10 @@ def charts(numbers: CommunityStats, weeks: list[Week], currency: str) -> list[Ma
         return f"w/c {week.starts:%d %b}"
 
     return [
-        bars(statuses, "Items by where they are", "chart-status"),
+        bars(statuses, _("Items by where they are"), "chart-status"),
         bars(
             [(label(w), w.items_posted, str(w.items_posted)) for w in weeks],
-            "Items posted, week by week",
+            _("Items posted, week by week"),
             "chart-posted",
         ),
         bars(
@@ -214,17 +222,17 @@ def charts(numbers: CommunityStats, weeks: list[Week], currency: str) -> list[Ma
                 )
                 for w in weeks
             ],
-            "Median minutes from payment to a parent accepting",
+            _("Median minutes from payment to a parent accepting"),
             "chart-fill",
         ),
         bars(
             [(label(w), w.earned, str(Money(w.earned, currency))) for w in weeks],
-            "Earned by parents, week by week",
+            _("Earned by parents, week by week"),
             "chart-earned",
         ),
         bars(
             [(label(w), w.parents_working, str(w.parents_working)) for w in weeks],
-            "Parents who took a job, week by week",
+            _("Parents who took a job, week by week"),
             "chart-parents",
         ),
     ]

@@ -15,6 +15,7 @@ from core.actors import Actor
 from core.answers import Answer, answer
 from core.errors import DomainError, explain_invalid
 from core.forms import PAYOUT_DETAILS, POST
+from core.language import _
 
 
 def add_routes(app: web.Application) -> None:
@@ -29,7 +30,7 @@ def add_routes(app: web.Application) -> None:
 
 async def run(request: web.Request, command: c.Command) -> Answer:
     """Run one command; its answer, or the one sentence that says why not."""
-    return await answer(lambda: request.app[BRAIN].handle(command), nothing="Done.", who="web")
+    return await answer(lambda: request.app[BRAIN].handle(command), nothing=_("Done."), who="web")
 
 
 async def say_outcome(request: web.Request, command: c.Command) -> None:
@@ -149,5 +150,5 @@ async def statement_csv(request: web.Request, actor: Actor) -> web.StreamRespons
     return web.Response(
         text=sheet,
         content_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="parentbrain-statement.csv"'},
+        headers={"Content-Disposition": _('attachment; filename="parentbrain-statement.csv"')},
     )

@@ -21,6 +21,7 @@ from core.credentials.sharing import share_url, shared_record
 from core.credentials.vcjwt import Verification
 from core.credentials.words import skill_words
 from core.errors import DomainError
+from core.language import _
 
 JSON_LD = "application/ld+json"
 OPEN_TO_ALL = {"Access-Control-Allow-Origin": "*"}  # verifiers fetch these from anywhere
@@ -73,9 +74,9 @@ async def change_record(request: web.Request, actor: Actor) -> web.StreamRespons
     """The page's buttons are /record share, stop and earnings on|off, as the chats type them."""
     what = str((await request.post()).get("what", ""))
     if what not in RECORD_CHOICES:
-        raise DomainError("Choose one of the buttons on the page.")
+        raise DomainError(_("Choose one of the buttons on the page."))
     answered = await answer(
-        lambda: record(request.app[BRAIN], actor, {"what": what}), who="web /record"
+        lambda: record(request.app[BRAIN], actor, {"what": what}), who=_("web /record")
     )
     await say_next(request, answered.text)
     raise web.HTTPSeeOther(request.app.router["record"].url_for())
@@ -85,7 +86,10 @@ def _download(body: str | bytes, name: str, kind: str) -> web.Response:
     return web.Response(
         body=body,
         content_type=kind,
-        headers={"Content-Disposition": f'attachment; filename="{name}"', **OPEN_TO_ALL},
+        headers={
+            "Content-Disposition": _('attachment; filename="{name}"', name=name),
+            **OPEN_TO_ALL,
+        },
     )
 
 
@@ -181,7 +185,7 @@ async def check_credential(request: web.Request) -> web.StreamResponse:
         content = upload.file.read(checking.MAX_CREDENTIAL_BYTES + 1)
         pasted = content.decode("utf-8", errors="replace") if content else pasted
     if not pasted.strip():
-        result = Verification(False, "Paste a credential, or choose its file, then press Check.")
+        result = Verification(False, _("Paste a credential, or choose its file, then press Check."))
     else:
         brain = request.app[BRAIN]
         async with brain.uow() as uow:

@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 
+from core.language import _
+
 
 class SignInRefused(Exception):
     """Signed data that doesn't check out; the message is safe to show."""
@@ -36,13 +38,15 @@ def _check(fields: dict[str, str], key: bytes, max_age: float, now: float) -> No
     lines = "\n".join(f"{k}={fields[k]}" for k in sorted(fields))
     expected = hmac.new(key, lines.encode(), hashlib.sha256).hexdigest()
     if not given or not hmac.compare_digest(expected, given):
-        raise SignInRefused("That sign-in link isn't from Telegram; open it from the bot again.")
+        raise SignInRefused(_("That sign-in link isn't from Telegram; open it from the bot again."))
     try:
         signed_at = int(fields.get("auth_date", "0"))
     except ValueError:
-        raise SignInRefused("That sign-in link is damaged; open it from the bot again.") from None
+        raise SignInRefused(
+            _("That sign-in link is damaged; open it from the bot again.")
+        ) from None
     if now - signed_at > max_age:
-        raise SignInRefused("That sign-in link has expired; open it from the bot again.")
+        raise SignInRefused(_("That sign-in link has expired; open it from the bot again."))
 
 
 def mini_app_identity(
@@ -61,7 +65,9 @@ def mini_app_identity(
             user.get("username"),
         )
     except (ValueError, KeyError, TypeError):
-        raise SignInRefused("That sign-in link names nobody; open it from the bot again.") from None
+        raise SignInRefused(
+            _("That sign-in link names nobody; open it from the bot again.")
+        ) from None
 
 
 def login_widget_identity(
@@ -72,7 +78,7 @@ def login_widget_identity(
     key = hashlib.sha256(token.encode()).digest()
     _check(fields, key, max_age, time.time() if now is None else now)
     if not fields.get("id", "").isdigit():
-        raise SignInRefused("That sign-in link names nobody; sign in again.")
+        raise SignInRefused(_("That sign-in link names nobody; sign in again."))
     return Identity(
         "telegram",
         fields["id"],
@@ -122,18 +128,20 @@ class DiscordOAuth:
             "redirect_uri": self.redirect_uri,
         }
         pair = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
-        basic = {"Authorization": f"Basic {pair}"}
+        basic = {"Authorization": _("Basic {pair}", pair=pair)}
         timeout = aiohttp.ClientTimeout(total=10)
         async with aiohttp.ClientSession(timeout=timeout) as http:
             token_url = f"{self.base_url}/api/oauth2/token"
             async with http.post(token_url, data=form, headers=basic) as got:
                 if got.status != 200:
-                    raise SignInRefused("Discord didn't confirm that sign-in; please try again.")
+                    raise SignInRefused(_("Discord didn't confirm that sign-in; please try again."))
                 grant: dict[str, Any] = await got.json()
-            bearer = {"Authorization": f"Bearer {grant['access_token']}"}
+            bearer = {
+                "Authorization": _("Bearer {access_token}", access_token=grant["access_token"])
+            }
             async with http.get(f"{self.base_url}/api/users/@me", headers=bearer) as got:
                 if got.status != 200:
-                    raise SignInRefused("Discord didn't say who you are; please try again.")
+                    raise SignInRefused(_("Discord didn't say who you are; please try again."))
                 user: dict[str, Any] = await got.json()
         return Identity(
             "discord",

@@ -21,6 +21,7 @@ from bots.web.signin import (
 from core import commands as c
 from core.actors import Actor, Role
 from core.config import Settings
+from core.language import _
 
 
 async def _begin(request: web.Request, identity: Identity) -> web.StreamResponse:
@@ -150,7 +151,9 @@ async def discord_callback(request: web.Request) -> web.StreamResponse:
     session = await get_session(request)
     expected = session.pop("oauth_state", None)
     if not expected or not secrets.compare_digest(expected, request.query.get("state", "")):
-        return _refused(request, SignInRefused("That sign-in is out of date; please start again."))
+        return _refused(
+            request, SignInRefused(_("That sign-in is out of date; please start again."))
+        )
     try:
         identity = await oauth.identity(request.query.get("code", ""))
     except SignInRefused as err:

@@ -14,6 +14,7 @@ from core import commands as c
 from core.actors import Actor
 from core.files import FILES_PER_DELIVERY, TELEGRAM_UPLOAD_LIMIT, FileKind, FileRef
 from core.handlers.delivery import may_deliver
+from core.language import _
 from core.parsing import without_control_characters
 
 UPLOAD_LIMIT = TELEGRAM_UPLOAD_LIMIT  # what any reader could receive; core checks per reader
@@ -50,7 +51,11 @@ async def deliver(request: web.Request, actor: Actor) -> web.StreamResponse:
     uploads = [f for f in form.getall("files", []) if isinstance(f, FileField) and f.filename]
     if len(uploads) > FILES_PER_DELIVERY:
         await say_next(
-            request, f"Send at most {FILES_PER_DELIVERY} files at once. Nothing was sent."
+            request,
+            _(
+                "Send at most {FILES_PER_DELIVERY} files at once. Nothing was sent.",
+                FILES_PER_DELIVERY=FILES_PER_DELIVERY,
+            ),
         )
         raise _back(request, "home")
     contents: list[bytes] = []
@@ -59,7 +64,11 @@ async def deliver(request: web.Request, actor: Actor) -> web.StreamResponse:
         content = upload.file.read(UPLOAD_LIMIT + 1)
         if len(content) > UPLOAD_LIMIT:
             await say_next(
-                request, f"{upload.filename} is over 50 MB; share it as a link. Nothing was sent."
+                request,
+                _(
+                    "{filename} is over 50 MB; share it as a link. Nothing was sent.",
+                    filename=upload.filename,
+                ),
             )
             raise _back(request, "home")
         contents.append(content)
@@ -111,7 +120,9 @@ async def decide(request: web.Request, actor: Actor) -> web.StreamResponse:
     command: c.Command
     if decision == "approve":
         asked = await ask_first(
-            request, actor, f"Approve item #{work_id}? The parent is paid their share."
+            request,
+            actor,
+            _("Approve item #{work_id}? The parent is paid their share.", work_id=work_id),
         )
         if asked is not None:
             return asked

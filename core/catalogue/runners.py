@@ -13,6 +13,7 @@ from core.catalogue.shapes import Entry, Runner, Services, Typed
 from core.errors import DomainError
 from core.handlers.common import catalogue as skill_catalogue
 from core.handlers.dialogs import waiting_dialog
+from core.language import _
 from core.parsing import parse_number
 from core.uow import UnitOfWork
 
@@ -68,19 +69,23 @@ async def link(services: Services, actor: Actor, typed: Typed) -> Reply:
     code = typed.get("code", "").strip()
     if code:
         await services.handle(c.CompleteLink(actor=actor, code=code))
-        return "Linked! Offers now come to whichever app you used last."
+        return _("Linked! Offers now come to whichever app you used last.")
     made = await services.handle(c.StartLink(actor=actor))
-    return f"On {other_app(actor)}, type /link {made} within 15 minutes to join your accounts."
+    return _(
+        "On {other_app}, type /link {made} within 15 minutes to join your accounts.",
+        other_app=other_app(actor),
+        made=made,
+    )
 
 
 async def skills(uow: UnitOfWork, actor: Actor, typed: Typed) -> Reply:
     listing = (await skill_catalogue(uow)).listing()
     how = (
-        "/profile skills proofreading:expert, design"
+        _("/profile skills proofreading:expert, design")
         if actor.platform == "telegram"
         else "/profile"
     )
-    return f"Skills: {listing}.\nAdd yours with {how}"
+    return _("Skills: {listing}.\nAdd yours with {how}", listing=listing, how=how)
 
 
 async def learn(services: Services, actor: Actor, typed: Typed) -> Reply:
@@ -95,7 +100,7 @@ async def learn(services: Services, actor: Actor, typed: Typed) -> Reply:
 async def quiz(services: Services, actor: Actor, typed: Typed) -> Reply:
     skill = typed.get("skill", "").strip()
     if not skill:
-        return "Which skill? For example: /quiz proofreading. /learn lists the checks."
+        return _("Which skill? For example: /quiz proofreading. /learn lists the checks.")
     reply: Reply = await services.handle(c.StartQuiz(actor=actor, skill=skill))
     return reply
 
@@ -117,14 +122,14 @@ async def cancel(services: Services, actor: Actor, typed: Typed) -> Reply:
     async with services.uow() as uow:
         writing = await waiting_dialog(uow, actor.member_id)
     if writing is not None:
-        said += "\nYour new post is still open: answer the last question, or /stop to drop it."
+        said += _("\nYour new post is still open: answer the last question, or /stop to drop it.")
     return said
 
 
 async def business(services: Services, actor: Actor, typed: Typed) -> Reply:
     name, contact = typed.get("name", "").strip(), typed.get("contact", "").strip()
     if not name or not contact:
-        raise DomainError("Type it like: /business Bloom Bakery, mel@bloom.example")
+        raise DomainError(_("Type it like: /business Bloom Bakery, mel@bloom.example"))
     return str(await services.handle(c.RegisterBusiness(actor=actor, name=name, contact=contact)))
 
 
@@ -164,8 +169,9 @@ async def record(services: Services, actor: Actor, typed: Typed) -> Reply:
             await services.handle(c.ShowEarningsOnRecord(actor=actor, show=what.endswith("on")))
         )
     raise DomainError(
-        "Type /record to see your work record, /record share for an address to put on your "
-        "CV, /record stop to take it down, or /record earnings on (or off)."
+        _(
+            "Type /record to see your work record, /record share for an address to put on your CV, /record stop to take it down, or /record earnings on (or off)."
+        )
     )
 
 
@@ -173,8 +179,9 @@ async def showname(services: Services, actor: Actor, typed: Typed) -> Reply:
     said = typed.get("choice", "").strip().lower()
     if said not in ("on", "off"):
         raise DomainError(
-            "Type /showname on to let parents' work records name your business and its items, "
-            'or /showname off to keep it to "a business".'
+            _(
+                'Type /showname on to let parents\' work records name your business and its items, or /showname off to keep it to "a business".'
+            )
         )
     return str(await services.handle(c.NameBusinessInRecords(actor=actor, named=said == "on")))
 
@@ -202,27 +209,27 @@ async def lms(services: Services, actor: Actor, typed: Typed) -> Reply:
     if what == "link":
         if not details:
             raise DomainError(
-                "Type your username or email on the site: /lms link priya@example.com"
+                _("Type your username or email on the site: /lms link priya@example.com")
             )
         return await asking.send_code(services, actor, details)
     if what == "code":
         if not details:
-            raise DomainError("Type the code from your message on the site: /lms code 123456")
+            raise DomainError(_("Type the code from your message on the site: /lms code 123456"))
         return str(await services.handle(c.ConfirmLearningCode(actor=actor, code=details)))
     if what == "connect":
         if not details:
-            raise DomainError("Type the site's address: /lms connect https://learn.example.org")
+            raise DomainError(_("Type the site's address: /lms connect https://learn.example.org"))
         return str(await services.handle(c.ConnectLearningSite(actor=actor, url=details)))
     if what == "courses":
         return await asking.list_courses(services, actor)
     if what == "map":
         words = details.split()
-        number = _course_number(details, "/lms map 12 proofreading intermediate")
+        number = _course_number(details, _("/lms map 12 proofreading intermediate"))
         level = words[-1] if len(words) > 2 else ""
         skill = " ".join(words[1:-1] if level else words[1:])
         if not skill:
             raise DomainError(
-                "Say which skill it counts for: /lms map 12 proofreading intermediate"
+                _("Say which skill it counts for: /lms map 12 proofreading intermediate")
             )
         if level and level.lower() not in LEVEL_WORDS:
             async with services.uow() as uow:
@@ -235,15 +242,16 @@ async def lms(services: Services, actor: Actor, typed: Typed) -> Reply:
         connecting.level_of(level)  # a wrong level is said before the site is asked
         return await asking.map_course(services, actor, number, skill, level)
     if what == "unmap":
-        number = _course_number(details, "/lms unmap 12")
+        number = _course_number(details, _("/lms unmap 12"))
         return str(await services.handle(c.UnmapCourse(actor=actor, course_id=number)))
     if what == "sync":
         return await asking.read_now(services, actor)
     if what == "disconnect":
         return str(await services.handle(c.DisconnectLearningSite(actor=actor)))
     raise DomainError(
-        "Type /lms link <your username or email> to link your account on the learning site; "
-        "moderators: /lms connect <address>, /lms courses, /lms map, /lms sync or /lms disconnect."
+        _(
+            "Type /lms link <your username or email> to link your account on the learning site; moderators: /lms connect <address>, /lms courses, /lms map, /lms sync or /lms disconnect."
+        )
     )
 
 
@@ -253,7 +261,9 @@ LEVEL_WORDS = ("beginner", "intermediate", "expert", "1", "2", "3")
 async def lms_token(services: Services, actor: Actor, typed: Typed) -> Reply:
     token = typed.get("token", "").strip()
     if not token:
-        raise DomainError("Type the site's web-service token after the command: /lmstoken <token>")
+        raise DomainError(
+            _("Type the site's web-service token after the command: /lmstoken <token>")
+        )
     from core.lms import asking
 
     return await asking.give_token(services, actor, token)
@@ -267,7 +277,7 @@ async def week(services: Services, actor: Actor, typed: Typed) -> Reply:
     if said in ("on", "off"):
         return str(await services.handle(c.SetWeekNote(actor=actor, on=said == "on")))
     if said:
-        raise DomainError("Type /week to see your week, or /week on (or off) for a Sunday note.")
+        raise DomainError(_("Type /week to see your week, or /week on (or off) for a Sunday note."))
     async with services.uow() as uow:
         return await my_week(uow, actor, services.settings)
 
@@ -275,7 +285,7 @@ async def week(services: Services, actor: Actor, typed: Typed) -> Reply:
 async def calendar(services: Services, actor: Actor, typed: Typed) -> Reply:
     said = typed.get("reset", "").strip().lower()
     if said not in ("", "reset"):
-        raise DomainError("Type /calendar for your calendar's address, or /calendar reset.")
+        raise DomainError(_("Type /calendar for your calendar's address, or /calendar reset."))
     return str(await services.handle(c.ResetCalendar(actor=actor, reset=said == "reset")))
 
 
@@ -290,7 +300,7 @@ async def household(services: Services, actor: Actor, typed: Typed) -> Reply:
             return await my_household(uow, actor)
     if what == "invite":
         if not who:
-            raise DomainError("Say who: /household invite @their_username")
+            raise DomainError(_("Say who: /household invite @their_username"))
         return str(await services.handle(c.InviteToHousehold(actor=actor, who=who)))
     if what == "leave":
         return str(await services.handle(c.LeaveHousehold(actor=actor)))
@@ -312,6 +322,11 @@ async def project(services: Services, actor: Actor, typed: Typed) -> Reply:
     if choice == "cancel":
         return str(await services.handle(c.CancelProject(actor=actor, project_id=project_id)))
     if choice:
-        raise DomainError(f"Type /project {project_id} to see it, or /project {project_id} cancel.")
+        raise DomainError(
+            _(
+                "Type /project {project_id} to see it, or /project {project_id} cancel.",
+                project_id=project_id,
+            )
+        )
     async with services.uow() as uow:
         return await show_project(uow, actor, project_id)

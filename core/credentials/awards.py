@@ -13,6 +13,7 @@ from core.credentials.badges import Achievement, Evidence
 from core.credentials.issuing import issue, issuer_url
 from core.credentials.record import Job, approved_jobs, month_of
 from core.files import FileStore
+from core.language import _
 from core.models import IssuedCredential, SkillRow
 from core.uow import UnitOfWork
 
@@ -51,17 +52,25 @@ async def award_skill_check(
         skill_code=skill_code,
         achievement=Achievement(
             id=f"{base}/achievements/check-{skill_code}",
-            name=f"{skill}: skill check passed",
-            description=f"Passed the community's {skill.lower()} skill check.",
-            criteria=f"Answer the community's {skill.lower()} skill check, {total} questions, "
-            "with the pass mark or better.",
+            name=_("{skill}: skill check passed", skill=skill),
+            description=_("Passed the community's {skill} skill check.", skill=skill.lower()),
+            criteria=_(
+                "Answer the community's {skill} skill check, {total} questions, with the pass mark or better.",
+                skill=skill.lower(),
+                total=total,
+            ),
             achievement_type="Competency",
             skill=skill,
         ),
         evidence=[
             Evidence(
-                name=f"{skill} skill check",
-                narrative=f"{right} of {total} right, on {month_of(uow.now())}.",
+                name=_("{skill} skill check", skill=skill),
+                narrative=_(
+                    "{right} of {total} right, on {month_of}.",
+                    right=right,
+                    total=total,
+                    month_of=month_of(uow.now()),
+                ),
             )
         ],
     )
@@ -93,17 +102,26 @@ async def award_course(
         achievement=Achievement(
             id=f"{base}/achievements/course-{course_id}",
             name=f"{skill}: {course_name}",
-            description=f'Completed the course "{course_name}", which the community counts '
-            f"for {skill.lower()} at {level} level.",
-            criteria=f'Complete "{course_name}" on the community\'s learning site, as the '
-            "site's own course completion criteria define.",
+            description=_(
+                'Completed the course "{course_name}", which the community counts for {skill} at {level} level.',
+                course_name=course_name,
+                skill=skill.lower(),
+                level=level,
+            ),
+            criteria=_(
+                "Complete \"{course_name}\" on the community's learning site, as the site's own course completion criteria define.",
+                course_name=course_name,
+            ),
             achievement_type="Course",
             skill=skill,
         ),
         evidence=[
             Evidence(
                 name=course_name,
-                narrative=f"Completed, as its learning site reported, {month_of(uow.now())}.",
+                narrative=_(
+                    "Completed, as its learning site reported, {month_of}.",
+                    month_of=month_of(uow.now()),
+                ),
             )
         ],
     )
@@ -135,9 +153,9 @@ async def award_milestones(
             evidence = [
                 Evidence(
                     name=f"{job.done_for[0].upper()}{job.done_for[1:]}, {skill.lower()}",
-                    narrative=f"Approved, {job.month}"
-                    + (", delivered on time" if job.on_time else "")
-                    + (f", rated {job.stars}★" if job.stars is not None else "")
+                    narrative=_("Approved, {month}", month=job.month)
+                    + (_(", delivered on time") if job.on_time else "")
+                    + (_(", rated {stars}★", stars=job.stars) if job.stars is not None else "")
                     + ".",
                 )
                 for job in jobs[:count]
@@ -152,13 +170,19 @@ async def award_milestones(
                 skill_code=code,
                 achievement=Achievement(
                     id=f"{base}/achievements/jobs-{code}-{count}",
-                    name=f"{skill}: {count} jobs well done",
-                    description=f"{count} paid {skill.lower()} jobs approved by the businesses "
-                    f"they were for, rated {settings.credential_min_stars:g}★ or better on "
-                    "average.",
-                    criteria=f"Complete {count} paid {skill.lower()} jobs through the "
-                    "community, each approved by the business, with an average rating of "
-                    f"{settings.credential_min_stars:g} stars or better.",
+                    name=_("{skill}: {count} jobs well done", skill=skill, count=count),
+                    description=_(
+                        "{count} paid {skill} jobs approved by the businesses they were for, rated {credential_min_stars:g}★ or better on average.",
+                        count=count,
+                        skill=skill.lower(),
+                        credential_min_stars=settings.credential_min_stars,
+                    ),
+                    criteria=_(
+                        "Complete {count} paid {skill} jobs through the community, each approved by the business, with an average rating of {credential_min_stars:g} stars or better.",
+                        count=count,
+                        skill=skill.lower(),
+                        credential_min_stars=settings.credential_min_stars,
+                    ),
                     achievement_type="Badge",
                     skill=skill,
                 ),

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from core.credentials.vcjwt import iso
+from core.language import _
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -38,7 +39,9 @@ class Issuer:
             "type": ["Profile"],
             "name": self.name,
             "url": self.url,
-            "description": f"{self.name}, a community of parents doing paid work on Parent Brain.",
+            "description": _(
+                "{name}, a community of parents doing paid work on Parent Brain.", name=self.name
+            ),
             # Not an Open Badges term: where to find the keys its credentials are signed with.
             "publicKeys": keys_url,
         }
@@ -131,8 +134,8 @@ def bundle(
         "@context": [VC_CONTEXT, CLR_CONTEXT, OB_CONTEXT],
         "id": bundle_id,
         "type": ["VerifiableCredential", "ClrCredential"],
-        "name": f"{holder_name}'s work record",
-        "description": "Credentials earned through paid work and skill checks on Parent Brain.",
+        "name": _("{holder_name}'s work record", holder_name=holder_name),
+        "description": _("Credentials earned through paid work and skill checks on Parent Brain."),
         "issuer": {"id": issuer.id, "type": ["Profile"], "name": issuer.name, "url": issuer.url},
         "validFrom": iso(now),
         "credentialSubject": {

@@ -14,6 +14,7 @@ from core.config import Settings
 from core.credentials import badges, keys, vcjwt
 from core.credentials.issuing import record_settings, signed_status_list, status_list_url
 from core.credentials.vcjwt import Verification
+from core.language import _
 from core.models import IssuedCredential, Member
 from core.uow import UnitOfWork
 
@@ -70,7 +71,7 @@ async def check(uow: UnitOfWork, settings: Settings, token: str) -> Verification
     """A credential checked the way any verifier would, with this deployment's keys."""
     token = token.strip()
     if len(token.encode()) > MAX_CREDENTIAL_BYTES:
-        return Verification(False, "That is far too long to be one credential.")
+        return Verification(False, _("That is far too long to be one credential."))
     lists = StatusListsHere(settings)
     await lists.fetch(uow, _status_address(token))
     return vcjwt.verify(token, await keys.key_set(uow, settings), lists, uow.now())
@@ -103,7 +104,7 @@ async def record_bundle(uow: UnitOfWork, settings: Settings, member_id: int) -> 
     base = keys.base_url(settings)
     return badges.bundle(
         bundle_id=badges.new_id(),
-        issuer=badges.Issuer(id=base, name="Parent Brain", url=base),
+        issuer=badges.Issuer(id=base, name=_("Parent Brain"), url=base),
         subject_id=mine.subject_id,
         holder_name=member.display_name,
         signed=[row.jwt for row in await credentials_of(uow, member_id)],

@@ -17,6 +17,8 @@ from core.config import Settings
 from core.credentials import badges, keys, status_list, vcjwt
 from core.credentials.badges import Achievement, Evidence, Issuer
 from core.files import FileRef, FileStore
+from core.language import _
+from core.language.people import speaking_to
 from core.models import (
     IssuedCredential,
     Member,
@@ -67,7 +69,9 @@ async def _free_place(uow: UnitOfWork, community_id: int) -> int:
         ).all()
     )
     if len(taken) >= status_list.LIST_BITS:
-        raise RuntimeError(f"community {community_id}'s status list is full")
+        raise RuntimeError(
+            _("community {community_id}'s status list is full", community_id=community_id)
+        )
     while (place := secrets.randbelow(status_list.LIST_BITS)) in taken:
         pass
     return place
@@ -155,19 +159,24 @@ async def _send(
         log.warning("credential %s kept, but not attached to its message: %s", row.id, err)
         attached = []
     kept = (
-        "It's attached: a file to keep, that anyone can check"
+        _("It's attached: a file to keep, that anyone can check")
         if attached
-        else "You can download it from your record on the web; anyone can check it"
+        else _("You can download it from your record on the web; anyone can check it")
     )
-    await uow.notify(
-        Notice(
-            to=row.member_id,
-            text=f"🎓 {by} has issued you a credential: {row.name}. {kept} at "
-            f"{keys.base_url(settings)}/credentials/check. Type /record to see your work "
-            "record, and /record share for an address to put on your CV.",
-            files=attached,
+    async with speaking_to(uow, row.member_id):
+        await uow.notify(
+            Notice(
+                to=row.member_id,
+                text=_(
+                    "🎓 {by} has issued you a credential: {name}. {kept} at {base_url}/credentials/check. Type /record to see your work record, and /record share for an address to put on your CV.",
+                    by=by,
+                    name=row.name,
+                    kept=kept,
+                    base_url=keys.base_url(settings),
+                ),
+                files=attached,
+            )
         )
-    )
 
 
 async def revoke_all(uow: UnitOfWork, member_id: int) -> int:

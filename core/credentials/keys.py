@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from core.config import Settings
 from core.errors import DomainError
+from core.language import _
 from core.models import IssuerKey
 from core.sealed import passphrase
 from core.uow import UnitOfWork
@@ -66,8 +67,11 @@ def _from_file(settings: Settings) -> SigningKey | None:
     except (OSError, ValueError, TypeError) as err:
         # Never the file's content: only where it is and what kind of problem.
         raise DomainError(
-            f"The issuer key file {settings.issuer_key_file} can't be read as an RSA private "
-            f"key ({type(err).__name__}); check PARENTBRAIN_ISSUER_KEY_FILE."
+            _(
+                "The issuer key file {issuer_key_file} can't be read as an RSA private key ({__name__}); check PARENTBRAIN_ISSUER_KEY_FILE.",
+                issuer_key_file=settings.issuer_key_file,
+                __name__=type(err).__name__,
+            )
         ) from None
     return SigningKey(FILE_KID, key)
 
@@ -114,8 +118,9 @@ async def signing_key(uow: UnitOfWork, settings: Settings) -> SigningKey:
             opened = RSAKey.import_key(newest.private_pem.encode(), password=secret)
         except ValueError:
             raise DomainError(
-                "The credential signing key can't be opened with this passphrase; check "
-                "PARENTBRAIN_ISSUER_KEY_PASSPHRASE (or the passphrase file)."
+                _(
+                    "The credential signing key can't be opened with this passphrase; check PARENTBRAIN_ISSUER_KEY_PASSPHRASE (or the passphrase file)."
+                )
             ) from None
         _OPENED[(newest.kid, secret)] = opened
     return SigningKey(newest.kid, opened)
@@ -125,9 +130,9 @@ async def rotate(uow: UnitOfWork, settings: Settings) -> str:
     """A new signing key; the old ones retire from signing but stay published."""
     if settings.issuer_key_file:
         raise DomainError(
-            "Credentials are signed with the key in PARENTBRAIN_ISSUER_KEY_FILE; rotate it by "
-            "giving a new file (publish the old public key alongside if old credentials must "
-            "still verify)."
+            _(
+                "Credentials are signed with the key in PARENTBRAIN_ISSUER_KEY_FILE; rotate it by giving a new file (publish the old public key alongside if old credentials must still verify)."
+            )
         )
     for old in (await uow.session.scalars(select(IssuerKey))).all():
         if old.retired_at is None:

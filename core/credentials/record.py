@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from core.language import _
 from core.models import (
     Business,
     Community,
@@ -50,7 +51,11 @@ class Job:
     @property
     def words(self) -> str:
         """ "a business, proofreading, March 2027"; a project says its size"""
-        size = f", a project of {self.milestones} milestones" if self.milestones > 1 else ""
+        size = (
+            _(", a project of {milestones} milestones", milestones=self.milestones)
+            if self.milestones > 1
+            else ""
+        )
         return f"{self.done_for}{size}, {', '.join(s.lower() for s in self.skills)}, {self.month}"
 
 

@@ -17,6 +17,7 @@ from core.config import Settings
 from core.credentials.issuing import record_settings
 from core.credentials.keys import base_url
 from core.handlers.common import business_of, member_of
+from core.language import _
 from core.models import WorkRecordSettings
 from core.uow import UnitOfWork
 
@@ -40,12 +41,13 @@ async def share_record(cmd: ShareRecord, uow: UnitOfWork, settings: Settings) ->
     if mine.share_token is None:
         mine.share_token = secrets.token_urlsafe(24)
         mine.shared_at = uow.now()
-        said = "Your work record is shared at"
+        said = _("Your work record is shared at")
     else:
-        said = "Your work record is already shared at"
-    return (
-        f"{said} {share_url(settings, mine.share_token)}\nAnyone with the address can see "
-        "it and check your credentials. Type /record stop to take it down at once."
+        said = _("Your work record is already shared at")
+    return _(
+        "{said} {share_url}\nAnyone with the address can see it and check your credentials. Type /record stop to take it down at once.",
+        said=said,
+        share_url=share_url(settings, mine.share_token),
     )
 
 
@@ -53,11 +55,10 @@ async def stop_sharing_record(cmd: StopSharingRecord, uow: UnitOfWork) -> str:
     member = await member_of(uow, cmd.actor)
     mine = await record_settings(uow, member.id)
     if mine.share_token is None:
-        return "Your work record isn't shared, so there's nothing to stop."
+        return _("Your work record isn't shared, so there's nothing to stop.")
     mine.share_token, mine.shared_at = None, None
-    return (
-        "Done: that address no longer shows your record. Your credentials stay valid; "
-        "/record share makes a new address when you want one."
+    return _(
+        "Done: that address no longer shows your record. Your credentials stay valid; /record share makes a new address when you want one."
     )
 
 
@@ -66,19 +67,19 @@ async def show_earnings_on_record(cmd: ShowEarningsOnRecord, uow: UnitOfWork) ->
     mine = await record_settings(uow, member.id)
     mine.shows_earnings = cmd.show
     if cmd.show:
-        return "Your work record now shows what you've earned, to anyone you share it with."
-    return "Your earnings are private again: your work record doesn't show them."
+        return _("Your work record now shows what you've earned, to anyone you share it with.")
+    return _("Your earnings are private again: your work record doesn't show them.")
 
 
 async def name_business_in_records(cmd: NameBusinessInRecords, uow: UnitOfWork) -> str:
     business = await business_of(uow, cmd.actor)
     business.named_in_records = cmd.named
     if cmd.named:
-        return (
-            f"Parents' work records and new credentials will name {business.name} and the "
-            "titles of its items. /showname off stops that for what comes next."
+        return _(
+            "Parents' work records and new credentials will name {name} and the titles of its items. /showname off stops that for what comes next.",
+            name=business.name,
         )
-    return (
-        f'Parents\' work records will say "a business" instead of {business.name}, and new '
-        "credentials won't name it."
+    return _(
+        "Parents' work records will say \"a business\" instead of {name}, and new credentials won't name it.",
+        name=business.name,
     )

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from core.language import _
+
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 LIST_BITS = 131_072  # the specification's minimum (16 KB), so one bit doesn't single anyone out
 PURPOSE = "revocation"
@@ -27,11 +29,11 @@ def encode(revoked: Iterable[int], size: int = LIST_BITS) -> str:
 
 def is_set(encoded: str, index: int) -> bool:
     if not encoded.startswith("u"):
-        raise ValueError("the status list isn't multibase base64url")
+        raise ValueError(_("the status list isn't multibase base64url"))
     body = encoded[1:]
     bits = gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     if not 0 <= index < len(bits) * 8:
-        raise ValueError("the credential's place is outside its status list")
+        raise ValueError(_("the credential's place is outside its status list"))
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 

@@ -16,6 +16,7 @@ from core.config import Settings
 from core.credentials.keys import base_url
 from core.handlers.availability import weekly_windows
 from core.handlers.common import ACTIVE_JOB, member_of, zone
+from core.language import _
 from core.models import Business, FamilySettings, Member, WorkItem
 from core.states import WorkStatus
 from core.uow import UnitOfWork
@@ -44,14 +45,14 @@ async def reset_calendar(cmd: ResetCalendar, uow: UnitOfWork, settings: Settings
         mine.calendar_token = secrets.token_urlsafe(24)
     address = calendar_url(settings, mine.calendar_token)
     said = (
-        "Your calendar has a new address; the old one stopped working at once"
+        _("Your calendar has a new address; the old one stopped working at once")
         if cmd.reset
-        else "Your calendar's private address"
+        else _("Your calendar's private address")
     )
-    return (
-        f"{said}:\n{address}\nIn Google Calendar: Other calendars > From URL; Apple Calendar: "
-        "File > New Calendar Subscription; Outlook: Add calendar > Subscribe from web. "
-        "Anyone with the address sees your hours and jobs; /calendar reset makes a new one."
+    return _(
+        "{said}:\n{address}\nIn Google Calendar: Other calendars > From URL; Apple Calendar: File > New Calendar Subscription; Outlook: Add calendar > Subscribe from web. Anyone with the address sees your hours and jobs; /calendar reset makes a new one.",
+        said=said,
+        address=address,
     )
 
 
@@ -68,10 +69,10 @@ async def calendar_of(uow: UnitOfWork, token: str) -> bytes | None:
     tz = zone(member)
     now = uow.now()
     calendar = Calendar()
-    calendar.add("prodid", "-//Parent Brain//Family calendar//EN")
+    calendar.add("prodid", _("-//Parent Brain//Family calendar//EN"))
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Parent Brain")
+    calendar.add("x-wr-calname", _("Parent Brain"))
     calendar.add("x-wr-timezone", str(tz))
     for window in await weekly_windows(uow, member_id):
         start = time.fromisoformat(window.start_local)
@@ -86,7 +87,7 @@ async def calendar_of(uow: UnitOfWork, token: str) -> bytes | None:
         event = Event()
         event.add("uid", f"hours-{window.id}-{member_id}@parentbrain")
         event.add("dtstamp", now)
-        event.add("summary", "Free for Parent Brain work")
+        event.add("summary", _("Free for Parent Brain work"))
         event.add("dtstart", opens)
         event.add("dtend", closes)
         days = [DAYS[n] for n in range(7) if window.days & (1 << n)]
@@ -101,8 +102,8 @@ async def calendar_of(uow: UnitOfWork, token: str) -> bytes | None:
         event = Event()
         event.add("uid", f"job-{item.id}@parentbrain")
         event.add("dtstamp", now)
-        event.add("summary", f"Due: {item.title} (#{item.id})")
-        event.add("description", f"Deliver with /submit {item.id}.")
+        event.add("summary", _("Due: {title} (#{id})", title=item.title, id=item.id))
+        event.add("description", _("Deliver with /submit {id}.", id=item.id))
         event.add("dtstart", (item.assigned_at or now).astimezone(tz))
         event.add("dtend", item.deadline.astimezone(tz))
         calendar.add_component(event)
@@ -118,7 +119,7 @@ async def calendar_of(uow: UnitOfWork, token: str) -> bytes | None:
             event = Event()
             event.add("uid", f"item-{item.id}@parentbrain")
             event.add("dtstamp", now)
-            event.add("summary", f"{item.title} (#{item.id}) is due")
+            event.add("summary", _("{title} (#{id}) is due", title=item.title, id=item.id))
             event.add("dtstart", item.deadline.astimezone(tz))
             event.add("dtend", item.deadline.astimezone(tz) + timedelta(minutes=30))
             calendar.add_component(event)

@@ -20,6 +20,8 @@ from core.communities import active_communities
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.events import OfferMade
 from core.handlers.common import local_time_text, member_of
+from core.language import _
+from core.language.people import speaking_to
 from core.models import Household, HouseholdInvite, HouseholdMember, Member, Payout, WorkItem
 from core.money import Money
 from core.notices import Action, Notice
@@ -59,12 +61,14 @@ async def invite_to_household(cmd: InviteToHousehold, uow: UnitOfWork) -> str:
     me = await member_of(uow, cmd.actor)
     them = await find_member(uow, cmd.actor.platform, cmd.who)
     if them.id == me.id:
-        raise DomainError("Invite your partner, by their @username.")
+        raise DomainError(_("Invite your partner, by their @username."))
     if await household_of(uow, them.id) is not None:
-        raise DomainError(f"{them.display_name} is in a household already.")
+        raise DomainError(
+            _("{display_name} is in a household already.", display_name=them.display_name)
+        )
     mine = await household_of(uow, me.id)
     if mine is not None and len(await partners(uow, me.id)) >= 5:
-        raise DomainError("A household has six people at most.")
+        raise DomainError(_("A household has six people at most."))
     pending = await uow.session.scalar(
         select(HouseholdInvite.id).where(
             HouseholdInvite.from_member_id == me.id,
@@ -74,48 +78,62 @@ async def invite_to_household(cmd: InviteToHousehold, uow: UnitOfWork) -> str:
         )
     )
     if pending is not None:
-        return f"{them.display_name} has your invitation already; it waits for their answer."
+        return _(
+            "{display_name} has your invitation already; it waits for their answer.",
+            display_name=them.display_name,
+        )
     invite = HouseholdInvite(
         from_member_id=me.id, to_member_id=them.id, expires_at=uow.now() + INVITE_LIFE
     )
     uow.session.add(invite)
     await uow.session.flush()
-    await uow.notify(
-        Notice(
-            to=them.id,
-            text=f"{me.display_name} invites you to plan as a household: you'd see each other's "
-            "availability and jobs in progress (not earnings, unless each of you turns that "
-            "on), and could choose to take one job at a time. Either of you can leave any time.",
-            actions=[
-                Action(label="Join", token=f"hj:{invite.id}"),
-                Action(label="No thanks", token=f"hn:{invite.id}"),
-            ],
-            ref=f"invite:{invite.id}",
+    async with speaking_to(uow, them.id):
+        await uow.notify(
+            Notice(
+                to=them.id,
+                text=_(
+                    "{display_name} invites you to plan as a household: you'd see each other's availability and jobs in progress (not earnings, unless each of you turns that on), and could choose to take one job at a time. Either of you can leave any time.",
+                    display_name=me.display_name,
+                ),
+                actions=[
+                    Action(label=_("Join"), token=f"hj:{invite.id}"),
+                    Action(label=_("No thanks"), token=f"hn:{invite.id}"),
+                ],
+                ref=f"invite:{invite.id}",
+            )
         )
+    return _(
+        "Invitation sent to {display_name}; it lasts two days.", display_name=them.display_name
     )
-    return f"Invitation sent to {them.display_name}; it lasts two days."
 
 
 async def answer_household_invite(cmd: AnswerHouseholdInvite, uow: UnitOfWork) -> str:
     invite = await uow.session.get(HouseholdInvite, cmd.invite_id)
     if invite is None:
-        raise StaleAction("That invitation is no longer open.")
+        raise StaleAction(_("That invitation is no longer open."))
     if invite.to_member_id != cmd.actor.member_id:
-        raise NotAllowed("That invitation is for someone else.")
+        raise NotAllowed(_("That invitation is for someone else."))
     if invite.answered_at is not None:
-        raise StaleAction("You've answered that invitation already.")
+        raise StaleAction(_("You've answered that invitation already."))
     if uow.now() >= invite.expires_at:
-        raise StaleAction("That invitation has expired; ask for a new one.")
+        raise StaleAction(_("That invitation has expired; ask for a new one."))
     invite.answered_at = uow.now()
     inviter = await uow.session.get_one(Member, invite.from_member_id)
     me = await member_of(uow, cmd.actor)
     if not cmd.accept:
-        await uow.notify(
-            Notice(to=inviter.id, text=f"{me.display_name} said no thanks to the household.")
-        )
-        return "OK, no household. Nothing changes."
+        async with speaking_to(uow, inviter.id):
+            await uow.notify(
+                Notice(
+                    to=inviter.id,
+                    text=_(
+                        "{display_name} said no thanks to the household.",
+                        display_name=me.display_name,
+                    ),
+                )
+            )
+        return _("OK, no household. Nothing changes.")
     if await household_of(uow, me.id) is not None:
-        raise DomainError("You're in a household already; /household leave first.")
+        raise DomainError(_("You're in a household already; /household leave first."))
     theirs = await household_of(uow, inviter.id)
     if theirs is None:
         household = Household(one_at_a_time=False, created_at=uow.now())
@@ -130,32 +148,42 @@ async def answer_household_invite(cmd: AnswerHouseholdInvite, uow: UnitOfWork) -
     uow.session.add(
         HouseholdMember(member_id=me.id, household_id=household_id, joined_at=uow.now())
     )
-    await uow.notify(
-        Notice(
-            to=inviter.id,
-            text=f"{me.display_name} joined your household. Type /household to see it.",
+    async with speaking_to(uow, inviter.id):
+        await uow.notify(
+            Notice(
+                to=inviter.id,
+                text=_(
+                    "{display_name} joined your household. Type /household to see it.",
+                    display_name=me.display_name,
+                ),
+            )
         )
-    )
-    return (
-        f"You and {inviter.display_name} are a household now. /household shows you both; "
-        "/household one asks for one job at a time between you."
+    return _(
+        "You and {display_name} are a household now. /household shows you both; /household one asks for one job at a time between you.",
+        display_name=inviter.display_name,
     )
 
 
 async def leave_household(cmd: LeaveHousehold, uow: UnitOfWork) -> str:
     mine = await household_of(uow, cmd.actor.member_id)
     if mine is None:
-        return "You're not in a household."
+        return _("You're not in a household.")
     others = await partners(uow, cmd.actor.member_id)
     await uow.session.delete(mine)
     me = await member_of(uow, cmd.actor)
     for other in others:
-        await uow.notify(Notice(to=other.id, text=f"{me.display_name} left the household."))
+        async with speaking_to(uow, other.id):
+            await uow.notify(
+                Notice(
+                    to=other.id,
+                    text=_("{display_name} left the household.", display_name=me.display_name),
+                )
+            )
     if len(others) <= 1:  # one person alone isn't a household
         await uow.session.execute(
             delete(HouseholdMember).where(HouseholdMember.household_id == mine.household_id)
         )
-    return "You've left the household; they no longer see your availability or jobs."
+    return _("You've left the household; they no longer see your availability or jobs.")
 
 
 async def leave_quietly(uow: UnitOfWork, member_id: int) -> None:
@@ -175,40 +203,49 @@ async def choose_for_household(cmd: ChooseForHousehold, uow: UnitOfWork) -> str:
     mine = await household_of(uow, cmd.actor.member_id)
     if mine is None:
         raise DomainError(
-            "You're not in a household; invite your partner with /household invite @them."
+            _("You're not in a household; invite your partner with /household invite @them.")
         )
     household = await uow.session.get_one(Household, mine.household_id)
     choice = " ".join(cmd.choice.lower().split())
     if choice == "one":
         household.one_at_a_time = True
-        said = "One job at a time: you'll never both be offered work at once."
+        said = _("One job at a time: you'll never both be offered work at once.")
     elif choice == "both":
         household.one_at_a_time = False
-        said = "You can both take work at the same time again."
+        said = _("You can both take work at the same time again.")
     elif choice in ("offers on", "offers off"):
         household.tells_offers = choice.endswith("on")
         said = (
-            "When an offer goes to one of you, the others hear of it."
+            _("When an offer goes to one of you, the others hear of it.")
             if household.tells_offers
-            else "Offers to one of you are no longer told to the others."
+            else _("Offers to one of you are no longer told to the others.")
         )
     elif choice in ("earnings on", "earnings off"):
         mine.shares_earnings = choice.endswith("on")
         return (
-            "Your household sees what you've earned."
+            _("Your household sees what you've earned.")
             if mine.shares_earnings
-            else "Your earnings are yours alone again."
+            else _("Your earnings are yours alone again.")
         )
     else:
         raise DomainError(
-            "Type /household one (one job at a time), /household both, /household offers on "
-            "(or off), or /household earnings on (or off)."
+            _(
+                "Type /household one (one job at a time), /household both, /household offers on (or off), or /household earnings on (or off)."
+            )
         )
     me = await member_of(uow, cmd.actor)
     for other in await partners(uow, me.id):
-        await uow.notify(
-            Notice(to=other.id, text=f"{me.display_name} chose for your household: {said}")
-        )
+        async with speaking_to(uow, other.id):
+            await uow.notify(
+                Notice(
+                    to=other.id,
+                    text=_(
+                        "{display_name} chose for your household: {said}",
+                        display_name=me.display_name,
+                        said=said,
+                    ),
+                )
+            )
     return said
 
 
@@ -241,9 +278,10 @@ async def partner_busy(uow: UnitOfWork, member_id: int) -> str | None:
         return None
     partner, deadline = busy
     member = await uow.session.get_one(Member, member_id)
-    return (
-        f"Your household takes one job at a time, and {partner.display_name} is on one until "
-        f"{local_time_text(deadline, member)}. (/household both changes that.)"
+    return _(
+        "Your household takes one job at a time, and {display_name} is on one until {local_time_text}. (/household both changes that.)",
+        display_name=partner.display_name,
+        local_time_text=local_time_text(deadline, member),
     )
 
 
@@ -271,7 +309,11 @@ async def household_view(uow: UnitOfWork, actor: Actor) -> tuple[bool, list[Part
             uow, Actor(member_id=partner.id, platform=actor.platform)
         )
         jobs = tuple(
-            f'"{item.title}", due {local_time_text(item.deadline, partner)}'
+            _(
+                '"{title}", due {local_time_text}',
+                title=item.title,
+                local_time_text=local_time_text(item.deadline, partner),
+            )
             for item in await uow.session.scalars(
                 select(WorkItem).where(
                     WorkItem.assignee_member_id == partner.id,
@@ -289,13 +331,16 @@ async def household_view(uow: UnitOfWork, actor: Actor) -> tuple[bool, list[Part
                     .group_by(Payout.currency)
                 )
             ).all()
-            earned = (
-                ", ".join(str(Money(int(total), cur)) for cur, total in totals) or "nothing yet"
+            earned = ", ".join(str(Money(int(total), cur)) for cur, total in totals) or _(
+                "nothing yet"
             )
         free = (
-            f"available until {status.available_until} their time"
+            _(
+                "available until {available_until} their time",
+                available_until=status.available_until,
+            )
             if status.available_until
-            else "not available now"
+            else _("not available now")
         )
         shown.append(PartnerShown(partner.display_name, free, jobs, earned))
     return household.one_at_a_time, shown
@@ -314,8 +359,14 @@ async def tell_partners_of_offer(event: OfferMade, uow: UnitOfWork) -> None:
     for partner in await partners(uow, event.member_id):
         if item.community_id not in await active_communities(uow, partner.id):
             continue  # never another community's work
-        await uow.notify(
-            Notice(
-                to=partner.id, text=f'An offer for "{item.title}" went to {member.display_name}.'
+        async with speaking_to(uow, partner.id):
+            await uow.notify(
+                Notice(
+                    to=partner.id,
+                    text=_(
+                        'An offer for "{title}" went to {display_name}.',
+                        title=item.title,
+                        display_name=member.display_name,
+                    ),
+                )
             )
-        )

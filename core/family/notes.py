@@ -12,6 +12,8 @@ from core.commands import SetWeekNote
 from core.config import Settings
 from core.family.calendar import family_settings
 from core.handlers.common import member_of, zone
+from core.language import _
+from core.language.people import speaking_to
 from core.models import FamilySettings, Member
 from core.notices import Notice
 from core.uow import UnitOfWork
@@ -24,8 +26,8 @@ async def set_week_note(cmd: SetWeekNote, uow: UnitOfWork) -> str:
     mine = await family_settings(uow, cmd.actor.member_id)
     mine.week_note = cmd.on
     if cmd.on:
-        return "Every Sunday evening you'll get your week: earnings, hours, and what's due next."
-    return "No more Sunday notes. /week shows your week any time."
+        return _("Every Sunday evening you'll get your week: earnings, hours, and what's due next.")
+    return _("No more Sunday notes. /week shows your week any time.")
 
 
 async def send_week_notes(uow: UnitOfWork, settings: Settings) -> list[int]:
@@ -45,12 +47,15 @@ async def send_week_notes(uow: UnitOfWork, settings: Settings) -> list[int]:
         local = now.astimezone(zone(member))
         if local.weekday() != 6 or local.time() < SENT_FROM:
             continue
-        year, week, _ = local.isocalendar()
+        year, week, _weekday = local.isocalendar()
         key = f"{year}-W{week:02d}"
         if mine.week_note_sent_for == key:
             continue
         mine.week_note_sent_for = key
-        text = week_text(await parents_week(uow, member.id), settings, heading="Your week")
-        await uow.notify(Notice(to=member.id, text=text + "\n(/week off stops these notes.)"))
+        text = week_text(await parents_week(uow, member.id), settings, heading=_("Your week"))
+        async with speaking_to(uow, member.id):
+            await uow.notify(
+                Notice(to=member.id, text=text + _("\n(/week off stops these notes.)"))
+            )
         sent.append(member.id)
     return sent

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from core.communities import active_communities
 from core.handlers.availability import weekly_windows
 from core.handlers.common import ACTIVE_JOB, zone
+from core.language import _
 from core.models import (
     Availability,
     Delivery,
@@ -174,14 +175,18 @@ async def suggestion(uow: UnitOfWork, member: Member, now: datetime) -> str | No
             await uow.session.scalars(select(SkillRow.name).where(SkillRow.code.in_(skills)))
         ).all()
     ]
-    busiest, _ = offers.most_common(1)[0]
-    said = f"Most {' and '.join(sorted(names)[:2])} offers here arrive on {busiest}"
+    busiest, _count = offers.most_common(1)[0]
+    said = _(
+        "Most {listing} offers here arrive on {busiest}",
+        listing=" and ".join(sorted(names)[:2]),
+        busiest=busiest,
+    )
     if not free:
-        return said + "; being available then gives you the best chance."
-    freest, _ = free.most_common(1)[0]
+        return said + _("; being available then gives you the best chance.")
+    freest, _count = free.most_common(1)[0]
     if freest == busiest:
-        return said + ", which is when you're usually free: good timing."
-    return said + f"; you're usually free on {freest}."
+        return said + _(", which is when you're usually free: good timing.")
+    return said + _("; you're usually free on {freest}.", freest=freest)
 
 
 async def parents_week(uow: UnitOfWork, member_id: int) -> Week:

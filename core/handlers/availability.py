@@ -12,6 +12,7 @@ from core.config import Settings
 from core.errors import DomainError, NotAllowed
 from core.events import MemberAvailable
 from core.handlers.common import active_jobs, catalogue, member_of, zone
+from core.language import _, ngettext
 from core.models import (
     Availability,
     Member,
@@ -88,14 +89,17 @@ async def ensure_somewhere_to_work(uow: UnitOfWork, member_id: int, now: datetim
     ).all()
     if not places:
         raise NotAllowed(
-            "Offers come through your community: type /start in its Telegram group or "
-            "Discord server (where Parent Brain has been set up), then try again."
+            _(
+                "Offers come through your community: type /start in its Telegram group or Discord server (where Parent Brain has been set up), then try again."
+            )
         )
     if all(communities.banned(place, now) for place in places):
         until = min(place.banned_until for place in places if place.banned_until is not None)
         raise NotAllowed(
-            f"Your account is suspended until {until:%d %b %Y}; "
-            "ask a moderator if you think this is a mistake."
+            _(
+                "Your account is suspended until {until:%d %b %Y}; ask a moderator if you think this is a mistake.",
+                until=until,
+            )
         )
 
 
@@ -111,7 +115,9 @@ async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) ->
     }
     if not owned:
         raise DomainError(
-            "First tell me what you can do, for example: /profile skills proofreading:expert, design"
+            _(
+                "First tell me what you can do, for example: /profile skills proofreading:expert, design"
+            )
         )
     skills = await catalogue(uow)
     limit: list[str] = []
@@ -120,7 +126,10 @@ async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) ->
         missing = [skills.name(c).lower() for c in limit if c not in owned]
         if missing:
             raise DomainError(
-                f"{', '.join(missing).capitalize()} isn't on your profile yet; add it with /profile skills."
+                _(
+                    "{listing} isn't on your profile yet; add it with /profile skills.",
+                    listing=", ".join(missing).capitalize(),
+                )
             )
     tz = zone(member)
     until = parse_window(cmd.window, now, tz, timedelta(hours=settings.default_available_hours))
@@ -134,17 +143,26 @@ async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) ->
     )
     await reindex_open_skills(uow, member.id)
     uow.emit(MemberAvailable(member_id=member.id))
-    what = f" for {', '.join(skills.name(c).lower() for c in limit)}" if limit else ""
+    what = (
+        _(" for {listing}", listing=", ".join(skills.name(c).lower() for c in limit))
+        if limit
+        else ""
+    )
     if starts > now:  # "tonight", typed in the day: offers wait for the evening
-        return (
-            f"You're available{what} tonight from {starts.astimezone(tz):%H:%M} to "
-            f"{until.astimezone(tz):%H:%M} ({tz.key}); offers start then. "
-            "Type /unavailable to cancel."
+        return _(
+            "You're available{what} tonight from {starts:%H:%M} to {until:%H:%M} ({key}); offers start then. Type /unavailable to cancel.",
+            what=what,
+            starts=starts.astimezone(tz),
+            until=until.astimezone(tz),
+            key=tz.key,
         )
     held = await _why_offers_wait(uow, member, now)
-    return f"You're available{what} until {until.astimezone(tz):%H:%M} ({tz.key}). " + (
-        held or "Offers will arrive here as messages; type /unavailable to stop."
-    )
+    return _(
+        "You're available{what} until {until:%H:%M} ({key}). ",
+        what=what,
+        until=until.astimezone(tz),
+        key=tz.key,
+    ) + (held or _("Offers will arrive here as messages; type /unavailable to stop."))
 
 
 async def _why_offers_wait(uow: UnitOfWork, member: Member, now: datetime) -> str | None:
@@ -152,10 +170,10 @@ async def _why_offers_wait(uow: UnitOfWork, member: Member, now: datetime) -> st
     they take at once, or their quiet hours."""
     jobs = await active_jobs(uow, member.id)
     if jobs >= member.max_jobs:
-        return (
-            f"You're doing {jobs} job(s), as many as you take at once, so offers come again "
-            "once you deliver (a delivery waiting for approval doesn't count); /profile jobs 2 "
-            "takes more at once."
+        return ngettext(
+            "You're doing {n} job, as many as you take at once, so offers come again once you deliver (a delivery waiting for approval doesn't count); /profile jobs 2 takes more at once.",
+            "You're doing {n} jobs, as many as you take at once, so offers come again once you deliver (a delivery waiting for approval doesn't count); /profile jobs 2 takes more at once.",
+            jobs,
         )
     quiet = (
         (time.fromisoformat(member.quiet_start), time.fromisoformat(member.quiet_end))
@@ -163,9 +181,10 @@ async def _why_offers_wait(uow: UnitOfWork, member: Member, now: datetime) -> st
         else None
     )
     if in_quiet_hours(quiet, now.astimezone(zone(member)).time()):
-        return (
-            f"It's your quiet time ({member.quiet_start}-{member.quiet_end}), so offers wait "
-            "until it ends; /profile quiet none turns it off."
+        return _(
+            "It's your quiet time ({quiet_start}-{quiet_end}), so offers wait until it ends; /profile quiet none turns it off.",
+            quiet_start=member.quiet_start,
+            quiet_end=member.quiet_end,
         )
     return None
 
@@ -178,8 +197,8 @@ async def go_unavailable(cmd: GoUnavailable, uow: UnitOfWork) -> str:
         row.ended_at = now
     await reindex_open_skills(uow, member.id)
     if not rows:
-        return "You weren't available, so nothing changed. Type /available when you're free."
-    return "You're off now: no new offers. Offers already sent stay open until they time out."
+        return _("You weren't available, so nothing changed. Type /available when you're free.")
+    return _("You're off now: no new offers. Offers already sent stay open until they time out.")
 
 
 async def add_weekly_window(cmd: AddWeeklyWindow, uow: UnitOfWork) -> str:
@@ -190,7 +209,7 @@ async def add_weekly_window(cmd: AddWeeklyWindow, uow: UnitOfWork) -> str:
     kept = merge_weekly([*(as_window(r) for r in rows), window])
     if len(kept) > MAX_WEEKLY_WINDOWS:
         raise DomainError(
-            "You have the most regular windows allowed; /schedule clear to start again."
+            _("You have the most regular windows allowed; /schedule clear to start again.")
         )
     for row in rows:
         await uow.session.delete(row)
@@ -204,13 +223,17 @@ async def add_weekly_window(cmd: AddWeeklyWindow, uow: UnitOfWork) -> str:
             )
         )
     listing = "; ".join(each.describe() for each in kept)
-    return f"Your regular hours ({zone(member).key}): {listing}. I'll switch you on and off then."
+    return _(
+        "Your regular hours ({key}): {listing}. I'll switch you on and off then.",
+        key=zone(member).key,
+        listing=listing,
+    )
 
 
 async def clear_schedule(cmd: ClearSchedule, uow: UnitOfWork) -> str:
     for row in await weekly_windows(uow, cmd.actor.member_id):
         await uow.session.delete(row)
-    return "Cleared your regular hours. Type /available whenever you're free."
+    return _("Cleared your regular hours. Type /available whenever you're free.")
 
 
 async def weekly_windows(uow: UnitOfWork, member_id: int) -> list[WeeklyWindowRow]:

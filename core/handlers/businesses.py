@@ -9,6 +9,8 @@ from core.actors import Actor, Role
 from core.commands import RegisterBusiness, RejectBusiness, VerifyBusiness
 from core.errors import DomainError, NotFound
 from core.handlers.common import member_of
+from core.language import _
+from core.language.people import speaking_to
 from core.models import Business, CommunityBusiness
 from core.notices import MODERATORS, Action, Notice
 from core.uow import UnitOfWork
@@ -20,7 +22,7 @@ async def register_business(cmd: RegisterBusiness, uow: UnitOfWork) -> str:
     community_id = cmd.actor.community_id
     if community_id is None:
         raise DomainError(
-            "Register your business from your community's group or server: type /business there."
+            _("Register your business from your community's group or server: type /business there.")
         )
     await communities.ensure_taking_part(uow, community_id, member.id)
     business = await uow.session.scalar(
@@ -39,26 +41,34 @@ async def register_business(cmd: RegisterBusiness, uow: UnitOfWork) -> str:
     here = await uow.session.get(CommunityBusiness, (community_id, business.id))
     if here is not None:
         if here.rejected_reason:
-            return (
-                f"Updated your business, {cmd.name}. This community's moderators haven't "
-                f"approved it ({here.rejected_reason}); reply to them if you'd like to talk."
+            return _(
+                "Updated your business, {name}. This community's moderators haven't approved it ({rejected_reason}); reply to them if you'd like to talk.",
+                name=cmd.name,
+                rejected_reason=here.rejected_reason,
             )
-        return f"Updated your business, {cmd.name}. Type /post to post work."
+        return _("Updated your business, {name}. Type /post to post work.", name=cmd.name)
     uow.session.add(
         CommunityBusiness(community_id=community_id, business_id=business.id, created_at=uow.now())
     )
-    await uow.notify(
-        Notice(
-            to=MODERATORS,
-            community_id=community_id,
-            text=f"New business #{business.id}: {cmd.name} ({cmd.contact}), registered by {member.display_name}.",
-            actions=[
-                Action(label="Verify business", token=f"bv:{business.id}"),
-                Action(label="Reject business", token=f"bx:{business.id}"),
-            ],
+    async with speaking_to(uow, MODERATORS, community_id):
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=community_id,
+                text=_(
+                    "New business #{id}: {name} ({contact}), registered by {display_name}.",
+                    id=business.id,
+                    name=cmd.name,
+                    contact=cmd.contact,
+                    display_name=member.display_name,
+                ),
+                actions=[
+                    Action(label=_("Verify business"), token=f"bv:{business.id}"),
+                    Action(label=_("Reject business"), token=f"bx:{business.id}"),
+                ],
+            )
         )
-    )
-    return f"Welcome, {cmd.name}! Type /post to post your first piece of work."
+    return _("Welcome, {name}! Type /post to post your first piece of work.", name=cmd.name)
 
 
 async def _business_here(uow: UnitOfWork, actor: Actor, business_id: int) -> CommunityBusiness:
@@ -74,7 +84,9 @@ async def _business_here(uow: UnitOfWork, actor: Actor, business_id: int) -> Com
     else:
         found = await uow.session.get(CommunityBusiness, (community_id, business_id))
     if found is None:
-        raise NotFound(f"There is no business #{business_id} in this community.")
+        raise NotFound(
+            _("There is no business #{business_id} in this community.", business_id=business_id)
+        )
     return found
 
 
@@ -82,25 +94,31 @@ async def verify_business(cmd: VerifyBusiness, uow: UnitOfWork) -> str:
     here = await _business_here(uow, cmd.actor, cmd.business_id)
     business = await uow.session.get_one(Business, cmd.business_id)
     if here.verified:
-        return f"{business.name} was already verified."
+        return _("{name} was already verified.", name=business.name)
     here.verified, here.rejected_reason = True, None
-    await uow.notify(
-        Notice(
-            to=business.owner_member_id, text=f"{business.name} is now verified by the moderators."
+    async with speaking_to(uow, business.owner_member_id):
+        await uow.notify(
+            Notice(
+                to=business.owner_member_id,
+                text=_("{name} is now verified by the moderators.", name=business.name),
+            )
         )
-    )
-    return f"Verified {business.name}."
+    return _("Verified {name}.", name=business.name)
 
 
 async def reject_business(cmd: RejectBusiness, uow: UnitOfWork) -> str:
     here = await _business_here(uow, cmd.actor, cmd.business_id)
     business = await uow.session.get_one(Business, cmd.business_id)
     here.verified, here.rejected_reason = False, cmd.reason
-    await uow.notify(
-        Notice(
-            to=business.owner_member_id,
-            text=f"The moderators didn't approve {business.name}: {cmd.reason}\n"
-            "You can't post work there for now; reply to them in the community if you'd like to talk.",
+    async with speaking_to(uow, business.owner_member_id):
+        await uow.notify(
+            Notice(
+                to=business.owner_member_id,
+                text=_(
+                    "The moderators didn't approve {name}: {reason}\nYou can't post work there for now; reply to them in the community if you'd like to talk.",
+                    name=business.name,
+                    reason=cmd.reason,
+                ),
+            )
         )
-    )
-    return f"Rejected {business.name}; they've been told why."
+    return _("Rejected {name}; they've been told why.", name=business.name)

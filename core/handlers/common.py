@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.actors import Actor
 from core.errors import NotAllowed, NotFound
-from core.language import formatting
+from core.language import _, formatting
 from core.models import Business, CommunityBusiness, Member, Offer, SkillRow, WorkItem
 from core.notices import Action, Notice
 from core.parsing import parse_timezone
@@ -31,7 +31,7 @@ SLOTS = func.count(func.distinct(func.coalesce(-WorkItem.project_id, WorkItem.id
 async def member_of(uow: UnitOfWork, actor: Actor) -> Member:
     member = await uow.session.get(Member, actor.member_id)
     if member is None:
-        raise NotFound("I don't know you yet; type /start to join.")
+        raise NotFound(_("I don't know you yet; type /start to join."))
     return member
 
 
@@ -53,13 +53,16 @@ async def business_of(uow: UnitOfWork, actor: Actor) -> Business:
         select(Business).where(Business.owner_member_id == actor.member_id)
     )
     if business is None:
-        raise NotAllowed("Register your business first: type /business.")
+        raise NotAllowed(_("Register your business first: type /business."))
     if actor.community_id is not None:
         here = await uow.session.get(CommunityBusiness, (actor.community_id, business.id))
         if here is not None and here.rejected_reason:
             raise NotAllowed(
-                f"The moderators didn't approve {business.name} ({here.rejected_reason}); "
-                "ask them in the community."
+                _(
+                    "The moderators didn't approve {name} ({rejected_reason}); ask them in the community.",
+                    name=business.name,
+                    rejected_reason=here.rejected_reason,
+                )
             )
     return business
 
@@ -76,7 +79,7 @@ async def owned_item(uow: UnitOfWork, actor: Actor, work_id: int) -> WorkItem:
     if actor.is_moderator:
         actor.require_moderator_of(item.community_id)
         return item
-    raise NotAllowed(f"Work item #{work_id} belongs to another business.")
+    raise NotAllowed(_("Work item #{work_id} belongs to another business.", work_id=work_id))
 
 
 async def owner_member_id(uow: UnitOfWork, item: WorkItem) -> int:
@@ -111,11 +114,11 @@ def offer_message(offer: Offer, body: str) -> Notice:
     return Notice(
         to=offer.member_id,
         text=body
-        + (f"Why you: {offer.why}\n" if offer.why else "")
-        + f"Please answer within {minutes} minutes.",
+        + (_("Why you: {why}\n", why=offer.why) if offer.why else "")
+        + _("Please answer within {minutes} minutes.", minutes=minutes),
         actions=[
-            Action(label="Accept", token=f"oa:{offer.id}"),
-            Action(label="Decline", token=f"od:{offer.id}"),
+            Action(label=_("Accept"), token=f"oa:{offer.id}"),
+            Action(label=_("Decline"), token=f"od:{offer.id}"),
         ],
         ref=f"offer:{offer.id}",
     )

@@ -12,6 +12,8 @@ from core.errors import DomainError, NotAllowed
 from core.events import OfferExpired
 from core.handlers.availability import reindex_open_skills
 from core.handlers.common import member_of
+from core.language import _
+from core.language.people import speaking_to
 from core.models import Account, Community, Offer, WorkItem
 from core.notices import Notice
 from core.projects import progress as projects
@@ -25,15 +27,22 @@ async def set_up_community(cmd: SetUpCommunity, uow: UnitOfWork, settings: Setti
     """The group or server becomes a community; the person who set it up takes part in it."""
     where = PLATFORM_WORDS.get(cmd.platform)
     if where is None:
-        raise DomainError("Communities are Telegram groups or Discord servers.")
+        raise DomainError(_("Communities are Telegram groups or Discord servers."))
     if not cmd.platform_says_admin:
         raise NotAllowed(
-            f"Only an administrator of this {where} can set it up; ask one of them to type /setup."
+            _(
+                "Only an administrator of this {where} can set it up; ask one of them to type /setup.",
+                where=where,
+            )
         )
     existing = await communities.find_by_chat(uow, cmd.platform, cmd.chat)
     if existing is not None:
         raise DomainError(
-            f"This {where} is already set up as {existing.title}; /settings shows its settings."
+            _(
+                "This {where} is already set up as {title}; /settings shows its settings.",
+                where=where,
+                title=existing.title,
+            )
         )
     member = await member_of(uow, cmd.actor)
     now = uow.now()
@@ -48,18 +57,18 @@ async def set_up_community(cmd: SetUpCommunity, uow: UnitOfWork, settings: Setti
     await uow.session.flush()
     await communities.join(uow, row.id, member, now)
     if cmd.platform == "telegram":
-        chats = (
-            "Next, add me to your moderators' private group and type /setup moderators there; "
-            "reviews, disputes and payments owed are posted in it."
+        chats = _(
+            "Next, add me to your moderators' private group and type /setup moderators there; reviews, disputes and payments owed are posted in it."
         )
     elif cmd.moderator_chat is None:
-        chats = "Next, run /setup again with a moderators' channel, where reviews are posted."
+        chats = _("Next, run /setup again with a moderators' channel, where reviews are posted.")
     else:
-        chats = "Reviews, disputes and payments owed will be posted in the moderators' channel."
-    return (
-        f"{cmd.title} is set up on Parent Brain (community #{row.id}). Members can now type "
-        f"/start to offer their skills, and businesses /business to post work. {chats} "
-        "Type /settings to see or change the fee, currency, timezone and moderation."
+        chats = _("Reviews, disputes and payments owed will be posted in the moderators' channel.")
+    return _(
+        "{title} is set up on Parent Brain (community #{id}). Members can now type /start to offer their skills, and businesses /business to post work. {chats} Type /settings to see or change the fee, currency, timezone and moderation.",
+        title=cmd.title,
+        id=row.id,
+        chats=chats,
     )
 
 
@@ -70,7 +79,7 @@ async def set_community_chat(cmd: SetCommunityChat, uow: UnitOfWork) -> str:
     if cmd.platform == "telegram":
         if cmd.chat == row.telegram_chat_id and cmd.purpose == "moderators":
             raise DomainError(
-                "The moderators' chat must be a separate private group, not the community's own."
+                _("The moderators' chat must be a separate private group, not the community's own.")
             )
         if cmd.purpose == "moderators":
             row.telegram_moderator_chat_id = cmd.chat
@@ -81,8 +90,8 @@ async def set_community_chat(cmd: SetCommunityChat, uow: UnitOfWork) -> str:
             row.discord_moderator_channel_id = cmd.chat
         else:
             row.discord_help_channel_id = cmd.chat
-    what = "moderators' chat" if cmd.purpose == "moderators" else "help chat"
-    return f"This is now {row.title}'s {what}."
+    what = _("moderators' chat") if cmd.purpose == "moderators" else _("help chat")
+    return _("This is now {title}'s {what}.", title=row.title, what=what)
 
 
 async def change_community_setting(
@@ -90,14 +99,14 @@ async def change_community_setting(
 ) -> str:
     community_id = cmd.actor.moderated_community()
     if community_id is None:
-        raise DomainError("Type /settings in the community's group or server.")
+        raise DomainError(_("Type /settings in the community's group or server."))
     row = await communities.community_row(uow, community_id)
     if not cmd.name:
         shown = describe_settings(settings_for(settings, row))
         return (
-            f"{row.title}'s settings:\n"
+            _("{title}'s settings:\n", title=row.title)
             + "\n".join(shown)
-            + "\nTo change one, type for example: /settings fee 12.5%"
+            + _("\nTo change one, type for example: /settings fee 12.5%")
         )
     changed = read_setting(cmd.name, cmd.value)
     row.settings = {**row.settings, **changed}  # a new dict, so the JSON column is saved
@@ -107,7 +116,10 @@ async def change_community_setting(
         for line in describe_settings(settings_for(settings, row))
         if line.startswith(f"{name}:")
     ]
-    return f"Changed. {line}. New posts and offers use it; work already posted keeps its terms."
+    return _(
+        "Changed. {line}. New posts and offers use it; work already posted keeps its terms.",
+        line=line,
+    )
 
 
 async def leave_community(cmd: LeaveCommunity, uow: UnitOfWork) -> str:
@@ -120,11 +132,11 @@ async def leave_community(cmd: LeaveCommunity, uow: UnitOfWork) -> str:
     if member_id is None or not await communities.mark_left(
         uow, cmd.community_id, member_id, uow.now()
     ):
-        return "Nothing to do."
-    await withdraw_offers(uow, member_id, cmd.community_id, "you left the community")
+        return _("Nothing to do.")
+    await withdraw_offers(uow, member_id, cmd.community_id, _("you left the community"))
     await projects.parent_gone(uow, cmd.community_id, member_id)
     await reindex_open_skills(uow, member_id)
-    return "They no longer take part."
+    return _("They no longer take part.")
 
 
 async def withdraw_offers(uow: UnitOfWork, member_id: int, community_id: int, why: str) -> int:
@@ -143,13 +155,16 @@ async def withdraw_offers(uow: UnitOfWork, member_id: int, community_id: int, wh
     now = uow.now()
     for offer, title in rows:
         offer.status, offer.responded_at = OfferStatus.RESCINDED, now
-        await uow.notify(
-            Notice(
-                to=member_id,
-                text=f'"{title}": this offer is withdrawn because {why}.',
-                replaces=f"offer:{offer.id}",
+        async with speaking_to(uow, member_id):
+            await uow.notify(
+                Notice(
+                    to=member_id,
+                    text=_(
+                        '"{title}": this offer is withdrawn because {why}.', title=title, why=why
+                    ),
+                    replaces=f"offer:{offer.id}",
+                )
             )
-        )
         # The cascade moves on exactly as after a time-out.
         uow.emit(OfferExpired(offer_id=offer.id, work_id=offer.work_id, member_id=member_id))
     return len(rows)

@@ -35,6 +35,7 @@ from core.forms import FORMS, PAYOUT_DETAILS, PAYOUT_EXAMPLE, POST, PROJECT
 from core.handlers import onboarding
 from core.handlers.common import member_of
 from core.handlers.work import check_post_field, post_work
+from core.language import N_, _
 from core.models import Dialog, PayoutDetails
 from core.notices import Action
 from core.ports import PaymentGateway
@@ -43,39 +44,57 @@ from core.read_models import masked
 from core.uow import UnitOfWork
 
 POST_STEPS = POST.names
-QUESTIONS = {field.name: field.question for field in POST.fields}
+
+
+def post_question(step: str) -> str:
+    return POST.field(step).question
+
+
+def urgency_actions() -> list[Action]:
+    return list(POST.field("urgency").choices)
+
+
 URGENCY_ANSWERS = {"normal": False, "no": False, "urgent": True, "yes": True}
 # The urgency buttons: the adapter sends the word as the answer.
-URGENCY_ACTIONS = list(POST.field("urgency").choices)
-NOT_POSTED = "Nothing was posted; type /post to start again, or /stop."
+NOT_POSTED = N_("Nothing was posted; type /post to start again, or /stop.")
 PUT_ASIDE = {
-    "post": "Your post from earlier waited more than {minutes:g} minutes for an answer, so I "
-    "put it aside and nothing was posted. Type /post to start again.",
-    "words": "That question waited more than {minutes:g} minutes, so I put it aside and "
-    "nothing was sent; press the button again if you still want to.",
-    "payoutdetails": "That question waited more than {minutes:g} minutes, so I put it aside "
-    "and saved nothing. Type /payoutdetails to give your bank details.",
-    "onboarding": "That question waited more than {minutes:g} minutes, so I put it aside. "
-    "Type /start to pick up again, or /profile to change anything.",
-    "project": "Your project from earlier waited more than {minutes:g} minutes for an answer, "
-    "so I put it aside and nothing was posted. Type /postproject to start again.",
+    "post": N_(
+        "Your post from earlier waited more than {minutes:g} minutes for an answer, so I "
+        "put it aside and nothing was posted. Type /post to start again."
+    ),
+    "words": N_(
+        "That question waited more than {minutes:g} minutes, so I put it aside and "
+        "nothing was sent; press the button again if you still want to."
+    ),
+    "payoutdetails": N_(
+        "That question waited more than {minutes:g} minutes, so I put it aside "
+        "and saved nothing. Type /payoutdetails to give your bank details."
+    ),
+    "onboarding": N_(
+        "That question waited more than {minutes:g} minutes, so I put it aside. "
+        "Type /start to pick up again, or /profile to change anything."
+    ),
+    "project": N_(
+        "Your project from earlier waited more than {minutes:g} minutes for an answer, "
+        "so I put it aside and nothing was posted. Type /postproject to start again."
+    ),
 }
 STOPPED = {
-    "post": "Stopped. Nothing was posted.",
-    "words": "OK, nothing was sent.",
-    "payoutdetails": "OK, your payout details are unchanged.",
-    "onboarding": "OK. Type /start any time to pick up again.",
-    "project": "Stopped. Nothing was posted.",
+    "post": N_("Stopped. Nothing was posted."),
+    "words": N_("OK, nothing was sent."),
+    "payoutdetails": N_("OK, your payout details are unchanged."),
+    "onboarding": N_("OK. Type /start any time to pick up again."),
+    "project": N_("Stopped. Nothing was posted."),
 }
 PROJECT_STEPS = PROJECT.names
-NOT_POSTED_PROJECT = "Nothing was posted; type /postproject to start again, or /stop."
+NOT_POSTED_PROJECT = N_("Nothing was posted; type /postproject to start again, or /stop.")
 
 
 def no_longer_open(token: str) -> str:
     """A dialog's button pressed when nothing is waiting for it (answered, or put aside)."""
     if token.startswith("post:"):
-        return "That post is no longer open; type /post."
-    return "That question is no longer open; type /start to begin again."
+        return _("That post is no longer open; type /post.")
+    return _("That question is no longer open; type /start to begin again.")
 
 
 Within = Callable[[Command, UnitOfWork], Awaitable[Any]]
@@ -91,7 +110,7 @@ class DialogReply:
 
 
 def question(step: str) -> DialogReply:
-    return DialogReply(QUESTIONS[step], URGENCY_ACTIONS if step == "urgency" else [])
+    return DialogReply(post_question(step), urgency_actions() if step == "urgency" else [])
 
 
 async def start_post_dialog(
@@ -120,8 +139,8 @@ async def start_dialog(cmd: StartDialog, uow: UnitOfWork, settings: Settings) ->
     if cmd.form == "words":
         need = tokens.read(cmd.token, cmd.actor)
         if not isinstance(need, tokens.NeedsText):
-            raise StaleAction("That button needs no words; press it again.")
-        asked, answers = f"{need.prompt} (or /stop)", {"token": cmd.token}
+            raise StaleAction(_("That button needs no words; press it again."))
+        asked, answers = _("{prompt} (or /stop)", prompt=need.prompt), {"token": cmd.token}
     elif cmd.form == "payoutdetails":
         asked, answers = await payout_question(uow, member.id), {}
     elif cmd.form == "project":
@@ -136,8 +155,9 @@ async def start_dialog(cmd: StartDialog, uow: UnitOfWork, settings: Settings) ->
         and not _put_aside(dialog, uow, settings)
     ):
         raise DomainError(
-            "You're in the middle of a post: answer its last question, or type /stop to drop "
-            "it, then try again."
+            _(
+                "You're in the middle of a post: answer its last question, or type /stop to drop it, then try again."
+            )
         )
     if dialog is None:
         dialog = Dialog(member_id=member.id, kind=cmd.form, step="", answers={}, asked_at=uow.now())
@@ -154,10 +174,12 @@ async def payout_question(uow: UnitOfWork, member_id: int) -> str:
     """What is stored (masked), and what to send."""
     stored = await uow.session.get(PayoutDetails, member_id)
     if stored is None:
-        return PAYOUT_DETAILS.fields[0].question
-    return (
-        f"The moderators pay you to {stored.holder}, {masked(stored.account)}. To change that, "
-        f"send {PAYOUT_EXAMPLE}. Or /cancel."
+        return PAYOUT_DETAILS.fields[0].question.format(example=_(PAYOUT_EXAMPLE))
+    return _(
+        "The moderators pay you to {holder}, {masked}. To change that, send {PAYOUT_EXAMPLE}. Or /cancel.",
+        holder=stored.holder,
+        masked=masked(stored.account),
+        PAYOUT_EXAMPLE=_(PAYOUT_EXAMPLE),
     )
 
 
@@ -181,7 +203,7 @@ async def answer_dialog(
     if _put_aside(dialog, uow, settings):
         await uow.session.delete(dialog)
         minutes = settings.dialog_timeout_minutes
-        return DialogReply(PUT_ASIDE[dialog.kind].format(minutes=minutes), over=True)
+        return DialogReply(_(PUT_ASIDE[dialog.kind], minutes=minutes), over=True)
     typed = cmd.text.get_secret_value().strip()
     dialog.asked_at = uow.now()
     if dialog.kind == "onboarding":
@@ -195,16 +217,16 @@ async def answer_dialog(
     if step == "urgency":
         urgent = URGENCY_ANSWERS.get(typed.lower().removeprefix("post:"))
         if urgent is None:
-            return DialogReply("Answer normal or urgent.", URGENCY_ACTIONS)
+            return DialogReply(_("Answer normal or urgent."), urgency_actions())
         # A refusal raises, so nothing of the post is kept; the draft stays until /post or /stop.
         try:
             posted = await post_work(
                 PostWork(actor=cmd.actor, urgent=urgent, **dialog.answers), uow, settings, gateway
             )
         except DomainError as err:
-            raise DomainError(f"{err.message} {NOT_POSTED}") from None
+            raise DomainError(f"{err.message} {_(NOT_POSTED)}") from None
         except ValidationError as err:
-            raise DomainError(f"{explain_invalid(err)} {NOT_POSTED}") from None
+            raise DomainError(f"{explain_invalid(err)} {_(NOT_POSTED)}") from None
         await uow.session.delete(dialog)
         return DialogReply(posted.message, posted.actions, over=True)
     try:
@@ -212,12 +234,15 @@ async def answer_dialog(
             CheckPostField(actor=cmd.actor, field=step, value=typed), uow, settings
         )
     except DomainError as err:
-        return DialogReply(f"{err.message}\n{QUESTIONS[step]}")
+        return DialogReply(f"{err.message}\n{post_question(step)}")
     dialog.answers = {**dialog.answers, step: typed}
     dialog.step = POST_STEPS[POST_STEPS.index(step) + 1]
     next_question = question(dialog.step)
     if step in ("skills", "budget", "estimate", "deadline"):
-        return DialogReply(f"Got it: {understood}.\n{next_question.text}", next_question.actions)
+        return DialogReply(
+            _("Got it: {understood}.\n{text}", understood=understood, text=next_question.text),
+            next_question.actions,
+        )
     return next_question
 
 
@@ -247,9 +272,9 @@ async def _answer_project(
                 gateway,
             )
         except DomainError as err:
-            raise DomainError(f"{err.message} {NOT_POSTED_PROJECT}") from None
+            raise DomainError(f"{err.message} {_(NOT_POSTED_PROJECT)}") from None
         except ValidationError as err:
-            raise DomainError(f"{explain_invalid(err)} {NOT_POSTED_PROJECT}") from None
+            raise DomainError(f"{explain_invalid(err)} {_(NOT_POSTED_PROJECT)}") from None
         await uow.session.delete(dialog)
         return DialogReply(posted.message, posted.actions, over=True)
     try:
@@ -262,7 +287,9 @@ async def _answer_project(
     dialog.step = PROJECT_STEPS[PROJECT_STEPS.index(step) + 1]
     following = PROJECT.field(dialog.step).question
     if step in ("skills", "estimate"):
-        return DialogReply(f"Got it: {understood}.\n{following}")
+        return DialogReply(
+            _("Got it: {understood}.\n{following}", understood=understood, following=following)
+        )
     return DialogReply(following)
 
 
@@ -277,7 +304,7 @@ async def _finish_one_question(
         if dialog.kind == "words":
             need = tokens.read(str(dialog.answers.get("token", "")), cmd.actor)
             if not isinstance(need, tokens.NeedsText):
-                raise StaleAction("That button needs no words; press it again.")
+                raise StaleAction(_("That button needs no words; press it again."))
             command: Command = tokens.with_text(need, cmd.actor, typed, cmd.files)
         else:
             command = SetPayoutDetails(actor=cmd.actor, details=typed)
@@ -299,7 +326,7 @@ async def stop_dialog(cmd: StopDialog, uow: UnitOfWork) -> DialogReply | None:
     if dialog is None:
         return None
     await uow.session.delete(dialog)
-    return DialogReply(STOPPED.get(dialog.kind, STOPPED["post"]), over=True)
+    return DialogReply(_(STOPPED.get(dialog.kind, STOPPED["post"])), over=True)
 
 
 async def waiting_dialog(uow: UnitOfWork, member_id: int) -> Dialog | None:

@@ -25,6 +25,7 @@ from core.errors import DomainError
 from core.handlers.availability import reindex_open_skills
 from core.handlers.common import catalogue, member_of, zone
 from core.handlers.communities import withdraw_offers
+from core.language import _, ngettext
 from core.models import (
     Account,
     Availability,
@@ -93,7 +94,7 @@ async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Sett
             if await communities.join(uow, community_id, member, now):
                 await reindex_open_skills(uow, member.id)
         elif await communities.mark_left(uow, community_id, member.id, now):
-            await withdraw_offers(uow, member.id, community_id, "you left the community")
+            await withdraw_offers(uow, member.id, community_id, _("you left the community"))
             await projects.parent_gone(uow, community_id, member.id)
             await reindex_open_skills(uow, member.id)
     if community_id is None:
@@ -118,7 +119,7 @@ async def set_reachable(cmd: SetReachable, uow: UnitOfWork) -> None:
 async def end_web_sessions(cmd: EndWebSessions, uow: UnitOfWork) -> str:
     member = await member_of(uow, cmd.actor)
     member.web_signed_out_at = uow.now()
-    return "You're signed out."
+    return _("You're signed out.")
 
 
 async def start_link(cmd: StartLink, uow: UnitOfWork) -> str:
@@ -139,19 +140,21 @@ async def complete_link(cmd: CompleteLink, uow: UnitOfWork) -> Actor:
     link = await uow.session.get(LinkCode, cmd.code.strip().upper())
     if link is None or link.expires_at <= uow.now():
         raise DomainError(
-            "That code isn't valid any more; type /link on the other platform for a new one."
+            _("That code isn't valid any more; type /link on the other platform for a new one.")
         )
     target = await uow.session.get_one(Member, link.member_id)
     source = await member_of(uow, cmd.actor)
     if source.id == target.id:
-        raise DomainError("Those accounts are already linked.")
+        raise DomainError(_("Those accounts are already linked."))
     taken = await uow.session.scalar(
         select(Account).where(
             Account.member_id == target.id, Account.platform == cmd.actor.platform
         )
     )
     if taken is not None:
-        raise DomainError(f"That member already has a {cmd.actor.platform} account linked.")
+        raise DomainError(
+            _("That member already has a {platform} account linked.", platform=cmd.actor.platform)
+        )
     has_history = await uow.session.scalar(
         select(
             exists().where(Offer.member_id == source.id)
@@ -160,8 +163,9 @@ async def complete_link(cmd: CompleteLink, uow: UnitOfWork) -> Actor:
     )
     if has_history:
         raise DomainError(
-            "This account already has work history, so it can't be merged; "
-            "type /link here and enter the code on the other platform instead."
+            _(
+                "This account already has work history, so it can't be merged; type /link here and enter the code on the other platform instead."
+            )
         )
     accounts = (
         await uow.session.scalars(select(Account).where(Account.member_id == source.id))
@@ -232,7 +236,10 @@ async def set_skills(cmd: SetSkills, uow: UnitOfWork) -> str:
             if cmd.years is not None:
                 row.years = cmd.years
     await reindex_open_skills(uow, member.id)
-    return f"Saved: {describe(levels, skills)}. Type /available when you're free to work."
+    return _(
+        "Saved: {describe}. Type /available when you're free to work.",
+        describe=describe(levels, skills),
+    )
 
 
 NO_MINIMUM = ("none", "no minimum", "no")
@@ -243,33 +250,38 @@ async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, settings: Settings
     changed: list[str] = []
     if cmd.timezone is not None:
         member.timezone = parse_timezone(cmd.timezone).key
-        changed.append(f"timezone {member.timezone}")
+        changed.append(_("timezone {timezone}", timezone=member.timezone))
     if cmd.rate_floor is not None and cmd.rate_floor.strip().lower() in NO_MINIMUM:
         member.rate_floor_minor = 0
-        changed.append("no minimum rate")
+        changed.append(_("no minimum rate"))
     elif cmd.rate_floor is not None:
         floor = parse_money(cmd.rate_floor, settings.currency)
         if floor.currency != settings.currency:
-            raise DomainError(f"This community works in {settings.currency}; give your rate in it.")
+            raise DomainError(
+                _(
+                    "This community works in {currency}; give your rate in it.",
+                    currency=settings.currency,
+                )
+            )
         member.rate_floor_minor = floor.minor
-        changed.append(f"minimum rate {Money(floor.minor, floor.currency)} an hour")
+        changed.append(_("minimum rate {money} an hour", money=Money(floor.minor, floor.currency)))
     if cmd.quiet_hours is not None:
         quiet = parse_quiet_hours(cmd.quiet_hours)
         member.quiet_start, member.quiet_end = (
             (f"{quiet[0]:%H:%M}", f"{quiet[1]:%H:%M}") if quiet else (None, None)
         )
-        changed.append(f"quiet hours {cmd.quiet_hours if quiet else 'off'}")
+        changed.append(_("quiet hours {choice}", choice=cmd.quiet_hours if quiet else "off"))
     if cmd.max_jobs is not None:
         member.max_jobs = cmd.max_jobs
-        changed.append(f"up to {cmd.max_jobs} job(s) at once")
+        changed.append(ngettext("up to {n} job at once", "up to {n} jobs at once", cmd.max_jobs))
     if cmd.bio is not None:
         member.bio = cmd.bio
         changed.append("bio")
     if cmd.preferred is not None:
         member.preferred_skills = (await catalogue(uow)).resolve_many(cmd.preferred)
-        changed.append("preferred work")
+        changed.append(_("preferred work"))
     if not changed:
-        raise DomainError("Nothing to change; see /help profile for what you can set.")
+        raise DomainError(_("Nothing to change; see /help profile for what you can set."))
     zone(member)  # the stored zone must stay readable
     return "Updated " + ", ".join(changed) + "."
 
@@ -278,14 +290,20 @@ async def add_skill(cmd: AddSkill, uow: UnitOfWork) -> str:
     cmd.actor.require_moderator()
     code = re.sub(r"[^a-z0-9]+", "_", cmd.name.lower()).strip("_")
     if not code:
-        raise DomainError("A skill's name needs some letters, for example: bid writing.")
+        raise DomainError(_("A skill's name needs some letters, for example: bid writing."))
     skills = await catalogue(uow)
     for word in (cmd.name, *cmd.aliases):
         if normalise(word) in skills.words():
             raise DomainError(
-                f'"{word}" already means {skills.name(skills.resolve(word)).lower()}.'
+                _(
+                    '"{word}" already means {skills}.',
+                    word=word,
+                    skills=skills.name(skills.resolve(word)).lower(),
+                )
             )
     uow.session.add(
         SkillRow(code=code, name=cmd.name.strip(), aliases=[a.strip() for a in cmd.aliases])
     )
-    return f'Added the skill "{cmd.name.strip()}". Parents can add it with /profile skills.'
+    return _(
+        'Added the skill "{name}". Parents can add it with /profile skills.', name=cmd.name.strip()
+    )

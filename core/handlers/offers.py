@@ -36,6 +36,8 @@ from core.handlers.common import (
     pending_offers,
 )
 from core.handlers.work import expire_item, rescind_pending
+from core.language import _, ngettext
+from core.language.people import speaking_to
 from core.models import Member, Offer, OutboxNotice, WorkItem, WorkSkill
 from core.money import Money, parent_share
 from core.notices import MODERATORS, Action, Notice
@@ -76,15 +78,20 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
     owner = await owner_member_id(uow, item)
     if not chosen:
         if item.status == WorkStatus.OFFERED:  # the last round ended and nobody is left
-            await uow.notify(
-                Notice(
-                    to=owner,
-                    text=f'Everyone who fits "{item.title}" (#{item.id}) right now has been '
-                    "asked. I'll offer it again as soon as someone suitable is free, until "
-                    f"{local_time_text(item.deadline, await uow.session.get_one(Member, owner))}; "
-                    "if nobody takes it by then you get a full refund.",
+            async with speaking_to(uow, owner):
+                await uow.notify(
+                    Notice(
+                        to=owner,
+                        text=_(
+                            'Everyone who fits "{title}" (#{id}) right now has been asked. I\'ll offer it again as soon as someone suitable is free, until {local_time_text}; if nobody takes it by then you get a full refund.',
+                            title=item.title,
+                            id=item.id,
+                            local_time_text=local_time_text(
+                                item.deadline, await uow.session.get_one(Member, owner)
+                            ),
+                        ),
+                    )
                 )
-            )
         elif item.rounds == 0:
             await tell_nobody_is_free_once(uow, item, owner)
         item.status = WorkStatus.OPEN
@@ -102,17 +109,18 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         uow.emit(FirstOfferMade(work_id=item.id, seconds_since_funding=max(0.0, waited)))
     made = []
     for candidate in chosen:
-        offer = Offer(
-            work_id=item.id,
-            member_id=candidate.member_id,
-            round=item.rounds,
-            why=candidate.why[:300],
-            made_at=now,
-            expires_at=expires,
-        )
-        uow.session.add(offer)
-        await uow.session.flush()
-        await uow.notify(await offer_notice(uow, item, offer))
+        async with speaking_to(uow, candidate.member_id, item.community_id):
+            offer = Offer(
+                work_id=item.id,
+                member_id=candidate.member_id,
+                round=item.rounds,
+                why=candidate.why[:300],
+                made_at=now,
+                expires_at=expires,
+            )
+            uow.session.add(offer)
+            await uow.session.flush()
+            await uow.notify(await offer_notice(uow, item, offer))
         uow.emit(OfferMade(offer_id=offer.id, work_id=item.id, member_id=candidate.member_id))
         made.append(offer.id)
     return made
@@ -128,24 +136,33 @@ async def tell_nobody_is_free_once(uow: UnitOfWork, item: WorkItem, owner: int) 
     if told is not None:
         return
     due = local_time_text(item.deadline, await uow.session.get_one(Member, owner))
-    await uow.notify(
-        Notice(
-            to=owner,
-            ref=ref,
-            text=f'Nobody who fits "{item.title}" (#{item.id}) is free right now. I\'ll offer it '
-            f"the moment someone suitable is, until {due}; if nobody takes it by then you get "
-            f"a full refund. To stop waiting, type /cancel {item.id}.",
+    async with speaking_to(uow, owner):
+        await uow.notify(
+            Notice(
+                to=owner,
+                ref=ref,
+                text=_(
+                    'Nobody who fits "{title}" (#{id}) is free right now. I\'ll offer it the moment someone suitable is, until {due}; if nobody takes it by then you get a full refund. To stop waiting, type /cancel {id}.',
+                    title=item.title,
+                    id=item.id,
+                    due=due,
+                ),
+            )
         )
-    )
-    await uow.notify(
-        Notice(
-            to=MODERATORS,
-            community_id=item.community_id,
-            ref=ref,
-            text=f'Nobody is free for "{item.title}" (#{item.id}) yet; it waits for a parent '
-            f"with the skills asked until {item.deadline:%d %b %H:%M} UTC.",
+    async with speaking_to(uow, MODERATORS, item.community_id):
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=item.community_id,
+                ref=ref,
+                text=_(
+                    'Nobody is free for "{title}" (#{id}) yet; it waits for a parent with the skills asked until {deadline:%d %b %H:%M} UTC.',
+                    title=item.title,
+                    id=item.id,
+                    deadline=item.deadline,
+                ),
+            )
         )
-    )
 
 
 async def tell_about_widening(uow: UnitOfWork, item: WorkItem, owner: int) -> None:
@@ -153,23 +170,34 @@ async def tell_about_widening(uow: UnitOfWork, item: WorkItem, owner: int) -> No
     declined = await uow.session.scalar(
         select(func.count()).where(Offer.work_id == item.id, Offer.status != OfferStatus.PENDING)
     )
-    await uow.notify(
-        Notice(
-            to=owner,
-            text=f'"{item.title}" (#{item.id}): {declined} parent'
-            f"{'s' if declined != 1 else ''} were asked and none took it yet, so I'm now also "
-            "asking parents with less experience in the skills you chose. You'll hear as soon "
-            "as someone accepts.",
+    async with speaking_to(uow, owner):
+        await uow.notify(
+            Notice(
+                to=owner,
+                text=ngettext(
+                    "\"{title}\" (#{id}): {n} parent was asked and didn't take it yet, so I'm now also asking parents with less experience in the skills you chose. You'll hear as soon as someone accepts.",
+                    "\"{title}\" (#{id}): {n} parents were asked and none took it yet, so I'm now also asking parents with less experience in the skills you chose. You'll hear as soon as someone accepts.",
+                    declined or 0,
+                    title=item.title,
+                    id=item.id,
+                ),
+            )
         )
-    )
-    await uow.notify(
-        Notice(
-            to=MODERATORS,
-            community_id=item.community_id,
-            text=f'No taker for "{item.title}" (#{item.id}) after {item.rounds} rounds '
-            f"({declined} asked); offering it more widely now. Due {item.deadline:%d %b %H:%M} UTC.",
+    async with speaking_to(uow, MODERATORS, item.community_id):
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=item.community_id,
+                text=_(
+                    'No taker for "{title}" (#{id}) after {rounds} rounds ({declined} asked); offering it more widely now. Due {deadline:%d %b %H:%M} UTC.',
+                    title=item.title,
+                    id=item.id,
+                    rounds=item.rounds,
+                    declined=declined,
+                    deadline=item.deadline,
+                ),
+            )
         )
-    )
 
 
 async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
@@ -183,12 +211,16 @@ async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
     share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
     return offer_message(
         offer,
-        f'New paid work: "{item.title}" (#{item.id})\n'
-        f"{', '.join(skills.name(s.skill_code) for s in needed)} · about "
-        f"{format_duration(timedelta(minutes=item.estimated_minutes))} · "
-        f"due {local_time_text(item.deadline, member)}\n"
-        f"{item.description[:600]}\n"
-        f"You receive {share}.\n",
+        _(
+            'New paid work: "{title}" (#{id})\n{listing} · about {duration} · due {local_time_text}\n{description}\nYou receive {share}.\n',
+            title=item.title,
+            id=item.id,
+            listing=", ".join(skills.name(s.skill_code) for s in needed),
+            duration=format_duration(timedelta(minutes=item.estimated_minutes)),
+            local_time_text=local_time_text(item.deadline, member),
+            description=item.description[:600],
+            share=share,
+        ),
     )
 
 
@@ -197,9 +229,9 @@ async def _own_offer(
 ) -> tuple[Offer, WorkItem]:
     offer = await uow.session.get(Offer, offer_id)
     if offer is None:
-        raise StaleAction("This offer is no longer open.")
+        raise StaleAction(_("This offer is no longer open."))
     if offer.member_id != actor_member_id:
-        raise NotAllowed("This offer was sent to someone else, so only they can answer it.")
+        raise NotAllowed(_("This offer was sent to someone else, so only they can answer it."))
     item = await uow.work_for_update(offer.work_id)
     await uow.session.refresh(offer)
     return offer, item
@@ -211,11 +243,13 @@ async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> str:
     now = uow.now()
     check_offer_move(offer.status, OfferStatus.ACCEPTED)
     if now >= offer.expires_at:
-        raise StaleAction("This offer has timed out, so it is no longer open.")
+        raise StaleAction(_("This offer has timed out, so it is no longer open."))
     await communities.ensure_taking_part(uow, item.community_id, member.id)
     check_work_move(item.status, WorkStatus.ASSIGNED, item.title)
     if await active_jobs(uow, member.id) >= member.max_jobs:
-        raise DomainError("You already have as many jobs as your profile allows; finish one first.")
+        raise DomainError(
+            _("You already have as many jobs as your profile allows; finish one first.")
+        )
     if (busy := await partner_busy(uow, member.id)) is not None:
         raise DomainError(busy)
     offer.status = OfferStatus.ACCEPTED
@@ -223,30 +257,45 @@ async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> str:
     item.status = WorkStatus.ASSIGNED
     item.assignee_member_id = member.id
     item.assigned_at = now
-    await rescind_pending(uow, item, "another parent took this one. Thanks, more will come!")
+    await rescind_pending(uow, item, _("another parent took this one. Thanks, more will come!"))
     if item.project_id is not None:
         said = await projects.take_on(uow, item, member, offer.id)
         uow.emit(WorkAssigned(work_id=item.id, member_id=member.id))
         return said
     due = local_time_text(item.deadline, member)
-    await uow.notify(
-        Notice(
-            to=member.id,
-            text=f'You accepted "{item.title}" (#{item.id}). Deliver by {due}: '
-            f"type /submit {item.id} followed by your work or a link.",
-            actions=[Action(label="Submit work", token=f"ws:{item.id}")],
-            replaces=f"offer:{offer.id}",
+    async with speaking_to(uow, member.id):
+        await uow.notify(
+            Notice(
+                to=member.id,
+                text=_(
+                    'You accepted "{title}" (#{id}). Deliver by {due}: type /submit {id} followed by your work or a link.',
+                    title=item.title,
+                    id=item.id,
+                    due=due,
+                ),
+                actions=[Action(label=_("Submit work"), token=f"ws:{item.id}")],
+                replaces=f"offer:{offer.id}",
+            )
         )
-    )
-    await uow.notify(
-        Notice(
-            to=await owner_member_id(uow, item),
-            text=f'{member.display_name} is working on "{item.title}" (#{item.id}). '
-            f"You'll get the delivery here.",
+    async with speaking_to(uow, await owner_member_id(uow, item)):
+        await uow.notify(
+            Notice(
+                to=await owner_member_id(uow, item),
+                text=_(
+                    '{display_name} is working on "{title}" (#{id}). You\'ll get the delivery here.',
+                    display_name=member.display_name,
+                    title=item.title,
+                    id=item.id,
+                ),
+            )
         )
-    )
     uow.emit(WorkAssigned(work_id=item.id, member_id=member.id))
-    return f'"{item.title}" is yours. Deliver by {due} with /submit {item.id}.'
+    return _(
+        '"{title}" is yours. Deliver by {due} with /submit {id}.',
+        title=item.title,
+        due=due,
+        id=item.id,
+    )
 
 
 async def decline_offer(cmd: DeclineOffer, uow: UnitOfWork) -> str:
@@ -254,15 +303,16 @@ async def decline_offer(cmd: DeclineOffer, uow: UnitOfWork) -> str:
     check_offer_move(offer.status, OfferStatus.DECLINED)
     offer.status = OfferStatus.DECLINED
     offer.responded_at = uow.now()
-    await uow.notify(
-        Notice(
-            to=offer.member_id,
-            text=f'You passed on "{item.title}". No problem!',
-            replaces=f"offer:{offer.id}",
+    async with speaking_to(uow, offer.member_id):
+        await uow.notify(
+            Notice(
+                to=offer.member_id,
+                text=_('You passed on "{title}". No problem!', title=item.title),
+                replaces=f"offer:{offer.id}",
+            )
         )
-    )
     uow.emit(OfferDeclined(offer_id=offer.id, work_id=item.id, member_id=offer.member_id))
-    return "Declined. We'll keep sending you work that fits."
+    return _("Declined. We'll keep sending you work that fits.")
 
 
 async def expire_offer(cmd: ExpireOffer, uow: UnitOfWork) -> bool:
@@ -276,13 +326,14 @@ async def expire_offer(cmd: ExpireOffer, uow: UnitOfWork) -> bool:
         return False
     offer.status = OfferStatus.EXPIRED
     offer.responded_at = uow.now()
-    await uow.notify(
-        Notice(
-            to=offer.member_id,
-            text=f'"{item.title}": this offer timed out.',
-            replaces=f"offer:{offer.id}",
+    async with speaking_to(uow, offer.member_id):
+        await uow.notify(
+            Notice(
+                to=offer.member_id,
+                text=_('"{title}": this offer timed out.', title=item.title),
+                replaces=f"offer:{offer.id}",
+            )
         )
-    )
     uow.emit(OfferExpired(offer_id=offer.id, work_id=item.id, member_id=offer.member_id))
     return True
 

@@ -14,13 +14,14 @@ from core.config import Settings
 from core.errors import DomainError, explain_invalid
 from core.forms import ONBOARDING, SKIP
 from core.handlers.common import catalogue
+from core.language import N_, _
 from core.models import Dialog
 from core.notices import Action
 from core.parsing import parse_whole_number
 from core.uow import UnitOfWork
 
 Within = Callable[[Command, UnitOfWork], Awaitable[Any]]
-ALL_SET = (
+ALL_SET = N_(
     "All set! Type /available 2h whenever you're free and offers will come here.\n"
     "/profile changes any of this; /help lists everything."
 )
@@ -39,7 +40,7 @@ async def skill_buttons(uow: UnitOfWork, chosen: list[str]) -> list[Action]:
         Action(label=("✓ " if code in chosen else "") + skill.name, token=f"sk:{code}")
         for code, skill in sorted(skills.skills.items(), key=lambda kv: kv[1].name)
     ]
-    return [*buttons, Action(label="Done", token="sk:done")]
+    return [*buttons, Action(label=_("Done"), token="sk:done")]
 
 
 def profile_question(step: str, settings: Settings) -> tuple[str, list[Action]]:
@@ -65,7 +66,7 @@ async def answer(
         levels = {choice.token: n for n, choice in enumerate(ONBOARDING.field("level").choices, 1)}
         level = levels.get(typed)
         if level is None:
-            return "Tap how experienced you are.", list(ONBOARDING.field("level").choices), False
+            return _("Tap how experienced you are."), list(ONBOARDING.field("level").choices), False
         skills = ", ".join(f"{code}:{level}" for code in chosen)
         saved = str(await within(SetSkills(actor=cmd.actor, skills=skills), uow))
         dialog.answers, dialog.step = {"skills": chosen, "levelled": skills}, PROFILE_STEPS[0]
@@ -82,7 +83,7 @@ async def answer(
             return said, profile_question(step, settings)[1], False
     if step == PROFILE_STEPS[-1]:
         await uow.session.delete(dialog)
-        return ALL_SET, [], True
+        return _(ALL_SET), [], True
     dialog.step = PROFILE_STEPS[PROFILE_STEPS.index(step) + 1]
     question, skip = profile_question(dialog.step, settings)
     return question, skip, False
@@ -96,7 +97,7 @@ async def _pick(
     if code == "done":
         if not chosen:
             return (
-                "Pick at least one skill first, then tap Done.",
+                _("Pick at least one skill first, then tap Done."),
                 await skill_buttons(uow, chosen),
                 False,
             )
@@ -104,7 +105,7 @@ async def _pick(
         level = ONBOARDING.field("level")
         return level.question, list(level.choices), False
     if code is None or code not in (await catalogue(uow)).skills:
-        return "Tap the skills that fit, then Done.", await skill_buttons(uow, chosen), False
+        return _("Tap the skills that fit, then Done."), await skill_buttons(uow, chosen), False
     chosen = [c for c in chosen if c != code] if code in chosen else [*chosen, code]
     dialog.answers = {**dialog.answers, "skills": chosen}
     return question, await skill_buttons(uow, chosen), False
@@ -112,6 +113,6 @@ async def _pick(
 
 def _profile_command(cmd: AnswerDialog, step: str, typed: str, levelled: str) -> Command:
     if step == "years":
-        years = parse_whole_number(typed, 0, 80, "Type a number of years, like 5, or tap Skip.")
+        years = parse_whole_number(typed, 0, 80, _("Type a number of years, like 5, or tap Skip."))
         return SetSkills(actor=cmd.actor, skills=levelled, years=min(years, 60))
     return UpdateProfile(actor=cmd.actor, **{step: typed})  # the profile's own field

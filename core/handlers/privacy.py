@@ -18,6 +18,7 @@ from core.errors import DomainError
 from core.family.households import leave_quietly
 from core.files import FileStore
 from core.handlers.common import ACTIVE_JOB, member_of
+from core.language import _
 from core.models import (
     Account,
     AuditEntry,
@@ -118,8 +119,10 @@ async def export_my_data(cmd: ExportMyData, uow: UnitOfWork) -> DataExport:
     return DataExport(
         filename=f"parentbrain-my-data-{uow.now():%Y-%m-%d}.json",
         content=json.dumps(found, default=str, indent=1, sort_keys=True).encode(),
-        summary=f"Here is everything Parent Brain stores about you, as a JSON file ({held}). "
-        "To erase it, type /forgetme.",
+        summary=_(
+            "Here is everything Parent Brain stores about you, as a JSON file ({held}). To erase it, type /forgetme.",
+            held=held,
+        ),
     )
 
 
@@ -129,17 +132,15 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork, files: FileStore) -> str:
     business = await s.scalar(select(Business).where(Business.owner_member_id == member.id))
     await _check_nothing_is_under_way(uow, member.id, business)
     if cmd.confirm.lower() != "yes":
-        return (
-            "This erases your name, profile, skills, availability, messages and accounts here, "
-            "and can't be undone; the amounts in the ledger stay, under a number. "
-            "To go ahead, type: /forgetme yes"
+        return _(
+            "This erases your name, profile, skills, availability, messages and accounts here, and can't be undone; the amounts in the ledger stay, under a number. To go ahead, type: /forgetme yes"
         )
     names = {member.display_name}
     for account in (await s.scalars(select(Account).where(Account.member_id == member.id))).all():
         names |= {account.external_id, *([account.handle] if account.handle else [])}
     if business is not None:
         names |= {business.name, business.contact}
-        business.name, business.contact = f"Former business {business.id}", ""
+        business.name, business.contact = _("Former business {id}", id=business.id), ""
         await s.execute(
             update(WorkItem)
             .where(WorkItem.business_id == business.id)
@@ -185,7 +186,7 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork, files: FileStore) -> str:
         await s.execute(
             update(AuditEntry).values(detail=func.replace(AuditEntry.detail, name, ERASED))
         )
-    member.display_name = f"Former member {member.id}"
+    member.display_name = _("Former member {id}", id=member.id)
     member.bio, member.preferred_skills = "", []
     member.quiet_start = member.quiet_end = None
     member.timezone, member.reachable = "UTC", False
@@ -211,9 +212,8 @@ async def forget_me(cmd: ForgetMe, uow: UnitOfWork, files: FileStore) -> str:
         )
     )
     await leave_quietly(uow, member.id)
-    return (
-        "Done: your personal details are erased. The ledger keeps its amounts under a number "
-        "only. Thank you for being part of the community."
+    return _(
+        "Done: your personal details are erased. The ledger keeps its amounts under a number only. Thank you for being part of the community."
     )
 
 
@@ -229,14 +229,14 @@ async def _check_nothing_is_under_way(
     )
     if jobs:
         raise DomainError(
-            "You have work under way; finish it (or ask a moderator) before erasing your data."
+            _("You have work under way; finish it (or ask a moderator) before erasing your data.")
         )
     owed = await s.scalar(
         select(func.count()).where(Payout.member_id == member_id, Payout.status == "owed")
     )
     if owed:
         raise DomainError(
-            "We still owe you money; once it's paid (see /earnings) you can erase your data."
+            _("We still owe you money; once it's paid (see /earnings) you can erase your data.")
         )
     if business is not None:
         refund_owed = await s.scalar(
@@ -247,8 +247,9 @@ async def _check_nothing_is_under_way(
         )
         if refund_owed:
             raise DomainError(
-                "We still owe your business a refund; once the moderators have sent it (see "
-                "/statement) you can erase your data."
+                _(
+                    "We still owe your business a refund; once the moderators have sent it (see /statement) you can erase your data."
+                )
             )
         open_items = await s.scalar(
             select(func.count()).where(
@@ -257,6 +258,7 @@ async def _check_nothing_is_under_way(
         )
         if open_items:
             raise DomainError(
-                "Your business has items that aren't finished; cancel or complete them "
-                "(see /myitems) before erasing your data."
+                _(
+                    "Your business has items that aren't finished; cancel or complete them (see /myitems) before erasing your data."
+                )
             )

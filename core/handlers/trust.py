@@ -9,6 +9,8 @@ from core.audit import audit_entry
 from core.commands import AskCommunity, BlockOtherSide, ReportMessage
 from core.errors import DomainError, NotAllowed, NotFound
 from core.handlers.common import member_of
+from core.language import _
+from core.language.people import speaking_to
 from core.models import Block, Business, Offer, WorkItem
 from core.notices import HELP, MODERATORS, Notice
 from core.uow import UnitOfWork
@@ -17,74 +19,101 @@ from core.uow import UnitOfWork
 async def block_other_side(cmd: BlockOtherSide, uow: UnitOfWork) -> str:
     item = await uow.session.get(WorkItem, cmd.work_id)
     if item is None:
-        raise NotFound(f"There is no item #{cmd.work_id}; check the number in its message.")
+        raise NotFound(
+            _("There is no item #{work_id}; check the number in its message.", work_id=cmd.work_id)
+        )
     business = await uow.session.get_one(Business, item.business_id)
     if business.owner_member_id == cmd.actor.member_id:
         if item.assignee_member_id is None:
             raise NotFound(
-                f'Nobody has taken "{item.title}" (#{item.id}), so there is nobody to block yet.'
+                _(
+                    'Nobody has taken "{title}" (#{id}), so there is nobody to block yet.',
+                    title=item.title,
+                    id=item.id,
+                )
             )
         parent_id, side = item.assignee_member_id, "business"
-        whom = f"the parent who took #{item.id}"
+        whom = _("the parent who took #{id}", id=item.id)
     else:
         offered = await uow.session.scalar(
             select(Offer.id).where(Offer.work_id == item.id, Offer.member_id == cmd.actor.member_id)
         )
         if offered is None:
             raise NotAllowed(
-                "You can block the other side only of an item you posted or were offered."
+                _("You can block the other side only of an item you posted or were offered.")
             )
         parent_id, side, whom = cmd.actor.member_id, "parent", business.name
     key = {"business_id": business.id, "member_id": parent_id, "blocked_by": side}
     existing = await uow.session.get(Block, key)
     if cmd.undo:
         if existing is None:
-            return f"{whom.capitalize()} wasn't blocked, so nothing changed."
+            return _("{whom} wasn't blocked, so nothing changed.", whom=whom.capitalize())
         await uow.session.execute(
             delete(Block).where(*(getattr(Block, k) == v for k, v in key.items()))
         )
-        return f"Unblocked: {whom} can be matched with you again."
+        return _("Unblocked: {whom} can be matched with you again.", whom=whom)
     if existing is not None:
-        return f"{whom.capitalize()} is already blocked. /unblock {item.id} undoes it."
+        return _(
+            "{whom} is already blocked. /unblock {id} undoes it.",
+            whom=whom.capitalize(),
+            id=item.id,
+        )
     uow.session.add(Block(**key, created_at=uow.now()))
-    return f"Done: you won't be matched with {whom} again. Type /unblock {item.id} to undo it."
+    return _(
+        "Done: you won't be matched with {whom} again. Type /unblock {id} to undo it.",
+        whom=whom,
+        id=item.id,
+    )
 
 
 async def report_message(cmd: ReportMessage, uow: UnitOfWork) -> str:
     reporter = await member_of(uow, cmd.actor)
     if cmd.actor.community_id is None:
         raise DomainError(
-            "You take part in several communities; type /report in the group or server where "
-            "it happened, so its moderators see it."
+            _(
+                "You take part in several communities; type /report in the group or server where it happened, so its moderators see it."
+            )
         )
-    quoted = f'\nThe message: "{cmd.quoted[:1500]}"' if cmd.quoted else ""
-    where = f"\nWhere: {cmd.where}" if cmd.where else ""
-    await uow.notify(
-        Notice(
-            to=MODERATORS,
-            community_id=cmd.actor.community_id,
-            text=f"Report from {reporter.display_name} (member #{reporter.id}): "
-            f"{cmd.reason}{quoted}{where}",
+    quoted = _('\nThe message: "{quoted}"', quoted=cmd.quoted[:1500]) if cmd.quoted else ""
+    where = _("\nWhere: {where}", where=cmd.where) if cmd.where else ""
+    async with speaking_to(uow, MODERATORS, cmd.actor.community_id):
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=cmd.actor.community_id,
+                text=_(
+                    "Report from {display_name} (member #{id}): {reason}{quoted}{where}",
+                    display_name=reporter.display_name,
+                    id=reporter.id,
+                    reason=cmd.reason,
+                    quoted=quoted,
+                    where=where,
+                ),
+            )
         )
-    )
     uow.session.add(audit_entry(cmd, uow.now(), action="Report"))
-    return "Thank you. The moderators have your report and will look into it."
+    return _("Thank you. The moderators have your report and will look into it.")
 
 
 async def ask_community(cmd: AskCommunity, uow: UnitOfWork) -> str:
     asker = await member_of(uow, cmd.actor)
     community_id = cmd.actor.community_id
     if community_id is None:
-        raise DomainError("Type /ask in your community's group or server, so it reaches them.")
+        raise DomainError(_("Type /ask in your community's group or server, so it reaches them."))
     await communities.ensure_taking_part(uow, community_id, asker.id)
     notice = Notice(
         to=HELP,
         community_id=community_id,
-        text=f"{'A parent (anonymous)' if cmd.anonymous else asker.display_name} asks: "
-        f"{cmd.question}\nReplies here help everyone.",
+        text=_(
+            "{choice} asks: {question}\nReplies here help everyone.",
+            choice="A parent (anonymous)" if cmd.anonymous else asker.display_name,
+            question=cmd.question,
+        ),
     )
     if not await uow.community_channels(notice):
-        raise DomainError("This community has no help channel yet; ask a moderator to set one.")
+        raise DomainError(_("This community has no help channel yet; ask a moderator to set one."))
     await uow.notify(notice)
-    how = " without your name" if cmd.anonymous else ""
-    return f"Posted your question in the community's help channel{how}. Answers appear there."
+    how = _(" without your name") if cmd.anonymous else ""
+    return _(
+        "Posted your question in the community's help channel{how}. Answers appear there.", how=how
+    )

@@ -31,6 +31,8 @@ from core.handlers.common import (
     pending_offers,
     zone,
 )
+from core.language import _
+from core.language.people import speaking_to
 from core.models import (
     Business,
     CommunityBusiness,
@@ -69,11 +71,11 @@ async def read_field(
     text = value.strip()
     if field == "title":
         if not 3 <= len(text) <= 120:
-            raise DomainError("A title is 3 to 120 characters, like: Proofread our spring menu.")
+            raise DomainError(_("A title is 3 to 120 characters, like: Proofread our spring menu."))
         return checked_words(text, settings)
     if field == "description":
         if len(text) < 3:
-            raise DomainError("Please describe the work in a sentence or two.")
+            raise DomainError(_("Please describe the work in a sentence or two."))
         return checked_words(text[:4000], settings)
     if field == "skills":
         skills = await catalogue(uow)
@@ -84,21 +86,31 @@ async def read_field(
         return format_duration(checked_estimate(text))
     if field == "deadline":
         return local_time_text(parse_deadline(text, now, zone(owner)), owner)
-    raise DomainError(f"There is no field called {field}.")
+    raise DomainError(_("There is no field called {field}.", field=field))
 
 
 def checked_budget(text: str, settings: Settings) -> Money:
     budget = parse_money(text, settings.currency)
     if budget.currency != settings.currency:
-        raise DomainError(f"This community pays in {settings.currency}; give the budget in it.")
+        raise DomainError(
+            _(
+                "This community pays in {currency}; give the budget in it.",
+                currency=settings.currency,
+            )
+        )
     if budget.minor < settings.min_budget_minor:
         raise DomainError(
-            f"The smallest budget here is {Money(settings.min_budget_minor, budget.currency)}."
+            _(
+                "The smallest budget here is {money}.",
+                money=Money(settings.min_budget_minor, budget.currency),
+            )
         )
     if budget.minor > settings.max_budget_minor:
         raise DomainError(
-            f"Budgets above {Money(settings.max_budget_minor, budget.currency)} need a moderator; "
-            "split the work into smaller items or ask them."
+            _(
+                "Budgets above {money} need a moderator; split the work into smaller items or ask them.",
+                money=Money(settings.max_budget_minor, budget.currency),
+            )
         )
     return budget
 
@@ -107,7 +119,10 @@ def checked_words(text: str, settings: Settings) -> str:
     banned = banned_in(text, settings.banned_words)
     if banned:
         raise DomainError(
-            f'Posts here can\'t include "{banned[0]}" (a community rule); please reword it.'
+            _(
+                'Posts here can\'t include "{banned}" (a community rule); please reword it.',
+                banned=banned[0],
+            )
         )
     return text
 
@@ -115,7 +130,7 @@ def checked_words(text: str, settings: Settings) -> str:
 def checked_estimate(text: str) -> timedelta:
     estimate = parse_duration(text, limit=MAX_ESTIMATE)
     if estimate < MIN_ESTIMATE:
-        raise DomainError("Estimates start at 5 minutes; try 15m or 1h.")
+        raise DomainError(_("Estimates start at 5 minutes; try 15m or 1h."))
     return estimate
 
 
@@ -140,20 +155,27 @@ async def posting_community(uow: UnitOfWork, actor: Actor, business: Business) -
         ).all()
         if len(mine) != 1:
             raise DomainError(
-                "You take part in several communities; type /post in the group or server of "
-                "the one you're posting to."
+                _(
+                    "You take part in several communities; type /post in the group or server of the one you're posting to."
+                )
             )
         community_id = mine[0]
     await communities.ensure_taking_part(uow, community_id, actor.member_id)
     here = await uow.session.get(CommunityBusiness, (community_id, business.id))
     if here is None:
         raise DomainError(
-            f"{business.name} isn't registered in this community yet; type /business here first."
+            _(
+                "{name} isn't registered in this community yet; type /business here first.",
+                name=business.name,
+            )
         )
     if here.rejected_reason:
         raise DomainError(
-            f"This community's moderators didn't approve {business.name} "
-            f"({here.rejected_reason}); ask them in the community."
+            _(
+                "This community's moderators didn't approve {name} ({rejected_reason}); ask them in the community.",
+                name=business.name,
+                rejected_reason=here.rejected_reason,
+            )
         )
     return here
 
@@ -184,7 +206,7 @@ async def post_work(
     estimate = checked_estimate(cmd.estimate)
     deadline = parse_deadline(cmd.deadline, now, zone(owner))
     if deadline < now + estimate:
-        raise DomainError("The deadline is sooner than the work would take; allow more time.")
+        raise DomainError(_("The deadline is sooner than the work would take; allow more time."))
     item = WorkItem(
         community_id=here.community_id,
         business_id=business.id,
@@ -206,16 +228,18 @@ async def post_work(
         uow.session.add(WorkSkill(work_id=item.id, skill_code=code, min_level=level))
     missing = await skills_nobody_here_has(uow, item, required, owner.id)
     heads_up = (
-        f"\nHeads-up: nobody in this community lists {' or '.join(missing)} yet, so it may wait "
-        "until its deadline (and be refunded in full). Ask for any level, or cancel it "
-        f"(/cancel {item.id})."
+        _(
+            "\nHeads-up: nobody in this community lists {listing} yet, so it may wait until its deadline (and be refunded in full). Ask for any level, or cancel it (/cancel {id}).",
+            listing=" or ".join(missing),
+            id=item.id,
+        )
         if missing
         else ""
     )
     choices = (
         [
-            Action(label="Ask any level", token=f"wl:{item.id}"),
-            Action(label="Cancel it", token=f"wn:{item.id}"),
+            Action(label=_("Ask any level"), token=f"wl:{item.id}"),
+            Action(label=_("Cancel it"), token=f"wn:{item.id}"),
         ]
         if missing
         else []
@@ -225,29 +249,48 @@ async def post_work(
         await ask_moderators_to_review(
             uow,
             item,
-            f'New post to review from {business.name}: "{item.title}" (#{item.id}), '
-            f"budget {budget}{flagged_words(flagged)}\n{item.description[:1500]}",
+            _(
+                'New post to review from {name}: "{title}" (#{id}), budget {budget}{flagged_words}\n{description}',
+                name=business.name,
+                title=item.title,
+                id=item.id,
+                budget=budget,
+                flagged_words=flagged_words(flagged),
+                description=item.description[:1500],
+            ),
         )
         because = (
-            " because it seems to hold contact details or a payment arrangement outside "
-            "Parent Brain (all contact and payment go through here)"
+            _(
+                " because it seems to hold contact details or a payment arrangement outside Parent Brain (all contact and payment go through here)"
+            )
             if flagged
             else ""
         )
         return Posted(
             item.id,
             "",
-            f'Thanks! "{item.title}" (#{item.id}) goes to a moderator first{because}; '
-            f"you'll get the payment link here as soon as it's approved.{heads_up}",
+            _(
+                "Thanks! \"{title}\" (#{id}) goes to a moderator first{because}; you'll get the payment link here as soon as it's approved.{heads_up}",
+                title=item.title,
+                id=item.id,
+                because=because,
+                heads_up=heads_up,
+            ),
             choices,
         )
     checkout = await open_for_payment(uow, item, gateway)
     fee = Money(platform_fee(budget.minor, item.fee_bps), budget.currency)
     share = Money(parent_share(budget.minor, item.fee_bps), budget.currency)
-    message = (
-        f'Posted #{item.id} "{item.title}", due {local_time_text(deadline, owner)}. '
-        f"Budget {budget}: the parent receives {share} and the platform fee is {fee}.\n"
-        f"To open it to parents, {checkout}.{heads_up}"
+    message = _(
+        'Posted #{id} "{title}", due {local_time_text}. Budget {budget}: the parent receives {share} and the platform fee is {fee}.\nTo open it to parents, {checkout}.{heads_up}',
+        id=item.id,
+        title=item.title,
+        local_time_text=local_time_text(deadline, owner),
+        budget=budget,
+        share=share,
+        fee=fee,
+        checkout=checkout,
+        heads_up=heads_up,
     )
     return Posted(item.id, checkout, message, choices)
 
@@ -262,22 +305,25 @@ def for_review(settings: Settings, here: CommunityBusiness, flagged: Concerns) -
 
 
 def flagged_words(flagged: Concerns) -> str:
-    return f"\nFlagged: it seems to hold {flagged.describe()}." if flagged else ""
+    return (
+        _("\nFlagged: it seems to hold {describe}.", describe=flagged.describe()) if flagged else ""
+    )
 
 
 async def ask_moderators_to_review(uow: UnitOfWork, item: WorkItem, text: str) -> None:
     """The moderators' review, with its buttons on the item (a project's first milestone)."""
-    await uow.notify(
-        Notice(
-            to=MODERATORS,
-            community_id=item.community_id,
-            text=text,
-            actions=[
-                Action(label="Approve post", token=f"pa:{item.id}"),
-                Action(label="Reject post", token=f"pr:{item.id}"),
-            ],
+    async with speaking_to(uow, MODERATORS, item.community_id):
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=item.community_id,
+                text=text,
+                actions=[
+                    Action(label=_("Approve post"), token=f"pa:{item.id}"),
+                    Action(label=_("Reject post"), token=f"pr:{item.id}"),
+                ],
+            )
         )
-    )
 
 
 def checkout_request(item: WorkItem, attempt: int = 0) -> CheckoutRequest:
@@ -303,8 +349,12 @@ async def widen_work(cmd: WidenWork, uow: UnitOfWork) -> str:
         WorkStatus.OFFERED,
     ):
         raise StaleAction(
-            f'"{item.title}" (#{item.id}) {WORK_STATE_SENTENCES[item.status]}, so its skills '
-            "can't change now."
+            _(
+                '"{title}" (#{id}) {WORK_STATE_SENTENCES}, so its skills can\'t change now.',
+                title=item.title,
+                id=item.id,
+                WORK_STATE_SENTENCES=_(WORK_STATE_SENTENCES[item.status]),
+            )
         )
     asked = (await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))).all()
     for skill in asked:
@@ -313,11 +363,17 @@ async def widen_work(cmd: WidenWork, uow: UnitOfWork) -> str:
     owner = await owner_member_id(uow, item)
     still = await skills_nobody_here_has(uow, item, {s.skill_code: 1 for s in asked}, owner)
     if still:
-        return (
-            f'Any level will do for "{item.title}" now, but nobody here lists '
-            f"{' or '.join(still)} at all yet, so it may still wait. To drop it, /cancel {item.id}."
+        return _(
+            'Any level will do for "{title}" now, but nobody here lists {listing} at all yet, so it may still wait. To drop it, /cancel {id}.',
+            title=item.title,
+            listing=" or ".join(still),
+            id=item.id,
         )
-    return f'Any level will do for "{item.title}" (#{item.id}) now; I\'ll offer it more widely.'
+    return _(
+        'Any level will do for "{title}" (#{id}) now; I\'ll offer it more widely.',
+        title=item.title,
+        id=item.id,
+    )
 
 
 async def skills_nobody_here_has(
@@ -357,16 +413,21 @@ async def open_for_payment(
     item.payment_asked_at = uow.now()
     if gateway.confirms_by_hand and tell_moderators:
         business = await uow.session.get_one(Business, item.business_id)
-        await uow.notify(
-            Notice(
-                to=MODERATORS,
-                community_id=item.community_id,
-                text=f'Item #{item.id} "{item.title}" awaits a bank transfer of '
-                f"{Money(item.budget_minor, item.currency)} from {business.name}, quoting "
-                f"{payment_reference(item.id)}. When it arrives, type /funded {item.id} followed by your bank "
-                "reference.",
+        async with speaking_to(uow, MODERATORS, item.community_id):
+            await uow.notify(
+                Notice(
+                    to=MODERATORS,
+                    community_id=item.community_id,
+                    text=_(
+                        'Item #{id} "{title}" awaits a bank transfer of {money} from {name}, quoting {payment_reference}. When it arrives, type /funded {id} followed by your bank reference.',
+                        id=item.id,
+                        title=item.title,
+                        money=Money(item.budget_minor, item.currency),
+                        name=business.name,
+                        payment_reference=payment_reference(item.id),
+                    ),
+                )
             )
-        )
     return item.checkout_url
 
 
@@ -381,20 +442,28 @@ async def open_project_for_payment(
         return
     business = await uow.session.get_one(Business, items[0].business_id)
     expected = "\n".join(
-        f'• #{item.id} "{item.title}": {Money(item.budget_minor, item.currency)}, quoting '
-        f"{payment_reference(item.id)}"
+        _(
+            '• #{id} "{title}": {money}, quoting {payment_reference}',
+            id=item.id,
+            title=item.title,
+            money=Money(item.budget_minor, item.currency),
+            payment_reference=payment_reference(item.id),
+        )
         for item in items
     )
-    await uow.notify(
-        Notice(
-            to=MODERATORS,
-            community_id=items[0].community_id,
-            text=f"Project {items[0].project_id} from {business.name} is paid milestone by "
-            f"milestone, each by its own bank transfer, often weeks apart:\n{expected}\n"
-            "When one arrives, type /funded followed by its item number and your bank "
-            "reference.",
+    async with speaking_to(uow, MODERATORS, items[0].community_id):
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=items[0].community_id,
+                text=_(
+                    "Project {project_id} from {name} is paid milestone by milestone, each by its own bank transfer, often weeks apart:\n{expected}\nWhen one arrives, type /funded followed by its item number and your bank reference.",
+                    project_id=items[0].project_id,
+                    name=business.name,
+                    expected=expected,
+                ),
+            )
         )
-    )
 
 
 async def approve_post(cmd: ApprovePost, uow: UnitOfWork, gateway: PaymentGateway) -> str:
@@ -403,32 +472,55 @@ async def approve_post(cmd: ApprovePost, uow: UnitOfWork, gateway: PaymentGatewa
     cmd.actor.require_moderator_of(item.community_id)
     if item.status != WorkStatus.DRAFT:
         raise StaleAction(
-            f'"{item.title}" (#{item.id}) {WORK_STATE_SENTENCES[item.status]}, so there is nothing to review.'
+            _(
+                '"{title}" (#{id}) {WORK_STATE_SENTENCES}, so there is nothing to review.',
+                title=item.title,
+                id=item.id,
+                WORK_STATE_SENTENCES=_(WORK_STATE_SENTENCES[item.status]),
+            )
         )
     business = await uow.session.get_one(Business, item.business_id)
     here = await communities.standing(uow, item.community_id, business.id)
     here.verified = True  # a business whose post passed review here is trusted here from now on
     if item.project_id is not None:  # a project is reviewed once, through its first milestone
         await open_project_for_payment(uow, await drafts_of_project(uow, item.project_id), gateway)
+        async with speaking_to(uow, business.owner_member_id):
+            await uow.notify(
+                Notice(
+                    to=business.owner_member_id,
+                    text=_(
+                        "A moderator approved your project (project {project_id}). To open it to parents, fund milestone 1: {checkout_url}.\n/project {project_id} shows each milestone's payment.",
+                        project_id=item.project_id,
+                        checkout_url=item.checkout_url,
+                    ),
+                )
+            )
+        return _(
+            "Approved project {project_id}; {name} has the payment links.",
+            project_id=item.project_id,
+            name=business.name,
+        )
+    checkout = await open_for_payment(uow, item, gateway)
+    share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
+    async with speaking_to(uow, business.owner_member_id):
         await uow.notify(
             Notice(
                 to=business.owner_member_id,
-                text=f"A moderator approved your project (project {item.project_id}). To open "
-                f"it to parents, fund milestone 1: {item.checkout_url}.\n"
-                f"/project {item.project_id} shows each milestone's payment.",
+                text=_(
+                    'A moderator approved "{title}" (#{id}); the parent will receive {share}.\nTo open it to parents, {checkout}.',
+                    title=item.title,
+                    id=item.id,
+                    share=share,
+                    checkout=checkout,
+                ),
             )
         )
-        return f"Approved project {item.project_id}; {business.name} has the payment links."
-    checkout = await open_for_payment(uow, item, gateway)
-    share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
-    await uow.notify(
-        Notice(
-            to=business.owner_member_id,
-            text=f'A moderator approved "{item.title}" (#{item.id}); the parent will receive {share}.\n'
-            f"To open it to parents, {checkout}.",
-        )
+    return _(
+        'Approved #{id} "{title}"; {name} has the payment link.',
+        id=item.id,
+        title=item.title,
+        name=business.name,
     )
-    return f'Approved #{item.id} "{item.title}"; {business.name} has the payment link.'
 
 
 async def reject_post(cmd: RejectPost, uow: UnitOfWork) -> str:
@@ -437,7 +529,12 @@ async def reject_post(cmd: RejectPost, uow: UnitOfWork) -> str:
     cmd.actor.require_moderator_of(item.community_id)
     if item.status != WorkStatus.DRAFT:
         raise StaleAction(
-            f'"{item.title}" (#{item.id}) {WORK_STATE_SENTENCES[item.status]}, so there is nothing to review.'
+            _(
+                '"{title}" (#{id}) {WORK_STATE_SENTENCES}, so there is nothing to review.',
+                title=item.title,
+                id=item.id,
+                WORK_STATE_SENTENCES=_(WORK_STATE_SENTENCES[item.status]),
+            )
         )
     item.status = WorkStatus.CANCELLED
     if item.project_id is not None:
@@ -445,13 +542,20 @@ async def reject_post(cmd: RejectPost, uow: UnitOfWork) -> str:
             milestone.status = WorkStatus.CANCELLED
         project = await uow.session.get_one(Project, item.project_id)
         project.status, project.ended_at, project.lead_work_id = "cancelled", uow.now(), None
-    await uow.notify(
-        Notice(
-            to=await owner_member_id(uow, item),
-            text=f'A moderator didn\'t approve "{item.title}": {cmd.reason}\nYou can change it and /post again.',
+    async with speaking_to(uow, await owner_member_id(uow, item)):
+        await uow.notify(
+            Notice(
+                to=await owner_member_id(uow, item),
+                text=_(
+                    'A moderator didn\'t approve "{title}": {reason}\nYou can change it and /post again.',
+                    title=item.title,
+                    reason=cmd.reason,
+                ),
+            )
         )
+    return _(
+        'Rejected #{id} "{title}"; the business has your reason.', id=item.id, title=item.title
     )
-    return f'Rejected #{item.id} "{item.title}"; the business has your reason.'
 
 
 async def drafts_of_project(uow: UnitOfWork, project_id: int) -> list[WorkItem]:
@@ -470,15 +574,20 @@ async def cancel_work(cmd: CancelWork, uow: UnitOfWork) -> str:
     item = await owned_item(uow, cmd.actor, cmd.work_id)
     if item.project_id is not None:
         raise DomainError(
-            f"#{item.id} is a milestone of project {item.project_id}; to cancel, type "
-            f"/project {item.project_id} cancel."
+            _(
+                "#{id} is a milestone of project {project_id}; to cancel, type /project {project_id} cancel.",
+                id=item.id,
+                project_id=item.project_id,
+            )
         )
     check_work_move(item.status, WorkStatus.CANCELLED, item.title)
-    await rescind_pending(uow, item, "The business cancelled this work, so the offer is withdrawn.")
+    await rescind_pending(
+        uow, item, _("The business cancelled this work, so the offer is withdrawn.")
+    )
     was_funded = item.funded_at is not None
     item.status = WorkStatus.CANCELLED
     uow.emit(WorkCancelled(work_id=item.id, was_funded=was_funded))
-    refund = " Your payment will be refunded." if was_funded else ""
+    refund = _(" Your payment will be refunded.") if was_funded else ""
     return f'Cancelled "{item.title}".{refund}'
 
 
@@ -486,15 +595,19 @@ async def expire_item(uow: UnitOfWork, item: WorkItem, owner_id: int) -> None:
     """The deadline passed with nobody on the job."""
     was_funded = item.funded_at is not None
     check_work_move(item.status, WorkStatus.EXPIRED, item.title)
-    await rescind_pending(uow, item, "This work reached its deadline, so the offer is closed.")
+    await rescind_pending(uow, item, _("This work reached its deadline, so the offer is closed."))
     item.status = WorkStatus.EXPIRED
-    said = f'Nobody could take "{item.title}" before its deadline, so it has expired.'
+    said = _(
+        'Nobody could take "{title}" before its deadline, so it has expired.', title=item.title
+    )
     if item.project_id is not None and not was_funded:
-        said = (
-            f'"{item.title}" wasn\'t funded by its date, so this milestone was dropped. '
-            f"/project {item.project_id} shows the rest."
+        said = _(
+            '"{title}" wasn\'t funded by its date, so this milestone was dropped. /project {project_id} shows the rest.',
+            title=item.title,
+            project_id=item.project_id,
         )
-    await uow.notify(Notice(to=owner_id, text=said))  # a refund follows as its own message
+    async with speaking_to(uow, owner_id):
+        await uow.notify(Notice(to=owner_id, text=said))  # a refund follows as its own message
     uow.emit(WorkExpired(work_id=item.id, was_funded=was_funded))
 
 
@@ -503,8 +616,11 @@ async def rescind_pending(uow: UnitOfWork, item: WorkItem, reason: str) -> None:
     for offer in await pending_offers(uow, item.id):
         offer.status = OfferStatus.RESCINDED
         offer.responded_at = now
-        await uow.notify(
-            Notice(
-                to=offer.member_id, text=f'"{item.title}": {reason}', replaces=f"offer:{offer.id}"
+        async with speaking_to(uow, offer.member_id):
+            await uow.notify(
+                Notice(
+                    to=offer.member_id,
+                    text=f'"{item.title}": {reason}',
+                    replaces=f"offer:{offer.id}",
+                )
             )
-        )

@@ -6,10 +6,10 @@ English keeps the short forms the product has always used ("Mon 07 Dec 15:00", "
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_currency
 
 from core.language import ENGLISH, current
@@ -47,3 +47,10 @@ def money(minor: int, currency: str, english: str) -> str:
     if current() == ENGLISH:
         return english
     return format_currency(Decimal(minor) / 100, currency, locale=current())
+
+
+def day_name(day: date, pattern: str = "EEE d MMM") -> str:
+    """A day as the reader's language writes it: "Mon 07 Dec" in English, "lun 7 dic"."""
+    if current() == ENGLISH:
+        return f"{day:%a %d %b}" if pattern == "EEE d MMM" else f"{day:%a}"[:2]
+    return format_date(day, pattern, locale=current())

@@ -11,6 +11,7 @@ from core import commands as c
 from core.actors import Actor
 from core.catalogue.shapes import Services
 from core.errors import DomainError
+from core.language import _
 from core.lms.connecting import (
     connected_site,
     course_lines,
@@ -29,7 +30,7 @@ async def _site(services: Services, actor: Actor) -> tuple[int, str, str, str]:
         site = await connected_site(uow, community_id)
         if site is None:
             raise DomainError(
-                "Connect the community's learning site first: /lms connect <address>."
+                _("Connect the community's learning site first: /lms connect <address>.")
             )
         return community_id, site.url, token_of(services.settings, site), site.site_name
 
@@ -61,11 +62,15 @@ async def list_courses(services: Services, actor: Actor) -> str:
 async def map_course(
     services: Services, actor: Actor, course_id: int, skill: str, level: str
 ) -> str:
-    _, url, token, name = await _site(services, actor)
+    _site_id, url, token, name = await _site(services, actor)
     course = next((x for x in await services.lms.courses(url, token) if x.id == course_id), None)
     if course is None:
         raise DomainError(
-            f"{name or 'The site'} has no course {course_id}; /lms courses lists them."
+            _(
+                "{value} has no course {course_id}; /lms courses lists them.",
+                value=name or "The site",
+                course_id=course_id,
+            )
         )
     return str(
         await services.handle(
@@ -84,21 +89,25 @@ async def send_code(services: Services, actor: Actor, who: str) -> str:
     user = await services.lms.find_user(url, token, who.strip())
     if user is None:
         raise DomainError(
-            f"There's no account with that username or email on {name}; type it as you sign "
-            "in there."
+            _(
+                "There's no account with that username or email on {name}; type it as you sign in there.",
+                name=name,
+            )
         )
     async with services.uow() as uow:
         if await linked_to_someone_else(uow, community_id, user.id, actor.member_id):
             raise DomainError(
-                "That account is linked to someone else here; if it's yours, ask the moderators."
+                _("That account is linked to someone else here; if it's yours, ask the moderators.")
             )
     code = new_code()
     await services.lms.send_message(
         url,
         token,
         user.id,
-        f"Your Parent Brain code is {code}. To link this account, type /lms code {code} in "
-        "the chat within 15 minutes. If you didn't ask for it, ignore this message.",
+        _(
+            "Your Parent Brain code is {code}. To link this account, type /lms code {code} in the chat within 15 minutes. If you didn't ask for it, ignore this message.",
+            code=code,
+        ),
     )
     return str(
         await services.handle(
@@ -116,7 +125,7 @@ async def send_code(services: Services, actor: Actor, who: str) -> str:
 async def read_now(services: Services, actor: Actor) -> str:
     """/lms sync: the community's site read now, as the scheduled read does it."""
     community_id = moderated_here(actor)
-    _, said = await sync_site(
+    _synced, said = await sync_site(
         services.uow, services.lms, services.settings, services.files, community_id
     )
     return said

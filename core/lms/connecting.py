@@ -19,6 +19,8 @@ from core.commands import (
 from core.config import Settings
 from core.errors import DomainError
 from core.handlers.common import catalogue, member_of
+from core.language import N_, _, ngettext
+from core.language.people import speaking_to
 from core.lms.site import NEEDED_FUNCTIONS, Course
 from core.models import Community, LearningAccount, LearningCourse, LearningSite
 from core.notices import MODERATORS, Notice
@@ -28,7 +30,7 @@ from core.uow import UnitOfWork
 
 TOKEN_PURPOSE = "lms token"
 TOKEN_WAIT = timedelta(minutes=15)
-HOW_TO_MAKE_A_TOKEN = (
+HOW_TO_MAKE_A_TOKEN = N_(
     "In Moodle: Site administration > Server > Web services > Manage tokens (see the README "
     "for the service's functions)."
 )
@@ -37,7 +39,7 @@ HOW_TO_MAKE_A_TOKEN = (
 def moderated_here(actor: Actor) -> int:
     actor.require_moderator()
     if actor.community_id is None:
-        raise DomainError("Do this from your community's chat, where you moderate.")
+        raise DomainError(_("Do this from your community's chat, where you moderate."))
     return actor.community_id
 
 
@@ -49,10 +51,10 @@ def site_address(typed: str) -> str:
     parts = urlsplit(address)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in address:
         raise DomainError(
-            "That isn't a web address; type it like: /lms connect https://learn.example.org"
+            _("That isn't a web address; type it like: /lms connect https://learn.example.org")
         )
     if parts.query or parts.fragment:
-        raise DomainError("Give the site's address alone, like https://learn.example.org")
+        raise DomainError(_("Give the site's address alone, like https://learn.example.org"))
     return address
 
 
@@ -74,22 +76,27 @@ async def connect_learning_site(cmd: ConnectLearningSite, uow: UnitOfWork) -> st
     site = await uow.session.get(LearningSite, community_id)
     if site is not None and site.sealed_token is not None:
         raise DomainError(
-            f"This community is connected to {site.site_name or site.url} already; "
-            "/lms disconnect first to connect another site."
+            _(
+                "This community is connected to {value} already; /lms disconnect first to connect another site.",
+                value=site.site_name or site.url,
+            )
         )
     if site is None:
         site = LearningSite(community_id=community_id, site_name="")
         uow.session.add(site)
     site.url, site.connected_by_member_id, site.asked_at = address, cmd.actor.member_id, uow.now()
-    await uow.notify(
-        Notice(
-            to=cmd.actor.member_id,
-            text=f"To connect {address}, send me its web-service token here, privately: type "
-            "/lmstoken followed by the token, within 15 minutes. It is kept encrypted and never "
-            f"shown again. {HOW_TO_MAKE_A_TOKEN}",
+    async with speaking_to(uow, cmd.actor.member_id):
+        await uow.notify(
+            Notice(
+                to=cmd.actor.member_id,
+                text=_(
+                    "To connect {address}, send me its web-service token here, privately: type /lmstoken followed by the token, within 15 minutes. It is kept encrypted and never shown again. {HOW_TO_MAKE_A_TOKEN}",
+                    address=address,
+                    HOW_TO_MAKE_A_TOKEN=_(HOW_TO_MAKE_A_TOKEN),
+                ),
+            )
         )
-    )
-    return (
+    return _(
         "I've asked you for the site's token in a private message. Never paste a token in a group."
     )
 
@@ -108,8 +115,9 @@ async def waiting_site(uow: UnitOfWork, actor: Actor) -> LearningSite:
     )
     if site is None:
         raise DomainError(
-            "No site is waiting for a token from you (or it waited over 15 minutes); a "
-            "moderator starts with /lms connect <address> in the community."
+            _(
+                "No site is waiting for a token from you (or it waited over 15 minutes); a moderator starts with /lms connect <address> in the community."
+            )
         )
     return site
 
@@ -119,27 +127,34 @@ async def give_learning_token(cmd: GiveLearningToken, uow: UnitOfWork, settings:
     transaction), sealed."""
     site = await waiting_site(uow, cmd.actor)
     if site.url != cmd.url:
-        raise DomainError("That site is no longer the one waiting; type /lmstoken again.")
+        raise DomainError(_("That site is no longer the one waiting; type /lmstoken again."))
     missing = [f for f in NEEDED_FUNCTIONS if cmd.functions and f not in cmd.functions]
     if missing:
         raise DomainError(
-            f"The token works, but its service doesn't allow {', '.join(missing)}; add them "
-            "to the service in Moodle and send the token again."
+            _(
+                "The token works, but its service doesn't allow {listing}; add them to the service in Moodle and send the token again.",
+                listing=", ".join(missing),
+            )
         )
     site.sealed_token = seal(settings, TOKEN_PURPOSE, cmd.token.get_secret_value())
     site.site_name, site.connected_at, site.last_sync_error = cmd.site_name, uow.now(), None
     member = await member_of(uow, cmd.actor)
-    await uow.notify(
-        Notice(
-            to=MODERATORS,
-            community_id=site.community_id,
-            text=f"{member.display_name} connected the learning site {cmd.site_name} "
-            f"({site.url}). Map its courses to skills with /lms courses and /lms map.",
+    async with speaking_to(uow, MODERATORS, site.community_id):
+        await uow.notify(
+            Notice(
+                to=MODERATORS,
+                community_id=site.community_id,
+                text=_(
+                    "{display_name} connected the learning site {site_name} ({url}). Map its courses to skills with /lms courses and /lms map.",
+                    display_name=member.display_name,
+                    site_name=cmd.site_name,
+                    url=site.url,
+                ),
+            )
         )
-    )
-    return (
-        f"Connected to {cmd.site_name}. Next, map its courses to skills: /lms courses lists "
-        "them, then /lms map <course id> <skill> [level]."
+    return _(
+        "Connected to {site_name}. Next, map its courses to skills: /lms courses lists them, then /lms map <course id> <skill> [level].",
+        site_name=cmd.site_name,
     )
 
 
@@ -147,13 +162,12 @@ async def disconnect_learning_site(cmd: DisconnectLearningSite, uow: UnitOfWork)
     community_id = moderated_here(cmd.actor)
     site = await uow.session.get(LearningSite, community_id)
     if site is None:
-        return "This community isn't connected to a learning site."
+        return _("This community isn't connected to a learning site.")
     for table in (LearningCourse, LearningAccount):
         await uow.session.execute(delete(table).where(table.community_id == community_id))
     await uow.session.delete(site)
-    return (
-        "Disconnected: the token is deleted, course mappings and linked accounts are gone. "
-        "Completions already recorded stay on parents' records."
+    return _(
+        "Disconnected: the token is deleted, course mappings and linked accounts are gone. Completions already recorded stay on parents' records."
     )
 
 
@@ -165,14 +179,14 @@ def level_of(typed: str) -> int:
         return LEVELS[word]
     if word in ("1", "2", "3"):
         return int(word)
-    raise DomainError("The level is beginner, intermediate or expert.")
+    raise DomainError(_("The level is beginner, intermediate or expert."))
 
 
 async def map_course(cmd: MapCourse, uow: UnitOfWork) -> str:
     """The course (found on the site by core/lms/asking.py) counts for a skill here."""
     community_id = moderated_here(cmd.actor)
     if await connected_site(uow, community_id) is None:
-        raise DomainError("Connect the community's learning site first: /lms connect <address>.")
+        raise DomainError(_("Connect the community's learning site first: /lms connect <address>."))
     level = level_of(cmd.level)
     skills = await catalogue(uow)
     code = skills.resolve(cmd.skill)
@@ -181,9 +195,11 @@ async def map_course(cmd: MapCourse, uow: UnitOfWork) -> str:
         mapped = LearningCourse(community_id=community_id, course_id=cmd.course_id)
         uow.session.add(mapped)
     mapped.name, mapped.skill_code, mapped.level = cmd.course_name[:300], code, level
-    return (
-        f'Done: "{cmd.course_name}" counts for {skills.name(code).lower()} at '
-        f"{LEVEL_NAMES[level]} level. Parents who complete it are verified, and /learn lists it."
+    return _(
+        'Done: "{course_name}" counts for {skills} at {LEVEL_NAMES} level. Parents who complete it are verified, and /learn lists it.',
+        course_name=cmd.course_name,
+        skills=skills.name(code).lower(),
+        LEVEL_NAMES=_(LEVEL_NAMES[level]),
     )
 
 
@@ -191,23 +207,27 @@ async def unmap_course(cmd: UnmapCourse, uow: UnitOfWork) -> str:
     community_id = moderated_here(cmd.actor)
     mapped = await uow.session.get(LearningCourse, (community_id, cmd.course_id))
     if mapped is None:
-        raise DomainError(f"Course {cmd.course_id} isn't mapped to a skill here.")
+        raise DomainError(
+            _("Course {course_id} isn't mapped to a skill here.", course_id=cmd.course_id)
+        )
     await uow.session.delete(mapped)
-    return f'"{mapped.name}" no longer counts for a skill. Completions already recorded stay.'
+    return _(
+        '"{name}" no longer counts for a skill. Completions already recorded stay.',
+        name=mapped.name,
+    )
 
 
 async def site_state(uow: UnitOfWork, community_id: int) -> str:
     """/lms for moderators: the connection, its last sync and its mappings."""
     site = await uow.session.get(LearningSite, community_id)
     if site is None:
-        return (
-            "No learning site is connected. A moderator connects Moodle with "
-            "/lms connect <address>."
+        return _(
+            "No learning site is connected. A moderator connects Moodle with /lms connect <address>."
         )
     if site.sealed_token is None:
-        return (
-            f"Waiting for the token for {site.url}: the moderator who asked types /lmstoken "
-            "<token> in a private chat with me."
+        return _(
+            "Waiting for the token for {url}: the moderator who asked types /lmstoken <token> in a private chat with me.",
+            url=site.url,
         )
     mapped = await uow.session.scalar(
         select(func.count()).where(LearningCourse.community_id == community_id)
@@ -219,15 +239,28 @@ async def site_state(uow: UnitOfWork, community_id: int) -> str:
         )
     )
     synced = (
-        f"last read {site.last_sync_at:%d %b %H:%M} UTC" if site.last_sync_at else "not read yet"
+        _("last read {last_sync_at:%d %b %H:%M} UTC", last_sync_at=site.last_sync_at)
+        if site.last_sync_at
+        else _("not read yet")
     )
     lines = [
-        f"Connected to {site.site_name} ({site.url}); completions {synced}.",
-        f"{mapped} course{'s' if mapped != 1 else ''} mapped to skills, {linked} parent"
-        f"{'s' if linked != 1 else ''} linked.",
+        _(
+            "Connected to {site_name} ({url}); completions {synced}.",
+            site_name=site.site_name,
+            url=site.url,
+            synced=synced,
+        ),
+        ngettext("{n} course mapped to skills", "{n} courses mapped to skills", mapped or 0)
+        + ", "
+        + ngettext("{n} parent linked.", "{n} parents linked.", linked or 0),
     ]
     if site.last_sync_error:
-        lines.append(f"The last read had a problem: {site.last_sync_error}")
+        lines.append(
+            _(
+                "The last read had a problem: {last_sync_error}",
+                last_sync_error=site.last_sync_error,
+            )
+        )
     return "\n".join(lines)
 
 
@@ -236,7 +269,7 @@ async def course_lines(
 ) -> str:
     """/lms courses: the site's courses (asked of it already), and what each counts for."""
     if not courses:
-        return f"{site_name} has no courses yet."
+        return _("{site_name} has no courses yet.", site_name=site_name)
     mapped = {
         row.course_id: row
         for row in await uow.session.scalars(
@@ -244,18 +277,18 @@ async def course_lines(
         )
     }
     skills = await catalogue(uow)
-    lines = [f"Courses on {site_name}:"]
+    lines = [_("Courses on {site_name}:", site_name=site_name)]
     for course in courses[:40]:
         row = mapped.get(course.id)
         counts = (
-            f" → {skills.name(row.skill_code).lower()} ({LEVEL_NAMES[row.level]})"
+            f" → {skills.name(row.skill_code).lower()} ({_(LEVEL_NAMES[row.level])})"
             if row
-            else " (not mapped)"
+            else _(" (not mapped)")
         )
         lines.append(f"• {course.id}: {course.name}{counts}")
     if len(courses) > 40:
-        lines.append(f"…and {len(courses) - 40} more.")
-    lines.append("Map one with /lms map <course id> <skill> [level].")
+        lines.append(_("…and {value} more.", value=len(courses) - 40))
+    lines.append(_("Map one with /lms map <course id> <skill> [level]."))
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from core.actors import Actor
 from core.commands import ConfirmLearningCode, LinkLearningAccount
 from core.communities import active_communities
 from core.errors import DomainError
+from core.language import _, ngettext
 from core.lms.connecting import connected_site
 from core.models import CourseCompletion, LearningAccount, LearningSite
 from core.uow import UnitOfWork
@@ -38,7 +39,7 @@ async def parents_site(uow: UnitOfWork, actor: Actor) -> LearningSite:
         site = await connected_site(uow, community_id)
         if site is not None:
             return site
-    raise DomainError("Your community hasn't connected a learning site yet; ask the moderators.")
+    raise DomainError(_("Your community hasn't connected a learning site yet; ask the moderators."))
 
 
 async def ready_to_link(uow: UnitOfWork, actor: Actor) -> LearningSite:
@@ -48,8 +49,11 @@ async def ready_to_link(uow: UnitOfWork, actor: Actor) -> LearningSite:
     account = await uow.session.get(LearningAccount, (site.community_id, actor.member_id))
     if account is not None and account.lms_user_id is not None:
         raise DomainError(
-            f"You're linked to {site.site_name} as {account.username} already. Your completed "
-            "courses are read from there by themselves."
+            _(
+                "You're linked to {site_name} as {username} already. Your completed courses are read from there by themselves.",
+                site_name=site.site_name,
+                username=account.username,
+            )
         )
     if (
         account is not None
@@ -57,8 +61,10 @@ async def ready_to_link(uow: UnitOfWork, actor: Actor) -> LearningSite:
         and account.code_expires_at - CODE_LIFE + RESEND_AFTER > uow.now()
     ):
         raise DomainError(
-            f"A code was sent to your {site.site_name} messages a moment ago; type "
-            "/lms code <code> with it, or ask again in a minute."
+            _(
+                "A code was sent to your {site_name} messages a moment ago; type /lms code <code> with it, or ask again in a minute.",
+                site_name=site.site_name,
+            )
         )
     return site
 
@@ -85,11 +91,11 @@ async def link_learning_account(cmd: LinkLearningAccount, uow: UnitOfWork) -> st
     site = await connected_site(uow, cmd.community_id)
     if site is None:
         raise DomainError(
-            "Your community hasn't connected a learning site yet; ask the moderators."
+            _("Your community hasn't connected a learning site yet; ask the moderators.")
         )
     if await linked_to_someone_else(uow, site.community_id, cmd.user_id, cmd.actor.member_id):
         raise DomainError(
-            "That account is linked to someone else here; if it's yours, ask the moderators."
+            _("That account is linked to someone else here; if it's yours, ask the moderators.")
         )
     key = (site.community_id, cmd.actor.member_id)
     account = await uow.session.get(LearningAccount, key)
@@ -99,9 +105,9 @@ async def link_learning_account(cmd: LinkLearningAccount, uow: UnitOfWork) -> st
     account.username, account.pending_user_id = cmd.username[:200], cmd.user_id
     account.code_hash = _hashed(cmd.actor.member_id, cmd.code.get_secret_value())
     account.code_expires_at, account.wrong_codes = uow.now() + CODE_LIFE, 0
-    return (
-        f"I've sent a code to your messages on {site.site_name}. Type /lms code <code> here "
-        "within 15 minutes."
+    return _(
+        "I've sent a code to your messages on {site_name}. Type /lms code <code> here within 15 minutes.",
+        site_name=site.site_name,
     )
 
 
@@ -111,19 +117,23 @@ async def confirm_learning_code(cmd: ConfirmLearningCode, uow: UnitOfWork) -> st
     account = await uow.session.get(LearningAccount, (site.community_id, cmd.actor.member_id))
     if account is None or account.code_hash is None or account.code_expires_at is None:
         raise DomainError(
-            "No code is waiting for you; type /lms link <your username or email> first."
+            _("No code is waiting for you; type /lms link <your username or email> first.")
         )
     if uow.now() >= account.code_expires_at:
         account.code_hash = account.code_expires_at = None
-        return "That code has expired. Type /lms link again for a new one."
+        return _("That code has expired. Type /lms link again for a new one.")
     typed = "".join(ch for ch in cmd.code if ch.isdigit())
     if not hmac.compare_digest(_hashed(cmd.actor.member_id, typed), account.code_hash):
         account.wrong_codes += 1
         left = WRONG_CODES - account.wrong_codes
         if left <= 0:
             account.code_hash = account.code_expires_at = None
-            return "That isn't the code, and that was the last try. Type /lms link for a new one."
-        return f"That isn't the code. {left} tr{'ies' if left != 1 else 'y'} left."
+            return _(
+                "That isn't the code, and that was the last try. Type /lms link for a new one."
+            )
+        return ngettext(
+            "That isn't the code. {n} try left.", "That isn't the code. {n} tries left.", left
+        )
     taken = await uow.session.scalar(
         select(LearningAccount.member_id).where(
             LearningAccount.community_id == site.community_id,
@@ -131,12 +141,15 @@ async def confirm_learning_code(cmd: ConfirmLearningCode, uow: UnitOfWork) -> st
         )
     )
     if taken is not None and taken != cmd.actor.member_id:
-        raise DomainError("That account was linked to someone else meanwhile; ask the moderators.")
+        raise DomainError(
+            _("That account was linked to someone else meanwhile; ask the moderators.")
+        )
     account.lms_user_id, account.linked_at = account.pending_user_id, uow.now()
     account.code_hash = account.code_expires_at = account.pending_user_id = None
-    return (
-        f"Linked: {account.username} on {site.site_name} is yours here. Completed courses that "
-        "count for a skill verify it (and earn a credential) within the next sync."
+    return _(
+        "Linked: {username} on {site_name} is yours here. Completed courses that count for a skill verify it (and earn a credential) within the next sync.",
+        username=account.username,
+        site_name=site.site_name,
     )
 
 
@@ -148,9 +161,9 @@ async def parents_learning(uow: UnitOfWork, actor: Actor) -> str:
         return err.message
     account = await uow.session.get(LearningAccount, (site.community_id, actor.member_id))
     if account is None or account.lms_user_id is None:
-        return (
-            f"Your community's courses are on {site.site_name}. Link your account there: "
-            "/lms link <your username or email>."
+        return _(
+            "Your community's courses are on {site_name}. Link your account there: /lms link <your username or email>.",
+            site_name=site.site_name,
         )
     done = (
         await uow.session.scalars(
@@ -160,11 +173,17 @@ async def parents_learning(uow: UnitOfWork, actor: Actor) -> str:
             )
         )
     ).all()
-    lines = [f"Linked to {site.site_name} as {account.username}."]
+    lines = [
+        _(
+            "Linked to {site_name} as {username}.",
+            site_name=site.site_name,
+            username=account.username,
+        )
+    ]
     if done:
-        lines.append("Courses that count: " + ", ".join(done) + ".")
+        lines.append(_("Courses that count: ") + ", ".join(done) + ".")
     else:
-        lines.append("No completed course that counts yet; /learn lists the ones that do.")
+        lines.append(_("No completed course that counts yet; /learn lists the ones that do."))
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from core.errors import DomainError
+from core.language import _
 
 
 class LearningSiteError(DomainError):
@@ -70,7 +71,7 @@ class NoLearningSites:
     """For deployments built without a client: every call says so."""
 
     async def _no(self) -> None:
-        raise LearningSiteError("Learning systems aren't available in this deployment.")
+        raise LearningSiteError(_("Learning systems aren't available in this deployment."))
 
     async def site_info(self, url: str, token: str) -> SiteInfo:
         await self._no()

@@ -17,6 +17,8 @@ from core.config import Settings
 from core.credentials.awards import award_course
 from core.errors import DomainError
 from core.files import FileStore
+from core.language import _, ngettext
+from core.language.people import speaking_to
 from core.lms.connecting import token_of
 from core.lms.site import LearningSiteError, LearningSites
 from core.models import CourseCompletion, LearningAccount, LearningCourse, LearningSite, MemberSkill
@@ -83,13 +85,15 @@ async def sync_learning_sites(
         if isinstance(outcome, BaseException):
             report.failed.append(community_id)
             why = (
-                "reading it took too long"
+                _("reading it took too long")
                 if isinstance(outcome, TimeoutError)
-                else "something went wrong on our side"
+                else _("something went wrong on our side")
             )
             if not isinstance(outcome, TimeoutError):
                 log.error("learning site of community %s", community_id, exc_info=outcome)
-            await _record_outcome(uow, community_id, f"The site couldn't be read: {why}.")
+            await _record_outcome(
+                uow, community_id, _("The site couldn't be read: {why}.", why=why)
+            )
         else:
             report.completions += outcome[0]
     return report
@@ -148,7 +152,12 @@ async def ask_site(
                 if err.code in NOT_COMPLETED_YET:
                     continue
                 if err.code == "nocriteriaset":
-                    problem = f'"{course.name}" (course {course_id}): {err.message}'
+                    problem = _(
+                        '"{name}" (course {course_id}): {value}',
+                        name=course.name,
+                        course_id=course_id,
+                        value=err.message,
+                    )
                     continue
                 raise
     return finished, problem
@@ -179,7 +188,7 @@ async def sync_site(
     async with uow() as unit:
         plan = await read_site(unit, settings, community_id)
     if plan is None:
-        raise DomainError("Connect the community's learning site first: /lms connect <address>.")
+        raise DomainError(_("Connect the community's learning site first: /lms connect <address>."))
     try:
         finished, problem = await ask_site(lms, plan)
     except LearningSiteError as err:
@@ -189,8 +198,13 @@ async def sync_site(
         recorded = await write_site(unit, settings, files, community_id, finished)
         await unit.commit()
     await _record_outcome(uow, community_id, problem)
-    said = f"Read {plan.name}: {recorded} new completion{'s' if recorded != 1 else ''} recorded."
-    return recorded, said + (f" One problem: {problem}" if problem else "")
+    said = ngettext(
+        "Read {name}: {n} new completion recorded.",
+        "Read {name}: {n} new completions recorded.",
+        recorded,
+        name=plan.name,
+    )
+    return recorded, said + (_(" One problem: {problem}", problem=problem) if problem else "")
 
 
 async def _record(
@@ -230,15 +244,20 @@ async def _record(
         course_id=course.course_id,
         course_name=course.name,
         skill_code=course.skill_code,
-        level=LEVEL_NAMES[course.level],
+        level=_(LEVEL_NAMES[course.level]),
     )
-    await uow.notify(
-        Notice(
-            to=member_id,
-            text=f'Well done on finishing "{course.name}"! It counts here: your {skill.lower()} '
-            f"is now verified at {LEVEL_NAMES[owned.level]} level, and offers will count that.",
+    async with speaking_to(uow, member_id):
+        await uow.notify(
+            Notice(
+                to=member_id,
+                text=_(
+                    'Well done on finishing "{name}"! It counts here: your {skill} is now verified at {LEVEL_NAMES} level, and offers will count that.',
+                    name=course.name,
+                    skill=skill.lower(),
+                    LEVEL_NAMES=_(LEVEL_NAMES[owned.level]),
+                ),
+            )
         )
-    )
     return 1
 
 
@@ -254,11 +273,16 @@ async def note_outcome(unit: UnitOfWork, community_id: int, problem: str | None)
     if site is None:
         return
     if problem and problem != site.last_sync_error:
-        await unit.notify(
-            Notice(
-                to=MODERATORS,
-                community_id=community_id,
-                text=f"Reading completions from {site.site_name or site.url}: {problem}",
+        async with speaking_to(unit, MODERATORS, community_id):
+            await unit.notify(
+                Notice(
+                    to=MODERATORS,
+                    community_id=community_id,
+                    text=_(
+                        "Reading completions from {value}: {problem}",
+                        value=site.site_name or site.url,
+                        problem=problem,
+                    ),
+                )
             )
-        )
     site.last_sync_at, site.last_sync_error = unit.now(), (problem[:300] if problem else None)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.handlers.common import catalogue, local_time_text, offer_message
+from core.language import _
 from core.models import Member, Offer, Project, WorkItem, WorkSkill
 from core.money import Money, parent_share
 from core.notices import Notice
@@ -31,20 +32,28 @@ async def project_offer(uow: UnitOfWork, item: WorkItem, offer: Offer, member: M
     ).all()
     total = Money(sum(parent_share(p.budget_minor, p.fee_bps) for p in parts), item.currency)
     lines = "\n".join(
-        f"{p.milestone_no}. {p.title.rsplit(': ', 1)[-1]}: "
-        f"{Money(parent_share(p.budget_minor, p.fee_bps), p.currency)} for you, due "
-        f"{local_time_text(p.deadline, member)}"
-        + (" (funded)" if p.funded_at is not None else " (not funded yet)")
+        _(
+            "{milestone_no}. {rsplit}: {money} for you, due {local_time_text}",
+            milestone_no=p.milestone_no,
+            rsplit=p.title.rsplit(": ", 1)[-1],
+            money=Money(parent_share(p.budget_minor, p.fee_bps), p.currency),
+            local_time_text=local_time_text(p.deadline, member),
+        )
+        + (" (funded)" if p.funded_at is not None else _(" (not funded yet)"))
         for p in parts
     )
     return offer_message(
         offer,
-        f'New paid project: "{project.title}" ({len(parts)} milestones)\n'
-        f"{', '.join(skills.name(s.skill_code) for s in needed)} · about "
-        f"{format_duration(timedelta(minutes=item.estimated_minutes))} per milestone\n"
-        f"{project.description[:600]}\n{lines}\n"
-        f"You receive {total} in all, milestone by milestone as each is approved. Accepting "
-        "takes on the whole project; each milestone starts once it is funded.\n",
+        _(
+            'New paid project: "{title}" ({count} milestones)\n{listing} · about {duration} per milestone\n{description}\n{lines}\nYou receive {total} in all, milestone by milestone as each is approved. Accepting takes on the whole project; each milestone starts once it is funded.\n',
+            title=project.title,
+            count=len(parts),
+            listing=", ".join(skills.name(s.skill_code) for s in needed),
+            duration=format_duration(timedelta(minutes=item.estimated_minutes)),
+            description=project.description[:600],
+            lines=lines,
+            total=total,
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from core.handlers.work import (
     read_field,
     skills_nobody_here_has,
 )
+from core.language import N_, _
 from core.models import Member, Project, WorkItem, WorkSkill
 from core.money import Money, platform_fee
 from core.notices import Action
@@ -37,7 +38,7 @@ from core.states import WorkStatus
 from core.uow import UnitOfWork
 
 FEWEST, MOST = 2, 10
-EXAMPLE = "Home page copy | £120 | friday 17:00"
+EXAMPLE = N_("Home page copy | £120 | friday 17:00")
 _PARTS = re.compile(r"\s*[|;]\s*")
 
 
@@ -63,32 +64,50 @@ def read_milestones(
     lines = [line.strip(" -•*\t") for line in text.splitlines() if line.strip(" -•*\t")]
     if not FEWEST <= len(lines) <= MOST:
         raise DomainError(
-            f"A project has {FEWEST} to {MOST} milestones, one per line, like: {EXAMPLE}"
+            _(
+                "A project has {FEWEST} to {MOST} milestones, one per line, like: {EXAMPLE}",
+                FEWEST=FEWEST,
+                MOST=MOST,
+                EXAMPLE=_(EXAMPLE),
+            )
         )
     read: list[Milestone] = []
     for n, line in enumerate(lines, start=1):
         parts = _PARTS.split(line)
         if len(parts) != 3 or not all(parts):
             raise DomainError(
-                f"Milestone {n} needs what is delivered, its amount and its due date, "
-                f"separated by |, like: {EXAMPLE}"
+                _(
+                    "Milestone {value} needs what is delivered, its amount and its due date, separated by |, like: {EXAMPLE}",
+                    value=n,
+                    EXAMPLE=_(EXAMPLE),
+                )
             )
         what, amount, due = parts
         if not 3 <= len(what) <= 100:
-            raise DomainError(f"Milestone {n}: say what is delivered in 3 to 100 characters.")
+            raise DomainError(
+                _("Milestone {value}: say what is delivered in 3 to 100 characters.", value=n)
+            )
         try:
             money = checked_budget(amount, settings)
             when = parse_deadline(due, now, zone(owner))
         except DomainError as err:
-            raise DomainError(f"Milestone {n}: {err.message}") from None
+            raise DomainError(
+                _("Milestone {value}: {value2}", value=n, value2=err.message)
+            ) from None
         if when < now + estimate:
             raise DomainError(
-                f"Milestone {n} is due sooner than its work would take; allow more time."
+                _(
+                    "Milestone {value} is due sooner than its work would take; allow more time.",
+                    value=n,
+                )
             )
         if read and when < read[-1].due:
             raise DomainError(
-                f"Milestone {n} is due before milestone {n - 1}; list them in the order "
-                "they are due."
+                _(
+                    "Milestone {value} is due before milestone {value2}; list them in the order they are due.",
+                    value=n,
+                    value2=n - 1,
+                )
             )
         read.append(Milestone(checked_words(what, settings), money, when))
     return read
@@ -113,7 +132,13 @@ async def check_project_field(cmd: CheckProjectField, uow: UnitOfWork, settings:
         return await read_field(uow, settings, owner, cmd.field, cmd.value)
     read = read_milestones(cmd.value, settings, uow.now(), owner, timedelta(minutes=5))
     whole, share, fee = totals(read, settings.platform_fee_bps)
-    return f"{len(read)} milestones, {whole} in all (the parent receives {share}, the fee is {fee})"
+    return _(
+        "{count} milestones, {whole} in all (the parent receives {share}, the fee is {fee})",
+        count=len(read),
+        whole=whole,
+        share=share,
+        fee=fee,
+    )
 
 
 async def post_project(
@@ -142,7 +167,12 @@ async def post_project(
             community_id=here.community_id,
             business_id=business.id,
             title=milestone_title(project.title, n, milestone.what),
-            description=f"{cmd.description}\n\nMilestone {n}: {milestone.what}",
+            description=_(
+                "{description}\n\nMilestone {value}: {what}",
+                description=cmd.description,
+                value=n,
+                what=milestone.what,
+            ),
             budget_minor=milestone.amount.minor,
             currency=milestone.amount.currency,
             fee_bps=settings.platform_fee_bps,
@@ -165,13 +195,22 @@ async def post_project(
     whole, share, fee = totals(milestones, settings.platform_fee_bps)
     missing = await skills_nobody_here_has(uow, items[0], required, owner.id)
     heads_up = (
-        f"\nHeads-up: nobody in this community lists {' or '.join(missing)} yet, so it may "
-        f"wait. To drop it, /project {project.id} cancel."
+        _(
+            "\nHeads-up: nobody in this community lists {listing} yet, so it may wait. To drop it, /project {id} cancel.",
+            listing=" or ".join(missing),
+            id=project.id,
+        )
         if missing
         else ""
     )
     plan = "\n".join(
-        f"{n}. {m.what}: {m.amount}, due {local_time_text(m.due, owner)}"
+        _(
+            "{value}. {what}: {amount}, due {local_time_text}",
+            value=n,
+            what=m.what,
+            amount=m.amount,
+            local_time_text=local_time_text(m.due, owner),
+        )
         for n, m in enumerate(milestones, start=1)
     )
     flagged = concerns(project.title, project.description)
@@ -179,24 +218,42 @@ async def post_project(
         await ask_moderators_to_review(
             uow,
             items[0],
-            f'New project to review from {business.name}: "{project.title}" '
-            f"(project {project.id}), {len(items)} milestones, {whole} in all"
-            f"{flagged_words(flagged)}\n{project.description[:1200]}\n{plan}",
+            _(
+                'New project to review from {name}: "{title}" (project {id}), {count} milestones, {whole} in all{flagged_words}\n{description}\n{plan}',
+                name=business.name,
+                title=project.title,
+                id=project.id,
+                count=len(items),
+                whole=whole,
+                flagged_words=flagged_words(flagged),
+                description=project.description[:1200],
+                plan=plan,
+            ),
         )
         return ProjectPosted(
             project.id,
-            f'Thanks! Project {project.id} "{project.title}" goes to a moderator first; '
-            f"you'll get the payment links here as soon as it's approved.\n{plan}{heads_up}",
+            _(
+                "Thanks! Project {id} \"{title}\" goes to a moderator first; you'll get the payment links here as soon as it's approved.\n{plan}{heads_up}",
+                id=project.id,
+                title=project.title,
+                plan=plan,
+                heads_up=heads_up,
+            ),
         )
     await open_project_for_payment(uow, items, gateway)
     first = items[0].checkout_url or ""
     return ProjectPosted(
         project.id,
-        f'Posted project {project.id} "{project.title}": {len(items)} milestones, '
-        f"{whole} in all; the parent receives {share} and the platform fee is {fee}.\n"
-        f"{plan}\n"
-        f"Each milestone is paid for on its own, before work on it starts. To open the "
-        f"project to parents, fund milestone 1: {first}.\n"
-        f"Fund the others now or later: /project {project.id} shows each one's payment."
-        f"{heads_up}",
+        _(
+            'Posted project {id} "{title}": {count} milestones, {whole} in all; the parent receives {share} and the platform fee is {fee}.\n{plan}\nEach milestone is paid for on its own, before work on it starts. To open the project to parents, fund milestone 1: {first}.\nFund the others now or later: /project {id} shows each one\'s payment.{heads_up}',
+            id=project.id,
+            title=project.title,
+            count=len(items),
+            whole=whole,
+            share=share,
+            fee=fee,
+            plan=plan,
+            first=first,
+            heads_up=heads_up,
+        ),
     )

@@ -12,6 +12,8 @@ from core.commands import CancelProject, ReofferProject
 from core.errors import DomainError, NotAllowed, NotFound, StaleAction
 from core.events import WorkCancelled, WorkExpired, WorkFunded
 from core.handlers.common import business_of, local_time_text, owner_member_id, pending_offers
+from core.language import _, ngettext
+from core.language.people import speaking_to
 from core.models import Business, Member, Project, WorkItem
 from core.money import Money, parent_share
 from core.notices import Action, Notice
@@ -52,7 +54,9 @@ async def owned_project(uow: UnitOfWork, actor: Actor, project_id: int) -> Proje
         await business_of(uow, actor)
     project = await uow.session.get(Project, project_id, with_for_update=True)
     if project is None:
-        raise NotFound(f"There is no project {project_id}; /project lists yours.")
+        raise NotFound(
+            _("There is no project {project_id}; /project lists yours.", project_id=project_id)
+        )
     await uow.session.refresh(project)
     business = await uow.session.get_one(Business, project.business_id)
     if business.owner_member_id == actor.member_id:
@@ -60,11 +64,11 @@ async def owned_project(uow: UnitOfWork, actor: Actor, project_id: int) -> Proje
     if actor.is_moderator:
         actor.require_moderator_of(project.community_id)
         return project
-    raise NotAllowed(f"Project {project_id} belongs to another business.")
+    raise NotAllowed(_("Project {project_id} belongs to another business.", project_id=project_id))
 
 
 def _no(item: WorkItem) -> str:
-    return f"milestone {item.milestone_no}"
+    return _("milestone {milestone_no}", milestone_no=item.milestone_no)
 
 
 def _share(item: WorkItem) -> Money:
@@ -89,37 +93,63 @@ async def take_on(uow: UnitOfWork, lead: WorkItem, member: Member, offer_id: int
     total = Money(sum(_share(i).minor for i in parts if i.status not in FINISHED), project.currency)
     waiting = [i for i in parts if i.status == W.AWAITING_PAYMENT]
     later = (
-        f" {', '.join(_no(i).capitalize() for i in waiting)} "
-        f"{'is' if len(waiting) == 1 else 'are'} not funded yet; I'll tell you as each one is."
+        _(
+            " {listing} {choice} not funded yet; I'll tell you as each one is.",
+            listing=", ".join(_no(i).capitalize() for i in waiting),
+            choice="is" if len(waiting) == 1 else "are",
+        )
         if waiting
         else ""
     )
     due = local_time_text(lead.deadline, member)
-    await uow.notify(
-        Notice(
-            to=member.id,
-            text=f'You took on project {project.id} "{project.title}": {len(parts)} milestones, '
-            f"{total} for you in all. Start with {_no(lead)}: deliver by {due} with "
-            f"/submit {lead.id}.{later}\n/project {project.id} shows where it stands.",
-            actions=[Action(label="Submit work", token=f"ws:{lead.id}")],
-            replaces=f"offer:{offer_id}",
+    async with speaking_to(uow, member.id):
+        await uow.notify(
+            Notice(
+                to=member.id,
+                text=_(
+                    'You took on project {id} "{title}": {count} milestones, {total} for you in all. Start with {no}: deliver by {due} with /submit {id2}.{later}\n/project {id} shows where it stands.',
+                    id=project.id,
+                    title=project.title,
+                    count=len(parts),
+                    total=total,
+                    no=_no(lead),
+                    due=due,
+                    id2=lead.id,
+                    later=later,
+                ),
+                actions=[Action(label=_("Submit work"), token=f"ws:{lead.id}")],
+                replaces=f"offer:{offer_id}",
+            )
         )
-    )
     owner = await owner_member_id(uow, lead)
     to_fund = (
-        f" Fund {', '.join(_no(i) for i in waiting)} when you're ready: /project {project.id}."
+        _(
+            " Fund {listing} when you're ready: /project {id}.",
+            listing=", ".join(_no(i) for i in waiting),
+            id=project.id,
+        )
         if waiting
         else ""
     )
-    await uow.notify(
-        Notice(
-            to=owner,
-            text=f'{member.display_name} took on your project "{project.title}" and is working '
-            f"on {_no(lead)}. You'll get each delivery here.{to_fund}",
+    async with speaking_to(uow, owner):
+        await uow.notify(
+            Notice(
+                to=owner,
+                text=_(
+                    '{display_name} took on your project "{title}" and is working on {no}. You\'ll get each delivery here.{to_fund}',
+                    display_name=member.display_name,
+                    title=project.title,
+                    no=_no(lead),
+                    to_fund=to_fund,
+                ),
+            )
         )
-    )
-    return (
-        f'Project "{project.title}" is yours. Deliver {_no(lead)} by {due} with /submit {lead.id}.'
+    return _(
+        'Project "{title}" is yours. Deliver {no} by {due} with /submit {id}.',
+        title=project.title,
+        no=_no(lead),
+        due=due,
+        id=lead.id,
     )
 
 
@@ -138,25 +168,46 @@ async def routes(uow: UnitOfWork, item: WorkItem) -> bool:
 async def _start(uow: UnitOfWork, project: Project, item: WorkItem, member_id: int) -> None:
     item.status, item.assignee_member_id, item.assigned_at = W.ASSIGNED, member_id, uow.now()
     member = await uow.session.get_one(Member, member_id)
-    await uow.notify(
-        Notice(
-            to=member_id,
-            text=f'{_no(item).capitalize()} of "{project.title}" is funded: {_share(item)} '
-            f"for you. Deliver by {local_time_text(item.deadline, member)} with "
-            f"/submit {item.id}.",
-            actions=[Action(label="Submit work", token=f"ws:{item.id}")],
+    async with speaking_to(uow, member_id):
+        await uow.notify(
+            Notice(
+                to=member_id,
+                text=_(
+                    '{no} of "{title}" is funded: {share} for you. Deliver by {local_time_text} with /submit {id}.',
+                    no=_no(item).capitalize(),
+                    title=project.title,
+                    share=_share(item),
+                    local_time_text=local_time_text(item.deadline, member),
+                    id=item.id,
+                ),
+                actions=[Action(label=_("Submit work"), token=f"ws:{item.id}")],
+            )
         )
-    )
 
 
 def funded_words(item: WorkItem, project: Project) -> str:
     """What the business reads when a milestone's payment arrives."""
     amount = Money(item.budget_minor, item.currency)
     if project.status == "under_way":
-        return f'Payment of {amount} received for {_no(item)} of "{project.title}"; its parent can start on it.'
+        return _(
+            'Payment of {amount} received for {no} of "{title}"; its parent can start on it.',
+            amount=amount,
+            no=_no(item),
+            title=project.title,
+        )
     if item.id == project.lead_work_id:
-        return f'Payment of {amount} received for {_no(item)} of "{project.title}". We\'re finding a parent for the project now.'
-    return f'Payment of {amount} received for {_no(item)} of "{project.title}"; it is held until the project\'s parent reaches it.'
+        return _(
+            'Payment of {amount} received for {no} of "{title}". We\'re finding a parent for the project now.',
+            amount=amount,
+            no=_no(item),
+            title=project.title,
+        )
+    return _(
+        'Payment of {amount} received for {no} of "{title}"; it is held until the project\'s parent reaches it.',
+        amount=amount,
+        no=_no(item),
+        title=project.title,
+    )
 
 
 async def check_in_order(uow: UnitOfWork, item: WorkItem) -> None:
@@ -173,8 +224,11 @@ async def check_in_order(uow: UnitOfWork, item: WorkItem) -> None:
     )
     if earlier is not None:
         raise DomainError(
-            f"Approve {_no(earlier)} (#{earlier.id}) first: a project's milestones are "
-            "approved in order."
+            _(
+                "Approve {no} (#{id}) first: a project's milestones are approved in order.",
+                no=_no(earlier),
+                id=earlier.id,
+            )
         )
 
 
@@ -191,62 +245,88 @@ async def after_approval(
     rest = [i for i in parts if i.status not in FINISHED]
     if not rest:
         project.status, project.ended_at = "done", uow.now()
-        await uow.notify(
-            Notice(
-                to=item.assignee_member_id,
-                text=f'{_no(item).capitalize()} of "{project.title}" was approved{how}: '
-                f"{_share(item)} is on its way to you, and the project is complete. How "
-                "was working with this business?",
-                actions=rating,
-                ref=f"rate:{item.id}",
+        async with speaking_to(uow, item.assignee_member_id):
+            await uow.notify(
+                Notice(
+                    to=item.assignee_member_id,
+                    text=_(
+                        '{no} of "{title}" was approved{how}: {share} is on its way to you, and the project is complete. How was working with this business?',
+                        no=_no(item).capitalize(),
+                        title=project.title,
+                        how=how,
+                        share=_share(item),
+                    ),
+                    actions=rating,
+                    ref=f"rate:{item.id}",
+                )
             )
-        )
-        await uow.notify(
-            Notice(
-                to=owner,
-                text=f'You approved the last milestone: project "{project.title}" is complete. '
-                "How did the parent do?",
-                actions=rating,
-                ref=f"delivery:{item.id}" if not automatic else None,
-                replaces=f"delivery:{item.id}",
+        async with speaking_to(uow, owner):
+            await uow.notify(
+                Notice(
+                    to=owner,
+                    text=_(
+                        'You approved the last milestone: project "{title}" is complete. How did the parent do?',
+                        title=project.title,
+                    ),
+                    actions=rating,
+                    ref=f"delivery:{item.id}" if not automatic else None,
+                    replaces=f"delivery:{item.id}",
+                )
             )
-        )
         return
     following = rest[0]
     unfunded = following.status == W.AWAITING_PAYMENT
-    await uow.notify(
-        Notice(
-            to=item.assignee_member_id,
-            text=f'{_no(item).capitalize()} of "{project.title}" was approved{how}: '
-            f"{_share(item)} is on its way to you."
-            + (
-                f" {_no(following).capitalize()} isn't funded yet; I'll tell you when it is."
-                if unfunded
-                else ""
-            ),
+    async with speaking_to(uow, item.assignee_member_id):
+        await uow.notify(
+            Notice(
+                to=item.assignee_member_id,
+                text=_(
+                    '{no} of "{title}" was approved{how}: {share} is on its way to you.',
+                    no=_no(item).capitalize(),
+                    title=project.title,
+                    how=how,
+                    share=_share(item),
+                )
+                + (
+                    _(
+                        " {no} isn't funded yet; I'll tell you when it is.",
+                        no=_no(following).capitalize(),
+                    )
+                    if unfunded
+                    else ""
+                ),
+            )
         )
-    )
     next_step = (
-        f"Fund {_no(following)} ({Money(following.budget_minor, following.currency)}) so the "
-        f"parent can start on it: {following.checkout_url}."
-        if unfunded
-        else f"{_no(following).capitalize()} is funded; the parent is on it."
-    )
-    await uow.notify(
-        Notice(
-            to=owner,
-            text=f'You approved {_no(item)} of "{project.title}"; the parent is being paid. '
-            + next_step,
-            replaces=f"delivery:{item.id}",
+        _(
+            "Fund {no} ({money}) so the parent can start on it: {checkout_url}.",
+            no=_no(following),
+            money=Money(following.budget_minor, following.currency),
+            checkout_url=following.checkout_url,
         )
+        if unfunded
+        else _("{no} is funded; the parent is on it.", no=_no(following).capitalize())
     )
+    async with speaking_to(uow, owner):
+        await uow.notify(
+            Notice(
+                to=owner,
+                text=_(
+                    'You approved {no} of "{title}"; the parent is being paid. ',
+                    no=_no(item),
+                    title=project.title,
+                )
+                + next_step,
+                replaces=f"delivery:{item.id}",
+            )
+        )
 
 
 async def rated_milestone(uow: UnitOfWork, item: WorkItem) -> WorkItem:
     """The milestone a project's one rating is kept on: its last approved, once it ended."""
     project = await uow.session.get_one(Project, item.project_id)
     if project.status not in ("done", "cancelled"):
-        raise StaleAction("You can rate the project once it is complete.")
+        raise StaleAction(_("You can rate the project once it is complete."))
     last = await uow.session.scalar(
         select(WorkItem)
         .where(WorkItem.project_id == project.id, WorkItem.status.in_((W.APPROVED, W.PAID)))
@@ -254,7 +334,7 @@ async def rated_milestone(uow: UnitOfWork, item: WorkItem) -> WorkItem:
         .limit(1)
     )
     if last is None:
-        raise StaleAction("Nothing in this project was approved, so there is nothing to rate.")
+        raise StaleAction(_("Nothing in this project was approved, so there is nothing to rate."))
     return last
 
 
@@ -264,8 +344,12 @@ async def cancel_project(cmd: CancelProject, uow: UnitOfWork) -> str:
     project = await owned_project(uow, cmd.actor, cmd.project_id)
     if project.status in ("done", "cancelled"):
         raise StaleAction(
-            f'Project {project.id} "{project.title}" is {PROJECT_STATE[project.status]}, so '
-            "there is nothing to cancel."
+            _(
+                'Project {id} "{title}" is {PROJECT_STATE}, so there is nothing to cancel.',
+                id=project.id,
+                title=project.title,
+                PROJECT_STATE=_(PROJECT_STATE[project.status]),
+            )
         )
     now = uow.now()
     dropped, refunded, delivered = [], [], []
@@ -276,14 +360,17 @@ async def cancel_project(cmd: CancelProject, uow: UnitOfWork) -> str:
         elif item.status in FUNDED_UNDELIVERED:
             for offer in await pending_offers(uow, item.id):
                 offer.status, offer.responded_at = OfferStatus.RESCINDED, now
-                await uow.notify(
-                    Notice(
-                        to=offer.member_id,
-                        text=f'"{project.title}": the business cancelled the project, so the '
-                        "offer is withdrawn.",
-                        replaces=f"offer:{offer.id}",
+                async with speaking_to(uow, offer.member_id):
+                    await uow.notify(
+                        Notice(
+                            to=offer.member_id,
+                            text=_(
+                                '"{title}": the business cancelled the project, so the offer is withdrawn.',
+                                title=project.title,
+                            ),
+                            replaces=f"offer:{offer.id}",
+                        )
                     )
-                )
             item.status = W.CANCELLED
             uow.emit(WorkCancelled(work_id=item.id, was_funded=item.funded_at is not None))
             refunded.append(item)
@@ -293,31 +380,45 @@ async def cancel_project(cmd: CancelProject, uow: UnitOfWork) -> str:
     uow.session.add(audit_entry(cmd, uow.now(), "CancelProject", project.community_id))
     back = Money(sum(i.budget_minor for i in refunded), project.currency)
     if project.assignee_member_id is not None:
-        await uow.notify(
-            Notice(
-                to=project.assignee_member_id,
-                text=f'The business cancelled project "{project.title}". Milestones already '
-                "approved stay paid"
-                + (
-                    "; what you delivered and is waiting for approval is still theirs to approve."
-                    if delivered
-                    else "."
-                ),
+        async with speaking_to(uow, project.assignee_member_id):
+            await uow.notify(
+                Notice(
+                    to=project.assignee_member_id,
+                    text=_(
+                        'The business cancelled project "{title}". Milestones already approved stay paid',
+                        title=project.title,
+                    )
+                    + (
+                        _(
+                            "; what you delivered and is waiting for approval is still theirs to approve."
+                        )
+                        if delivered
+                        else "."
+                    ),
+                )
             )
-        )
-    said = [f'Cancelled project {project.id} "{project.title}".']
+    said = [_('Cancelled project {id} "{title}".', id=project.id, title=project.title)]
     if refunded:
         said.append(
-            f"{back} for {len(refunded)} funded milestone(s) not yet delivered will be refunded."
+            ngettext(
+                "{back} for {n} funded milestone not yet delivered will be refunded.",
+                "{back} for {n} funded milestones not yet delivered will be refunded.",
+                len(refunded),
+                back=back,
+            )
         )
     if dropped:
-        said.append(f"{len(dropped)} unfunded milestone(s) dropped.")
+        said.append(
+            ngettext(
+                "{n} unfunded milestone dropped.", "{n} unfunded milestones dropped.", len(dropped)
+            )
+        )
     if delivered:
         said.append(
             " ".join(f"{_no(i).capitalize()} (#{i.id})" for i in delivered)
-            + " was delivered before you cancelled: approve it or open a dispute."
+            + _(" was delivered before you cancelled: approve it or open a dispute.")
         )
-    said.append("Anything approved stays paid.")
+    said.append(_("Anything approved stays paid."))
     return " ".join(said)
 
 
@@ -337,26 +438,33 @@ async def parent_gone(uow: UnitOfWork, community_id: int, member_id: int) -> Non
         project.status = "parent_gone"
         member = await uow.session.get_one(Member, member_id)
         business = await uow.session.get_one(Business, project.business_id)
-        await uow.notify(
-            Notice(
-                to=business.owner_member_id,
-                text=f'{member.display_name} is no longer on your project "{project.title}" '
-                "(they left the community or were suspended). Offer the milestones not yet "
-                "delivered to another parent, or cancel them (funded ones are refunded)?",
-                actions=[
-                    Action(label="Offer them again", token=f"jr:{project.id}"),
-                    Action(label="Cancel the rest", token=f"jc:{project.id}"),
-                ],
+        async with speaking_to(uow, business.owner_member_id):
+            await uow.notify(
+                Notice(
+                    to=business.owner_member_id,
+                    text=_(
+                        '{display_name} is no longer on your project "{title}" (they left the community or were suspended). Offer the milestones not yet delivered to another parent, or cancel them (funded ones are refunded)?',
+                        display_name=member.display_name,
+                        title=project.title,
+                    ),
+                    actions=[
+                        Action(label=_("Offer them again"), token=f"jr:{project.id}"),
+                        Action(label=_("Cancel the rest"), token=f"jc:{project.id}"),
+                    ],
+                )
             )
-        )
 
 
 async def reoffer_project(cmd: ReofferProject, uow: UnitOfWork) -> str:
     project = await owned_project(uow, cmd.actor, cmd.project_id)
     if project.status != "parent_gone":
         raise StaleAction(
-            f'Project {project.id} "{project.title}" is {PROJECT_STATE[project.status]}, so '
-            "there is nothing to offer again."
+            _(
+                'Project {id} "{title}" is {PROJECT_STATE}, so there is nothing to offer again.',
+                id=project.id,
+                title=project.title,
+                PROJECT_STATE=_(PROJECT_STATE[project.status]),
+            )
         )
     remaining = []
     for item in await milestones(uow, project.id):
@@ -368,20 +476,29 @@ async def reoffer_project(cmd: ReofferProject, uow: UnitOfWork) -> str:
             remaining.append(item)
     if not remaining:
         raise StaleAction(
-            f'Every milestone of "{project.title}" was delivered; approve or dispute them.'
+            _(
+                'Every milestone of "{title}" was delivered; approve or dispute them.',
+                title=project.title,
+            )
         )
     lead = remaining[0]
     project.status, project.assignee_member_id, project.lead_work_id = "open", None, lead.id
     uow.session.add(audit_entry(cmd, uow.now(), "ReofferProject", project.community_id))
     if lead.status == W.OPEN:
         uow.emit(WorkFunded(work_id=lead.id))
-        return (
-            f'The {len(remaining)} milestone(s) of "{project.title}" not yet delivered are '
-            "being offered to other parents now."
+        return ngettext(
+            'The {n} milestone of "{title}" not yet delivered is being offered to other parents now.',
+            'The {n} milestones of "{title}" not yet delivered are being offered to other parents now.',
+            len(remaining),
+            title=project.title,
         )
-    return (
-        f'The {len(remaining)} milestone(s) of "{project.title}" not yet delivered will be '
-        f"offered to other parents once {_no(lead)} is funded: {lead.checkout_url}."
+    return ngettext(
+        'The {n} milestone of "{title}" not yet delivered will be offered to other parents once {no} is funded: {checkout_url}.',
+        'The {n} milestones of "{title}" not yet delivered will be offered to other parents once {no} is funded: {checkout_url}.',
+        len(remaining),
+        title=project.title,
+        no=_no(lead),
+        checkout_url=lead.checkout_url,
     )
 
 

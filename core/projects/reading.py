@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from core.actors import Actor
 from core.errors import NotAllowed, NotFound
 from core.handlers.common import local_time_text, member_of
+from core.language import _
 from core.models import Business, Member, Project, WorkItem
 from core.money import Money, parent_share
 from core.notices import Action
@@ -54,15 +55,19 @@ class ProjectPage:
 async def project_page(uow: UnitOfWork, actor: Actor, project_id: int) -> ProjectPage:
     project = await uow.session.get(Project, project_id)
     if project is None:
-        raise NotFound(f"There is no project {project_id}; /project lists yours.")
+        raise NotFound(
+            _("There is no project {project_id}; /project lists yours.", project_id=project_id)
+        )
     business = await uow.session.get_one(Business, project.business_id)
     mine = business.owner_member_id == actor.member_id
     theirs = project.assignee_member_id == actor.member_id
     if not (mine or theirs):
         if not actor.is_moderator:
             raise NotAllowed(
-                f"Project {project_id} is between another business and its parent; /project "
-                "lists yours."
+                _(
+                    "Project {project_id} is between another business and its parent; /project lists yours.",
+                    project_id=project_id,
+                )
             )
         actor.require_moderator_of(project.community_id)
     reader = await member_of(uow, actor)
@@ -86,7 +91,7 @@ async def project_page(uow: UnitOfWork, actor: Actor, project_id: int) -> Projec
             amount=Money(item.budget_minor, item.currency),
             share=Money(parent_share(item.budget_minor, item.fee_bps), item.currency),
             due=local_time_text(item.deadline, reader),
-            state=MILESTONE_STATE[item.status],
+            state=_(MILESTONE_STATE[item.status]),
             status=item.status,
             pay_link=item.checkout_url if mine and item.status == W.AWAITING_PAYMENT else None,
         )
@@ -100,7 +105,7 @@ async def project_page(uow: UnitOfWork, actor: Actor, project_id: int) -> Projec
         id=project.id,
         title=project.title,
         description=project.description,
-        state=PROJECT_STATE.get(project.status, project.status),
+        state=_(PROJECT_STATE.get(project.status, project.status)),
         business=business.name,
         parent=parent.display_name if parent is not None else None,
         milestones=lines,
@@ -118,18 +123,44 @@ async def show_project(
     page = await project_page(uow, actor, project_id)
     rows = []
     for m in page.milestones:
-        money = f"{m.amount}" if page.mine or actor.is_moderator else f"{m.share} for you"
-        rows.append(f"{m.no}. {m.what} (#{m.work_id}): {money}, due {m.due}; {m.state}")
+        money = (
+            f"{m.amount}"
+            if page.mine or actor.is_moderator
+            else _("{share} for you", share=m.share)
+        )
+        rows.append(
+            _(
+                "{no}. {what} (#{work_id}): {money}, due {due}; {state}",
+                no=m.no,
+                what=m.what,
+                work_id=m.work_id,
+                money=money,
+                due=m.due,
+                state=m.state,
+            )
+        )
         if m.pay_link:
-            rows.append(f"   To fund it, {m.pay_link}")
-    who = f"{page.parent} is on it" if page.parent else "no parent yet"
+            rows.append(_("   To fund it, {pay_link}", pay_link=m.pay_link))
+    who = _("{parent} is on it", parent=page.parent) if page.parent else _("no parent yet")
     text = (
-        f'Project {page.id} "{page.title}" from {page.business}: {page.state}, {who}.\n'
+        _(
+            'Project {id} "{title}" from {business}: {state}, {who}.\n',
+            id=page.id,
+            title=page.title,
+            business=page.business,
+            state=page.state,
+            who=who,
+        )
         + "\n".join(rows)
-        + f"\nHeld: {page.held} · paid out: {page.paid} · not funded yet: {page.to_fund}"
+        + _(
+            "\nHeld: {held} · paid out: {paid} · not funded yet: {to_fund}",
+            held=page.held,
+            paid=page.paid,
+            to_fund=page.to_fund,
+        )
     )
     if page.mine and page.state not in ("done", "cancelled"):
-        text += f"\nTo cancel what isn't delivered yet: /project {page.id} cancel"
+        text += _("\nTo cancel what isn't delivered yet: /project {id} cancel", id=page.id)
     return text
 
 
@@ -150,11 +181,15 @@ async def my_projects(uow: UnitOfWork, actor: Actor) -> str:
         )
     ).all()
     if not projects:
-        return (
-            "You have no projects yet. A business posts one with /postproject: larger work "
-            "in milestones, each paid on its own."
+        return _(
+            "You have no projects yet. A business posts one with /postproject: larger work in milestones, each paid on its own."
         )
-    return "Your projects:\n" + "\n".join(
-        f'• {p.id} "{p.title}": {PROJECT_STATE.get(p.status, p.status)} (/project {p.id})'
+    return _("Your projects:\n") + "\n".join(
+        _(
+            '• {id} "{title}": {PROJECT_STATE} (/project {id})',
+            id=p.id,
+            title=p.title,
+            PROJECT_STATE=_(PROJECT_STATE.get(p.status, p.status)),
+        )
         for p in projects
     )

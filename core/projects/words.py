@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.language import N_
 from core.states import WorkStatus
 
 TITLE_ROOM = 120  # a work item's title, which a milestone's is
@@ -15,24 +16,24 @@ def milestone_title(project_title: str, n: int, what: str) -> str:
 
 # Where a milestone stands, for both sides.
 MILESTONE_STATE = {
-    WorkStatus.DRAFT: "waiting for a moderator",
-    WorkStatus.AWAITING_PAYMENT: "not funded yet",
+    WorkStatus.DRAFT: N_("waiting for a moderator"),
+    WorkStatus.AWAITING_PAYMENT: N_("not funded yet"),
     WorkStatus.OPEN: "funded",
     WorkStatus.OFFERED: "funded",
-    WorkStatus.ASSIGNED: "funded, being worked on",
-    WorkStatus.SUBMITTED: "delivered, waiting for approval",
-    WorkStatus.APPROVED: "approved, parent being paid",
-    WorkStatus.PAID: "approved and paid",
-    WorkStatus.DISPUTED: "in dispute",
+    WorkStatus.ASSIGNED: N_("funded, being worked on"),
+    WorkStatus.SUBMITTED: N_("delivered, waiting for approval"),
+    WorkStatus.APPROVED: N_("approved, parent being paid"),
+    WorkStatus.PAID: N_("approved and paid"),
+    WorkStatus.DISPUTED: N_("in dispute"),
     WorkStatus.CANCELLED: "dropped",
-    WorkStatus.EXPIRED: "dropped (past its date)",
+    WorkStatus.EXPIRED: N_("dropped (past its date)"),
     WorkStatus.REFUNDED: "refunded",
 }
 
 PROJECT_STATE = {
-    "open": "looking for a parent",
-    "under_way": "under way",
+    "open": N_("looking for a parent"),
+    "under_way": N_("under way"),
     "done": "done",
     "cancelled": "cancelled",
-    "parent_gone": "its parent left; waiting for your choice",
+    "parent_gone": N_("its parent left; waiting for your choice"),
 }

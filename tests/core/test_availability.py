@@ -117,7 +117,7 @@ async def test_available_says_why_offers_wait_at_the_job_limit_or_in_quiet_hours
     offer_id = await world.pending_offer(work_id, priya)
     await world.app.handle(c.AcceptOffer(actor=priya, offer_id=offer_id))
     reply = await world.app.handle(c.GoAvailable(actor=priya, window="2h"))
-    assert "You're doing 1 job(s), as many as you take at once" in reply
+    assert "You're doing 1 job, as many as you take at once" in reply
     assert "Offers will arrive here" not in reply
 
     tom = await world.parent("Tom")

@@ -206,8 +206,8 @@ async def test_cancelling_mid_way_refunds_funded_work_drops_the_rest_and_keeps_w
     with pytest.raises(DomainError, match="/project"):
         await world.app.handle(c.CancelWork(actor=shop, work_id=ids[1]))
     said = await world.app.handle(c.CancelProject(actor=shop, project_id=project_id))
-    assert "£150.00 for 1 funded milestone(s) not yet delivered will be refunded" in said
-    assert "1 unfunded milestone(s) dropped" in said
+    assert "£150.00 for 1 funded milestone not yet delivered will be refunded" in said
+    assert "1 unfunded milestone dropped" in said
     parts = await milestones(world, project_id)
     assert [m.status for m in parts] == [
         WorkStatus.APPROVED,

@@ -100,7 +100,7 @@ async def test_a_milestones_expired_checkout_gets_a_new_link_and_cancelling_refu
     assert milestone.checkout_url is not None and str(renewed["url"]) in milestone.checkout_url
 
     said = await town.app.handle(c.CancelProject(actor=shop, project_id=posted.project_id))
-    assert "£120.00 for 1 funded milestone(s)" in said
+    assert "£120.00 for 1 funded milestone" in said
     refunds = stripe_fake.of_kind("refund")
     assert [r["amount"] for r in refunds] == [12000]
     with pytest.raises(Exception, match="nothing to cancel"):

@@ -72,7 +72,7 @@ async def test_a_business_cancels_a_project_half_way_and_gets_back_what_was_not_
     await driver.command("Kate", "funded", "2 bank ref 2")
     assert said(await driver.command("Mel", "cancel", "2"), "/project 1 cancel")
     cancelled = await driver.command("Mel", "project", "1 cancel")
-    assert said(cancelled, "£270.00 for 2 funded milestone(s)", "1 unfunded milestone(s)")
+    assert said(cancelled, "£270.00 for 2 funded milestones", "1 unfunded milestone dropped")
     assert said(driver.dms("Priya"), "The business cancelled project")
     assert said(await driver.command("Mel", "project", "1"), "cancelled", "refunded")
     assert said(await driver.command("Rex", "project", "1"), "another business")

@@ -229,7 +229,7 @@ async def test_the_profile_shows_what_is_saved_and_an_emptied_field_is_cleared(
         fields = {"rate_floor": "£15", "quiet_hours": "22:00-07:00", "max_jobs": "2"}
         async with browser.post(site.url("profile"), data={**fields, "csrf": token}) as page:
             saved = html.unescape(await page.text())
-        assert "minimum rate £15.00 an hour" in saved and "up to 2 job(s) at once" in saved
+        assert "minimum rate £15.00 an hour" in saved and "up to 2 jobs at once" in saved
         assert 'name="rate_floor" value="£15.00"' in saved  # shown as saved
         assert 'name="max_jobs" value="2"' in saved
         shown = {"timezone": "Europe/London", "quiet_hours": "22:00-07:00", "max_jobs": "2"}

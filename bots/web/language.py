@@ -1,0 +1,84 @@
+"""The web in each person's language: what they chose (with /language, or the switch on
+their profile), else what their browser asks for (Accept-Language), else the community's,
+else the deployment's. Templates read the same catalogues as the chats, through Jinja2's
+i18n extension, and `<html lang>` says which language the page is in."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+
+from bots.web.app import BRAIN, say_next, signed_in
+from core import commands as c
+from core import communities
+from core.actors import Actor
+from core.answers import answer
+from core.language import LANGUAGES, _, current, from_accept_language, ngettext, speak
+from core.language.people import language_of_account
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/language", signed_in(choose), name="language")
+
+
+def install(env: jinja2.Environment) -> None:
+    """`_()` and `ngettext()` in every template, from the catalogues, in the page's language."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_, ngettext=ngettext, newstyle=False
+    )
+    env.globals["languages"] = LANGUAGES
+    env.globals["page_language"] = current
+
+
+@web.middleware
+async def speak_their_language(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Write this page in its reader's language."""
+    if request.path.startswith("/static/") or "/static/" in request.path:
+        return await handler(request)
+    brain = request.app[BRAIN]
+    browser = from_accept_language(request.headers.get("Accept-Language"))
+    session = await get_session(request)
+    who = session.get("who")
+    async with brain.uow() as uow:
+        community = await communities.sole_community(uow, who["platform"] if who else "telegram")
+        if who:
+            language = await language_of_account(
+                uow,
+                who["platform"],
+                who["external_id"],
+                said=browser,
+                community_id=community.id if community is not None else None,
+            )
+        else:
+            language = await language_of_account(
+                uow,
+                "web",
+                "",
+                said=browser,
+                community_id=community.id if community is not None else None,
+            )
+    speak(language)
+    response = await handler(request)
+    response.headers.setdefault("Content-Language", language)
+    return response
+
+
+async def choose(request: web.Request, actor: Actor) -> web.StreamResponse:
+    """The profile's language switch: /language, from a form."""
+    form = await request.post()
+    chosen = str(form.get("language", ""))[:20]
+    brain = request.app[BRAIN]
+
+    async def change() -> Any:
+        return await brain.handle(c.ChooseLanguage(actor=actor, language=chosen))
+
+    answered = await answer(change, who="web")  # said in the language chosen
+    await say_next(request, answered.text)
+    raise web.HTTPSeeOther(request.app.router["profile"].url_for())
