@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from core.actors import Actor
 from core.commands import Command
-from core.language import N_, _
+from core.language import N_, _, formatting
 from core.models import AuditEntry, LedgerEntry, LedgerTransaction, Member, WorkItem
 from core.money import Money
 from core.uow import UnitOfWork
@@ -93,7 +93,7 @@ class AuditLine:
 
     def text(self) -> str:
         said = _(ACTION_WORDS.get(self.action, self.action))
-        return f"{self.at:%d %b %H:%M} · {self.who} {said} · {plain_detail(self.detail)}"
+        return f"{formatting.dated(self.at, '%d %b %H:%M')} · {self.who} {said} · {plain_detail(self.detail)}"
 
 
 async def audit_lines(

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from core.community_settings import settings_for
 from core.config import Settings
 from core.errors import NotAllowed, NotFound
-from core.language import _
+from core.language import _, formatting
 from core.models import Community, CommunityBusiness, Member, Membership
 from core.uow import UnitOfWork
 
@@ -144,8 +144,8 @@ async def ensure_taking_part(uow: UnitOfWork, community_id: int, member_id: int)
         assert found.banned_until is not None
         raise NotAllowed(
             _(
-                "Your account is suspended in this community until {banned_until:%d %b %Y}; ask a moderator if you think this is a mistake.",
-                banned_until=found.banned_until,
+                "Your account is suspended in this community until {banned_until}; ask a moderator if you think this is a mistake.",
+                banned_until=formatting.dated(found.banned_until, "%d %b %Y"),
             )
         )
     return found

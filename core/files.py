@@ -92,7 +92,7 @@ class NoFileStore:
     """Keeps nothing: every file stays on its own platform only."""
 
     async def put(self, key: str, content: bytes) -> None:
-        raise OSError(_("no file store is configured"))
+        raise OSError("no file store is configured")
 
     async def get(self, key: str) -> bytes | None:
         return None

@@ -18,7 +18,6 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.files import FileRef
-from core.language import _
 from core.models import Member, OutboxLane, OutboxNotice
 from core.notices import HELP, MODERATORS, Action, Notice
 from core.ports import Meter, NoMeter, RecipientUnreachable, RetryLater
@@ -211,7 +210,7 @@ class LaneStore:
         error = str(outcome) if isinstance(outcome, RetryLater) else _describe(outcome)
         row.last_error = error[:300]
         report.retried += 1
-        self.meter.notice(lane[0], _("retry later") if retry_in else "error", None)
+        self.meter.notice(lane[0], "retry later" if retry_in else "error", None)
         if row.attempts >= MAX_ATTEMPTS:
             row.status = "failed"
             return True, None
@@ -261,7 +260,7 @@ async def _message_to_edit(uow: UnitOfWork, row: OutboxNotice) -> str | None:
 
 def _log_notice(row: OutboxNotice, lane: Lane, outcome: Outcome) -> None:
     how = "sent" if isinstance(outcome, str) else _describe(outcome)
-    who = _("member {member_id}", member_id=row.member_id) if row.member_id is not None else lane[1]
+    who = f"member {row.member_id}" if row.member_id is not None else lane[1]
     log.info(
         "notice %s to %s on %s: %s",
         row.id,

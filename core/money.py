@@ -41,7 +41,7 @@ class Money:
 def platform_fee(budget_minor: int, fee_bps: int) -> int:
     """The platform's cut, rounded half up to a whole minor unit."""
     if budget_minor < 0 or not 0 <= fee_bps <= 10_000:
-        raise ValueError(_("budget must be non-negative and fee_bps within 0..10000"))
+        raise ValueError("budget must be non-negative and fee_bps within 0..10000")
     return (budget_minor * fee_bps + 5_000) // 10_000
 
 

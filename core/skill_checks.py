@@ -35,13 +35,7 @@ class Question(BaseModel):
     @model_validator(mode="after")
     def _answer_is_an_option(self) -> Question:
         if self.answer > len(self.options):
-            raise ValueError(
-                _(
-                    "answer {answer} but only {count} options",
-                    answer=self.answer,
-                    count=len(self.options),
-                )
-            )
+            raise ValueError(f"answer {self.answer} but only {len(self.options)} options")
         return self
 
 
@@ -53,13 +47,7 @@ class SkillCheck(BaseModel):
     @model_validator(mode="after")
     def _pass_mark_is_reachable(self) -> SkillCheck:
         if self.pass_mark > len(self.questions):
-            raise ValueError(
-                _(
-                    "pass_mark {pass_mark} but {count} questions",
-                    pass_mark=self.pass_mark,
-                    count=len(self.questions),
-                )
-            )
+            raise ValueError(f"pass_mark {self.pass_mark} but {len(self.questions)} questions")
         return self
 
 
@@ -73,9 +61,7 @@ def load_checks(path: str | Path | None = None) -> dict[str, SkillCheck]:
     try:
         raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
         if not isinstance(raw, dict):
-            raise SkillChecksFileError(
-                _("{source}: expected skills at the top level", source=source)
-            )
+            raise SkillChecksFileError(f"{source}: expected skills at the top level")
         return {str(name): SkillCheck.model_validate(check) for name, check in raw.items()}
     except (OSError, yaml.YAMLError) as err:
         raise SkillChecksFileError(f"{source}: {err}") from err

@@ -14,7 +14,7 @@ from core.errors import StaleAction
 from core.events import WorkCancelled, WorkExpired, WorkFunded
 from core.handlers.common import owner_member_id
 from core.handlers.work import checkout_request
-from core.language import _
+from core.language import _, formatting
 from core.language.people import speaking_to
 from core.models import Business, WorkItem
 from core.money import Money, payment_reference
@@ -141,14 +141,16 @@ async def chase_overdue_payments(uow: UnitOfWork, overdue: timedelta) -> list[in
                     to=MODERATORS,
                     community_id=item.community_id,
                     text=_(
-                        'Payment overdue for item #{id} "{title}": {name} was asked for {amount} (reference {payment_reference}) on {payment_asked_at:%d %b %H:%M} UTC. If it has arrived, type /funded {id}; if not, it closes unpaid on {deadline:%d %b %H:%M} UTC.',
+                        'Payment overdue for item #{id} "{title}": {name} was asked for {amount} (reference {payment_reference}) on {payment_asked_at} UTC. If it has arrived, type /funded {id}; if not, it closes unpaid on {deadline} UTC.',
                         id=item.id,
                         title=item.title,
                         name=business.name,
                         amount=amount,
                         payment_reference=payment_reference(item.id),
-                        payment_asked_at=item.payment_asked_at,
-                        deadline=item.deadline,
+                        payment_asked_at=formatting.dated(
+                            item.payment_asked_at or item.created_at, "%d %b %H:%M"
+                        ),
+                        deadline=formatting.dated(item.deadline, "%d %b %H:%M"),
                     ),
                 )
             )

@@ -138,7 +138,7 @@ async def confirm_refund(cmd: ConfirmRefund, uow: UnitOfWork) -> str:
             _("The {money} refund for #{id} was already confirmed.", money=money, id=item.id)
         )
     now = uow.now()
-    reference = cmd.reference or _("manual refund:{id}", id=refund.id)
+    reference = cmd.reference or f"manual refund:{refund.id}"
     await ledger.post(
         uow.session,
         key=f"refund_sent:{item.id}",

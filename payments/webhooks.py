@@ -54,7 +54,7 @@ class StripeWebhook:
                 payload.decode("utf-8"), signature or "", self.secret, tolerance=TOLERANCE_SECONDS
             )
         except (ValueError, stripe.SignatureVerificationError):
-            return Answer(400, _("signature or payload not valid"))
+            return Answer(400, "signature or payload not valid")
         answer = await self._receive(event, json.loads(payload)["data"]["object"])
         log.info("stripe event %s (%s): %s", event.id, event.type, answer.text)
         return answer
@@ -78,7 +78,7 @@ class StripeWebhook:
                 await in_transaction(self.uow(), once)
         except Exception:
             log.exception("stripe event %s (%s) failed; Stripe will retry", event.id, event.type)
-            return Answer(500, _("not applied; try again"))
+            return Answer(500, "not applied; try again")
         return Answer(200, "applied")
 
     async def _applied(self, event_id: str) -> bool:
@@ -128,4 +128,4 @@ def _work_id(obj: dict[str, Any]) -> int:
     try:
         return int(obj["metadata"]["work_id"])
     except (KeyError, TypeError, ValueError) as err:
-        raise NotFound(_("The event names no work item of ours.")) from err
+        raise NotFound("The event names no work item of ours.") from err

@@ -228,7 +228,7 @@ class DiscordMessenger:
             return str(sent.id)
         except discord.Forbidden as err:
             if err.code == DMS_CLOSED_CODE:
-                raise RecipientUnreachable(_("DMs closed (50007)")) from err
+                raise RecipientUnreachable("DMs closed (50007)") from err
             raise
         except discord.HTTPException as err:
             if err.status == 429:
@@ -242,9 +242,7 @@ class DiscordMessenger:
             wanted = int(address.removeprefix("channel:"))
             channel = self.bot.get_channel(wanted) or await self.bot.fetch_channel(wanted)
             if not isinstance(channel, discord.TextChannel):
-                raise RecipientUnreachable(
-                    _("channel {wanted} is not a text channel", wanted=wanted)
-                )
+                raise RecipientUnreachable(f"channel {wanted} is not a text channel")
             return channel
         if address in ("moderators", "help"):
             channel_id, setting = (
@@ -253,9 +251,7 @@ class DiscordMessenger:
                 else (self.help_channel, "HELP_CHANNEL_ID")
             )
             if channel_id is None:
-                raise RecipientUnreachable(
-                    _("PARENTBRAIN_DISCORD_{setting} is not set", setting=setting)
-                )
+                raise RecipientUnreachable(f"PARENTBRAIN_DISCORD_{setting} is not set")
             found = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
             assert isinstance(found, discord.TextChannel)
             return found

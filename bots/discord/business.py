@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bots.discord.catalogue import catalogued
 from bots.discord.common import actor_of, brain_of, respond
+from bots.discord.language import translatable
 from core import commands as c
 from core.actors import Actor
 from core.errors import DomainError
@@ -101,7 +102,8 @@ class Businesses(commands.Cog):
 
     @catalogued
     @app_commands.describe(
-        deadline="tomorrow 17:00, 48h or friday", urgent="offer to several parents at once"
+        deadline=translatable(lambda: _("tomorrow 17:00, 48h or friday")),
+        urgent=translatable(lambda: _("offer to several parents at once")),
     )
     async def post(
         self, interaction: discord.Interaction[Any], deadline: str, urgent: bool = False

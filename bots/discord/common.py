@@ -186,9 +186,7 @@ async def _act_and_answer(
         acting.append(await actor_of(interaction, check_moderator=check_moderator))
         return await act(acting[0])
 
-    answered = await answer(
-        as_them, nothing=_("Done."), who=_("discord user {id}", id=interaction.user.id)
-    )
+    answered = await answer(as_them, nothing=_("Done."), who=f"discord user {interaction.user.id}")
     if answered.error is not None:
         bot_of(interaction).errors.append(answered.error)
     actor = acting[0] if acting else None

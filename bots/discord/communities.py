@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bots.discord.catalogue import catalogued
 from bots.discord.common import brain_of, respond
+from bots.discord.language import translatable
 from core import commands as c
 from core import communities
 from core.actors import Actor
@@ -26,8 +27,10 @@ class CommunitySetup(commands.Cog):
 
     @catalogued
     @app_commands.describe(
-        moderators="the private channel where reviews, disputes and payments owed are posted",
-        help="where /ask questions are posted (optional)",
+        moderators=translatable(
+            lambda: _("the private channel where reviews, disputes and payments owed are posted")
+        ),
+        help=translatable(lambda: _("where /ask questions are posted (optional)")),
     )
     async def setup(
         self,

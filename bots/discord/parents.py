@@ -13,9 +13,11 @@ from discord.ext import commands
 from bots.discord.catalogue import catalogued, skill_choices
 from bots.discord.common import brain_of, respond
 from bots.discord.deliveries import files_from
+from bots.discord.language import translatable
 from core import commands as c
 from core.actors import Actor
 from core.forms import PAYOUT_DETAILS, PROFILE
+from core.language import _
 from core.parsing import parse_number
 from core.profiles import save_profile
 
@@ -152,7 +154,7 @@ class Parents(commands.Cog):
 
     @catalogued
     @app_commands.describe(
-        file="a file to deliver (a document, picture, recording or video)",
+        file=translatable(lambda: _("a file to deliver (a document, picture, recording or video)")),
     )
     async def submit(
         self,
@@ -173,7 +175,7 @@ class Parents(commands.Cog):
         await respond(interaction, act)
 
     @catalogued
-    @app_commands.describe(remove="erase the bank details you gave")
+    @app_commands.describe(remove=translatable(lambda: _("erase the bank details you gave")))
     async def payoutdetails(
         self, interaction: discord.Interaction[Any], remove: bool = False
     ) -> None:

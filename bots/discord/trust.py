@@ -11,8 +11,10 @@ from discord.ext import commands
 
 from bots.discord.catalogue import catalogued
 from bots.discord.common import brain_of, respond
+from bots.discord.language import translatable
 from core import commands as c
 from core.actors import Actor
+from core.language import _
 
 if TYPE_CHECKING:
     from bots.discord.bot import ParentBrainBot
@@ -34,7 +36,7 @@ class Trust(commands.Cog):
         )
 
     @catalogued
-    @app_commands.describe(anonymous="leave your name out")
+    @app_commands.describe(anonymous=translatable(lambda: _("leave your name out")))
     async def ask(
         self, interaction: discord.Interaction[Any], question: str, anonymous: bool = False
     ) -> None:

@@ -40,9 +40,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return asked.text
         return await brain(context).handle(action)
 
-    answered = await answer(
-        press, nothing=_("Done."), who=_("telegram chat {chat_id}", chat_id=chat_id)
-    )
+    answered = await answer(press, nothing=_("Done."), who=f"telegram chat {chat_id}")
     counted(context, answered)
     await send(context, chat_id, answered.text, answered.actions)
 

@@ -244,7 +244,7 @@ async def respond(
     async def as_them() -> Reply:
         return await act(await actor_of(update, context, check_moderator=check_moderator))
 
-    answered = await answer(as_them, who=_("telegram user {id}", id=user.id))
+    answered = await answer(as_them, who=f"telegram user {user.id}")
     counted(context, answered)
     if not answered.text:
         return

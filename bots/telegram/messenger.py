@@ -76,11 +76,11 @@ class TelegramMessenger:
     async def deliver(self, address: str, notice: Notice, edit: str | None) -> str:
         if address == "moderators":
             if self.moderator_chat is None:
-                raise RecipientUnreachable(_("PARENTBRAIN_TELEGRAM_MODERATOR_CHAT_ID is not set"))
+                raise RecipientUnreachable("PARENTBRAIN_TELEGRAM_MODERATOR_CHAT_ID is not set")
             address = str(self.moderator_chat)
         elif address == "help":
             if self.help_chat is None:
-                raise RecipientUnreachable(_("no help chat: set PARENTBRAIN_TELEGRAM_HELP_CHAT_ID"))
+                raise RecipientUnreachable("no help chat: set PARENTBRAIN_TELEGRAM_HELP_CHAT_ID")
             address = str(self.help_chat)
         lock = self._locks.setdefault(address, asyncio.Lock())
         async with lock:

@@ -64,7 +64,7 @@ async def dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         reply = await brain(context).handle(c.AnswerDialog(actor=actor, text=token))
         return (reply.text, reply.actions) if reply is not None else no_longer_open(token)
 
-    answered = await answer(press, nothing=_("Done."), who=_("telegram dialog button"))
+    answered = await answer(press, nothing=_("Done."), who="telegram dialog button")
     await show(
         update, context, answered.text, keyboard(answered.actions) if answered.actions else None
     )

@@ -104,7 +104,7 @@ async def submit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     typed = text_after_command(update, context)
 
     async def act(actor: Actor) -> Reply:
-        work_id = number(typed, "item", _("/submit 12 https://docs.example/my-work"))
+        work_id = number(typed, "item", "/submit 12 https://docs.example/my-work")
         body = typed.strip().lstrip("#").split(maxsplit=1)
         if len(body) < 2:
             raise DomainError(

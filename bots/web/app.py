@@ -172,9 +172,7 @@ async def answer_policy(
     except web.HTTPException:
         raise
     except Exception as err:
-        answered = explain(
-            err, who=_("web {method} {path}", method=request.method, path=request.path)
-        )
+        answered = explain(err, who=f"web {request.method} {request.path}")
         if not answered.refused:
             return render(request, "message.html", {"text": answered.text}, status=500)
         if request.method != "POST":

@@ -100,7 +100,7 @@ async def _carry_out(
     return await answer(
         lambda: run(request.app[BRAIN], actor, typed),
         nothing=_("Done."),
-        who=_("web /{name}", name=entry.name),
+        who=f"web /{entry.name}",
     )
 
 
@@ -142,7 +142,7 @@ async def press(request: web.Request, actor: Actor) -> web.StreamResponse:
             return await request.app[BRAIN].handle(tokens.with_text(action, actor, str(words)))
         return await request.app[BRAIN].handle(action)
 
-    answered = await answer(pressed, nothing=_("Done."), who=_("web button"))
+    answered = await answer(pressed, nothing=_("Done."), who="web button")
     if need:
         context = await page_context(request, actor)
         context |= {"prompt": need[0].prompt, "token": token}

@@ -93,5 +93,5 @@ async def calendar(request: web.Request) -> web.StreamResponse:
         body=body,
         content_type="text/calendar",
         charset="utf-8",
-        headers={"Content-Disposition": _('inline; filename="parentbrain.ics"')},
+        headers={"Content-Disposition": 'inline; filename="parentbrain.ics"'},
     )

@@ -17,7 +17,7 @@ from core import commands as c
 from core import communities
 from core.actors import Actor
 from core.answers import answer
-from core.language import LANGUAGES, _, current, from_accept_language, ngettext, speak
+from core.language import LANGUAGES, _, current, formatting, from_accept_language, ngettext, speak
 from core.language.people import language_of_account
 
 
@@ -33,6 +33,7 @@ def install(env: jinja2.Environment) -> None:
     )
     env.globals["languages"] = LANGUAGES
     env.globals["page_language"] = current
+    env.filters["moment"] = formatting.local_moment
 
 
 @web.middleware

@@ -15,7 +15,7 @@ from core import commands as c
 from core.actors import Actor
 from core.audit import audit_lines
 from core.communities import community_settings
-from core.language import _
+from core.language import _, formatting
 from core.money import Money
 from core.queues import moderator_queues
 from core.states import STATUS_WORDS, WorkStatus
@@ -204,7 +204,7 @@ def charts(numbers: CommunityStats, weeks: list[Week], currency: str) -> list[Ma
     ]
 
     def label(week: Week) -> str:
-        return f"w/c {week.starts:%d %b}"
+        return _("w/c {day}", day=formatting.dated(week.starts, "%d %b"))
 
     return [
         bars(statuses, _("Items by where they are"), "chart-status"),

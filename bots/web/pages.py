@@ -150,5 +150,5 @@ async def statement_csv(request: web.Request, actor: Actor) -> web.StreamRespons
     return web.Response(
         text=sheet,
         content_type="text/csv",
-        headers={"Content-Disposition": _('attachment; filename="parentbrain-statement.csv"')},
+        headers={"Content-Disposition": 'attachment; filename="parentbrain-statement.csv"'},
     )

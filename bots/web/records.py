@@ -76,7 +76,7 @@ async def change_record(request: web.Request, actor: Actor) -> web.StreamRespons
     if what not in RECORD_CHOICES:
         raise DomainError(_("Choose one of the buttons on the page."))
     answered = await answer(
-        lambda: record(request.app[BRAIN], actor, {"what": what}), who=_("web /record")
+        lambda: record(request.app[BRAIN], actor, {"what": what}), who="web /record"
     )
     await say_next(request, answered.text)
     raise web.HTTPSeeOther(request.app.router["record"].url_for())
@@ -87,7 +87,7 @@ def _download(body: str | bytes, name: str, kind: str) -> web.Response:
         body=body,
         content_type=kind,
         headers={
-            "Content-Disposition": _('attachment; filename="{name}"', name=name),
+            "Content-Disposition": f'attachment; filename="{name}"',
             **OPEN_TO_ALL,
         },
     )

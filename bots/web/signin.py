@@ -128,7 +128,7 @@ class DiscordOAuth:
             "redirect_uri": self.redirect_uri,
         }
         pair = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
-        basic = {"Authorization": _("Basic {pair}", pair=pair)}
+        basic = {"Authorization": f"Basic {pair}"}
         timeout = aiohttp.ClientTimeout(total=10)
         async with aiohttp.ClientSession(timeout=timeout) as http:
             token_url = f"{self.base_url}/api/oauth2/token"
@@ -136,9 +136,7 @@ class DiscordOAuth:
                 if got.status != 200:
                     raise SignInRefused(_("Discord didn't confirm that sign-in; please try again."))
                 grant: dict[str, Any] = await got.json()
-            bearer = {
-                "Authorization": _("Bearer {access_token}", access_token=grant["access_token"])
-            }
+            bearer = {"Authorization": f"Bearer {grant['access_token']}"}
             async with http.get(f"{self.base_url}/api/users/@me", headers=bearer) as got:
                 if got.status != 200:
                     raise SignInRefused(_("Discord didn't say who you are; please try again."))

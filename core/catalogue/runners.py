@@ -81,7 +81,7 @@ async def link(services: Services, actor: Actor, typed: Typed) -> Reply:
 async def skills(uow: UnitOfWork, actor: Actor, typed: Typed) -> Reply:
     listing = (await skill_catalogue(uow)).listing()
     how = (
-        _("/profile skills proofreading:expert, design")
+        "/profile skills proofreading:expert, design"
         if actor.platform == "telegram"
         else "/profile"
     )
@@ -224,7 +224,7 @@ async def lms(services: Services, actor: Actor, typed: Typed) -> Reply:
         return await asking.list_courses(services, actor)
     if what == "map":
         words = details.split()
-        number = _course_number(details, _("/lms map 12 proofreading intermediate"))
+        number = _course_number(details, "/lms map 12 proofreading intermediate")
         level = words[-1] if len(words) > 2 else ""
         skill = " ".join(words[1:-1] if level else words[1:])
         if not skill:
@@ -242,7 +242,7 @@ async def lms(services: Services, actor: Actor, typed: Typed) -> Reply:
         connecting.level_of(level)  # a wrong level is said before the site is asked
         return await asking.map_course(services, actor, number, skill, level)
     if what == "unmap":
-        number = _course_number(details, _("/lms unmap 12"))
+        number = _course_number(details, "/lms unmap 12")
         return str(await services.handle(c.UnmapCourse(actor=actor, course_id=number)))
     if what == "sync":
         return await asking.read_now(services, actor)

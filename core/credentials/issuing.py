@@ -69,9 +69,7 @@ async def _free_place(uow: UnitOfWork, community_id: int) -> int:
         ).all()
     )
     if len(taken) >= status_list.LIST_BITS:
-        raise RuntimeError(
-            _("community {community_id}'s status list is full", community_id=community_id)
-        )
+        raise RuntimeError(f"community {community_id}'s status list is full")
     while (place := secrets.randbelow(status_list.LIST_BITS)) in taken:
         pass
     return place

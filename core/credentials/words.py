@@ -6,7 +6,7 @@ from core.actors import Actor
 from core.config import Settings
 from core.credentials.record import SkillLine, WorkRecord, work_record
 from core.credentials.sharing import share_url
-from core.language import _, ngettext
+from core.language import _, formatting, ngettext
 from core.uow import UnitOfWork
 
 JOBS_SHOWN = 5
@@ -51,7 +51,8 @@ def record_text(record: WorkRecord, settings: Settings) -> str:
     if record.credentials:
         lines.append("Credentials:")
         lines += [
-            f"• {c.name} ({c.community}, {c.issued_at:%B %Y})" + (" — revoked" if c.revoked else "")
+            f"• {c.name} ({c.community}, {formatting.dated(c.issued_at, '%B %Y')})"
+            + (_(" — revoked") if c.revoked else "")
             for c in record.credentials
         ]
     if record.jobs:

@@ -69,7 +69,7 @@ async def calendar_of(uow: UnitOfWork, token: str) -> bytes | None:
     tz = zone(member)
     now = uow.now()
     calendar = Calendar()
-    calendar.add("prodid", _("-//Parent Brain//Family calendar//EN"))
+    calendar.add("prodid", "-//Parent Brain//Family calendar//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", _("Parent Brain"))

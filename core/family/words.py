@@ -7,7 +7,7 @@ from core.config import Settings
 from core.credentials.keys import base_url
 from core.family.households import household_view
 from core.family.week import Week, parents_week
-from core.language import N_, _, ngettext
+from core.language import N_, _, formatting, ngettext
 from core.uow import UnitOfWork
 
 
@@ -34,7 +34,7 @@ def week_text(week: Week, settings: Settings, heading: str = N_("Your last seven
         lines.append(
             _("Due next: ")
             + "; ".join(
-                f'#{d.work_id} "{d.title}" {d.due:%a %d %b %H:%M}'
+                f'#{d.work_id} "{d.title}" {formatting.dated(d.due, "%a %d %b %H:%M")}'
                 + (_(" (delivered, waiting for approval)") if d.delivered else "")
                 for d in week.due[:3]
             )

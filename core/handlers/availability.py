@@ -12,7 +12,7 @@ from core.config import Settings
 from core.errors import DomainError, NotAllowed
 from core.events import MemberAvailable
 from core.handlers.common import active_jobs, catalogue, member_of, zone
-from core.language import _, ngettext
+from core.language import _, formatting, ngettext
 from core.models import (
     Availability,
     Member,
@@ -97,8 +97,8 @@ async def ensure_somewhere_to_work(uow: UnitOfWork, member_id: int, now: datetim
         until = min(place.banned_until for place in places if place.banned_until is not None)
         raise NotAllowed(
             _(
-                "Your account is suspended until {until:%d %b %Y}; ask a moderator if you think this is a mistake.",
-                until=until,
+                "Your account is suspended until {until}; ask a moderator if you think this is a mistake.",
+                until=formatting.dated(until, "%d %b %Y"),
             )
         )
 
@@ -150,17 +150,17 @@ async def go_available(cmd: GoAvailable, uow: UnitOfWork, settings: Settings) ->
     )
     if starts > now:  # "tonight", typed in the day: offers wait for the evening
         return _(
-            "You're available{what} tonight from {starts:%H:%M} to {until:%H:%M} ({key}); offers start then. Type /unavailable to cancel.",
+            "You're available{what} tonight from {starts} to {until} ({key}); offers start then. Type /unavailable to cancel.",
             what=what,
-            starts=starts.astimezone(tz),
-            until=until.astimezone(tz),
+            starts=formatting.dated(starts.astimezone(tz), "%H:%M"),
+            until=formatting.dated(until.astimezone(tz), "%H:%M"),
             key=tz.key,
         )
     held = await _why_offers_wait(uow, member, now)
     return _(
-        "You're available{what} until {until:%H:%M} ({key}). ",
+        "You're available{what} until {until} ({key}). ",
         what=what,
-        until=until.astimezone(tz),
+        until=formatting.dated(until.astimezone(tz), "%H:%M"),
         key=tz.key,
     ) + (held or _("Offers will arrive here as messages; type /unavailable to stop."))
 

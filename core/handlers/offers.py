@@ -36,7 +36,7 @@ from core.handlers.common import (
     pending_offers,
 )
 from core.handlers.work import expire_item, rescind_pending
-from core.language import _, ngettext
+from core.language import _, formatting, ngettext
 from core.language.people import speaking_to
 from core.models import Member, Offer, OutboxNotice, WorkItem, WorkSkill
 from core.money import Money, parent_share
@@ -156,10 +156,10 @@ async def tell_nobody_is_free_once(uow: UnitOfWork, item: WorkItem, owner: int) 
                 community_id=item.community_id,
                 ref=ref,
                 text=_(
-                    'Nobody is free for "{title}" (#{id}) yet; it waits for a parent with the skills asked until {deadline:%d %b %H:%M} UTC.',
+                    'Nobody is free for "{title}" (#{id}) yet; it waits for a parent with the skills asked until {deadline} UTC.',
                     title=item.title,
                     id=item.id,
-                    deadline=item.deadline,
+                    deadline=formatting.dated(item.deadline, "%d %b %H:%M"),
                 ),
             )
         )
@@ -189,12 +189,12 @@ async def tell_about_widening(uow: UnitOfWork, item: WorkItem, owner: int) -> No
                 to=MODERATORS,
                 community_id=item.community_id,
                 text=_(
-                    'No taker for "{title}" (#{id}) after {rounds} rounds ({declined} asked); offering it more widely now. Due {deadline:%d %b %H:%M} UTC.',
+                    'No taker for "{title}" (#{id}) after {rounds} rounds ({declined} asked); offering it more widely now. Due {deadline} UTC.',
                     title=item.title,
                     id=item.id,
                     rounds=item.rounds,
                     declined=declined,
-                    deadline=item.deadline,
+                    deadline=formatting.dated(item.deadline, "%d %b %H:%M"),
                 ),
             )
         )

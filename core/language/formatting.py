@@ -54,3 +54,23 @@ def day_name(day: date, pattern: str = "EEE d MMM") -> str:
     if current() == ENGLISH:
         return f"{day:%a %d %b}" if pattern == "EEE d MMM" else f"{day:%a}"[:2]
     return format_date(day, pattern, locale=current())
+
+
+# The product's English date shapes, and how CLDR writes each in other languages.
+CLDR_SHAPES = {
+    "%d %b %H:%M": "d MMM HH:mm",
+    "%d %b %Y": "d MMM y",
+    "%B %Y": "MMMM y",
+    "%a %d %b %H:%M": "EEE d MMM HH:mm",
+    "%d %b": "d MMM",
+    "%H:%M": "HH:mm",
+}
+
+
+def dated(moment: datetime | date, shape: str) -> str:
+    """A date in one of the product's shapes ("%d %b %H:%M"), in the reader's language."""
+    if current() == ENGLISH:
+        return moment.strftime(shape)
+    if isinstance(moment, datetime):
+        return format_datetime(moment, CLDR_SHAPES[shape], locale=current(), tzinfo=moment.tzinfo)
+    return format_date(moment, CLDR_SHAPES[shape], locale=current())

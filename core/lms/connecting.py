@@ -19,7 +19,7 @@ from core.commands import (
 from core.config import Settings
 from core.errors import DomainError
 from core.handlers.common import catalogue, member_of
-from core.language import N_, _, ngettext
+from core.language import N_, _, formatting, ngettext
 from core.language.people import speaking_to
 from core.lms.site import NEEDED_FUNCTIONS, Course
 from core.models import Community, LearningAccount, LearningCourse, LearningSite
@@ -239,7 +239,10 @@ async def site_state(uow: UnitOfWork, community_id: int) -> str:
         )
     )
     synced = (
-        _("last read {last_sync_at:%d %b %H:%M} UTC", last_sync_at=site.last_sync_at)
+        _(
+            "last read {last_sync_at} UTC",
+            last_sync_at=formatting.dated(site.last_sync_at, "%d %b %H:%M"),
+        )
         if site.last_sync_at
         else _("not read yet")
     )

@@ -85,7 +85,7 @@ async def sync_learning_sites(
         if isinstance(outcome, BaseException):
             report.failed.append(community_id)
             why = (
-                _("reading it took too long")
+                "reading it took too long"
                 if isinstance(outcome, TimeoutError)
                 else _("something went wrong on our side")
             )
