@@ -106,15 +106,15 @@ def _verb(target: WorkStatus) -> str:
     return {
         W.AWAITING_PAYMENT: _("sent for payment"),
         W.OPEN: _("opened to parents"),
-        W.OFFERED: "offered",
-        W.ASSIGNED: "assigned",
-        W.SUBMITTED: "delivered",
-        W.APPROVED: "approved",
+        W.OFFERED: _("offered"),
+        W.ASSIGNED: _("assigned"),
+        W.SUBMITTED: _("delivered"),
+        W.APPROVED: _("approved"),
         W.PAID: _("paid out"),
-        W.CANCELLED: "cancelled",
-        W.EXPIRED: "expired",
-        W.REFUNDED: "refunded",
-        W.DISPUTED: "disputed",
+        W.CANCELLED: _("cancelled"),
+        W.EXPIRED: _("expired"),
+        W.REFUNDED: _("refunded"),
+        W.DISPUTED: _("disputed"),
     }.get(target, target.value)
 
 

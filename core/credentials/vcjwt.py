@@ -20,6 +20,7 @@ from joserfc.jwk import RSAKey
 
 from core.credentials import status_list
 from core.credentials.keys import ALGORITHM, SigningKey
+from core.language import _
 
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential", "BitstringStatusListCredential"}
 
@@ -111,29 +112,39 @@ def verify(
     token = token.strip()
     if not _canonical(token):
         return _fail(
-            "This isn't a signed credential as issued: it should be one line of three parts "
-            "separated by dots, exactly as it was downloaded."
+            _(
+                "This isn't a signed credential as issued: it should be one line of three parts separated by dots, exactly as it was downloaded."
+            )
         )
     try:
         header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
     except ValueError:
-        return _fail("Its header can't be read, so it isn't a credential as issued.")
+        return _fail(_("Its header can't be read, so it isn't a credential as issued."))
     if header.get("alg") != ALGORITHM:
-        return _fail(f"It is signed with {header.get('alg')!r}, not {ALGORITHM}.")
+        return _fail(
+            _(
+                "It is signed with {header!r}, not {ALGORITHM}.",
+                header=header.get("alg"),
+                ALGORITHM=ALGORITHM,
+            )
+        )
     key = _public_key(header, key_set)
     if key is None:
-        return _fail("It is signed with a key this issuer doesn't publish, so it can't be theirs.")
+        return _fail(
+            _("It is signed with a key this issuer doesn't publish, so it can't be theirs.")
+        )
     try:
         signed = jws.deserialize_compact(token, key, algorithms=[ALGORITHM])
         claims = json.loads(signed.payload)
     except (JoseError, ValueError):
         return _fail(
-            "The signature doesn't match: it was changed after it was signed, or it was "
-            "signed with another key."
+            _(
+                "The signature doesn't match: it was changed after it was signed, or it was signed with another key."
+            )
         )
     done = ["signature"]
     if not isinstance(claims, dict) or not CREDENTIAL_TYPES & set(claims.get("type", [])):
-        return _fail("It is signed, but it isn't an Open Badges credential.", None, *done)
+        return _fail(_("It is signed, but it isn't an Open Badges credential."), None, *done)
     credential = {k: v for k, v in claims.items() if k not in ("iss", "jti", "nbf", "sub", "exp")}
     subject = credential.get("credentialSubject") or {}
     if (
@@ -144,20 +155,24 @@ def verify(
         or claims.get("nbf") != int(_moment(credential["validFrom"]).timestamp())
     ):
         return _fail(
-            "Its signed claims don't agree with what it says (issuer, id, holder or date).",
+            _("Its signed claims don't agree with what it says (issuer, id, holder or date)."),
             credential,
             *done,
         )
     done.append("claims")
     if now < _moment(credential["validFrom"]):
-        return _fail(f"It isn't valid until {credential['validFrom']}.", credential, *done)
+        return _fail(
+            _("It isn't valid until {validFrom}.", validFrom=credential["validFrom"]),
+            credential,
+            *done,
+        )
     until = credential.get("validUntil")
     if until is not None and (
         "exp" not in claims or claims["exp"] != int(_moment(until).timestamp())
     ):
-        return _fail("Its expiry date doesn't agree with its signed claims.", credential, *done)
+        return _fail(_("Its expiry date doesn't agree with its signed claims."), credential, *done)
     if until is not None and now >= _moment(until):
-        return _fail(f"It expired on {until[:10]}.", credential, *done)
+        return _fail(_("It expired on {until}.", until=until[:10]), credential, *done)
     done.append("dates")
     status = credential.get("credentialStatus")
     if check_status and status:
@@ -165,10 +180,10 @@ def verify(
         if isinstance(found, str):
             return _fail(found, credential, *done)
         if found:
-            return _fail("It has been revoked by its issuer.", credential, *done)
+            return _fail(_("It has been revoked by its issuer."), credential, *done)
         done.append("status")
     return Verification(
-        True, "Valid: signed by its issuer, in date, and not revoked.", credential, tuple(done)
+        True, _("Valid: signed by its issuer, in date, and not revoked."), credential, tuple(done)
     )
 
 
@@ -181,15 +196,19 @@ def _revoked(
         url = str(status["statusListCredential"])
         index = int(status["statusListIndex"])
     except (KeyError, TypeError, ValueError):
-        return "Its revocation entry can't be read."
+        return _("Its revocation entry can't be read.")
     published = status_lists(url)
     if published is None:
-        return f"Its revocation list ({url}) couldn't be read, so it can't be checked yet."
+        return _(
+            "Its revocation list ({url}) couldn't be read, so it can't be checked yet.", url=url
+        )
     listed = verify(published, key_set, status_lists, now, check_status=False)
     if not listed.valid or listed.credential is None:
-        return f"Its revocation list isn't signed by the issuer's key: {listed.reason}"
+        return _(
+            "Its revocation list isn't signed by the issuer's key: {reason}", reason=listed.reason
+        )
     subject = listed.credential.get("credentialSubject") or {}
     try:
         return status_list.is_set(str(subject.get("encodedList", "")), index)
     except (ValueError, OSError, EOFError):
-        return "Its revocation list can't be read."
+        return _("Its revocation list can't be read.")

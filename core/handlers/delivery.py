@@ -170,10 +170,16 @@ async def approve_delivery(cmd: ApproveDelivery, uow: UnitOfWork) -> str:
         await uow.notify(
             Notice(
                 to=item.assignee_member_id,
-                text=_(
-                    '"{title}" was approved{choice}. How was working with this business?',
-                    title=item.title,
-                    choice=" automatically" if automatic else "",
+                text=(
+                    _(
+                        '"{title}" was approved automatically. How was working with this business?',
+                        title=item.title,
+                    )
+                    if automatic
+                    else _(
+                        '"{title}" was approved. How was working with this business?',
+                        title=item.title,
+                    )
                 ),
                 actions=rating_actions(item.id),
                 ref=f"rate:{item.id}",

@@ -106,7 +106,7 @@ async def ask_community(cmd: AskCommunity, uow: UnitOfWork) -> str:
         community_id=community_id,
         text=_(
             "{choice} asks: {question}\nReplies here help everyone.",
-            choice="A parent (anonymous)" if cmd.anonymous else asker.display_name,
+            choice=_("A parent (anonymous)") if cmd.anonymous else asker.display_name,
             question=cmd.question,
         ),
     )

@@ -93,10 +93,11 @@ async def take_on(uow: UnitOfWork, lead: WorkItem, member: Member, offer_id: int
     total = Money(sum(_share(i).minor for i in parts if i.status not in FINISHED), project.currency)
     waiting = [i for i in parts if i.status == W.AWAITING_PAYMENT]
     later = (
-        _(
-            " {listing} {choice} not funded yet; I'll tell you as each one is.",
+        ngettext(
+            " {listing} is not funded yet; I'll tell you when it is.",
+            " {listing} are not funded yet; I'll tell you as each one is.",
+            len(waiting),
             listing=", ".join(_no(i).capitalize() for i in waiting),
-            choice="is" if len(waiting) == 1 else "are",
         )
         if waiting
         else ""
@@ -241,7 +242,7 @@ async def after_approval(
     parts = await milestones(uow, project.id)
     assert item.assignee_member_id is not None
     owner = await owner_member_id(uow, item)
-    how = " automatically" if automatic else ""
+    how = _(" automatically") if automatic else ""
     rest = [i for i in parts if i.status not in FINISHED]
     if not rest:
         project.status, project.ended_at = "done", uow.now()
