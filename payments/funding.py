@@ -50,15 +50,16 @@ async def confirm_funding(cmd: ConfirmFunding, uow: UnitOfWork) -> str:
     item.funded_at = now
     item.charge_ref = cmd.charge or item.charge_ref
     budget = Money(item.budget_minor, item.currency)
-    said = _(
-        'Payment of {budget} received for "{title}". We\'re finding a parent now.',
-        budget=budget,
-        title=item.title,
-    )
-    if item.project_id is not None:
-        said = projects.funded_words(item, await projects.project_of(uow, item))
-    async with speaking_to(uow, await owner_member_id(uow, item)):
-        await uow.notify(Notice(to=await owner_member_id(uow, item), text=said))
+    owner = await owner_member_id(uow, item)
+    async with speaking_to(uow, owner):
+        said = _(
+            'Payment of {budget} received for "{title}". We\'re finding a parent now.',
+            budget=budget,
+            title=item.title,
+        )
+        if item.project_id is not None:
+            said = projects.funded_words(item, await projects.project_of(uow, item))
+        await uow.notify(Notice(to=owner, text=said))
     uow.emit(WorkFunded(work_id=item.id))
     return _(
         'Funding of {budget} recorded for #{id} "{title}".',

@@ -48,17 +48,19 @@ async def settle_approved(
     if not first_attempt:
         return  # still waiting on the same blocker; the parent was told the first time
     share = Money(payout.amount_minor, payout.currency)
-    if not gateway.confirms_by_hand:
-        how = _("Type /payouts to set up how you're paid, and it will be sent as soon as you have.")
-    elif await uow.session.get(PayoutDetails, event.member_id) is None:
-        how = _(
-            "The moderators pay it by bank transfer: to tell them where, type /payoutdetails followed by the account holder's name, sort code and account number (or IBAN)."
-        )
-    else:
-        how = _(
-            "The moderators pay it by bank transfer to the account you gave; you'll hear here when it's sent."
-        )
     async with speaking_to(uow, event.member_id):
+        if not gateway.confirms_by_hand:
+            how = _(
+                "Type /payouts to set up how you're paid, and it will be sent as soon as you have."
+            )
+        elif await uow.session.get(PayoutDetails, event.member_id) is None:
+            how = _(
+                "The moderators pay it by bank transfer: to tell them where, type /payoutdetails followed by the account holder's name, sort code and account number (or IBAN)."
+            )
+        else:
+            how = _(
+                "The moderators pay it by bank transfer to the account you gave; you'll hear here when it's sent."
+            )
         await uow.notify(
             Notice(
                 to=event.member_id,

@@ -66,13 +66,13 @@ async def refund_to_business(
     await uow.session.flush()
     business = await uow.session.get_one(Business, item.business_id)
     money = Money(amount_minor, item.currency)
-    if reference:
-        how = _("It's on its way back to the card or account you paid with.")
-    else:
-        how = _(
-            "The moderators will send it back by bank transfer to the account you paid from, and you'll hear here when it's sent."
-        )
     async with speaking_to(uow, business.owner_member_id):
+        if reference:
+            how = _("It's on its way back to the card or account you paid with.")
+        else:
+            how = _(
+                "The moderators will send it back by bank transfer to the account you paid from, and you'll hear here when it's sent."
+            )
         await uow.notify(
             Notice(
                 to=business.owner_member_id,

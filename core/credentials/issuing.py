@@ -156,12 +156,12 @@ async def _send(
     except OSError as err:
         log.warning("credential %s kept, but not attached to its message: %s", row.id, err)
         attached = []
-    kept = (
-        _("It's attached: a file to keep, that anyone can check")
-        if attached
-        else _("You can download it from your record on the web; anyone can check it")
-    )
     async with speaking_to(uow, row.member_id):
+        kept = (
+            _("It's attached: a file to keep, that anyone can check")
+            if attached
+            else _("You can download it from your record on the web; anyone can check it")
+        )
         await uow.notify(
             Notice(
                 to=row.member_id,

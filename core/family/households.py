@@ -20,7 +20,7 @@ from core.communities import active_communities
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.events import OfferMade
 from core.handlers.common import local_time_text, member_of
-from core.language import _
+from core.language import N_, _
 from core.language.people import speaking_to
 from core.models import Household, HouseholdInvite, HouseholdMember, Member, Payout, WorkItem
 from core.money import Money
@@ -209,16 +209,16 @@ async def choose_for_household(cmd: ChooseForHousehold, uow: UnitOfWork) -> str:
     choice = " ".join(cmd.choice.lower().split())
     if choice == "one":
         household.one_at_a_time = True
-        said = _("One job at a time: you'll never both be offered work at once.")
+        said = N_("One job at a time: you'll never both be offered work at once.")
     elif choice == "both":
         household.one_at_a_time = False
-        said = _("You can both take work at the same time again.")
+        said = N_("You can both take work at the same time again.")
     elif choice in ("offers on", "offers off"):
         household.tells_offers = choice.endswith("on")
         said = (
-            _("When an offer goes to one of you, the others hear of it.")
+            N_("When an offer goes to one of you, the others hear of it.")
             if household.tells_offers
-            else _("Offers to one of you are no longer told to the others.")
+            else N_("Offers to one of you are no longer told to the others.")
         )
     elif choice in ("earnings on", "earnings off"):
         mine.shares_earnings = choice.endswith("on")
@@ -242,11 +242,11 @@ async def choose_for_household(cmd: ChooseForHousehold, uow: UnitOfWork) -> str:
                     text=_(
                         "{display_name} chose for your household: {said}",
                         display_name=me.display_name,
-                        said=said,
+                        said=_(said),
                     ),
                 )
             )
-    return said
+    return _(said)
 
 
 async def partner_busy(uow: UnitOfWork, member_id: int) -> str | None:

@@ -52,8 +52,8 @@ async def send_week_notes(uow: UnitOfWork, settings: Settings) -> list[int]:
         if mine.week_note_sent_for == key:
             continue
         mine.week_note_sent_for = key
-        text = week_text(await parents_week(uow, member.id), settings, heading=_("Your week"))
         async with speaking_to(uow, member.id):
+            text = week_text(await parents_week(uow, member.id), settings, heading=_("Your week"))
             await uow.notify(
                 Notice(to=member.id, text=text + _("\n(/week off stops these notes.)"))
             )

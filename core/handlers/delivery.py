@@ -233,15 +233,15 @@ async def open_dispute(cmd: OpenDispute, uow: UnitOfWork) -> str:
     check_work_move(item.status, WorkStatus.DISPUTED, item.title)
     item.status = WorkStatus.DISPUTED
     other = item.assignee_member_id if cmd.actor.member_id == owner else owner
-    delivery = await latest_delivery(uow, item.id)
-    side = _("the business") if cmd.actor.member_id == owner else _("the parent")
-    files = await delivered_files(uow, delivery) if delivery else []
-    shown = (
-        "\n".join(part for part in (delivery.body[:1500], listed(files)) if part)
-        if delivery
-        else ""
-    )
     async with speaking_to(uow, MODERATORS, item.community_id):
+        delivery = await latest_delivery(uow, item.id)
+        side = _("the business") if cmd.actor.member_id == owner else _("the parent")
+        files = await delivered_files(uow, delivery) if delivery else []
+        shown = (
+            "\n".join(part for part in (delivery.body[:1500], listed(files)) if part)
+            if delivery
+            else ""
+        )
         await uow.notify(
             Notice(
                 to=MODERATORS,
@@ -322,14 +322,14 @@ async def reveal_ratings(uow: UnitOfWork, item: WorkItem) -> None:
     ).all():
         rater = await uow.session.get_one(Member, rating.rater_member_id)
         # A parent with a low rating is pointed to the skill checks, kindly.
-        learn = (
-            _(
-                "\nEveryone has an off day. Short skill checks with courses are a good way to grow and to show it: type /learn."
-            )
-            if rating.ratee_member_id == item.assignee_member_id and rating.stars <= 2
-            else ""
-        )
         async with speaking_to(uow, rating.ratee_member_id):
+            learn = (
+                _(
+                    "\nEveryone has an off day. Short skill checks with courses are a good way to grow and to show it: type /learn."
+                )
+                if rating.ratee_member_id == item.assignee_member_id and rating.stars <= 2
+                else ""
+            )
             await uow.notify(
                 Notice(
                     to=rating.ratee_member_id,

@@ -88,14 +88,14 @@ async def ban_member(cmd: BanMember, uow: UnitOfWork) -> str:
         # The cascade moves on exactly as after a time-out.
         uow.emit(OfferExpired(offer_id=offer.id, work_id=offer.work_id, member_id=member.id))
     await projects.parent_gone(uow, here.community_id, member.id)
-    until = (
-        _("until a moderator lifts it")
-        if span is None
-        else _("for {duration}", duration=cmd.duration.strip())
-    )
-    reason = _(" Reason: {reason}", reason=cmd.reason) if cmd.reason else ""
-    title = (await communities.community_row(uow, here.community_id)).title
     async with speaking_to(uow, member.id):
+        until = (
+            _("until a moderator lifts it")
+            if span is None
+            else _("for {duration}", duration=cmd.duration.strip())
+        )
+        reason = _(" Reason: {reason}", reason=cmd.reason) if cmd.reason else ""
+        title = (await communities.community_row(uow, here.community_id)).title
         await uow.notify(
             Notice(
                 to=member.id,

@@ -68,15 +68,15 @@ async def block_other_side(cmd: BlockOtherSide, uow: UnitOfWork) -> str:
 
 async def report_message(cmd: ReportMessage, uow: UnitOfWork) -> str:
     reporter = await member_of(uow, cmd.actor)
-    if cmd.actor.community_id is None:
-        raise DomainError(
-            _(
-                "You take part in several communities; type /report in the group or server where it happened, so its moderators see it."
-            )
-        )
-    quoted = _('\nThe message: "{quoted}"', quoted=cmd.quoted[:1500]) if cmd.quoted else ""
-    where = _("\nWhere: {where}", where=cmd.where) if cmd.where else ""
     async with speaking_to(uow, MODERATORS, cmd.actor.community_id):
+        if cmd.actor.community_id is None:
+            raise DomainError(
+                _(
+                    "You take part in several communities; type /report in the group or server where it happened, so its moderators see it."
+                )
+            )
+        quoted = _('\nThe message: "{quoted}"', quoted=cmd.quoted[:1500]) if cmd.quoted else ""
+        where = _("\nWhere: {where}", where=cmd.where) if cmd.where else ""
         await uow.notify(
             Notice(
                 to=MODERATORS,
@@ -101,15 +101,16 @@ async def ask_community(cmd: AskCommunity, uow: UnitOfWork) -> str:
     if community_id is None:
         raise DomainError(_("Type /ask in your community's group or server, so it reaches them."))
     await communities.ensure_taking_part(uow, community_id, asker.id)
-    notice = Notice(
-        to=HELP,
-        community_id=community_id,
-        text=_(
-            "{choice} asks: {question}\nReplies here help everyone.",
-            choice=_("A parent (anonymous)") if cmd.anonymous else asker.display_name,
-            question=cmd.question,
-        ),
-    )
+    async with speaking_to(uow, HELP, community_id):  # the community's language
+        notice = Notice(
+            to=HELP,
+            community_id=community_id,
+            text=_(
+                "{choice} asks: {question}\nReplies here help everyone.",
+                choice=_("A parent (anonymous)") if cmd.anonymous else asker.display_name,
+                question=cmd.question,
+            ),
+        )
     if not await uow.community_channels(notice):
         raise DomainError(_("This community has no help channel yet; ask a moderator to set one."))
     await uow.notify(notice)

@@ -441,17 +441,17 @@ async def open_project_for_payment(
     if not gateway.confirms_by_hand or not items:
         return
     business = await uow.session.get_one(Business, items[0].business_id)
-    expected = "\n".join(
-        _(
-            '• #{id} "{title}": {money}, quoting {payment_reference}',
-            id=item.id,
-            title=item.title,
-            money=Money(item.budget_minor, item.currency),
-            payment_reference=payment_reference(item.id),
-        )
-        for item in items
-    )
     async with speaking_to(uow, MODERATORS, items[0].community_id):
+        expected = "\n".join(
+            _(
+                '• #{id} "{title}": {money}, quoting {payment_reference}',
+                id=item.id,
+                title=item.title,
+                money=Money(item.budget_minor, item.currency),
+                payment_reference=payment_reference(item.id),
+            )
+            for item in items
+        )
         await uow.notify(
             Notice(
                 to=MODERATORS,
@@ -597,16 +597,16 @@ async def expire_item(uow: UnitOfWork, item: WorkItem, owner_id: int) -> None:
     check_work_move(item.status, WorkStatus.EXPIRED, item.title)
     await rescind_pending(uow, item, _("This work reached its deadline, so the offer is closed."))
     item.status = WorkStatus.EXPIRED
-    said = _(
-        'Nobody could take "{title}" before its deadline, so it has expired.', title=item.title
-    )
-    if item.project_id is not None and not was_funded:
-        said = _(
-            '"{title}" wasn\'t funded by its date, so this milestone was dropped. /project {project_id} shows the rest.',
-            title=item.title,
-            project_id=item.project_id,
-        )
     async with speaking_to(uow, owner_id):
+        said = _(
+            'Nobody could take "{title}" before its deadline, so it has expired.', title=item.title
+        )
+        if item.project_id is not None and not was_funded:
+            said = _(
+                '"{title}" wasn\'t funded by its date, so this milestone was dropped. /project {project_id} shows the rest.',
+                title=item.title,
+                project_id=item.project_id,
+            )
         await uow.notify(Notice(to=owner_id, text=said))  # a refund follows as its own message
     uow.emit(WorkExpired(work_id=item.id, was_funded=was_funded))
 

@@ -235,18 +235,18 @@ async def _record(
     owned.level = max(owned.level, course.level)
     owned.verified_at = owned.verified_at or uow.now()
     await uow.session.flush()
-    skill = await award_course(
-        uow,
-        settings,
-        files,
-        member_id=member_id,
-        community_id=community_id,
-        course_id=course.course_id,
-        course_name=course.name,
-        skill_code=course.skill_code,
-        level=_(LEVEL_NAMES[course.level]),
-    )
     async with speaking_to(uow, member_id):
+        skill = await award_course(
+            uow,
+            settings,
+            files,
+            member_id=member_id,
+            community_id=community_id,
+            course_id=course.course_id,
+            course_name=course.name,
+            skill_code=course.skill_code,
+            level=_(LEVEL_NAMES[course.level]),
+        )
         await uow.notify(
             Notice(
                 to=member_id,

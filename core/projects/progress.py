@@ -90,20 +90,22 @@ async def take_on(uow: UnitOfWork, lead: WorkItem, member: Member, offer_id: int
             for offer in await pending_offers(uow, item.id):
                 offer.status, offer.responded_at = OfferStatus.RESCINDED, now
             item.status, item.assigned_at = W.ASSIGNED, now
-    total = Money(sum(_share(i).minor for i in parts if i.status not in FINISHED), project.currency)
-    waiting = [i for i in parts if i.status == W.AWAITING_PAYMENT]
-    later = (
-        ngettext(
-            " {listing} is not funded yet; I'll tell you when it is.",
-            " {listing} are not funded yet; I'll tell you as each one is.",
-            len(waiting),
-            listing=", ".join(_no(i).capitalize() for i in waiting),
-        )
-        if waiting
-        else ""
-    )
-    due = local_time_text(lead.deadline, member)
     async with speaking_to(uow, member.id):
+        total = Money(
+            sum(_share(i).minor for i in parts if i.status not in FINISHED), project.currency
+        )
+        waiting = [i for i in parts if i.status == W.AWAITING_PAYMENT]
+        later = (
+            ngettext(
+                " {listing} is not funded yet; I'll tell you when it is.",
+                " {listing} are not funded yet; I'll tell you as each one is.",
+                len(waiting),
+                listing=", ".join(_no(i).capitalize() for i in waiting),
+            )
+            if waiting
+            else ""
+        )
+        due = local_time_text(lead.deadline, member)
         await uow.notify(
             Notice(
                 to=member.id,
@@ -123,16 +125,16 @@ async def take_on(uow: UnitOfWork, lead: WorkItem, member: Member, offer_id: int
             )
         )
     owner = await owner_member_id(uow, lead)
-    to_fund = (
-        _(
-            " Fund {listing} when you're ready: /project {id}.",
-            listing=", ".join(_no(i) for i in waiting),
-            id=project.id,
-        )
-        if waiting
-        else ""
-    )
     async with speaking_to(uow, owner):
+        to_fund = (
+            _(
+                " Fund {listing} when you're ready: /project {id}.",
+                listing=", ".join(_no(i) for i in waiting),
+                id=project.id,
+            )
+            if waiting
+            else ""
+        )
         await uow.notify(
             Notice(
                 to=owner,
@@ -242,7 +244,6 @@ async def after_approval(
     parts = await milestones(uow, project.id)
     assert item.assignee_member_id is not None
     owner = await owner_member_id(uow, item)
-    how = _(" automatically") if automatic else ""
     rest = [i for i in parts if i.status not in FINISHED]
     if not rest:
         project.status, project.ended_at = "done", uow.now()
@@ -254,7 +255,7 @@ async def after_approval(
                         '{no} of "{title}" was approved{how}: {share} is on its way to you, and the project is complete. How was working with this business?',
                         no=_no(item).capitalize(),
                         title=project.title,
-                        how=how,
+                        how=_(" automatically") if automatic else "",
                         share=_share(item),
                     ),
                     actions=rating,
@@ -285,7 +286,7 @@ async def after_approval(
                     '{no} of "{title}" was approved{how}: {share} is on its way to you.',
                     no=_no(item).capitalize(),
                     title=project.title,
-                    how=how,
+                    how=_(" automatically") if automatic else "",
                     share=_share(item),
                 )
                 + (
@@ -298,17 +299,17 @@ async def after_approval(
                 ),
             )
         )
-    next_step = (
-        _(
-            "Fund {no} ({money}) so the parent can start on it: {checkout_url}.",
-            no=_no(following),
-            money=Money(following.budget_minor, following.currency),
-            checkout_url=following.checkout_url,
-        )
-        if unfunded
-        else _("{no} is funded; the parent is on it.", no=_no(following).capitalize())
-    )
     async with speaking_to(uow, owner):
+        next_step = (
+            _(
+                "Fund {no} ({money}) so the parent can start on it: {checkout_url}.",
+                no=_no(following),
+                money=Money(following.budget_minor, following.currency),
+                checkout_url=following.checkout_url,
+            )
+            if unfunded
+            else _("{no} is funded; the parent is on it.", no=_no(following).capitalize())
+        )
         await uow.notify(
             Notice(
                 to=owner,

@@ -164,7 +164,7 @@ class DiscordDriver(HomeCommunity):
             "version": 1,
             "channel_id": str(channel_id),
             "data": data,
-            "locale": "en-GB",
+            "locale": {"es": "es-ES"}.get(self.app_language(name), "en-GB"),
             "app_permissions": "0",
             "entitlements": [],
             "authorizing_integration_owners": {},
@@ -364,6 +364,7 @@ class DiscordDriver(HomeCommunity):
     async def _submit_modal(self, name: str, values: dict[str, str]) -> list[str]:
         """Fill the modal last shown to the person: by input label, or the first box for '*'."""
         modal = self.fake.modals.pop(self.uid(name))
+        values = {k if k == "*" else self.in_their_words(name, k): v for k, v in values.items()}
         rows = []
         for n, (custom_id, label) in enumerate(_inputs(modal, "custom_id", "label")):
             value = values.get(label, values.get("*", "") if n == 0 else "")
@@ -444,7 +445,7 @@ class DiscordDriver(HomeCommunity):
         raise AssertionError(f"{name} sees no button {label!r}")
 
     async def press(self, name: str, label: str) -> list[str]:
-        posted, custom_id = self._find(name, label)
+        posted, custom_id = self._find(name, self.in_their_words(name, label))
         return await self._interact(
             name,
             3,

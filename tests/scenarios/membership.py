@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bots.app import ParentBrain
 from core import commands as c
+from core.language import _, speaking
 
 
 class HomeCommunity:
@@ -17,6 +18,22 @@ class HomeCommunity:
 
     def uid(self, name: str) -> int:
         raise NotImplementedError
+
+    def app_language(self, name: str) -> str:
+        """The language this person's chat app (or browser) is set to: English unless
+        `speaks` said otherwise."""
+        return getattr(self, "languages", {}).get(name, "en")
+
+    def in_their_words(self, name: str, english: str) -> str:
+        """A button's or a box's label as this person sees it, in their language."""
+        with speaking(self.app_language(name)):
+            return _(english)
+
+    def speaks(self, name: str, language: str) -> None:
+        """Set this person's app (and browser) to a language, as a phone's settings do."""
+        if not hasattr(self, "languages"):
+            self.languages: dict[str, str] = {}
+        self.languages[name] = language
 
     def _belong_nowhere_yet(self) -> None:
         self.home, self.outsiders, self._joined = None, set(), set()

@@ -92,7 +92,13 @@ class TelegramDriver(HomeCommunity):
         return self.ids.setdefault(name, 1000 + len(self.ids))
 
     def _user(self, name: str) -> dict[str, Any]:
-        return {"id": self.uid(name), "is_bot": False, "first_name": name, "username": name.lower()}
+        return {
+            "id": self.uid(name),
+            "is_bot": False,
+            "first_name": name,
+            "username": name.lower(),
+            "language_code": self.app_language(name),
+        }
 
     def _chats(self, name: str) -> list[int]:
         return [self.uid(name), GROUP, MOD_CHAT, *sorted(self.other_groups)]
@@ -242,6 +248,7 @@ class TelegramDriver(HomeCommunity):
         )
 
     async def press(self, name: str, label: str) -> list[str]:
+        label = self.in_their_words(name, label)
         try:
             sent = self.fake.find(self.uid(name), label)
             self._asked_in[name] = "dm"

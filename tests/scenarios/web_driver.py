@@ -25,6 +25,8 @@ from core.answers import SORRY
 from core.catalogue import Place, find
 from core.clock import ManualClock
 from core.forms import POST, PROJECT
+from core.language import LANGUAGES
+from core.language.catalogues import translations
 from tests.fakes.telegram_api import FakeTelegram
 from tests.scenarios.telegram_driver import MOD_CHAT, TelegramDriver
 
@@ -102,10 +104,13 @@ class WebDriver(TelegramDriver):
             token = self.brain.settings.telegram_token
             assert token is not None
             signed = sign_for_tests(fields, token.get_secret_value(), mini_app=False)
-            browser = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+            browser = aiohttp.ClientSession(
+                cookie_jar=aiohttp.CookieJar(unsafe=True),
+                headers={"Accept-Language": f"{self.app_language(name)};q=1.0"},
+            )
             async with browser.get(self.url(f"auth/telegram?{signed}")) as page:
                 shown = await page.text()
-                assert page.status == 200 and f"Signed in as {name}" in shown, shown
+                assert page.status == 200 and name in shown, shown
             found = CSRF.search(shown)
             assert found is not None
             self.browsers[name], self.csrf[name] = browser, found.group(1)
@@ -138,7 +143,8 @@ class WebDriver(TelegramDriver):
         said = texts_in(shown)
         seen = [(html.unescape(label), token) for token, label in BUTTON.findall(shown)]
         self.buttons[name] = [*self.buttons.get(name, []), *seen]  # Back shows them again
-        assert not any(SORRY in text for text in said), f"the web failed: {said}"
+        apologies = {SORRY, *(translations(lang).gettext(SORRY) for lang in LANGUAGES)}
+        assert not any(a in text for a in apologies for text in said), f"the web failed: {said}"
         await self.brain.outbox.drain()
         return shown, said + self._new_texts(name, before)
 
@@ -175,6 +181,7 @@ class WebDriver(TelegramDriver):
         """The button the person sees (on a page they saw, else in their chat or the
         moderators') pressed on the web: its token sent to the page that carries out
         buttons."""
+        label = self.in_their_words(name, label)
         on_the_page = [token for shown, token in self.buttons.get(name, []) if shown == label]
         if on_the_page:
             return await self.forge(name, on_the_page[-1])
