@@ -25,6 +25,7 @@ from core.doorbell import Doorbell
 from core.events import Event
 from core.files import FileStore, NoFileStore
 from core.handlers import COMMAND_HANDLERS, EVENT_HANDLERS
+from core.language import set_deployment_default
 from core.lms.connecting import adopt_configured_site
 from core.lms.site import LearningSites, NoLearningSites
 from core.lms.syncing import SyncReport, sync_learning_sites
@@ -164,6 +165,7 @@ async def bootstrap(
     lms: LearningSites | None = None,
 ) -> ParentBrain:
     clock = clock or SystemClock()
+    set_deployment_default(settings.default_language)  # whoever and wherever nobody said
     files = files or choose_file_store(settings)
     lms = lms or MoodleSites(settings.lms_timeout_seconds)
     gateway = gateway or choose_gateway(settings)

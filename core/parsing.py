@@ -38,7 +38,19 @@ _DURATION_UNITS = {
     "mins": 1,
     "minute": 1,
     "minutes": 1,
+    # as typed in Spanish
+    "dia": 1440,
+    "día": 1440,
+    "dias": 1440,
+    "días": 1440,
+    "hora": 60,
+    "horas": 60,
+    "minuto": 1,
+    "minutos": 1,
 }
+# Words read the same whatever language the person writes in: English and Spanish.
+TONIGHT = frozenset({"tonight", "esta noche", "noche", "hoy por la noche"})
+UNTIL = r"(?:until|till|til|to|hasta(?:\s+las?)?|a\s+las?)"
 _DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)")
 
 
@@ -48,7 +60,7 @@ def parse_duration(text: str, *, limit: timedelta = timedelta(days=60)) -> timed
     if re.fullmatch(r"[0-9]+h[0-9]{1,2}", raw):  # "1h30"
         raw += "m"
     parts = _DURATION_PART.findall(raw)
-    leftover = _DURATION_PART.sub("", raw).replace("and", "").strip(" ,")
+    leftover = _DURATION_PART.sub("", raw).replace("and", "").replace(" y ", "").strip(" ,y")
     if not parts or leftover:
         raise DomainError(
             _('I couldn\'t read "{text}" as a length of time; try 2h or 45m.', text=text.strip())
@@ -147,12 +159,12 @@ def parse_window(text: str, now: datetime, tz: ZoneInfo, default: timedelta) -> 
     raw = text.strip().lower()
     if not raw:
         return now + default
-    if raw == "tonight":
+    if raw in TONIGHT:
         local_now = now.astimezone(tz)
         if local_now.time() >= TONIGHT_ENDS or local_now.time() < time(5, 0):
             raise DomainError(_("It's already late; try /available 1h instead."))
         return datetime.combine(local_now.date(), TONIGHT_ENDS, tzinfo=tz).astimezone(now.tzinfo)
-    until_match = re.fullmatch(r"(?:until|till|til|to)\s+(.+)", raw)
+    until_match = re.fullmatch(UNTIL + r"\s+(.+)", raw)
     if until_match:
         return next_local(parse_clock_time(until_match[1]), now, tz)
     if _CLOCK.fullmatch(raw) and (":" in raw or "am" in raw or "pm" in raw):
@@ -178,7 +190,7 @@ def parse_window(text: str, now: datetime, tz: ZoneInfo, default: timedelta) -> 
 def window_start(text: str, now: datetime, tz: ZoneInfo, evening: time) -> datetime:
     """When an availability should begin: now, except 'tonight' typed before the evening,
     which begins at the evening hour."""
-    if text.strip().lower() != "tonight":
+    if text.strip().lower() not in TONIGHT:
         return now
     local_now = now.astimezone(tz)
     if time(5, 0) <= local_now.time() < evening:
@@ -243,6 +255,22 @@ _DAY_NAMES = {
     "weds": 2,
     "thur": 3,
     "thurs": 3,
+    # Spanish, with and without accents
+    **{
+        name: n
+        for n, names in enumerate(
+            [
+                ("lunes", "lun"),
+                ("martes", "mar"),
+                ("miércoles", "miercoles", "mié", "mie"),
+                ("jueves", "jue"),
+                ("viernes", "vie"),
+                ("sábado", "sabado", "sáb", "sab"),
+                ("domingo", "dom"),
+            ]
+        )
+        for name in names
+    },
 }
 _DAY_GROUPS = {
     "weekdays": 0b0011111,
@@ -250,6 +278,13 @@ _DAY_GROUPS = {
     "daily": 0b1111111,
     "everyday": 0b1111111,
     "every day": 0b1111111,
+    "laborables": 0b0011111,
+    "entre semana": 0b0011111,
+    "fines de semana": 0b1100000,
+    "fin de semana": 0b1100000,
+    "todos los días": 0b1111111,
+    "todos los dias": 0b1111111,
+    "diario": 0b1111111,
 }
 _DAY_GROUP_ALIASES = {"weekday": "weekdays", "weekend": "weekends", "all": "daily"}
 DAYS_EXAMPLE = N_("mon-fri, weekends, or mon, wed, fri")
@@ -280,10 +315,14 @@ def _day(word: str) -> int:
 def parse_days(text: str) -> int:
     """Days as people write them, as a bit mask (bit 0 = Monday): 'mon-fri', 'fri-mon' (across
     the week's end), 'monday to friday', 'mon, wed and fri', 'weekdays', 'weekends'."""
-    raw = re.sub(r"\s+(?:to|through|thru|till|until)\s+", "-", text.strip().lower())
+    raw = re.sub(r"\s+(?:to|through|thru|till|until|a|hasta)\s+", "-", text.strip().lower())
     raw = re.sub(r"\s*-\s*", "-", raw)
     mask = 0
-    for part in re.split(r"\s*(?:,|/|&|\band\b|\s)\s*", raw):
+    for words, days in _DAY_GROUPS.items():  # groups of several words, before splitting
+        if " " in words and words in raw:
+            mask |= days
+            raw = raw.replace(words, " ")
+    for part in re.split(r"\s*(?:,|/|&|\band\b|\by\b|\s)\s*", raw):
         if not part:
             continue
         group = _DAY_GROUPS.get(_DAY_GROUP_ALIASES.get(part, part))
@@ -429,9 +468,9 @@ def _strict_deadline(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     local_now = now.astimezone(tz)
     day_part, _sep, time_part = raw.partition(" ")
     target: date | None = None
-    if day_part in {"today", "tonight"}:
+    if day_part in {"today", "tonight", "hoy"}:
         target = local_now.date()
-    elif day_part == "tomorrow":
+    elif day_part in {"tomorrow", "mañana", "manana"}:
         target = local_now.date() + timedelta(days=1)
     elif (weekday := _day_number(day_part)) is not None:
         ahead = (weekday - local_now.weekday()) % 7 or 7
@@ -465,9 +504,9 @@ def _deadline_in_words(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None
                 '"{two_way}" could be {first} {_MONTHS} or {second} {_MONTHS2}; write the month\'s name, like {first} {_MONTHS}.',
                 two_way=two_way[0],
                 first=first,
-                _MONTHS=_MONTHS[second - 1],
+                _MONTHS=formatting.month_name(second),
                 second=second,
-                _MONTHS2=_MONTHS[first - 1],
+                _MONTHS2=formatting.month_name(first),
             )
         )
     if len(raw) > 60:
@@ -477,7 +516,7 @@ def _deadline_in_words(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None
     try:
         found = dateparser.parse(
             raw,
-            languages=["en"],
+            languages=["en", "es"],
             settings={
                 "TIMEZONE": tz.key,
                 "TO_TIMEZONE": "UTC",
@@ -491,32 +530,18 @@ def _deadline_in_words(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None
         return None
     if found is None:
         return None
-    if not _SAYS_A_TIME.search(raw) and not re.search(r"\b(in|hours?|minutes?|mins?)\b", raw):
+    if not _SAYS_A_TIME.search(raw) and not re.search(
+        r"\b(in|hours?|minutes?|mins?|en|horas?|minutos?)\b", raw
+    ):
         local = found.astimezone(tz)
         found = datetime.combine(local.date(), DEFAULT_DEADLINE_TIME, tzinfo=tz)
     return found.astimezone(now.tzinfo)
 
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
 def split_available(text: str) -> tuple[str, str]:
     """'2h for proofreading, design' -> ('2h', 'proofreading, design'); the window may be empty."""
     raw = text.strip()
-    match = re.fullmatch(r"(?:(.*?)\s+)?for\s+(.+)", raw, flags=re.IGNORECASE)
+    match = re.fullmatch(r"(?:(.*?)\s+)?(?:for|para)\s+(.+)", raw, flags=re.IGNORECASE)
     if match and not re.fullmatch(r"[0-9].*", match[2].strip()):
         return (match[1] or "").strip(), match[2].strip()
     return raw, ""

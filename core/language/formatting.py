@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta, get_month_names
 from babel.numbers import format_currency
 
 from core.language import ENGLISH, current
@@ -74,3 +74,8 @@ def dated(moment: datetime | date, shape: str) -> str:
     if isinstance(moment, datetime):
         return format_datetime(moment, CLDR_SHAPES[shape], locale=current(), tzinfo=moment.tzinfo)
     return format_date(moment, CLDR_SHAPES[shape], locale=current())
+
+
+def month_name(month: int) -> str:
+    """A month's full name (1 is January) as the reader's language writes it."""
+    return str(get_month_names("wide", locale=current())[month])

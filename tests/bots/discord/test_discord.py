@@ -117,6 +117,28 @@ async def test_commands_are_global_parents_in_dms_too_and_moderators_only_in_the
     assert {o["name"]: o["description"] for o in described["options"]}["when"].startswith("2h")
 
 
+async def test_commands_reach_discord_described_in_every_shipped_language(
+    dc: DiscordDriver,
+) -> None:
+    """A Discord client in Spanish lists the commands in Spanish: each description and each
+    option's, from the Spanish catalogue, for both of Discord's Spanish locales."""
+    synced = {cmd["name"]: cmd for cmd in dc.fake.synced}
+    unavailable = synced["unavailable"]
+    assert unavailable["description"] == "Stop getting offers"
+    assert unavailable["description_localizations"]["es-ES"] == "Deja de recibir ofertas"
+    assert unavailable["description_localizations"]["es-419"] == "Deja de recibir ofertas"
+    owed = synced["owed"]["description_localizations"]["es-ES"]
+    assert owed.startswith("Moderación: Pagos pendientes")
+    [when] = [o for o in synced["available"]["options"] if o["name"] == "when"]
+    assert (
+        when["description_localizations"]["es-ES"] == "2h, until 15:00 o tonight (vacío: 2 horas)"
+    )
+    languages = {
+        locale for cmd in dc.fake.synced for locale in cmd.get("description_localizations", {})
+    }
+    assert languages == {"es-ES", "es-419"}  # English is the description itself
+
+
 async def test_the_bot_asks_only_for_the_guilds_intent(dc: DiscordDriver) -> None:
     assert dc.fake.identified_intents == GUILDS_INTENT  # no privileged intent at all
 

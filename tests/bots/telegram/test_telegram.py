@@ -332,7 +332,7 @@ async def test_command_menus_are_set_per_kind_of_chat_from_the_catalogue(
     menus = {
         json.dumps(params.get("scope"), sort_keys=True): [c["command"] for c in params["commands"]]
         for method, params in tg.fake.calls
-        if method == "setMyCommands"
+        if method == "setMyCommands" and not params.get("language_code")
     }
     private = menus[json.dumps({"type": "all_private_chats"})]
     assert private[:2] == ["available", "unavailable"] and "post" in private
@@ -341,6 +341,30 @@ async def test_command_menus_are_set_per_kind_of_chat_from_the_catalogue(
     assert "funded" not in menus[json.dumps({"type": "all_group_chats"})]
     moderators = menus[json.dumps({"chat_id": MOD_CHAT, "type": "chat"}, sort_keys=True)]
     assert {"funded", "paid", "owed", "disputes", "resolve", "ban", "help"} <= set(moderators)
+
+
+async def test_each_menu_is_also_set_in_every_shipped_language(tg: TelegramDriver) -> None:
+    """A phone set to Spanish shows the Spanish menu: each scope is set again with
+    language_code "es", the descriptions from the Spanish catalogue."""
+    await publish_menus(tg.application.bot)
+    await publish_moderator_menus(tg.application.bot, [MOD_CHAT])
+    spanish = {
+        json.dumps(params.get("scope"), sort_keys=True): {
+            c["command"]: c["description"] for c in params["commands"]
+        }
+        for method, params in tg.fake.calls
+        if method == "setMyCommands" and params.get("language_code") == "es"
+    }
+    private = spanish[json.dumps({"type": "all_private_chats"})]
+    assert private["unavailable"] == "deja de recibir ofertas"
+    assert private["profile"].startswith("mira o cambia tus habilidades")
+    assert spanish[json.dumps({"type": "default"})] == private
+    assert "all_group_chats" in "".join(spanish)
+    moderators = spanish[json.dumps({"chat_id": MOD_CHAT, "type": "chat"}, sort_keys=True)]
+    assert (
+        moderators["owed"]
+        == "pagos pendientes a las familias y reembolsos pendientes a las empresas"
+    )
 
 
 async def test_a_private_command_typed_in_the_group_is_not_used(tg: TelegramDriver) -> None:

@@ -245,8 +245,39 @@ async def test_a_parent_and_a_business_use_the_pages_on_a_phone(site: Site, tmp_
             await priyas.get_by_role("status").filter(has_text="no longer shows").wait_for()
             gone = await anyone.goto(shared)
             assert gone is not None and gone.status == 404
+
+            await _in_spanish(site, browser, phone)
         finally:
             await browser.close()
+
+
+async def _in_spanish(site: Site, browser: Browser, phone: dict[str, int]) -> None:
+    """A phone set to Spanish: the pages come in Spanish without asking (Accept-Language),
+    `<html lang>` says so, and the profile's switch turns them to English and back."""
+    lucia = await site.person(5011, "Lucía")
+    await site.world.app.handle(c.SetSkills(actor=lucia, skills="proofreading:expert"))
+    context = await browser.new_context(locale="es-ES", viewport=phone)
+    page = await context.new_page()
+    await page.goto(site.login_link(5011, "Lucía"))
+    await page.get_by_role("heading", name="Hola, Lucía").wait_for()
+    assert await page.get_attribute("html", "lang") == "es"
+    await page.get_by_role("button", name="Estoy disponible").wait_for()
+    await page.get_by_role("button", name="Estoy disponible").click()
+    await page.get_by_role("status").filter(has_text="Estás disponible").wait_for()
+    wide = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 0, "the Spanish page fits a phone"
+    await snap(page, "home-es-360")
+    await page.get_by_role("link", name="Perfil").click()
+    await page.get_by_role("heading", name="Tu perfil").wait_for()
+    await page.get_by_label("Idioma").select_option("en")
+    await page.get_by_role("button", name="Cambiar idioma").click()
+    await page.get_by_role("heading", name="Your profile").wait_for()
+    await page.get_by_role("status").filter(has_text="read Parent Brain in English").wait_for()
+    assert await page.get_attribute("html", "lang") == "en"
+    await page.get_by_label("Language").select_option("auto")
+    await page.get_by_role("button", name="Change language").click()
+    await page.get_by_role("heading", name="Tu perfil").wait_for()
+    await context.close()
 
 
 async def _inside_another_sites_frame(site: Site, browser: Browser, folder: Path) -> None:
