@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import DomainError, NotFound
-from core.language import N_, _, formatting
+from core.language import ENGLISH, N_, _, current, formatting
 from core.money import KNOWN_CURRENCIES, SYMBOLS, Money
 
 # Ids are 32-bit integer columns on PostgreSQL; a larger number can name nothing.
@@ -290,6 +290,10 @@ _DAY_GROUP_ALIASES = {"weekday": "weekdays", "weekend": "weekends", "all": "dail
 DAYS_EXAMPLE = N_("mon-fri, weekends, or mon, wed, fri")
 
 
+# How each language names a group of days back to the reader (each one parse_days reads).
+_SHOWN_GROUPS = {"es": ("entre semana", "fines de semana", "todos los días")}
+
+
 def _day_number(word: str) -> int | None:
     """A day's number (Monday 0) from its full or short name, or a plural; else None."""
     key = word.strip().lower()
@@ -350,9 +354,9 @@ def describe_days(mask: int) -> str:
     """Days as `parse_days` reads them back: a name for a group, runs of three or more days as
     ranges (across the week's end too), the rest listed: 'weekdays', 'fri-mon', 'mon,wed'."""
     for name, group in _DAY_GROUPS.items():
-        if group == mask:
+        if group == mask and name in _SHOWN_GROUPS.get(current(), _DAY_GROUPS):
             return name
-    names = list(_WEEKDAYS)
+    names = list(_WEEKDAYS) if current() == ENGLISH else formatting.weekday_names()
     days = [d for d in range(7) if mask & (1 << d)]
     # Start from a day that follows a day off, so a run across Sunday stays whole.
     first = next((d for d in days if not mask & (1 << ((d - 1) % 7))), days[0])

@@ -8,32 +8,36 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from core.errors import DomainError
-from core.language import N_, _
+from core.language import LANGUAGES, N_, _
+from core.language.catalogues import translations
 
 # The founding text's list of work that can be done from home between school runs.
 SEED_SKILLS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "phone_calls": ("Phone calls", ("calls", "phone", "calling")),
-    "emails": ("Emails", ("email", "e-mail", "e-mails", "inbox")),
-    "proofreading": ("Proofreading", ("proof reading", "proof-reading", "proofread", "editing")),
-    "consulting": ("Consulting", ("consultancy", "consult")),
-    "advice_requests": ("Advice requests", ("advice",)),
-    "content_creation": ("Content creation", ("content", "copywriting", "writing", "blog")),
-    "design": ("Design", ("graphic design", "graphics")),
-    "drawing": ("Drawing", ("illustration", "sketching")),
-    "support": ("Support", ("customer support", "customer service", "helpdesk")),
+    "phone_calls": (N_("Phone calls"), ("calls", "phone", "calling")),
+    "emails": (N_("Emails"), ("email", "e-mail", "e-mails", "inbox")),
+    "proofreading": (
+        N_("Proofreading"),
+        ("proof reading", "proof-reading", "proofread", "editing"),
+    ),
+    "consulting": (N_("Consulting"), ("consultancy", "consult")),
+    "advice_requests": (N_("Advice requests"), ("advice",)),
+    "content_creation": (N_("Content creation"), ("content", "copywriting", "writing", "blog")),
+    "design": (N_("Design"), ("graphic design", "graphics")),
+    "drawing": (N_("Drawing"), ("illustration", "sketching")),
+    "support": (N_("Support"), ("customer support", "customer service", "helpdesk")),
     "software_development": (
-        "Software development",
+        N_("Software development"),
         ("software", "programming", "coding", "dev", "development", "python", "web development"),
     ),
-    "project_management": ("Project management", ("pm", "project manager", "projects")),
-    "sales_calls": ("Sales calls", ("cold calls", "cold calling", "telesales")),
-    "sales_emails": ("Sales emails", ("cold emails", "outreach")),
-    "strategy_planning": ("Strategy planning", ("strategy", "planning")),
-    "resourcing": ("Resourcing", ("recruiting", "recruitment", "hiring")),
-    "analysis": ("Analysis", ("data analysis", "analytics", "spreadsheets", "excel")),
-    "accountancy": ("Accountancy", ("accounting", "bookkeeping", "accounts")),
-    "legal_advice": ("Legal advice", ("legal", "law")),
-    "parenting_advice": ("Parenting advice", ("parenting",)),
+    "project_management": (N_("Project management"), ("pm", "project manager", "projects")),
+    "sales_calls": (N_("Sales calls"), ("cold calls", "cold calling", "telesales")),
+    "sales_emails": (N_("Sales emails"), ("cold emails", "outreach")),
+    "strategy_planning": (N_("Strategy planning"), ("strategy", "planning")),
+    "resourcing": (N_("Resourcing"), ("recruiting", "recruitment", "hiring")),
+    "analysis": (N_("Analysis"), ("data analysis", "analytics", "spreadsheets", "excel")),
+    "accountancy": (N_("Accountancy"), ("accounting", "bookkeeping", "accounts")),
+    "legal_advice": (N_("Legal advice"), ("legal", "law")),
+    "parenting_advice": (N_("Parenting advice"), ("parenting",)),
 }
 
 # Skills close enough that, once an item has gone unanswered for long, a parent with one may
@@ -108,7 +112,9 @@ class SkillCatalogue:
         self.skills: dict[str, Skill] = {s.code: s for s in skills}
         self._lookup: dict[str, str] = {}
         for skill in self.skills.values():
-            for word in (skill.code, skill.name, *skill.aliases):
+            # its name in every shipped language too: "corrección de textos" is proofreading
+            names = [translations(lang).gettext(skill.name) for lang in LANGUAGES]
+            for word in (skill.code, skill.name, *skill.aliases, *names):
                 self._lookup.setdefault(normalise(word), skill.code)
 
     @classmethod
@@ -124,8 +130,9 @@ class SkillCatalogue:
         return set(self._lookup)
 
     def name(self, code: str) -> str:
+        """The skill's name in the reader's language (a community's own skill as it was named)."""
         skill = self.skills.get(code)
-        return skill.name if skill else code.replace("_", " ")
+        return _(skill.name) if skill else code.replace("_", " ")
 
     def resolve(self, text: str) -> str:
         """One skill code for what was typed, or a DomainError with a suggestion."""
@@ -136,7 +143,7 @@ class SkillCatalogue:
             return self._lookup[key]
         close = difflib.get_close_matches(key, list(self._lookup), n=1, cutoff=0.75)
         if close:
-            suggestion = self.skills[self._lookup[close[0]]].name.lower()
+            suggestion = self.name(self._lookup[close[0]]).lower()
             raise DomainError(
                 _(
                     'I don\'t know the skill "{text}". Did you mean "{suggestion}"?',

@@ -5,6 +5,7 @@ deployment's. Command descriptions reach Discord in every shipped language throu
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
@@ -14,7 +15,8 @@ from core import communities
 from core.language import ENGLISH, _, speak, speaking, supported
 from core.language.people import language_of_account
 
-SPOKEN = "parentbrain language"  # interaction.extras: the language found for it
+SPOKEN = "parentbrain language"
+log = logging.getLogger(__name__)  # interaction.extras: the language found for it
 
 
 async def speak_their_language(interaction: discord.Interaction[Any]) -> str:
@@ -22,6 +24,16 @@ async def speak_their_language(interaction: discord.Interaction[Any]) -> str:
     known = interaction.extras.get(SPOKEN)
     if isinstance(known, str):
         return speak(known)
+    try:
+        language = await _language_of(interaction)
+    except Exception:  # the store is unreachable: the answer says so; Discord's word will do
+        log.warning("no language from the store for discord user %s", interaction.user.id)
+        language = str(interaction.locale.value) if interaction.locale else ""
+    interaction.extras[SPOKEN] = language
+    return speak(language)
+
+
+async def _language_of(interaction: discord.Interaction[Any]) -> str:
     from bots.discord.common import brain_of
 
     async with brain_of(interaction).uow() as uow:
@@ -36,8 +48,7 @@ async def speak_their_language(interaction: discord.Interaction[Any]) -> str:
             said=str(interaction.locale.value) if interaction.locale else None,
             community_id=community.id if community is not None else None,
         )
-    interaction.extras[SPOKEN] = language
-    return speak(language)
+    return language
 
 
 class SpeakingTree(app_commands.CommandTree[Any]):

@@ -30,7 +30,7 @@ from core.actors import Actor
 from core.answers import Answer, Reply, answer, sorry
 from core.commands import RegisterAccount
 from core.communities import CommunityRef
-from core.language import _
+from core.language import _, current, group_language, speaking
 from core.notices import Action
 from core.parsing import parse_number
 
@@ -244,7 +244,9 @@ async def respond(
     async def as_them() -> Reply:
         return await act(await actor_of(update, context, check_moderator=check_moderator))
 
-    answered = await answer(as_them, who=f"telegram user {user.id}")
+    # An answer posted in the group is read by everyone there: in the community's language.
+    with speaking(group_language() if in_group(update) and not to_dm else current()):
+        answered = await answer(as_them, who=f"telegram user {user.id}")
     counted(context, answered)
     if not answered.text:
         return

@@ -29,7 +29,7 @@ def skill_words(line: SkillLine) -> str:
         )
     if line.verified:
         parts.append(_("verified ✓"))
-    return f"• {line.skill}: " + ", ".join(parts)
+    return f"• {_(line.skill)}: " + ", ".join(parts)
 
 
 def record_text(record: WorkRecord, settings: Settings) -> str:

@@ -36,9 +36,10 @@ async def first_question(uow: UnitOfWork, dialog: Dialog) -> tuple[str, list[Act
 async def skill_buttons(uow: UnitOfWork, chosen: list[str]) -> list[Action]:
     """Every skill, the chosen ones ticked, then Done."""
     skills = await catalogue(uow)
+    named = sorted(((skills.name(code), code) for code in skills.skills), key=lambda nc: nc[0])
     buttons = [
-        Action(label=("✓ " if code in chosen else "") + skill.name, token=f"sk:{code}")
-        for code, skill in sorted(skills.skills.items(), key=lambda kv: kv[1].name)
+        Action(label=("✓ " if code in chosen else "") + name, token=f"sk:{code}")
+        for name, code in named
     ]
     return [*buttons, Action(label=_("Done"), token="sk:done")]
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from babel.dates import format_date, format_datetime, format_timedelta, get_month_names
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_timedelta,
+    get_day_names,
+    get_month_names,
+)
 from babel.numbers import format_currency
 
 from core.language import ENGLISH, current
@@ -79,3 +85,9 @@ def dated(moment: datetime | date, shape: str) -> str:
 def month_name(month: int) -> str:
     """A month's full name (1 is January) as the reader's language writes it."""
     return str(get_month_names("wide", locale=current())[month])
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday, abbreviated as the reader's language does ("lun" … "dom")."""
+    names = get_day_names("abbreviated", locale=current())
+    return [str(names[n]).rstrip(".") for n in range(7)]

@@ -36,6 +36,13 @@ async def language_of_member(
     )
 
 
+async def language_of_community(uow: UnitOfWork, community_id: int | None) -> str:
+    """What everyone in a community's group reads: its chosen language, else the
+    deployment's."""
+    community = await uow.session.get(Community, community_id) if community_id else None
+    return choose(chosen=None, community=community_language(community))
+
+
 async def language_of_account(
     uow: UnitOfWork,
     platform: str,

@@ -397,3 +397,18 @@ async def test_an_update_delivered_twice_is_applied_once(tg: TelegramDriver) -> 
     async with tg.brain.uow() as uow:
         live = await uow.session.scalar(select(func.count()).where(Availability.ended_at.is_(None)))
     assert live == 1
+
+
+async def test_answers_posted_in_the_group_are_in_the_communitys_language(
+    tg: TelegramDriver,
+) -> None:
+    """Everyone in a group reads what is posted there, so it is in the community's language;
+    what goes to one person by DM is in theirs."""
+    tg.make_moderator("Kate")
+    await tg.command("Kate", "settings", "language es", where="group")
+    shown = await tg.command("Kate", "settings", where="group")
+    assert any(t.startswith("Ajustes de") for t in shown), shown
+    await tg.onboard("Priya", ["Proofreading"], "expert")
+    await tg.belongs("Priya")
+    status = await tg.command("Priya", "status", where="group")  # details by DM
+    assert any("You're not available right now" in t for t in status), status

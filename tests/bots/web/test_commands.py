@@ -78,7 +78,7 @@ async def test_a_form_built_from_the_options_answers_a_mistake_beside_it(site: S
     async with browser:
         async with browser.get(site.url("do/why")) as page:
             form = await page.text()
-        assert '<label for="offer">The offer&#39;s number</label>' in form
+        assert '<label for="offer">The offer\'s number</label>' in form
         assert '<base href="/web/">' in form  # its relative links hold two levels down
         async with browser.post(
             site.url("do/why"), data={"offer": "abc", "csrf": csrf_in(form)}

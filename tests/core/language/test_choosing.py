@@ -10,7 +10,14 @@ import pytest
 from core.language import _, choose, from_accept_language, speaking, supported
 from core.language.formatting import dated, local_moment, month_name
 from core.money import Money
-from core.parsing import format_duration, parse_days, parse_deadline, parse_window, split_available
+from core.parsing import (
+    describe_days,
+    format_duration,
+    parse_days,
+    parse_deadline,
+    parse_window,
+    split_available,
+)
 
 
 def test_what_they_chose_comes_first_then_their_app_then_the_community() -> None:
@@ -67,3 +74,12 @@ def test_a_parent_writing_in_spanish_is_understood() -> None:
     assert parse_deadline("mañana 17:00", now, madrid) == datetime(2026, 12, 8, 16, 0, tzinfo=UTC)
     assert parse_deadline("viernes 15:00", now, madrid).astimezone(madrid).weekday() == 4
     assert split_available("2h para proofreading") == ("2h", "proofreading")
+
+
+@pytest.mark.parametrize("typed", ["mon-fri", "weekends", "mon, wed, fri", "fri-mon", "daily"])
+def test_regular_days_are_said_back_in_the_readers_words_and_read_again(typed: str) -> None:
+    days = parse_days(typed)
+    with speaking("es"):
+        shown = describe_days(days)
+    assert parse_days(shown) == days
+    assert describe_days(days) != shown  # English says it its own way
