@@ -92,3 +92,34 @@ async def test_the_moderators_channel_reads_the_communitys_language(driver: Driv
     assert said(driver.moderators(), "espera una transferencia de 25,00"), driver.moderators()
     # Mel's app says English, which comes before the community's language
     assert said(posted + driver.dms("Mel"), "the parent receives £21.25"), posted
+
+
+async def test_a_business_whose_app_speaks_spanish_posts_pays_and_approves_in_spanish(
+    driver: Driver,
+) -> None:
+    driver.speaks("Mel", "es")
+    await driver.onboard("Priya", ["Proofreading"], "expert")
+    await driver.command("Priya", "available", "2h")
+    registered = await driver.command("Mel", "business", "Panadería Bloom, mel@bloom.example")
+    assert said(registered, "Escribe /post"), registered
+    posted = await driver.post("Mel", **(CARTA | {"deadline": "mañana 17:00"}))
+    assert said(posted, "la madre o el padre recibe 21,25", "la comisión de la plataforma es 3,75")
+    driver.make_moderator("Kate")
+    await driver.command("Kate", "funded", "1 bank ref 0302")
+    assert said(driver.dms("Mel"), "Recibido el pago de 25,00"), driver.dms("Mel")
+
+    await driver.press("Priya", "Accept")
+    assert said(driver.dms("Mel"), "Priya está trabajando en"), driver.dms("Mel")
+    await driver.press("Priya", "Submit work")
+    await driver.reply("Priya", "Fixed 12 typos: https://docs.example/carta-v2")
+    assert said(driver.dms("Mel"), "Entrega de", "Apruébala para pagar"), driver.dms("Mel")
+    approved = await driver.press("Mel", "Approve")
+    assert said(approved + driver.dms("Mel"), "¿Qué tal lo hizo?"), approved
+    assert said(driver.dms("Priya"), "is owed to you")  # Priya reads English
+    statement = await driver.command("Mel", "statement")
+    assert said(statement, "Extracto de Panadería Bloom"), statement
+
+    answers = registered + posted + approved + statement
+    for_mel = [t for t in answers if t not in driver.moderators()]  # the channel reads English
+    leaks = english_in(driver.dms("Mel") + for_mel)
+    assert not leaks, leaks
