@@ -26,6 +26,8 @@ class Actor(BaseModel):
     # The community they act in: the group or server they typed in, or their only one from a
     # DM. MODERATOR means a moderator of this community, as the platform said.
     community_id: int | None = None
+    # The language they read (core/language): chosen, their app's, their community's.
+    language: str | None = None
 
     @classmethod
     def system(cls) -> Actor:

@@ -59,6 +59,11 @@ class RegisterAccount(Command):
     # whether the platform says they belong to it: None when the adapter didn't ask.
     community_id: int | None = None
     platform_says_member: bool | None = None
+    # What the platform says their language is (Telegram's language_code, Discord's locale,
+    # the browser's Accept-Language), remembered for the notices they are sent.
+    platform_language: str | None = Field(default=None, max_length=35)
+    # False for a browser's: it stands for the chat app's only until the chat app has said.
+    remember_language: bool = True
 
 
 class SetUpCommunity(Command):

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 from core.community_settings import settings_for
 from core.config import Settings
 from core.errors import NotAllowed, NotFound
-from core.language import _, formatting
+from core.language import _, choose, formatting
+from core.language.people import community_language
 from core.models import Community, CommunityBusiness, Member, Membership
 from core.uow import UnitOfWork
 
@@ -29,10 +30,12 @@ class CommunityRef:
     title: str
     telegram_chat_id: int | None
     discord_guild_id: int | None
+    language: str  # what everyone in its group reads (core/language)
 
 
 def _ref(row: Community) -> CommunityRef:
-    return CommunityRef(row.id, row.title, row.telegram_chat_id, row.discord_guild_id)
+    language = choose(chosen=None, community=community_language(row))
+    return CommunityRef(row.id, row.title, row.telegram_chat_id, row.discord_guild_id, language)
 
 
 async def find_by_chat(uow: UnitOfWork, platform: str, chat_id: int) -> CommunityRef | None:

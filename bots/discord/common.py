@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bots.app import ParentBrain
-from bots.discord.language import speak_their_language
+from bots.discord.language import client_language, speak_their_language
 from bots.discord.render import split_text, view_for
 from core import communities, requests
 from core.actors import Actor
 from core.answers import answer
 from core.commands import RegisterAccount
 from core.communities import CommunityRef
-from core.language import N_, _
+from core.language import N_, _, speak
 
 if TYPE_CHECKING:
     from bots.discord.bot import ParentBrainBot
@@ -159,8 +159,10 @@ async def actor_of(
             dm_open=True if interaction.guild_id is None else None,
             community_id=community.id if community is not None else None,
             platform_says_member=status[0] if status is not None else None,
+            platform_language=client_language(interaction),
         )
     )
+    speak(actor.language)  # from now on, what they chose over what their client says
     return actor
 
 

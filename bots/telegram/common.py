@@ -14,6 +14,7 @@ import logging
 import secrets
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from cachetools import TTLCache
@@ -30,9 +31,10 @@ from core.actors import Actor
 from core.answers import Answer, Reply, answer, sorry
 from core.commands import RegisterAccount
 from core.communities import CommunityRef
-from core.language import _, current, group_language, speaking
+from core.language import _, speak
 from core.notices import Action
 from core.parsing import parse_number
+from core.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -86,23 +88,42 @@ def forget_status(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int
         cache.pop((chat_id, user_id), None)
 
 
+# The community an update came from, once found: every handler of that update asks again.
+# (Only a community found is kept: /setup may make one while the update is handled.)
+_FOUND_HERE: ContextVar[tuple[int, CommunityRef] | None] = ContextVar(
+    "telegram community here", default=None
+)
+
+
 async def community_here(update: Update, context: ContextTypes.DEFAULT_TYPE) -> CommunityRef | None:
     """The community of the chat typed in: its group or its moderators' chat; in a DM, the
     one a /start link came from, or the deployment's only one."""
-    chat = update.effective_chat
+    known = _FOUND_HERE.get()
+    if known is not None and known[0] == update.update_id:
+        return known[1]
     async with brain(context).uow() as uow:
-        if chat is not None and chat.type != "private":
-            found = await communities.find_by_chat(uow, "telegram", chat.id)
-            if found is not None and context.user_data is not None:
-                # Their DMs act in the community they last acted in (say, /post from it).
-                context.user_data[JOINED_FROM] = found.id
+        found = await _community_in(uow, update, context)
+    if found is not None:
+        _FOUND_HERE.set((update.update_id, found))
+    return found
+
+
+async def _community_in(
+    uow: UnitOfWork, update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> CommunityRef | None:
+    chat = update.effective_chat
+    if chat is not None and chat.type != "private":
+        found = await communities.find_by_chat(uow, "telegram", chat.id)
+        if found is not None and context.user_data is not None:
+            # Their DMs act in the community they last acted in (say, /post from it).
+            context.user_data[JOINED_FROM] = found.id
+        return found
+    joined = context.user_data.get(JOINED_FROM) if context.user_data is not None else None
+    if isinstance(joined, int):
+        found = await communities.find_by_id(uow, joined)
+        if found is not None:
             return found
-        joined = context.user_data.get(JOINED_FROM) if context.user_data is not None else None
-        if isinstance(joined, int):
-            found = await communities.find_by_id(uow, joined)
-            if found is not None:
-                return found
-        return await communities.sole_community(uow, "telegram")
+    return await communities.sole_community(uow, "telegram")
 
 
 async def actor_of(
@@ -143,8 +164,10 @@ async def _registered(
             dm_open=True if not in_group(update) else None,
             community_id=community.id if community is not None else None,
             platform_says_member=status[0] if status is not None else None,
+            platform_language=user.language_code,
         )
     )
+    speak(actor.language)  # from now on, what they chose over what their app says
     return actor
 
 
@@ -242,11 +265,13 @@ async def respond(
             return
 
     async def as_them() -> Reply:
-        return await act(await actor_of(update, context, check_moderator=check_moderator))
+        actor = await actor_of(update, context, check_moderator=check_moderator)
+        if in_group(update) and not to_dm:  # read by everyone there: the community's language
+            community = await community_here(update, context)
+            speak(community.language if community is not None else actor.language)
+        return await act(actor)
 
-    # An answer posted in the group is read by everyone there: in the community's language.
-    with speaking(group_language() if in_group(update) and not to_dm else current()):
-        answered = await answer(as_them, who=f"telegram user {user.id}")
+    answered = await answer(as_them, who=f"telegram user {user.id}")
     counted(context, answered)
     if not answered.text:
         return

@@ -32,7 +32,7 @@ from core.actors import Actor, Role
 from core.answers import explain
 from core.catalogue import all_commands
 from core.config import Settings
-from core.language import N_, _
+from core.language import N_, _, from_accept_language, speak
 from core.notices import Action
 
 ADMIN_CACHE_SECONDS = 300
@@ -239,8 +239,11 @@ async def actor_for(request: web.Request) -> Actor | None:
             external_id=who["external_id"],
             display_name=who["name"],
             handle=who.get("handle"),
+            platform_language=from_accept_language(request.headers.get("Accept-Language")),
+            remember_language=False,  # the browser speaks for this page; the chat app for chats
         )
     )
+    speak(actor.language)  # what they chose comes before what the browser asks for
     async with brain.uow() as uow:
         ended = await read_models.web_sessions_ended_at(uow, actor.member_id)
     since = float(session.get("since", 0))

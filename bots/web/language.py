@@ -11,17 +11,14 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
-from aiohttp_session import get_session
 from markupsafe import Markup
 
 from bots.web.app import BRAIN, say_next, signed_in
 from core import commands as c
-from core import communities
 from core.actors import Actor
 from core.answers import answer
 from core.language import LANGUAGES, current, formatting, from_accept_language, speak
 from core.language.catalogues import translations
-from core.language.people import language_of_account
 
 log = logging.getLogger(__name__)
 
@@ -62,35 +59,16 @@ def install(env: jinja2.Environment) -> None:
 async def speak_their_language(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    """Write this page in its reader's language."""
-    if request.path.startswith("/static/") or "/static/" in request.path:
-        return await handler(request)
-    browser = from_accept_language(request.headers.get("Accept-Language"))
-    session = await get_session(request)
-    who = session.get("who")
-    try:
-        language = await _language_of(request, who, browser)
-    except Exception:  # the store is unreachable: the page says so; the browser's word will do
-        log.warning("no language from the store for %s", request.path, exc_info=True)
-        language = browser or ""
-    speak(language)
+    """Write this page in the browser's language (Accept-Language) until the person signed in
+    is known (`actor_for`, which says what they chose first)."""
+    speak(browser_language(request))
     response = await handler(request)
     response.headers.setdefault("Content-Language", current())
     return response
 
 
-async def _language_of(request: web.Request, who: Any, browser: str | None) -> str:
-    brain = request.app[BRAIN]
-    platform, external_id = (who["platform"], who["external_id"]) if who else ("web", "")
-    async with brain.uow() as uow:
-        community = await communities.sole_community(uow, who["platform"] if who else "telegram")
-        return await language_of_account(
-            uow,
-            platform,
-            external_id,
-            said=browser,
-            community_id=community.id if community is not None else None,
-        )
+def browser_language(request: web.Request) -> str | None:
+    return from_accept_language(request.headers.get("Accept-Language"))
 
 
 async def choose(request: web.Request, actor: Actor) -> web.StreamResponse:

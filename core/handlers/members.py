@@ -25,7 +25,8 @@ from core.errors import DomainError
 from core.handlers.availability import reindex_open_skills
 from core.handlers.common import catalogue, member_of, zone
 from core.handlers.communities import withdraw_offers
-from core.language import _, ngettext
+from core.language import _, choose, ngettext, supported
+from core.language.people import community_language
 from core.models import (
     Account,
     Availability,
@@ -69,6 +70,7 @@ async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Sett
             roles=[Role.PARENT.value],
             timezone=here.default_timezone,
             last_platform=cmd.platform,
+            platform_language=supported(cmd.platform_language),
             created_at=now,
         )
         uow.session.add(member)
@@ -86,6 +88,11 @@ async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Sett
         account.last_seen_at = now
         account.handle = cmd.handle or account.handle
         member.last_platform = cmd.platform
+        said = supported(cmd.platform_language)
+        if said not in (None, member.platform_language) and (
+            cmd.remember_language or member.platform_language is None
+        ):
+            member.platform_language = said
         if cmd.dm_open:
             member.reachable = True  # they wrote to the bot directly, so DMs work again
     community_id = cmd.community_id
@@ -108,6 +115,13 @@ async def register_account(cmd: RegisterAccount, uow: UnitOfWork, settings: Sett
         platform=cmd.platform,
         roles=frozenset(roles),
         community_id=community_id,
+        language=choose(
+            chosen=member.language,
+            platform=supported(cmd.platform_language) or member.platform_language,
+            community=community_language(
+                await uow.session.get(Community, community_id) if community_id else None
+            ),
+        ),
     )
 
 

@@ -23,8 +23,6 @@ LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}  # shipped, in i
 
 _speaking: ContextVar[str | None] = ContextVar("parentbrain_language", default=None)
 _deployment = [ENGLISH]  # PARENTBRAIN_DEFAULT_LANGUAGE: what nobody has said otherwise
-# The language of the group a request came from, for what is said to everyone there.
-_group: ContextVar[str | None] = ContextVar("parentbrain_group_language", default=None)
 
 
 def current() -> str:
@@ -57,17 +55,6 @@ def speak(language: str | None) -> str:
     chosen = supported(language) or _deployment[0]
     _speaking.set(chosen)
     return chosen
-
-
-def speak_in_group(language: str | None) -> None:
-    """What this request says to a whole group is in the group's language (its community's),
-    whatever the language of the person who asked."""
-    _group.set(supported(language))
-
-
-def group_language() -> str:
-    """The language for words everyone in the request's group reads."""
-    return _group.get() or _deployment[0]
 
 
 def supported(code: str | None) -> str | None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import select
-
-from core.language import choose, speaking, supported
-from core.models import Account, Community, Member
+from core.language import choose, speaking
+from core.models import Community, Member
 from core.notices import HELP, MODERATORS
 from core.uow import UnitOfWork
 
@@ -32,42 +30,6 @@ async def language_of_member(
     return choose(
         chosen=found.language,
         platform=found.platform_language,
-        community=community_language(community),
-    )
-
-
-async def language_of_community(uow: UnitOfWork, community_id: int | None) -> str:
-    """What everyone in a community's group reads: its chosen language, else the
-    deployment's."""
-    community = await uow.session.get(Community, community_id) if community_id else None
-    return choose(chosen=None, community=community_language(community))
-
-
-async def language_of_account(
-    uow: UnitOfWork,
-    platform: str,
-    external_id: str,
-    *,
-    said: str | None,
-    community_id: int | None,
-) -> str:
-    """The language of whoever is asking, on a platform that said `said` (Telegram's
-    language_code, Discord's locale). What the platform says is remembered for the notices
-    they are sent later, when it changes."""
-    member = await uow.session.scalar(
-        select(Member)
-        .join(Account, Account.member_id == Member.id)
-        .where(Account.platform == platform, Account.external_id == external_id)
-        .limit(1)
-    )
-    community = await uow.session.get(Community, community_id) if community_id else None
-    platform_language = supported(said)
-    if member is not None and platform_language and member.platform_language != platform_language:
-        member.platform_language = platform_language
-        await uow.commit()
-    return choose(
-        chosen=member.language if member is not None else None,
-        platform=platform_language,
         community=community_language(community),
     )
 

@@ -131,7 +131,8 @@ async def test_commands_reach_discord_described_in_every_shipped_language(
     assert owed.startswith("Moderación: Pagos pendientes")
     [when] = [o for o in synced["available"]["options"] if o["name"] == "when"]
     assert (
-        when["description_localizations"]["es-ES"] == "2h, hasta las 15:00 o esta noche (vacío: 2 horas)"
+        when["description_localizations"]["es-ES"]
+        == "2h, hasta las 15:00 o esta noche (vacío: 2 horas)"
     )
     languages = {
         locale for cmd in dc.fake.synced for locale in cmd.get("description_localizations", {})
