@@ -14,6 +14,7 @@ from core import commands as c
 from core.actors import Actor
 from core.errors import NotFound, StaleAction
 from core.files import FileRef
+from core.language import N_, _
 from core.parsing import LARGEST_ID
 
 # Every kind of button, once: the chats' adapters route presses by it too.
@@ -22,11 +23,11 @@ _TOKEN = re.compile(rf"({KINDS}):([0-9]{{1,12}})")
 MODERATOR_KINDS = frozenset({"pa", "pr", "dp", "dr", "bv", "bx"})
 
 TEXT_PROMPTS = {
-    "wc": "What should the parent change? Reply with a short message.",
-    "wx": "Why are you disputing this? Reply with a short message for the moderators.",
-    "ws": "Send your work now: a message, a link or a file.",
-    "pr": "Why isn't this post approved? Your words go to the business.",
-    "bx": "Why isn't this business approved? Your words go to them.",
+    "wc": N_("What should the parent change? Reply with a short message."),
+    "wx": N_("Why are you disputing this? Reply with a short message for the moderators."),
+    "ws": N_("Send your work now: a message, a link or a file."),
+    "pr": N_("Why isn't this post approved? Your words go to the business."),
+    "bx": N_("Why isn't this business approved? Your words go to them."),
 }
 
 
@@ -37,11 +38,11 @@ def needs_moderator(token: str) -> bool:
 
 # Where a form shows the question whole (a Discord modal): its title, and its box's label.
 TEXT_FORMS = {
-    "wc": ("Request changes", "What should change?"),
-    "wx": ("Open a dispute", "Why are you disputing it?"),
-    "ws": ("Submit your work", "Your work or a link"),
-    "pr": ("Reject a post", "Why isn't it approved?"),
-    "bx": ("Reject a business", "Why isn't the business approved?"),
+    "wc": (N_("Request changes"), N_("What should change?")),
+    "wx": (N_("Open a dispute"), N_("Why are you disputing it?")),
+    "ws": (N_("Submit your work"), N_("Your work or a link")),
+    "pr": (N_("Reject a post"), N_("Why isn't it approved?")),
+    "bx": (N_("Reject a business"), N_("Why isn't the business approved?")),
 }
 
 
@@ -55,11 +56,11 @@ class NeedsText:
 
     @property
     def title(self) -> str:
-        return TEXT_FORMS[self.kind][0]
+        return _(TEXT_FORMS[self.kind][0])
 
     @property
     def label(self) -> str:
-        return TEXT_FORMS[self.kind][1]
+        return _(TEXT_FORMS[self.kind][1])
 
     @property
     def files_allowed(self) -> bool:
@@ -70,14 +71,16 @@ class NeedsText:
 def read(token: str, actor: Actor) -> c.Command | NeedsText:
     match = _TOKEN.fullmatch(token.strip())
     if not match:
-        raise StaleAction("That button is no longer valid; type /help to see what you can do.")
+        raise StaleAction(_("That button is no longer valid; type /help to see what you can do."))
     kind, number = match[1], int(match[2])
     if kind in TEXT_PROMPTS:
         if number > LARGEST_ID:
-            raise NotFound("That button points at nothing here; type /help to see what you can do.")
+            raise NotFound(
+                _("That button points at nothing here; type /help to see what you can do.")
+            )
         if kind in MODERATOR_KINDS:
             actor.require_moderator()  # before asking for words that would be refused
-        return NeedsText(kind, number, TEXT_PROMPTS[kind])
+        return NeedsText(kind, number, _(TEXT_PROMPTS[kind]))
     if kind == "oa":
         return c.AcceptOffer(actor=actor, offer_id=number)
     if kind == "od":

@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.doorbell import NOTIFY_CHANNEL, Doorbell
 from core.errors import NotFound
 from core.events import Event
+from core.language import _
 from core.models import Account, Community, Member, OutboxNotice, WorkItem
 from core.notices import HELP, MODERATORS, Notice
 
@@ -118,7 +119,7 @@ class UnitOfWork:
             return
         member = await self.session.get(Member, notice.to)
         if member is None:
-            raise NotFound("That member no longer exists.")
+            raise NotFound(_("That member no longer exists."))
         account = await self.session.scalar(
             select(Account)
             .where(Account.member_id == member.id, Account.platform == member.last_platform)
@@ -181,7 +182,7 @@ class UnitOfWork:
             .execution_options(populate_existing=True)
         )
         if item is None:
-            raise NotFound(f"There is no work item #{work_id}.")
+            raise NotFound(_("There is no work item #{work_id}.", work_id=work_id))
         return item
 
 

@@ -38,7 +38,8 @@ async def test_a_parent_whose_app_speaks_spanish_reads_spanish_and_the_business_
     assert said(taken, "es tuyo"), taken
     assert said(driver.dms("Mel"), "Lucía is working on"), driver.dms("Mel")
 
-    await driver.press("Lucía", "Submit work")
+    asked = await driver.press("Lucía", "Submit work")
+    assert said(asked, "Envía ahora tu trabajo"), asked
     sent = await driver.reply("Lucía", "He corregido 12 erratas: https://docs.example/carta-v2")
     assert said(sent, "se ha enviado a la empresa"), sent
     assert said(driver.dms("Mel"), "Delivery for", "https://docs.example/carta-v2")
@@ -48,7 +49,7 @@ async def test_a_parent_whose_app_speaks_spanish_reads_spanish_and_the_business_
     earnings = await driver.command("Lucía", "earnings")
     assert said(earnings, "Te han pagado"), earnings
 
-    leaks = english_in(driver.dms("Lucía") + taken + sent + earnings)
+    leaks = english_in(driver.dms("Lucía") + taken + asked + sent + earnings)
     assert not leaks, leaks
 
 
