@@ -36,13 +36,8 @@ class Command(BaseModel):
         database error."""
         for name, value in self:
             if name.endswith("_id") and isinstance(value, int) and not 0 < value <= LARGEST_ID:
-                raise NotFound(
-                    _(
-                        "There is no {replace} #{value}.",
-                        replace=name[:-3].replace("_", " "),
-                        value=value,
-                    )
-                )
+                what = {"work": "item"}.get(name[:-3], name[:-3].replace("_", " "))
+                raise NotFound(_("There is no {what} #{number}.", what=_(what), number=value))
         return self
 
 

@@ -551,6 +551,13 @@ def split_available(text: str) -> tuple[str, str]:
     return raw, ""
 
 
+# What a number may name, as parse_number says it back (translated where it is said).
+NUMBERED = (
+    *(N_("item"), N_("offer"), N_("project"), N_("business"), N_("payout"), N_("course")),
+    *(N_("member"), N_("invite"), N_("attempt"), N_("community"), N_("refund")),
+)
+
+
 def parse_number(text: str, what: str, example: str) -> int:
     """The leading number of what was typed ('12', '#12 the rest'), or a sentence saying how.
 
@@ -560,11 +567,11 @@ def parse_number(text: str, what: str, example: str) -> int:
     token = text.strip().lstrip("#").split(maxsplit=1)[0] if text.strip() else ""
     if not is_whole_number(token) or len(token) > 12:
         raise DomainError(
-            _("Please give the {what} number, like: {example}", what=what, example=example)
+            _("Please give the {what} number, like: {example}", what=_(what), example=example)
         )
     number = int(token)
     if not 0 < number <= LARGEST_ID:
-        raise NotFound(_("There is no {what} #{number}.", what=what, number=number))
+        raise NotFound(_("There is no {what} #{number}.", what=_(what), number=number))
     return number
 
 

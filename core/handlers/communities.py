@@ -12,7 +12,7 @@ from core.errors import DomainError, NotAllowed
 from core.events import OfferExpired
 from core.handlers.availability import reindex_open_skills
 from core.handlers.common import member_of
-from core.language import _
+from core.language import N_, _
 from core.language.people import speaking_to
 from core.models import Account, Community, Offer, WorkItem
 from core.notices import Notice
@@ -20,7 +20,7 @@ from core.projects import progress as projects
 from core.states import OfferStatus
 from core.uow import UnitOfWork
 
-PLATFORM_WORDS = {"telegram": "group", "discord": "server"}
+PLATFORM_WORDS = {"telegram": N_("group"), "discord": N_("server")}
 
 
 async def set_up_community(cmd: SetUpCommunity, uow: UnitOfWork, settings: Settings) -> str:
@@ -32,7 +32,7 @@ async def set_up_community(cmd: SetUpCommunity, uow: UnitOfWork, settings: Setti
         raise NotAllowed(
             _(
                 "Only an administrator of this {where} can set it up; ask one of them to type /setup.",
-                where=where,
+                where=_(where),
             )
         )
     existing = await communities.find_by_chat(uow, cmd.platform, cmd.chat)
@@ -40,7 +40,7 @@ async def set_up_community(cmd: SetUpCommunity, uow: UnitOfWork, settings: Setti
         raise DomainError(
             _(
                 "This {where} is already set up as {title}; /settings shows its settings.",
-                where=where,
+                where=_(where),
                 title=existing.title,
             )
         )
