@@ -148,6 +148,7 @@ def describe_settings(settings: Settings) -> list[str]:
     """The community's settings as a moderator reads them: each name as /settings takes it."""
     words = ", ".join(settings.banned_words) or _("none")
     milestones = ", ".join(map(str, settings.credential_milestones)) or _("none")
+    checks = _("on") if settings.skill_checks else _("off")
     return [
         f"fee: {settings.platform_fee_bps / 100:g}%",
         f"currency: {settings.currency}",
@@ -156,7 +157,7 @@ def describe_settings(settings: Settings) -> list[str]:
         f"banned_words: {words}",
         f"offer_minutes: {settings.offer_timeout_minutes}",
         f"urgent_offer_minutes: {settings.urgent_offer_timeout_minutes}",
-        f"skill_checks: {_('on') if settings.skill_checks else _('off')}",
+        f"skill_checks: {checks}",
         f"milestones: {milestones}",
         f"language: {settings.default_language} ({LANGUAGES[settings.default_language]})",
     ]

@@ -125,7 +125,8 @@ def earnings_text(earned: read_models.Earnings | None) -> str:
         return _("No earnings yet. Your first paid job is one /available away.")
     lines = [_("Paid to you: {paid}. Owed to you: {owed}.", paid=earned.paid, owed=earned.owed)]
     for p in earned.latest:
-        lines.append(f'#{p.work_id} "{p.title}": {p.amount} ({_("paid") if p.paid else _("owed")})')
+        state = _("paid") if p.paid else _("owed")
+        lines.append(f'#{p.work_id} "{p.title}": {p.amount} ({state})')
     return "\n".join(lines)
 
 

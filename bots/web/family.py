@@ -25,11 +25,12 @@ def week_chart(days: tuple[Day, ...]) -> Markup:
     width, height, top = 336, 150, 14
     most = max([d.free_hours for d in days] + [d.work_hours for d in days] + [1.0])
     slot = width / len(days)
+    title = escape(_("Hours free (light) and working (dark), day by day"))
+    past, coming = escape(_("last 7 days")), escape(_("coming week"))
     parts = [
         f'<figure><svg role="img" aria-labelledby="week-chart" width="100%" '
         f'viewBox="0 0 {width} {height + 34}" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="week-chart">{escape(_("Hours free (light) and working (dark), day by day"))}'
-        "</title>",
+        f'<title id="week-chart">{title}</title>',
     ]
     for n, day in enumerate(days):
         x = n * slot
@@ -57,8 +58,8 @@ def week_chart(days: tuple[Day, ...]) -> Markup:
         f'<line x1="{split:.1f}" y1="0" x2="{split:.1f}" y2="{top + height}" stroke="#5b6570" '
         'stroke-dasharray="3 3"></line>'
         f'<text x="{split - 4:.1f}" y="10" font-size="10" text-anchor="end">'
-        f"{escape(_('last 7 days'))}</text>"
-        f'<text x="{split + 4:.1f}" y="10" font-size="10">{escape(_("coming week"))}</text>'
+        f"{past}</text>"
+        f'<text x="{split + 4:.1f}" y="10" font-size="10">{coming}</text>'
     )
     parts.append(
         "</svg><figcaption>"

@@ -109,3 +109,24 @@ def test_plurals_follow_cldr_for_spanish() -> None:
         assert ngettext("{n} job", "{n} jobs", 2) == "2 trabajos"
         assert ngettext("{n} job", "{n} jobs", 1_000_000) == "1000000 trabajos"
     assert ngettext("{n} job", "{n} jobs", 1) == "1 job"
+
+
+def test_no_words_hide_inside_an_f_string() -> None:
+    """`_("...")` inside an f-string is invisible to extraction, so it would never be
+    translated: the words are made first, then put in the f-string."""
+    import ast
+
+    hidden = []
+    for package in ("core", "routing", "payments", "bots"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                for call in ast.walk(node):
+                    if (
+                        isinstance(call, ast.Call)
+                        and isinstance(call.func, ast.Name)
+                        and call.func.id in ("_", "ngettext")
+                    ):
+                        hidden.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert not hidden, f"words inside f-strings, never extracted: {hidden}"
