@@ -84,3 +84,31 @@ def test_an_unknown_yardstick_is_refused_before_anything_runs() -> None:
     assert done.returncode == 2
     assert "unknown policy ['psychic']; choose from bayes, bayes_fair" in done.stderr
     assert done.stdout == ""
+
+
+def test_a_target_short_by_less_than_one_standard_error_is_met() -> None:
+    """Issue #36: over seeds, a target counts as met while its margin is at least minus one
+    standard error; further short, it is missed."""
+    from bench.outcomes import targets
+
+    def runs(learning: list[float]) -> dict[str, list[dict[str, float | None]]]:
+        def seed(quality: float) -> dict[str, float | None]:
+            return {
+                "quality_after_warm_up": quality,
+                "earnings_gini": 0.3,
+                "newcomer_offer_share": 0.2,
+                "minutes_to_accept": 5.0,
+            }
+
+        return {
+            "learning": [seed(q) for q in learning],
+            "best_rated": [seed(0.5)] * len(learning),
+            "random": [seed(0.4)] * len(learning),
+            "oracle": [seed(0.6)] * len(learning),
+        }
+
+    within = targets(runs([0.49, 0.51, 0.48, 0.50]))["quality_at_least_best_rated"]
+    assert within["margin"] < 0 and within["margin"] >= -within["se"] and within["met"] is True
+    beyond = targets(runs([0.47, 0.48, 0.47, 0.48]))["quality_at_least_best_rated"]
+    assert beyond["margin"] < -beyond["se"] and beyond["met"] is False
+    assert targets(runs([0.55, 0.55]))["quality_at_least_best_rated"]["met"] is True
