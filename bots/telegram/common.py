@@ -14,7 +14,6 @@ import logging
 import secrets
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from contextvars import ContextVar
 from typing import Any
 
 from cachetools import TTLCache
@@ -34,7 +33,6 @@ from core.communities import CommunityRef
 from core.language import _, speak
 from core.notices import Action
 from core.parsing import parse_number
-from core.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -88,42 +86,23 @@ def forget_status(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int
         cache.pop((chat_id, user_id), None)
 
 
-# The community an update came from, once found: every handler of that update asks again.
-# (Only a community found is kept: /setup may make one while the update is handled.)
-_FOUND_HERE: ContextVar[tuple[int, CommunityRef] | None] = ContextVar(
-    "telegram community here", default=None
-)
-
-
 async def community_here(update: Update, context: ContextTypes.DEFAULT_TYPE) -> CommunityRef | None:
     """The community of the chat typed in: its group or its moderators' chat; in a DM, the
     one a /start link came from, or the deployment's only one."""
-    known = _FOUND_HERE.get()
-    if known is not None and known[0] == update.update_id:
-        return known[1]
-    async with brain(context).uow() as uow:
-        found = await _community_in(uow, update, context)
-    if found is not None:
-        _FOUND_HERE.set((update.update_id, found))
-    return found
-
-
-async def _community_in(
-    uow: UnitOfWork, update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> CommunityRef | None:
     chat = update.effective_chat
-    if chat is not None and chat.type != "private":
-        found = await communities.find_by_chat(uow, "telegram", chat.id)
-        if found is not None and context.user_data is not None:
-            # Their DMs act in the community they last acted in (say, /post from it).
-            context.user_data[JOINED_FROM] = found.id
-        return found
-    joined = context.user_data.get(JOINED_FROM) if context.user_data is not None else None
-    if isinstance(joined, int):
-        found = await communities.find_by_id(uow, joined)
-        if found is not None:
+    async with brain(context).uow() as uow:
+        if chat is not None and chat.type != "private":
+            found = await communities.find_by_chat(uow, "telegram", chat.id)
+            if found is not None and context.user_data is not None:
+                # Their DMs act in the community they last acted in (say, /post from it).
+                context.user_data[JOINED_FROM] = found.id
             return found
-    return await communities.sole_community(uow, "telegram")
+        joined = context.user_data.get(JOINED_FROM) if context.user_data is not None else None
+        if isinstance(joined, int):
+            found = await communities.find_by_id(uow, joined)
+            if found is not None:
+                return found
+        return await communities.sole_community(uow, "telegram")
 
 
 async def actor_of(
@@ -158,7 +137,7 @@ async def _registered(
         RegisterAccount(
             platform="telegram",
             external_id=str(user.id),
-            display_name=user.full_name[:100] or _("Telegram user"),
+            display_name=user.full_name[:100] or "Telegram user",  # a stored name, not words
             handle=user.username,
             platform_says_moderator=check_moderator and status is not None and status[1],
             dm_open=True if not in_group(update) else None,
@@ -252,14 +231,17 @@ async def respond(
             link = create_deep_linked_url(context.bot.username, payload or "hello")
             await message.reply_text(
                 _(
-                    "{first_name}, I can't message you yet. Open {link} and press Start; ",
+                    "{first_name}, I can't message you yet. Open {link} and press Start; "
+                    "I'll finish that for you there.",
                     first_name=user.first_name,
                     link=link,
                 )
-                + (
-                    _("I'll finish that for you there.")
-                    if payload
-                    else _("then type it again there.")
+                if payload
+                else _(
+                    "{first_name}, I can't message you yet. Open {link} and press Start, "
+                    "then type it again there.",
+                    first_name=user.first_name,
+                    link=link,
                 )
             )
             return

@@ -15,6 +15,7 @@ class HomeCommunity:
     home: int | None
     outsiders: set[str]
     _joined: set[str]
+    languages: dict[str, str]  # each person's app language, where not English
 
     def uid(self, name: str) -> int:
         raise NotImplementedError
@@ -22,7 +23,7 @@ class HomeCommunity:
     def app_language(self, name: str) -> str:
         """The language this person's chat app (or browser) is set to: English unless
         `speaks` said otherwise."""
-        return getattr(self, "languages", {}).get(name, "en")
+        return self.languages.get(name, "en")
 
     def in_their_words(self, name: str, english: str) -> str:
         """A button's or a box's label as this person sees it, in their language."""
@@ -31,12 +32,11 @@ class HomeCommunity:
 
     def speaks(self, name: str, language: str) -> None:
         """Set this person's app (and browser) to a language, as a phone's settings do."""
-        if not hasattr(self, "languages"):
-            self.languages: dict[str, str] = {}
         self.languages[name] = language
 
     def _belong_nowhere_yet(self) -> None:
         self.home, self.outsiders, self._joined = None, set(), set()
+        self.languages = {}
 
     async def belongs(self, name: str) -> None:
         if self.home is None or name in self.outsiders or name in self._joined:
