@@ -170,7 +170,7 @@ async def test_each_community_sets_its_own_fee_and_currency(world: World) -> Non
         await world.app.handle(c.ChangeCommunitySetting(actor=vera, name="colour", value="red"))
     with pytest.raises(DomainError, match="between 0% and 50%"):
         await world.app.handle(c.ChangeCommunitySetting(actor=vera, name="fee", value="90%"))
-    with pytest.raises(DomainError, match="isn't a valid language: .* en or es"):
+    with pytest.raises(DomainError, match=r"isn't a valid language: .* en or es"):
         await world.app.handle(c.ChangeCommunitySetting(actor=vera, name="language", value="fr"))
     with pytest.raises(DomainError, match="isn't a valid timezone"):
         await world.app.handle(
