@@ -20,7 +20,8 @@ from core import commands as c
 from core.actors import Actor
 from core.clock import ManualClock
 from core.config import Settings
-from core.models import Account, Business, Offer, Rating, WorkItem, WorkSkill
+from core.models import Account, AnswerRhythm, Business, Offer, Rating, WorkItem, WorkSkill
+from core.rhythm import HOURS_OF_WEEK
 from core.skills import SEED_SKILLS
 from core.states import OfferStatus, WorkStatus
 from core.sweeps import ROUTE_BATCH
@@ -217,12 +218,26 @@ async def route_decisions(url: str, members: int, decisions: int) -> dict[str, f
 
 
 async def with_evidence(brain: ParentBrain, members: int, items: int, rng: random.Random) -> None:
-    """Past work for a fifth of the members: jobs paid and rated, offers declined, timed out."""
+    """Past work for a fifth of the members: jobs paid and rated, offers declined, timed out,
+    and how they answered offers by hour of the week, from a few hours to every hour."""
     async with brain.uow() as uow:
         skills = list(SEED_SKILLS)
-        past_items, ratings, offers = [], [], []
+        past_items, ratings, offers, rhythm = [], [], [], []
         work_id = items + 1
         for member_id in rng.sample(range(1, members + 1), k=max(1, members // 5)):
+            for hour in rng.sample(range(HOURS_OF_WEEK), k=rng.choice((3, 10, 40, HOURS_OF_WEEK))):
+                answered = rng.randint(0, 4)
+                rhythm.append(
+                    {
+                        "member_id": member_id,
+                        "hour_of_week": hour,
+                        "accepted": rng.randint(0, answered),
+                        "declined": 0,
+                        "expired": rng.randint(0, 2),
+                        "answer_seconds": answered * rng.randint(20, 400),
+                    }
+                )
+                rhythm[-1]["declined"] = answered - rhythm[-1]["accepted"]
             for _ in range(rng.randint(1, 4)):
                 done = rng.random() < 0.6
                 past_items.append(
@@ -282,6 +297,7 @@ async def with_evidence(brain: ParentBrain, members: int, items: int, rng: rando
         await uow.session.execute(insert(Offer), offers)
         if ratings:
             await uow.session.execute(insert(Rating), ratings)
+        await uow.session.execute(insert(AnswerRhythm), rhythm)
         await uow.commit()
 
 

@@ -12,7 +12,10 @@ and, with `--also`:
   given so far, knowing the world's recipe and each business's harshness (bench/bayes.py):
   the yardstick for `learning`, which knows neither;
 - `bayes_fair`: `bayes`'s estimate mixed with the shipped fairness term at the shipped
-  weights, the yardstick for a router that also spreads the work.
+  weights, the yardstick for a router that also spreads the work;
+- `prompt`: the eligible sample ordered by the hidden chance each parent takes the offer
+  within its time-out at this hour: how much minutes to accept can fall by choosing who is
+  asked, whatever the quality.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bench import bayes
-from bench.worlds import World
+from bench.worlds import World, takes_it_in_time
 from core.ports import Candidate, Router
 from core.uow import UnitOfWork
 from routing.eligibility import Need, fits_now
@@ -30,13 +33,15 @@ from routing.learning import LearningRouter
 from routing.simple import SimpleRouter
 
 POLICIES = ("random", "best_rated", "learning", "oracle")
-OPTIONAL = ("bayes", "bayes_fair")  # run with --also
+OPTIONAL = ("bayes", "bayes_fair", "prompt")  # run with --also
 
 
 class OrderedRouter(LearningRouter):
     """The shipped eligibility and sample, in an order given from outside."""
 
-    def __init__(self, order: Callable[[list[int], list[str]], list[int]], rng: random.Random):
+    def __init__(
+        self, order: Callable[[list[int], list[str], datetime], list[int]], rng: random.Random
+    ):
         super().__init__(rng=rng)
         self.order = order
 
@@ -45,7 +50,8 @@ class OrderedRouter(LearningRouter):
     ) -> list[Candidate]:
         rows = await self._sample(uow, need, now)
         found = [row.id for row in rows if fits_now(row, need.skills, now)]
-        return [Candidate(m, lambda: "simulated") for m in self.order(found, need.skills)[:limit]]
+        ordered = self.order(found, need.skills, now)
+        return [Candidate(m, lambda: "simulated") for m in ordered[:limit]]
 
 
 def router_for(policy: str, world: World, rng: random.Random) -> Router:
@@ -55,12 +61,20 @@ def router_for(policy: str, world: World, rng: random.Random) -> Router:
         return SimpleRouter()
     if policy == "oracle":
 
-        def by_quality(found: list[int], skills: list[str]) -> list[int]:
+        def by_quality(found: list[int], skills: list[str], _: datetime) -> list[int]:
             hidden = world.by_member
             return sorted(found, key=lambda m: -min(hidden[m].quality.get(s, 0.0) for s in skills))
 
         return OrderedRouter(by_quality, rng)
     if policy in ("bayes", "bayes_fair"):
         spread = policy == "bayes_fair"
-        return OrderedRouter(lambda found, skills: bayes.ranked(world, found, skills, spread), rng)
-    return OrderedRouter(lambda found, _: rng.sample(found, len(found)), rng)
+        return OrderedRouter(
+            lambda found, skills, _: bayes.ranked(world, found, skills, spread), rng
+        )
+    if policy == "prompt":
+
+        def by_answering(found: list[int], _: list[str], now: datetime) -> list[int]:
+            return sorted(found, key=lambda m: -takes_it_in_time(world.by_member[m], now))
+
+        return OrderedRouter(by_answering, rng)
+    return OrderedRouter(lambda found, _, __: rng.sample(found, len(found)), rng)

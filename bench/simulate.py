@@ -1,12 +1,12 @@
 """Routing policies run through what ships, in several worlds, each over several seeds.
 
     python -m bench.simulate --json [--worlds talent,churn] [--seeds 5] [--days 2]
-                             [--parents 20] [--workers 2] [--also bayes,bayes_fair] [--quick]
+                             [--parents 20] [--workers 2] [--also bayes,bayes_fair,prompt] [--quick]
 
 Each run is the real bus, store, offer cascade, time-outs, sweeps and double-blind window on a
 manual clock that jumps from one thing happening to the next: parents join, go available for
-one to three hours at a time, answer each offer after their own few minutes (accept, decline,
-or let it time out), deliver on time or late, and some leave; businesses post in bursts,
+one to three hours at a time, answer each offer after their own few minutes, slower and more
+rarely in their busy hours (accept, decline, or let it time out), deliver on time or late, and some leave; businesses post in bursts,
 approve and rate; parents rate back. The sweep runs whenever an offer falls due and every hour
 besides (the service sweeps every 15 seconds; in between, nothing else falls due that a post,
 a parent going available or an answer doesn't route at once). The worlds are in
@@ -16,7 +16,7 @@ Each person's choice about one thing (whether Parent 3 takes item 12, how Shop 1
 comes out the same under every policy, so the policies differ by what they did, not by luck.
 Prints, per world and policy, the mean and standard deviation over seeds of every figure in
 bench/outcomes.py, and per world issue #17's targets for `learning`, each with its margin and
-standard error over seeds, and the same for `bayes` and `bayes_fair` when they ran. Not a
+standard error over seeds, and the same for each optional policy that ran. Not a
 timed test.
 """
 
@@ -41,7 +41,17 @@ from sqlalchemy import select
 from bench.inline_sqlite import make_inline_engine
 from bench.outcomes import figures, summarise, targets
 from bench.policies import OPTIONAL, POLICIES, router_for
-from bench.worlds import LEVELS, START, WORLDS, Parent, Rated, World, make_world
+from bench.worlds import (
+    LEVELS,
+    MISSED_WHEN_BUSY,
+    SLOWER_WHEN_BUSY,
+    START,
+    WORLDS,
+    Parent,
+    Rated,
+    World,
+    make_world,
+)
 from bots.app import ParentBrain, bootstrap
 from bots.memory import MemoryMessenger
 from core import commands as c
@@ -220,8 +230,17 @@ class Community:
             parent = self.by_member[member_id]
             dice = self.chance("offer", parent.number, work_id)
             roll = dice.random()
-            answer = made_at + timedelta(minutes=dice.expovariate(1 / parent.reaction))
-            if roll < parent.accepts + (1 - parent.accepts) / 2 and answer < expires_at:
+            waited = dice.expovariate(1 / parent.reaction)
+            busy = made_at.hour in parent.busy_hours  # London is on UTC in the run's March
+            if busy:
+                waited *= SLOWER_WHEN_BUSY
+            missed = busy and dice.random() < MISSED_WHEN_BUSY
+            answer = made_at + timedelta(minutes=waited)
+            if (
+                not missed
+                and roll < parent.accepts + (1 - parent.accepts) / 2
+                and answer < expires_at
+            ):
                 self.at(answer, "answer", (offer_id, work_id, parent, roll < parent.accepts))
             else:  # they let it time out; the sweep finds it when it falls due
                 self._sweep_at(expires_at)
@@ -331,8 +350,7 @@ def main(
             "about": WORLDS[world].about,
             **summarise(runs),
             "targets": targets(runs),
-            **({"bayes_targets": targets(runs, "bayes")} if "bayes" in runs else {}),
-            **({"bayes_fair_targets": targets(runs, "bayes_fair")} if "bayes_fair" in runs else {}),
+            **{f"{policy}_targets": targets(runs, policy) for policy in also},
         }
     return report
 

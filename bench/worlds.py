@@ -5,7 +5,8 @@ the policies meet the same people and the same posts.
 Every world has few items per parent (two to four over the run), a talent behind each
 parent's skills with per-skill differences, businesses that rate more or less harshly, posts
 in bursts around the school run and the evening, parents free in short windows, some joining
-during the run and some leaving after an idle day or a bad rating. Each named world pushes one
+during the run and some leaving after an idle day or a bad rating, and parents who answer
+quickly at some hours and rarely at others (the school run, cooking), though free at both. Each named world pushes one
 of those further.
 """
 
@@ -21,6 +22,9 @@ LEVELS = ["beginner", "intermediate", "expert"]
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday, before the school run
 USUAL_HOURS = ((8, 15), (19, 22))  # between the school runs, and after bedtime
 OUTSTANDING_LIFT = 0.3  # how much better than their level and talent say an outstanding parent is
+SCHOOL_RUNS = (8, 14)  # hours most parents are busy in, whatever else they do
+MISSED_WHEN_BUSY = 0.6  # chance an offer reaching them in a busy hour goes unanswered
+SLOWER_WHEN_BUSY = 3.0  # and how much longer they take when they do answer
 BURSTS = ((9, 6), (10, 5), (11, 4), (12, 3), (13, 4), (14, 3), (20, 6), (21, 5))  # (hour, most)
 
 
@@ -38,6 +42,7 @@ class Shape:
     idle_leave: float = 0.1  # chance a parent leaves after a whole day with no work
     bad_leave: float = 0.3  # chance a parent leaves after a rating of two stars or fewer
     outstanding: float = 0.0  # share of parents far better than the rest at everything
+    busy_share: float = 0.25  # chance each usual hour is one they rarely answer in
 
 
 WORLDS = {
@@ -80,6 +85,7 @@ class Parent:
     reaction: float  # mean minutes before they answer an offer
     on_time: float
     outstanding: bool = False
+    busy_hours: frozenset[int] = frozenset()  # hours they rarely answer in (school runs, cooking)
     left: datetime | None = None
     last_work: datetime | None = None  # when they last accepted an offer
 
@@ -149,6 +155,12 @@ def make_world(
                 accepts=rng.uniform(0.5, 0.95),
                 reaction=rng.uniform(1.0, 6.0),
                 on_time=rng.uniform(0.7, 0.99),
+                busy_hours=frozenset(
+                    hour
+                    for start, stop in USUAL_HOURS
+                    for hour in range(start, stop)
+                    if rng.random() < (0.6 if hour in SCHOOL_RUNS else shape.busy_share)
+                ),
                 outstanding=star,
             )
         )
@@ -181,3 +193,12 @@ def _free_windows(
             busy_until = windows[-1] + timedelta(hours=hours)
         slot += timedelta(minutes=10)
     return windows
+
+
+def takes_it_in_time(parent: Parent, now: datetime, timeout_minutes: float = 10.0) -> float:
+    """The hidden chance the parent accepts an offer made at `now` before it times out, as
+    bench/simulate.py decides it."""
+    busy = now.hour in parent.busy_hours
+    reaction = parent.reaction * (SLOWER_WHEN_BUSY if busy else 1.0)
+    noticed = 1 - (MISSED_WHEN_BUSY if busy else 0.0)
+    return noticed * parent.accepts * (1 - math.exp(-timeout_minutes / reaction))

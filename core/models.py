@@ -369,6 +369,19 @@ class Offer(Base):
     responded_at: Mapped[datetime | None]
 
 
+class AnswerRhythm(Base):
+    """How a parent answered the offers that reached them at one hour of the week, in their
+    own timezone (core/rhythm.py): routing offers first to good parents likely to answer soon."""
+
+    __tablename__ = "answer_rhythm"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    hour_of_week: Mapped[int] = mapped_column(Integer, primary_key=True)  # Monday 00:00 is 0
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    declined: Mapped[int] = mapped_column(Integer, default=0)
+    expired: Mapped[int] = mapped_column(Integer, default=0)
+    answer_seconds: Mapped[int] = mapped_column(Integer, default=0)  # over accepted and declined
+
+
 class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (Index("ix_deliveries_auto_approve", "status", "auto_approve_at"),)

@@ -139,7 +139,7 @@ async def why(uow: UnitOfWork, actor: Actor, offer_id: int) -> str:
     return _(
         "Why you got offer #{offer_id}: {value}.",
         offer_id=offer_id,
-        value=offer.why or "you were free and had the skills",
+        value=offer.why or _("you were free and had the skills"),
     )
 
 

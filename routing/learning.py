@@ -1,8 +1,8 @@
 """The learning router: eligible parents, scored by what the store has learned about them.
 
-Learning needs no tables of its own: every rating, decline, time-out and delivery is already a
-row, so each decision reads the evidence of the sampled eligible parents with them, in the
-same query.
+Every rating and delivery is already a row, and answers to offers are counted by hour of the
+week (core/rhythm.py), so each decision reads the evidence of the sampled eligible parents with
+them, in the same query, and how they answer offers at this hour in one more.
 After `widen_after` rounds without a taker the skill level asked is relaxed; after twice as
 many, adjacent skills (core/skills.py) count too.
 """
@@ -21,7 +21,6 @@ from core.models import (
     Delivery,
     Member,
     MemberSkill,
-    Offer,
     Payout,
     Rating,
     UTCDateTime,
@@ -30,9 +29,9 @@ from core.models import (
 )
 from core.ports import Candidate
 from core.skills import adjacent
-from core.states import OfferStatus
 from core.uow import UnitOfWork
 from routing.eligibility import FREE, Need, eligible_query, eligible_shape, fits_now, param
+from routing.rhythm import Rhythm, rhythms
 from routing.scoring import DEFAULT_WORTH, STEPS, Evidence, score, why
 from routing.waiting import open_items_for
 from routing.worth import RATEE_DECLARED, WorthOfLevels
@@ -73,11 +72,11 @@ class LearningRouter:
         self, uow: UnitOfWork, need: Need, now: datetime, limit: int
     ) -> list[Candidate]:
         rows = await self._sample(uow, need, now)
-        found = {
-            row.id: evidence_of(row, need.skills) for row in rows if fits_now(row, need.skills, now)
-        }
-        if not found:
+        fitting = [row for row in rows if fits_now(row, need.skills, now)]
+        if not fitting:
             return []
+        answering = await rhythms(uow, {row.id: row.timezone for row in fitting}, now)
+        found = {row.id: evidence_of(row, need.skills, answering[row.id]) for row in fitting}
         worth = await self.worth.of(uow, need.params["community_id"], now)
         top = max(e.recent_earnings for e in found.values())
         scored = [score(m, e, need.skills, self.rng, top, worth) for m, e in found.items()]
@@ -132,11 +131,6 @@ def evidence_columns(skills: int) -> list[Any]:
         return select(func.count()).where(*where).scalar_subquery()
 
     columns = [
-        count(Offer.member_id == member, Offer.status == OfferStatus.ACCEPTED),
-        count(
-            Offer.member_id == member,
-            Offer.status.in_([OfferStatus.DECLINED, OfferStatus.EXPIRED]),
-        ),
         count(Delivery.member_id == member, Delivery.on_time.is_(True)),
         count(Delivery.member_id == member, Delivery.on_time.is_(False)),
         select(func.coalesce(func.sum(Payout.amount_minor), 0))
@@ -203,14 +197,14 @@ def pseudo_counts(ratings: int, stars: float) -> tuple[float, float]:
     return good, STEPS * ratings - good
 
 
-def evidence_of(row: Any, skills: list[str]) -> Evidence:
-    """An eligible row with its evidence columns (in evidence_columns' order) for scoring."""
-    accepted, refused, on_time, late, earned, all_ratings, all_stars, *rest = row[len(FREE) :]
+def evidence_of(row: Any, skills: list[str], rhythm: Rhythm) -> Evidence:
+    """An eligible row with its evidence columns (in evidence_columns' order) and how they
+    answer offers at this hour, for scoring."""
+    on_time, late, earned, all_ratings, all_stars, *rest = row[len(FREE) :]
     by_level, per_skill = rest[: 2 * len(LEVELS)], rest[2 * len(LEVELS) :]
     evidence = Evidence(
         prefers=bool(set(row.preferred_skills or []) & set(skills)),
-        accepted=accepted,
-        refused=refused,
+        rhythm=rhythm,
         on_time=on_time,
         late=late,
         recent_earnings=int(earned),

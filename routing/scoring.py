@@ -7,8 +7,9 @@ skills against what their levels there promised, which speak for a talent shared
 skills, and ratings in this skill for the skill itself. The belief is a normal one, kept as a
 Beta of the same mean and variance so a draw from it stays between 0 and 1 (Thompson
 sampling): a newcomer with a promising level is tried often enough to learn about them.
-Reliability (on-time deliveries) and responsiveness (accepts against declines and time-outs)
-are posterior means; a fairness term favours parents who have earned less lately, so work
+Reliability (on-time deliveries) is a posterior mean; responsiveness is the chance they take
+an offer made now, at this hour of their week, discounted by how long they'd take to answer
+(routing/rhythm.py); a fairness term favours parents who have earned less lately, so work
 spreads.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.language import N_, _, ngettext
+from routing.rhythm import Rhythm
 
 # Fairness carries 0.15 of the score. In the simulation's five worlds (bench/simulate.py,
 # 10 seeds; README, "Routing, measured") it still spreads earnings more evenly than
@@ -45,7 +47,6 @@ SHARPNESS = 8.0
 # offered), as if seen four times already: a record then moves them down for lateness or
 # refusals, and a newcomer isn't ranked below someone merely for having had work before.
 ON_TIME = (3.4, 0.6)  # (on time, late) pseudo-counts
-ACCEPTS = (2.8, 1.2)  # (accepted, refused)
 LEVEL_WORDS = {1: N_("beginner"), 2: N_("intermediate"), 3: N_("expert")}
 
 
@@ -60,8 +61,7 @@ class Evidence:
     all_good: float = 0.0  # the same over every rating they have, whatever the skill
     all_bad: float = 0.0
     ratings: int = 0
-    accepted: int = 0
-    refused: int = 0  # declined or timed out
+    rhythm: Rhythm = field(default_factory=Rhythm)  # how they answer offers, near this hour
     on_time: int = 0
     late: int = 0
     recent_earnings: int = 0  # minor units, last 30 days
@@ -174,9 +174,7 @@ def score(
     reliability = (ON_TIME[0] + evidence.on_time) / (
         sum(ON_TIME) + evidence.on_time + evidence.late
     )
-    responsiveness = (ACCEPTS[0] + evidence.accepted) / (
-        sum(ACCEPTS) + evidence.accepted + evidence.refused
-    )
+    responsiveness = evidence.rhythm.soon()
     fairness = 1 - (evidence.recent_earnings / max_recent_earnings if max_recent_earnings else 0)
     terms = {
         "quality": quality,
@@ -235,6 +233,8 @@ def why(
         parts.append(_("new here, so this is a chance to earn your first rating"))
     if evidence.on_time >= 3 and terms["reliability"] >= 0.8:
         parts.append(_("you deliver on time"))
+    if (quickly := evidence.rhythm.why()) is not None:
+        parts.append(quickly)
     if evidence.prefers:
         parts.append(_("it's work you said you like"))
     if terms["fairness"] >= 0.9 and evidence.ratings:

@@ -14,12 +14,16 @@ from core.communities import adopt_configured_community, find_by_chat, sole_comm
 from core.config import Settings
 from core.db import ensure_seed_skills, make_engine, make_sessionmaker
 from core.models import (
+    AnswerRhythm,
     Availability,
     Base,
+    Business,
     Community,
     CommunityBusiness,
+    Member,
     Membership,
     MemberSkill,
+    Offer,
     OpenSkill,
     Refund,
     SkillRow,
@@ -270,5 +274,75 @@ async def test_refunds_booked_as_done_by_hand_become_refunds_owed(database_url: 
             assert await ledger.balance(session, ledger.CASH, "GBP") == 2500
             assert await ledger.balance(session, ledger.refund_owed(item), "GBP") == -2500
             assert await ledger.check(session) == []
+    finally:
+        await engine.dispose()
+
+
+async def test_offers_answered_before_the_upgrade_count_in_each_parents_rhythm(
+    database_url: str,
+) -> None:
+    """0017 counts the offers already answered by the local hour of the week they came at,
+    so routing knows who answers when from the first decision after the upgrade."""
+    engine = make_engine(database_url)
+    try:
+        await migrations.upgrade(engine, "0016")
+        sessions = make_sessionmaker(engine)
+        # Monday 20:10 in New York is Tuesday 01:10 in UTC.
+        evening = datetime(2026, 3, 3, 1, 10, tzinfo=UTC)
+        async with sessions() as session:
+            town = Community(title="Town", settings={}, created_at=evening)
+            shop_owner, ann = (
+                Member(
+                    display_name=name,
+                    roles=[],
+                    timezone=zone,
+                    last_platform="telegram",
+                    created_at=evening,
+                )
+                for name, zone in (("Bob", "UTC"), ("Ann", "America/New_York"))
+            )
+            session.add_all([town, shop_owner, ann])
+            await session.flush()
+            shop = Business(
+                owner_member_id=shop_owner.id, name="Bloom", contact="b@x", created_at=evening
+            )
+            session.add(shop)
+            await session.flush()
+            answers = [("accepted", 90), ("declined", 30), ("expired", None), ("rescinded", 5)]
+            for n, (status, seconds) in enumerate(answers):
+                item = WorkItem(
+                    community_id=town.id,
+                    business_id=shop.id,
+                    title=f"Flyer {n}",
+                    description="One",
+                    budget_minor=2500,
+                    currency="GBP",
+                    fee_bps=1500,
+                    estimated_minutes=30,
+                    deadline=evening + timedelta(days=1),
+                    created_at=evening,
+                )
+                session.add(item)
+                await session.flush()
+                session.add(
+                    Offer(
+                        work_id=item.id,
+                        member_id=ann.id,
+                        status=status,
+                        made_at=evening + timedelta(minutes=n),
+                        expires_at=evening + timedelta(minutes=n + 10),
+                        responded_at=evening
+                        + timedelta(minutes=n, seconds=seconds if seconds else 600),
+                    )
+                )
+            await session.commit()
+            ann_id = ann.id
+        await migrations.upgrade(engine)
+        async with sessions() as session:
+            rows = (await session.scalars(select(AnswerRhythm))).all()
+        assert [
+            (r.member_id, r.hour_of_week, r.accepted, r.declined, r.expired, r.answer_seconds)
+            for r in rows
+        ] == [(ann_id, 20, 1, 1, 1, 120)]  # Monday 20:00 where Ann lives; the rescinded one not
     finally:
         await engine.dispose()

@@ -45,6 +45,7 @@ from core.parsing import format_duration
 from core.ports import Router
 from core.projects import progress as projects
 from core.projects.offers import project_offer
+from core.rhythm import Answer, remember_answer
 from core.states import OfferStatus, WorkStatus, check_offer_move, check_work_move
 from core.uow import UnitOfWork
 
@@ -254,6 +255,7 @@ async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> str:
         raise DomainError(busy)
     offer.status = OfferStatus.ACCEPTED
     offer.responded_at = now
+    await remember_answer(uow, offer, member.timezone, Answer.ACCEPTED)
     item.status = WorkStatus.ASSIGNED
     item.assignee_member_id = member.id
     item.assigned_at = now
@@ -303,6 +305,8 @@ async def decline_offer(cmd: DeclineOffer, uow: UnitOfWork) -> str:
     check_offer_move(offer.status, OfferStatus.DECLINED)
     offer.status = OfferStatus.DECLINED
     offer.responded_at = uow.now()
+    member = await uow.session.get_one(Member, offer.member_id)
+    await remember_answer(uow, offer, member.timezone, Answer.DECLINED)
     async with speaking_to(uow, offer.member_id):
         await uow.notify(
             Notice(
@@ -326,6 +330,8 @@ async def expire_offer(cmd: ExpireOffer, uow: UnitOfWork) -> bool:
         return False
     offer.status = OfferStatus.EXPIRED
     offer.responded_at = uow.now()
+    member = await uow.session.get_one(Member, offer.member_id)
+    await remember_answer(uow, offer, member.timezone, Answer.EXPIRED)
     async with speaking_to(uow, offer.member_id):
         await uow.notify(
             Notice(

@@ -10,6 +10,7 @@ from core import commands as c
 from core.actors import Actor
 from core.models import Rating, WorkItem
 from routing.learning import LearningRouter
+from routing.rhythm import Answers, Rhythm
 from routing.scoring import Evidence, prior, score, why
 from tests.world import World
 
@@ -129,8 +130,12 @@ def test_declared_experience_sets_the_prior() -> None:
 def test_declines_time_outs_and_late_work_lower_the_score() -> None:
     rng = random.Random(4)
     names = {"proofreading": "Proofreading"}
-    prompt = Evidence(levels={"proofreading": 3}, accepted=9, refused=1, on_time=5)
-    flaky = Evidence(levels={"proofreading": 3}, accepted=1, refused=9, late=5)
+    prompt = Evidence(
+        levels={"proofreading": 3}, rhythm=Rhythm(Answers(accepted=9, expired=1)), on_time=5
+    )
+    flaky = Evidence(
+        levels={"proofreading": 3}, rhythm=Rhythm(Answers(accepted=1, expired=9)), late=5
+    )
     runs = [
         (
             score(1, prompt, ["proofreading"], rng, 0).score,

@@ -12,6 +12,7 @@ from core import commands as c
 from core.actors import Actor
 from core.models import Member
 from routing.learning import evidence_columns, pseudo_counts
+from routing.rhythm import Answers, Rhythm
 from routing.scoring import DEFAULT_WORTH, WEIGHTS, Evidence, belief, posterior, score, why
 from routing.worth import learned_worth
 from tests.world import World
@@ -99,9 +100,11 @@ def test_two_jobs_record_outweighs_what_a_parent_declared() -> None:
 
 def test_having_had_work_is_not_itself_a_reason_to_rank_first() -> None:
     newcomer = Evidence(levels={"design": 2})
-    # Two clean jobs, not yet rated: accepted both, delivered both on time.
-    veteran = Evidence(levels={"design": 2}, accepted=2, on_time=2)
-    late = Evidence(levels={"design": 2}, accepted=2, late=2)
+    # Two clean jobs, not yet rated: accepted both in the usual three minutes, delivered
+    # both on time.
+    usual = Rhythm(Answers(accepted=2, seconds=2 * 180))
+    veteran = Evidence(levels={"design": 2}, rhythm=usual, on_time=2)
+    late = Evidence(levels={"design": 2}, rhythm=usual, late=2)
     rng = random.Random(8)
     first, second, third = (
         score(n, e, ["design"], rng, 0) for n, e in enumerate((newcomer, veteran, late))
