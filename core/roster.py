@@ -168,7 +168,7 @@ async def refresh(uow: UnitOfWork, now: datetime) -> None:
 
 
 async def current_version(uow: UnitOfWork, community_id: int) -> int:
-    version = await uow.session.scalar(
-        select(Community.roster_version).where(Community.id == community_id)
-    )
-    return int(version or 0)
+    # The community is usually in hand already (routing reads its settings). A version read
+    # earlier in the transaction than the latest commit only makes a later sweep try again.
+    community = await uow.session.get(Community, community_id)
+    return int(community.roster_version or 0) if community is not None else 0

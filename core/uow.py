@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
@@ -71,6 +71,12 @@ class UnitOfWork:
         if self._turns is not None:
             await self._turns.take()
         self.session = self._sessions()
+        # The session forgets a row as soon as nothing holds it, and reads it again at the
+        # next get(): a member or community looked up by several steps of one command was
+        # read three times. Holding what this unit of work loaded until it ends makes each
+        # later get() of it free, as an identity map is meant to.
+        self._held: list[object] = []
+        event.listen(self.session.sync_session, "loaded_as_persistent", self._hold)
         await self.session.begin()
         self.events = []
         self._committed = False
@@ -88,9 +94,13 @@ class UnitOfWork:
                 await self.session.rollback()
                 self.events = []
             await self.session.close()
+            self._held = []
         finally:
             if self._turns is not None:
                 self._turns.give_back()
+
+    def _hold(self, _session: object, instance: object) -> None:
+        self._held.append(instance)
 
     async def commit(self) -> None:
         if self._queued and self.session.get_bind().dialect.name == "postgresql":

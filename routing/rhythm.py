@@ -13,12 +13,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, bindparam, case, func, select
 
 from core.language import N_, _
 from core.models import AnswerRhythm
-from core.rhythm import HOURS_OF_WEEK, hour_of_week, zone
+from core.rhythm import hour_of_week, zone
 from core.uow import UnitOfWork
 
 # Everyone starts where most parents are: accepting most of what they're offered, as if seen
@@ -108,16 +110,52 @@ QUICKLY = {
 
 def near(hour: int) -> dict[int, float]:
     """The hours of the week that speak for `hour`, and how much: this hour 1, the hours
-    either side 1/2; the same hours on the other days like this one half as much."""
-    day = hour // 24
-    alike = [d for d in range(7) if (d in WEEKEND) == (day in WEEKEND)]
-    weights: dict[int, float] = {}
-    for other in alike:
-        centre = other * 24 + hour % 24
-        scale = 1.0 if other == day else 0.5
+    either side of it that day 1/2; the same hours on the other days like this one (weekdays,
+    or the weekend) half as much. What `weights` computes in SQL, in Python."""
+    day, at = divmod(hour, 24)
+    found: dict[int, float] = {}
+    for other in range(7):
+        if (other in WEEKEND) != (day in WEEKEND):
+            continue
         for step, weight in ((-1, 0.5), (0, 1.0), (1, 0.5)):
-            weights[(centre + step) % HOURS_OF_WEEK] = scale * weight
-    return weights
+            found[other * 24 + (at + step) % 24] = weight * (1.0 if other == day else 0.5)
+    return found
+
+
+def weights() -> Any:
+    """How much each row of answer_rhythm speaks for the hour in bind parameters `day`,
+    `hour`, `before`, `after` (the hours either side) and `weekend` (1 or 0), as near()."""
+    day = AnswerRhythm.hour_of_week // 24
+    hour = AnswerRhythm.hour_of_week % 24
+    alike = case((day >= WEEKEND[0], 1), else_=0) == bindparam("weekend", type_=Integer)
+    on_day = case((day == bindparam("day", type_=Integer), 1.0), (alike, 0.5), else_=0.0)
+    at_hour = case(
+        (hour == bindparam("hour", type_=Integer), 1.0),
+        (hour.in_([bindparam("before", type_=Integer), bindparam("after", type_=Integer)]), 0.5),
+        else_=0.0,
+    )
+    return on_day * at_hour
+
+
+@cache
+def rhythm_query() -> Any:
+    """Whole and near-the-hour sums for the members in bind parameter `members`."""
+    weight = weights()
+    columns = (
+        AnswerRhythm.accepted,
+        AnswerRhythm.declined,
+        AnswerRhythm.expired,
+        AnswerRhythm.answer_seconds,
+    )
+    return (
+        select(
+            AnswerRhythm.member_id,
+            *(func.sum(column) for column in columns),
+            *(func.sum(column * weight) for column in columns),
+        )
+        .where(AnswerRhythm.member_id.in_(bindparam("members", expanding=True)))
+        .group_by(AnswerRhythm.member_id)
+    )
 
 
 async def rhythms(
@@ -131,21 +169,17 @@ async def rhythms(
     found: dict[int, Rhythm] = {}
     for name, members in by_zone.items():
         hour = hour_of_week(now, name)
-        weight = case(near(hour), value=AnswerRhythm.hour_of_week, else_=0.0)
-        columns = (
-            AnswerRhythm.accepted,
-            AnswerRhythm.declined,
-            AnswerRhythm.expired,
-            AnswerRhythm.answer_seconds,
-        )
+        day, at = divmod(hour, 24)
         rows = await uow.session.execute(
-            select(
-                AnswerRhythm.member_id,
-                *(func.sum(column) for column in columns),
-                *(func.sum(column * weight) for column in columns),
-            )
-            .where(AnswerRhythm.member_id.in_(members))
-            .group_by(AnswerRhythm.member_id)
+            rhythm_query(),
+            {
+                "members": members,
+                "day": day,
+                "hour": at,
+                "before": (at - 1) % 24,
+                "after": (at + 1) % 24,
+                "weekend": int(day in WEEKEND),
+            },
         )
         for member_id, *sums in rows:
             counts = [float(value or 0) for value in sums]

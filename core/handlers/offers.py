@@ -28,7 +28,6 @@ from core.events import (
 from core.family.households import partner_busy
 from core.handlers.common import (
     active_jobs,
-    catalogue,
     local_time_text,
     member_of,
     offer_message,
@@ -38,7 +37,7 @@ from core.handlers.common import (
 from core.handlers.work import expire_item, rescind_pending
 from core.language import _, formatting, ngettext
 from core.language.people import speaking_to
-from core.models import Member, Offer, OutboxNotice, WorkItem, WorkSkill
+from core.models import Member, Offer, OutboxNotice, SkillRow, WorkItem, WorkSkill
 from core.money import Money, parent_share
 from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration
@@ -76,8 +75,8 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
     settings = await communities.community_settings(uow, settings, item.community_id)
     k = settings.urgent_offers_per_round if item.urgent else settings.offers_per_round
     chosen = await router.candidates(uow, item, now, k)
-    owner = await owner_member_id(uow, item)
     if not chosen:
+        owner = await owner_member_id(uow, item)
         if item.status == WorkStatus.OFFERED:  # the last round ended and nobody is left
             async with speaking_to(uow, owner):
                 await uow.notify(
@@ -98,7 +97,7 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         item.status = WorkStatus.OPEN
         return []
     if item.rounds == settings.widen_after_rounds:
-        await tell_about_widening(uow, item, owner)
+        await tell_about_widening(uow, item, await owner_member_id(uow, item))
     minutes = (
         settings.urgent_offer_timeout_minutes if item.urgent else settings.offer_timeout_minutes
     )
@@ -205,9 +204,13 @@ async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
     member = await uow.session.get_one(Member, offer.member_id)
     if item.project_id is not None:
         return await project_offer(uow, item, offer, member)
-    skills = await catalogue(uow)
     needed = (
-        await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))
+        await uow.session.scalars(
+            select(SkillRow.name)
+            .join(WorkSkill, WorkSkill.skill_code == SkillRow.code)
+            .where(WorkSkill.work_id == item.id)
+            .order_by(WorkSkill.skill_code)
+        )
     ).all()
     share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
     return offer_message(
@@ -216,7 +219,7 @@ async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
             'New paid work: "{title}" (#{id})\n{listing} · about {duration} · due {local_time_text}\n{description}\nYou receive {share}.\n',
             title=item.title,
             id=item.id,
-            listing=", ".join(skills.name(s.skill_code) for s in needed),
+            listing=", ".join(_(name) for name in needed),
             duration=format_duration(timedelta(minutes=item.estimated_minutes)),
             local_time_text=local_time_text(item.deadline, member),
             description=item.description[:600],

@@ -15,7 +15,7 @@ from core import views
 from core.actors import Actor
 from core.models import AnswerRhythm, WorkItem
 from routing.learning import LearningRouter
-from routing.rhythm import Answers, Rhythm, near
+from routing.rhythm import Answers, Rhythm, near, rhythms
 from tests.world import World
 
 MONDAY_EVENING = datetime(2026, 3, 2, 20, 30, tzinfo=UTC)  # London is on UTC in March
@@ -127,7 +127,33 @@ def test_the_hours_that_speak_for_an_hour_are_nearby_and_on_days_like_it() -> No
     monday_eight_pm = 20
     weights = near(monday_eight_pm)
     assert weights[20] == 1.0 and weights[19] == weights[21] == 0.5
-    assert weights[4 * 24 + 20] == 0.5  # Friday 20:00
+    assert weights[4 * 24 + 20] == 0.5 and weights[4 * 24 + 21] == 0.25  # Friday
+    assert near(23)[0] == 0.5  # the hour after 23:00 that day, not the next morning
     assert 5 * 24 + 20 not in weights  # Saturday is not like a Monday
     sunday_noon = 6 * 24 + 12
     assert set(near(sunday_noon)) == {day * 24 + hour for day in (5, 6) for hour in (11, 12, 13)}
+
+
+async def test_the_store_weighs_each_hour_as_near_says(world: World) -> None:
+    """The sums are taken in SQL; each hour of the week holds a different count, so any
+    hour weighed wrongly shows."""
+    parent = await world.parent("Ann")
+    async with world.app.uow() as uow:
+        for hour in range(7 * 24):
+            uow.session.add(
+                AnswerRhythm(
+                    member_id=parent.member_id,
+                    hour_of_week=hour,
+                    accepted=hour + 1,
+                    declined=0,
+                    expired=0,
+                    answer_seconds=0,
+                )
+            )
+        await uow.commit()
+    async with world.app.uow() as uow:
+        for moment in (MONDAY_EVENING, MONDAY_AFTERNOON, datetime(2026, 3, 8, 23, 30, tzinfo=UTC)):
+            rhythm = (await rhythms(uow, {parent.member_id: None}, moment))[parent.member_id]
+            expected = sum((hour + 1) * weight for hour, weight in near(rhythm.hour).items())
+            assert rhythm.near.accepted == expected
+            assert rhythm.overall.accepted == sum(range(1, 7 * 24 + 1))
