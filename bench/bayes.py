@@ -18,7 +18,7 @@ from collections import defaultdict
 from bench.worlds import OUTSTANDING_LIFT, World, expected_quality
 from routing.scoring import WEIGHTS
 
-RATING_NOISE = 0.08**2 + 1 / (12 * 16)  # the rater's own noise, and rounding to whole stars
+ROUNDING = 1 / (12 * 16)  # rounding to whole stars, as a variance in quality
 
 
 def estimate(world: World, member_id: int, skill: str) -> float:
@@ -28,6 +28,7 @@ def estimate(world: World, member_id: int, skill: str) -> float:
         shape.talent_sd**2 + shape.outstanding * (1 - shape.outstanding) * OUTSTANDING_LIFT**2
     )
     skill_var = shape.skill_sd**2
+    noise = shape.rating_noise**2 + ROUNDING  # the rater's own, and rounding
 
     def expected(code: str) -> float:
         return expected_quality(parent.declared.get(code, 0)) + shape.outstanding * OUTSTANDING_LIFT
@@ -40,7 +41,7 @@ def estimate(world: World, member_id: int, skill: str) -> float:
     # difference plus noise, independent of the other skills'; so the talent's posterior
     # weighs each skill's mean by its precision, and the skill's own difference takes its
     # share of what the talent leaves unexplained there.
-    spread = {code: skill_var + RATING_NOISE / len(seen) for code, seen in surprises.items()}
+    spread = {code: skill_var + noise / len(seen) for code, seen in surprises.items()}
     mean = {code: sum(seen) / len(seen) for code, seen in surprises.items()}
     precision = 1 / talent_var + sum(1 / v for v in spread.values())
     talent = sum(mean[code] / spread[code] for code in mean) / precision

@@ -284,7 +284,7 @@ class Community:
         await self.app.handle(c.ApproveDelivery(actor=shop, work_id=work_id))
         hidden = parent.quality.get(skill, 0.3)
         dice = self.chance("rate", parent.number, work_id)
-        felt = 1 + 4 * min(1.0, max(0.0, dice.gauss(hidden, 0.08)))
+        felt = 1 + 4 * min(1.0, max(0.0, dice.gauss(hidden, self.world.shape.rating_noise)))
         stars = max(1, min(5, round(felt - self.world.harshness[business])))
         rated = Rated(skill, stars, self.world.harshness[business])
         self.world.rated.setdefault(assignee, []).append(rated)

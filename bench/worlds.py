@@ -43,6 +43,7 @@ class Shape:
     bad_leave: float = 0.3  # chance a parent leaves after a rating of two stars or fewer
     outstanding: float = 0.0  # share of parents far better than the rest at everything
     busy_share: float = 0.25  # chance each usual hour is one they rarely answer in
+    rating_noise: float = 0.08  # how far a business's feel for the work strays, in quality
 
 
 WORLDS = {
@@ -69,6 +70,16 @@ WORLDS = {
             bad_leave=0.7,
         ),
         Shape("outstanding", "one parent in ten far better than the rest", outstanding=0.1),
+        Shape(
+            "noisy",
+            "businesses rate carelessly: a rating strays about a star from the work",
+            rating_noise=0.25,
+        ),
+        Shape(
+            "varied",
+            "parents differ far more than usual, for better and worse",
+            talent_sd=0.35,
+        ),
     )
 }
 

@@ -34,7 +34,7 @@ from routing.eligibility import FREE, Need, eligible_query, eligible_shape, fits
 from routing.rhythm import Rhythm, rhythms
 from routing.scoring import DEFAULT_WORTH, STEPS, Evidence, score, why
 from routing.waiting import open_items_for
-from routing.worth import RATEE_DECLARED, WorthOfLevels
+from routing.worth import RATEE_DECLARED, LearnedScales
 
 LEVELS = tuple(DEFAULT_WORTH)  # 1 beginner, 2 intermediate, 3 expert
 POOL = 50  # eligible parents scored per decision; a random sample when more are free
@@ -44,7 +44,7 @@ class LearningRouter:
     def __init__(self, rng: random.Random | None = None, widen_after: int = 3) -> None:
         self.rng = rng or random.Random()
         self.widen_after = widen_after
-        self.worth = WorthOfLevels()
+        self.scales = LearnedScales()
 
     async def waiting_for(
         self, uow: UnitOfWork, member_id: int, now: datetime, limit: int
@@ -77,9 +77,12 @@ class LearningRouter:
             return []
         answering = await rhythms(uow, {row.id: row.timezone for row in fitting}, now)
         found = {row.id: evidence_of(row, need.skills, answering[row.id]) for row in fitting}
-        worth = await self.worth.of(uow, need.params["community_id"], now)
+        scale = await self.scales.of(uow, need.params["community_id"], now)
         top = max(e.recent_earnings for e in found.values())
-        scored = [score(m, e, need.skills, self.rng, top, worth) for m, e in found.items()]
+        scored = [
+            score(m, e, need.skills, self.rng, top, scale.worth, scale.spread)
+            for m, e in found.items()
+        ]
         scored.sort(key=lambda s: s.score, reverse=True)
         return [
             Candidate(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from core.language import N_, _, ngettext
 from routing.rhythm import Rhythm
+from routing.spread import DEFAULT_SPREAD, Spread
 
 # Fairness carries 0.15 of the score. In the simulation's five worlds (bench/simulate.py,
 # 10 seeds; README, "Routing, measured") it still spreads earnings more evenly than
@@ -77,11 +78,8 @@ class Evidence:
 DEFAULT_WORTH: Mapping[int, float] = {1: 0.4, 2: 0.6, 3: 0.8}
 # The model behind quality in one skill: what their declared level is worth in this community
 # (routing/worth.py), plus a talent shared by all their skills, plus this skill's own
-# difference; each rating is that plus the rater's noise. Standard deviations, in quality
-# (0 to 1, as a rating is: a star is 0.25).
-TALENT_SD = 0.12
-SKILL_SD = 0.10  # so a rating in another skill counts about 0.6 of one in this skill
-RATING_SD = 0.12  # a rating is within about half a star of what the work was worth
+# difference; each rating is that plus the rater's noise. How much each varies is learned per
+# community (routing/spread.py).
 YEARS_WORTH = 0.006  # per year declared in the skill, up to ten
 VERIFIED_WORTH = 0.05  # a passed skill check
 
@@ -98,14 +96,18 @@ def expected(
 
 
 def belief(
-    evidence: Evidence, skill: str, worth: Mapping[int, float] = DEFAULT_WORTH
+    evidence: Evidence,
+    skill: str,
+    worth: Mapping[int, float] = DEFAULT_WORTH,
+    spread: Spread = DEFAULT_SPREAD,
 ) -> tuple[float, float]:
     """Mean and variance of their quality in one skill, given what they declared and their
     (net) ratings: first their ratings in other skills, read against what their levels there
     promised, which speak for the shared talent only; then their ratings in this skill."""
     level = evidence.levels.get(skill, 1)
     mean = expected(level, evidence.years.get(skill, 0), skill in evidence.verified, worth)
-    variance = TALENT_SD**2 + SKILL_SD**2
+    talent, own, noise = spread.talent**2, spread.skill**2, spread.rating**2
+    variance = talent + own
     here = (evidence.good.get(skill, 0.0) + evidence.bad.get(skill, 0.0)) / STEPS
     here_quality = evidence.good.get(skill, 0.0) / STEPS
     elsewhere = sum(count for count, _ in evidence.by_level.values()) - here
@@ -117,23 +119,25 @@ def belief(
         quality = sum(total for _, total in evidence.by_level.values()) - here_quality
         surprise = min(max(quality, 0.0), elsewhere) / elsewhere - promised / elsewhere
         # That mean surprise is the talent, those skills' own differences and the raters' noise.
-        spread = TALENT_SD**2 + SKILL_SD**2 + RATING_SD**2 / elsewhere
-        mean += TALENT_SD**2 / spread * surprise
-        variance -= TALENT_SD**4 / spread
+        apart = talent + own + noise / elsewhere
+        mean += talent / apart * surprise
+        variance -= talent**2 / apart
     if here > 0.5:
-        noise = RATING_SD**2 / here
-        gain = variance / (variance + noise)
+        gain = variance / (variance + noise / here)
         mean += gain * (here_quality / here - mean)
         variance *= 1 - gain
     return mean, variance
 
 
 def posterior(
-    evidence: Evidence, skill: str, worth: Mapping[int, float] = DEFAULT_WORTH
+    evidence: Evidence,
+    skill: str,
+    worth: Mapping[int, float] = DEFAULT_WORTH,
+    spread: Spread = DEFAULT_SPREAD,
 ) -> tuple[float, float]:
     """Beta(alpha, beta) with belief's mean and variance, kept within 0 and 1: what Thompson
     sampling draws from."""
-    mean, variance = belief(evidence, skill, worth)
+    mean, variance = belief(evidence, skill, worth, spread)
     mean = min(max(mean, 0.02), 0.98)
     strength = max(mean * (1 - mean) / variance - 1, 1.0)
     return mean * strength, (1 - mean) * strength
@@ -165,10 +169,11 @@ def score(
     rng: random.Random,
     max_recent_earnings: int,
     worth: Mapping[int, float] = DEFAULT_WORTH,
+    spread: Spread = DEFAULT_SPREAD,
 ) -> Scored:
     draws = []
     for skill in skills:
-        alpha, beta = posterior(evidence, skill, worth)
+        alpha, beta = posterior(evidence, skill, worth, spread)
         draws.append(rng.betavariate(SHARPNESS * alpha, SHARPNESS * beta))
     quality = min(draws) if draws else 0.5  # as good as the weakest skill the work needs
     reliability = (ON_TIME[0] + evidence.on_time) / (

@@ -14,7 +14,8 @@ from core.models import Member
 from routing.learning import evidence_columns, pseudo_counts
 from routing.rhythm import Answers, Rhythm
 from routing.scoring import DEFAULT_WORTH, WEIGHTS, Evidence, belief, posterior, score, why
-from routing.worth import learned_worth
+from routing.spread import DEFAULT_SPREAD
+from routing.worth import learned_scale
 from tests.world import World
 
 
@@ -146,8 +147,28 @@ async def test_a_community_learns_what_its_experts_are_worth(world: World) -> No
         await world.app.handle(c.GoUnavailable(actor=parent))
     community = (await world.item(await world.post(shop))).community_id
     async with world.app.uow() as uow:
-        worth = await learned_worth(uow, community)
+        worth = (await learned_scale(uow, community)).worth
     assert worth[3] < DEFAULT_WORTH[2] == worth[2]  # nobody has rated an intermediate yet
     expert, intermediate = Evidence(levels={"x": 3}), Evidence(levels={"x": 2})
     # Here an untried expert no longer ranks above an untried intermediate.
     assert belief(expert, "x", worth)[0] < belief(intermediate, "x", worth)[0]
+
+
+async def test_a_community_whose_ratings_disagree_learns_they_are_noisy(world: World) -> None:
+    """The same parents rated five stars and one star for the same skill: here a rating says
+    less than usual, so one rating moves a newcomer's standing less (routing/spread.py)."""
+    shop = await world.business("Shop")
+    for name in ("Ann", "Ben", "Cara", "Dev", "Eve", "Fay"):
+        parent = await world.parent(name, skills="proofreading:intermediate")
+        for stars in (5, 1, 5, 1):
+            await rated(world, parent, shop, stars)
+        await world.app.handle(c.GoUnavailable(actor=parent))
+    community = (await world.item(await world.post(shop))).community_id
+    async with world.app.uow() as uow:
+        scale = await learned_scale(uow, community)
+    assert scale.spread.rating > DEFAULT_SPREAD.rating + 0.1
+    four_stars = Evidence(levels={"x": 2}, good={"x": 3.0}, bad={"x": 1.0})
+    untried = belief(Evidence(levels={"x": 2}), "x", scale.worth, scale.spread)[0]
+    here = belief(four_stars, "x", scale.worth, scale.spread)[0] - untried
+    usually = belief(four_stars, "x", scale.worth)[0] - untried
+    assert 0 < here < usually
