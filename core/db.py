@@ -16,11 +16,14 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import await_only
 
 from core.models import Base
+from core.one_hop_sqlite import one_hop_connect
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        if "async_creator" not in kwargs:
+            _one_hop_per_statement(engine)
         _serialise_sqlite_writers(engine)
         return engine
     engine = create_async_engine(url, pool_pre_ping=True, **kwargs)
@@ -56,6 +59,15 @@ def _connect_through_failovers(engine: AsyncEngine) -> None:
                     raise
                 await_only(asyncio.sleep(pause))
         return None  # not reached: the last try raises
+
+
+def _one_hop_per_statement(engine: AsyncEngine) -> None:
+    """aiosqlite's connections, with cursors that execute and fetch in one hand-off to the
+    connection's thread (core/one_hop_sqlite.py)."""
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return dialect.loaded_dbapi.connect(*cargs, async_creator_fn=one_hop_connect, **cparams)
 
 
 def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
