@@ -63,8 +63,10 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
     if item.project_id is not None and not await projects.routes(uow, item):
         item.routed_version = await roster.current_version(uow, item.community_id)
         return []  # a milestone the project's lead stands for, or started for its parent
+    # Read before either change, so both are written in one statement.
+    version = await roster.current_version(uow, item.community_id)
     item.routed_at = now  # sweeps take the items waiting longest since their last try first
-    item.routed_version = await roster.current_version(uow, item.community_id)
+    item.routed_version = version
     if now >= item.deadline:
         await expire_item(uow, item, await owner_member_id(uow, item))
         if item.project_id is not None:
