@@ -28,7 +28,11 @@ from itertools import combinations
 TALENT_SD = 0.12
 SKILL_SD = 0.10  # so a rating in another skill counts about 0.6 of one in this skill
 RATING_SD = 0.12  # a rating is within about half a star of what the work was worth
-SHRINK = 20.0  # units' worth of the default (pairs of ratings, parents) before the community's
+# Units (pairs of ratings, parents) of the default before the community's own. The simulation's
+# communities (about 40 ratings each, bench/simulate.py) gained nothing from their own spreads,
+# and at 20 they cost 0.009 of quality where talent varies widely: a spread is a weak thing to
+# learn from few ratings, and what the router picks is not a random sample of the parents.
+SHRINK = 80.0
 LOWEST, HIGHEST = 0.03, 0.40  # what a learned spread is kept within
 
 
