@@ -84,5 +84,5 @@ def learned_spread(surprises: Iterable[tuple[int, str, float]]) -> Spread:
         if len(found) > 1
     ]
     talent = shrunk(statistics.fmean(shared) if shared else None, len(shared), TALENT_SD)
-    skill = shrunk(between - talent**2, len(means), SKILL_SD)
-    return Spread(talent=talent, skill=skill, rating=rating)
+    own = shrunk(between - talent**2, len(means), SKILL_SD)
+    return Spread(talent=talent, skill=own, rating=rating)
