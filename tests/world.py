@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from bots.app import ParentBrain
+from bots.app import ParentBrain, bootstrap
 from bots.memory import MemoryMessenger
 from core import commands as c
 from core import communities
@@ -16,6 +16,7 @@ from core.actors import Actor
 from core.clock import ManualClock
 from core.models import Community, Member, Offer, OutboxNotice, WorkItem
 from core.notices import Notice
+from core.ports import Router
 from core.states import OfferStatus
 
 TOWN_GROUP = -1001  # the Telegram group of the community most tests act in
@@ -28,6 +29,18 @@ class World:
     clock: ManualClock
     people: dict[str, Actor] = field(default_factory=dict)
     home: int | None = None  # the community people join unless a test says otherwise
+
+    async def routed_by(self, router: Router) -> World:
+        """The same store, clock and chats, with `router` choosing who is offered work."""
+        brain = await bootstrap(
+            self.app.settings,
+            clock=self.clock,
+            router=router,
+            engine=self.app.engine,
+            schema="none",
+            messengers=self.app.messengers,
+        )
+        return World(brain, self.clock)
 
     async def community(self, title: str = "Town", group: int = TOWN_GROUP) -> int:
         """A Telegram group set up as a community by its administrator."""

@@ -90,19 +90,12 @@ async def test_after_twice_as_many_rounds_adjacent_skills_count(world: World) ->
 
 
 async def test_the_learning_router_drives_the_offer_cascade(world: World) -> None:
-    from bots.app import bootstrap, choose_router
+    from bots.app import choose_router
 
     world.app.settings.router = "learning"
     assert isinstance(choose_router(world.app.settings), LearningRouter)
-    brain = await bootstrap(
-        world.app.settings,
-        clock=world.clock,
-        router=LearningRouter(random.Random(6)),
-        engine=world.app.engine,
-        schema="none",
-        messengers=world.app.messengers,
-    )
-    learning = World(brain, world.clock)
+    learning = await world.routed_by(LearningRouter(random.Random(6)))
+    brain = learning.app
     priya, tom = await learning.parent("Priya"), await learning.parent("Tom")
     await brain.handle(c.UpdateProfile(actor=priya, preferred="proofreading"))
     work_id = await learning.funded(await learning.business())

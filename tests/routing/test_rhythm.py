@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bots.app import ParentBrain, bootstrap
+from bots.app import ParentBrain
 from core import commands as c
 from core import views
 from core.actors import Actor
@@ -93,15 +93,8 @@ async def test_work_goes_first_to_whoever_answers_at_this_hour(world: World) -> 
 
 async def test_why_says_when_they_usually_answer_quickly(world: World) -> None:
     world.clock.set(MONDAY_EVENING)
-    brain = await bootstrap(
-        world.app.settings,
-        clock=world.clock,
-        router=LearningRouter(random.Random(6)),
-        engine=world.app.engine,
-        schema="none",
-        messengers=world.app.messengers,
-    )
-    learning = World(brain, world.clock)
+    learning = await world.routed_by(LearningRouter(random.Random(6)))
+    brain = learning.app
     priya = await learning.parent("Priya")
     await answering(brain, priya, 20, accepted=2, seconds=60)
     work_id = await learning.funded(await learning.business())
