@@ -16,11 +16,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.dialects import postgresql, sqlite
 
+from core.errors import DomainError
 from core.models import AnswerRhythm, Offer
+from core.parsing import parse_timezone
 from core.uow import UnitOfWork
 
 HOURS_OF_WEEK = 7 * 24
@@ -33,9 +35,11 @@ class Answer(StrEnum):
 
 
 def zone(name: str | None) -> ZoneInfo:
+    """The parent's timezone as the rest of core reads it; UTC if what is stored no longer
+    names one, so one odd profile can't stop an answer being counted or an item routed."""
     try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+        return parse_timezone(name or "UTC")
+    except DomainError:
         return ZoneInfo("UTC")
 
 
