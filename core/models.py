@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -357,6 +358,14 @@ class Offer(Base):
     __table_args__ = (
         UniqueConstraint("work_id", "member_id"),  # one offer per parent per item, ever
         Index("ix_offers_status_expires", "status", "expires_at"),
+        # Capacity counts each candidate's offers awaiting an answer (routing/eligibility.py):
+        # a few rows per parent here, where the index above would walk every pending offer.
+        Index(
+            "ix_offers_pending_member",
+            "member_id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     work_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), index=True)

@@ -16,7 +16,18 @@ from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, bindparam, cast, exists, func, or_, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from core.handlers.common import SLOT_HOLDING, SLOTS
@@ -100,9 +111,13 @@ def eligible_shape(
         .where(WorkItem.assignee_member_id == Member.id, WorkItem.status.in_(SLOT_HOLDING))
         .scalar_subquery()
     )
-    asked = (  # offers waiting on an answer count against capacity too
+    # Offers waiting on an answer count against capacity too. The status is written into
+    # the SQL, not bound, so the planner can prove the partial index ix_offers_pending_member
+    # applies even to a generic plan.
+    pending = literal(OfferStatus.PENDING.value, String, literal_execute=True)
+    asked = (
         select(func.count())
-        .where(Offer.member_id == Member.id, Offer.status == OfferStatus.PENDING)
+        .where(Offer.member_id == Member.id, Offer.status == pending)
         .scalar_subquery()
     )
     owner = select(Business.owner_member_id).where(Business.id == param("business_id"))

@@ -1,8 +1,8 @@
 """The learning router: eligible parents, scored by what the store has learned about them.
 
-Every rating and delivery is already a row, and answers to offers are counted by hour of the
-week (core/rhythm.py), so each decision reads the evidence of the sampled eligible parents with
-them, in the same query, and how they answer offers at this hour in one more.
+Each decision samples up to POOL eligible parents (routing/eligibility.py), then reads what
+the store has learned about them (routing/evidence.py) and how they answer offers at this
+hour (routing/rhythm.py), one statement each.
 After `widen_after` rounds without a taker the skill level asked is relaxed; after twice as
 many, adjacent skills (core/skills.py) count too.
 """
@@ -14,29 +14,17 @@ from datetime import datetime, timedelta
 from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import String, func, select
-from sqlalchemy.orm import aliased
-
-from core.models import (
-    Delivery,
-    Member,
-    MemberSkill,
-    Payout,
-    Rating,
-    UTCDateTime,
-    WorkItem,
-    WorkSkill,
-)
+from core.models import WorkItem
 from core.ports import Candidate
 from core.skills import adjacent
 from core.uow import UnitOfWork
-from routing.eligibility import FREE, Need, eligible_query, eligible_shape, fits_now, param
-from routing.rhythm import Rhythm, rhythms
-from routing.scoring import DEFAULT_WORTH, STEPS, Evidence, score, why
+from routing.eligibility import Need, eligible_query, eligible_shape, fits_now
+from routing.evidence import evidence_of
+from routing.rhythm import rhythms
+from routing.scoring import score, why
 from routing.waiting import open_items_for
-from routing.worth import RATEE_DECLARED, LearnedScales
+from routing.worth import LearnedScales
 
-LEVELS = tuple(DEFAULT_WORTH)  # 1 beginner, 2 intermediate, 3 expert
 POOL = 50  # eligible parents scored per decision; a random sample when more are free
 
 
@@ -76,7 +64,13 @@ class LearningRouter:
         if not fitting:
             return []
         answering = await rhythms(uow, {row.id: row.timezone for row in fitting}, now)
-        found = {row.id: evidence_of(row, need.skills, answering[row.id]) for row in fitting}
+        found = await evidence_of(
+            uow,
+            {row.id: row.preferred_skills for row in fitting},
+            need.skills,
+            now - timedelta(days=30),
+            answering,
+        )
         scale = await self.scales.of(uow, need.params["community_id"], now)
         top = max(e.recent_earnings for e in found.values())
         scored = [
@@ -100,7 +94,7 @@ class LearningRouter:
         """
         bounded = uow.session.get_bind().dialect.name != "sqlite"
         after, before = sample_shape(len(need.skills), bounded)
-        params = {**need.params, "since": now - timedelta(days=30), "fraction": self.rng.random()}
+        params = {**need.params, "fraction": self.rng.random()}
         rows = list((await uow.session.execute(after, params)).all())
         if len(rows) < POOL:
             rows += (await uow.session.execute(before, params)).all()[: POOL - len(rows)]
@@ -109,7 +103,7 @@ class LearningRouter:
 
 @cache
 def sample_shape(skills: int, bounded: bool) -> tuple[Any, Any]:
-    """The eligible rows with their evidence, from a random point of the index and before it.
+    """The eligible rows from a random point of the index and before it.
 
     SQLite walks the index in order and stops at the LIMIT; PostgreSQL gets a bounded
     window (see eligible_shape), already in index order, so it needs no ORDER BY.
@@ -117,114 +111,5 @@ def sample_shape(skills: int, bounded: bool) -> tuple[Any, Any]:
     shapes = []
     for window in ("after", "before"):
         query, key = eligible_shape(skills, window, bounded)
-        query = query.add_columns(*evidence_columns(skills))
         shapes.append((query if bounded else query.order_by(key)).limit(POOL))
     return shapes[0], shapes[1]
-
-
-def evidence_columns(skills: int) -> list[Any]:
-    """Everything routing learns from, as columns of the eligible rows.
-
-    Select-list subqueries run only for the rows returned (the sample), each an index
-    lookup by member, so the evidence costs the same at any community size.
-    """
-    member = Member.id
-
-    def count(*where: Any) -> Any:
-        return select(func.count()).where(*where).scalar_subquery()
-
-    columns = [
-        count(Delivery.member_id == member, Delivery.on_time.is_(True)),
-        count(Delivery.member_id == member, Delivery.on_time.is_(False)),
-        select(func.coalesce(func.sum(Payout.amount_minor), 0))
-        .where(Payout.member_id == member, Payout.created_at >= param("since", UTCDateTime()))
-        .scalar_subquery(),
-    ]
-    # A rating counts here as soon as it is given (people see it when the double-blind rules
-    # say), net of how strictly its rater rates (core/handlers/learning.py).
-    rater = aliased(Member)
-    net_stars = func.coalesce(func.sum(Rating.stars - func.coalesce(rater.rating_offset, 0.0)), 0)
-    every = (
-        select(func.count())
-        .select_from(Rating)
-        .join(rater, rater.id == Rating.rater_member_id)
-        .where(Rating.ratee_member_id == member)
-    )
-    columns += [
-        every.scalar_subquery(),
-        every.with_only_columns(net_stars).scalar_subquery(),
-    ]
-    # The same per skill of the rated work, by the level they declared in it: what their
-    # ratings elsewhere are read against (routing/scoring.py, belief).
-    declared_level = func.coalesce(MemberSkill.level, 1)
-    by_level = (
-        select(func.count())
-        .select_from(Rating)
-        .join(WorkSkill, WorkSkill.work_id == Rating.work_id)
-        .join(rater, rater.id == Rating.rater_member_id)
-        .outerjoin(MemberSkill, RATEE_DECLARED)
-        .where(Rating.ratee_member_id == member)
-    )
-    for level in LEVELS:
-        at_level = by_level.where(declared_level == level)
-        columns += [
-            at_level.scalar_subquery(),
-            at_level.with_only_columns(net_stars).scalar_subquery(),
-        ]
-    for n in range(skills):
-        code = param(f"skill_{n}", String)
-        declared = select(MemberSkill).where(
-            MemberSkill.member_id == member, MemberSkill.skill_code == code
-        )
-        rated = (
-            select(func.count(), net_stars)
-            .select_from(Rating)
-            .join(WorkSkill, WorkSkill.work_id == Rating.work_id)
-            .join(rater, rater.id == Rating.rater_member_id)
-            .where(Rating.ratee_member_id == member, WorkSkill.skill_code == code)
-        )
-        columns += [
-            declared.with_only_columns(MemberSkill.level).scalar_subquery(),
-            declared.with_only_columns(MemberSkill.years).scalar_subquery(),
-            declared.with_only_columns(MemberSkill.verified_at).scalar_subquery(),
-            rated.with_only_columns(func.count()).scalar_subquery(),
-            rated.with_only_columns(net_stars).scalar_subquery(),
-        ]
-    return [column.label(f"evidence_{n}") for n, column in enumerate(columns)]
-
-
-def pseudo_counts(ratings: int, stars: float) -> tuple[float, float]:
-    """The sum of rating_counts over `ratings` ratings whose (net) stars add to `stars`: it is
-    linear in the stars, so the sum is enough; kept within what that many ratings can say."""
-    good = min(max(stars - ratings, 0.0), float(STEPS * ratings))
-    return good, STEPS * ratings - good
-
-
-def evidence_of(row: Any, skills: list[str], rhythm: Rhythm) -> Evidence:
-    """An eligible row with its evidence columns (in evidence_columns' order) and how they
-    answer offers at this hour, for scoring."""
-    on_time, late, earned, all_ratings, all_stars, *rest = row[len(FREE) :]
-    by_level, per_skill = rest[: 2 * len(LEVELS)], rest[2 * len(LEVELS) :]
-    evidence = Evidence(
-        prefers=bool(set(row.preferred_skills or []) & set(skills)),
-        rhythm=rhythm,
-        on_time=on_time,
-        late=late,
-        recent_earnings=int(earned),
-    )
-    evidence.all_good, evidence.all_bad = pseudo_counts(int(all_ratings), float(all_stars))
-    for n, level in enumerate(LEVELS):
-        ratings, stars = by_level[2 * n : 2 * n + 2]
-        if ratings:
-            evidence.by_level[level] = (int(ratings), (float(stars) - ratings) / STEPS)
-    rated = 0
-    for n, code in enumerate(skills):
-        level, years, verified_at, ratings, stars = per_skill[5 * n : 5 * n + 5]
-        evidence.levels[code], evidence.years[code] = level or 1, years or 0
-        if verified_at is not None:
-            evidence.verified.add(code)
-        if ratings:
-            evidence.good[code], evidence.bad[code] = pseudo_counts(int(ratings), float(stars))
-            rated += ratings
-    evidence.ratings = max(1, rated // len(skills)) if rated else 0
-    return evidence

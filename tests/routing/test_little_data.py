@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core import commands as c
 from core.actors import Actor
 from core.models import Member
-from routing.learning import evidence_columns, pseudo_counts
+from routing.evidence import evidence_of, pseudo_counts
 from routing.rhythm import Answers, Rhythm
 from routing.scoring import DEFAULT_WORTH, WEIGHTS, Evidence, belief, posterior, score, why
 from routing.spread import DEFAULT_SPREAD
@@ -70,22 +70,22 @@ async def test_a_strict_raters_three_stars_outweigh_a_lenient_raters_four(world:
             m.display_name: m.rating_offset
             for m in (await uow.session.scalars(select(Member))).all()
         }
-        rows = (
-            await uow.session.execute(
-                select(Member.display_name, *evidence_columns(1)).where(
-                    Member.display_name.in_(["Ann", "Ben"])
-                ),
-                {"skill_0": "proofreading", "since": world.clock.now() - timedelta(days=30)},
-            )
-        ).all()
+        ids = {
+            m.display_name: m.id
+            for m in (await uow.session.scalars(select(Member))).all()
+            if m.display_name in ("Ann", "Ben")
+        }
+        found = await evidence_of(
+            uow,
+            dict.fromkeys(ids.values()),
+            ["proofreading"],
+            world.clock.now() - timedelta(days=30),
+            {member_id: Rhythm() for member_id in ids.values()},
+        )
     assert offsets["Strict"] < -0.5 < 0.5 < offsets["Lenient"]
-    evidence = {}
-    for name, *columns in rows:
-        ratings, stars = columns[-2:]  # the per-skill count and net stars come last
-        found = Evidence(levels={"proofreading": 3})
-        found.good["proofreading"], found.bad["proofreading"] = pseudo_counts(ratings, stars)
-        evidence[name] = found
-    assert mean(evidence["Ann"], "proofreading") > mean(evidence["Ben"], "proofreading")
+    ann, ben = found[ids["Ann"]], found[ids["Ben"]]
+    assert ann.good["proofreading"] + ann.bad["proofreading"] == 4  # one rating each
+    assert mean(ann, "proofreading") > mean(ben, "proofreading")
 
 
 def test_two_jobs_record_outweighs_what_a_parent_declared() -> None:
