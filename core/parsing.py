@@ -501,8 +501,8 @@ _SAYS_A_TIME = re.compile(r"[0-9]:[0-9]|[0-9]\s*(am|pm)\b|\bnoon\b|\bmidnight\b|
 
 def _deadline_in_words(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     two_way = _TWO_WAY_DATE.search(raw)
-    if two_way and two_way[1] != two_way[2] and max(int(two_way[1]), int(two_way[2])) <= 12:
-        first, second = int(two_way[1]), int(two_way[2])
+    first, second = (int(two_way[1]), int(two_way[2])) if two_way else (0, 0)
+    if first != second and 1 <= min(first, second) and max(first, second) <= 12:
         raise DomainError(
             _(
                 '"{two_way}" could be {first} {_MONTHS} or {second} {_MONTHS2}; write the month\'s name, like {first} {_MONTHS}.',

@@ -72,11 +72,14 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         if item.project_id is not None:
             await projects.lead_expired(uow, item)
         return []
-    if await pending_offers(uow, item.id):
-        return []
-    settings = await communities.community_settings(uow, settings, item.community_id)
-    k = settings.urgent_offers_per_round if item.urgent else settings.offers_per_round
-    chosen = await router.candidates(uow, item, now, k)
+    # Nothing read from here to the offers depends on the item's routed time, so it is
+    # written with the offers' changes in one UPDATE rather than flushed before each read.
+    with uow.session.no_autoflush:
+        if await pending_offers(uow, item.id):
+            return []
+        settings = await communities.community_settings(uow, settings, item.community_id)
+        k = settings.urgent_offers_per_round if item.urgent else settings.offers_per_round
+        chosen = await router.candidates(uow, item, now, k)
     if not chosen:
         owner = await owner_member_id(uow, item)
         if item.status == WorkStatus.OFFERED:  # the last round ended and nobody is left

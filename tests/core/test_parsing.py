@@ -235,6 +235,8 @@ def test_a_date_that_reads_two_ways_or_is_past_is_asked_again() -> None:
         parse_deadline("yesterday", MONDAY_9, LONDON)
     with pytest.raises(DomainError, match='try "tomorrow 17:00"'):
         parse_deadline("whenever", MONDAY_9, LONDON)
+    with pytest.raises(DomainError, match='try "tomorrow 17:00"'):
+        parse_deadline("0/1", MONDAY_9, LONDON)  # no month 0: not a date, not a crash
 
 
 def test_deadlines() -> None:
