@@ -502,7 +502,7 @@ _SAYS_A_TIME = re.compile(r"[0-9]:[0-9]|[0-9]\s*(am|pm)\b|\bnoon\b|\bmidnight\b|
 def _deadline_in_words(raw: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     two_way = _TWO_WAY_DATE.search(raw)
     first, second = (int(two_way[1]), int(two_way[2])) if two_way else (0, 0)
-    if first != second and 1 <= min(first, second) and max(first, second) <= 12:
+    if two_way and first != second and 1 <= min(first, second) and max(first, second) <= 12:
         raise DomainError(
             _(
                 '"{two_way}" could be {first} {_MONTHS} or {second} {_MONTHS2}; write the month\'s name, like {first} {_MONTHS}.',

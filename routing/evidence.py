@@ -59,7 +59,7 @@ def evidence_query() -> Any:
     A rating counts as soon as it is given (people see it when the double-blind rules say),
     net of how strictly its rater rates (core/handlers/learning.py).
     """
-    members = bindparam("members", expanding=True)
+    members: Any = bindparam("members", expanding=True)
     rater = aliased(Member)
     net_stars = cast(func.sum(Rating.stars - func.coalesce(rater.rating_offset, 0.0)), Float)
     no_skill, no_level = cast(null(), String), cast(null(), Integer)
