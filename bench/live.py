@@ -27,6 +27,7 @@ from telegram.ext import Application
 
 from bench import live_setup as setup
 from bench.live_setup import percentiles
+from bench.machine import reference_ms
 from bots.app import ParentBrain, bootstrap
 from bots.telegram.app import build_application
 from bots.telegram.common import GROUP_REPLIES
@@ -328,7 +329,10 @@ PARTS = ("funded", "hol", "available", "route", "starvation", "outbox")
 async def run(url: str | None, quick: bool, parts: tuple[str, ...] = PARTS) -> dict[str, Any]:
     gc.collect()
     gc.freeze()  # as `parentbrain run` does once it has started
-    result: dict[str, Any] = {"database": (url or "sqlite").split(":")[0]}
+    result: dict[str, Any] = {
+        "database": (url or "sqlite").split(":")[0],
+        "reference_loop_ms": reference_ms(),  # this machine's speed now (bench/machine.py)
+    }
     with tempfile.TemporaryDirectory() as tmp:
         if "funded" in parts:
             result |= await funded_and_accepts(await fresh_database(url, tmp, "funded"), quick)

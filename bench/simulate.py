@@ -74,6 +74,7 @@ class Job:
     days: int
     parents: int
     folder: str
+    pace: int | None = None
 
 
 def run_job(job: Job) -> dict[str, Any]:
@@ -82,7 +83,9 @@ def run_job(job: Job) -> dict[str, Any]:
 
 
 async def run(job: Job) -> dict[str, Any]:
-    world = make_world(WORLDS[job.world], random.Random(job.seed), job.parents, job.days)
+    world = make_world(
+        WORLDS[job.world], random.Random(job.seed), job.parents, job.days, pace=job.pace
+    )
     path = Path(job.folder) / f"{job.world}-{job.policy}-{job.seed}.db"
     url = f"sqlite+aiosqlite:///{path}"
     settings = Settings(
@@ -319,6 +322,7 @@ def main(
     parents: int,
     workers: int,
     also: tuple[str, ...] = (),
+    pace: int | None = None,
 ) -> dict[str, Any]:
     policies = POLICIES + also
     # In memory where the machine has it: a run commits thousands of times, and waiting for
@@ -326,7 +330,7 @@ def main(
     memory = "/dev/shm" if os.path.isdir("/dev/shm") else None
     with tempfile.TemporaryDirectory(dir=memory) as folder:
         jobs = [
-            Job(world, seed, policy, days, parents, folder)
+            Job(world, seed, policy, days, parents, folder, pace)
             for world in worlds
             for seed in range(1, seeds + 1)
             for policy in policies
@@ -336,7 +340,13 @@ def main(
                 results = list(pool.map(run_job, jobs))
         else:
             results = [run_job(job) for job in jobs]
-    report: dict[str, Any] = {"seeds": seeds, "days": days, "parents": parents, "worlds": {}}
+    report: dict[str, Any] = {
+        "seeds": seeds,
+        "days": days,
+        "pace": pace,
+        "parents": parents,
+        "worlds": {},
+    }
     for world in worlds:
         runs = {
             policy: [
@@ -361,6 +371,12 @@ if __name__ == "__main__":
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--days", type=int, default=2)
     parser.add_argument("--parents", type=int, default=20)
+    parser.add_argument(
+        "--pace",
+        type=int,
+        help="post each day as many items as a run of this many days does (default: --days),"
+        " so a longer run gives each parent more of a record",
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--also", default="", help=f"optional policies: {', '.join(OPTIONAL)}")
     parser.add_argument("--json", action="store_true", help="print JSON (the only output)")
@@ -376,5 +392,5 @@ if __name__ == "__main__":
     unknown = set(chosen) - set(WORLDS)
     if unknown:
         parser.error(f"unknown world {sorted(unknown)}; choose from {', '.join(WORLDS)}")
-    report = main(chosen, args.seeds, args.days, args.parents, args.workers, also)
+    report = main(chosen, args.seeds, args.days, args.parents, args.workers, also, args.pace)
     print(json.dumps(report, indent=1))

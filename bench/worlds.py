@@ -137,8 +137,15 @@ def heavy_tailed(rng: random.Random, sd: float) -> float:
 
 
 def make_world(
-    shape: Shape, rng: random.Random, parents: int, days: int, businesses: int = 4
+    shape: Shape,
+    rng: random.Random,
+    parents: int,
+    days: int,
+    businesses: int = 4,
+    pace: int | None = None,
 ) -> World:
+    """`days` of a community; its items are spread over them, or with a `pace` posted each
+    day as a run of `pace` days posts them (so a longer run gives each parent more record)."""
     end = START + timedelta(days=days)
     people = []
     for n in range(parents):
@@ -181,7 +188,7 @@ def make_world(
     posts = []
     for day in range(days):
         for hour, most in BURSTS:
-            scaled = most * parents / (10 * days)  # the same few items per parent however long
+            scaled = most * parents / (10 * (pace or days))  # a few items per parent in all
             for _ in range(rng.randint(round(scaled / 2), round(scaled))):
                 at = START.replace(hour=hour) + timedelta(days=day, minutes=rng.randrange(60))
                 shop = rng.choices(range(businesses), weights)[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from datetime import timedelta
 
 from bench.policies import OPTIONAL, POLICIES
 from bench.simulate import main
@@ -72,6 +73,14 @@ def test_each_world_is_the_same_for_every_policy_and_differs_as_it_says() -> Non
     assert spread["harsh"] > spread["talent"]
     # Few items per parent: two to four over the run, on average.
     assert 2 <= len(drawn["talent"].posts) / 40 <= 4
+
+
+def test_a_long_run_at_a_two_day_pace_gives_each_parent_a_longer_record() -> None:
+    spread = make_world(WORLDS["talent"], random.Random(3), 40, 14)
+    paced = make_world(WORLDS["talent"], random.Random(3), 40, 14, pace=2)
+    assert 2 <= len(spread.posts) / 40 <= 4  # the same few items, spread over two weeks
+    assert 5 <= len(paced.posts) / len(spread.posts) <= 9  # about seven times as many
+    assert max(at for at, _, _ in paced.posts) > START + timedelta(days=13)
 
 
 def test_an_unknown_yardstick_is_refused_before_anything_runs() -> None:
