@@ -247,6 +247,15 @@ class Community:
                 self.at(answer, "answer", (offer_id, work_id, parent, roll < parent.accepts))
             else:  # they let it time out; the sweep finds it when it falls due
                 self._sweep_at(expires_at)
+        # A round that asks one more parent later (core/spares.py): the sweep asks them then.
+        async with self.app.uow() as uow:
+            spares = await uow.session.scalars(
+                select(WorkItem.spare_due_at).where(
+                    WorkItem.spare_due_at.is_not(None), WorkItem.status == WorkStatus.OFFERED
+                )
+            )
+            for due in spares:
+                self._sweep_at(due)
 
     async def _answer(self, what: tuple[int, int, Parent, bool]) -> None:
         offer_id, work_id, parent, accepting = what

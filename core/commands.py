@@ -226,6 +226,12 @@ class RouteWork(Command):
     work_id: int
 
 
+class AskSpare(Command):
+    """Ask one more parent, those asked first not having taken the item yet (core/spares.py)."""
+
+    work_id: int
+
+
 class AcceptOffer(Command):
     actor: Actor
     offer_id: int

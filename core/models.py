@@ -309,6 +309,9 @@ class WorkItem(Base):
     routed_at: Mapped[datetime | None]
     # The community's roster version it was last tried at: a sweep skips it until that moves.
     routed_version: Mapped[int | None] = mapped_column(Integer)
+    # When a sweep asks one more parent, if nobody asked has taken it by then: set when those
+    # asked may well not take it in time (core/handlers/spares.py).
+    spare_due_at: Mapped[datetime | None] = mapped_column(index=True)
     # A milestone of a project (core/projects/): its project, and its place in it (1, 2, ...).
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     milestone_no: Mapped[int | None] = mapped_column(Integer)

@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, or_, select
 from core import roster
 from core.actors import Actor
 from core.bus import MessageBus
-from core.commands import ApproveDelivery, Command, ExpireOffer, RouteWork
+from core.commands import ApproveDelivery, AskSpare, Command, ExpireOffer, RouteWork
 from core.errors import DomainError
 from core.handlers.availability import apply_weekly_windows
 from core.handlers.delivery import remind_before_auto_approval, reveal_ratings
@@ -35,6 +35,7 @@ ROUTE_BATCH = 1000  # open items re-routed per sweep
 @dataclass
 class SweepReport:
     offers_expired: int = 0
+    spares_asked: int = 0  # parents asked as well as those who hadn't answered yet
     items_routed: int = 0
     auto_approved: int = 0
     switched_on: list[int] = field(default_factory=list)
@@ -69,6 +70,19 @@ async def sweep(
     for offer_id in due_offers:
         if await _quietly(bus, ExpireOffer(offer_id=offer_id)):
             report.offers_expired += 1
+
+    # A round whose parents may well not take it in time asks one more (core/spares.py).
+    due_spares = await _due_ids(
+        uow(),
+        select(WorkItem.id)
+        .where(WorkItem.spare_due_at <= now, WorkItem.status == WorkStatus.OFFERED)
+        .order_by(WorkItem.spare_due_at)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True),
+    )
+    for work_id in due_spares:
+        if await _quietly(bus, AskSpare(work_id=work_id)) is not None:
+            report.spares_asked += 1
 
     # Open items retry routing (someone may have become eligible), those whose last try is
     # oldest first, so every open item is looked at again within ceil(open / ROUTE_BATCH)

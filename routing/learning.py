@@ -82,6 +82,7 @@ class LearningRouter:
             Candidate(
                 s.member_id,
                 partial(why, found[s.member_id], need.skills, s.terms, need.names),
+                takes_it=found[s.member_id].rhythm.accepts(),
             )
             for s in scored[:limit]
         ]

@@ -310,23 +310,26 @@ async def test_offers_answered_before_the_upgrade_count_in_each_parents_rhythm(
             await session.flush()
             answers = [("accepted", 90), ("declined", 30), ("expired", None), ("rescinded", 5)]
             for n, (status, seconds) in enumerate(answers):
-                item = WorkItem(
-                    community_id=town.id,
-                    business_id=shop.id,
-                    title=f"Flyer {n}",
-                    description="One",
-                    budget_minor=2500,
-                    currency="GBP",
-                    fee_bps=1500,
-                    estimated_minutes=30,
-                    deadline=evening + timedelta(days=1),
-                    created_at=evening,
+                # Written as 0016 knew a work item (the model has columns added since).
+                work_id = await session.scalar(
+                    insert(WorkItem)
+                    .values(
+                        community_id=town.id,
+                        business_id=shop.id,
+                        title=f"Flyer {n}",
+                        description="One",
+                        budget_minor=2500,
+                        currency="GBP",
+                        fee_bps=1500,
+                        estimated_minutes=30,
+                        deadline=evening + timedelta(days=1),
+                        created_at=evening,
+                    )
+                    .returning(WorkItem.id)
                 )
-                session.add(item)
-                await session.flush()
                 session.add(
                     Offer(
-                        work_id=item.id,
+                        work_id=work_id,
                         member_id=ann.id,
                         status=status,
                         made_at=evening + timedelta(minutes=n),

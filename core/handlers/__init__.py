@@ -23,6 +23,7 @@ from core.handlers import (
     offers,
     privacy,
     records,
+    spares,
     trust,
     work,
 )
@@ -66,6 +67,7 @@ COMMAND_HANDLERS: dict[type[c.Command], Handler] = {
     c.CancelProject: project_progress.cancel_project,
     c.ReofferProject: project_progress.reoffer_project,
     c.RouteWork: offers.route_work,
+    c.AskSpare: spares.ask_spare,
     c.AcceptOffer: offers.accept_offer,
     c.DeclineOffer: offers.decline_offer,
     c.ExpireOffer: offers.expire_offer,

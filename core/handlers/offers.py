@@ -7,7 +7,7 @@ and a sweeper, take turns.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -41,10 +41,11 @@ from core.models import Member, Offer, OutboxNotice, SkillRow, WorkItem, WorkSki
 from core.money import Money, parent_share
 from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration
-from core.ports import Router
+from core.ports import Candidate, Router
 from core.projects import progress as projects
 from core.projects.offers import project_offer
 from core.rhythm import Answer, remember_answer
+from core.spares import spare_due
 from core.states import OfferStatus, WorkStatus, check_offer_move, check_work_move
 from core.uow import UnitOfWork
 
@@ -103,32 +104,47 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
         return []
     if item.rounds == settings.widen_after_rounds:
         await tell_about_widening(uow, item, await owner_member_id(uow, item))
-    minutes = (
-        settings.urgent_offer_timeout_minutes if item.urgent else settings.offer_timeout_minutes
-    )
-    expires = min(now + timedelta(minutes=minutes), item.deadline)
+    expires = offer_expiry(item, now, settings)
     item.status = WorkStatus.OFFERED
     item.rounds += 1
+    item.spare_due_at = spare_due(item, chosen, now, expires, settings)
     if item.rounds == 1 and item.funded_at is not None:
         waited = (now - item.funded_at).total_seconds()
         uow.emit(FirstOfferMade(work_id=item.id, seconds_since_funding=max(0.0, waited)))
-    made = []
-    for candidate in chosen:
-        async with speaking_to(uow, candidate.member_id, item.community_id):
-            offer = Offer(
-                work_id=item.id,
-                member_id=candidate.member_id,
-                round=item.rounds,
-                why=candidate.why[:300],
-                made_at=now,
-                expires_at=expires,
-            )
-            uow.session.add(offer)
-            await uow.session.flush()
-            await uow.notify(await offer_notice(uow, item, offer))
-        uow.emit(OfferMade(offer_id=offer.id, work_id=item.id, member_id=candidate.member_id))
-        made.append(offer.id)
-    return made
+    return [await make_offer(uow, item, candidate, now, expires) for candidate in chosen]
+
+
+def offer_expiry(item: WorkItem, now: datetime, settings: Settings) -> datetime:
+    """When an offer made now times out: the community's time-out, or the item's deadline."""
+    minutes = (
+        settings.urgent_offer_timeout_minutes if item.urgent else settings.offer_timeout_minutes
+    )
+    return min(now + timedelta(minutes=minutes), item.deadline)
+
+
+async def make_offer(
+    uow: UnitOfWork,
+    item: WorkItem,
+    candidate: Candidate,
+    now: datetime,
+    expires: datetime,
+    asked_before: bool = False,
+) -> int:
+    """Offer the item to one parent, in their language, and say so on the bus."""
+    async with speaking_to(uow, candidate.member_id, item.community_id):
+        offer = Offer(
+            work_id=item.id,
+            member_id=candidate.member_id,
+            round=item.rounds,
+            why=candidate.why[:300],
+            made_at=now,
+            expires_at=expires,
+        )
+        uow.session.add(offer)
+        await uow.session.flush()
+        await uow.notify(await offer_notice(uow, item, offer, asked_before))
+    uow.emit(OfferMade(offer_id=offer.id, work_id=item.id, member_id=candidate.member_id))
+    return offer.id
 
 
 NOBODY_FREE = "nobody-free:{}"  # the ref of the one notice saying an item found nobody yet
@@ -205,7 +221,9 @@ async def tell_about_widening(uow: UnitOfWork, item: WorkItem, owner: int) -> No
         )
 
 
-async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
+async def offer_notice(
+    uow: UnitOfWork, item: WorkItem, offer: Offer, asked_before: bool = False
+) -> Notice:
     member = await uow.session.get_one(Member, offer.member_id)
     if item.project_id is not None:
         return await project_offer(uow, item, offer, member)
@@ -229,7 +247,24 @@ async def offer_notice(uow: UnitOfWork, item: WorkItem, offer: Offer) -> Notice:
             local_time_text=local_time_text(item.deadline, member),
             description=item.description[:600],
             share=share,
-        ),
+        )
+        + head_start(item, offer, asked_before),
+    )
+
+
+def head_start(item: WorkItem, offer: Offer, asked_before: bool) -> str:
+    """What a round with a spare (core/spares.py) means for this parent, in one line."""
+    if asked_before:
+        return _(
+            "Another parent was asked a few minutes ago and hasn't answered yet: the first of you to accept takes it.\n"
+        )
+    if item.spare_due_at is None:
+        return ""
+    minutes = max(1, round((item.spare_due_at - offer.made_at).total_seconds() / 60))
+    return ngettext(
+        "You have a head start: if nobody has accepted in {n} minute, another parent may be asked too, and the first to accept takes it.\n",
+        "You have a head start: if nobody has accepted in {n} minutes, another parent may be asked too, and the first to accept takes it.\n",
+        minutes,
     )
 
 
@@ -267,6 +302,7 @@ async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> str:
     item.status = WorkStatus.ASSIGNED
     item.assignee_member_id = member.id
     item.assigned_at = now
+    item.spare_due_at = None
     await rescind_pending(uow, item, _("another parent took this one. Thanks, more will come!"))
     if item.project_id is not None:
         said = await projects.take_on(uow, item, member, offer.id)
