@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     # router's belief), one more is asked this many minutes later if nobody has taken it;
     # 0 minutes asks nobody more (core/spares.py).
     spare_offer_below: float = Field(default=0.75, ge=0, le=1)
-    spare_offer_after_minutes: int = Field(default=4, ge=0, le=24 * 60)
+    spare_offer_after_minutes: int = Field(default=3, ge=0, le=24 * 60)
     widen_after_rounds: int = Field(default=3, ge=1)  # then any level of the skills will do
     default_available_hours: float = Field(default=2.0, gt=0)
     # A question asked in a dialog (/post, a button's "reply with..."): after this long

@@ -15,7 +15,7 @@ from routing.simple import SimpleRouter
 from tests.world import World
 
 ASKED_TOO = "Another parent was asked a few minutes ago"
-HEAD_START = "You have a head start: if nobody has accepted in 4 minutes"
+HEAD_START = "You have a head start: if nobody has accepted in 3 minutes"
 
 
 class Believing(SimpleRouter):
@@ -52,7 +52,7 @@ async def test_a_second_parent_is_asked_when_the_first_may_not_answer_now(world:
     assert list(await pending(routed, work_id)) == [ids["Ann"]]
     assert HEAD_START in await routed.last_text("Ann")
 
-    routed.clock.advance(minutes=3)
+    routed.clock.advance(minutes=2)
     assert (await routed.app.sweep()).spares_asked == 0  # Ann's head start
     routed.clock.advance(minutes=1)
     assert (await routed.app.sweep()).spares_asked == 1
@@ -79,7 +79,7 @@ async def test_whoever_was_asked_first_wins_by_answering_within_the_head_start(
 ) -> None:
     routed, ids = await believing(world, Ann=0.3, Ben=0.9)
     work_id = await routed.funded(await routed.business())
-    routed.clock.advance(minutes=2)
+    routed.clock.advance(minutes=2, seconds=50)
     ann = routed.people["Ann"]
     await routed.app.handle(
         c.AcceptOffer(actor=ann, offer_id=await routed.pending_offer(work_id, ann))
@@ -128,7 +128,7 @@ async def test_a_router_without_a_belief_asks_as_many_as_the_settings_say(world:
 async def test_nobody_else_fitting_leaves_the_first_offer_as_it_was(world: World) -> None:
     routed, ids = await believing(world, Ann=0.3)
     work_id = await routed.funded(await routed.business())
-    routed.clock.advance(minutes=4)
+    routed.clock.advance(minutes=3)
     assert (await routed.app.sweep()).spares_asked == 0
     assert await pending(routed, work_id) == {ids["Ann"]: OfferStatus.PENDING}
     routed.clock.advance(minutes=7)

@@ -153,7 +153,7 @@ async def test_the_store_weighs_each_hour_as_near_says(world: World) -> None:
 
 
 async def test_a_second_parent_is_asked_when_both_are_on_the_school_run(world: World) -> None:
-    """At 15:00 both let offers lapse: whoever is asked first, the other is asked four minutes
+    """At 15:00 both let offers lapse: whoever is asked first, the other is asked three minutes
     on (core/spares.py); at 20:30 both answer promptly, and nobody is asked twice over."""
     world.clock.set(MONDAY_AFTERNOON)
     learning = await world.routed_by(LearningRouter(random.Random(6)))
@@ -164,7 +164,7 @@ async def test_a_second_parent_is_asked_when_both_are_on_the_school_run(world: W
         await answering(learning.app, parent, 20, accepted=2, seconds=60)
     shop = await learning.business()
     after_school = await learning.funded(shop)
-    learning.clock.advance(minutes=4)
+    learning.clock.advance(minutes=3)
     assert (await learning.app.sweep()).spares_asked == 1
     assert {o.member_id for o in await learning.offers(after_school)} == {
         ann.member_id,
@@ -174,6 +174,6 @@ async def test_a_second_parent_is_asked_when_both_are_on_the_school_run(world: W
     learning.clock.set(MONDAY_EVENING)
     await learning.app.sweep()  # the afternoon's offers time out; the item waits for a reply
     evening = await learning.funded(shop, title="Evening flyer")
-    learning.clock.advance(minutes=4)
+    learning.clock.advance(minutes=3)
     assert (await learning.app.sweep()).spares_asked == 0
     assert len(await learning.offers(evening)) == 1
