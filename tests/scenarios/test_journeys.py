@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.scenarios.driver import Driver
 
 MENU = {
@@ -83,6 +85,25 @@ async def test_a_decline_and_a_time_out_move_the_offer_along(driver: Driver) -> 
     assert said(driver.dms("Tom"), "this offer timed out")
     assert said(driver.dms("Aisha"), "New paid work")
     assert said(await driver.command("Aisha", "offers"), "you receive £21.25")
+
+
+@pytest.mark.parametrize("router_name", ["learning"])
+async def test_a_second_parent_is_asked_when_the_first_has_not_answered(driver: Driver) -> None:
+    """Nobody's record says they answer at this hour yet, so the first asked gets a head start
+    of three minutes, then one more parent is asked, and the first to accept takes it."""
+    for name in ("Priya", "Tom"):
+        await driver.onboard(name, ["Proofreading"], "expert")
+        await driver.command(name, "available", "3h")
+    await business_with_funded_item(driver)
+    first = next(name for name in ("Priya", "Tom") if said(driver.dms(name), "New paid work"))
+    second = "Tom" if first == "Priya" else "Priya"
+    assert said(driver.dms(first), "You have a head start", "accepted in 3 minutes")
+    assert not said(driver.dms(second), "New paid work")
+
+    await driver.tick(3)
+    assert said(driver.dms(second), "New paid work", "Another parent was asked a few minutes ago")
+    assert said(await driver.press(second, "Accept"), "is yours")
+    assert said(driver.dms(first), "another parent took this one")
 
 
 async def test_changes_and_disputes_go_to_the_other_side(driver: Driver) -> None:
