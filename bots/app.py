@@ -134,11 +134,17 @@ class ParentBrain:
                 overdue = timedelta(hours=self.settings.payment_overdue_hours)
                 report.payments_chased = await chase_overdue_payments(unit, overdue)
                 await unit.commit()
-        if report.offers_expired or report.items_routed or report.auto_approved:
+        if (
+            report.offers_expired
+            or report.spares_asked
+            or report.items_routed
+            or report.auto_approved
+        ):
             log.info(
-                "sweep: %s offers timed out, %s items routed, %s approved by themselves, "
-                "%s money movements finished",
+                "sweep: %s offers timed out, %s spare parents asked, %s items routed, "
+                "%s approved by themselves, %s money movements finished",
                 report.offers_expired,
+                report.spares_asked,
                 report.items_routed,
                 report.auto_approved,
                 report.money_finished,
