@@ -15,17 +15,22 @@ and, with `--also`:
   weights, the yardstick for a router that also spreads the work;
 - `prompt`: the eligible sample ordered by the hidden chance each parent takes the offer
   within its time-out at this hour: how much minutes to accept can fall by choosing who is
-  asked, whatever the quality.
+  asked, whatever the quality;
+- `best_rated_spare`: best-rated-first with a spare parent asked in every round
+  (core/spares.py), as if it believed nobody would answer: how much of what the spare buys
+  `learning` needs its belief about who answers at this hour.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from bench import bayes
 from bench.worlds import World, takes_it_in_time
+from core.models import WorkItem
 from core.ports import Candidate, Router
 from core.uow import UnitOfWork
 from routing.eligibility import Need, fits_now
@@ -33,7 +38,7 @@ from routing.learning import LearningRouter
 from routing.simple import SimpleRouter
 
 POLICIES = ("random", "best_rated", "learning", "oracle")
-OPTIONAL = ("bayes", "bayes_fair", "prompt")  # run with --also
+OPTIONAL = ("bayes", "bayes_fair", "prompt", "best_rated_spare")  # run with --also
 
 
 class OrderedRouter(LearningRouter):
@@ -54,11 +59,23 @@ class OrderedRouter(LearningRouter):
         return [Candidate(m, lambda: "simulated") for m in ordered[:limit]]
 
 
+class SparedRouter(SimpleRouter):
+    """Best rated first, believing nobody takes an offer in time, so every round has a spare."""
+
+    async def candidates(
+        self, uow: UnitOfWork, work: WorkItem, now: datetime, limit: int
+    ) -> list[Candidate]:
+        chosen = await super().candidates(uow, work, now, limit)
+        return [replace(candidate, takes_it=0.0) for candidate in chosen]
+
+
 def router_for(policy: str, world: World, rng: random.Random) -> Router:
     if policy == "learning":
         return LearningRouter(rng=rng)
     if policy == "best_rated":
         return SimpleRouter()
+    if policy == "best_rated_spare":
+        return SparedRouter()
     if policy == "oracle":
 
         def by_quality(found: list[int], skills: list[str], _: datetime) -> list[int]:

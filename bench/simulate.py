@@ -1,7 +1,7 @@
 """Routing policies run through what ships, in several worlds, each over several seeds.
 
     python -m bench.simulate --json [--worlds talent,churn] [--seeds 5] [--days 2]
-                             [--parents 20] [--workers 2] [--also bayes,bayes_fair,prompt] [--quick]
+                             [--parents 20] [--workers 2] [--also bayes,bayes_fair,prompt,best_rated_spare] [--quick]
 
 Each run is the real bus, store, offer cascade, time-outs, sweeps and double-blind window on a
 manual clock that jumps from one thing happening to the next: parents join, go available for

@@ -112,8 +112,9 @@ class Settings(BaseSettings):
     urgent_offers_per_round: int = Field(default=3, ge=1)
     # When the parents asked may well not take it in time (less than this chance, by the
     # router's belief), one more is asked this many minutes later if nobody has taken it;
-    # 0 minutes asks nobody more (core/spares.py).
-    spare_offer_below: float = Field(default=0.75, ge=0, le=1)
+    # 0 minutes asks nobody more (core/spares.py). A newcomer starts at 0.7
+    # (routing/rhythm.py), so a spare follows a record of offers let lapse near this hour.
+    spare_offer_below: float = Field(default=0.65, ge=0, le=1)
     spare_offer_after_minutes: int = Field(default=3, ge=0, le=24 * 60)
     widen_after_rounds: int = Field(default=3, ge=1)  # then any level of the skills will do
     default_available_hours: float = Field(default=2.0, gt=0)

@@ -55,6 +55,11 @@ def test_the_yardsticks_run_when_asked_for_and_meet_the_same_targets() -> None:
         assert set(world[policy]) == FIGURES
         assert set(world[f"{policy}_targets"]) == set(world["targets"])
     assert world["bayes"]["offers_per_item"]["mean"] > 0
+    # A spare in every round that isn't taken within three minutes: more offers per item.
+    spared, plain = (
+        world[p]["offers_per_item"]["mean"] for p in ("best_rated_spare", "best_rated")
+    )
+    assert spared > plain
 
 
 def test_each_world_is_the_same_for_every_policy_and_differs_as_it_says() -> None:
@@ -91,7 +96,10 @@ def test_an_unknown_yardstick_is_refused_before_anything_runs() -> None:
         timeout=60,
     )
     assert done.returncode == 2
-    assert "unknown policy ['psychic']; choose from bayes, bayes_fair, prompt" in done.stderr
+    assert (
+        "unknown policy ['psychic']; choose from bayes, bayes_fair, prompt, best_rated_spare"
+        in done.stderr
+    )
     assert done.stdout == ""
 
 

@@ -91,7 +91,7 @@ async def test_whoever_was_asked_first_wins_by_answering_within_the_head_start(
 
 
 async def test_a_parent_likely_to_answer_gets_the_whole_time_out(world: World) -> None:
-    routed, _ids = await believing(world, Ann=0.8, Ben=0.9)
+    routed, _ids = await believing(world, Ann=0.7, Ben=0.9)  # as likely as a newcomer
     await routed.funded(await routed.business())
     assert HEAD_START not in await routed.last_text("Ann")
     routed.clock.advance(minutes=5)
