@@ -19,8 +19,10 @@ async def ask_spare(
     yet; nothing if the round ended meanwhile or nobody else fits."""
     item = await uow.work_for_update(cmd.work_id)
     now = uow.now()
-    due, item.spare_due_at = item.spare_due_at, None  # asked once, whatever happens next
-    if due is None or due > now or item.status != WorkStatus.OFFERED:
+    if item.spare_due_at is None or item.spare_due_at > now:
+        return None  # not due: another sweeper asked already, or the round started again
+    item.spare_due_at = None  # asked once, whatever happens next
+    if item.status != WorkStatus.OFFERED:
         return None
     if not await pending_offers(uow, item.id):
         return None  # everyone asked answered; the cascade has moved on
