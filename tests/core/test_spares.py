@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+import pytest
+
 from core import commands as c
+from core.errors import NotAllowed, StaleAction
 from core.models import WorkItem
 from core.ports import Candidate
 from core.states import OfferStatus
@@ -134,3 +137,25 @@ async def test_nobody_else_fitting_leaves_the_first_offer_as_it_was(world: World
     routed.clock.advance(minutes=7)
     await routed.app.sweep()
     assert "timed out" in await routed.last_text("Ann")
+
+
+async def test_the_parent_who_lost_the_race_gets_one_sentence_and_changes_nothing(
+    world: World,
+) -> None:
+    routed, ids = await believing(world, Ann=0.3, Ben=0.9)
+    work_id = await routed.funded(await routed.business())
+    ann, ben = routed.people["Ann"], routed.people["Ben"]
+    first = await routed.pending_offer(work_id, ann)
+    routed.clock.advance(minutes=3)
+    await routed.app.sweep()
+    await routed.app.handle(
+        c.AcceptOffer(actor=ben, offer_id=await routed.pending_offer(work_id, ben))
+    )
+
+    with pytest.raises(StaleAction, match="someone else took it"):
+        await routed.app.handle(c.AcceptOffer(actor=ann, offer_id=first))
+    spare = max(o.id for o in await routed.offers(work_id))
+    with pytest.raises(NotAllowed, match="sent to someone else"):  # Ben's button, Ann's hand
+        await routed.app.handle(c.DeclineOffer(actor=ann, offer_id=spare))
+    item = await routed.item(work_id)
+    assert item.assignee_member_id == ids["Ben"] and item.spare_due_at is None
