@@ -108,7 +108,7 @@ class Candidate:
     member_id: int
     explain: Callable[[], str]
     # The router's belief of the chance they take an offer made now before it times out, if it
-    # has one; the cascade asks a second parent when it is low (core/handlers/spares.py).
+    # has one; the cascade asks a second parent when it is low (core/spares.py).
     takes_it: float | None = None
 
     @property
