@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -356,18 +357,30 @@ class WorkSkill(Base):
     min_level: Mapped[int] = mapped_column(Integer, default=1)
 
 
+PENDING_TO_EXPIRE = text("status = 'pending' AND expires_at IS NOT NULL")
+
+
 class Offer(Base):
     __tablename__ = "offers"
     __table_args__ = (
         UniqueConstraint("work_id", "member_id"),  # one offer per parent per item, ever
-        Index("ix_offers_status_expires", "status", "expires_at"),
         # Capacity counts each candidate's offers awaiting an answer (routing/eligibility.py):
-        # a few rows per parent here, where the index above would walk every pending offer.
+        # a few rows per parent in the first index. The time-out sweep reads the second, whose
+        # condition names expires_at so that only a query comparing expires_at can use it:
+        # with a (status, expires_at) index, or one on pending offers alone, PostgreSQL's
+        # generic plan for the capacity count walked every pending offer in the community
+        # for each candidate whenever its statistics said there were few.
         Index(
             "ix_offers_pending_member",
             "member_id",
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_offers_pending_expires",
+            "expires_at",
+            postgresql_where=PENDING_TO_EXPIRE,
+            sqlite_where=PENDING_TO_EXPIRE,
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -379,6 +392,12 @@ class Offer(Base):
     made_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     responded_at: Mapped[datetime | None]
+
+
+# A query meant to use the partial indexes of pending offers above writes the status into its
+# SQL rather than binding it: neither SQLite nor a generic PostgreSQL plan can tell from a
+# bound parameter that an index's condition holds.
+OFFER_PENDING = Offer.status == literal(OfferStatus.PENDING.value, String, literal_execute=True)
 
 
 class AnswerRhythm(Base):

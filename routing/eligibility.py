@@ -24,7 +24,6 @@ from sqlalchemy import (
     cast,
     exists,
     func,
-    literal,
     or_,
     select,
 )
@@ -32,6 +31,7 @@ from sqlalchemy.orm import aliased
 
 from core.handlers.common import SLOT_HOLDING, SLOTS
 from core.models import (
+    OFFER_PENDING,
     Availability,
     Block,
     Business,
@@ -49,7 +49,7 @@ from core.models import (
 )
 from core.money import parent_share
 from core.parsing import in_quiet_hours, parse_timezone
-from core.states import OfferStatus, WorkStatus
+from core.states import WorkStatus
 from core.uow import UnitOfWork
 
 WINDOW = 1000  # parents with the lead skill read per sample, at most
@@ -111,14 +111,9 @@ def eligible_shape(
         .where(WorkItem.assignee_member_id == Member.id, WorkItem.status.in_(SLOT_HOLDING))
         .scalar_subquery()
     )
-    # Offers waiting on an answer count against capacity too. The status is written into
-    # the SQL, not bound, so the planner can prove the partial index ix_offers_pending_member
-    # applies even to a generic plan.
-    pending = literal(OfferStatus.PENDING.value, String, literal_execute=True)
+    # Offers waiting on an answer count against capacity too (ix_offers_pending_member).
     asked = (
-        select(func.count())
-        .where(Offer.member_id == Member.id, Offer.status == pending)
-        .scalar_subquery()
+        select(func.count()).where(Offer.member_id == Member.id, OFFER_PENDING).scalar_subquery()
     )
     owner = select(Business.owner_member_id).where(Business.id == param("business_id"))
     taking_part = exists().where(  # one primary-key lookup: (community, member)
