@@ -21,7 +21,7 @@ from core.uow import UnitOfWork
 from routing.eligibility import Need, eligible_query, eligible_shape, fits_now
 from routing.evidence import evidence_of
 from routing.rhythm import rhythms
-from routing.scoring import score, why
+from routing.scoring import fair_among_the_best, score, why
 from routing.waiting import open_items_for
 from routing.worth import LearnedScales
 
@@ -73,10 +73,12 @@ class LearningRouter:
         )
         scale = await self.scales.of(uow, need.params["community_id"], now)
         top = max(e.recent_earnings for e in found.values())
-        scored = [
-            score(m, e, need.skills, self.rng, top, scale.worth, scale.spread)
-            for m, e in found.items()
-        ]
+        scored = fair_among_the_best(
+            [
+                score(m, e, need.skills, self.rng, top, scale.worth, scale.spread)
+                for m, e in found.items()
+            ]
+        )
         scored.sort(key=lambda s: s.score, reverse=True)
         return [
             Candidate(

@@ -11,7 +11,7 @@ from core.actors import Actor
 from core.models import Rating, WorkItem
 from routing.learning import LearningRouter
 from routing.rhythm import Answers, Rhythm
-from routing.scoring import Evidence, prior, score, why
+from routing.scoring import Evidence, fair_among_the_best, prior, score, why
 from tests.world import World
 
 
@@ -141,13 +141,37 @@ def test_declines_time_outs_and_late_work_lower_the_score() -> None:
     assert "you deliver on time" in why(prompt, ["proofreading"], terms, names)
 
 
+def quiet_wins(busy: Evidence, quiet: Evidence, seed: int) -> int:
+    """Of 400 decisions between a parent who earned a lot lately and one who earned nothing,
+    how many the quiet one wins."""
+    rng = random.Random(seed)
+    wins = 0
+    for _ in range(400):
+        first, second = fair_among_the_best(
+            [score(1, busy, ["design"], rng, 50_000), score(2, quiet, ["design"], rng, 50_000)]
+        )
+        wins += second.score > first.score
+    return wins
+
+
 def test_fairness_favours_those_who_earned_less_lately() -> None:
-    rng = random.Random(5)
     busy = Evidence(levels={"design": 2}, recent_earnings=50_000)
     quiet = Evidence(levels={"design": 2}, recent_earnings=0)
-    wins = sum(
-        score(2, quiet, ["design"], rng, 50_000).score
-        > score(1, busy, ["design"], rng, 50_000).score
-        for _ in range(400)
+    assert quiet_wins(busy, quiet, seed=5) > 220
+
+
+def test_fairness_hands_no_work_to_a_parent_believed_clearly_worse() -> None:
+    expert = Evidence(levels={"design": 3}, years={"design": 10}, recent_earnings=50_000)
+    beginner = Evidence(levels={"design": 1}, recent_earnings=0)
+    intermediate = Evidence(levels={"design": 2}, recent_earnings=0)
+    rng = random.Random(6)
+    _, faded, partly = fair_among_the_best(
+        [
+            score(n, e, ["design"], rng, 50_000)
+            for n, e in enumerate((expert, beginner, intermediate))
+        ]
     )
-    assert wins > 220
+    assert faded.terms["fairness"] == 0.0  # believed 0.46 below the expert
+    assert 0.0 < partly.terms["fairness"] < 1.0  # 0.26 below: some of it kept
+    assert "you've had less work lately" not in why(beginner, ["design"], faded.terms, {})
+    assert quiet_wins(expert, beginner, seed=7) < 10
