@@ -395,8 +395,8 @@ class Offer(Base):
 
 
 # A query meant to use the partial indexes of pending offers above writes the status into its
-# SQL rather than binding it: neither SQLite nor a generic PostgreSQL plan can tell from a
-# bound parameter that an index's condition holds.
+# SQL rather than binding it: a generic PostgreSQL plan, made once for any value, cannot tell
+# from a bound parameter that an index's condition holds.
 OFFER_PENDING = Offer.status == literal(OfferStatus.PENDING.value, String, literal_execute=True)
 
 
