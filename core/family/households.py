@@ -18,7 +18,6 @@ from core.commands import (
 )
 from core.communities import active_communities
 from core.errors import DomainError, NotAllowed, StaleAction
-from core.events import OfferMade
 from core.handlers.common import local_time_text, member_of
 from core.language import N_, _
 from core.language.people import speaking_to
@@ -346,17 +345,17 @@ async def household_view(uow: UnitOfWork, actor: Actor) -> tuple[bool, list[Part
     return household.one_at_a_time, shown
 
 
-async def tell_partners_of_offer(event: OfferMade, uow: UnitOfWork) -> None:
-    """A partner hears an offer went to the other, where the household chose to."""
-    mine = await household_of(uow, event.member_id)
+async def tell_partners_of_offer(uow: UnitOfWork, item: WorkItem, member_id: int) -> None:
+    """A partner hears an offer went to the other, where the household chose to; in the
+    offer's own transaction, as one read for the many parents with no household."""
+    mine = await household_of(uow, member_id)
     if mine is None:
         return
     household = await uow.session.get_one(Household, mine.household_id)
     if not household.tells_offers:
         return
-    member = await uow.session.get_one(Member, event.member_id)
-    item = await uow.session.get_one(WorkItem, event.work_id)
-    for partner in await partners(uow, event.member_id):
+    member = await uow.session.get_one(Member, member_id)
+    for partner in await partners(uow, member_id):
         if item.community_id not in await active_communities(uow, partner.id):
             continue  # never another community's work
         async with speaking_to(uow, partner.id):

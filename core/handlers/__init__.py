@@ -114,6 +114,5 @@ EVENT_HANDLERS: dict[type[e.Event], Sequence[Handler]] = {
     e.DeliverySubmitted: [offers.route_after_delivery],
     e.WorkRated: [learning.learn_rater_offset],
     e.RatingsShown: [records.milestones_after],
-    e.OfferMade: [households.tell_partners_of_offer],
     e.DeliveryApproved: [records.milestones_after],
 }

@@ -25,7 +25,7 @@ from core.events import (
     WorkAssigned,
     WorkFunded,
 )
-from core.family.households import partner_busy
+from core.family.households import partner_busy, tell_partners_of_offer
 from core.handlers.common import (
     active_jobs,
     local_time_text,
@@ -143,6 +143,7 @@ async def make_offer(
         uow.session.add(offer)
         await uow.session.flush()
         await uow.notify(await offer_notice(uow, item, offer, asked_before))
+    await tell_partners_of_offer(uow, item, candidate.member_id)
     uow.emit(OfferMade(offer_id=offer.id, work_id=item.id, member_id=candidate.member_id))
     return offer.id
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import icalendar
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bots.app import ParentBrain, bootstrap
 from core import commands as c
@@ -286,3 +286,32 @@ async def test_a_partner_hears_of_an_offer_only_if_the_household_chose_to(world:
     assert 'An offer for "Proofread a menu" went to Ann.' in [
         n.text for n in await world.inbox("Ben")
     ]
+
+
+async def test_an_offer_and_the_partners_notice_of_it_are_made_together(world: World) -> None:
+    """The partner's notice is written with the offer, in the routing decision's one
+    transaction: it can't be lost between them, and parents without a household cost the
+    decision one read rather than a transaction of its own."""
+    await world.town()
+    ann = await world.parent("Ann", window=None)  # type: ignore[arg-type]
+    ben = await world.parent("Ben", window=None)  # type: ignore[arg-type]
+    await _household(world, ann, ben)
+    await world.app.handle(c.ChooseForHousehold(actor=ben, choice="offers on"))
+    bloom = await world.business("Bloom")
+    menu = await world.funded(bloom, title="Proofread a menu")
+    assert await world.offers(menu) == []  # nobody was free
+    await world.app.handle(c.GoAvailable(actor=ann, window="tonight"))
+    world.clock.advance(hours=10)  # 19:00: Ann is free, and the next sweep would route it
+    transactions = []
+    listen = world.app.engine.sync_engine
+    record = lambda conn: transactions.append(conn)  # noqa: E731
+    event.listen(listen, "begin", record)
+    try:
+        await world.app.handle(c.RouteWork(work_id=menu))
+    finally:
+        event.remove(listen, "begin", record)
+    assert [o.member_id for o in await world.offers(menu)] == [ann.member_id]
+    assert 'An offer for "Proofread a menu" went to Ann.' in [
+        n.text for n in await world.inbox("Ben")
+    ]
+    assert len(transactions) == 1
