@@ -302,14 +302,17 @@ async def test_an_offer_and_the_partners_notice_of_it_are_made_together(world: W
     assert await world.offers(menu) == []  # nobody was free
     await world.app.handle(c.GoAvailable(actor=ann, window="tonight"))
     world.clock.advance(hours=10)  # 19:00: Ann is free, and the next sweep would route it
-    transactions = []
-    listen = world.app.engine.sync_engine
-    record = lambda conn: transactions.append(conn)  # noqa: E731
-    event.listen(listen, "begin", record)
+    transactions: list[object] = []
+
+    def began(connection: object) -> None:
+        transactions.append(connection)
+
+    engine = world.app.engine.sync_engine
+    event.listen(engine, "begin", began)
     try:
         await world.app.handle(c.RouteWork(work_id=menu))
     finally:
-        event.remove(listen, "begin", record)
+        event.remove(engine, "begin", began)
     assert [o.member_id for o in await world.offers(menu)] == [ann.member_id]
     assert 'An offer for "Proofread a menu" went to Ann.' in [
         n.text for n in await world.inbox("Ben")
