@@ -105,8 +105,10 @@ def _alike(rated: dict[tuple[int, str], list[float]]) -> list[_Alike]:
     for found in cells.values():
         found.sort()
         shape = tuple(n for n, _, _ in found)
-        k = len(shape)
-        group = groups.setdefault(shape, _Alike(shape, 0, [[0.0] * k for _ in range(k)], [0.0] * k))
+        group = groups.get(shape)
+        if group is None:
+            k = len(shape)
+            group = groups[shape] = _Alike(shape, 0, [[0.0] * k for _ in range(k)], [0.0] * k)
         group.parents += 1
         for i, (_, mean_i, squares) in enumerate(found):
             group.squares[i] += squares
