@@ -1,5 +1,5 @@
 """Skill checks: moderators write them in YAML; parents take them with buttons; a pass is a
-verified badge that routing's prior counts (routing/scoring.py)."""
+verified badge that routing's prior counts (routing/belief.py)."""
 
 from __future__ import annotations
 

@@ -30,8 +30,8 @@ from sqlalchemy.orm import aliased
 
 from core.models import Delivery, Member, MemberSkill, Payout, Rating, UTCDateTime, WorkSkill
 from core.uow import UnitOfWork
+from routing.belief import STEPS, Evidence
 from routing.rhythm import Rhythm
-from routing.scoring import STEPS, Evidence
 from routing.worth import RATEE_DECLARED
 
 
@@ -50,7 +50,7 @@ def evidence_query() -> Any:
     - ("all", m, -, -, ratings, net stars) over every rating m was given;
     - ("rated", m, skill, declared level, ratings, net stars) per skill of the rated work, by
       the level m declared in it (undeclared counts as beginner): read for this skill, and
-      summed by level, against what their levels promised (routing/scoring.py, belief);
+      summed by level, against what their levels promised (routing/belief.py);
     - ("delivered", m, -, 1 on time / 0 late, deliveries, -);
     - ("earned", m, -, -, payouts, amount in minor units);
     - ("declared", m, skill, level, years, 1.0 if a skill check was passed) for each skill

@@ -1,12 +1,8 @@
 """How good a match a parent is for an item: pure arithmetic over what the store remembers.
 
-Quality in a skill starts at what the parent's declared level is worth in this community
-(learned from its ratings, routing/worth.py), plus a little for years and a passed skill
-check. Their ratings then move it, read net of how strictly each rater rates: ratings in other
-skills against what their levels there promised, which speak for a talent shared by all their
-skills, and ratings in this skill for the skill itself. The belief is a normal one, kept as a
-Beta of the same mean and variance so a draw from it stays between 0 and 1 (Thompson
-sampling): a newcomer with a promising level is tried often enough to learn about them.
+Quality is a Thompson draw from the router's belief of their quality in the weakest skill
+asked (routing/belief.py): a newcomer with a promising level is tried often enough to learn
+about them.
 Reliability (on-time deliveries) is a posterior mean; responsiveness is the chance they take
 an offer made now, at this hour of their week, discounted by how long they'd take to answer
 (routing/rhythm.py); a fairness term favours parents who have earned less lately, so work
@@ -17,10 +13,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from core.language import N_, _, ngettext
-from routing.rhythm import Rhythm
+from routing.belief import DEFAULT_WORTH, STEPS, Evidence, beliefs, draw
 from routing.spread import DEFAULT_SPREAD, Spread
 
 # Fairness carries 0.15 of the score. In the simulation's five worlds (bench/simulate.py,
@@ -61,110 +57,6 @@ ON_TIME = (3.4, 0.6)  # (on time, late) pseudo-counts
 LEVEL_WORDS = {1: N_("beginner"), 2: N_("intermediate"), 3: N_("expert")}
 
 
-@dataclass
-class Evidence:
-    """What the store knows about one parent, for one item's skills."""
-
-    levels: dict[str, int] = field(default_factory=dict)  # skill -> declared level (1..3)
-    years: dict[str, int] = field(default_factory=dict)
-    good: dict[str, float] = field(default_factory=dict)  # rating pseudo-counts per skill
-    bad: dict[str, float] = field(default_factory=dict)
-    all_good: float = 0.0  # the same over every rating they have, whatever the skill
-    all_bad: float = 0.0
-    ratings: int = 0
-    rhythm: Rhythm = field(default_factory=Rhythm)  # how they answer offers, near this hour
-    on_time: int = 0
-    late: int = 0
-    recent_earnings: int = 0  # minor units, last 30 days
-    prefers: bool = False
-    verified: set[str] = field(default_factory=set)  # skills with a passed skill check
-    # (ratings, their net quality summed) of every skill they were rated in, by the level they
-    # declared in it (undeclared counts as beginner)
-    by_level: dict[int, tuple[float, float]] = field(default_factory=dict)
-
-
-# Quality (0..1, as a rating is: 1 star is 0, 5 stars is 1) each declared level promises
-# before a community's own ratings say what it is worth there (routing/worth.py).
-DEFAULT_WORTH: Mapping[int, float] = {1: 0.4, 2: 0.6, 3: 0.8}
-# The model behind quality in one skill: what their declared level is worth in this community
-# (routing/worth.py), plus a talent shared by all their skills, plus this skill's own
-# difference; each rating is that plus the rater's noise. How much each varies is learned per
-# community (routing/spread.py).
-YEARS_WORTH = 0.006  # per year declared in the skill, up to ten
-VERIFIED_WORTH = 0.05  # a passed skill check
-
-
-def expected(
-    level: int, years: int, verified: bool = False, worth: Mapping[int, float] = DEFAULT_WORTH
-) -> float:
-    """The quality what a parent declared promises, before any rating."""
-    return (
-        worth.get(level, worth[1])
-        + YEARS_WORTH * min(years, 10)
-        + (VERIFIED_WORTH if verified else 0.0)
-    )
-
-
-def belief(
-    evidence: Evidence,
-    skill: str,
-    worth: Mapping[int, float] = DEFAULT_WORTH,
-    spread: Spread = DEFAULT_SPREAD,
-) -> tuple[float, float]:
-    """Mean and variance of their quality in one skill, given what they declared and their
-    (net) ratings: first their ratings in other skills, read against what their levels there
-    promised, which speak for the shared talent only; then their ratings in this skill."""
-    level = evidence.levels.get(skill, 1)
-    mean = expected(level, evidence.years.get(skill, 0), skill in evidence.verified, worth)
-    talent, own, noise = spread.talent**2, spread.skill**2, spread.rating**2
-    variance = talent + own
-    here = (evidence.good.get(skill, 0.0) + evidence.bad.get(skill, 0.0)) / STEPS
-    here_quality = evidence.good.get(skill, 0.0) / STEPS
-    elsewhere = sum(count for count, _ in evidence.by_level.values()) - here
-    if elsewhere > 0.5:
-        promised = sum(
-            count * worth.get(lvl, worth[1]) for lvl, (count, _) in evidence.by_level.items()
-        )
-        promised -= here * worth.get(level, worth[1])
-        quality = sum(total for _, total in evidence.by_level.values()) - here_quality
-        surprise = min(max(quality, 0.0), elsewhere) / elsewhere - promised / elsewhere
-        # That mean surprise is the talent, those skills' own differences and the raters' noise.
-        apart = talent + own + noise / elsewhere
-        mean += talent / apart * surprise
-        variance -= talent**2 / apart
-    if here > 0.5:
-        gain = variance / (variance + noise / here)
-        mean += gain * (here_quality / here - mean)
-        variance *= 1 - gain
-    return mean, variance
-
-
-def posterior(
-    evidence: Evidence,
-    skill: str,
-    worth: Mapping[int, float] = DEFAULT_WORTH,
-    spread: Spread = DEFAULT_SPREAD,
-) -> tuple[float, float]:
-    """Beta(alpha, beta) with belief's mean and variance, kept within 0 and 1: what Thompson
-    sampling draws from."""
-    mean, variance = belief(evidence, skill, worth, spread)
-    mean = min(max(mean, 0.02), 0.98)
-    strength = max(mean * (1 - mean) / variance - 1, 1.0)
-    return mean * strength, (1 - mean) * strength
-
-
-def prior(level: int, years: int, verified: bool = False) -> tuple[float, float]:
-    """The Beta a parent starts from, from what they declared and whether they passed the
-    skill check: an expert with years starts well, not certain."""
-    declared = Evidence(
-        levels={"x": level}, years={"x": years}, verified={"x"} if verified else set()
-    )
-    return posterior(declared, "x")
-
-
-STEPS = 4  # a 1-5 star rating is four steps, each met or missed
-
-
 @dataclass(frozen=True)
 class Scored:
     member_id: int
@@ -184,9 +76,9 @@ def score(
 ) -> Scored:
     draws, means = [], []
     for skill in skills:
-        alpha, beta = posterior(evidence, skill, worth, spread)
-        draws.append(rng.betavariate(SHARPNESS * alpha, SHARPNESS * beta))
-        means.append(alpha / (alpha + beta))
+        mixture = beliefs(evidence, skill, worth, spread)
+        draws.append(draw(mixture, SHARPNESS, rng))
+        means.append(min(max(mixture.mean, 0.02), 0.98))
     quality = min(draws) if draws else 0.5  # as good as the weakest skill the work needs
     reliability = (ON_TIME[0] + evidence.on_time) / (
         sum(ON_TIME) + evidence.on_time + evidence.late

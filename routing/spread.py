@@ -1,7 +1,7 @@
 """How much parents' quality varies in one community, and how noisy its ratings are, learned
 from its own ratings (empirical Bayes).
 
-routing/scoring.py reads a rating as quality = what the declared level is worth + a talent
+routing/belief.py reads a rating as quality = what the declared level is worth + a talent
 the parent's skills share + the skill's own difference + the rater's noise. How far to trust
 a rating against the level depends on those three spreads, and communities differ: one whose
 businesses rate carelessly needs more ratings before they mean much; one whose parents differ

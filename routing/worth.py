@@ -5,7 +5,7 @@ there, learned from the ratings given there.
 rate on their own scale. So the quality a level promises is not fixed: it starts at
 DEFAULT_WORTH and moves toward the mean (net) rating of work done by parents who declared that
 level for the skill, once there are a few. A parent's own ratings are then read against what
-their level promised here, not against a scale from elsewhere (routing/scoring.py), and
+their level promised here, not against a scale from elsewhere (routing/belief.py), and
 weighed by how much parents and ratings vary here (routing/spread.py).
 
 One query of the community's latest ratings, remembered for a few minutes: these move slowly,
@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 
 from core.models import Member, MemberSkill, Rating, WorkItem, WorkSkill
 from core.uow import UnitOfWork
-from routing.scoring import DEFAULT_WORTH
+from routing.belief import DEFAULT_WORTH
 from routing.spread import Spread, learned_spread
 
 SHRINK = 5.0  # ratings' worth of the default before a level's own ratings

@@ -13,8 +13,8 @@ from core.config import Settings
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.models import MemberSkill, WorkItem
 from core.notices import Action
+from routing.belief import prior
 from routing.learning import LearningRouter
-from routing.scoring import prior
 from tests.routing.test_learning import decisions
 from tests.world import World
 

@@ -9,9 +9,10 @@ from bots.app import ParentBrain
 from core import commands as c
 from core.actors import Actor
 from core.models import Rating, WorkItem
+from routing.belief import Evidence, prior
 from routing.learning import LearningRouter
 from routing.rhythm import Answers, Rhythm
-from routing.scoring import Evidence, fair_among_the_best, prior, score, why
+from routing.scoring import fair_among_the_best, score, why
 from tests.world import World
 
 

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from core import commands as c
 from core.actors import Actor
 from core.models import Member
+from routing.belief import DEFAULT_WORTH, Evidence, belief, posterior
 from routing.evidence import evidence_of, pseudo_counts
 from routing.rhythm import Answers, Rhythm
-from routing.scoring import DEFAULT_WORTH, WEIGHTS, Evidence, belief, posterior, score, why
+from routing.scoring import WEIGHTS, score, why
 from routing.spread import DEFAULT_SPREAD
 from routing.worth import learned_scale
 from tests.world import World

@@ -7,7 +7,7 @@ import math
 import random
 import statistics
 
-from routing.scoring import Evidence, belief
+from routing.belief import Evidence, belief
 from routing.spread import DEFAULT_SPREAD, RATING_SD, SKILL_SD, TALENT_SD, Spread, learned_spread
 
 SKILLS = ("proofreading", "design", "emails")
