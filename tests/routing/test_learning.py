@@ -59,7 +59,13 @@ async def test_a_newcomer_still_gets_real_chances(world: World) -> None:
     await rate(world, shop, veteran, 4, 6)
     work_id = await world.post(shop, title="Today's flyer")
     picked = await decisions(world.app, work_id, LearningRouter(random.Random(2)), 300)
-    assert 30 < picked[newcomer.member_id] < 270  # tried often, not always
+    # Both declared expert; four stars is a little under what an expert promises here, so the
+    # untried newcomer is mostly believed the better (about nine times in ten), and the
+    # veteran still gets some: tried often, not always. (With the heavy-tailed talent,
+    # routing/belief.py, an untried expert is more often about what the level says: the
+    # veteran's share went from 35-38 to 30-32 of 300.)
+    assert picked[newcomer.member_id] > 30
+    assert picked[veteran.member_id] > 15
 
 
 async def test_after_rounds_without_a_taker_the_level_asked_is_relaxed(world: World) -> None:
