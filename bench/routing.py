@@ -27,6 +27,7 @@ from sqlalchemy import insert, text
 from core.clock import ManualClock
 from core.db import create_schema, drop_schema, ensure_seed_skills, make_engine, make_sessionmaker
 from core.models import (
+    Account,
     Availability,
     Business,
     Community,
@@ -86,6 +87,20 @@ async def build(
                         "last_platform": "telegram",
                         "reachable": True,
                         "created_at": NOW,
+                    }
+                    for i in ids
+                ],
+            )
+            # Each on Telegram, as every real member is somewhere: an offer's notice reaches
+            # the outbox, as it does in use.
+            await conn.execute(
+                insert(Account),
+                [
+                    {
+                        "member_id": i,
+                        "platform": "telegram",
+                        "external_id": str(i),
+                        "last_seen_at": NOW,
                     }
                     for i in ids
                 ],

@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from bench.live_setup import percentiles
 from bench.routing import NOW, build
@@ -30,7 +30,7 @@ from bots.run import web_app
 from bots.web.signin import sign_for_tests
 from core.clock import ManualClock
 from core.config import Settings
-from core.models import Account, Business
+from core.models import Business
 
 TOKEN = "123456:BENCH"
 
@@ -60,28 +60,15 @@ async def main(url: str, members: int, runs: int) -> dict[str, Any]:
         router="learning",
     )
     app = await bootstrap(settings, clock=ManualClock(NOW), schema="none")
-    async with app.uow() as uow:
+    async with app.uow() as uow:  # everyone has a Telegram account (bench.routing)
         owner = await uow.session.scalar(select(Business.owner_member_id).limit(1))
-        await uow.session.execute(
-            insert(Account),
-            [
-                {"member_id": 1, "platform": "telegram", "external_id": "1", "last_seen_at": NOW},
-                {
-                    "member_id": owner,
-                    "platform": "telegram",
-                    "external_id": "2",
-                    "last_seen_at": NOW,
-                },
-            ],
-        )
-        await uow.commit()
     server = TestServer(web_app(app, {"telegram": TelegramSays()}))  # type: ignore[dict-item]
     await server.start_server()
     report: dict[str, Any] = {"members": members, "runs": runs}
     try:
         for who, pages in (
             ("1", ["", "moderate", "do", "do/status", "do/offers", "do/why"]),
-            ("2", ["items", "post"]),
+            (str(owner), ["items", "post"]),
         ):
             fields = {"id": who, "first_name": f"P{who}", "auth_date": str(int(time.time()))}
             link = server.make_url(

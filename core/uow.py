@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -98,6 +99,13 @@ class UnitOfWork:
         finally:
             if self._turns is not None:
                 self._turns.give_back()
+
+    async def read(self, statement: Any, params: Mapping[str, Any] | None = None) -> Any:
+        """Rows of a Core select, on this transaction's connection. It skips the ORM's own
+        steps (entity loading, autoflush): routing makes several such reads per decision,
+        over columns rather than entities, and those steps cost more than the reads."""
+        connection = await self.session.connection()
+        return await connection.execute(statement, params)
 
     def _hold(self, _session: object, instance: object) -> None:
         self._held.append(instance)

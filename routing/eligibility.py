@@ -212,7 +212,7 @@ async def eligible_query(
     needed: list[tuple[str, int, str]] = [
         (code, level, name)
         for code, level, name in (
-            await uow.session.execute(
+            await uow.read(
                 select(WorkSkill.skill_code, WorkSkill.min_level, SkillRow.name)
                 .join(SkillRow, SkillRow.code == WorkSkill.skill_code)
                 .where(WorkSkill.work_id == work.id)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    literal_column,
     null,
     select,
     union_all,
@@ -29,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from core.models import Delivery, Member, MemberSkill, Payout, Rating, UTCDateTime, WorkSkill
+from core.sql_lists import among
 from core.uow import UnitOfWork
 from routing.belief import STEPS, Evidence
 from routing.rhythm import Rhythm
@@ -59,18 +61,17 @@ def evidence_query() -> Any:
     A rating counts as soon as it is given (people see it when the double-blind rules say),
     net of how strictly its rater rates (core/handlers/learning.py).
     """
-    members: Any = bindparam("members", expanding=True)
     rater = aliased(Member)
     net_stars = cast(func.sum(Rating.stars - func.coalesce(rater.rating_offset, 0.0)), Float)
     no_skill, no_level = cast(null(), String), cast(null(), Integer)
 
     def fact(name: str) -> Any:
-        return literal(name, String, literal_execute=True).label("fact")
+        return literal_column(f"'{name}'", String).label("fact")
 
     every = (
         select(fact("all"), Rating.ratee_member_id, no_skill, no_level, func.count(), net_stars)
         .join(rater, rater.id == Rating.rater_member_id)
-        .where(Rating.ratee_member_id.in_(members))
+        .where(among(Rating.ratee_member_id, "members"))
         .group_by(Rating.ratee_member_id)
     )
     declared_level = func.coalesce(MemberSkill.level, 1)
@@ -86,7 +87,7 @@ def evidence_query() -> Any:
         .join(WorkSkill, WorkSkill.work_id == Rating.work_id)
         .join(rater, rater.id == Rating.rater_member_id)
         .outerjoin(MemberSkill, RATEE_DECLARED)
-        .where(Rating.ratee_member_id.in_(members))
+        .where(among(Rating.ratee_member_id, "members"))
         .group_by(Rating.ratee_member_id, WorkSkill.skill_code, declared_level)
     )
     on_time = case((Delivery.on_time.is_(True), 1), (Delivery.on_time.is_(False), 0))
@@ -99,7 +100,7 @@ def evidence_query() -> Any:
             func.count(),
             cast(literal(0.0), Float),
         )
-        .where(Delivery.member_id.in_(members))
+        .where(among(Delivery.member_id, "members"))
         .group_by(Delivery.member_id, on_time)
     )
     earned = (
@@ -112,7 +113,7 @@ def evidence_query() -> Any:
             cast(func.sum(Payout.amount_minor), Float),
         )
         .where(
-            Payout.member_id.in_(members),
+            among(Payout.member_id, "members"),
             Payout.created_at >= bindparam("since", type_=UTCDateTime()),
         )
         .group_by(Payout.member_id)
@@ -125,8 +126,8 @@ def evidence_query() -> Any:
         MemberSkill.years,
         cast(case((MemberSkill.verified_at.is_not(None), 1.0), else_=0.0), Float),
     ).where(
-        MemberSkill.member_id.in_(members),
-        MemberSkill.skill_code.in_(bindparam("skills", expanding=True)),
+        among(MemberSkill.member_id, "members"),
+        among(MemberSkill.skill_code, "skills"),
     )
     return union_all(every, rated, delivered, earned, declared)
 
@@ -151,7 +152,7 @@ async def evidence_of(
     }
     if not found:
         return found
-    rows = await uow.session.execute(
+    rows = await uow.read(
         evidence_query(), {"members": list(found), "skills": skills, "since": since}
     )
     rated: dict[int, int] = dict.fromkeys(found, 0)

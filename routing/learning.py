@@ -98,9 +98,9 @@ class LearningRouter:
         bounded = uow.session.get_bind().dialect.name != "sqlite"
         after, before = sample_shape(len(need.skills), bounded)
         params = {**need.params, "fraction": self.rng.random()}
-        rows = list((await uow.session.execute(after, params)).all())
+        rows = list((await uow.read(after, params)).all())
         if len(rows) < POOL:
-            rows += (await uow.session.execute(before, params)).all()[: POOL - len(rows)]
+            rows += (await uow.read(before, params)).all()[: POOL - len(rows)]
         return rows
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Integer, bindparam, case, func, select
 from core.language import N_, _
 from core.models import AnswerRhythm
 from core.rhythm import hour_of_week, zone
+from core.sql_lists import among
 from core.uow import UnitOfWork
 
 # Everyone starts where most parents are: accepting most of what they're offered, as if seen
@@ -153,7 +154,7 @@ def rhythm_query() -> Any:
             *(func.sum(column) for column in columns),
             *(func.sum(column * weight) for column in columns),
         )
-        .where(AnswerRhythm.member_id.in_(bindparam("members", expanding=True)))
+        .where(among(AnswerRhythm.member_id, "members"))
         .group_by(AnswerRhythm.member_id)
     )
 
@@ -170,7 +171,7 @@ async def rhythms(
     for name, members in by_zone.items():
         hour = hour_of_week(now, name)
         day, at = divmod(hour, 24)
-        rows = await uow.session.execute(
+        rows = await uow.read(
             rhythm_query(),
             {
                 "members": members,
