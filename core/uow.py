@@ -8,7 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
@@ -16,7 +16,7 @@ from core.doorbell import NOTIFY_CHANNEL, Doorbell
 from core.errors import NotFound
 from core.events import Event
 from core.language import _
-from core.models import Account, Community, Member, OutboxNotice, WorkItem
+from core.models import Account, Community, Member, OutboxNotice, SkillRow, WorkItem, WorkSkill
 from core.notices import HELP, MODERATORS, Notice
 
 
@@ -52,6 +52,27 @@ class Turns:
             self._lock.release()
 
 
+# Statements run in nearly every command, built once: a statement memoizes its cache key, so
+# each run skips building and hashing it again.
+ITEM_FOR_UPDATE = (
+    select(WorkItem)
+    .where(WorkItem.id == bindparam("work_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+SKILLS_ASKED = (
+    select(WorkSkill.skill_code, WorkSkill.min_level, SkillRow.name)
+    .join(SkillRow, SkillRow.code == WorkSkill.skill_code)
+    .where(WorkSkill.work_id == bindparam("work_id"))
+    .order_by(WorkSkill.skill_code)
+)
+ACCOUNT_ON = (
+    select(Account)
+    .where(Account.member_id == bindparam("member_id"), Account.platform == bindparam("platform"))
+    .limit(1)
+)
+
+
 class UnitOfWork:
     def __init__(
         self,
@@ -77,6 +98,7 @@ class UnitOfWork:
         # read three times. Holding what this unit of work loaded until it ends makes each
         # later get() of it free, as an identity map is meant to.
         self._held: list[object] = []
+        self._asked: dict[int, list[tuple[str, int, str]]] = {}
         event.listen(self.session.sync_session, "loaded_as_persistent", self._hold)
         await self.session.begin()
         self.events = []
@@ -99,6 +121,15 @@ class UnitOfWork:
         finally:
             if self._turns is not None:
                 self._turns.give_back()
+
+    async def skills_asked(self, work_id: int) -> list[tuple[str, int, str]]:
+        """(code, level asked, name) of each skill an item asks for, by code. Read once per
+        unit of work (routing reads them, then the offer's notice names them): an item's
+        skills are written when it is posted and don't change."""
+        if work_id not in self._asked:
+            rows = await self.session.execute(SKILLS_ASKED, {"work_id": work_id})
+            self._asked[work_id] = [(code, level, name) for code, level, name in rows]
+        return self._asked[work_id]
 
     async def read(self, statement: Any, params: Mapping[str, Any] | None = None) -> Any:
         """Rows of a Core select, on this transaction's connection. It skips the ORM's own
@@ -139,9 +170,7 @@ class UnitOfWork:
         if member is None:
             raise NotFound(_("That member no longer exists."))
         account = await self.session.scalar(
-            select(Account)
-            .where(Account.member_id == member.id, Account.platform == member.last_platform)
-            .limit(1)
+            ACCOUNT_ON, {"member_id": member.id, "platform": member.last_platform}
         )
         if account is None:
             return  # a member erased from every platform; nothing to deliver to
@@ -193,12 +222,7 @@ class UnitOfWork:
 
     async def work_for_update(self, work_id: int) -> WorkItem:
         """The item, row-locked, so every change to it and its offers happens one at a time."""
-        item = await self.session.scalar(
-            select(WorkItem)
-            .where(WorkItem.id == work_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        item = await self.session.scalar(ITEM_FOR_UPDATE, {"work_id": work_id})
         if item is None:
             raise NotFound(_("There is no work item #{work_id}.", work_id=work_id))
         return item

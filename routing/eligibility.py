@@ -45,7 +45,6 @@ from core.models import (
     SkillRow,
     UTCDateTime,
     WorkItem,
-    WorkSkill,
 )
 from core.money import parent_share
 from core.parsing import in_quiet_hours, parse_timezone
@@ -209,17 +208,8 @@ async def eligible_query(
 ) -> Need:
     """Who may be offered this item now; `widen` accepts any level of the skills asked, and
     `swap` (asked, adjacent) accepts an adjacent skill in place of one asked, at any level."""
-    needed: list[tuple[str, int, str]] = [
-        (code, level, name)
-        for code, level, name in (
-            await uow.read(
-                select(WorkSkill.skill_code, WorkSkill.min_level, SkillRow.name)
-                .join(SkillRow, SkillRow.code == WorkSkill.skill_code)
-                .where(WorkSkill.work_id == work.id)
-                .order_by(WorkSkill.min_level.desc(), WorkSkill.skill_code)
-            )
-        ).all()
-    ]
+    # The most demanding skill first: it leads the index walk (eligible_shape).
+    needed = sorted(await uow.skills_asked(work.id), key=lambda asked: -asked[1])
     if swap is not None:
         asked, near = swap
         name = await uow.session.scalar(select(SkillRow.name).where(SkillRow.code == near))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from core.actors import Actor
 from core.errors import NotAllowed, NotFound
@@ -99,12 +99,14 @@ async def active_jobs(uow: UnitOfWork, member_id: int) -> int:
 
 
 async def pending_offers(uow: UnitOfWork, work_id: int) -> list[Offer]:
-    rows = await uow.session.scalars(
-        select(Offer)
-        .where(Offer.work_id == work_id, Offer.status == OfferStatus.PENDING)
-        .execution_options(populate_existing=True)
-    )
-    return list(rows.all())
+    return list((await uow.session.scalars(PENDING_OFFERS, {"work_id": work_id})).all())
+
+
+PENDING_OFFERS = (  # built once: routing runs it every decision
+    select(Offer)
+    .where(Offer.work_id == bindparam("work_id"), Offer.status == OfferStatus.PENDING)
+    .execution_options(populate_existing=True)
+)
 
 
 def offer_message(offer: Offer, body: str) -> Notice:

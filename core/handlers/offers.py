@@ -37,7 +37,7 @@ from core.handlers.common import (
 from core.handlers.work import expire_item, rescind_pending
 from core.language import _, formatting, ngettext
 from core.language.people import speaking_to
-from core.models import Member, Offer, OutboxNotice, SkillRow, WorkItem, WorkSkill
+from core.models import Member, Offer, OutboxNotice, WorkItem
 from core.money import Money, parent_share
 from core.notices import MODERATORS, Action, Notice
 from core.parsing import format_duration
@@ -228,14 +228,7 @@ async def offer_notice(
     member = await uow.session.get_one(Member, offer.member_id)
     if item.project_id is not None:
         return await project_offer(uow, item, offer, member)
-    needed = (
-        await uow.session.scalars(
-            select(SkillRow.name)
-            .join(WorkSkill, WorkSkill.skill_code == SkillRow.code)
-            .where(WorkSkill.work_id == item.id)
-            .order_by(WorkSkill.skill_code)
-        )
-    ).all()
+    needed = [name for _code, _level, name in await uow.skills_asked(item.id)]
     share = Money(parent_share(item.budget_minor, item.fee_bps), item.currency)
     return offer_message(
         offer,
