@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     literal,
     text,
 )
@@ -25,6 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from core.doorbell import NOTIFY_CHANNEL
 from core.states import OfferStatus, WorkStatus
 
 
@@ -467,6 +470,21 @@ class OutboxNotice(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+# On PostgreSQL a new notice rings every process's doorbell (core/doorbell.py) as its
+# transaction commits: a trigger rather than a NOTIFY statement of the commit's own, one round
+# trip fewer for every command that tells somebody something. Migration 0021 adds the same.
+RING_ON_NOTICE = (
+    f"""CREATE OR REPLACE FUNCTION outbox_ring() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NOTIFY {NOTIFY_CHANNEL}; RETURN NULL; END $$""",
+    "CREATE TRIGGER outbox_rings AFTER INSERT ON outbox "
+    "FOR EACH STATEMENT EXECUTE FUNCTION outbox_ring()",
+)
+for _statement in RING_ON_NOTICE:
+    event.listen(
+        OutboxNotice.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )
 
 
 class OutboxLane(Base):

@@ -8,11 +8,11 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import bindparam, event, select, text
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
-from core.doorbell import NOTIFY_CHANNEL, Doorbell
+from core.doorbell import Doorbell
 from core.errors import NotFound
 from core.events import Event
 from core.language import _
@@ -142,9 +142,6 @@ class UnitOfWork:
         self._held.append(instance)
 
     async def commit(self) -> None:
-        if self._queued and self.session.get_bind().dialect.name == "postgresql":
-            # Delivered at commit, to every process listening; nothing if we roll back.
-            await self.session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
         await self.session.commit()
         self._committed = True
         if self._queued and self.doorbell is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, insert, select, text
@@ -12,7 +14,8 @@ import migrations
 from core.clock import ManualClock
 from core.communities import adopt_configured_community, find_by_chat, sole_community
 from core.config import Settings
-from core.db import ensure_seed_skills, make_engine, make_sessionmaker
+from core.db import ensure_seed_skills, listen, make_engine, make_sessionmaker
+from core.doorbell import NOTIFY_CHANNEL
 from core.models import (
     AnswerRhythm,
     Availability,
@@ -25,6 +28,7 @@ from core.models import (
     MemberSkill,
     Offer,
     OpenSkill,
+    OutboxNotice,
     Refund,
     SkillRow,
     WorkItem,
@@ -32,6 +36,7 @@ from core.models import (
 from core.skills import SEED_SKILLS
 from core.uow import UnitOfWork
 from payments import ledger
+from tests.conftest import POSTGRES_URL
 
 
 async def test_upgrade_matches_the_models_and_seeds_the_skills(database_url: str) -> None:
@@ -347,5 +352,34 @@ async def test_offers_answered_before_the_upgrade_count_in_each_parents_rhythm(
             (r.member_id, r.hour_of_week, r.accepted, r.declined, r.expired, r.answer_seconds)
             for r in rows
         ] == [(ann_id, 20, 1, 1, 1, 120)]  # Monday 20:00 where Ann lives; the rescinded one not
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgres"] if POSTGRES_URL else [], indirect=True)
+async def test_a_notice_written_to_a_migrated_store_rings_every_listener_at_commit(
+    database_url: str,
+) -> None:
+    """The outbox's trigger NOTIFYs as a notice's transaction commits, and not if it rolls
+    back: the dispatchers of every process wake for it (core/doorbell.py)."""
+    engine = make_engine(database_url)
+    heard = asyncio.Event()
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    notice = insert(OutboxNotice).values(
+        platform="telegram", address="1", text="hello", next_attempt_at=now, created_at=now
+    )
+    try:
+        await migrations.upgrade(engine)
+        listening = await listen(engine, NOTIFY_CHANNEL, heard.set)
+        async with engine.connect() as conn:
+            await conn.execute(notice)
+            await conn.rollback()
+        await asyncio.sleep(0.2)
+        assert not heard.is_set()  # nothing was written, so nobody was woken
+        async with engine.begin() as conn:
+            await conn.execute(notice)
+        async with asyncio.timeout(5):
+            await heard.wait()
+        await listening.close()
     finally:
         await engine.dispose()
