@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from functools import cache, partial
 from typing import Any
 
+from sqlalchemy import select, union_all
+
 from core.models import WorkItem
 from core.ports import Candidate
 from core.skills import adjacent
@@ -96,23 +98,20 @@ class LearningRouter:
         decision; starting at a random row and stopping once the pool is full does not.
         """
         bounded = uow.session.get_bind().dialect.name != "sqlite"
-        after, before = sample_shape(len(need.skills), bounded)
         params = {**need.params, "fraction": self.rng.random()}
-        rows = list((await uow.read(after, params)).all())
-        if len(rows) < POOL:
-            rows += (await uow.read(before, params)).all()[: POOL - len(rows)]
-        return rows
+        return list((await uow.read(sample_shape(len(need.skills), bounded), params)).all())
 
 
 @cache
-def sample_shape(skills: int, bounded: bool) -> tuple[Any, Any]:
-    """The eligible rows from a random point of the index and before it.
+def sample_shape(skills: int, bounded: bool) -> Any:
+    """The eligible rows from a random point of the index, then those before it, at most
+    POOL in all: one statement, whose second part runs only if the first found too few.
 
     SQLite walks the index in order and stops at the LIMIT; PostgreSQL gets a bounded
     window (see eligible_shape), already in index order, so it needs no ORDER BY.
     """
-    shapes = []
+    sides = []
     for window in ("after", "before"):
         query, key = eligible_shape(skills, window, bounded)
-        shapes.append((query if bounded else query.order_by(key)).limit(POOL))
-    return shapes[0], shapes[1]
+        sides.append(select((query if bounded else query.order_by(key)).limit(POOL).subquery()))
+    return union_all(*sides).limit(POOL)

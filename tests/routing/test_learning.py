@@ -68,6 +68,22 @@ async def test_a_newcomer_still_gets_real_chances(world: World) -> None:
     assert picked[veteran.member_id] > 15
 
 
+async def test_every_fitting_parent_is_in_the_pool_wherever_the_sample_starts(
+    world: World,
+) -> None:
+    """The pool starts at a random point of the index and wraps to its beginning (one
+    statement): whichever point a decision draws, nobody who fits is left out."""
+    parents = {(await world.parent(name)).member_id for name in ("Ann", "Bea", "Cat", "Dee")}
+    work_id = await world.post(await world.business(), title="Today's flyer")
+    async with world.app.uow() as uow:
+        item = await uow.session.get_one(WorkItem, work_id)
+        for seed in range(30):  # random points all along the index, near its end too
+            chosen = await LearningRouter(random.Random(seed)).candidates(
+                uow, item, uow.now(), 4
+            )
+            assert {candidate.member_id for candidate in chosen} == parents
+
+
 async def test_after_rounds_without_a_taker_the_level_asked_is_relaxed(world: World) -> None:
     await world.parent("Middling", skills="proofreading:intermediate")
     shop = await world.business()
