@@ -78,9 +78,7 @@ async def test_every_fitting_parent_is_in_the_pool_wherever_the_sample_starts(
     async with world.app.uow() as uow:
         item = await uow.session.get_one(WorkItem, work_id)
         for seed in range(30):  # random points all along the index, near its end too
-            chosen = await LearningRouter(random.Random(seed)).candidates(
-                uow, item, uow.now(), 4
-            )
+            chosen = await LearningRouter(random.Random(seed)).candidates(uow, item, uow.now(), 4)
             assert {candidate.member_id for candidate in chosen} == parents
 
 
