@@ -192,7 +192,7 @@ async def open_items(brain: ParentBrain, shop: Actor, count: int, *, seed: int =
 # Routing decisions with evidence ---------------------------------------------------------
 
 
-async def route_decisions(url: str, members: int, decisions: int) -> dict[str, float]:
+async def route_decisions(url: str, members: int, decisions: int) -> dict[str, Any]:
     """The whole decision (eligibility, evidence, the offer, its notice and events) per item,
     with ratings, declines, time-outs and past jobs filled in for the available parents."""
     rng = random.Random(42)

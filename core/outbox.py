@@ -10,9 +10,9 @@ lease stops before sending. What is at least once, and where: a notice sent, the
 died before recording it, is sent again by whoever takes the lane after the lease runs out.
 The recipient then sees a second copy whose buttons answer "no longer open" once acted on.
 
-The unit of work rings the doorbell after a commit that queued notices (on PostgreSQL a
-NOTIFY reaches every process), so notices leave the moment they are committed; polling is
-only a safety net.
+The unit of work rings the doorbell after a commit that queued notices (on PostgreSQL the
+outbox's trigger NOTIFYs every process as that commit lands, core/models.py), so notices
+leave the moment they are committed; polling is only a safety net.
 """
 
 from __future__ import annotations
