@@ -124,12 +124,16 @@ class UnitOfWork:
 
     async def skills_asked(self, work_id: int) -> list[tuple[str, int, str]]:
         """(code, level asked, name) of each skill an item asks for, by code. Read once per
-        unit of work (routing reads them, then the offer's notice names them): an item's
-        skills are written when it is posted and don't change."""
+        unit of work (routing reads them, then the offer's notice names them); whatever
+        changes them after posting (/widen lowers the levels) says so with skills_changed."""
         if work_id not in self._asked:
             rows = await self.session.execute(SKILLS_ASKED, {"work_id": work_id})
             self._asked[work_id] = [(code, level, name) for code, level, name in rows]
         return self._asked[work_id]
+
+    def skills_changed(self, work_id: int) -> None:
+        """The item's skills were changed in this unit of work: read them again next time."""
+        self._asked.pop(work_id, None)
 
     async def read(self, statement: Any, params: Mapping[str, Any] | None = None) -> Any:
         """Rows of a Core select, on this transaction's connection. It skips the ORM's own

@@ -359,6 +359,7 @@ async def widen_work(cmd: WidenWork, uow: UnitOfWork) -> str:
     asked = (await uow.session.scalars(select(WorkSkill).where(WorkSkill.work_id == item.id))).all()
     for skill in asked:
         skill.min_level = 1
+    uow.skills_changed(item.id)
     item.routed_version = None  # the item changed: the next sweep tries it, roster or not
     owner = await owner_member_id(uow, item)
     still = await skills_nobody_here_has(uow, item, {s.skill_code: 1 for s in asked}, owner)
