@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -26,9 +28,38 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             _one_hop_per_statement(engine)
         _serialise_sqlite_writers(engine)
         return engine
-    engine = create_async_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_async_engine(url, **kwargs)
     _connect_through_failovers(engine)
+    _check_connections_on_checkout(engine)
     return engine
+
+
+# A pooled connection is checked as it is taken from the pool. One the server closed while it
+# sat there (a restart, a failover demoting the old primary, an operator ending it) is already
+# known closed to the driver and is replaced, with no round trip. Only a connection idle this
+# long is pinged first, once, since a firewall may have dropped it without a word. The pool's
+# own pre-ping cost every unit of work three round trips on asyncpg (BEGIN, a ping, ROLLBACK),
+# and a connection lost under the work itself is what the bus's retry is for.
+PING_AFTER_IDLE_SECONDS = 30.0
+
+
+def _check_connections_on_checkout(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        driver = dbapi_connection.driver_connection
+        if driver.is_closed():
+            raise DisconnectionError("the server closed this connection while it was idle")
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            await_only(driver.fetchrow(";"))
+        except Exception as err:  # any failure to answer: take a fresh connection instead
+            raise DisconnectionError("this connection no longer answers") from err
 
 
 # While a highly available pair fails over, every host refuses or none is writable yet, for a

@@ -213,6 +213,51 @@ async def test_the_operator_sees_reconnects_and_retries_on_readyz(
     assert shown["connections_opened"] > before["connections_opened"]  # the reconnect
 
 
+@pytest.mark.parametrize("database_url", ["postgres"] if POSTGRES_URL else [], indirect=True)
+async def test_a_connection_ended_while_idle_is_replaced_before_anything_uses_it(
+    world: World, app: ParentBrain, database_url: str
+) -> None:
+    """After a restart or a failover, the next page view or command works the first time,
+    without a retry: the pool hands out a fresh connection instead of the closed one."""
+    from core.handlers.availability import go_available
+
+    priya = await world.parent("Priya", window=None)  # type: ignore[arg-type]
+    async with app.uow() as uow:  # a read outside any command, as a web page makes
+        idle = (await uow.session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    await end_connection(database_url, idle)
+    async with app.uow() as uow:
+        fresh = (await uow.session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    assert fresh != idle
+    pids: list[int] = []
+
+    async def go_available_noting_the_connection(cmd: c.GoAvailable, uow: UnitOfWork) -> str:
+        pids.append((await uow.session.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+        return await go_available(cmd, uow, app.settings)
+
+    before = app.meter.database_counts()["retried"]
+    async with app.uow() as uow:
+        taken = (await uow.session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+    await end_connection(database_url, taken)
+    app.bus.command_handlers[c.GoAvailable] = go_available_noting_the_connection
+    assert "You're available" in await app.handle(c.GoAvailable(actor=priya, window="2h"))
+    assert pids and taken not in pids
+    assert app.meter.database_counts()["retried"] == before  # nothing cut off, nothing retried
+
+
+async def end_connection(database_url: str, pid: int) -> None:
+    """The server ends one connection, as a restart or a failover ends them all, and the
+    connection's side hears it."""
+    import asyncio
+
+    killer = make_engine(database_url)
+    try:
+        async with killer.connect() as other:
+            await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        await killer.dispose()
+    await asyncio.sleep(0.2)
+
+
 def test_a_new_connection_waits_out_a_failover_but_not_a_refusal_of_another_kind() -> None:
     """Connecting while no server takes it (refused, or none writable yet) is tried again;
     a wrong password or database is not."""
