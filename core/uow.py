@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import and_, bindparam, event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
@@ -16,7 +16,16 @@ from core.doorbell import Doorbell
 from core.errors import NotFound
 from core.events import Event
 from core.language import _
-from core.models import Account, Community, Member, OutboxNotice, SkillRow, WorkItem, WorkSkill
+from core.models import (
+    Account,
+    Community,
+    HouseholdMember,
+    Member,
+    OutboxNotice,
+    SkillRow,
+    WorkItem,
+    WorkSkill,
+)
 from core.notices import HELP, MODERATORS, Notice
 
 
@@ -54,10 +63,13 @@ class Turns:
 
 # Statements run in nearly every command, built once: a statement memoizes its cache key, so
 # each run skips building and hashing it again.
+# The item's community comes with it (its settings say how offers go, what a job is paid),
+# so the handlers that lock an item find it in the session rather than read it again.
 ITEM_FOR_UPDATE = (
-    select(WorkItem)
+    select(WorkItem, Community)
+    .join(Community, Community.id == WorkItem.community_id)
     .where(WorkItem.id == bindparam("work_id"))
-    .with_for_update()
+    .with_for_update(of=WorkItem)
     .execution_options(populate_existing=True)
 )
 SKILLS_ASKED = (
@@ -71,6 +83,24 @@ ACCOUNT_ON = (
     .where(Account.member_id == bindparam("member_id"), Account.platform == bindparam("platform"))
     .limit(1)
 )
+RECIPIENT = (
+    select(Member, Account, HouseholdMember)
+    .outerjoin(
+        Account, and_(Account.member_id == Member.id, Account.platform == Member.last_platform)
+    )
+    .outerjoin(HouseholdMember, HouseholdMember.member_id == Member.id)
+    .where(Member.id == bindparam("member_id"))
+    .limit(1)
+)
+
+
+class Recipient(NamedTuple):
+    """A member about to be written to, with where their notices go (their account on the
+    platform they last used; none once erased) and their place in a household, if any."""
+
+    member: Member
+    account: Account | None
+    household: HouseholdMember | None
 
 
 class UnitOfWork:
@@ -173,9 +203,24 @@ class UnitOfWork:
         account = await self.session.scalar(
             ACCOUNT_ON, {"member_id": member.id, "platform": member.last_platform}
         )
-        if account is None:
+        self.notify_recipient(Recipient(member, account, None), notice)
+
+    async def recipient(self, member_id: int) -> Recipient:
+        """A member, where their notices go and their household, in one read: for the
+        offer cascade, which writes to a parent and their partners in every decision."""
+        found = (await self.session.execute(RECIPIENT, {"member_id": member_id})).first()
+        if found is None:
+            raise NotFound(_("That member no longer exists."))
+        return Recipient(*found)
+
+    def notify_recipient(self, recipient: Recipient, notice: Notice) -> None:
+        """`notify`, to a member just read with `recipient`, in the same unit of work."""
+        if recipient.member.id != notice.to:
+            raise ValueError("a notice goes to the member it names")
+        if recipient.account is None:
             return  # a member erased from every platform; nothing to deliver to
-        self._queue(member.id, account.platform, account.external_id, notice)
+        account = recipient.account
+        self._queue(recipient.member.id, account.platform, account.external_id, notice)
 
     async def community_channels(self, notice: Notice) -> list[tuple[str, str]]:
         """Where a community's moderators (or its help channel) read, on each running platform:
@@ -223,9 +268,10 @@ class UnitOfWork:
 
     async def work_for_update(self, work_id: int) -> WorkItem:
         """The item, row-locked, so every change to it and its offers happens one at a time."""
-        item = await self.session.scalar(ITEM_FOR_UPDATE, {"work_id": work_id})
-        if item is None:
+        found = (await self.session.execute(ITEM_FOR_UPDATE, {"work_id": work_id})).first()
+        if found is None:
             raise NotFound(_("There is no work item #{work_id}.", work_id=work_id))
+        item: WorkItem = found[0]
         return item
 
 

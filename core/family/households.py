@@ -25,7 +25,7 @@ from core.models import Household, HouseholdInvite, HouseholdMember, Member, Pay
 from core.money import Money
 from core.notices import Action, Notice
 from core.states import WorkStatus
-from core.uow import UnitOfWork
+from core.uow import Recipient, UnitOfWork
 
 INVITE_LIFE = timedelta(days=2)
 
@@ -345,17 +345,16 @@ async def household_view(uow: UnitOfWork, actor: Actor) -> tuple[bool, list[Part
     return household.one_at_a_time, shown
 
 
-async def tell_partners_of_offer(uow: UnitOfWork, item: WorkItem, member_id: int) -> None:
+async def tell_partners_of_offer(uow: UnitOfWork, item: WorkItem, parent: Recipient) -> None:
     """A partner hears an offer went to the other, where the household chose to; in the
-    offer's own transaction, as one read for the many parents with no household."""
-    mine = await household_of(uow, member_id)
-    if mine is None:
+    offer's own transaction, with nothing more to read for the many parents with none."""
+    if parent.household is None:
         return
-    household = await uow.session.get_one(Household, mine.household_id)
+    household = await uow.session.get_one(Household, parent.household.household_id)
     if not household.tells_offers:
         return
-    member = await uow.session.get_one(Member, member_id)
-    for partner in await partners(uow, member_id):
+    member = parent.member
+    for partner in await partners(uow, member.id):
         if item.community_id not in await active_communities(uow, partner.id):
             continue  # never another community's work
         async with speaking_to(uow, partner.id):

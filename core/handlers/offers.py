@@ -131,6 +131,7 @@ async def make_offer(
     asked_before: bool = False,
 ) -> int:
     """Offer the item to one parent, in their language, and say so on the bus."""
+    parent = await uow.recipient(candidate.member_id)  # so speaking_to reads nothing more
     async with speaking_to(uow, candidate.member_id, item.community_id):
         offer = Offer(
             work_id=item.id,
@@ -142,8 +143,8 @@ async def make_offer(
         )
         uow.session.add(offer)
         await uow.session.flush()
-        await uow.notify(await offer_notice(uow, item, offer, asked_before))
-    await tell_partners_of_offer(uow, item, candidate.member_id)
+        uow.notify_recipient(parent, await offer_notice(uow, item, offer, asked_before))
+    await tell_partners_of_offer(uow, item, parent)
     uow.emit(OfferMade(offer_id=offer.id, work_id=item.id, member_id=candidate.member_id))
     return offer.id
 
