@@ -140,23 +140,36 @@ def weights() -> Any:
 
 @cache
 def rhythm_query() -> Any:
-    """Whole and near-the-hour sums for the members in bind parameter `members`."""
-    weight = weights()
+    """Whole and near-the-hour sums for the members in bind parameter `members`.
+
+    Each parent's rows are summed first by how much they speak for the hour, so that weight
+    (a few CASEs) is worked out once per row rather than once per column summed: it took a
+    third of the statement's time on PostgreSQL. The sums are of whole numbers and of them
+    times a quarter, a half or one, so they come out exactly as summed row by row.
+    """
+    weight = weights().label("weight")
     columns = (
         AnswerRhythm.accepted,
         AnswerRhythm.declined,
         AnswerRhythm.expired,
         AnswerRhythm.answer_seconds,
     )
-    return (
+    by_weight = (
         select(
             AnswerRhythm.member_id,
-            *(func.sum(column) for column in columns),
-            *(func.sum(column * weight) for column in columns),
+            weight,
+            *(func.sum(column).label(column.key) for column in columns),
         )
         .where(among(AnswerRhythm.member_id, "members"))
-        .group_by(AnswerRhythm.member_id)
+        .group_by(AnswerRhythm.member_id, weight)
+        .subquery()
     )
+    sums = [by_weight.c[column.key] for column in columns]
+    return select(
+        by_weight.c.member_id,
+        *(func.sum(column) for column in sums),
+        *(func.sum(column * by_weight.c.weight) for column in sums),
+    ).group_by(by_weight.c.member_id)
 
 
 async def rhythms(
