@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import DomainError, NotFound
@@ -124,16 +125,19 @@ def parse_clock_time(text: str) -> time:
     return time(hour, minute)
 
 
+TIMEZONE_ALIASES = {
+    "uk": "Europe/London",
+    "gb": "Europe/London",
+    "london": "Europe/London",
+    "utc": "UTC",
+    "gmt": "Europe/London",
+    "ireland": "Europe/Dublin",
+}
+
+
+@lru_cache(maxsize=1024)  # routing reads fifty parents' timezones a decision; a refusal isn't kept
 def parse_timezone(text: str) -> ZoneInfo:
-    aliases = {
-        "uk": "Europe/London",
-        "gb": "Europe/London",
-        "london": "Europe/London",
-        "utc": "UTC",
-        "gmt": "Europe/London",
-        "ireland": "Europe/Dublin",
-    }
-    name = aliases.get(text.strip().lower(), text.strip())
+    name = TIMEZONE_ALIASES.get(text.strip().lower(), text.strip())
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -54,6 +54,10 @@ FAIR_SPAN = 0.4
 # offered), as if seen four times already: a record then moves them down for lateness or
 # refusals, and a newcomer isn't ranked below someone merely for having had work before.
 ON_TIME = (3.4, 0.6)  # (on time, late) pseudo-counts
+ON_TIME_SEEN = sum(ON_TIME)
+W_QUALITY, W_RELIABILITY, W_RESPONSIVENESS, W_PREFERENCE, W_FAIRNESS = (
+    WEIGHTS[name] for name in ("quality", "reliability", "responsiveness", "preference", "fairness")
+)
 LEVEL_WORDS = {1: N_("beginner"), 2: N_("intermediate"), 3: N_("expert")}
 
 
@@ -80,20 +84,26 @@ def score(
         means.append(min(max(mixture.mean, 0.02), 0.98))
     quality = min(draws) if draws else 0.5  # as good as the weakest skill the work needs
     reliability = (ON_TIME[0] + evidence.on_time) / (
-        sum(ON_TIME) + evidence.on_time + evidence.late
+        ON_TIME_SEEN + evidence.on_time + evidence.late
     )
     responsiveness = evidence.rhythm.soon()
+    preference = 1.0 if evidence.prefers else 0.0
     fairness = 1 - (evidence.recent_earnings / max_recent_earnings if max_recent_earnings else 0)
     terms = {
         "quality": quality,
         "reliability": reliability,
         "responsiveness": responsiveness,
-        "preference": 1.0 if evidence.prefers else 0.0,
+        "preference": preference,
         "fairness": fairness,
     }
-    total = 0.0
-    for name, value in terms.items():
-        total += WEIGHTS[name] * value
+    # The weighted terms written out (in WEIGHTS' order): this runs fifty times a decision.
+    total = (
+        W_QUALITY * quality
+        + W_RELIABILITY * reliability
+        + W_RESPONSIVENESS * responsiveness
+        + W_PREFERENCE * preference
+        + W_FAIRNESS * fairness
+    )
     return Scored(member_id, total, terms, min(means) if means else 0.5)
 
 
@@ -103,6 +113,9 @@ def fair_among_the_best(scored: list[Scored]) -> list[Scored]:
     best = max((s.fit for s in scored), default=0.0)
     faded = []
     for s in scored:
+        if s.fit >= best:  # the best keep their whole fairness term (most, among newcomers)
+            faded.append(s)
+            continue
         kept = max(0.0, 1.0 - (best - s.fit) / FAIR_SPAN)
         fairness = s.terms["fairness"] * kept
         lost = WEIGHTS["fairness"] * (s.terms["fairness"] - fairness)
