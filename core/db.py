@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
 from core.models import Base
@@ -123,8 +124,29 @@ def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class HoldingSession(Session):
+    """A session that holds every row it loaded until it is closed.
+
+    SQLAlchemy's session forgets a row as soon as nothing else holds it, and reads it again
+    at the next get(): a member or community looked up by several steps of one command was
+    read three times. Holding what a unit of work loaded until it ends makes each later
+    get() of it free, as an identity map is meant to. The rows are held in the session's own
+    `info`, by a listener on this class: a listener on each session, calling back into its
+    unit of work, made every unit of work a reference cycle that only the garbage collector's
+    full pass could free, some 2 ms at a time in the middle of somebody's command.
+    """
+
+
+HELD = "held"  # HoldingSession.info's key for the rows held
+
+
+@event.listens_for(HoldingSession, "loaded_as_persistent")
+def _hold(session: Session, instance: object) -> None:
+    session.info.setdefault(HELD, []).append(instance)
+
+
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[Any]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=HoldingSession)
 
 
 async def create_schema(engine: AsyncEngine) -> None:

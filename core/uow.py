@@ -8,10 +8,11 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, event, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
+from core.db import HELD
 from core.doorbell import Doorbell
 from core.errors import NotFound
 from core.events import Event
@@ -122,14 +123,8 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         if self._turns is not None:
             await self._turns.take()
-        self.session = self._sessions()
-        # The session forgets a row as soon as nothing holds it, and reads it again at the
-        # next get(): a member or community looked up by several steps of one command was
-        # read three times. Holding what this unit of work loaded until it ends makes each
-        # later get() of it free, as an identity map is meant to.
-        self._held: list[object] = []
+        self.session = self._sessions()  # it holds what it loads (core/db.py HoldingSession)
         self._asked: dict[int, list[tuple[str, int, str]]] = {}
-        event.listen(self.session.sync_session, "loaded_as_persistent", self._hold)
         await self.session.begin()
         self.events = []
         self._committed = False
@@ -147,7 +142,7 @@ class UnitOfWork:
                 await self.session.rollback()
                 self.events = []
             await self.session.close()
-            self._held = []
+            self.session.sync_session.info.pop(HELD, None)  # the rows it held
         finally:
             if self._turns is not None:
                 self._turns.give_back()
@@ -171,9 +166,6 @@ class UnitOfWork:
         over columns rather than entities, and those steps cost more than the reads."""
         connection = await self.session.connection()
         return await connection.execute(statement, params)
-
-    def _hold(self, _session: object, instance: object) -> None:
-        self._held.append(instance)
 
     async def commit(self) -> None:
         await self.session.commit()
