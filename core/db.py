@@ -42,6 +42,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 # own pre-ping cost every unit of work three round trips on asyncpg (BEGIN, a ping, ROLLBACK),
 # and a connection lost under the work itself is what the bus's retry is for.
 PING_AFTER_IDLE_SECONDS = 30.0
+PING_TIMEOUT_SECONDS = 3.0  # a dropped connection may never answer: don't let a person wait on it
 
 
 def _check_connections_on_checkout(engine: AsyncEngine) -> None:
@@ -58,8 +59,8 @@ def _check_connections_on_checkout(engine: AsyncEngine) -> None:
         if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
             return
         try:
-            await_only(driver.fetchrow(";"))
-        except Exception as err:  # any failure to answer: take a fresh connection instead
+            await_only(driver.fetchrow(";", timeout=PING_TIMEOUT_SECONDS))
+        except Exception as err:  # no answer, or a wrong one: take a fresh connection instead
             raise DisconnectionError("this connection no longer answers") from err
 
 

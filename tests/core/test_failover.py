@@ -244,6 +244,37 @@ async def test_a_connection_ended_while_idle_is_replaced_before_anything_uses_it
     assert app.meter.database_counts()["retried"] == before  # nothing cut off, nothing retried
 
 
+@pytest.mark.parametrize("database_url", ["postgres"] if POSTGRES_URL else [], indirect=True)
+async def test_a_connection_idle_long_that_no_longer_answers_is_replaced_within_seconds(
+    world: World, app: ParentBrain, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection a firewall dropped in silence never says it closed: one idle a while is
+    pinged before use, kept when it answers, and replaced when it doesn't answer in time."""
+    import os
+    import signal
+    import time
+
+    from core import db
+
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    monkeypatch.setattr(db, "PING_TIMEOUT_SECONDS", 0.5)
+    pid_now = text("SELECT pg_backend_pid()")
+    async with app.uow() as uow:
+        first = (await uow.session.execute(pid_now)).scalar_one()
+    async with app.uow() as uow:  # pinged, answered, kept
+        assert (await uow.session.execute(pid_now)).scalar_one() == first
+    os.kill(first, signal.SIGSTOP)  # the server's end stops answering, as if cut off
+    try:
+        started = time.monotonic()
+        async with app.uow() as uow:
+            fresh = (await uow.session.execute(pid_now)).scalar_one()
+        waited = time.monotonic() - started
+    finally:
+        os.kill(first, signal.SIGCONT)
+    assert fresh != first
+    assert waited < 5
+
+
 async def end_connection(database_url: str, pid: int) -> None:
     """The server ends one connection, as a restart or a failover ends them all, and the
     connection's side hears it."""
