@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, case, func, select
+from sqlalchemy import Float, Integer, bindparam, case, cast, func, select
 
 from core.language import N_, _
 from core.models import AnswerRhythm
@@ -167,7 +167,8 @@ def rhythm_query() -> Any:
     sums = [by_weight.c[column.key] for column in columns]
     return select(
         by_weight.c.member_id,
-        *(func.sum(column) for column in sums),
+        # PostgreSQL sums bigints as NUMERIC: read as floats, not a Decimal per value.
+        *(cast(func.sum(column), Float) for column in sums),
         *(func.sum(column * by_weight.c.weight) for column in sums),
     ).group_by(by_weight.c.member_id)
 

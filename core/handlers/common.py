@@ -10,7 +10,15 @@ from sqlalchemy import bindparam, func, select
 from core.actors import Actor
 from core.errors import NotAllowed, NotFound
 from core.language import _, formatting
-from core.models import Business, CommunityBusiness, Member, Offer, SkillRow, WorkItem
+from core.models import (
+    OFFER_PENDING,
+    Business,
+    CommunityBusiness,
+    Member,
+    Offer,
+    SkillRow,
+    WorkItem,
+)
 from core.notices import Action, Notice
 from core.parsing import parse_timezone
 from core.skills import SkillCatalogue
@@ -102,6 +110,15 @@ async def pending_offers(uow: UnitOfWork, work_id: int) -> list[Offer]:
     return list((await uow.session.scalars(PENDING_OFFERS, {"work_id": work_id})).all())
 
 
+async def awaiting_answer(uow: UnitOfWork, work_id: int) -> bool:
+    """Whether an offer of the item is waiting on its parent's answer."""
+    return (await uow.read(AWAITING_ANSWER, {"work_id": work_id})).first() is not None
+
+
+# Routing asks this every decision and needs no offer loaded: one row of one index.
+AWAITING_ANSWER = (
+    select(Offer.id).where(Offer.work_id == bindparam("work_id"), OFFER_PENDING).limit(1)
+)
 PENDING_OFFERS = (  # built once: routing runs it every decision
     select(Offer)
     .where(Offer.work_id == bindparam("work_id"), Offer.status == OfferStatus.PENDING)

@@ -28,11 +28,11 @@ from core.events import (
 from core.family.households import partner_busy, tell_partners_of_offer
 from core.handlers.common import (
     active_jobs,
+    awaiting_answer,
     local_time_text,
     member_of,
     offer_message,
     owner_member_id,
-    pending_offers,
 )
 from core.handlers.work import expire_item, rescind_pending
 from core.language import _, formatting, ngettext
@@ -76,7 +76,7 @@ async def route(uow: UnitOfWork, work_id: int, router: Router, settings: Setting
     # Nothing read from here to the offers depends on the item's routed time, so it is
     # written with the offers' changes in one UPDATE rather than flushed before each read.
     with uow.session.no_autoflush:
-        if await pending_offers(uow, item.id):
+        if await awaiting_answer(uow, item.id):
             return []
         settings = await communities.community_settings(uow, settings, item.community_id)
         k = settings.urgent_offers_per_round if item.urgent else settings.offers_per_round

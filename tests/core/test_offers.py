@@ -235,3 +235,14 @@ async def test_a_delivery_waiting_for_approval_frees_the_slot_for_the_next_offer
         c.AcceptOffer(actor=priya, offer_id=await world.pending_offer(second, priya))
     )
     assert "is yours" in said
+
+
+async def test_while_an_offer_waits_for_its_answer_nobody_else_is_asked(world: World) -> None:
+    """A sweep, or a parent becoming free, tries the item again: one offer at a time still."""
+    priya = await world.parent("Priya")
+    work_id = await world.funded(await world.business())
+    await world.parent("Tom")
+    world.clock.advance(minutes=2)
+    await world.app.handle(c.RouteWork(work_id=work_id))
+    assert [o.member_id for o in await world.offers(work_id)] == [priya.member_id]
+    assert await world.inbox("Tom") == []

@@ -125,3 +125,24 @@ async def test_better_rated_parents_are_asked_first_and_newcomers_sit_in_between
     second = [o for o in await world.offers(work_id) if o.status == OfferStatus.PENDING]
     assert [o.member_id for o in second] == [world.people["New"].member_id]
     assert "new here" in second[0].why
+
+
+@BOTH_ROUTERS
+async def test_availability_for_some_skills_keeps_out_work_needing_others(world: World) -> None:
+    """Priya has both skills on her profile but said she is free for design only: work that
+    needs design and proofreading isn't offered to her; design alone is."""
+    await world.parent("Priya", skills="design:expert, proofreading:expert", window=None)  # type: ignore[arg-type]
+    await world.app.handle(c.GoAvailable(actor=world.people["Priya"], window="2h", skills="design"))
+    shop = await world.business()
+    both = await world.funded(shop, skills="design:expert, proofreading")
+    assert await offered_names(world, both) == set()
+    design = await world.funded(shop, skills="design")
+    assert await offered_names(world, design) == {"Priya"}
+
+
+@pytest.mark.parametrize("router_name", ["learning"])
+async def test_the_offer_says_it_is_work_the_parent_said_they_like(world: World) -> None:
+    priya = await world.parent("Priya")
+    await world.app.handle(c.UpdateProfile(actor=priya, preferred="proofreading"))
+    await world.funded(await world.business())
+    assert "it's work you said you like" in await world.last_text("Priya")
