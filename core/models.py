@@ -408,6 +408,8 @@ class AnswerRhythm(Base):
     own timezone (core/rhythm.py): routing offers first to good parents likely to answer soon."""
 
     __tablename__ = "answer_rhythm"
+    # On SQLite the rows are kept in key order, a parent's together (migration 0022).
+    __table_args__ = ({"sqlite_with_rowid": False},)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     hour_of_week: Mapped[int] = mapped_column(Integer, primary_key=True)  # Monday 00:00 is 0
     accepted: Mapped[int] = mapped_column(Integer, default=0)

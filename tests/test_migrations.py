@@ -352,6 +352,12 @@ async def test_offers_answered_before_the_upgrade_count_in_each_parents_rhythm(
             (r.member_id, r.hour_of_week, r.accepted, r.declined, r.expired, r.answer_seconds)
             for r in rows
         ] == [(ann_id, 20, 1, 1, 1, 120)]  # Monday 20:00 where Ann lives; the rescinded one not
+        if engine.dialect.name == "sqlite":  # 0022 keeps them in key order, a parent's together
+            async with engine.connect() as conn:
+                table = await conn.scalar(
+                    text("SELECT sql FROM sqlite_master WHERE name = 'answer_rhythm'")
+                )
+            assert "WITHOUT ROWID" in table
     finally:
         await engine.dispose()
 
