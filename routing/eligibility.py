@@ -49,6 +49,7 @@ from core.models import (
     SkillRow,
     UTCDateTime,
     WorkItem,
+    written,
 )
 from core.money import parent_share
 from core.parsing import in_quiet_hours, parse_timezone
@@ -128,7 +129,10 @@ def eligible_shape(
     now = param("now", UTCDateTime())
     busy = (
         select(SLOTS)
-        .where(WorkItem.assignee_member_id == Member.id, WorkItem.status.in_(SLOT_HOLDING))
+        .where(
+            WorkItem.assignee_member_id == Member.id,
+            WorkItem.status.in_([written(status.value) for status in SLOT_HOLDING]),
+        )
         .scalar_subquery()
     )
     # Offers waiting on an answer count against capacity too (ix_offers_pending_member).
