@@ -119,6 +119,7 @@ async def awaiting_answer(uow: UnitOfWork, work_id: int) -> bool:
 AWAITING_ANSWER = (
     select(Offer.id).where(Offer.work_id == bindparam("work_id"), OFFER_PENDING).limit(1)
 )
+
 PENDING_OFFERS = (  # built once: routing runs it every decision
     select(Offer)
     .where(Offer.work_id == bindparam("work_id"), Offer.status == OfferStatus.PENDING)
